@@ -1,0 +1,71 @@
+/* The vocabulary shared by workloads, engines and reports: the guest-visible
+ * operations a workload is made of, the categories every host cycle is
+ * attributed to, and the event kinds that are counted. */
+#ifndef VIRTSIM_OPS_H
+#define VIRTSIM_OPS_H
+
+/* Guest-visible operations. A workload's request says how many of each it
+ * performs; an engine turns each into host work. Adding an operation: add it
+ * here, to vs_op_names in sim/ops.c, and to the workload loader's key table. */
+enum vs_op_kind {
+    VS_OP_INSTRUCTION,    /* user-mode instructions */
+    VS_OP_SYSCALL,        /* system calls */
+    VS_OP_PAGE_FAULT,     /* page faults taken by the guest */
+    VS_OP_TLB_MISS,       /* TLB misses (each is a page-table walk) */
+    VS_OP_CONTEXT_SWITCH, /* switches between the guest's own processes/threads */
+    VS_OP_DISK_READ,      /* one disk read request (bytes = its size) */
+    VS_OP_DISK_WRITE,     /* one disk write request */
+    VS_OP_NET_RX,         /* one received packet */
+    VS_OP_NET_TX,         /* one transmitted packet */
+    VS_OP_COUNT
+};
+
+/* Where a host cycle goes. Every engine attributes each cycle to one. */
+enum vs_cpu_cat {
+    VS_CAT_GUEST_USER,
+    VS_CAT_GUEST_KERNEL,
+    VS_CAT_TRANSLATION,   /* binary translation / interpretation */
+    VS_CAT_VMEXIT,        /* VM exit handling, including the exit/entry round trip */
+    VS_CAT_HYPERCALL,
+    VS_CAT_DEVICE_MODEL,  /* user-space device emulation (e.g. QEMU) */
+    VS_CAT_PAGE_WALK,     /* TLB-miss page-table walks */
+    VS_CAT_HOST_KERNEL,   /* host kernel, hypervisor scheduler, driver domain */
+    VS_CAT_IDLE,          /* host only: cores with nothing to run */
+    VS_CAT_COUNT
+};
+
+/* Events counted per guest and reported per second. */
+enum vs_evt_kind {
+    VS_EVT_SYSCALL,
+    VS_EVT_PAGE_FAULT,
+    VS_EVT_TLB_MISS,
+    VS_EVT_CONTEXT_SWITCH, /* guest-internal and host vCPU switches */
+    VS_EVT_VMEXIT,
+    VS_EVT_HYPERCALL,
+    VS_EVT_TRAP,           /* traps into a monitor or host kernel not counted above */
+    VS_EVT_TRANSLATION,    /* translated blocks */
+    VS_EVT_INTERRUPT,
+    VS_EVT_DISK_IO,
+    VS_EVT_PACKET,
+    VS_EVT_COUNT
+};
+
+/* Stable lower-case names used in YAML, CSV and JSON ("guest_user", ...). */
+const char *vs_op_name(enum vs_op_kind op);
+const char *vs_cat_name(enum vs_cpu_cat cat);
+const char *vs_cat_label(enum vs_cpu_cat cat);  /* short column label, e.g. "user" */
+const char *vs_evt_name(enum vs_evt_kind evt);
+
+/* Host work produced by an engine for some operations: cycles per category
+ * (fractional because counts are means) and event counts. Engines add to it. */
+struct vs_work {
+    double cycles[VS_CAT_COUNT];
+    double events[VS_EVT_COUNT];
+};
+
+void vs_work_clear(struct vs_work *w);
+double vs_work_total_cycles(const struct vs_work *w);
+/* dst += src * scale */
+void vs_work_add(struct vs_work *dst, const struct vs_work *src, double scale);
+
+#endif

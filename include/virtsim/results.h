@@ -1,0 +1,93 @@
+/* What a run produces: the one structure that reports, charts and the TUI
+ * read. No screen code touches the model; the model never formats. */
+#ifndef VIRTSIM_RESULTS_H
+#define VIRTSIM_RESULTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "virtsim/event.h"
+#include "virtsim/host.h"
+#include "virtsim/memory.h"
+#include "virtsim/ops.h"
+
+struct vs_latency {
+    uint64_t count;
+    double mean_ns;
+    int64_t p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
+};
+
+enum vs_guest_state {
+    VS_GUEST_BOOTING,   /* created, not yet serving */
+    VS_GUEST_RUNNING,
+    VS_GUEST_FINISHED,  /* batch work complete */
+    VS_GUEST_FAILED     /* could not start: did not fit in memory */
+};
+const char *vs_guest_state_name(enum vs_guest_state s);
+
+/* Per guest instance, or per group (figures summed, latency merged). All
+ * figures are over the measurement window (after warm-up). */
+struct vs_guest_result {
+    char name[VS_NAME_MAX];
+    char group[VS_NAME_MAX];
+    char workload[VS_NAME_MAX];
+    char engine[VS_NAME_MAX];
+    enum vs_guest_state state;
+    uint32_t instances;         /* 1 for an instance; the group's count otherwise */
+    uint32_t failed_instances;
+    uint32_t vcpus;
+    bool batch;
+    uint64_t completed;         /* requests completed in the window */
+    uint64_t dropped;           /* arrivals refused because the guest's queue was full */
+    double throughput_per_s;
+    double completion_ns;       /* batch: time the last request finished (-1 if not) */
+    uint64_t batch_done, batch_total;
+    struct vs_latency latency;
+    double cpu_ns[VS_CAT_COUNT];    /* host CPU time used, by category */
+    double cpu_wait_ns;             /* runnable but waiting for a core */
+    double events[VS_EVT_COUNT];    /* counts in the window */
+    struct vs_mem_parts memory;     /* resident memory by part */
+    uint64_t disk_ops, disk_bytes;
+    double disk_busy_ns;
+    uint64_t net_rx_packets, net_tx_packets, net_rx_bytes, net_tx_bytes;
+    vs_time_ns start_ns;            /* boot/start time */
+};
+
+struct vs_host_result {
+    struct vs_host_spec spec;
+    double cpu_utilisation;         /* 0..1 over all cores */
+    double cpu_ns_by_cat[VS_CAT_COUNT]; /* includes VS_CAT_IDLE */
+    double runqueue_mean;
+    uint64_t context_switches;
+    double mem_capacity_bytes, mem_used_bytes, mem_free_bytes;
+    double disk_utilisation, disk_queue_mean, disk_queue_max, disk_response_mean_ns;
+    uint64_t disk_ops;
+    double nic_rx_utilisation, nic_tx_utilisation, nic_queue_mean;
+};
+
+struct vs_run_result {
+    char engine[VS_NAME_MAX];
+    char approach[VS_NAME_MAX];
+    vs_time_ns now_ns;              /* simulated time reached */
+    vs_time_ns window_ns;           /* measured time (now - warm-up) */
+    uint64_t events;                /* events executed */
+    struct vs_host_result host;
+    struct vs_guest_result *groups;     /* n_groups, owned */
+    uint32_t n_groups;
+    struct vs_guest_result *instances;  /* n_instances, owned */
+    uint32_t n_instances;
+};
+
+struct vs_results {
+    char scenario[VS_NAME_MAX];
+    char description[VS_TEXT_MAX];
+    uint64_t seed;
+    vs_time_ns duration_ns, warmup_ns;
+    struct vs_run_result *runs;     /* n_runs, owned */
+    uint32_t n_runs;
+};
+
+/* Frees what a run result owns (not the struct itself). */
+void vs_run_result_free(struct vs_run_result *r);
+void vs_results_free(struct vs_results *r);
+
+#endif

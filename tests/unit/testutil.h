@@ -1,0 +1,24 @@
+/* Common includes for the cmocka unit tests. */
+#ifndef VIRTSIM_TESTUTIL_H
+#define VIRTSIM_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+/* Asserts |actual - expected| <= rel * |expected|, printing both on failure. */
+#define assert_within_rel(actual, expected, rel)                                               \
+    do {                                                                                       \
+        double a_ = (double)(actual), e_ = (double)(expected);                                 \
+        if (!(fabs(a_ - e_) <= (rel) * fabs(e_))) {                                            \
+            print_error("%s = %.6g, expected %.6g within %.3g%%\n", #actual, a_, e_,          \
+                        100.0 * (rel));                                                        \
+            fail();                                                                            \
+        }                                                                                      \
+    } while (0)
+
+#endif
