@@ -1,4 +1,4 @@
-/* A host's hardware as described by a host profile (scenarios/hosts/*.yaml or
+/* A host's hardware as described by a host profile (a YAML file in scenarios/hosts/ or
  * inline in a scenario): cores, memory, disk, NIC and cost constants. These
  * are plain descriptions; the running resources are in cpu.h, disk.h, nic.h
  * and memory.h. */
