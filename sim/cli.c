@@ -1,0 +1,388 @@
+/* The command line: parses subcommands and flags, loads what they name,
+ * runs the model and hands the results to the report writers. Every failure
+ * comes back here as a status; main() turns it into the exit code. */
+#include "virtsim/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "virtsim/builtin.h"
+#include "virtsim/config.h"
+#include "virtsim/engine.h"
+#include "virtsim/output.h"
+#include "virtsim/report.h"
+#include "virtsim/sim.h"
+
+#ifndef VS_VERSION
+#define VS_VERSION "dev"
+#endif
+
+struct cli {
+    FILE *out, *err;
+};
+
+static int report_error(const struct cli *c, const struct vs_error *e, int status)
+{
+    char buf[1200];
+    vs_error_format(e, buf, sizeof buf);
+    fprintf(c->err, "virtsim: %s\n", buf);
+    return status;
+}
+
+static int usage_error(const struct cli *c, const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(c->err, "virtsim: ");
+    fprintf(c->err, fmt, arg);
+    fprintf(c->err, "\nTry 'virtsim %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+    return VS_ERR_INPUT;
+}
+
+/* ---- help texts ---- */
+
+static const char main_help[] =
+    "virtsim " VS_VERSION " - a discrete-event simulator that teaches virtualization\n"
+    "\n"
+    "usage: virtsim [COMMAND] [ARGS...]\n"
+    "\n"
+    "With no command, virtsim runs the built-in default scenario and prints its report.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO        run a scenario (a YAML file or a built-in name) and report\n"
+    "  list KIND           list built-in workloads, scenarios, hosts or approaches\n"
+    "  show [KIND] NAME    print a built-in workload, scenario or host as YAML to copy and edit\n"
+    "  validate FILE...    check YAML files (scenario, workload or host profile)\n"
+    "  help [COMMAND]      explain a command\n"
+    "\n"
+    "options:\n"
+    "  -h, --help          this text (or a command's, after the command)\n"
+    "  --version           print the version\n"
+    "\n"
+    "exit codes: 0 success, 1 the run failed, 2 bad usage or bad input\n";
+
+static const char run_help[] =
+    "usage: virtsim run SCENARIO [--seed N] [--format table|csv|json] [--output FILE]\n"
+    "\n"
+    "Runs every engine listed in the scenario's compare: on the same guests and prints,\n"
+    "per guest and engine, throughput (or completion time for batch work), latency\n"
+    "mean/p50/p99, CPU time by category, memory, disk and network use, and host\n"
+    "utilisation.\n"
+    "\n"
+    "  SCENARIO            a YAML file, or the name of a built-in scenario (virtsim list scenarios)\n"
+    "  --seed N            random seed (default: the scenario's seed:)\n"
+    "  --format F          table (default), csv or json; all carry the same figures\n"
+    "  -o, --output FILE   write the report to FILE (written whole, then renamed into place)\n";
+
+static const char list_help[] =
+    "usage: virtsim list workloads|scenarios|hosts|approaches\n"
+    "\n"
+    "Lists the built-in library (embedded in the binary) or the engines, one per line\n"
+    "with a short description.\n";
+
+static const char show_help[] =
+    "usage: virtsim show [workload|scenario|host] NAME\n"
+    "\n"
+    "Prints a built-in file's YAML. Save it, edit it, and run it:\n"
+    "  virtsim show web-server > my-server.yaml\n";
+
+static const char validate_help[] =
+    "usage: virtsim validate FILE...\n"
+    "\n"
+    "Checks each YAML file (a scenario, a workload or a host profile, told apart by its\n"
+    "keys) and prints 'FILE: ok (KIND)' or the first error as FILE:LINE:COL: message.\n"
+    "Exits with 2 if any file has an error.\n";
+
+static bool is_help(const char *a) { return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0; }
+
+/* ---- loading ---- */
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static void list_names(enum vs_builtin_kind kind, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < vs_builtin_count() && used < len; i++) {
+        const struct vs_builtin *b = vs_builtin_at(i);
+        if (b->kind != kind) continue;
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", b->name);
+    }
+}
+
+/* A scenario named on the command line: a file if one exists, else a built-in. */
+static int load_scenario(const char *name, struct vs_scenario *sc, struct vs_error *e)
+{
+    if (file_exists(name)) return vs_config_load_scenario_file(name, sc, e);
+    const struct vs_builtin *b = vs_builtin_find(VS_BUILTIN_SCENARIO, name);
+    if (b) {
+        char origin[300];
+        snprintf(origin, sizeof origin, "builtin:%s", b->path);
+        return vs_config_load_scenario(b->data, b->len, origin, NULL, sc, e);
+    }
+    char names[512];
+    list_names(VS_BUILTIN_SCENARIO, names, sizeof names);
+    return vs_error_set(e, VS_ERR_INPUT, NULL, 0, 0,
+                        "%s: no such file, and no built-in scenario of that name (built-in: %s)",
+                        name, names);
+}
+
+static int parse_seed(const char *text, uint64_t *seed)
+{
+    if (!text[0] || text[0] == '-') return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || *end) return -1;
+    *seed = v;
+    return 0;
+}
+
+/* Accepts "--flag value" and "--flag=value". Returns the value or NULL. */
+static const char *flag_value(int argc, char **argv, int *i, const char *flag, const char *alias)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(flag);
+    if (strncmp(a, flag, n) == 0 && a[n] == '=') return a + n + 1;
+    if (strcmp(a, flag) == 0 || (alias && strcmp(a, alias) == 0)) {
+        if (*i + 1 >= argc) return "";
+        return argv[++*i];
+    }
+    return NULL;
+}
+
+/* ---- run ---- */
+
+struct run_opts {
+    const char *scenario;
+    const char *output;
+    enum vs_report_format format;
+    bool have_seed;
+    uint64_t seed;
+};
+
+static int run_and_report(const struct cli *c, const struct run_opts *o)
+{
+    struct vs_error e;
+    vs_error_clear(&e);
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    if (!sc) {
+        fprintf(c->err, "virtsim: out of memory\n");
+        return VS_ERR_RUNTIME;
+    }
+    int rc = load_scenario(o->scenario, sc, &e);
+    if (rc != VS_OK) {
+        free(sc);
+        return report_error(c, &e, rc);
+    }
+    struct vs_results res;
+    rc = vs_sim_run_scenario(sc, o->have_seed ? o->seed : sc->seed, &res, &e);
+    free(sc);
+    if (rc != VS_OK) return report_error(c, &e, rc);
+
+    if (!o->output || strcmp(o->output, "-") == 0) {
+        rc = vs_report_write(c->out, &res, o->format, &e);
+        if (rc == VS_OK && fflush(c->out) != 0)
+            rc = vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "writing the report: %s", strerror(errno));
+    } else {
+        struct vs_output out;
+        rc = vs_output_open(o->output, &out, &e);
+        if (rc == VS_OK) {
+            rc = vs_report_write(out.file, &res, o->format, &e);
+            if (rc == VS_OK)
+                rc = vs_output_commit(&out, &e);
+            else
+                vs_output_abort(&out);
+        }
+    }
+    vs_results_free(&res);
+    return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
+}
+
+static int cmd_run(const struct cli *c, int argc, char **argv)
+{
+    struct run_opts o = {.format = VS_REPORT_TABLE};
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if (is_help(argv[i])) {
+            fputs(run_help, c->out);
+            return VS_OK;
+        } else if ((v = flag_value(argc, argv, &i, "--seed", NULL))) {
+            if (parse_seed(v, &o.seed) != 0)
+                return usage_error(c, "run", "--seed needs a whole number >= 0, not '%s'", v);
+            o.have_seed = true;
+        } else if ((v = flag_value(argc, argv, &i, "--format", "-f"))) {
+            if (vs_report_parse_format(v, &o.format) != VS_OK)
+                return usage_error(c, "run", "--format must be table, csv or json, not '%s'", v);
+        } else if ((v = flag_value(argc, argv, &i, "--output", "-o"))) {
+            if (!v[0]) return usage_error(c, "run", "%s needs a file name", "--output");
+            o.output = v;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error(c, "run", "unknown option '%s'", argv[i]);
+        } else if (o.scenario) {
+            return usage_error(c, "run", "one scenario at a time ('%s' is one too many)", argv[i]);
+        } else {
+            o.scenario = argv[i];
+        }
+    }
+    if (!o.scenario) return usage_error(c, "run", "%s", "run needs a scenario (a file or a built-in name)");
+    return run_and_report(c, &o);
+}
+
+/* ---- list, show, validate ---- */
+
+static int cmd_list(const struct cli *c, int argc, char **argv)
+{
+    if (argc >= 2 && is_help(argv[1])) {
+        fputs(list_help, c->out);
+        return VS_OK;
+    }
+    if (argc != 2) return usage_error(c, "list", "%s", "list needs one of: workloads, scenarios, hosts, approaches");
+    const char *what = argv[1];
+    if (strcmp(what, "approaches") == 0 || strcmp(what, "engines") == 0) {
+        for (size_t i = 0; i < vs_engine_count(); i++) {
+            const struct vs_engine_ops *e = vs_engine_at(i);
+            fprintf(c->out, "%-12s %-10s %s\n", e->name, e->approach, e->summary);
+        }
+        return VS_OK;
+    }
+    enum vs_builtin_kind kind;
+    if (strcmp(what, "workloads") == 0)
+        kind = VS_BUILTIN_WORKLOAD;
+    else if (strcmp(what, "scenarios") == 0)
+        kind = VS_BUILTIN_SCENARIO;
+    else if (strcmp(what, "hosts") == 0)
+        kind = VS_BUILTIN_HOST;
+    else if (strcmp(what, "labs") == 0)
+        kind = VS_BUILTIN_LAB;
+    else
+        return usage_error(c, "list", "cannot list '%s'; choose workloads, scenarios, hosts or approaches", what);
+    for (size_t i = 0; i < vs_builtin_count(); i++) {
+        const struct vs_builtin *b = vs_builtin_at(i);
+        if (b->kind != kind) continue;
+        /* The description: key of the YAML, so the list explains itself. */
+        char desc[200] = "";
+        const char *d = strstr(b->data, "\ndescription:");
+        if (d) {
+            d += strlen("\ndescription:");
+            while (*d == ' ') d++;
+            size_t n = strcspn(d, "\n");
+            if (n >= sizeof desc) n = sizeof desc - 1;
+            memcpy(desc, d, n);
+            desc[n] = '\0';
+        }
+        fprintf(c->out, "%-16s %s\n", b->name, desc);
+    }
+    return VS_OK;
+}
+
+static int parse_kind(const char *word, enum vs_builtin_kind *kind)
+{
+    static const struct {
+        const char *word;
+        enum vs_builtin_kind kind;
+    } words[] = {{"workload", VS_BUILTIN_WORKLOAD}, {"scenario", VS_BUILTIN_SCENARIO},
+                 {"host", VS_BUILTIN_HOST},         {"lab", VS_BUILTIN_LAB}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(word, words[i].word) == 0) {
+            *kind = words[i].kind;
+            return 0;
+        }
+    return -1;
+}
+
+static int cmd_show(const struct cli *c, int argc, char **argv)
+{
+    if (argc >= 2 && is_help(argv[1])) {
+        fputs(show_help, c->out);
+        return VS_OK;
+    }
+    const struct vs_builtin *b = NULL;
+    if (argc == 3) {
+        enum vs_builtin_kind kind;
+        if (parse_kind(argv[1], &kind) != 0)
+            return usage_error(c, "show", "'%s' is not a kind; use workload, scenario or host", argv[1]);
+        b = vs_builtin_find(kind, argv[2]);
+    } else if (argc == 2) {
+        for (size_t i = 0; i < vs_builtin_count() && !b; i++)
+            if (strcmp(vs_builtin_at(i)->name, argv[1]) == 0) b = vs_builtin_at(i);
+    } else {
+        return usage_error(c, "show", "%s", "show needs a name (see virtsim list workloads)");
+    }
+    if (!b) {
+        fprintf(c->err, "virtsim: no built-in named '%s'; see virtsim list workloads|scenarios|hosts\n",
+                argv[argc - 1]);
+        return VS_ERR_INPUT;
+    }
+    fwrite(b->data, 1, b->len, c->out);
+    return VS_OK;
+}
+
+static int cmd_validate(const struct cli *c, int argc, char **argv)
+{
+    if (argc >= 2 && is_help(argv[1])) {
+        fputs(validate_help, c->out);
+        return VS_OK;
+    }
+    if (argc < 2) return usage_error(c, "validate", "%s", "validate needs at least one file");
+    static const char *const kinds[] = {"unknown", "workload", "host profile", "scenario"};
+    int worst = VS_OK;
+    for (int i = 1; i < argc; i++) {
+        struct vs_error e;
+        vs_error_clear(&e);
+        enum vs_config_kind kind = VS_CONFIG_UNKNOWN;
+        int rc = vs_config_validate_file(argv[i], &kind, &e);
+        if (rc == VS_OK)
+            fprintf(c->out, "%s: ok (%s)\n", argv[i], kinds[kind]);
+        else
+            worst = report_error(c, &e, rc);
+    }
+    return worst;
+}
+
+int vs_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct cli c = {out, err};
+    if (argc < 2) {
+        struct run_opts o = {.scenario = VS_DEFAULT_SCENARIO, .format = VS_REPORT_TABLE};
+        return run_and_report(&c, &o);
+    }
+    const char *cmd = argv[1];
+    if (is_help(cmd)) {
+        fputs(main_help, out);
+        return VS_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        fprintf(out, "virtsim %s\n", VS_VERSION);
+        return VS_OK;
+    }
+    static const struct {
+        const char *name;
+        int (*fn)(const struct cli *, int, char **);
+        const char *help;
+    } cmds[] = {{"run", cmd_run, run_help},
+                {"list", cmd_list, list_help},
+                {"show", cmd_show, show_help},
+                {"validate", cmd_validate, validate_help}};
+    size_t n = sizeof cmds / sizeof cmds[0];
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            fputs(main_help, out);
+            return VS_OK;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(argv[2], cmds[i].name) == 0) {
+                fputs(cmds[i].help, out);
+                return VS_OK;
+            }
+        return usage_error(&c, NULL, "no command '%s'", argv[2]);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(cmd, cmds[i].name) == 0) return cmds[i].fn(&c, argc - 1, argv + 1);
+    return usage_error(&c, NULL, "unknown command '%s'", cmd);
+}

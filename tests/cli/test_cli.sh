@@ -1,0 +1,123 @@
+#!/bin/sh
+# Command-line tests: subcommands, help, exit codes, error messages with
+# positions, output formats, files and determinism.
+. "$(dirname "$0")/lib.sh"
+D="$HERE/data"
+
+run --version
+expect_status "--version exits 0" 0
+expect_out "--version prints the version" "virtsim 0."
+
+run --help
+expect_status "--help exits 0" 0
+expect_out "--help lists run" "run SCENARIO"
+expect_out "--help lists validate" "validate FILE"
+
+for cmd in run list show validate; do
+    run "$cmd" --help
+    expect_status "$cmd --help exits 0" 0
+    expect_out "$cmd --help shows usage" "usage: virtsim $cmd"
+done
+
+run frobnicate
+expect_status "unknown command exits 2" 2
+expect_err "unknown command is named" "unknown command 'frobnicate'"
+
+run list workloads
+expect_status "list workloads exits 0" 0
+for w in cpu-bound syscall-heavy web-server database-oltp file-server kernel-build; do
+    expect_out "list workloads has $w" "$w"
+done
+run list scenarios
+expect_out "list scenarios has default" "default"
+run list hosts
+expect_out "list hosts has current" "current"
+run list approaches
+expect_out "list approaches has native" "native"
+run list gizmos
+expect_status "list of an unknown kind exits 2" 2
+
+run show web-server
+expect_status "show web-server exits 0" 0
+expect_out "show prints the workload's YAML" "name: web-server"
+cp "$TMP/out" "$TMP/copy.yaml"
+run validate "$TMP/copy.yaml"
+expect_status "a shown workload validates" 0
+expect_out "validate says ok and the kind" "ok (workload)"
+run show scenario default
+expect_out "show scenario default" "guests:"
+run show nothing-like-this
+expect_status "show of an unknown name exits 2" 2
+
+run validate "$D/small.yaml"
+expect_status "validate a good scenario" 0
+expect_out "validate names the scenario kind" "ok (scenario)"
+
+run validate "$D/bad-unknown-key.yaml"
+expect_status "unknown key exits 2" 2
+expect_err "unknown key: file, line and column" "bad-unknown-key.yaml:9:5:"
+expect_err "unknown key is named" "vcpu"
+
+run validate "$D/bad-unit.yaml"
+expect_status "wrong unit exits 2" 2
+expect_err "wrong unit: line and column" "bad-unit.yaml:5:17:"
+
+run run "$D/bad-engine.yaml"
+expect_status "unknown engine exits 2" 2
+expect_err "unknown engine: position" "bad-engine.yaml:4:19:"
+expect_err "unknown engine lists what is allowed" "native"
+
+run validate "$D/bad-syntax.yaml"
+expect_status "YAML syntax error exits 2" 2
+expect_err "syntax error has a position" "bad-syntax.yaml:"
+
+run run "$TMP/no-such-file.yaml"
+expect_status "missing scenario file exits 2" 2
+
+run run "$D/small.yaml" --seed banana
+expect_status "a bad seed exits 2" 2
+run run "$D/small.yaml" --format xml
+expect_status "a bad format exits 2" 2
+run run "$D/small.yaml" --colour
+expect_status "an unknown option exits 2" 2
+
+# The report.
+run run "$D/small.yaml"
+expect_status "run a scenario" 0
+expect_out "the table names the guest group" "web"
+expect_out "the table names the engine" "native"
+
+run run "$D/small.yaml" --format csv
+expect_status "csv run" 0
+# Offered 500/s to each of two instances of a lightly loaded host: the group
+# must complete 1000/s (within 5 %, Poisson noise over 3.5 s is ~1 %).
+tp=$(awk -F, 'NR==1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+              $col["level"] == "group" && $col["guest"] == "web" { print $col["throughput_per_s"] }' "$TMP/out")
+if [ -n "$tp" ] && awk -v t="$tp" 'BEGIN { exit !(t > 950 && t < 1050) }'; then
+    ok "throughput equals the offered load ($tp/s)"
+else
+    fail "throughput equals the offered load" "got '$tp'"
+fi
+
+# Determinism: same seed, same bytes; another seed, other bytes.
+"$VIRTSIM" run "$D/small.yaml" --format json >"$TMP/a.json" 2>&1
+"$VIRTSIM" run "$D/small.yaml" --format json >"$TMP/b.json" 2>&1
+"$VIRTSIM" run "$D/small.yaml" --format json --seed 8 >"$TMP/c.json" 2>&1
+if cmp -s "$TMP/a.json" "$TMP/b.json"; then ok "same seed gives identical JSON"; else fail "same seed gives identical JSON"; fi
+if cmp -s "$TMP/a.json" "$TMP/c.json"; then fail "another seed changes the JSON"; else ok "another seed changes the JSON"; fi
+
+# Output files are written whole and renamed; a failed write keeps the old file.
+run run "$D/small.yaml" --format json --output "$TMP/report.json"
+expect_status "--output exits 0" 0
+if cmp -s "$TMP/report.json" "$TMP/a.json"; then ok "--output writes the same report"; else fail "--output writes the same report"; fi
+echo "precious" >"$TMP/keep.json"
+run run "$D/bad-engine.yaml" --output "$TMP/keep.json"
+if [ "$(cat "$TMP/keep.json")" = "precious" ]; then ok "a failed run leaves the old output file"; else fail "a failed run leaves the old output file"; fi
+run run "$D/small.yaml" --output "$TMP/no/such/dir/r.txt"
+expect_status "an unwritable output path exits 1" 1
+if ls "$TMP"/no 2>/dev/null | grep -q .; then fail "no partial file is left"; else ok "no partial file is left"; fi
+
+# No command: the default scenario's report (stdout is not a terminal here).
+run
+expect_status "no command runs the default scenario" 0
+expect_out "the default report is printed" "default"
