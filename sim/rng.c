@@ -177,6 +177,7 @@ double vs_dist_mean(const struct vs_dist *d)
         return non_negative(a);
     case VS_DIST_UNIFORM:
         /* Of the sampled value: negative draws are raised to 0. */
+        if (!isfinite(a) || !isfinite(b)) return 0;
         if (a >= 0 && b >= 0) return 0.5 * (a + b);
         if (a <= 0 && b <= 0) return 0;
         {
