@@ -6,14 +6,20 @@
 
 #include <stdlib.h>
 
+extern const struct vs_engine_ops vs_engine_native;
+
 struct native {
+    struct vs_host_spec host;
     struct vs_costs costs;
 };
 
-static int native_create(const struct vs_host_spec *host, void **state, struct vs_error *err)
+static int native_create(const struct vs_host_spec *host, const struct vs_preset *preset,
+                         void **state, struct vs_error *err)
 {
+    (void)preset;
     struct native *n = malloc(sizeof *n);
     if (!n) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    n->host = *host;
     n->costs = host->costs;
     *state = n;
     return VS_OK;
@@ -55,6 +61,28 @@ static void native_cost(const void *state, const struct vs_workload *wl, enum vs
         w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_CONTEXT_SWITCH_CYCLES);
         w->events[VS_EVT_CONTEXT_SWITCH] += count;
         break;
+    case VS_OP_KERNEL_INSTRUCTION:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * wl->request.cpi;
+        break;
+    case VS_OP_PRIVILEGED:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PRIVILEGED_CYCLES);
+        break;
+    case VS_OP_PT_UPDATE:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PT_UPDATE_CYCLES);
+        w->events[VS_EVT_PT_UPDATE] += count;
+        break;
+    case VS_OP_PROCESS_CREATE:
+        vs_engine_cost_process_create(&vs_engine_native, state, &((const struct native *)state)->host,
+                                      wl, count, w);
+        break;
+    case VS_OP_TIMER_IRQ:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_TIMER_IRQ_CYCLES);
+        w->events[VS_EVT_INTERRUPT] += count;
+        break;
+    case VS_OP_IPI:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_IPI_CYCLES);
+        w->events[VS_EVT_INTERRUPT] += count;
+        break;
     case VS_OP_DISK_READ:
     case VS_OP_DISK_WRITE:
         /* Block layer and driver on submission, an interrupt on completion,
@@ -93,10 +121,18 @@ static vs_time_ns native_start_time(const void *state, const struct vs_guest_spe
     return 0;
 }
 
+static const struct vs_preset native_presets[] = {
+    {.name = "native", .system = "the host OS itself",
+     .summary = "no virtualization: the workload runs directly on the host (the baseline)",
+     .io = VS_IO_NATIVE},
+};
+
 const struct vs_engine_ops vs_engine_native = {
     .name = "native",
     .approach = "native",
     .summary = "no virtualization: the workload runs directly on the host OS (the baseline)",
+    .presets = native_presets,
+    .n_presets = sizeof native_presets / sizeof native_presets[0],
     .create = native_create,
     .destroy = native_destroy,
     .cost = native_cost,

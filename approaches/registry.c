@@ -1,5 +1,5 @@
 /* The one table of engines. Adding an approach: one file in approaches/
- * defining its struct vs_engine_ops, and one line here. */
+ * defining its struct vs_engine_ops (with its presets), and one line here. */
 #include "virtsim/engine.h"
 
 #include <stdio.h>
@@ -17,41 +17,68 @@ size_t vs_engine_count(void) { return N_ENGINES; }
 
 const struct vs_engine_ops *vs_engine_at(size_t i) { return i < N_ENGINES ? engines[i] : NULL; }
 
-const struct vs_engine_ops *vs_engine_find(const char *name)
+const struct vs_preset *vs_preset_find(const char *name, const struct vs_engine_ops **ops)
 {
     for (size_t i = 0; i < N_ENGINES; i++)
-        if (strcmp(engines[i]->name, name) == 0) return engines[i];
+        for (size_t p = 0; p < engines[i]->n_presets; p++)
+            if (strcmp(engines[i]->presets[p].name, name) == 0) {
+                if (ops) *ops = engines[i];
+                return &engines[i]->presets[p];
+            }
     return NULL;
+}
+
+const struct vs_engine_ops *vs_engine_find(const char *name)
+{
+    const struct vs_engine_ops *ops = NULL;
+    return vs_preset_find(name, &ops) ? ops : NULL;
 }
 
 const char *vs_engine_names(void)
 {
     /* Built once; the table is constant so the text never changes. */
-    static char names[1024];
+    static char names[2048];
     if (!names[0]) {
         size_t used = 0;
-        for (size_t i = 0; i < N_ENGINES && used < sizeof names; i++)
-            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-                                     engines[i]->name);
+        for (size_t i = 0; i < N_ENGINES; i++)
+            for (size_t p = 0; p < engines[i]->n_presets && used < sizeof names; p++)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                         used ? ", " : "", engines[i]->presets[p].name);
     }
     return names;
+}
+
+void vs_engine_cost_process_create(const struct vs_engine_ops *ops, const void *state,
+                                   const struct vs_host_spec *host, const struct vs_workload *wl,
+                                   double count, struct vs_work *w)
+{
+    const struct vs_costs *c = &host->costs;
+    ops->cost(state, wl, VS_OP_SYSCALL, count * vs_cost(c, VS_COST_FORK_SYSCALLS), 0, w);
+    ops->cost(state, wl, VS_OP_KERNEL_INSTRUCTION,
+              count * vs_cost(c, VS_COST_FORK_KERNEL_INSTRUCTIONS), 0, w);
+    ops->cost(state, wl, VS_OP_PT_UPDATE, count * vs_cost(c, VS_COST_FORK_PT_UPDATES), 0, w);
+    ops->cost(state, wl, VS_OP_PAGE_FAULT, count * vs_cost(c, VS_COST_FORK_PAGE_FAULTS), 0, w);
+    w->events[VS_EVT_PROCESS_CREATE] += count;
 }
 
 int vs_engine_open(const char *name, const struct vs_host_spec *host, struct vs_engine *out,
                    struct vs_error *err)
 {
-    const struct vs_engine_ops *ops = vs_engine_find(name);
-    if (!ops)
+    const struct vs_engine_ops *ops = NULL;
+    const struct vs_preset *preset = vs_preset_find(name, &ops);
+    if (!preset)
         return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0,
                             "unknown engine '%s'; known engines: %s", name, vs_engine_names());
     out->ops = ops;
+    out->preset = preset;
     out->state = NULL;
-    return ops->create(host, &out->state, err);
+    return ops->create(host, preset, &out->state, err);
 }
 
 void vs_engine_close(struct vs_engine *e)
 {
     if (e->ops && e->ops->destroy) e->ops->destroy(e->state);
     e->ops = NULL;
+    e->preset = NULL;
     e->state = NULL;
 }

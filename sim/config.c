@@ -620,7 +620,9 @@ static int parse_request(const struct ctx *c, const struct vs_ynode *n, const ch
     static const char *const keys[] = {
         "instructions",     "cpi",         "mem_refs_per_instruction",
         "syscalls",         "page_faults", "tlb_misses",
-        "context_switches", "disk",        "net"};
+        "context_switches", "kernel_instructions", "privileged",
+        "pt_updates",       "forks",       "ipis",
+        "disk",             "net"};
     rc = check_keys(c, n, path, keys, N_OF(keys));
     if (rc != VS_OK) return rc;
     rc = require_key(c, n, path, "instructions", "user-mode instructions per request, e.g. 150k");
@@ -645,6 +647,21 @@ static int parse_request(const struct ctx *c, const struct vs_ynode *n, const ch
     if (rc == VS_OK)
         rc = opt_bounded(c, n, path, "context_switches", VS_UNIT_COUNT, MAX_OPS_PER_REQUEST,
                          &r->count[VS_OP_CONTEXT_SWITCH]);
+    if (rc == VS_OK)
+        rc = opt_bounded(c, n, path, "kernel_instructions", VS_UNIT_COUNT, MAX_INSTRUCTIONS,
+                         &r->count[VS_OP_KERNEL_INSTRUCTION]);
+    if (rc == VS_OK)
+        rc = opt_bounded(c, n, path, "privileged", VS_UNIT_COUNT, MAX_OPS_PER_REQUEST,
+                         &r->count[VS_OP_PRIVILEGED]);
+    if (rc == VS_OK)
+        rc = opt_bounded(c, n, path, "pt_updates", VS_UNIT_COUNT, MAX_OPS_PER_REQUEST,
+                         &r->count[VS_OP_PT_UPDATE]);
+    if (rc == VS_OK)
+        rc = opt_bounded(c, n, path, "forks", VS_UNIT_COUNT, MAX_IOS_PER_REQUEST,
+                         &r->count[VS_OP_PROCESS_CREATE]);
+    if (rc == VS_OK)
+        rc = opt_bounded(c, n, path, "ipis", VS_UNIT_COUNT, MAX_OPS_PER_REQUEST,
+                         &r->count[VS_OP_IPI]);
     if (rc != VS_OK) return rc;
 
     const struct vs_ynode *d = vs_ynode_get(n, "disk");
@@ -825,7 +842,9 @@ static int parse_host(const struct ctx *c, const struct vs_ynode *n, const char 
     if (m) {
         join(kp, sizeof kp, path, "cpu");
         rc = expect_mapping(c, m, kp, "a mapping such as {cores: 16, frequency: 3GHz}");
-        static const char *const ck[] = {"cores", "frequency", "time_slice", "cap_period"};
+        static const char *const ck[] = {"cores",      "frequency",
+                                         "time_slice", "cap_period",
+                                         "hardware_virtualization", "nested_paging"};
         if (rc == VS_OK) rc = check_keys(c, m, kp, ck, N_OF(ck));
         if (rc == VS_OK) rc = opt_u32(c, m, kp, "cores", 1, MAX_CORES, &h.cpu.cores);
         if (rc == VS_OK)
@@ -834,6 +853,13 @@ static int parse_host(const struct ctx *c, const struct vs_ynode *n, const char 
             rc = opt_time(c, m, kp, "time_slice", true, 10 * VS_NS_PER_S, &h.cpu.time_slice_ns);
         if (rc == VS_OK)
             rc = opt_time(c, m, kp, "cap_period", true, 60 * VS_NS_PER_S, &h.cpu.cap_period_ns);
+        if (rc == VS_OK) rc = opt_bool(c, m, kp, "hardware_virtualization", &h.cpu.hw_virt);
+        if (rc == VS_OK) rc = opt_bool(c, m, kp, "nested_paging", &h.cpu.nested_paging);
+        if (rc == VS_OK && h.cpu.nested_paging && !h.cpu.hw_virt)
+            return fail_at(c, vs_ynode_get(m, "nested_paging"),
+                           "%s.nested_paging: nested paging (EPT/NPT) is part of hardware "
+                           "virtualization; set hardware_virtualization: true as well",
+                           kp);
         if (rc != VS_OK) return rc;
     }
     m = vs_ynode_get(n, "memory");
@@ -1208,8 +1234,9 @@ static int parse_compare(const struct ctx *c, const struct vs_ynode *n, struct v
         if (!vs_engine_find(name)) {
             const char *names[64];
             size_t nn = 0;
-            for (size_t e = 0; e < vs_engine_count() && nn < N_OF(names); e++)
-                names[nn++] = vs_engine_at(e)->name;
+            for (size_t e = 0; e < vs_engine_count(); e++)
+                for (size_t p = 0; p < vs_engine_at(e)->n_presets && nn < N_OF(names); p++)
+                    names[nn++] = vs_engine_at(e)->presets[p].name;
             char hint[96];
             suggest(name, names, nn, hint, sizeof hint);
             return fail_at(c, item, "compare: unknown engine '%.60s'%s; known engines: %s", name,

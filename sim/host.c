@@ -17,6 +17,8 @@ void vs_host_spec_defaults(struct vs_host_spec *h)
     h->cpu.frequency_hz = 3e9;
     h->cpu.time_slice_ns = 3 * VS_NS_PER_MS;
     h->cpu.cap_period_ns = 100 * VS_NS_PER_MS;
+    h->cpu.hw_virt = true;       /* every current server CPU has VT-x/AMD-V ... */
+    h->cpu.nested_paging = true; /* ... and EPT/NPT (Intel since Nehalem, 2008) */
 
     h->memory_bytes = 64.0 * 1024 * 1024 * 1024;
     h->host_reserved_bytes = 2.0 * 1024 * 1024 * 1024;

@@ -8,7 +8,10 @@
 static const char *const op_names[VS_OP_COUNT] = {
     [VS_OP_INSTRUCTION] = "instructions",   [VS_OP_SYSCALL] = "syscalls",
     [VS_OP_PAGE_FAULT] = "page_faults",     [VS_OP_TLB_MISS] = "tlb_misses",
-    [VS_OP_CONTEXT_SWITCH] = "context_switches", [VS_OP_DISK_READ] = "disk_reads",
+    [VS_OP_CONTEXT_SWITCH] = "context_switches", [VS_OP_KERNEL_INSTRUCTION] = "kernel_instructions",
+    [VS_OP_PRIVILEGED] = "privileged",      [VS_OP_PT_UPDATE] = "pt_updates",
+    [VS_OP_PROCESS_CREATE] = "forks",       [VS_OP_TIMER_IRQ] = "timer_interrupts",
+    [VS_OP_IPI] = "ipis",                   [VS_OP_DISK_READ] = "disk_reads",
     [VS_OP_DISK_WRITE] = "disk_writes",     [VS_OP_NET_RX] = "rx_packets",
     [VS_OP_NET_TX] = "tx_packets",
 };
@@ -35,7 +38,8 @@ static const char *const evt_names[VS_EVT_COUNT] = {
     [VS_EVT_VMEXIT] = "vmexits",       [VS_EVT_HYPERCALL] = "hypercalls",
     [VS_EVT_TRAP] = "traps",           [VS_EVT_TRANSLATION] = "translations",
     [VS_EVT_INTERRUPT] = "interrupts", [VS_EVT_DISK_IO] = "disk_ios",
-    [VS_EVT_PACKET] = "packets",
+    [VS_EVT_PACKET] = "packets",       [VS_EVT_PT_UPDATE] = "pt_updates",
+    [VS_EVT_PROCESS_CREATE] = "forks",
 };
 
 const char *vs_op_name(enum vs_op_kind op) { return op < VS_OP_COUNT ? op_names[op] : "?"; }

@@ -295,8 +295,10 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     vs_work_clear(&w);
 
     ops->cost(st, wl, VS_OP_INSTRUCTION, vs_dist_sample(&rq->instructions, &in->rng), 0, &w);
-    static const enum vs_op_kind simple[] = {VS_OP_SYSCALL, VS_OP_PAGE_FAULT, VS_OP_TLB_MISS,
-                                             VS_OP_CONTEXT_SWITCH};
+    static const enum vs_op_kind simple[] = {
+        VS_OP_SYSCALL,   VS_OP_PAGE_FAULT,     VS_OP_TLB_MISS,       VS_OP_CONTEXT_SWITCH,
+        VS_OP_KERNEL_INSTRUCTION, VS_OP_PRIVILEGED, VS_OP_PT_UPDATE, VS_OP_PROCESS_CREATE,
+        VS_OP_IPI};
     for (size_t k = 0; k < sizeof simple / sizeof simple[0]; k++) {
         uint64_t n = vs_rng_count(&in->rng, rq->count[simple[k]]);
         if (n) ops->cost(st, wl, simple[k], (double)n, 0, &w);
@@ -311,6 +313,16 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     if (writes) ops->cost(st, wl, VS_OP_DISK_WRITE, (double)writes, rq->disk_write_bytes, &w);
     if (rx) ops->cost(st, wl, VS_OP_NET_RX, (double)rx, in->rx_bytes_per_packet, &w);
     if (tx) ops->cost(st, wl, VS_OP_NET_TX, (double)tx, in->tx_bytes_per_packet, &w);
+
+    /* The periodic timer interrupts the guest while it computes: their
+     * number follows from the CPU time the request takes (before the
+     * interrupts themselves, a first-order estimate). */
+    double timer_hz = vs_cost(&s->sc.host.costs, VS_COST_TIMER_HZ);
+    if (timer_hz > 0) {
+        double busy_ns = vs_cycles_to_ns(&s->sc.host.cpu, vs_work_total_cycles(&w));
+        uint64_t ticks = vs_rng_count(&in->rng, busy_ns * timer_hz / 1e9);
+        if (ticks) ops->cost(st, wl, VS_OP_TIMER_IRQ, (double)ticks, 0, &w);
+    }
 
     req->disk_reads_left = (uint32_t)reads;
     req->disk_sync_writes_left = rq->disk_sync ? (uint32_t)writes : 0;
@@ -624,7 +636,7 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     snprintf(g->name, sizeof g->name, "%s", in->name);
     snprintf(g->group, sizeof g->group, "%s", gs->name);
     snprintf(g->workload, sizeof g->workload, "%s", gs->workload.name);
-    snprintf(g->engine, sizeof g->engine, "%s", s->engine.ops->name);
+    snprintf(g->engine, sizeof g->engine, "%s", s->engine.preset->name);
     g->state = in->state;
     g->instances = 1;
     g->failed_instances = in->state == VS_GUEST_FAILED;
@@ -700,7 +712,7 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
 {
     memset(out, 0, sizeof *out);
     vs_time_ns now = vs_event_now(s->q);
-    snprintf(out->engine, sizeof out->engine, "%s", s->engine.ops->name);
+    snprintf(out->engine, sizeof out->engine, "%s", s->engine.preset->name);
     snprintf(out->approach, sizeof out->approach, "%s", s->engine.ops->approach);
     out->now_ns = now;
     out->window_ns = s->warm ? now - s->sc.warmup_ns : 0;

@@ -15,14 +15,47 @@
 #include "virtsim/scenario.h"
 #include "virtsim/workload.h"
 
+/* How a system implements its approach: which variant of the mechanism it
+ * uses. Each engine reads the fields that apply to it. */
+enum vs_emu_mode { VS_EMU_DBT, VS_EMU_INTERPRETER, VS_EMU_BT };
+enum vs_pv_mode { VS_PV_XEN, VS_PV_UML };
+enum vs_paging { VS_PAGING_AUTO, VS_PAGING_SHADOW, VS_PAGING_EPT }; /* AUTO: EPT if the host has it */
+enum vs_io_path {
+    VS_IO_NATIVE,   /* the host's own driver */
+    VS_IO_EMULATED, /* an emulated device (IDE, e1000) in a device model */
+    VS_IO_PV,       /* split drivers / virtio on a shared ring */
+    VS_IO_VETH,     /* container: veth pair + bridge */
+    VS_IO_VENET,    /* container: routed virtual network device (OpenVZ venet) */
+    VS_IO_HOSTNET   /* container: the host's network stack, shared */
+};
+
+/* A named system: an engine with the parameters that distinguish it (e.g.
+ * `kvm` is the hvm engine with EPT and virtio). Every engine lists its
+ * presets; the first one carries the engine's own name and its defaults. */
+struct vs_preset {
+    const char *name;    /* as written in `compare:`, e.g. "kvm" */
+    const char *system;  /* the real system it stands for, e.g. "KVM + QEMU with virtio" */
+    const char *summary; /* one line: what distinguishes it */
+    int mode;            /* enum vs_emu_mode or vs_pv_mode, per engine */
+    enum vs_paging paging;
+    enum vs_io_path io;
+    bool device_model_in_user; /* emulated devices live in a user-space process (QEMU) */
+    bool beancounters;   /* OS-level: per-operation resource accounting (OpenVZ UBC) */
+};
+
 struct vs_engine_ops {
-    const char *name;     /* as written in `compare:`, e.g. "native" */
+    const char *name;     /* the engine, e.g. "hvm" (also its first preset's name) */
     const char *approach; /* "native", "emulation", "paravirt", "hvm", "oslevel" */
     const char *summary;  /* one line for `virtsim list approaches` */
+    const struct vs_preset *presets; /* presets[0] is the engine's default */
+    size_t n_presets;
 
     /* Builds the engine's private state for one run from the host profile
-     * (its cost constants). *state is owned by the engine: freed by destroy. */
-    int (*create)(const struct vs_host_spec *host, void **state, struct vs_error *err);
+     * (its cost constants and hardware features) and a preset. *state is
+     * owned by the engine: freed by destroy. VS_ERR_INPUT when the host
+     * cannot run it (e.g. HVM without VT-x). */
+    int (*create)(const struct vs_host_spec *host, const struct vs_preset *preset, void **state,
+                  struct vs_error *err);
     void (*destroy)(void *state);
 
     /* Adds to w the host work of `count` operations of kind `op` performed by
@@ -41,18 +74,30 @@ struct vs_engine_ops {
 /* An engine opened for one run. */
 struct vs_engine {
     const struct vs_engine_ops *ops;
+    const struct vs_preset *preset;
     void *state;
 };
 
 /* Registry. */
 size_t vs_engine_count(void);
 const struct vs_engine_ops *vs_engine_at(size_t i);
-const struct vs_engine_ops *vs_engine_find(const char *name); /* NULL if unknown */
-/* Comma-separated list of every name, for error messages. */
+/* Finds a preset by name (an engine's own name finds its first preset) and,
+ * if ops is not NULL, its engine. NULL if unknown. */
+const struct vs_preset *vs_preset_find(const char *name, const struct vs_engine_ops **ops);
+/* The engine a name selects, or NULL. */
+const struct vs_engine_ops *vs_engine_find(const char *name);
+/* Comma-separated list of every preset name, for error messages. */
 const char *vs_engine_names(void);
 
-/* Opens an engine by name for a host. On success the caller owns *out and
- * releases it with vs_engine_close. VS_ERR_INPUT for an unknown name. */
+/* Shared by engines: a fork + exec as the primitive operations it is made of
+ * (counts from the host profile), each priced by the engine's own cost(). */
+void vs_engine_cost_process_create(const struct vs_engine_ops *ops, const void *state,
+                                   const struct vs_host_spec *host, const struct vs_workload *wl,
+                                   double count, struct vs_work *w);
+
+/* Opens an engine or preset by name for a host. On success the caller owns
+ * *out and releases it with vs_engine_close. VS_ERR_INPUT for an unknown
+ * name or a host that cannot run it. */
 int vs_engine_open(const char *name, const struct vs_host_spec *host, struct vs_engine *out,
                    struct vs_error *err);
 void vs_engine_close(struct vs_engine *e);

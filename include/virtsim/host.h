@@ -5,6 +5,7 @@
 #ifndef VIRTSIM_HOST_H
 #define VIRTSIM_HOST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "virtsim/costs.h"
 #include "virtsim/event.h"
@@ -18,6 +19,8 @@ struct vs_cpu_spec {
     double frequency_hz;
     vs_time_ns time_slice_ns;  /* scheduler quantum */
     vs_time_ns cap_period_ns;  /* accounting period for caps */
+    bool hw_virt;              /* VT-x / AMD-V: can run HVM guests */
+    bool nested_paging;        /* EPT / NPT: HVM guests need no shadow page tables */
 };
 
 enum vs_disk_class { VS_DISK_HDD, VS_DISK_SSD, VS_DISK_NVME };

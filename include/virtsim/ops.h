@@ -13,6 +13,13 @@ enum vs_op_kind {
     VS_OP_PAGE_FAULT,     /* page faults taken by the guest */
     VS_OP_TLB_MISS,       /* TLB misses (each is a page-table walk) */
     VS_OP_CONTEXT_SWITCH, /* switches between the guest's own processes/threads */
+    VS_OP_KERNEL_INSTRUCTION, /* instructions the guest kernel executes for the request */
+    VS_OP_PRIVILEGED,     /* privileged/sensitive instructions: interrupt flag, control
+                             registers, port I/O (a guest kernel's, outside device drivers) */
+    VS_OP_PT_UPDATE,      /* page-table entry writes by the guest kernel */
+    VS_OP_PROCESS_CREATE, /* fork + exec: a bundle of page-table updates, faults and calls */
+    VS_OP_TIMER_IRQ,      /* timer interrupts (the simulator derives them from CPU time) */
+    VS_OP_IPI,            /* inter-processor interrupts sent by the guest */
     VS_OP_DISK_READ,      /* one disk read request (bytes = its size) */
     VS_OP_DISK_WRITE,     /* one disk write request */
     VS_OP_NET_RX,         /* one received packet */
@@ -47,6 +54,8 @@ enum vs_evt_kind {
     VS_EVT_INTERRUPT,
     VS_EVT_DISK_IO,
     VS_EVT_PACKET,
+    VS_EVT_PT_UPDATE,      /* guest page-table entry writes */
+    VS_EVT_PROCESS_CREATE, /* fork + exec */
     VS_EVT_COUNT
 };
 

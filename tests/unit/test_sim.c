@@ -25,6 +25,7 @@ static void plain_host(struct vs_host_spec *h, uint32_t cores)
     h->costs.value[VS_COST_TLB_WALK_REFS] = 4;
     h->costs.value[VS_COST_WALK_REF_CYCLES] = 10;
     h->costs.value[VS_COST_CONTEXT_SWITCH_CYCLES] = 0;
+    h->costs.value[VS_COST_TIMER_HZ] = 0; /* no timer ticks: service times stay exact */
 }
 
 static void cpu_workload(struct vs_workload *w, const char *name, double instructions)
