@@ -11,7 +11,8 @@ static const char *const op_names[VS_OP_COUNT] = {
     [VS_OP_CONTEXT_SWITCH] = "context_switches", [VS_OP_KERNEL_INSTRUCTION] = "kernel_instructions",
     [VS_OP_PRIVILEGED] = "privileged",      [VS_OP_PT_UPDATE] = "pt_updates",
     [VS_OP_PROCESS_CREATE] = "forks",       [VS_OP_TIMER_IRQ] = "timer_interrupts",
-    [VS_OP_IPI] = "ipis",                   [VS_OP_DISK_READ] = "disk_reads",
+    [VS_OP_IPI] = "ipis",                   [VS_OP_CODE_LOAD] = "code_load",
+    [VS_OP_DISK_READ] = "disk_reads",
     [VS_OP_DISK_WRITE] = "disk_writes",     [VS_OP_NET_RX] = "rx_packets",
     [VS_OP_NET_TX] = "tx_packets",
 };

@@ -186,9 +186,40 @@ static void on_think_done(void *ctx, uint64_t arg)
     start_request(s, &s->inst[arg >> 32], (uint32_t)arg, true);
 }
 
+static void start_load(void *ctx, uint64_t arg);
+
+/* A guest has booted. Before its first request, the engine may have one-time
+ * work on the guest's code (a translator filling its cache): it runs on the
+ * guest's first vCPU, and the load starts when it is done. */
 static void on_guest_started(void *ctx, uint64_t arg)
 {
     struct vs_sim *s = ctx;
+    struct instance *in = &s->inst[arg];
+    const struct vs_workload *wl = &in->spec->workload;
+    struct vs_work w;
+    vs_work_clear(&w);
+    s->engine.ops->cost(s->engine.state, wl, VS_OP_CODE_LOAD, 1, wl->memory.code_bytes, &w);
+    if (vs_work_total_cycles(&w) <= 0) {
+        start_load(s, arg);
+        return;
+    }
+    for (int e = 0; e < VS_EVT_COUNT; e++) in->stats.events[e] += w.events[e];
+    uint32_t vcpu = in->idle_vcpus[--in->n_idle];
+    if (vs_cpu_submit(s->cpu, vcpu, w.cycles, start_load, s, pack2((uint32_t)arg + 1, vcpu)) !=
+        VS_OK)
+        fail_msg(s, "internal error: a booting guest's vCPU was busy");
+}
+
+/* arg: the instance; or, after a code-load burst, (instance + 1) in the
+ * high half and the vCPU to give back in the low half. */
+static void start_load(void *ctx, uint64_t arg)
+{
+    struct vs_sim *s = ctx;
+    if (arg >> 32) {
+        uint64_t i = (arg >> 32) - 1;
+        s->inst[i].idle_vcpus[s->inst[i].n_idle++] = (uint32_t)arg;
+        arg = i;
+    }
     struct instance *in = &s->inst[arg];
     const struct vs_load_spec *load = &in->spec->workload.load;
     in->state = VS_GUEST_RUNNING;

@@ -62,6 +62,8 @@ enum vs_cost_id {
     VS_COST_BT_SYSCALL_CYCLES,     /* binary translation: a guest system call */
     VS_COST_BT_PT_UPDATE_CYCLES,   /* binary translation: a traced guest PTE write */
     VS_COST_BT_FAULT_CYCLES,       /* binary translation: a guest page fault (hidden + true) */
+    VS_COST_KERNEL_CODE_BYTES,     /* hot guest kernel code a binary translator translates */
+    VS_COST_TRANSLATION_BLOCK_BYTES, /* mean guest code per translated block */
     /* OS-level virtualization */
     VS_COST_OSL_SYSCALL_EXTRA_CYCLES, /* namespace and resource accounting per syscall */
     VS_COST_OSL_FAULT_EXTRA_CYCLES,   /* memory-cgroup / beancounter charge per page fault */

@@ -20,6 +20,8 @@ enum vs_op_kind {
     VS_OP_PROCESS_CREATE, /* fork + exec: a bundle of page-table updates, faults and calls */
     VS_OP_TIMER_IRQ,      /* timer interrupts (the simulator derives them from CPU time) */
     VS_OP_IPI,            /* inter-processor interrupts sent by the guest */
+    VS_OP_CODE_LOAD,      /* a guest's code met for the first time (bytes = its size):
+                             what a translator must translate once; priced at guest start */
     VS_OP_DISK_READ,      /* one disk read request (bytes = its size) */
     VS_OP_DISK_WRITE,     /* one disk write request */
     VS_OP_NET_RX,         /* one received packet */
