@@ -99,6 +99,8 @@ static void native_cost(const void *state, const struct vs_workload *wl, enum vs
         w->events[VS_EVT_PACKET] += count;
         if (op == VS_OP_NET_RX) w->events[VS_EVT_INTERRUPT] += count;
         break;
+    case VS_OP_CODE_LOAD:
+        /* Native code runs as it is: nothing to translate. */
     case VS_OP_COUNT:
         break;
     }
