@@ -6,9 +6,11 @@
 #include <string.h>
 
 extern const struct vs_engine_ops vs_engine_native;
+/* @externs (one line per engine, kept in the order below) */
 
 static const struct vs_engine_ops *const engines[] = {
     &vs_engine_native,
+    /* @engines */
 };
 
 #define N_ENGINES (sizeof engines / sizeof engines[0])
