@@ -10,11 +10,13 @@
 #include <sys/stat.h>
 
 #include "virtsim/builtin.h"
+#include "virtsim/compare.h"
 #include "virtsim/config.h"
 #include "virtsim/engine.h"
 #include "virtsim/output.h"
 #include "virtsim/report.h"
 #include "virtsim/sim.h"
+#include "virtsim/units.h"
 
 #ifndef VS_VERSION
 #define VS_VERSION "dev"
@@ -51,6 +53,7 @@ static const char main_help[] =
     "\n"
     "commands:\n"
     "  run SCENARIO        run a scenario (a YAML file or a built-in name) and report\n"
+    "  compare WORKLOAD    one workload under every approach, scored against native\n"
     "  list KIND           list built-in workloads, scenarios, hosts or approaches\n"
     "  show [KIND] NAME    print a built-in workload, scenario or host as YAML to copy and edit\n"
     "  validate FILE...    check YAML files (scenario, workload or host profile)\n"
@@ -74,6 +77,27 @@ static const char run_help[] =
     "  --seed N            random seed (default: the scenario's seed:)\n"
     "  --format F          table (default), csv or json; all carry the same figures\n"
     "  -o, --output FILE   write the report to FILE (written whole, then renamed into place)\n";
+
+static const char compare_help[] =
+    "usage: virtsim compare WORKLOAD [--approaches LIST] [--host PROFILE] [--vcpus N]\n"
+    "                       [--duration TIME] [--seed N] [--format table|csv|json] [--output FILE]\n"
+    "\n"
+    "Runs one workload alone on the host under each approach (native first, as the\n"
+    "baseline) and prints its score relative to native (1.00 = native), where its CPU\n"
+    "time went, and the events per second (VM exits, hypercalls, traps, translations,\n"
+    "interrupts). The workload runs saturated - a closed loop with no think time - so\n"
+    "throughput is the guest's capacity under each approach.\n"
+    "\n"
+    "  WORKLOAD            a built-in workload (virtsim list workloads) or a YAML file\n"
+    "  --approaches LIST   comma-separated approaches or presets (default: all;\n"
+    "                      see virtsim list approaches); presets the host cannot run\n"
+    "                      (e.g. hvm on a CPU without VT-x) are left out and named\n"
+    "  --host PROFILE      host profile (default: current; see virtsim list hosts)\n"
+    "  --vcpus N           virtual CPUs of the guest (default: 2)\n"
+    "  --duration TIME     simulated time per approach (default: 10s)\n"
+    "  --seed N            random seed (default: 1)\n"
+    "  --format F          table (default), csv or json (the full report of every run)\n"
+    "  -o, --output FILE   write to FILE (written whole, then renamed into place)\n";
 
 static const char list_help[] =
     "usage: virtsim list workloads|scenarios|hosts|approaches\n"
@@ -234,6 +258,94 @@ static int cmd_run(const struct cli *c, int argc, char **argv)
     return run_and_report(c, &o);
 }
 
+/* ---- compare ---- */
+
+static int write_results(const struct cli *c, const struct vs_results *res, enum vs_report_format fmt,
+                         const char *output, const char *skipped, struct vs_error *e)
+{
+    FILE *f = c->out;
+    struct vs_output out;
+    bool to_file = output && strcmp(output, "-") != 0;
+    if (to_file) {
+        int rc = vs_output_open(output, &out, e);
+        if (rc != VS_OK) return rc;
+        f = out.file;
+    }
+    int rc = VS_OK;
+    if (fmt == VS_REPORT_TABLE && skipped)
+        vs_compare_write_table(f, res, skipped);
+    else
+        rc = vs_report_write(f, res, fmt, e);
+    if (to_file) {
+        if (rc == VS_OK) return vs_output_commit(&out, e);
+        vs_output_abort(&out);
+        return rc;
+    }
+    if (fflush(f) != 0)
+        return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "writing the report: %s", strerror(errno));
+    return rc;
+}
+
+static int cmd_compare(const struct cli *c, int argc, char **argv)
+{
+    struct vs_compare_opts o = {.seed = 1};
+    enum vs_report_format fmt = VS_REPORT_TABLE;
+    const char *output = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if (is_help(argv[i])) {
+            fputs(compare_help, c->out);
+            return VS_OK;
+        } else if ((v = flag_value(argc, argv, &i, "--approaches", "-a"))) {
+            if (!v[0]) return usage_error(c, "compare", "%s needs a list", "--approaches");
+            o.approaches = v;
+        } else if ((v = flag_value(argc, argv, &i, "--host", NULL))) {
+            if (!v[0]) return usage_error(c, "compare", "%s needs a host profile", "--host");
+            o.host = v;
+        } else if ((v = flag_value(argc, argv, &i, "--vcpus", NULL))) {
+            uint64_t n;
+            if (parse_seed(v, &n) != 0 || n < 1 || n > VS_MAX_VCPUS)
+                return usage_error(c, "compare", "--vcpus needs a whole number from 1 to 256, not '%s'", v);
+            o.vcpus = (uint32_t)n;
+        } else if ((v = flag_value(argc, argv, &i, "--duration", NULL))) {
+            double ns;
+            char why[200];
+            if (vs_units_parse(v, VS_UNIT_TIME, &ns, why, sizeof why) != 0 || ns < 1e6 ||
+                ns > (double)VS_MAX_DURATION_NS)
+                return usage_error(c, "compare", "--duration needs a time from 1ms to 1 day, such as 10s, not '%s'", v);
+            o.duration_ns = (vs_time_ns)ns;
+        } else if ((v = flag_value(argc, argv, &i, "--seed", NULL))) {
+            if (parse_seed(v, &o.seed) != 0)
+                return usage_error(c, "compare", "--seed needs a whole number >= 0, not '%s'", v);
+        } else if ((v = flag_value(argc, argv, &i, "--format", "-f"))) {
+            if (vs_report_parse_format(v, &fmt) != VS_OK)
+                return usage_error(c, "compare", "--format must be table, csv or json, not '%s'", v);
+        } else if ((v = flag_value(argc, argv, &i, "--output", "-o"))) {
+            if (!v[0]) return usage_error(c, "compare", "%s needs a file name", "--output");
+            output = v;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error(c, "compare", "unknown option '%s'", argv[i]);
+        } else if (o.workload) {
+            return usage_error(c, "compare", "one workload at a time ('%s' is one too many)", argv[i]);
+        } else {
+            o.workload = argv[i];
+        }
+    }
+    if (!o.workload) return usage_error(c, "compare", "%s", "compare needs a workload (see virtsim list workloads)");
+    struct vs_error e;
+    vs_error_clear(&e);
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    if (!sc) return report_error(c, &e, vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory"));
+    char skipped[2048];
+    int rc = vs_compare_scenario(&o, sc, skipped, sizeof skipped, &e);
+    struct vs_results res = {0};
+    if (rc == VS_OK) rc = vs_sim_run_scenario(sc, o.seed, &res, &e);
+    free(sc);
+    if (rc == VS_OK) rc = write_results(c, &res, fmt, output, skipped, &e);
+    vs_results_free(&res);
+    return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
+}
+
 /* ---- list, show, validate ---- */
 
 static int cmd_list(const struct cli *c, int argc, char **argv)
@@ -245,9 +357,13 @@ static int cmd_list(const struct cli *c, int argc, char **argv)
     if (argc != 2) return usage_error(c, "list", "%s", "list needs one of: workloads, scenarios, hosts, approaches");
     const char *what = argv[1];
     if (strcmp(what, "approaches") == 0 || strcmp(what, "engines") == 0) {
+        /* Each approach, then its presets: the systems it stands for. */
         for (size_t i = 0; i < vs_engine_count(); i++) {
             const struct vs_engine_ops *e = vs_engine_at(i);
-            fprintf(c->out, "%-12s %-10s %s\n", e->name, e->approach, e->summary);
+            fprintf(c->out, "%s%s: %s\n", i ? "\n" : "", e->approach, e->summary);
+            for (size_t p = 0; p < e->n_presets; p++)
+                fprintf(c->out, "  %-12s %s. %s\n", e->presets[p].name, e->presets[p].system,
+                        e->presets[p].summary);
         }
         return VS_OK;
     }
@@ -366,6 +482,7 @@ int vs_cli_main(int argc, char **argv, FILE *out, FILE *err)
         int (*fn)(const struct cli *, int, char **);
         const char *help;
     } cmds[] = {{"run", cmd_run, run_help},
+                {"compare", cmd_compare, compare_help},
                 {"list", cmd_list, list_help},
                 {"show", cmd_show, show_help},
                 {"validate", cmd_validate, validate_help}};

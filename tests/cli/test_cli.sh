@@ -121,3 +121,19 @@ if ls "$TMP"/no 2>/dev/null | grep -q .; then fail "no partial file is left"; el
 run
 expect_status "no command runs the default scenario" 0
 expect_out "the default report is printed" "default"
+
+# compare: one workload under each approach, scored against native.
+run compare --help
+expect_status "compare --help exits 0" 0
+expect_out "compare --help shows usage" "usage: virtsim compare"
+run compare cpu-bound --approaches native --duration 2s
+expect_status "compare runs" 0
+expect_out "compare scores native as 1.00" "1.00"
+expect_out "compare prints the event counts" "events per second"
+run compare cpu-bound --approaches nosuchthing
+expect_status "compare with an unknown approach exits 2" 2
+expect_err "compare names the unknown approach" "nosuchthing"
+run compare no-such-workload
+expect_status "compare with an unknown workload exits 2" 2
+run compare cpu-bound --approaches native --duration 2s --format csv
+expect_out "compare --format csv gives the CSV report" "throughput_per_s"
