@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "virtsim/units.h"
@@ -173,8 +174,9 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
 /* With several engines: each group's performance relative to the first. */
 static void write_comparison(FILE *f, const struct vs_results *r)
 {
-    fprintf(f, "\n== relative to %s (1.00 = %s; higher is better) ", r->runs[0].engine,
-            r->runs[0].engine);
+    int n = fprintf(f, "\n== relative to %s (1.00 = %s; higher is better) ", r->runs[0].engine,
+                    r->runs[0].engine);
+    for (int i = n - 1; i < 96; i++) fputc('=', f); /* as wide as the run headers */
     fprintf(f, "\n%-12s", "guest");
     for (uint32_t k = 0; k < r->n_runs; k++) fprintf(f, " %12.12s", r->runs[k].engine);
     fprintf(f, "   p99 under each\n");
@@ -239,17 +241,27 @@ static void csv_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* Full precision without noise digits: 10 significant digits survive every
- * figure's meaningful precision and read back with strtod. */
+/* Full precision without noise digits: the fewest significant digits (15,
+ * 16 or 17) that strtod reads back as the same double, so 0.1 stays "0.1"
+ * and 1000/3 keeps every digit a program comparing figures needs. Whole
+ * numbers below 1e15 are written without exponent. */
 static void num(FILE *f, double v)
 {
-    if (isnan(v) || isinf(v))
-        fputs("", f);
-    else if (v == floor(v) && fabs(v) < 1e15)
+    if (isnan(v) || isinf(v)) return;
+    if (v == floor(v) && fabs(v) < 1e15) {
         fprintf(f, "%.0f", v);
-    else
-        fprintf(f, "%.10g", v);
+        return;
+    }
+    char buf[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    fputs(buf, f);
 }
+
+/* The host_* columns at the end of every row. */
+#define CSV_HOST_COLUMNS 14
 
 static void csv_header(FILE *f)
 {
@@ -266,8 +278,8 @@ static void csv_header(FILE *f)
     fputs(",disk_ops,disk_bytes,disk_busy_ns,net_rx_packets,net_tx_packets,net_rx_bytes,"
           "net_tx_bytes,start_ns,host_cpu_utilisation,host_runqueue_mean,host_context_switches,"
           "host_mem_capacity_bytes,host_mem_used_bytes,host_mem_free_bytes,host_disk_utilisation,"
-          "host_disk_queue_mean,host_disk_response_mean_ns,host_nic_rx_utilisation,"
-          "host_nic_tx_utilisation\n",
+          "host_disk_queue_mean,host_disk_queue_max,host_disk_response_mean_ns,host_disk_ops,"
+          "host_nic_rx_utilisation,host_nic_tx_utilisation,host_nic_queue_mean\n",
           f);
 }
 
@@ -321,7 +333,8 @@ static void csv_guest(FILE *f, const struct vs_results *r, const struct vs_run_r
     fprintf(f, ",%llu,%llu,%llu,%llu,%lld", (unsigned long long)g->net_rx_packets,
             (unsigned long long)g->net_tx_packets, (unsigned long long)g->net_rx_bytes,
             (unsigned long long)g->net_tx_bytes, (long long)g->start_ns);
-    fputs(",,,,,,,,,,,\n", f); /* host columns are blank on guest rows */
+    for (int k = 0; k < CSV_HOST_COLUMNS; k++) fputc(',', f); /* blank on guest rows */
+    fputc('\n', f);
 }
 
 static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_result *run)
@@ -353,11 +366,15 @@ static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_re
     fputc(',', f);
     num(f, h->disk_queue_mean);
     fputc(',', f);
-    num(f, h->disk_response_mean_ns);
+    num(f, h->disk_queue_max);
     fputc(',', f);
+    num(f, h->disk_response_mean_ns);
+    fprintf(f, ",%llu,", (unsigned long long)h->disk_ops);
     num(f, h->nic_rx_utilisation);
     fputc(',', f);
     num(f, h->nic_tx_utilisation);
+    fputc(',', f);
+    num(f, h->nic_queue_mean);
     fputc('\n', f);
 }
 

@@ -1,0 +1,259 @@
+/* Unit tests for sim/output.c: a committed file appears whole with the
+ * user's usual permissions, an aborted or failed one leaves the previous
+ * file alone, and no temporary file is ever left behind. Each test works in
+ * its own fresh directory under $TMPDIR (or /tmp). */
+#include "testutil.h"
+
+#include "virtsim/output.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct dir {
+    char path[512];
+};
+
+static int setup(void **state)
+{
+    struct dir *d = calloc(1, sizeof *d);
+    if (!d) return -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(d->path, sizeof d->path, "%s/virtsim-output-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(d->path)) {
+        free(d);
+        return -1;
+    }
+    *state = d;
+    return 0;
+}
+
+/* Removes the directory and the plain files in it (the tests make no more). */
+static int teardown(void **state)
+{
+    struct dir *d = *state;
+    DIR *dh = opendir(d->path);
+    if (dh) {
+        struct dirent *e;
+        char p[1024];
+        while ((e = readdir(dh)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            snprintf(p, sizeof p, "%s/%s", d->path, e->d_name);
+            if (unlink(p) != 0) rmdir(p);
+        }
+        closedir(dh);
+    }
+    rmdir(d->path);
+    free(d);
+    return 0;
+}
+
+/* The names in the directory, sorted, joined by spaces. */
+static void listing(const struct dir *d, char *buf, size_t len)
+{
+    char names[16][256];
+    size_t n = 0;
+    DIR *dh = opendir(d->path);
+    assert_non_null(dh);
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        assert_true(n < 16);
+        snprintf(names[n++], sizeof names[0], "%s", e->d_name);
+    }
+    closedir(dh);
+    for (size_t i = 1; i < n; i++) /* insertion sort: a handful of names */
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            char t[256];
+            memcpy(t, names[j], sizeof t);
+            memcpy(names[j], names[j - 1], sizeof t);
+            memcpy(names[j - 1], t, sizeof t);
+        }
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        strncat(buf, names[i], len - strlen(buf) - 1);
+        if (i + 1 < n) strncat(buf, " ", len - strlen(buf) - 1);
+    }
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void read_file(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+static void test_commit(void **state)
+{
+    struct dir *d = *state;
+    char path[1024], buf[256];
+    snprintf(path, sizeof path, "%s/report.csv", d->path);
+    struct vs_output o;
+    struct vs_error err;
+    vs_error_clear(&err);
+    assert_int_equal(vs_output_open(path, &o, &err), VS_OK);
+    assert_non_null(o.file);
+    /* Nothing at the target until the commit; the data goes to a temporary
+     * file beside it. */
+    fputs("a,b\n1,2\n", o.file);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(strncmp(o.tmp_path, path, strlen(path)), 0);
+    assert_int_equal(access(o.tmp_path, F_OK), 0);
+    assert_int_equal(vs_output_commit(&o, &err), VS_OK);
+
+    read_file(path, buf, sizeof buf);
+    assert_string_equal(buf, "a,b\n1,2\n");
+    listing(d, buf, sizeof buf);
+    assert_string_equal(buf, "report.csv");
+
+    /* Committing again replaces the file whole. */
+    assert_int_equal(vs_output_open(path, &o, &err), VS_OK);
+    fputs("new\n", o.file);
+    assert_int_equal(vs_output_commit(&o, &err), VS_OK);
+    read_file(path, buf, sizeof buf);
+    assert_string_equal(buf, "new\n");
+    listing(d, buf, sizeof buf);
+    assert_string_equal(buf, "report.csv");
+}
+
+static void test_abort_keeps_old_file(void **state)
+{
+    struct dir *d = *state;
+    char path[1024], buf[256];
+    snprintf(path, sizeof path, "%s/report.json", d->path);
+    write_file(path, "precious\n");
+
+    struct vs_output o;
+    struct vs_error err;
+    vs_error_clear(&err);
+    assert_int_equal(vs_output_open(path, &o, &err), VS_OK);
+    fputs("half a report", o.file);
+    listing(d, buf, sizeof buf);
+    assert_int_not_equal(strcmp(buf, "report.json"), 0); /* the temporary file exists */
+    vs_output_abort(&o);
+    assert_null(o.file);
+
+    read_file(path, buf, sizeof buf);
+    assert_string_equal(buf, "precious\n");
+    listing(d, buf, sizeof buf);
+    assert_string_equal(buf, "report.json");
+
+    /* Aborting with no previous file leaves nothing at all. */
+    snprintf(path, sizeof path, "%s/fresh.json", d->path);
+    assert_int_equal(vs_output_open(path, &o, &err), VS_OK);
+    fputs("{}", o.file);
+    vs_output_abort(&o);
+    assert_int_equal(access(path, F_OK), -1);
+    listing(d, buf, sizeof buf);
+    assert_string_equal(buf, "report.json");
+}
+
+/* The rename fails (the target is a non-empty directory): an error naming
+ * the path, the directory untouched, no temporary file left. */
+static void test_commit_failure(void **state)
+{
+    struct dir *d = *state;
+    char path[1024], inner[1100], buf[256];
+    snprintf(path, sizeof path, "%s/out", d->path);
+    assert_int_equal(mkdir(path, 0777), 0);
+    snprintf(inner, sizeof inner, "%s/keep", path);
+    write_file(inner, "kept\n");
+
+    struct vs_output o;
+    struct vs_error err;
+    vs_error_clear(&err);
+    assert_int_equal(vs_output_open(path, &o, &err), VS_OK);
+    fputs("data", o.file);
+    assert_int_equal(vs_output_commit(&o, &err), VS_ERR_RUNTIME);
+    assert_null(o.file);
+    assert_string_equal(err.file, path);
+    assert_non_null(strstr(err.message, "writing the output failed"));
+
+    listing(d, buf, sizeof buf);
+    assert_string_equal(buf, "out");
+    read_file(inner, buf, sizeof buf);
+    assert_string_equal(buf, "kept\n");
+    unlink(inner);
+}
+
+static void test_missing_directory(void **state)
+{
+    struct dir *d = *state;
+    char path[1024], msg[2048], buf[256];
+    snprintf(path, sizeof path, "%s/no/such/dir/report.csv", d->path);
+    struct vs_output o;
+    struct vs_error err;
+    vs_error_clear(&err);
+    assert_int_equal(vs_output_open(path, &o, &err), VS_ERR_RUNTIME);
+    assert_null(o.file);
+    vs_error_format(&err, msg, sizeof msg);
+    assert_non_null(strstr(msg, path));
+    assert_non_null(strstr(msg, "cannot write the output"));
+    listing(d, buf, sizeof buf);
+    assert_string_equal(buf, "");
+}
+
+static void test_path_too_long(void **state)
+{
+    (void)state;
+    char path[1100];
+    memset(path, 'x', sizeof path - 1);
+    path[sizeof path - 1] = '\0';
+    struct vs_output o;
+    struct vs_error err;
+    vs_error_clear(&err);
+    assert_int_equal(vs_output_open(path, &o, &err), VS_ERR_INPUT);
+    assert_null(o.file);
+    assert_non_null(strstr(err.message, "too long"));
+}
+
+/* mkstemp makes 0600 files; the report must get 0666 less the umask, like
+ * any file the user creates. */
+static void test_permissions_follow_umask(void **state)
+{
+    struct dir *d = *state;
+    static const mode_t masks[] = {022, 027, 002, 077};
+    mode_t saved = umask(022);
+    for (size_t k = 0; k < sizeof masks / sizeof masks[0]; k++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/perm%zu.txt", d->path, k);
+        umask(masks[k]);
+        struct vs_output o;
+        struct vs_error err;
+        vs_error_clear(&err);
+        assert_int_equal(vs_output_open(path, &o, &err), VS_OK);
+        fputs("x\n", o.file);
+        assert_int_equal(vs_output_commit(&o, &err), VS_OK);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0666 & ~masks[k]);
+        /* Asking for the umask must not change it. */
+        assert_int_equal(umask(masks[k]), masks[k]);
+    }
+    umask(saved);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_abort_keeps_old_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
+        cmocka_unit_test(test_path_too_long),
+        cmocka_unit_test_setup_teardown(test_permissions_follow_umask, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
