@@ -6,11 +6,8 @@
 
 #include <stdlib.h>
 
-extern const struct vs_engine_ops vs_engine_native;
-
 struct native {
     struct vs_host_spec host;
-    struct vs_costs costs;
 };
 
 static int native_create(const struct vs_host_spec *host, const struct vs_preset *preset,
@@ -20,7 +17,6 @@ static int native_create(const struct vs_host_spec *host, const struct vs_preset
     struct native *n = malloc(sizeof *n);
     if (!n) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     n->host = *host;
-    n->costs = host->costs;
     *state = n;
     return VS_OK;
 }
@@ -33,10 +29,10 @@ static double copy_cycles(const struct vs_costs *c, double bytes)
     return vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0;
 }
 
-static void native_cost(const void *state, const struct vs_workload *wl, enum vs_op_kind op,
-                        double count, double bytes, struct vs_work *w)
+void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_workload *wl,
+                           enum vs_op_kind op, double count, double bytes, struct vs_work *w)
 {
-    const struct vs_costs *c = &((const struct native *)state)->costs;
+    const struct vs_costs *c = &host->costs;
     switch (op) {
     case VS_OP_INSTRUCTION:
         /* The workload's CPI already includes its cache behaviour on this
@@ -72,8 +68,13 @@ static void native_cost(const void *state, const struct vs_workload *wl, enum vs
         w->events[VS_EVT_PT_UPDATE] += count;
         break;
     case VS_OP_PROCESS_CREATE:
-        vs_engine_cost_process_create(&vs_engine_native, state, &((const struct native *)state)->host,
-                                      wl, count, w);
+        /* The same expansion as vs_engine_cost_process_create, priced here. */
+        vs_engine_native_cost(host, wl, VS_OP_SYSCALL, count * vs_cost(c, VS_COST_FORK_SYSCALLS), 0, w);
+        vs_engine_native_cost(host, wl, VS_OP_KERNEL_INSTRUCTION,
+                              count * vs_cost(c, VS_COST_FORK_KERNEL_INSTRUCTIONS), 0, w);
+        vs_engine_native_cost(host, wl, VS_OP_PT_UPDATE, count * vs_cost(c, VS_COST_FORK_PT_UPDATES), 0, w);
+        vs_engine_native_cost(host, wl, VS_OP_PAGE_FAULT, count * vs_cost(c, VS_COST_FORK_PAGE_FAULTS), 0, w);
+        w->events[VS_EVT_PROCESS_CREATE] += count;
         break;
     case VS_OP_TIMER_IRQ:
         w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_TIMER_IRQ_CYCLES);
@@ -104,6 +105,12 @@ static void native_cost(const void *state, const struct vs_workload *wl, enum vs
     case VS_OP_COUNT:
         break;
     }
+}
+
+static void native_cost(const void *state, const struct vs_workload *wl, enum vs_op_kind op,
+                        double count, double bytes, struct vs_work *w)
+{
+    vs_engine_native_cost(&((const struct native *)state)->host, wl, op, count, bytes, w);
 }
 
 static void native_memory(const void *state, const struct vs_guest_spec *g, struct vs_mem_parts *out)

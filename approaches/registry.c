@@ -6,10 +6,16 @@
 #include <string.h>
 
 extern const struct vs_engine_ops vs_engine_native;
+extern const struct vs_engine_ops vs_engine_hvm;
+extern const struct vs_engine_ops vs_engine_paravirt;
+extern const struct vs_engine_ops vs_engine_oslevel;
 /* @externs (one line per engine, kept in the order below) */
 
 static const struct vs_engine_ops *const engines[] = {
     &vs_engine_native,
+    &vs_engine_hvm,
+    &vs_engine_paravirt,
+    &vs_engine_oslevel,
     /* @engines */
 };
 
@@ -61,6 +67,23 @@ void vs_engine_cost_process_create(const struct vs_engine_ops *ops, const void *
     ops->cost(state, wl, VS_OP_PT_UPDATE, count * vs_cost(c, VS_COST_FORK_PT_UPDATES), 0, w);
     ops->cost(state, wl, VS_OP_PAGE_FAULT, count * vs_cost(c, VS_COST_FORK_PAGE_FAULTS), 0, w);
     w->events[VS_EVT_PROCESS_CREATE] += count;
+}
+
+void vs_engine_vm_memory(const struct vs_costs *c, const struct vs_guest_spec *g,
+                         bool device_model_process, struct vs_mem_parts *out)
+{
+    *out = (struct vs_mem_parts){0};
+    out->bytes[VS_MEM_APPLICATION] = g->workload.memory.footprint_bytes;
+    out->bytes[VS_MEM_GUEST_KERNEL] = vs_cost(c, VS_COST_GUEST_KERNEL_BYTES);
+    out->bytes[VS_MEM_PAGE_CACHE] = vs_cost(c, VS_COST_GUEST_PAGE_CACHE_BYTES);
+    double inside = out->bytes[VS_MEM_APPLICATION] + out->bytes[VS_MEM_GUEST_KERNEL] +
+                    out->bytes[VS_MEM_PAGE_CACHE];
+    double excess = g->memory_bytes > 0 ? inside - g->memory_bytes : 0;
+    if (excess > 0)
+        out->bytes[VS_MEM_PAGE_CACHE] -=
+            excess < out->bytes[VS_MEM_PAGE_CACHE] ? excess : out->bytes[VS_MEM_PAGE_CACHE];
+    out->bytes[VS_MEM_OVERHEAD] = vs_cost(c, VS_COST_VM_OVERHEAD_BYTES) +
+                                  (device_model_process ? vs_cost(c, VS_COST_DEVICE_MODEL_BYTES) : 0);
 }
 
 int vs_engine_open(const char *name, const struct vs_host_spec *host, struct vs_engine *out,

@@ -95,6 +95,20 @@ void vs_engine_cost_process_create(const struct vs_engine_ops *ops, const void *
                                    const struct vs_host_spec *host, const struct vs_workload *wl,
                                    double count, struct vs_work *w);
 
+/* The native engine's pricing, for other engines to build on: the split rule
+ * (docs/cost-rules.md) puts exactly this part in the native categories and
+ * only the mechanism's overhead elsewhere. */
+void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_workload *wl,
+                           enum vs_op_kind op, double count, double bytes, struct vs_work *w);
+
+/* Shared by VM engines: what one VM occupies on the host. The application,
+ * the VM's own kernel and private page cache (together capped by the memory
+ * the guest was given, when it was given one: the page cache shrinks
+ * first), plus the hypervisor's per-VM overhead and, if the devices are
+ * emulated by a user-space process, that process. */
+void vs_engine_vm_memory(const struct vs_costs *c, const struct vs_guest_spec *g,
+                         bool device_model_process, struct vs_mem_parts *out);
+
 /* Opens an engine or preset by name for a host. On success the caller owns
  * *out and releases it with vs_engine_close. VS_ERR_INPUT for an unknown
  * name or a host that cannot run it. */

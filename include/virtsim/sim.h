@@ -16,7 +16,10 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
                   struct vs_sim **out, struct vs_error *err);
 void vs_sim_destroy(struct vs_sim *s);
 
-/* Runs until simulated time `until` (capped at the scenario's duration).
+/* Runs until simulated time `until`, capped at the end of the run: the
+ * scenario's duration counted from the moment the last guest has booted
+ * (warm-up likewise), so slow-booting engines are measured over the same
+ * steady state.
  * VS_ERR_RUNTIME when a limit is hit (events, memory). */
 int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err);
 vs_time_ns vs_sim_now(const struct vs_sim *s);

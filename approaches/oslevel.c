@@ -1,0 +1,123 @@
+/* OS-level virtualization: one shared kernel, many isolated instances
+ * (containers, virtual environments, jails, zones). Isolation comes from
+ * namespaces, resource control from cgroups or OpenVZ's user beancounters.
+ * Code runs natively, kernel included; the kernel does a little extra work
+ * where it accounts resources per instance (system calls, page charges) and
+ * where packets cross a virtual network device (veth pair + bridge, or
+ * OpenVZ's routed venet) instead of going straight to the host's stack.
+ * There is no guest kernel and no private page cache: an instance's memory
+ * is its application's plus a few kernel objects, which is why density is
+ * far higher than any VM's. Pricing: docs/cost-rules.md. */
+#include "virtsim/engine.h"
+
+#include <stdlib.h>
+
+extern const struct vs_engine_ops vs_engine_oslevel;
+
+struct oslevel {
+    struct vs_host_spec host;
+    enum vs_io_path io;
+    double accounting;   /* multiples of the per-syscall accounting cost */
+};
+
+static int osl_create(const struct vs_host_spec *host, const struct vs_preset *preset, void **state,
+                      struct vs_error *err)
+{
+    struct oslevel *o = malloc(sizeof *o);
+    if (!o) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    o->host = *host;
+    o->io = preset->io;
+    /* Beancounters check and charge a limit on most kernel resources in
+     * the call path, on top of the namespace lookups everyone pays. */
+    o->accounting = preset->beancounters ? 2.0 : 1.0;
+    *state = o;
+    return VS_OK;
+}
+
+static void osl_destroy(void *state) { free(state); }
+
+static void osl_cost(const void *state, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                     double bytes, struct vs_work *w)
+{
+    const struct oslevel *o = state;
+    const struct vs_costs *c = &o->host.costs;
+    switch (op) {
+    case VS_OP_SYSCALL:
+        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_SYSCALL_CYCLES);
+        w->cycles[VS_CAT_HOST_KERNEL] += n * o->accounting * vs_cost(c, VS_COST_OSL_SYSCALL_EXTRA_CYCLES);
+        w->events[VS_EVT_SYSCALL] += n;
+        return;
+    case VS_OP_PAGE_FAULT:
+        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_PAGE_FAULT_CYCLES);
+        w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_OSL_FAULT_EXTRA_CYCLES);
+        w->events[VS_EVT_PAGE_FAULT] += n;
+        return;
+    case VS_OP_NET_RX:
+    case VS_OP_NET_TX:
+        w->cycles[VS_CAT_GUEST_KERNEL] +=
+            n * (vs_cost(c, VS_COST_NET_PACKET_CYCLES) +
+                 vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0);
+        w->events[VS_EVT_PACKET] += n;
+        if (op == VS_OP_NET_RX) w->events[VS_EVT_INTERRUPT] += n;
+        if (o->io == VS_IO_VETH)
+            w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_VETH_PACKET_CYCLES);
+        else if (o->io == VS_IO_VENET)
+            w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_VENET_PACKET_CYCLES);
+        return;
+    case VS_OP_PROCESS_CREATE:
+        vs_engine_cost_process_create(&vs_engine_oslevel, state, &o->host, wl, n, w);
+        return;
+    default:
+        /* Everything else is exactly what the host kernel does natively. */
+        vs_engine_native_cost(&o->host, wl, op, n, bytes, w);
+        return;
+    }
+}
+
+static void osl_memory(const void *state, const struct vs_guest_spec *g, struct vs_mem_parts *out)
+{
+    const struct oslevel *o = state;
+    *out = (struct vs_mem_parts){0};
+    out->bytes[VS_MEM_APPLICATION] = g->workload.memory.footprint_bytes;
+    out->bytes[VS_MEM_OVERHEAD] = vs_cost(&o->host.costs, VS_COST_CONTAINER_OVERHEAD_BYTES);
+}
+
+static vs_time_ns osl_start_time(const void *state, const struct vs_guest_spec *g)
+{
+    (void)g;
+    return (vs_time_ns)vs_cost(&((const struct oslevel *)state)->host.costs,
+                               VS_COST_CONTAINER_START_NS);
+}
+
+static const struct vs_preset osl_presets[] = {
+    {.name = "oslevel", .system = "a generic Linux container",
+     .summary = "namespaces + cgroups, veth pair and bridge", .io = VS_IO_VETH},
+    {.name = "lxc", .system = "LXC",
+     .summary = "namespaces + cgroups, veth pair and bridge", .io = VS_IO_VETH},
+    {.name = "openvz", .system = "OpenVZ",
+     .summary = "user beancounters (extra accounting per call), routed venet device",
+     .io = VS_IO_VENET, .beancounters = true},
+    {.name = "virtuozzo", .system = "Virtuozzo (commercial OpenVZ)",
+     .summary = "same mechanism as openvz in this model: beancounters, venet",
+     .io = VS_IO_VENET, .beancounters = true},
+    {.name = "vserver", .system = "Linux-VServer",
+     .summary = "shares the host's network stack (IP isolation, no virtual device)",
+     .io = VS_IO_HOSTNET},
+    {.name = "jail", .system = "FreeBSD jails",
+     .summary = "shares the host's network stack (no vnet), light accounting", .io = VS_IO_HOSTNET},
+    {.name = "zones", .system = "Solaris zones (shared-IP)",
+     .summary = "shares the global zone's network stack, light accounting", .io = VS_IO_HOSTNET},
+};
+
+const struct vs_engine_ops vs_engine_oslevel = {
+    .name = "oslevel",
+    .approach = "oslevel",
+    .summary = "one shared kernel; isolated instances with namespaces and resource control",
+    .presets = osl_presets,
+    .n_presets = sizeof osl_presets / sizeof osl_presets[0],
+    .create = osl_create,
+    .destroy = osl_destroy,
+    .cost = osl_cost,
+    .memory = osl_memory,
+    .start_time = osl_start_time,
+};

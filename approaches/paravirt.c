@@ -1,0 +1,195 @@
+/* Paravirtualization: the guest kernel is modified to know it is virtual.
+ *
+ * xen: a thin hypervisor below a modified guest (Barham et al., SOSP 2003).
+ * Privileged operations become hypercalls; page-table updates are validated
+ * by Xen and batched (mmu_update); on x86-64 the guest kernel runs in ring 3,
+ * so a guest system call enters Xen first and is bounced to the guest kernel;
+ * I/O goes through split drivers: a front end in the guest and a back end in
+ * the driver domain, connected by shared rings, with event channels for
+ * notifications (batched) and grant copies for data.
+ *
+ * uml: User-mode Linux (Dike, ALS 2000) is paravirtualization by another
+ * route: the guest kernel is an ordinary host process, and every system call
+ * and page fault of a guest process is intercepted through ptrace and
+ * signals, at the price of several host context switches each.
+ * Pricing: docs/cost-rules.md. */
+#include "virtsim/engine.h"
+
+#include <stdlib.h>
+
+extern const struct vs_engine_ops vs_engine_paravirt;
+
+struct paravirt {
+    struct vs_host_spec host;
+    enum vs_pv_mode mode;
+};
+
+static int pv_create(const struct vs_host_spec *host, const struct vs_preset *preset, void **state,
+                     struct vs_error *err)
+{
+    struct paravirt *p = malloc(sizeof *p);
+    if (!p) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    p->host = *host;
+    p->mode = (enum vs_pv_mode)preset->mode;
+    *state = p;
+    return VS_OK;
+}
+
+static void pv_destroy(void *state) { free(state); }
+
+static void hypercalls(struct vs_work *w, double n, double cycles_each)
+{
+    w->cycles[VS_CAT_HYPERCALL] += n * cycles_each;
+    w->events[VS_EVT_HYPERCALL] += n;
+}
+
+static void xen_cost(const struct vs_host_spec *h, const struct vs_workload *wl, enum vs_op_kind op,
+                     double n, double bytes, struct vs_work *w)
+{
+    const struct vs_costs *c = &h->costs;
+    /* Privileged instructions never run in a PV guest: they are hypercalls. */
+    if (op != VS_OP_PRIVILEGED) vs_engine_native_cost(h, wl, op, n, bytes, w);
+    switch (op) {
+    case VS_OP_SYSCALL:
+        /* x86-64: guest kernel in ring 3, so the syscall lands in Xen first. */
+        w->cycles[VS_CAT_HYPERCALL] += n * vs_cost(c, VS_COST_PV_SYSCALL_EXTRA_CYCLES);
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_PRIVILEGED:
+        hypercalls(w, n, vs_cost(c, VS_COST_HYPERCALL_CYCLES));
+        break;
+    case VS_OP_PT_UPDATE:
+        /* Validated by Xen, many updates per mmu_update hypercall. */
+        hypercalls(w, n / vs_cost(c, VS_COST_MMU_UPDATE_BATCH), vs_cost(c, VS_COST_HYPERCALL_CYCLES));
+        break;
+    case VS_OP_PAGE_FAULT:
+        w->cycles[VS_CAT_HYPERCALL] += n * vs_cost(c, VS_COST_PV_FAULT_EXTRA_CYCLES);
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_CONTEXT_SWITCH:
+        /* The new page-table base is installed by Xen (mmuext_op). */
+        hypercalls(w, n, vs_cost(c, VS_COST_HYPERCALL_CYCLES));
+        break;
+    case VS_OP_TIMER_IRQ:
+        hypercalls(w, n, vs_cost(c, VS_COST_EVENT_CHANNEL_CYCLES));
+        break;
+    case VS_OP_IPI:
+        hypercalls(w, n, vs_cost(c, VS_COST_HYPERCALL_CYCLES) + vs_cost(c, VS_COST_EVENT_CHANNEL_CYCLES));
+        break;
+    case VS_OP_DISK_READ:
+    case VS_OP_DISK_WRITE:
+    case VS_OP_NET_RX:
+    case VS_OP_NET_TX: {
+        bool net = op == VS_OP_NET_RX || op == VS_OP_NET_TX;
+        /* Back end in the driver domain: ring processing, grant map or copy. */
+        w->cycles[VS_CAT_HOST_KERNEL] +=
+            n * (vs_cost(c, VS_COST_PV_BACKEND_CYCLES) + vs_cost(c, VS_COST_GRANT_CYCLES) +
+                 (net ? vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0 : 0));
+        /* One event-channel notification per batch of requests. */
+        double batches = n / vs_cost(c, VS_COST_PV_BATCH);
+        hypercalls(w, batches, vs_cost(c, VS_COST_EVENT_CHANNEL_CYCLES));
+        w->events[VS_EVT_INTERRUPT] += batches;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void uml_cost(const struct vs_host_spec *h, const struct vs_workload *wl, enum vs_op_kind op,
+                     double n, double bytes, struct vs_work *w)
+{
+    const struct vs_costs *c = &h->costs;
+    vs_engine_native_cost(h, wl, op, n, bytes, w);
+    double host_syscall = vs_cost(c, VS_COST_SYSCALL_CYCLES);
+    switch (op) {
+    case VS_OP_SYSCALL:
+        /* The tracing thread catches the call, nullifies it in the host and
+         * runs it in the UML kernel: several host context switches. */
+        w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_PTRACE_SYSCALL_CYCLES);
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_PAGE_FAULT:
+        w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_UML_FAULT_CYCLES);
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_PT_UPDATE:
+        /* A guest mapping change is an mmap/mprotect in the host. */
+        w->cycles[VS_CAT_HOST_KERNEL] += n * host_syscall;
+        break;
+    case VS_OP_PRIVILEGED:
+        /* No privileged instruction runs: "cli" is a host signal-mask call. */
+        w->cycles[VS_CAT_HOST_KERNEL] += n * host_syscall;
+        break;
+    case VS_OP_CONTEXT_SWITCH:
+        w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_UML_SWITCH_CYCLES);
+        break;
+    case VS_OP_TIMER_IRQ:
+    case VS_OP_IPI:
+        /* Interrupts arrive as host signals. */
+        w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_PTRACE_SYSCALL_CYCLES) / 2;
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_DISK_READ:
+    case VS_OP_DISK_WRITE:
+        w->cycles[VS_CAT_HOST_KERNEL] += n * (host_syscall + vs_cost(c, VS_COST_DISK_REQUEST_CYCLES));
+        break;
+    case VS_OP_NET_RX:
+    case VS_OP_NET_TX:
+        w->cycles[VS_CAT_HOST_KERNEL] += n * (host_syscall + vs_cost(c, VS_COST_NET_PACKET_CYCLES));
+        break;
+    default:
+        break;
+    }
+}
+
+static void pv_cost(const void *state, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                    double bytes, struct vs_work *w)
+{
+    const struct paravirt *p = state;
+    if (op == VS_OP_PROCESS_CREATE)
+        vs_engine_cost_process_create(&vs_engine_paravirt, state, &p->host, wl, n, w);
+    else if (p->mode == VS_PV_UML)
+        uml_cost(&p->host, wl, op, n, bytes, w);
+    else
+        xen_cost(&p->host, wl, op, n, bytes, w);
+}
+
+static void pv_memory(const void *state, const struct vs_guest_spec *g, struct vs_mem_parts *out)
+{
+    const struct paravirt *p = state;
+    vs_engine_vm_memory(&p->host.costs, g, false, out);
+    /* A UML kernel is a host process: no hypervisor bookkeeping for it. */
+    if (p->mode == VS_PV_UML) out->bytes[VS_MEM_OVERHEAD] = 0;
+}
+
+static vs_time_ns pv_start_time(const void *state, const struct vs_guest_spec *g)
+{
+    (void)g;
+    return (vs_time_ns)vs_cost(&((const struct paravirt *)state)->host.costs, VS_COST_VM_BOOT_NS);
+}
+
+static const struct vs_preset pv_presets[] = {
+    {.name = "paravirt", .system = "a Xen-style paravirtualizing hypervisor",
+     .summary = "hypercalls, batched page-table updates, split drivers", .mode = VS_PV_XEN,
+     .io = VS_IO_PV},
+    {.name = "xen-pv", .system = "Xen PV guest (x86-64)",
+     .summary = "syscalls bounce through Xen; mmu_update batches; netfront/blkfront to dom0",
+     .mode = VS_PV_XEN, .io = VS_IO_PV},
+    {.name = "uml", .system = "User-mode Linux",
+     .summary = "guest kernel is a host process; syscalls and faults intercepted with ptrace",
+     .mode = VS_PV_UML, .io = VS_IO_NATIVE},
+};
+
+const struct vs_engine_ops vs_engine_paravirt = {
+    .name = "paravirt",
+    .approach = "paravirt",
+    .summary = "a modified guest kernel calls the hypervisor (or host) instead of trapping",
+    .presets = pv_presets,
+    .n_presets = sizeof pv_presets / sizeof pv_presets[0],
+    .create = pv_create,
+    .destroy = pv_destroy,
+    .cost = pv_cost,
+    .memory = pv_memory,
+    .start_time = pv_start_time,
+};
