@@ -6,17 +6,14 @@
 #include <string.h>
 
 extern const struct vs_engine_ops vs_engine_native;
-extern const struct vs_engine_ops vs_engine_hvm;
+extern const struct vs_engine_ops vs_engine_emulation;
 extern const struct vs_engine_ops vs_engine_paravirt;
+extern const struct vs_engine_ops vs_engine_hvm;
 extern const struct vs_engine_ops vs_engine_oslevel;
-/* @externs (one line per engine, kept in the order below) */
 
+/* In the order the course presents them, the baseline first. */
 static const struct vs_engine_ops *const engines[] = {
-    &vs_engine_native,
-    &vs_engine_hvm,
-    &vs_engine_paravirt,
-    &vs_engine_oslevel,
-    /* @engines */
+    &vs_engine_native, &vs_engine_emulation, &vs_engine_paravirt, &vs_engine_hvm, &vs_engine_oslevel,
 };
 
 #define N_ENGINES (sizeof engines / sizeof engines[0])

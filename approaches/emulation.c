@@ -1,0 +1,224 @@
+/* Emulation: the guest's instructions do not run as they are on the host.
+ *
+ * interpreter (Bochs): every guest instruction is fetched, decoded and
+ *   executed by a software loop, and every memory access goes through a
+ *   software address translation (Mihocka & Shwartsman, 2008).
+ * dbt (QEMU TCG): guest code is translated, a block at a time, into host code
+ *   kept in a translation cache; translated code still checks a software TLB
+ *   on every guest load and store (Bellard, USENIX ATC 2005). Translation is a
+ *   one-time cost per block of guest code, paid when the code is first met.
+ * bt (VMware Workstation, Parallels, before VT-x): user code runs directly on
+ *   the CPU; kernel code is binary translated so that privileged instructions
+ *   become calls into the monitor inside the translated code, without a trap
+ *   (Adams & Agesen, ASPLOS 2006). Page tables are shadowed and traced.
+ *
+ * For interpreter and dbt there are no hardware traps at all: a guest system
+ * call, fault or privileged instruction is just more emulated work, so every
+ * native cost is scaled by the emulation factor; the native-equivalent part
+ * stays in its native category and the rest is "translation".
+ * Pricing: docs/cost-rules.md. */
+#include "virtsim/engine.h"
+
+#include <stdlib.h>
+
+extern const struct vs_engine_ops vs_engine_emulation;
+
+struct emulation {
+    struct vs_host_spec host;
+    enum vs_emu_mode mode;
+    bool device_model_in_user;
+};
+
+static int emu_create(const struct vs_host_spec *host, const struct vs_preset *preset, void **state,
+                      struct vs_error *err)
+{
+    struct emulation *e = malloc(sizeof *e);
+    if (!e) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    e->host = *host;
+    e->mode = (enum vs_emu_mode)preset->mode;
+    e->device_model_in_user = preset->device_model_in_user;
+    *state = e;
+    return VS_OK;
+}
+
+static void emu_destroy(void *state) { free(state); }
+
+/* Host cycles per guest instruction for software emulation, at a native CPI
+ * of one: the dispatch or translated-code cost plus a soft-TLB lookup per
+ * memory reference. */
+static double emulation_factor(const struct emulation *e, const struct vs_workload *wl)
+{
+    const struct vs_costs *c = &e->host.costs;
+    double per_insn = e->mode == VS_EMU_INTERPRETER ? vs_cost(c, VS_COST_INTERP_CYCLES)
+                                                    : vs_cost(c, VS_COST_DBT_CYCLES);
+    return per_insn + wl->request.mem_refs_per_instruction * vs_cost(c, VS_COST_SOFTMMU_CYCLES);
+}
+
+/* The emulated device and the emulator's real I/O on the host. Nothing
+ * traps: the emulator sees the register accesses in its own loop, unless
+ * (bt) the device model lives in a separate host process. */
+static void device_io(const struct emulation *e, enum vs_op_kind op, double n, struct vs_work *w)
+{
+    const struct vs_costs *c = &e->host.costs;
+    bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE;
+    double accesses = n * (disk ? vs_cost(c, VS_COST_EMULATED_DISK_ACCESSES)
+                                : vs_cost(c, VS_COST_EMULATED_NET_ACCESSES));
+    double per_access = vs_cost(c, VS_COST_DEVICE_ACCESS_CYCLES) +
+                        (e->device_model_in_user ? vs_cost(c, VS_COST_DEVICE_MODEL_CYCLES) : 0);
+    w->cycles[VS_CAT_DEVICE_MODEL] += accesses * per_access;
+    if (e->mode == VS_EMU_BT) w->events[VS_EVT_TRAP] += accesses;
+    w->cycles[VS_CAT_HOST_KERNEL] +=
+        n * (disk ? vs_cost(c, VS_COST_DISK_REQUEST_CYCLES) : vs_cost(c, VS_COST_NET_PACKET_CYCLES));
+}
+
+static bool is_io(enum vs_op_kind op)
+{
+    return op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE || op == VS_OP_NET_RX || op == VS_OP_NET_TX;
+}
+
+/* interpreter and dbt: the native cost, then (f - 1) times it as overhead. */
+static void software_cost(const struct emulation *e, const struct vs_workload *wl, enum vs_op_kind op,
+                          double n, double bytes, struct vs_work *w)
+{
+    const struct vs_costs *c = &e->host.costs;
+    double f = emulation_factor(e, wl);
+    if (op == VS_OP_INSTRUCTION || op == VS_OP_KERNEL_INSTRUCTION) {
+        double native = n * wl->request.cpi;
+        w->cycles[op == VS_OP_INSTRUCTION ? VS_CAT_GUEST_USER : VS_CAT_GUEST_KERNEL] += native;
+        double extra = n * f - native;
+        if (extra > 0) w->cycles[VS_CAT_TRANSLATION] += extra;
+        return;
+    }
+    if (op == VS_OP_CODE_LOAD) {
+        if (e->mode == VS_EMU_DBT && bytes > 0) {
+            w->cycles[VS_CAT_TRANSLATION] += bytes / 1024.0 * vs_cost(c, VS_COST_TRANSLATE_CYCLES_PER_KIB);
+            w->events[VS_EVT_TRANSLATION] += bytes / vs_cost(c, VS_COST_TRANSLATION_BLOCK_BYTES);
+        }
+        return;
+    }
+    struct vs_work native;
+    vs_work_clear(&native);
+    vs_engine_native_cost(&e->host, wl, op, n, bytes, &native);
+    vs_work_add(w, &native, 1.0);
+    double total = vs_work_total_cycles(&native);
+    if (f > 1) w->cycles[VS_CAT_TRANSLATION] += total * (f - 1);
+    if (is_io(op)) device_io(e, op, n, w);
+}
+
+/* bt: user code direct, kernel code translated, monitor entered on
+ * transitions from user to kernel, on traced page tables and on faults. */
+static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enum vs_op_kind op,
+                    double n, double bytes, struct vs_work *w)
+{
+    const struct vs_costs *c = &e->host.costs;
+    /* A transition through the monitor: what a syscall costs beyond native. */
+    double monitor = vs_cost(c, VS_COST_BT_SYSCALL_CYCLES) - vs_cost(c, VS_COST_SYSCALL_CYCLES);
+    if (monitor < 0) monitor = 0;
+    switch (op) {
+    case VS_OP_KERNEL_INSTRUCTION:
+        w->cycles[VS_CAT_GUEST_KERNEL] += n * wl->request.cpi;
+        w->cycles[VS_CAT_TRANSLATION] += n * wl->request.cpi * (vs_cost(c, VS_COST_BT_KERNEL_FACTOR) - 1);
+        return;
+    case VS_OP_PRIVILEGED:
+        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);
+        return;
+    case VS_OP_CODE_LOAD: {
+        double kernel_code = vs_cost(c, VS_COST_KERNEL_CODE_BYTES);
+        w->cycles[VS_CAT_TRANSLATION] += kernel_code / 1024.0 * vs_cost(c, VS_COST_TRANSLATE_CYCLES_PER_KIB);
+        w->events[VS_EVT_TRANSLATION] += kernel_code / vs_cost(c, VS_COST_TRANSLATION_BLOCK_BYTES);
+        return;
+    }
+    default:
+        break;
+    }
+    vs_engine_native_cost(&e->host, wl, op, n, bytes, w);
+    switch (op) {
+    case VS_OP_SYSCALL:
+        w->cycles[VS_CAT_TRANSLATION] += n * monitor;
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_PT_UPDATE:
+        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PT_UPDATE_CYCLES);
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_PAGE_FAULT:
+        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_FAULT_CYCLES);
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_CONTEXT_SWITCH:
+        /* The CR3 write is emulated in place; shadow tables switch with it. */
+        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);
+        break;
+    case VS_OP_TIMER_IRQ:
+    case VS_OP_IPI:
+        w->cycles[VS_CAT_TRANSLATION] += n * monitor;
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_DISK_READ:
+    case VS_OP_DISK_WRITE:
+    case VS_OP_NET_RX:
+    case VS_OP_NET_TX:
+        device_io(e, op, n, w);
+        break;
+    default:
+        break;
+    }
+}
+
+static void emu_cost(const void *state, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                     double bytes, struct vs_work *w)
+{
+    const struct emulation *e = state;
+    if (op == VS_OP_PROCESS_CREATE)
+        vs_engine_cost_process_create(&vs_engine_emulation, state, &e->host, wl, n, w);
+    else if (e->mode == VS_EMU_BT)
+        bt_cost(e, wl, op, n, bytes, w);
+    else
+        software_cost(e, wl, op, n, bytes, w);
+}
+
+static void emu_memory(const void *state, const struct vs_guest_spec *g, struct vs_mem_parts *out)
+{
+    const struct emulation *e = state;
+    vs_engine_vm_memory(&e->host.costs, g, e->device_model_in_user, out);
+}
+
+static vs_time_ns emu_start_time(const void *state, const struct vs_guest_spec *g)
+{
+    const struct emulation *e = state;
+    double boot = vs_cost(&e->host.costs, VS_COST_VM_BOOT_NS);
+    /* A software CPU boots the guest kernel as slowly as it runs anything. */
+    if (e->mode != VS_EMU_BT) boot *= emulation_factor(e, &g->workload);
+    return (vs_time_ns)boot;
+}
+
+static const struct vs_preset emu_presets[] = {
+    {.name = "emulation", .system = "a dynamic binary translator",
+     .summary = "every guest instruction translated; soft MMU on each memory access",
+     .mode = VS_EMU_DBT, .io = VS_IO_EMULATED},
+    {.name = "qemu", .system = "QEMU with TCG (no KVM)",
+     .summary = "dynamic binary translation with a translation cache and a soft MMU; any guest ISA",
+     .mode = VS_EMU_DBT, .io = VS_IO_EMULATED},
+    {.name = "bochs", .system = "Bochs",
+     .summary = "interprets every instruction (decode, dispatch, execute) in software",
+     .mode = VS_EMU_INTERPRETER, .io = VS_IO_EMULATED},
+    {.name = "vmware", .system = "VMware Workstation (binary translation, pre-VT-x)",
+     .summary = "user code direct, kernel code translated, devices in the hosted VMX process",
+     .mode = VS_EMU_BT, .io = VS_IO_EMULATED, .device_model_in_user = true},
+    {.name = "parallels", .system = "Parallels Workstation (software VMM)",
+     .summary = "same binary-translation mechanism as vmware in this model (listed by the course)",
+     .mode = VS_EMU_BT, .io = VS_IO_EMULATED, .device_model_in_user = true},
+};
+
+const struct vs_engine_ops vs_engine_emulation = {
+    .name = "emulation",
+    .approach = "emulation",
+    .summary = "the guest's instructions are interpreted or translated in software",
+    .presets = emu_presets,
+    .n_presets = sizeof emu_presets / sizeof emu_presets[0],
+    .create = emu_create,
+    .destroy = emu_destroy,
+    .cost = emu_cost,
+    .memory = emu_memory,
+    .start_time = emu_start_time,
+};
