@@ -496,8 +496,13 @@ static void test_scenario_good(void **state)
     assert_true(vs_cost(&sc.host.costs, VS_COST_SYSCALL_CYCLES) == 400);
     assert_true(sc.duration_ns == 5 * VS_NS_PER_S && sc.warmup_ns == 500 * VS_NS_PER_MS);
     assert_true(sc.seed == UINT64_MAX);
-    assert_int_equal(sc.n_engines, 1);
+    /* The default scenario compares native with one system of each approach. */
+    assert_int_equal(sc.n_engines, 5);
     assert_string_equal(sc.engines[0], "native");
+    assert_string_equal(sc.engines[1], "qemu");
+    assert_string_equal(sc.engines[2], "xen-pv");
+    assert_string_equal(sc.engines[3], "kvm");
+    assert_string_equal(sc.engines[4], "lxc");
     assert_true(sc.max_events == 200000000);
     assert_int_equal(sc.n_guests, 2);
     const struct vs_guest_spec *g = &sc.guests[0];
@@ -536,8 +541,13 @@ static void test_scenario_defaults(void **state)
     assert_true(sc.warmup_ns == VS_NS_PER_S);
     assert_true(sc.seed == 1);
     assert_true(sc.max_events == 500000000);
-    assert_int_equal(sc.n_engines, 1);
+    /* The default scenario compares native with one system of each approach. */
+    assert_int_equal(sc.n_engines, 5);
     assert_string_equal(sc.engines[0], "native");
+    assert_string_equal(sc.engines[1], "qemu");
+    assert_string_equal(sc.engines[2], "xen-pv");
+    assert_string_equal(sc.engines[3], "kvm");
+    assert_string_equal(sc.engines[4], "lxc");
 }
 
 static void test_scenario_errors(void **state)
@@ -876,8 +886,13 @@ static void test_default_scenario(void **state)
     assert_true(sc.seed == 42);
     assert_true(sc.duration_ns == 10 * VS_NS_PER_S);
     assert_true(sc.warmup_ns == VS_NS_PER_S);
-    assert_int_equal(sc.n_engines, 1);
+    /* The default scenario compares native with one system of each approach. */
+    assert_int_equal(sc.n_engines, 5);
     assert_string_equal(sc.engines[0], "native");
+    assert_string_equal(sc.engines[1], "qemu");
+    assert_string_equal(sc.engines[2], "xen-pv");
+    assert_string_equal(sc.engines[3], "kvm");
+    assert_string_equal(sc.engines[4], "lxc");
     assert_string_equal(sc.host.name, "current");
     assert_int_equal(sc.n_guests, 4);
     static const char *const names[] = {"web", "db", "files", "build"};
