@@ -137,3 +137,17 @@ run compare no-such-workload
 expect_status "compare with an unknown workload exits 2" 2
 run compare cpu-bound --approaches native --duration 2s --format csv
 expect_out "compare --format csv gives the CSV report" "throughput_per_s"
+
+# Approaches and host profiles.
+run list approaches
+for p in qemu bochs vmware parallels xen-pv uml kvm xen-hvm xen-pvhvm openvz virtuozzo vserver jail zones lxc; do
+    expect_out "list approaches has $p" "  $p "
+done
+run list hosts
+expect_out "list hosts has vtx-2006" "vtx-2006"
+expect_out "list hosts has ept-2009" "ept-2009"
+run show host vtx-2006
+expect_out "show host vtx-2006 says it has no nested paging" "nested_paging: false"
+run compare fork-exec --host vtx-2006 --approaches vmware,hvm-ept --duration 1s
+expect_status "compare on an old host runs" 0
+expect_out "a preset the host cannot run is named" "not run on this host: hvm-ept"
