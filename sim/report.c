@@ -117,12 +117,13 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
     fprintf(f, "  cpu%%: CPU time used, in %% of one core; the category columns split it.\n");
 
     /* Memory, I/O and anything that went wrong. */
-    fprintf(f, "\n%-12s %10s %10s %10s %11s %10s %10s %8s %8s\n", "guest", "memory", "disk/s",
-            "disk MB/s", "disk util%", "rx pkt/s", "tx pkt/s", "dropped", "failed");
+    fprintf(f, "\n%-12s %10s %9s %10s %10s %11s %10s %10s %8s %8s\n", "guest", "memory", "start",
+            "disk/s", "disk MB/s", "disk util%", "rx pkt/s", "tx pkt/s", "dropped", "failed");
     for (uint32_t i = 0; i < run->n_groups; i++) {
         const struct vs_guest_result *g = &run->groups[i];
-        fprintf(f, "%-12.12s %10s %10.1f %10.2f %11.1f %10.1f %10.1f %8llu %8u\n", g->name,
+        fprintf(f, "%-12.12s %10s %9s %10.1f %10.2f %11.1f %10.1f %10.1f %8llu %8u\n", g->name,
                 vs_units_format_bytes(vs_mem_parts_total(&g->memory), a, sizeof a),
+                vs_units_format_time((double)g->start_ns, b, sizeof b),
                 per_s((double)g->disk_ops, run->window_ns),
                 per_s((double)g->disk_bytes, run->window_ns) / 1e6,
                 disk_share(run, g->disk_busy_ns),
