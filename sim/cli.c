@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "virtsim/builtin.h"
 #include "virtsim/compare.h"
@@ -16,6 +17,7 @@
 #include "virtsim/output.h"
 #include "virtsim/report.h"
 #include "virtsim/sim.h"
+#include "virtsim/tui.h"
 #include "virtsim/units.h"
 
 #ifndef VS_VERSION
@@ -49,11 +51,13 @@ static const char main_help[] =
     "\n"
     "usage: virtsim [COMMAND] [ARGS...]\n"
     "\n"
-    "With no command, virtsim runs the built-in default scenario and prints its report.\n"
+    "With no command, virtsim opens the terminal UI on the built-in default scenario, or\n"
+    "prints its report when standard output is not a terminal.\n"
     "\n"
     "commands:\n"
     "  run SCENARIO        run a scenario (a YAML file or a built-in name) and report\n"
     "  compare WORKLOAD    one workload under every approach, scored against native\n"
+    "  tui [SCENARIO]      the terminal UI: watch the engines side by side, change guests live\n"
     "  list KIND           list built-in workloads, scenarios, hosts or approaches\n"
     "  show [KIND] NAME    print a built-in workload, scenario or host as YAML to copy and edit\n"
     "  validate FILE...    check YAML files (scenario, workload or host profile)\n"
@@ -98,6 +102,12 @@ static const char compare_help[] =
     "  --seed N            random seed (default: 1)\n"
     "  --format F          table (default), csv or json (the full report of every run)\n"
     "  -o, --output FILE   write to FILE (written whole, then renamed into place)\n";
+
+static const char tui_help[] =
+    "usage: virtsim tui [SCENARIO] [--seed N]\n"
+    "\n"
+    "Opens the terminal UI on a scenario (default: the built-in default scenario): every\n"
+    "engine of its compare: list runs the same guests side by side; press ? for the keys.\n";
 
 static const char list_help[] =
     "usage: virtsim list workloads|scenarios|hosts|approaches\n"
@@ -346,6 +356,49 @@ static int cmd_compare(const struct cli *c, int argc, char **argv)
     return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
 }
 
+/* ---- tui ---- */
+
+static int open_tui(const struct cli *c, const char *scenario, bool have_seed, uint64_t seed)
+{
+    struct vs_error e;
+    vs_error_clear(&e);
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    if (!sc) return report_error(c, &e, vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory"));
+    int rc = load_scenario(scenario, sc, &e);
+    if (rc == VS_OK) rc = vs_tui_main(sc, have_seed ? seed : sc->seed, &e);
+    free(sc);
+    return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
+}
+
+static int cmd_tui(const struct cli *c, int argc, char **argv)
+{
+    const char *scenario = NULL;
+    bool have_seed = false;
+    uint64_t seed = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if (is_help(argv[i])) {
+            fputs(tui_help, c->out);
+            return VS_OK;
+        } else if ((v = flag_value(argc, argv, &i, "--seed", NULL))) {
+            if (parse_seed(v, &seed) != 0)
+                return usage_error(c, "tui", "--seed needs a whole number >= 0, not '%s'", v);
+            have_seed = true;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error(c, "tui", "unknown option '%s'", argv[i]);
+        } else if (scenario) {
+            return usage_error(c, "tui", "one scenario at a time ('%s' is one too many)", argv[i]);
+        } else {
+            scenario = argv[i];
+        }
+    }
+    if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+        fprintf(c->err, "virtsim: the terminal UI needs a terminal; use 'virtsim run' for a report\n");
+        return VS_ERR_INPUT;
+    }
+    return open_tui(c, scenario ? scenario : VS_DEFAULT_SCENARIO, have_seed, seed);
+}
+
 /* ---- list, show, validate ---- */
 
 static int cmd_list(const struct cli *c, int argc, char **argv)
@@ -465,6 +518,10 @@ int vs_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
     struct cli c = {out, err};
     if (argc < 2) {
+        /* The main job: the UI on a terminal, the report anywhere else (a
+         * pipe, CI), so `make run` never hangs waiting for keys. */
+        if (out == stdout && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
+            return open_tui(&c, VS_DEFAULT_SCENARIO, false, 0);
         struct run_opts o = {.scenario = VS_DEFAULT_SCENARIO, .format = VS_REPORT_TABLE};
         return run_and_report(&c, &o);
     }
@@ -483,6 +540,7 @@ int vs_cli_main(int argc, char **argv, FILE *out, FILE *err)
         const char *help;
     } cmds[] = {{"run", cmd_run, run_help},
                 {"compare", cmd_compare, compare_help},
+                {"tui", cmd_tui, tui_help},
                 {"list", cmd_list, list_help},
                 {"show", cmd_show, show_help},
                 {"validate", cmd_validate, validate_help}};

@@ -1,0 +1,419 @@
+/* The TUI's view model (see tui.h): runs the scenario's simulations a step at
+ * a time, keeps their latest snapshots and a little history, and turns keys
+ * into state changes. No curses here: tests drive it directly. */
+#include "virtsim/tui.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtsim/sim.h"
+#include "virtsim/units.h"
+
+const double vs_tui_speeds[] = {1, 10, 100, 0};
+const int vs_tui_n_speeds = 4;
+
+/* Simulated time per step key, and the longest step a tick may take at
+ * "as fast as possible", so the screen stays responsive. */
+#define STEP_NS (100 * VS_NS_PER_MS)
+#define MAX_TICK_NS (500 * VS_NS_PER_MS)
+
+static void add_event(struct vs_tui *t, vs_time_ns at, const char *fmt, const char *arg)
+{
+    if (t->timeline_len == VS_TUI_TIMELINE_MAX) {
+        memmove(t->timeline, t->timeline + 1, (VS_TUI_TIMELINE_MAX - 1) * sizeof t->timeline[0]);
+        t->timeline_len--;
+    }
+    struct vs_tui_event *e = &t->timeline[t->timeline_len++];
+    e->at_ns = at;
+    snprintf(e->text, sizeof e->text, fmt, arg);
+}
+
+static void free_sims(struct vs_tui *t)
+{
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        vs_sim_destroy(t->sims[k]);
+        t->sims[k] = NULL;
+        vs_run_result_free(&t->snaps[k]);
+    }
+}
+
+static int refresh(struct vs_tui *t, struct vs_error *err)
+{
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        struct vs_run_result r;
+        int rc = vs_sim_snapshot(t->sims[k], &r, err);
+        if (rc != VS_OK) return rc;
+        vs_run_result_free(&t->snaps[k]);
+        t->snaps[k] = r;
+    }
+    return VS_OK;
+}
+
+/* (Re)builds every engine's simulation from t->sc and t->seed. */
+static int build(struct vs_tui *t, struct vs_error *err)
+{
+    free_sims(t);
+    t->n_engines = t->sc.n_engines;
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        int rc = vs_sim_create(&t->sc, t->sc.engines[k], t->seed, &t->sims[k], err);
+        if (rc != VS_OK) {
+            t->n_engines = k;
+            return rc;
+        }
+    }
+    t->spark_len = 0;
+    t->last_sample_ns = 0;
+    t->finished = false;
+    char what[96];
+    snprintf(what, sizeof what, "%.60s started (seed %llu)", t->sc.name, (unsigned long long)t->seed);
+    add_event(t, 0, "%s", what);
+    return refresh(t, err);
+}
+
+int vs_tui_init(struct vs_tui *t, const struct vs_scenario *sc, uint64_t seed, struct vs_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->sc = *sc;
+    t->seed = seed;
+    t->sort_col = VS_COL_NAME;
+    return build(t, err);
+}
+
+void vs_tui_free(struct vs_tui *t) { free_sims(t); }
+
+double vs_tui_engine_throughput(const struct vs_run_result *r)
+{
+    double sum = 0;
+    for (uint32_t g = 0; g < r->n_groups; g++) sum += r->groups[g].throughput_per_s;
+    return sum;
+}
+
+double vs_tui_engine_relative(const struct vs_tui *t, int engine)
+{
+    double base = vs_tui_engine_throughput(&t->snaps[0]);
+    return base > 0 ? vs_tui_engine_throughput(&t->snaps[engine]) / base : NAN;
+}
+
+static void sample(struct vs_tui *t)
+{
+    if (t->spark_len == VS_TUI_SPARK) {
+        for (uint32_t k = 0; k < t->n_engines; k++)
+            memmove(t->spark[k], t->spark[k] + 1, (VS_TUI_SPARK - 1) * sizeof(double));
+        t->spark_len--;
+    }
+    for (uint32_t k = 0; k < t->n_engines; k++)
+        t->spark[k][t->spark_len] = vs_tui_engine_throughput(&t->snaps[k]);
+    t->spark_len++;
+}
+
+/* Runs every simulation to `until` and notes what changed on the timeline. */
+static int advance_to(struct vs_tui *t, vs_time_ns dt, struct vs_error *err)
+{
+    bool all_done = true;
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        enum vs_guest_state before[VS_MAX_GUEST_GROUPS];
+        for (uint32_t g = 0; g < t->snaps[k].n_groups && g < VS_MAX_GUEST_GROUPS; g++)
+            before[g] = t->snaps[k].groups[g].state;
+        int rc = vs_sim_advance(t->sims[k], vs_sim_now(t->sims[k]) + dt, err);
+        if (rc != VS_OK) return rc;
+        if (!vs_sim_done(t->sims[k])) all_done = false;
+        struct vs_run_result r;
+        rc = vs_sim_snapshot(t->sims[k], &r, err);
+        if (rc != VS_OK) return rc;
+        for (uint32_t g = 0; g < r.n_groups && g < VS_MAX_GUEST_GROUPS; g++) {
+            if (r.groups[g].state == before[g]) continue;
+            char what[110];
+            snprintf(what, sizeof what, "%.30s: %.40s %.20s", r.engine, r.groups[g].name,
+                     r.groups[g].state == VS_GUEST_RUNNING    ? "booted"
+                     : r.groups[g].state == VS_GUEST_FINISHED ? "finished its batch"
+                                                              : vs_guest_state_name(r.groups[g].state));
+            add_event(t, r.now_ns, "%s", what);
+        }
+        vs_run_result_free(&t->snaps[k]);
+        t->snaps[k] = r;
+    }
+    vs_time_ns now = t->n_engines ? t->snaps[0].now_ns : 0;
+    if (now - t->last_sample_ns >= STEP_NS || all_done) {
+        sample(t);
+        t->last_sample_ns = now;
+    }
+    if (all_done && !t->finished) {
+        t->finished = true;
+        t->paused = true;
+        add_event(t, now, "%s", "run complete: press r to run again with a new seed");
+    }
+    return VS_OK;
+}
+
+int vs_tui_tick(struct vs_tui *t, double wall_s, struct vs_error *err)
+{
+    if (t->paused || t->finished) return VS_OK;
+    double speed = vs_tui_speeds[t->speed];
+    vs_time_ns dt = speed > 0 ? (vs_time_ns)(wall_s * speed * 1e9) : MAX_TICK_NS;
+    if (dt > MAX_TICK_NS) dt = MAX_TICK_NS;
+    if (dt <= 0) return VS_OK;
+    return advance_to(t, dt, err);
+}
+
+int vs_tui_step(struct vs_tui *t, struct vs_error *err)
+{
+    if (t->finished) return VS_OK;
+    return advance_to(t, STEP_NS, err);
+}
+
+/* ---- guest table ---- */
+
+static double cpu_ns(const struct vs_guest_result *g)
+{
+    double s = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++)
+        if (c != VS_CAT_IDLE) s += g->cpu_ns[c];
+    return s;
+}
+
+static const struct vs_tui *sort_ctx;
+
+static double col_value(const struct vs_guest_result *g, enum vs_tui_col c)
+{
+    switch (c) {
+    case VS_COL_CPU: return cpu_ns(g);
+    case VS_COL_OPS: return g->throughput_per_s;
+    case VS_COL_P50: return (double)g->latency.p50_ns;
+    case VS_COL_P99: return (double)g->latency.p99_ns;
+    case VS_COL_MEMORY: return vs_mem_parts_total(&g->memory);
+    case VS_COL_EXITS: return g->events[VS_EVT_VMEXIT] + g->events[VS_EVT_HYPERCALL];
+    case VS_COL_STATE: return g->state;
+    default: return 0;
+    }
+}
+
+static int compare_rows(const void *a, const void *b)
+{
+    const struct vs_tui *t = sort_ctx;
+    const struct vs_guest_result *ga = &t->snaps[t->engine].instances[*(const int *)a];
+    const struct vs_guest_result *gb = &t->snaps[t->engine].instances[*(const int *)b];
+    int d;
+    if (t->sort_col == VS_COL_NAME || t->sort_col == VS_COL_ENGINE) {
+        d = strcmp(ga->name, gb->name);
+    } else {
+        double va = col_value(ga, t->sort_col), vb = col_value(gb, t->sort_col);
+        d = va < vb ? -1 : va > vb ? 1 : 0;
+    }
+    if (t->sort_desc) d = -d;
+    /* Ties keep the instances' own order, so the table never jitters. */
+    return d ? d : *(const int *)a - *(const int *)b;
+}
+
+int vs_tui_guest_rows(const struct vs_tui *t, int *idx, int max)
+{
+    if (t->n_engines == 0) return 0;
+    const struct vs_run_result *r = &t->snaps[t->engine];
+    int n = 0;
+    for (uint32_t i = 0; i < r->n_instances && n < max; i++)
+        if (!t->filter[0] || strstr(r->instances[i].name, t->filter)) idx[n++] = (int)i;
+    sort_ctx = t;
+    qsort(idx, (size_t)n, sizeof *idx, compare_rows);
+    return n;
+}
+
+static const char *const col_names[VS_COL_COUNT] = {"guest", "engine", "state", "cpu%", "ops/s",
+                                                    "p50",   "p99",    "memory", "exits+hc/s"};
+
+const char *vs_tui_col_name(enum vs_tui_col c) { return c < VS_COL_COUNT ? col_names[c] : "?"; }
+
+/* ---- keys ---- */
+
+static int n_rows(const struct vs_tui *t)
+{
+    int idx[VS_MAX_GUESTS];
+    return vs_tui_guest_rows(t, idx, VS_MAX_GUESTS);
+}
+
+static void clamp_selection(struct vs_tui *t)
+{
+    if (t->engine >= (int)t->n_engines) t->engine = (int)t->n_engines - 1;
+    if (t->engine < 0) t->engine = 0;
+    int rows = n_rows(t);
+    if (t->row >= rows) t->row = rows - 1;
+    if (t->row < 0) t->row = 0;
+}
+
+/* Adds (+1) or removes (-1) one instance of the selected guest's group, and
+ * restarts the run with the changed scenario. */
+static void change_guests(struct vs_tui *t, int delta)
+{
+    int idx[VS_MAX_GUESTS];
+    int n = vs_tui_guest_rows(t, idx, VS_MAX_GUESTS);
+    if (n == 0) return;
+    const char *group = t->snaps[t->engine].instances[idx[t->row]].group;
+    for (uint32_t g = 0; g < t->sc.n_guests; g++) {
+        struct vs_guest_spec *gs = &t->sc.guests[g];
+        if (strcmp(gs->name, group) != 0) continue;
+        uint32_t total = 0;
+        for (uint32_t k = 0; k < t->sc.n_guests; k++) total += t->sc.guests[k].count;
+        if (delta > 0 && total >= VS_MAX_GUESTS) {
+            snprintf(t->status, sizeof t->status, "at most %d guests", VS_MAX_GUESTS);
+            return;
+        }
+        if (delta < 0 && gs->count <= 1) {
+            snprintf(t->status, sizeof t->status, "%.40s has one guest left; it stays", group);
+            return;
+        }
+        gs->count = (uint32_t)((int)gs->count + delta);
+        struct vs_error err;
+        if (build(t, &err) != VS_OK) {
+            snprintf(t->status, sizeof t->status, "%.150s", err.message);
+            return;
+        }
+        char what[100];
+        snprintf(what, sizeof what, "%s %.40s: now %u", delta > 0 ? "added a guest to" : "removed a guest from",
+                 group, gs->count);
+        add_event(t, 0, "%s", what);
+        snprintf(t->status, sizeof t->status, "%s (run restarted)", what);
+        return;
+    }
+}
+
+bool vs_tui_key(struct vs_tui *t, int key)
+{
+    if (t->filtering) {
+        size_t len = strlen(t->filter);
+        if (key == VS_TUI_KEY_ENTER || key == VS_TUI_KEY_ESC) {
+            t->filtering = false;
+            if (key == VS_TUI_KEY_ESC) t->filter[0] = '\0';
+        } else if ((key == 127 || key == 8) && len > 0) {
+            t->filter[len - 1] = '\0';
+        } else if (key >= 32 && key < 127 && len + 1 < sizeof t->filter) {
+            t->filter[len] = (char)key;
+            t->filter[len + 1] = '\0';
+        }
+        t->row = 0;
+        clamp_selection(t);
+        return true;
+    }
+    if (t->help) {
+        /* Any key closes the help; q still quits. */
+        t->help = false;
+        if (key == 'q') t->quit = true;
+        return true;
+    }
+    struct vs_error err;
+    switch (key) {
+    case 'q': t->quit = true; break;
+    case '?': case VS_TUI_KEY_F1: t->help = true; break;
+    case ' ': case 'p':
+        t->paused = !t->paused;
+        snprintf(t->status, sizeof t->status, "%s", t->paused ? "paused" : "running");
+        break;
+    case 's':
+        if (vs_tui_step(t, &err) != VS_OK) snprintf(t->status, sizeof t->status, "%.150s", err.message);
+        break;
+    case '+': case '=':
+        if (t->speed < vs_tui_n_speeds - 1) t->speed++;
+        break;
+    case '-':
+        if (t->speed > 0) t->speed--;
+        break;
+    case 'r':
+        t->seed = t->seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        if (build(t, &err) != VS_OK) snprintf(t->status, sizeof t->status, "%.150s", err.message);
+        else snprintf(t->status, sizeof t->status, "restarted with seed %llu", (unsigned long long)t->seed);
+        t->paused = false;
+        break;
+    case VS_TUI_KEY_TAB:
+        t->panel = t->panel == VS_TUI_COMPARE ? VS_TUI_GUESTS
+                 : t->panel == VS_TUI_GUESTS  ? VS_TUI_TIMELINE
+                                              : VS_TUI_COMPARE;
+        break;
+    case VS_TUI_KEY_BTAB:
+        t->panel = t->panel == VS_TUI_COMPARE ? VS_TUI_TIMELINE
+                 : t->panel == VS_TUI_TIMELINE ? VS_TUI_GUESTS
+                                               : VS_TUI_COMPARE;
+        break;
+    case VS_TUI_KEY_UP: case 'k':
+        if (t->panel == VS_TUI_COMPARE) t->engine--;
+        else t->row--;
+        break;
+    case VS_TUI_KEY_DOWN: case 'j':
+        if (t->panel == VS_TUI_COMPARE) t->engine++;
+        else t->row++;
+        break;
+    case VS_TUI_KEY_LEFT: case 'h':
+        t->engine--;
+        break;
+    case VS_TUI_KEY_RIGHT: case 'l':
+        t->engine++;
+        break;
+    case VS_TUI_KEY_ENTER:
+        t->panel = t->panel == VS_TUI_COMPARE ? VS_TUI_GUESTS : VS_TUI_DETAIL;
+        break;
+    case VS_TUI_KEY_ESC:
+        t->panel = t->panel == VS_TUI_DETAIL ? VS_TUI_GUESTS : VS_TUI_COMPARE;
+        break;
+    case 'o':
+        t->sort_col = (enum vs_tui_col)((t->sort_col + 1) % VS_COL_COUNT);
+        if (t->sort_col == VS_COL_ENGINE) t->sort_col = VS_COL_STATE;
+        break;
+    case 'O':
+        t->sort_desc = !t->sort_desc;
+        break;
+    case '/':
+        t->filtering = true;
+        t->filter[0] = '\0';
+        break;
+    case 'a': change_guests(t, +1); break;
+    case 'd': change_guests(t, -1); break;
+    default: return false;
+    }
+    clamp_selection(t);
+    return true;
+}
+
+/* ---- formatting ---- */
+
+void vs_tui_format_rate(double per_s, char *buf, size_t len)
+{
+    if (!(per_s >= 0) || isinf(per_s)) snprintf(buf, len, "-");
+    else if (per_s >= 1e6) snprintf(buf, len, "%.1fM", per_s / 1e6);
+    else if (per_s >= 1e4) snprintf(buf, len, "%.0fk", per_s / 1e3);
+    else if (per_s >= 1e3) snprintf(buf, len, "%.1fk", per_s / 1e3);
+    else if (per_s >= 10) snprintf(buf, len, "%.0f", per_s);
+    else snprintf(buf, len, "%.1f", per_s);
+}
+
+void vs_tui_bar_cells(const double ns[VS_CAT_COUNT], int width, int cells[VS_CAT_COUNT])
+{
+    double total = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++) total += ns[c] > 0 ? ns[c] : 0;
+    int used = 0;
+    double rem[VS_CAT_COUNT];
+    for (int c = 0; c < VS_CAT_COUNT; c++) {
+        double exact = total > 0 && ns[c] > 0 ? ns[c] / total * width : 0;
+        cells[c] = (int)exact;
+        rem[c] = exact - cells[c];
+        used += cells[c];
+    }
+    /* Largest remainders get the leftover cells; ties go to the lower category. */
+    while (total > 0 && used < width) {
+        int best = -1;
+        for (int c = 0; c < VS_CAT_COUNT; c++)
+            if (ns[c] > 0 && (best < 0 || rem[c] > rem[best])) best = c;
+        if (best < 0) break;
+        cells[best]++;
+        rem[best] = -1;
+        used++;
+    }
+}
+
+void vs_tui_spark_levels(const double *v, int n, int *levels)
+{
+    double max = 0;
+    for (int i = 0; i < n; i++)
+        if (v[i] > max) max = v[i];
+    for (int i = 0; i < n; i++) {
+        int l = max > 0 ? (int)floor(v[i] / max * 7.0 + 0.5) : 0;
+        levels[i] = l < 0 ? 0 : l > 7 ? 7 : l;
+    }
+}
