@@ -9,7 +9,8 @@ pkg:yaml-0.1|libyaml-dev|libyaml-devel|libyaml
 pkg:cmocka|libcmocka-dev|libcmocka-devel|cmocka
 cmd:pkg-config|pkg-config|pkgconf-pkg-config|pkg-config
 cmd:cc|gcc|gcc|gcc
-cmd:make|make|make|make'
+cmd:make|make|make|make
+cmd:tmux|tmux|tmux|tmux'
 
 have() {
     case "$1" in

@@ -247,7 +247,9 @@ static void change_guests(struct vs_tui *t, int delta)
     int idx[VS_MAX_GUESTS];
     int n = vs_tui_guest_rows(t, idx, VS_MAX_GUESTS);
     if (n == 0) return;
-    const char *group = t->snaps[t->engine].instances[idx[t->row]].group;
+    /* A copy: rebuilding frees the snapshot the name lives in. */
+    char group[VS_NAME_MAX];
+    snprintf(group, sizeof group, "%s", t->snaps[t->engine].instances[idx[t->row]].group);
     for (uint32_t g = 0; g < t->sc.n_guests; g++) {
         struct vs_guest_spec *gs = &t->sc.guests[g];
         if (strcmp(gs->name, group) != 0) continue;

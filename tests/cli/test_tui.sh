@@ -1,0 +1,89 @@
+#!/bin/sh
+# End-to-end tests of the terminal UI, driven through tmux as a person would:
+# start virtsim in a pane, send keys, capture the pane, assert on what shows.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+    fail "tmux is installed (make deps installs it)"
+    exit 0
+fi
+SOCK="virtsim-test-$$"
+T() { tmux -L "$SOCK" "$@"; }
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+
+S=ui1
+screen() { T capture-pane -t "$S" -p; }
+# wait_for TEXT [SECONDS]: polls the pane until TEXT shows.
+wait_for() {
+    i=0
+    while [ $i -lt $((${2:-10} * 10)) ]; do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+check() { # check NAME TEXT: the pane shows TEXT (waiting up to 5 s)
+    if wait_for "$2" 5; then ok "$1"; else fail "$1" "pane lacks: $2" "$(screen | head -12)"; fi
+}
+clock() { screen | sed -n 's/.* t = \([^o]*\) of .*/\1/p' | head -1; }
+
+start() { # start SESSION COLS ROWS
+    S=$1
+    T new-session -d -s "$S" -x "$2" -y "$3" \
+        "env LANG=C.UTF-8 TERM=xterm-256color $VIRTSIM; echo EXIT=\$?; stty -a | tr ';' '\n' | grep -E '^ *-?(icanon|echo) *$|[ ]-?icanon[ ]|[ ]-?echo[ ]' >/dev/null; stty -a; sleep 60"
+}
+
+# 120x40: the four approaches and native, with figures.
+start ui1 120 40
+check "the UI starts (120x40)" "RUNNING"
+for e in native qemu xen-pv kvm lxc; do check "engine $e is listed" " $e "; done
+check "figures are shown (relative score)" "1.00"
+check "approaches are named" "paravirt"
+
+# Pause stops the clock.
+T send-keys -t "$S" ' '
+check "space pauses" "PAUSED"
+c1=$(clock); sleep 1.2; c2=$(clock)
+if [ -n "$c1" ] && [ "$c1" = "$c2" ]; then ok "the clock stops while paused ($c1)"; else fail "the clock stops while paused" "$c1 then $c2"; fi
+T send-keys -t "$S" ' '
+check "space runs again" "RUNNING"
+sleep 1.2
+c3=$(clock)
+if [ "$c3" != "$c2" ]; then ok "the clock moves when running ($c2 -> $c3)"; else fail "the clock moves when running" "$c3"; fi
+
+# Adding a guest adds a row (the selected row is the first: build).
+T send-keys -t "$S" Tab
+check "Tab opens the guest table" "exits+hc/s"
+rows1=$(screen | grep -c '^build')
+T send-keys -t "$S" a
+check "adding a guest says so" "added a guest to build"
+rows2=$(screen | grep -c '^build')
+if [ "$rows1" = 1 ] && [ "$rows2" = 2 ]; then ok "adding a guest adds a row"; else fail "adding a guest adds a row" "$rows1 then $rows2"; fi
+
+# Help opens and closes.
+T send-keys -t "$S" '?'
+check "? opens the help" "virtsim - keys"
+T send-keys -t "$S" x
+sleep 0.5
+if screen | grep -qF "virtsim - keys"; then fail "any key closes the help"; else ok "any key closes the help"; fi
+
+# Too small, then back.
+T resize-window -t "$S" -x 60 -y 15
+check "a 60x15 terminal gets a one-line message" "terminal too small"
+T resize-window -t "$S" -x 120 -y 40
+check "back to 120x40 the UI returns" "RUNNING"
+
+# q quits with status 0 and leaves the terminal sane (echo and canonical mode back).
+T send-keys -t "$S" q
+check "q exits with status 0" "EXIT=0"
+if screen | grep -qE '(^|[ ;])-icanon|(^|[ ;])-echo([ ;]|$)'; then
+    fail "the terminal is left sane" "$(screen | grep -E 'icanon|echo' | head -3)"
+else ok "the terminal is left sane (icanon, echo)"; fi
+
+# 80x24 works too.
+start ui2 80 24
+check "the UI starts (80x24)" "RUNNING"
+for e in native qemu xen-pv kvm lxc; do check "80x24: engine $e is listed" " $e "; done
+T send-keys -t "$S" q
+check "80x24: q exits with status 0" "EXIT=0"

@@ -1,0 +1,229 @@
+/* The TUI's view model without a terminal: what keys do to the state, the
+ * guest table's sorting and filtering, bar scaling and number formatting. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "virtsim/builtin.h"
+#include "virtsim/config.h"
+#include "virtsim/sim.h"
+#include "virtsim/tui.h"
+
+static struct vs_tui *open_default(void)
+{
+    const struct vs_builtin *b = vs_builtin_find(VS_BUILTIN_SCENARIO, "default");
+    assert_non_null(b);
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    assert_int_equal(vs_config_load_scenario(b->data, b->len, "default", NULL, sc, &err), VS_OK);
+    struct vs_tui *t = malloc(sizeof *t);
+    assert_int_equal(vs_tui_init(t, sc, 42, &err), VS_OK);
+    free(sc);
+    return t;
+}
+
+static void close_tui(struct vs_tui *t)
+{
+    vs_tui_free(t);
+    free(t);
+}
+
+static void test_pause_stops_the_clock(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    struct vs_error err;
+    assert_int_equal(vs_tui_tick(t, 0.2, &err), VS_OK); /* 1x: 200 ms simulated */
+    vs_time_ns t1 = t->snaps[0].now_ns;
+    assert_true(t1 == 200 * VS_NS_PER_MS);
+    vs_tui_key(t, ' ');
+    assert_true(t->paused);
+    assert_int_equal(vs_tui_tick(t, 5.0, &err), VS_OK);
+    assert_true(t->snaps[0].now_ns == t1);
+    vs_tui_key(t, 's'); /* a single step runs even when paused */
+    assert_true(t->snaps[0].now_ns == t1 + 100 * VS_NS_PER_MS);
+    vs_tui_key(t, 'p');
+    assert_false(t->paused);
+    vs_tui_key(t, '+'); /* 10x */
+    assert_int_equal(vs_tui_tick(t, 0.01, &err), VS_OK);
+    assert_true(t->snaps[0].now_ns == t1 + 200 * VS_NS_PER_MS);
+    close_tui(t);
+}
+
+static void test_speeds_and_panels(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    for (int i = 0; i < 10; i++) vs_tui_key(t, '+');
+    assert_int_equal(t->speed, vs_tui_n_speeds - 1);
+    assert_true(vs_tui_speeds[t->speed] == 0); /* as fast as possible */
+    for (int i = 0; i < 10; i++) vs_tui_key(t, '-');
+    assert_int_equal(t->speed, 0);
+    assert_int_equal(t->panel, VS_TUI_COMPARE);
+    vs_tui_key(t, VS_TUI_KEY_TAB);
+    assert_int_equal(t->panel, VS_TUI_GUESTS);
+    vs_tui_key(t, VS_TUI_KEY_TAB);
+    assert_int_equal(t->panel, VS_TUI_TIMELINE);
+    vs_tui_key(t, VS_TUI_KEY_BTAB);
+    assert_int_equal(t->panel, VS_TUI_GUESTS);
+    vs_tui_key(t, VS_TUI_KEY_ENTER);
+    assert_int_equal(t->panel, VS_TUI_DETAIL);
+    vs_tui_key(t, VS_TUI_KEY_ESC);
+    assert_int_equal(t->panel, VS_TUI_GUESTS);
+    vs_tui_key(t, VS_TUI_KEY_ESC);
+    assert_int_equal(t->panel, VS_TUI_COMPARE);
+    /* Selection is clamped to the engines. */
+    for (int i = 0; i < 20; i++) vs_tui_key(t, 'j');
+    assert_int_equal(t->engine, (int)t->n_engines - 1);
+    for (int i = 0; i < 20; i++) vs_tui_key(t, VS_TUI_KEY_UP);
+    assert_int_equal(t->engine, 0);
+    vs_tui_key(t, '?');
+    assert_true(t->help);
+    vs_tui_key(t, 'x');
+    assert_false(t->help);
+    assert_false(t->quit);
+    vs_tui_key(t, 'q');
+    assert_true(t->quit);
+    close_tui(t);
+}
+
+static void test_sort_and_filter(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    struct vs_error err;
+    t->speed = 3;
+    for (int i = 0; i < 6; i++) assert_int_equal(vs_tui_tick(t, 1, &err), VS_OK);
+    int idx[64];
+    int n = vs_tui_guest_rows(t, idx, 64);
+    assert_int_equal(n, 9); /* 4 web + 2 db + 2 files + 1 build */
+    /* Sorted by name: build first. */
+    assert_string_equal(t->snaps[0].instances[idx[0]].name, "build");
+    /* Sort by CPU, descending: the build uses the most. */
+    while (t->sort_col != VS_COL_CPU) vs_tui_key(t, 'o');
+    vs_tui_key(t, 'O');
+    n = vs_tui_guest_rows(t, idx, 64);
+    for (int i = 1; i < n; i++) {
+        const struct vs_guest_result *a = &t->snaps[0].instances[idx[i - 1]];
+        const struct vs_guest_result *b = &t->snaps[0].instances[idx[i]];
+        double ca = 0, cb = 0;
+        for (int c = 0; c < VS_CAT_IDLE; c++) {
+            ca += a->cpu_ns[c];
+            cb += b->cpu_ns[c];
+        }
+        assert_true(ca >= cb);
+    }
+    assert_string_equal(t->snaps[0].instances[idx[0]].name, "build");
+    /* Filter by name. */
+    vs_tui_key(t, '/');
+    vs_tui_key(t, 'w');
+    vs_tui_key(t, 'e');
+    vs_tui_key(t, VS_TUI_KEY_ENTER);
+    assert_false(t->filtering);
+    n = vs_tui_guest_rows(t, idx, 64);
+    assert_int_equal(n, 4);
+    for (int i = 0; i < n; i++) assert_non_null(strstr(t->snaps[0].instances[idx[i]].name, "web"));
+    vs_tui_key(t, '/');
+    vs_tui_key(t, VS_TUI_KEY_ESC);
+    assert_int_equal(vs_tui_guest_rows(t, idx, 64), 9);
+    close_tui(t);
+}
+
+static void test_add_and_remove_guest(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    int idx[64];
+    vs_tui_key(t, VS_TUI_KEY_TAB); /* guests */
+    vs_tui_key(t, '/');
+    vs_tui_key(t, 'd');
+    vs_tui_key(t, 'b');
+    vs_tui_key(t, VS_TUI_KEY_ENTER);
+    assert_int_equal(vs_tui_guest_rows(t, idx, 64), 2);
+    vs_tui_key(t, 'a');
+    assert_int_equal(vs_tui_guest_rows(t, idx, 64), 3);
+    for (uint32_t k = 0; k < t->n_engines; k++) assert_int_equal(t->snaps[k].n_instances, 10);
+    vs_tui_key(t, 'd');
+    vs_tui_key(t, 'd');
+    assert_int_equal(vs_tui_guest_rows(t, idx, 64), 1);
+    vs_tui_key(t, 'd'); /* the last one stays */
+    assert_int_equal(vs_tui_guest_rows(t, idx, 64), 1);
+    assert_non_null(strstr(t->status, "stays"));
+    close_tui(t);
+}
+
+static void test_restart_new_seed_and_finish(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    struct vs_error err;
+    uint64_t seed = t->seed;
+    vs_tui_key(t, 'r');
+    assert_true(t->seed != seed);
+    t->speed = 3;
+    for (int i = 0; i < 200 && !t->finished; i++) assert_int_equal(vs_tui_tick(t, 1, &err), VS_OK);
+    assert_true(t->finished);
+    assert_true(t->paused);
+    /* Every engine ran its whole duration after boot, and the timeline says so. */
+    for (uint32_t k = 0; k < t->n_engines; k++) assert_true(t->snaps[k].window_ns > 0);
+    assert_non_null(strstr(t->timeline[t->timeline_len - 1].text, "run complete"));
+    assert_true(t->spark_len > 10);
+    close_tui(t);
+}
+
+static void test_bar_cells(void **state)
+{
+    (void)state;
+    double ns[VS_CAT_COUNT] = {0};
+    int cells[VS_CAT_COUNT];
+    ns[VS_CAT_GUEST_USER] = 1;
+    ns[VS_CAT_GUEST_KERNEL] = 1;
+    ns[VS_CAT_IDLE] = 1;
+    vs_tui_bar_cells(ns, 10, cells);
+    int sum = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++) sum += cells[c];
+    assert_int_equal(sum, 10);
+    assert_int_equal(cells[VS_CAT_GUEST_USER], 4); /* 3.33 each; the first remainder wins */
+    assert_int_equal(cells[VS_CAT_GUEST_KERNEL], 3);
+    assert_int_equal(cells[VS_CAT_IDLE], 3);
+    double none[VS_CAT_COUNT] = {0};
+    vs_tui_bar_cells(none, 10, cells);
+    for (int c = 0; c < VS_CAT_COUNT; c++) assert_int_equal(cells[c], 0);
+}
+
+static void test_formatting(void **state)
+{
+    (void)state;
+    char b[16];
+    vs_tui_format_rate(3812.4, b, sizeof b);
+    assert_string_equal(b, "3.8k");
+    vs_tui_format_rate(25000, b, sizeof b);
+    assert_string_equal(b, "25k");
+    vs_tui_format_rate(2.5e6, b, sizeof b);
+    assert_string_equal(b, "2.5M");
+    vs_tui_format_rate(7.25, b, sizeof b);
+    assert_string_equal(b, "7.2");
+    vs_tui_format_rate(-1, b, sizeof b);
+    assert_string_equal(b, "-");
+    double v[4] = {0, 50, 100, 25};
+    int l[4];
+    vs_tui_spark_levels(v, 4, l);
+    assert_int_equal(l[0], 0);
+    assert_int_equal(l[2], 7);
+    assert_int_equal(l[1], 4);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pause_stops_the_clock),
+        cmocka_unit_test(test_speeds_and_panels),
+        cmocka_unit_test(test_sort_and_filter),
+        cmocka_unit_test(test_add_and_remove_guest),
+        cmocka_unit_test(test_restart_new_seed_and_finish),
+        cmocka_unit_test(test_bar_cells),
+        cmocka_unit_test(test_formatting),
+    };
+    return cmocka_run_group_tests_name("tui", tests, NULL, NULL);
+}
