@@ -142,7 +142,8 @@ static void draw_compare(const struct vs_tui *t, int top)
         vs_tui_format_rate(vs_tui_engine_throughput(r), ops, sizeof ops);
         vs_units_format_time(worst_p99(r), p99, sizeof p99);
         double rv = vs_tui_engine_relative(t, (int)k);
-        if (isnan(rv)) snprintf(rel, sizeof rel, "-");
+        /* A guest still booting has no figure yet, not a zero one. */
+        if (isnan(rv) || strcmp(run_state(r), "booting") == 0) snprintf(rel, sizeof rel, "-");
         else snprintf(rel, sizeof rel, "%.2f", rv);
         if ((int)k == t->engine) attron(A_REVERSE);
         putf(y, 0, "%c%-11.11s %-10.10s %-8s %8s %5s %9s %5.1f ", (int)k == t->engine ? '>' : ' ',
