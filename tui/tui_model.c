@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "virtsim/builtin.h"
+#include "virtsim/config.h"
+#include "virtsim/engine.h"
+#include "virtsim/output.h"
+#include "virtsim/report.h"
 #include "virtsim/sim.h"
 #include "virtsim/units.h"
 
@@ -278,8 +283,161 @@ static void change_guests(struct vs_tui *t, int delta)
     }
 }
 
+int vs_tui_export(const struct vs_tui *t, const char *path, struct vs_error *err)
+{
+    struct vs_results r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.scenario, sizeof r.scenario, "%s", t->sc.name);
+    snprintf(r.description, sizeof r.description, "%s", t->sc.description);
+    r.seed = t->seed;
+    r.duration_ns = t->sc.duration_ns;
+    r.warmup_ns = t->sc.warmup_ns;
+    /* The snapshots stay owned by the model: the results only borrow them. */
+    r.runs = (struct vs_run_result *)t->snaps;
+    r.n_runs = t->n_engines;
+    size_t len = strlen(path);
+    enum vs_report_format fmt = VS_REPORT_TABLE;
+    if (len > 5 && strcmp(path + len - 5, ".json") == 0) fmt = VS_REPORT_JSON;
+    else if (len > 4 && strcmp(path + len - 4, ".csv") == 0) fmt = VS_REPORT_CSV;
+    struct vs_output out;
+    int rc = vs_output_open(path, &out, err);
+    if (rc != VS_OK) return rc;
+    rc = vs_report_write(out.file, &r, fmt, err);
+    if (rc != VS_OK) {
+        vs_output_abort(&out);
+        return rc;
+    }
+    return vs_output_commit(&out, err);
+}
+
+/* The group of the selected guest row, or -1. */
+static int selected_group(const struct vs_tui *t)
+{
+    int idx[VS_MAX_GUESTS];
+    int n = vs_tui_guest_rows(t, idx, VS_MAX_GUESTS);
+    if (n == 0) return -1;
+    const char *group = t->snaps[t->engine].instances[idx[t->row]].group;
+    for (uint32_t g = 0; g < t->sc.n_guests; g++)
+        if (strcmp(t->sc.guests[g].name, group) == 0) return (int)g;
+    return -1;
+}
+
+static int rebuild_with(struct vs_tui *t, const char *what)
+{
+    struct vs_error err;
+    if (build(t, &err) != VS_OK) {
+        snprintf(t->status, sizeof t->status, "%.150s", err.message);
+        return VS_ERR_INPUT;
+    }
+    add_event(t, 0, "%s", what);
+    snprintf(t->status, sizeof t->status, "%.130s (run restarted)", what);
+    return VS_OK;
+}
+
+int vs_tui_scale_load(struct vs_tui *t, double factor)
+{
+    int g = selected_group(t);
+    if (g < 0) return VS_ERR_INPUT;
+    struct vs_guest_spec *gs = &t->sc.guests[g];
+    struct vs_load_spec *l = &gs->workload.load;
+    char what[120];
+    if (l->kind == VS_LOAD_OPEN) {
+        l->rate_per_s *= factor;
+        snprintf(what, sizeof what, "%.40s: load %.0f requests/s", gs->name, l->rate_per_s);
+    } else {
+        uint32_t c = l->clients ? l->clients : gs->vcpus;
+        c = factor > 1 ? c + 1 : c > 1 ? c - 1 : 1;
+        l->clients = c;
+        snprintf(what, sizeof what, "%.40s: %u clients", gs->name, c);
+    }
+    return rebuild_with(t, what);
+}
+
+int vs_tui_next_engine(struct vs_tui *t)
+{
+    /* Every preset, in registry order; the selected engine takes the next one. */
+    const char *names[128];
+    int n = 0;
+    for (size_t i = 0; i < vs_engine_count(); i++)
+        for (size_t p = 0; p < vs_engine_at(i)->n_presets && n < 128; p++)
+            names[n++] = vs_engine_at(i)->presets[p].name;
+    char *cur = t->sc.engines[t->engine];
+    int at = 0;
+    while (at < n && strcmp(names[at], cur) != 0) at++;
+    for (int step = 1; step <= n; step++) {
+        const char *next = names[(at + step) % n];
+        bool used = false;
+        for (uint32_t k = 0; k < t->sc.n_engines; k++)
+            if (strcmp(t->sc.engines[k], next) == 0) used = true;
+        if (used) continue;
+        char what[120];
+        snprintf(what, sizeof what, "engine %.30s replaced by %.30s", cur, next);
+        snprintf(cur, VS_NAME_MAX, "%s", next);
+        return rebuild_with(t, what);
+    }
+    return VS_ERR_INPUT;
+}
+
+int vs_tui_next_host(struct vs_tui *t)
+{
+    const struct vs_builtin *first = NULL, *next = NULL;
+    bool seen = false;
+    for (size_t i = 0; i < vs_builtin_count(); i++) {
+        const struct vs_builtin *b = vs_builtin_at(i);
+        if (b->kind != VS_BUILTIN_HOST) continue;
+        if (!first) first = b;
+        if (seen && !next) next = b;
+        if (strcmp(b->name, t->sc.host.name) == 0) seen = true;
+    }
+    if (!next) next = first;
+    if (!next) return VS_ERR_INPUT;
+    struct vs_error err;
+    struct vs_host_spec h;
+    if (vs_config_resolve_host(next->name, NULL, &h, &err) != VS_OK) {
+        snprintf(t->status, sizeof t->status, "%.150s", err.message);
+        return VS_ERR_INPUT;
+    }
+    struct vs_host_spec old = t->sc.host;
+    t->sc.host = h;
+    char what[120];
+    snprintf(what, sizeof what, "host profile %.40s", h.name);
+    if (rebuild_with(t, what) != VS_OK) {
+        /* e.g. an HVM preset on a host without VT-x: keep the old host. */
+        char why[160];
+        snprintf(why, sizeof why, "%s", t->status);
+        t->sc.host = old;
+        struct vs_error e2;
+        build(t, &e2);
+        snprintf(t->status, sizeof t->status, "%.150s", why);
+        return VS_ERR_INPUT;
+    }
+    return VS_OK;
+}
+
 bool vs_tui_key(struct vs_tui *t, int key)
 {
+    if (t->exporting) {
+        size_t len = strlen(t->export_path);
+        if (key == VS_TUI_KEY_ESC) {
+            t->exporting = false;
+            snprintf(t->status, sizeof t->status, "export cancelled");
+        } else if (key == VS_TUI_KEY_ENTER) {
+            t->exporting = false;
+            struct vs_error err;
+            if (len == 0)
+                snprintf(t->status, sizeof t->status, "export cancelled: no file name");
+            else if (vs_tui_export(t, t->export_path, &err) == VS_OK)
+                snprintf(t->status, sizeof t->status, "wrote %.140s", t->export_path);
+            else
+                snprintf(t->status, sizeof t->status, "%.150s", err.message);
+        } else if ((key == 127 || key == 8) && len > 0) {
+            t->export_path[len - 1] = '\0';
+        } else if (key >= 32 && key < 127 && len + 1 < sizeof t->export_path) {
+            t->export_path[len] = (char)key;
+            t->export_path[len + 1] = '\0';
+        }
+        return true;
+    }
     if (t->filtering) {
         size_t len = strlen(t->filter);
         if (key == VS_TUI_KEY_ENTER || key == VS_TUI_KEY_ESC) {
@@ -365,6 +523,14 @@ bool vs_tui_key(struct vs_tui *t, int key)
         t->filtering = true;
         t->filter[0] = '\0';
         break;
+    case 'e':
+        t->exporting = true;
+        snprintf(t->export_path, sizeof t->export_path, "virtsim-%.60s.json", t->sc.name);
+        break;
+    case ']': vs_tui_scale_load(t, 1.25); break;
+    case '[': vs_tui_scale_load(t, 0.8); break;
+    case 'c': vs_tui_next_engine(t); break;
+    case 'H': vs_tui_next_host(t); break;
     case 'a': change_guests(t, +1); break;
     case 'd': change_guests(t, -1); break;
     default: return false;

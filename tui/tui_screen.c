@@ -291,6 +291,10 @@ static const char *const help_lines[] = {
     "  +  -              speed: 1x, 10x, 100x, as fast as possible",
     "  r                 restart with a new seed",
     "  a  d              add / remove a guest like the selected one (restarts)",
+    "  [  ]              lower / raise the selected guest's load (restarts)",
+    "  c                 replace the selected engine with the next preset (restarts)",
+    "  H                 next built-in host profile (restarts)",
+    "  e                 export the figures on screen (.json, .csv or text)",
     "  o  O              sort guests by the next column / reverse the order",
     "  /                 filter guests by name (Enter keeps, Esc clears)",
     "  ?  F1             this help;   q  quit",
@@ -362,7 +366,9 @@ static void draw(const struct vs_tui *t)
     case VS_TUI_TIMELINE: draw_timeline(t, 3, LINES - 1); break;
     case VS_TUI_PANELS: break;
     }
-    if (t->filtering || t->filter[0])
+    if (t->exporting)
+        putf(LINES - 1, 0, "export to (Enter writes, Esc cancels): %s_", t->export_path);
+    else if (t->filtering || t->filter[0])
         putf(LINES - 1, 0, "filter: %s%s", t->filter, t->filtering ? "_" : "");
     else
         put(LINES - 1, 0, t->status);

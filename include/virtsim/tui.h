@@ -49,6 +49,8 @@ struct vs_tui {
     bool sort_desc;
     char filter[32];            /* guests whose name contains it */
     bool filtering;             /* typing a filter after '/' */
+    bool exporting;             /* typing a file name after 'e' */
+    char export_path[256];
     char status[160];           /* one-line message at the bottom */
     /* History for sparklines: total throughput of each engine per sample. */
     double spark[VS_MAX_ENGINES][VS_TUI_SPARK];
@@ -72,6 +74,16 @@ void vs_tui_free(struct vs_tui *t);
 int vs_tui_tick(struct vs_tui *t, double wall_s, struct vs_error *err);
 /* One step of simulated time (the single-step key), even when paused. */
 int vs_tui_step(struct vs_tui *t, struct vs_error *err);
+
+/* Writes the figures on screen (every engine's latest snapshot) to path:
+ * JSON when it ends in .json, CSV when .csv, else the text table; through a
+ * temporary file and a rename. */
+int vs_tui_export(const struct vs_tui *t, const char *path, struct vs_error *err);
+
+/* Live changes; each restarts the run with the changed scenario. */
+int vs_tui_scale_load(struct vs_tui *t, double factor);  /* selected guest's group */
+int vs_tui_next_engine(struct vs_tui *t);                /* selected engine -> next preset */
+int vs_tui_next_host(struct vs_tui *t);                  /* next built-in host profile */
 
 /* Applies a key to the state. Returns true if the screen should redraw. */
 bool vs_tui_key(struct vs_tui *t, int key);

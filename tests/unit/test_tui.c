@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "virtsim/builtin.h"
 #include "virtsim/config.h"
@@ -172,6 +173,56 @@ static void test_restart_new_seed_and_finish(void **state)
     close_tui(t);
 }
 
+static void test_live_changes_and_export(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    vs_tui_key(t, VS_TUI_KEY_TAB);
+    /* Rows are sorted by name: the first is the build (a batch: clients). */
+    vs_tui_key(t, '/');
+    vs_tui_key(t, 'w');
+    vs_tui_key(t, VS_TUI_KEY_ENTER);
+    double rate = t->sc.guests[0].workload.load.rate_per_s;
+    vs_tui_key(t, ']');
+    assert_within_rel(t->sc.guests[0].workload.load.rate_per_s, rate * 1.25, 1e-12);
+    vs_tui_key(t, '[');
+    assert_within_rel(t->sc.guests[0].workload.load.rate_per_s, rate, 1e-12);
+    /* Replace the selected engine (native) with the next preset not in the list. */
+    char before[VS_NAME_MAX];
+    snprintf(before, sizeof before, "%s", t->sc.engines[0]);
+    vs_tui_key(t, 'c');
+    assert_string_not_equal(t->sc.engines[0], before);
+    assert_string_equal(t->snaps[0].engine, t->sc.engines[0]);
+    /* Next host profile. */
+    char host[VS_NAME_MAX];
+    snprintf(host, sizeof host, "%s", t->sc.host.name);
+    vs_tui_key(t, 'H');
+    assert_string_not_equal(t->sc.host.name, host);
+    assert_string_equal(t->snaps[0].host.spec.name, t->sc.host.name);
+    /* Export what is on screen through the prompt. */
+    char dir[] = "/tmp/vs-tui-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    vs_tui_key(t, 'e');
+    assert_true(t->exporting);
+    while (t->export_path[0]) vs_tui_key(t, 127);
+    for (const char *p = path; *p; p++) vs_tui_key(t, *p);
+    vs_tui_key(t, VS_TUI_KEY_ENTER);
+    assert_false(t->exporting);
+    assert_non_null(strstr(t->status, "wrote"));
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[256] = {0};
+    assert_true(fread(buf, 1, sizeof buf - 1, f) > 0);
+    fclose(f);
+    assert_true(buf[0] == '{');
+    assert_non_null(strstr(buf, "\"scenario\": \"default\""));
+    remove(path);
+    rmdir(dir);
+    close_tui(t);
+}
+
 static void test_bar_cells(void **state)
 {
     (void)state;
@@ -222,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_sort_and_filter),
         cmocka_unit_test(test_add_and_remove_guest),
         cmocka_unit_test(test_restart_new_seed_and_finish),
+        cmocka_unit_test(test_live_changes_and_export),
         cmocka_unit_test(test_bar_cells),
         cmocka_unit_test(test_formatting),
     };
