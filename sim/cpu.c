@@ -101,6 +101,7 @@ struct core {
     vs_time_ns end_ns;
     vs_time_ns acct_ns; /* settled up to here */
     vs_event_id event;
+    int64_t busy_ns[VS_CAT_COUNT]; /* this core's share of cpu->busy_ns (per-core meters) */
 };
 
 struct vs_cpu {
@@ -300,6 +301,7 @@ static void settle(struct vs_cpu *cpu, struct core *c, vs_time_ns now)
 
     for (int cat = 0; cat < VS_CAT_COUNT; cat++) {
         cpu->busy_ns[cat] += by_cat[cat];
+        c->busy_ns[cat] += by_cat[cat];
         g->ns_by_cat[cat] += by_cat[cat];
     }
     int64_t switch_part = from < c->switch_end_ns ? min64(now, c->switch_end_ns) - from : 0;
@@ -874,6 +876,8 @@ void vs_cpu_reset_stats(struct vs_cpu *cpu)
     /* What ran before now belongs to the old window. */
     for (uint32_t ci = 0; ci < cpu->n_cores; ci++) settle(cpu, &cpu->cores[ci], now);
     memset(cpu->busy_ns, 0, sizeof cpu->busy_ns);
+    for (uint32_t ci = 0; ci < cpu->n_cores; ci++)
+        memset(cpu->cores[ci].busy_ns, 0, sizeof cpu->cores[ci].busy_ns);
     cpu->switches = 0;
     cpu->window_start_ns = now;
     vs_twa_reset(&cpu->runqueue, now);
@@ -915,6 +919,24 @@ void vs_cpu_get_stats(const struct vs_cpu *cpu, struct vs_cpu_stats *out)
     out->runqueue_mean = vs_twa_mean(&cpu->runqueue, now);
     out->runqueue_max = cpu->runqueue.max;
     out->context_switches = cpu->switches;
+}
+
+void vs_cpu_get_core_stats(const struct vs_cpu *cpu, uint32_t core, double busy_ns_by_cat[VS_CAT_COUNT])
+{
+    memset(busy_ns_by_cat, 0, sizeof(double) * VS_CAT_COUNT);
+    if (core >= cpu->n_cores) return;
+    const struct core *c = &cpu->cores[core];
+    vs_time_ns now = vs_event_now(cpu->q);
+    int64_t part[VS_CAT_COUNT];
+    core_pending(cpu, c, now, part);
+    int64_t total = 0;
+    for (int cat = 0; cat < VS_CAT_COUNT; cat++) {
+        if (cat == VS_CAT_IDLE) continue;
+        busy_ns_by_cat[cat] = (double)(c->busy_ns[cat] + part[cat]);
+        total += c->busy_ns[cat] + part[cat];
+    }
+    int64_t window = now - cpu->window_start_ns;
+    busy_ns_by_cat[VS_CAT_IDLE] = window > total ? (double)(window - total) : 0;
 }
 
 void vs_cpu_get_guest_stats(const struct vs_cpu *cpu, uint32_t guest_id, struct vs_cpu_guest_stats *out)

@@ -20,6 +20,8 @@ void vs_run_result_free(struct vs_run_result *r)
     if (!r) return;
     free(r->groups);
     free(r->instances);
+    free(r->host.core_ns_by_cat);
+    r->host.core_ns_by_cat = NULL;
     r->groups = NULL;
     r->instances = NULL;
     r->n_groups = r->n_instances = 0;

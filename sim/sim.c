@@ -796,6 +796,12 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
         if (c != VS_CAT_IDLE) busy += cs.busy_ns_by_cat[c];
     double idle = (double)cs.cores * cs.window_ns - busy;
     h->cpu_ns_by_cat[VS_CAT_IDLE] = idle > 0 ? idle : 0;
+    h->core_ns_by_cat = calloc(cs.cores ? cs.cores : 1, sizeof *h->core_ns_by_cat);
+    if (!h->core_ns_by_cat) {
+        vs_run_result_free(out);
+        return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    }
+    for (uint32_t c = 0; c < cs.cores; c++) vs_cpu_get_core_stats(s->cpu, c, h->core_ns_by_cat[c]);
     h->runqueue_mean = cs.runqueue_mean;
     h->context_switches = cs.context_switches;
     h->mem_capacity_bytes = vs_memory_capacity(s->mem);

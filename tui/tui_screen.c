@@ -161,13 +161,33 @@ static void draw_compare(const struct vs_tui *t, int top)
     const struct vs_run_result *r = &t->snaps[t->engine];
     const struct vs_host_result *h = &r->host;
     char a[32], b[32];
-    y++;
     attron(A_BOLD);
     putf(y++, 0, " host under %s: %u cores @ %.2f GHz", r->engine, h->spec.cpu.cores,
          h->spec.cpu.frequency_hz / 1e9);
     attroff(A_BOLD);
     putf(y, 1, "CPU  %5.1f%% ", 100.0 * h->cpu_utilisation);
     draw_bar(y++, 13, h->cpu_ns_by_cat, COLS - 15 > 50 ? 50 : COLS - 15);
+    /* Per-core meters (htop style), two columns, as many rows as fit. */
+    uint32_t cores = h->core_ns_by_cat ? h->spec.cpu.cores : 0;
+    int rows_free = LINES - 3 - y;
+    int per_col = (int)(cores + 1) / 2;
+    if (per_col > rows_free) per_col = rows_free > 0 ? rows_free : 0;
+    int col_w = (COLS - 2) / 2;
+    for (int i = 0; i < per_col; i++)
+        for (int col = 0; col < 2; col++) {
+            uint32_t k = (uint32_t)(col * ((int)(cores + 1) / 2) + i);
+            if (k >= cores) continue;
+            const double *ns = h->core_ns_by_cat[k];
+            double all = 0, busy = 0;
+            for (int c = 0; c < VS_CAT_COUNT; c++) {
+                all += ns[c];
+                if (c != VS_CAT_IDLE) busy += ns[c];
+            }
+            int x0 = 1 + col * col_w;
+            putf(y + i, x0, "%3u %5.1f%% ", k, all > 0 ? 100.0 * busy / all : 0.0);
+            draw_bar(y + i, x0 + 11, ns, col_w - 13);
+        }
+    y += per_col;
     double mem[VS_CAT_COUNT] = {0};
     mem[VS_CAT_GUEST_USER] = h->mem_used_bytes;
     mem[VS_CAT_IDLE] = h->mem_free_bytes;

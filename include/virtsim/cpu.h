@@ -64,6 +64,9 @@ struct vs_cpu_guest_stats {
     uint64_t throttled;                   /* times a cap stopped it */
 };
 void vs_cpu_get_stats(const struct vs_cpu *cpu, struct vs_cpu_stats *out);
+/* One core's time in the window by category (VS_CAT_IDLE: the rest), for
+ * per-core meters. */
+void vs_cpu_get_core_stats(const struct vs_cpu *cpu, uint32_t core, double busy_ns_by_cat[VS_CAT_COUNT]);
 void vs_cpu_get_guest_stats(const struct vs_cpu *cpu, uint32_t guest_id, struct vs_cpu_guest_stats *out);
 
 #endif

@@ -56,6 +56,7 @@ struct vs_host_result {
     struct vs_host_spec spec;
     double cpu_utilisation;         /* 0..1 over all cores */
     double cpu_ns_by_cat[VS_CAT_COUNT]; /* includes VS_CAT_IDLE */
+    double (*core_ns_by_cat)[VS_CAT_COUNT]; /* per core (spec.cpu.cores rows), owned by the run */
     double runqueue_mean;
     uint64_t context_switches;
     double mem_capacity_bytes, mem_used_bytes, mem_free_bytes;

@@ -188,6 +188,18 @@ static void test_native_categories(void **state)
     assert_within_rel(gr->cpu_ns[VS_CAT_GUEST_KERNEL], (10 * 100 + 2 * 1000) * n, 0.001);
     assert_within_rel(gr->cpu_ns[VS_CAT_PAGE_WALK], 50 * 4 * 10 * n, 0.001);
     assert_true(gr->cpu_ns[VS_CAT_VMEXIT] == 0 && gr->cpu_ns[VS_CAT_TRANSLATION] == 0);
+    /* The per-core meters add up to the host's figures, and each core's
+     * busy + idle is the window. */
+    for (int c = 0; c < VS_CAT_COUNT; c++) {
+        double sum = 0;
+        for (uint32_t k = 0; k < r.host.spec.cpu.cores; k++) sum += r.host.core_ns_by_cat[k][c];
+        assert_within_rel(sum, r.host.cpu_ns_by_cat[c], 1e-9);
+    }
+    for (uint32_t k = 0; k < r.host.spec.cpu.cores; k++) {
+        double all = 0;
+        for (int c = 0; c < VS_CAT_COUNT; c++) all += r.host.core_ns_by_cat[k][c];
+        assert_within_rel(all, (double)r.window_ns, 1e-9);
+    }
     vs_run_result_free(&r);
     free(sc);
 }
