@@ -660,8 +660,20 @@ bool vs_sim_done(const struct vs_sim *s) { return vs_event_now(s->q) >= s->end_n
 
 /* ---- results ---- */
 
+static void add_to_buckets(void *ctx, int64_t low, int64_t high, uint64_t count)
+{
+    (void)high;
+    uint64_t *buckets = ctx;
+    int64_t us = low / 1000;
+    int b = 0;
+    while (b < VS_LAT_BUCKETS - 1 && us >= (INT64_C(2) << b)) b++;
+    buckets[b] += count;
+}
+
 static void latency_summary(const struct vs_hist *h, struct vs_latency *out)
 {
+    memset(out->buckets, 0, sizeof out->buckets);
+    vs_hist_foreach(h, add_to_buckets, out->buckets);
     out->count = vs_hist_count(h);
     out->mean_ns = vs_hist_mean(h);
     out->p50_ns = vs_hist_percentile(h, 50);

@@ -252,7 +252,7 @@ static void draw_detail(const struct vs_tui *t, int top)
     putf(top, 0, " %s under %s (%s): %s, workload %s", g->name, r->engine, r->approach,
          vs_guest_state_name(g->state), g->workload);
     attroff(A_BOLD);
-    putf(top + 1, 1, "latency  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s   (%llu requests)",
+    putf(top + 1, 1, "latency p50 %s p90 %s p99 %s p99.9 %s max %s (n=%llu)",
          vs_units_format_time((double)g->latency.p50_ns, a, sizeof a),
          vs_units_format_time((double)g->latency.p90_ns, b, sizeof b),
          vs_units_format_time((double)g->latency.p99_ns, c2, sizeof c2),
@@ -276,17 +276,37 @@ static void draw_detail(const struct vs_tui *t, int top)
     int x = 50;
     put(top + 3, x, "events per second");
     int ey = top + 4;
-    for (int ev = 0; ev < VS_EVT_COUNT && ey < LINES - 2; ev++) {
+    for (int ev = 0; ev < VS_EVT_COUNT && ey < LINES - 4; ev++) {
         char rate[16];
         vs_tui_format_rate(g->events[ev] * 1e9 / window, rate, sizeof rate);
         putf(ey++, x, "%-17s %8s", vs_evt_name((enum vs_evt_kind)ev), rate);
     }
-    putf(y + 1, 1, "memory %s (application %s, guest kernel %s, page cache %s, overhead %s)",
+    /* Below both columns: memory, then the latency histogram over its
+     * occupied range, one column per power-of-two bucket of microseconds. */
+    y = (y > ey ? y : ey) + 1;
+    putf(y++, 1, "memory %s: app %s, kernel %s, cache %s, overhead %s",
          vs_units_format_bytes(vs_mem_parts_total(&g->memory), a, sizeof a),
          vs_units_format_bytes(g->memory.bytes[VS_MEM_APPLICATION], b, sizeof b),
          vs_units_format_bytes(g->memory.bytes[VS_MEM_GUEST_KERNEL], c2, sizeof c2),
          vs_units_format_bytes(g->memory.bytes[VS_MEM_PAGE_CACHE], d, sizeof d),
          vs_units_format_bytes(g->memory.bytes[VS_MEM_OVERHEAD], e, sizeof e));
+    int lo = -1, hi = -1;
+    for (int bkt = 0; bkt < VS_LAT_BUCKETS; bkt++)
+        if (g->latency.buckets[bkt]) {
+            if (lo < 0) lo = bkt;
+            hi = bkt;
+        }
+    if (lo >= 0) {
+        double v[VS_LAT_BUCKETS];
+        for (int bkt = lo; bkt <= hi; bkt++) v[bkt - lo] = (double)g->latency.buckets[bkt];
+        char from[32], to[32];
+        vs_units_format_time(lo == 0 ? 0 : 1e3 * (double)(INT64_C(1) << lo), from, sizeof from);
+        vs_units_format_time(1e3 * (double)(INT64_C(1) << (hi + 1)), to, sizeof to);
+        putf(y, 1, "latency histogram %s ", from);
+        int x0 = 20 + (int)strlen(from);
+        draw_spark(y, x0, v, hi - lo + 1, hi - lo + 1);
+        putf(y, x0 + hi - lo + 2, "%s  (x2 per column)", to);
+    }
 }
 
 static void draw_timeline(const struct vs_tui *t, int top, int bottom)

@@ -10,10 +10,15 @@
 #include "virtsim/memory.h"
 #include "virtsim/ops.h"
 
+/* Latency histogram for display: bucket i counts latencies in
+ * [2^i, 2^(i+1)) microseconds (bucket 0 also holds everything under 2 us). */
+#define VS_LAT_BUCKETS 32
+
 struct vs_latency {
     uint64_t count;
     double mean_ns;
     int64_t p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
+    uint64_t buckets[VS_LAT_BUCKETS];
 };
 
 enum vs_guest_state {
