@@ -118,6 +118,11 @@ static void test_open_load_throughput(void **state)
     assert_within_rel(r.groups[0].throughput_per_s, 500, 0.02);
     assert_within_rel(r.groups[0].latency.p50_ns, 100e3, 0.01);
     assert_int_equal(r.window_ns, 20 * VS_NS_PER_S);
+    /* The display histogram holds every request; 100 us is in [64, 128) us. */
+    uint64_t in_buckets = 0;
+    for (int b = 0; b < VS_LAT_BUCKETS; b++) in_buckets += r.groups[0].latency.buckets[b];
+    assert_int_equal(in_buckets, r.groups[0].latency.count);
+    assert_true(r.groups[0].latency.buckets[6] * 2 > r.groups[0].latency.count);
     vs_run_result_free(&r);
     free(sc);
 }
