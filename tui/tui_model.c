@@ -353,6 +353,40 @@ int vs_tui_scale_load(struct vs_tui *t, double factor)
     return rebuild_with(t, what);
 }
 
+int vs_tui_next_workload(struct vs_tui *t)
+{
+    int g = selected_group(t);
+    if (g < 0) return VS_ERR_INPUT;
+    struct vs_guest_spec *gs = &t->sc.guests[g];
+    /* The next built-in workload after the group's current one. */
+    const struct vs_builtin *first = NULL, *next = NULL;
+    bool seen = false;
+    for (size_t i = 0; i < vs_builtin_count(); i++) {
+        const struct vs_builtin *b = vs_builtin_at(i);
+        if (b->kind != VS_BUILTIN_WORKLOAD) continue;
+        if (!first) first = b;
+        if (seen && !next) next = b;
+        if (strcmp(b->name, gs->workload.name) == 0) seen = true;
+    }
+    if (!next) next = first;
+    struct vs_error err;
+    struct vs_workload w;
+    if (!next || vs_config_resolve_workload(next->name, NULL, &w, &err) != VS_OK) return VS_ERR_INPUT;
+    struct vs_workload old = gs->workload;
+    gs->workload = w;
+    char what[120];
+    snprintf(what, sizeof what, "%.40s now runs %.40s", gs->name, w.name);
+    if (rebuild_with(t, what) != VS_OK) {
+        char why[160];
+        snprintf(why, sizeof why, "%s", t->status);
+        gs->workload = old;
+        build(t, &err);
+        snprintf(t->status, sizeof t->status, "%.150s", why);
+        return VS_ERR_INPUT;
+    }
+    return VS_OK;
+}
+
 int vs_tui_next_engine(struct vs_tui *t)
 {
     /* Every preset, in registry order; the selected engine takes the next one. */
@@ -530,6 +564,7 @@ bool vs_tui_key(struct vs_tui *t, int key)
     case ']': vs_tui_scale_load(t, 1.25); break;
     case '[': vs_tui_scale_load(t, 0.8); break;
     case 'c': vs_tui_next_engine(t); break;
+    case 'w': vs_tui_next_workload(t); break;
     case 'H': vs_tui_next_host(t); break;
     case 'a': change_guests(t, +1); break;
     case 'd': change_guests(t, -1); break;

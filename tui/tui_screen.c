@@ -333,6 +333,7 @@ static const char *const help_lines[] = {
     "  a  d              add / remove a guest like the selected one (restarts)",
     "  [  ]              lower / raise the selected guest's load (restarts)",
     "  c                 replace the selected engine with the next preset (restarts)",
+    "  w                 give the selected guest the next built-in workload (restarts)",
     "  H                 next built-in host profile (restarts)",
     "  e                 export the figures on screen (.json, .csv or text)",
     "  o  O              sort guests by the next column / reverse the order",

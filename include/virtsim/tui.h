@@ -84,6 +84,7 @@ int vs_tui_export(const struct vs_tui *t, const char *path, struct vs_error *err
 int vs_tui_scale_load(struct vs_tui *t, double factor);  /* selected guest's group */
 int vs_tui_next_engine(struct vs_tui *t);                /* selected engine -> next preset */
 int vs_tui_next_host(struct vs_tui *t);                  /* next built-in host profile */
+int vs_tui_next_workload(struct vs_tui *t);              /* selected group -> next built-in workload */
 
 /* Applies a key to the state. Returns true if the screen should redraw. */
 bool vs_tui_key(struct vs_tui *t, int key);

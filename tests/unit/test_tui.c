@@ -193,6 +193,12 @@ static void test_live_changes_and_export(void **state)
     vs_tui_key(t, 'c');
     assert_string_not_equal(t->sc.engines[0], before);
     assert_string_equal(t->snaps[0].engine, t->sc.engines[0]);
+    /* The selected guest's group gets the next built-in workload. */
+    char wl[VS_NAME_MAX];
+    snprintf(wl, sizeof wl, "%s", t->sc.guests[0].workload.name);
+    vs_tui_key(t, 'w');
+    assert_string_not_equal(t->sc.guests[0].workload.name, wl);
+    assert_string_equal(t->snaps[0].groups[0].workload, t->sc.guests[0].workload.name);
     /* Next host profile. */
     char host[VS_NAME_MAX];
     snprintf(host, sizeof host, "%s", t->sc.host.name);
