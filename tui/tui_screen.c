@@ -321,8 +321,7 @@ static void draw_timeline(const struct vs_tui *t, int top, int bottom)
 }
 
 static const char *const help_lines[] = {
-    "virtsim - keys",
-    "",
+    "virtsim - keys (any key closes this)",
     "  Tab / Shift-Tab   next / previous panel: Compare, Guests, Timeline",
     "  Up Down  j k      select an engine (Compare) or a guest (Guests)",
     "  Left Right  h l   select the engine whose guests are shown",
@@ -330,11 +329,10 @@ static const char *const help_lines[] = {
     "  space  p          pause or run;   s  one step (100 ms simulated)",
     "  +  -              speed: 1x, 10x, 100x, as fast as possible",
     "  r                 restart with a new seed",
-    "  a  d              add / remove a guest like the selected one (restarts)",
-    "  [  ]              lower / raise the selected guest's load (restarts)",
-    "  c                 replace the selected engine with the next preset (restarts)",
-    "  w                 give the selected guest the next built-in workload (restarts)",
-    "  H                 next built-in host profile (restarts)",
+    "  a  d              add / remove a guest like the selected one",
+    "  [  ]              lower / raise the selected guest's load",
+    "  c  w  H           next preset for the engine / workload for the guest / host",
+    "                    (every change restarts the run: a d [ ] c w H)",
     "  e                 export the figures on screen (.json, .csv or text)",
     "  o  O              sort guests by the next column / reverse the order",
     "  /                 filter guests by name (Enter keeps, Esc clears)",
@@ -343,8 +341,6 @@ static const char *const help_lines[] = {
     "Compare: each engine runs the same guests on an identical host; rel = ops/s",
     "  relative to the first engine; the bar splits host CPU by category.",
     "Guests: one row per guest of the selected engine. Timeline: what happened.",
-    "",
-    "press any key to close",
 };
 
 /* The help is its own window over the panels, boxed, so it never mixes
