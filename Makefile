@@ -9,7 +9,7 @@ VERSION := 0.1.0
 # -ffp-contract=off: no fused multiply-add, so floating point gives the same
 # bits on every machine (determinism).
 CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror -O2 -g -ffp-contract=off \
-               -D_POSIX_C_SOURCE=200809L -DVS_VERSION='"$(VERSION)"' -Iinclude -I$(BUILD)/gen
+               -pthread -D_POSIX_C_SOURCE=200809L -DVS_VERSION='"$(VERSION)"' -Iinclude -I$(BUILD)/gen
 SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 ifeq ($(SANITIZE),1)
@@ -21,7 +21,7 @@ PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_FLAGS = $(shell pkg-config --cflags --libs cmocka 2>/dev/null)
 CFLAGS      += $(CFLAGS_BASE) $(PKG_CFLAGS)
-LDLIBS      += $(PKG_LIBS) -lm
+LDLIBS      += $(PKG_LIBS) -lm -pthread
 
 LIB_SRC   := $(wildcard sim/*.c approaches/*.c tui/*.c)
 LIB_SRC   := $(filter-out sim/main.c,$(LIB_SRC))

@@ -12,6 +12,7 @@
 
 #include "virtsim/builtin.h"
 #include "virtsim/compare.h"
+#include "virtsim/density.h"
 #include "virtsim/config.h"
 #include "virtsim/engine.h"
 #include "virtsim/output.h"
@@ -58,6 +59,7 @@ static const char main_help[] =
     "  run SCENARIO        run a scenario (a YAML file or a built-in name) and report\n"
     "  compare WORKLOAD    one workload under every approach, scored against native\n"
     "  tui [SCENARIO]      the terminal UI: watch the engines side by side, change guests live\n"
+    "  density WHAT        how many identical guests fit per approach while SLAs hold\n"
     "  list KIND           list built-in workloads, scenarios, hosts or approaches\n"
     "  show [KIND] NAME    print a built-in workload, scenario or host as YAML to copy and edit\n"
     "  validate FILE...    check YAML files (scenario, workload or host profile)\n"
@@ -108,6 +110,29 @@ static const char tui_help[] =
     "\n"
     "Opens the terminal UI on a scenario (default: the built-in default scenario): every\n"
     "engine of its compare: list runs the same guests side by side; press ? for the keys.\n";
+
+static const char density_help[] =
+    "usage: virtsim density SCENARIO|WORKLOAD [--sla SLA]... [--approaches LIST] [--max N]\n"
+    "                       [--host PROFILE] [--vcpus N] [--duration TIME] [--threads N]\n"
+    "                       [--format table|csv|json] [--output FILE]\n"
+    "\n"
+    "For each approach, the largest number of identical guests on the host that still\n"
+    "meets every SLA, found by doubling then bisection over the guest count; each point\n"
+    "is a full simulation. Reports the limiting resource (cpu, memory, disk, nic), the\n"
+    "memory per guest by part, and throughput and p99 against the guest count.\n"
+    "\n"
+    "  SCENARIO|WORKLOAD   a scenario (its first guest group is replicated, its compare:\n"
+    "                      list gives the approaches) or a workload (built-in or file)\n"
+    "  --sla SLA           p99<TIME, p50<TIME or throughput>=PERCENT (open load: completed\n"
+    "                      vs arrived; closed load: per guest vs one guest alone); repeat\n"
+    "                      for several; every guest must also start (memory)\n"
+    "  --approaches LIST   comma-separated presets (default for a workload: native, qemu,\n"
+    "                      xen-pv, kvm, lxc)\n"
+    "  --max N             upper bound of the search (default 256)\n"
+    "  --host PROFILE      host profile for a workload (default: current)\n"
+    "  --vcpus N           vCPUs per guest for a workload (default: 1)\n"
+    "  --duration TIME     simulated time per point (default: 5s for a workload)\n"
+    "  --threads N         approaches searched in parallel (default: the CPUs; same result)\n";
 
 static const char list_help[] =
     "usage: virtsim list workloads|scenarios|hosts|approaches\n"
@@ -399,6 +424,128 @@ static int cmd_tui(const struct cli *c, int argc, char **argv)
     return open_tui(c, scenario ? scenario : VS_DEFAULT_SCENARIO, have_seed, seed);
 }
 
+/* ---- density ---- */
+
+static int cmd_density(const struct cli *c, int argc, char **argv)
+{
+    struct vs_density_opts o = {.max_guests = 256};
+    const char *what = NULL, *approaches = NULL, *host = NULL, *output = NULL;
+    uint32_t vcpus = 1;
+    vs_time_ns duration = 0;
+    enum vs_report_format fmt = VS_REPORT_TABLE;
+    struct vs_error e;
+    vs_error_clear(&e);
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        uint64_t n;
+        if (is_help(argv[i])) {
+            fputs(density_help, c->out);
+            return VS_OK;
+        } else if ((v = flag_value(argc, argv, &i, "--sla", NULL))) {
+            if (o.n_slas == sizeof o.slas / sizeof o.slas[0])
+                return usage_error(c, "density", "at most 8 SLAs (%s is one too many)", v);
+            if (vs_sla_parse(v, &o.slas[o.n_slas], &e) != VS_OK) return report_error(c, &e, VS_ERR_INPUT);
+            o.n_slas++;
+        } else if ((v = flag_value(argc, argv, &i, "--approaches", "-a"))) {
+            approaches = v;
+        } else if ((v = flag_value(argc, argv, &i, "--max", NULL))) {
+            if (parse_seed(v, &n) != 0 || n < 1 || n > VS_MAX_GUESTS)
+                return usage_error(c, "density", "--max needs a whole number from 1 to 4096, not '%s'", v);
+            o.max_guests = (uint32_t)n;
+        } else if ((v = flag_value(argc, argv, &i, "--threads", NULL))) {
+            if (parse_seed(v, &n) != 0 || n < 1 || n > 64)
+                return usage_error(c, "density", "--threads needs a whole number from 1 to 64, not '%s'", v);
+            o.threads = (uint32_t)n;
+        } else if ((v = flag_value(argc, argv, &i, "--host", NULL))) {
+            host = v;
+        } else if ((v = flag_value(argc, argv, &i, "--vcpus", NULL))) {
+            if (parse_seed(v, &n) != 0 || n < 1 || n > VS_MAX_VCPUS)
+                return usage_error(c, "density", "--vcpus needs a whole number from 1 to 256, not '%s'", v);
+            vcpus = (uint32_t)n;
+        } else if ((v = flag_value(argc, argv, &i, "--duration", NULL))) {
+            double ns;
+            char why[200];
+            if (vs_units_parse(v, VS_UNIT_TIME, &ns, why, sizeof why) != 0 || ns < 1e6 ||
+                ns > (double)VS_MAX_DURATION_NS)
+                return usage_error(c, "density", "--duration needs a time from 1ms to 1 day, such as 5s, not '%s'", v);
+            duration = (vs_time_ns)ns;
+        } else if ((v = flag_value(argc, argv, &i, "--format", "-f"))) {
+            if (vs_report_parse_format(v, &fmt) != VS_OK)
+                return usage_error(c, "density", "--format must be table, csv or json, not '%s'", v);
+        } else if ((v = flag_value(argc, argv, &i, "--output", "-o"))) {
+            output = v;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error(c, "density", "unknown option '%s'", argv[i]);
+        } else if (what) {
+            return usage_error(c, "density", "one scenario or workload at a time ('%s' is one too many)", argv[i]);
+        } else {
+            what = argv[i];
+        }
+    }
+    if (!what) return usage_error(c, "density", "%s", "density needs a scenario or a workload");
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_density_result *res = NULL;
+    if (!sc) return report_error(c, &e, vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory"));
+    /* A scenario names its guests and approaches; a workload gets a
+     * one-group scenario on the chosen host, like `compare`. */
+    int rc;
+    bool is_scenario = vs_builtin_find(VS_BUILTIN_SCENARIO, what) != NULL;
+    if (!is_scenario && file_exists(what)) {
+        enum vs_config_kind kind = VS_CONFIG_UNKNOWN;
+        struct vs_error probe;
+        if (vs_config_validate_file(what, &kind, &probe) == VS_OK && kind == VS_CONFIG_SCENARIO) is_scenario = true;
+    }
+    if (is_scenario) {
+        rc = load_scenario(what, sc, &e);
+        if (rc == VS_OK && duration) sc->duration_ns = duration, sc->warmup_ns = duration / 10;
+    } else {
+        struct vs_compare_opts co = {.workload = what, .host = host, .vcpus = vcpus,
+                                     .approaches = approaches ? approaches : "qemu,xen-pv,kvm,lxc",
+                                     .duration_ns = duration ? duration : 5 * VS_NS_PER_S, .seed = 1};
+        char skipped[1024];
+        rc = vs_compare_scenario(&co, sc, skipped, sizeof skipped, &e);
+        if (rc == VS_OK) {
+            /* Density keeps the workload's own load (compare saturates it). */
+            struct vs_error we;
+            rc = vs_config_resolve_workload(what, NULL, &sc->guests[0].workload, &we);
+            if (rc != VS_OK) e = we;
+        }
+    }
+    if (rc == VS_OK && is_scenario && approaches) {
+        sc->n_engines = 0;
+        char list[1024];
+        snprintf(list, sizeof list, "%s", approaches);
+        for (char *save = NULL, *t = strtok_r(list, ",", &save); t && rc == VS_OK; t = strtok_r(NULL, ",", &save)) {
+            if (!vs_preset_find(t, NULL))
+                rc = vs_error_set(&e, VS_ERR_INPUT, NULL, 0, 0, "--approaches: unknown approach '%s'; known: %s", t,
+                                  vs_engine_names());
+            else if (sc->n_engines < VS_MAX_ENGINES)
+                snprintf(sc->engines[sc->n_engines++], VS_NAME_MAX, "%s", t);
+        }
+    }
+    if (rc == VS_OK) {
+        res = calloc(sc->n_engines ? sc->n_engines : 1, sizeof *res);
+        if (!res) rc = vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    }
+    if (rc == VS_OK) rc = vs_density_run(sc, &o, res, &e);
+    if (rc == VS_OK) {
+        FILE *f = c->out;
+        struct vs_output out;
+        bool to_file = output && strcmp(output, "-") != 0;
+        if (to_file && (rc = vs_output_open(output, &out, &e)) == VS_OK) f = out.file;
+        if (rc == VS_OK) {
+            if (fmt == VS_REPORT_CSV) vs_density_write_csv(f, res, sc->n_engines);
+            else if (fmt == VS_REPORT_JSON) vs_density_write_json(f, sc, &o, res, sc->n_engines);
+            else vs_density_write_table(f, sc, &o, res, sc->n_engines);
+            if (to_file) rc = vs_output_commit(&out, &e);
+            else if (fflush(f) != 0) rc = vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "writing: %s", strerror(errno));
+        }
+    }
+    free(res);
+    free(sc);
+    return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
+}
+
 /* ---- list, show, validate ---- */
 
 static int cmd_list(const struct cli *c, int argc, char **argv)
@@ -541,6 +688,7 @@ int vs_cli_main(int argc, char **argv, FILE *out, FILE *err)
     } cmds[] = {{"run", cmd_run, run_help},
                 {"compare", cmd_compare, compare_help},
                 {"tui", cmd_tui, tui_help},
+                {"density", cmd_density, density_help},
                 {"list", cmd_list, list_help},
                 {"show", cmd_show, show_help},
                 {"validate", cmd_validate, validate_help}};

@@ -45,7 +45,7 @@ struct request {
 /* What one instance has counted since the last statistics reset. */
 struct instance_stats {
     struct vs_hist *latency;
-    uint64_t completed, dropped;
+    uint64_t arrived, completed, dropped;
     double events[VS_EVT_COUNT];
     uint64_t net_rx_packets, net_tx_packets, net_rx_bytes, net_tx_bytes;
 };
@@ -262,6 +262,7 @@ static void start_request(struct vs_sim *s, struct instance *in, uint32_t client
 {
     uint32_t i = (uint32_t)(in - s->inst);
     const struct vs_request_spec *rq = &in->spec->workload.request;
+    in->stats.arrived++;
     if (count_drop && in->in_flight >= in->spec->queue_limit) {
         in->stats.dropped++;
         /* A closed-loop client whose request is refused tries again after thinking. */
@@ -698,6 +699,7 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->failed_instances = in->state == VS_GUEST_FAILED;
     g->vcpus = gs->vcpus;
     g->batch = gs->workload.load.kind == VS_LOAD_BATCH;
+    g->arrived = in->stats.arrived;
     g->completed = in->stats.completed;
     g->dropped = in->stats.dropped;
     g->throughput_per_s = window_ns > 0 ? (double)in->stats.completed * 1e9 / window_ns : 0;
@@ -736,6 +738,7 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
     grp->failed_instances += g->failed_instances;
     if (grp->state == VS_GUEST_FAILED || (g->state != VS_GUEST_FAILED && g->state < grp->state))
         grp->state = g->state; /* the least advanced running state speaks for the group */
+    grp->arrived += g->arrived;
     grp->completed += g->completed;
     grp->dropped += g->dropped;
     grp->throughput_per_s += g->throughput_per_s;

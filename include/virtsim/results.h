@@ -41,6 +41,7 @@ struct vs_guest_result {
     uint32_t failed_instances;
     uint32_t vcpus;
     bool batch;
+    uint64_t arrived;           /* requests that arrived (or were sent) in the window */
     uint64_t completed;         /* requests completed in the window */
     uint64_t dropped;           /* arrivals refused because the guest's queue was full */
     double throughput_per_s;

@@ -151,3 +151,17 @@ expect_out "show host vtx-2006 says it has no nested paging" "nested_paging: fal
 run compare fork-exec --host vtx-2006 --approaches vmware,hvm-ept --duration 1s
 expect_status "compare on an old host runs" 0
 expect_out "a preset the host cannot run is named" "not run on this host: hvm-ept"
+
+# density: the largest number of guests meeting the SLAs, per approach.
+run density --help
+expect_status "density --help exits 0" 0
+expect_out "density --help shows usage" "usage: virtsim density"
+run density cpu-bound --approaches kvm,lxc --max 8 --duration 1s --sla "p99<1s"
+expect_status "density runs" 0
+expect_out "density names the approaches" "lxc"
+expect_out "density reports memory per guest" "mem/guest"
+run density cpu-bound --sla "latency<3ms"
+expect_status "a bad SLA exits 2" 2
+expect_err "a bad SLA says what is allowed" "p99<TIME"
+run density cpu-bound --approaches kvm --max 4 --duration 1s --format json
+expect_out "density --format json" '"kind": "density"'

@@ -1,0 +1,175 @@
+/* Density search: with memory as the only limit the density is the memory
+ * arithmetic; with CPU as the limit it is the analytic capacity; a parallel
+ * search gives the same bytes as a serial one. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "virtsim/density.h"
+#include "virtsim/engine.h"
+
+#define MiB (1024.0 * 1024.0)
+#define GiB (1024.0 * MiB)
+
+static struct vs_scenario *base_scenario(void)
+{
+    struct vs_scenario *sc = calloc(1, sizeof *sc);
+    assert_non_null(sc);
+    snprintf(sc->name, sizeof sc->name, "density-test");
+    vs_host_spec_defaults(&sc->host);
+    sc->duration_ns = 2 * VS_NS_PER_S;
+    sc->warmup_ns = 200 * VS_NS_PER_MS;
+    sc->seed = 5;
+    sc->max_events = 100000000;
+    sc->n_guests = 1;
+    struct vs_guest_spec *g = &sc->guests[0];
+    snprintf(g->name, sizeof g->name, "g");
+    snprintf(g->workload.name, sizeof g->workload.name, "w");
+    g->count = 1;
+    g->vcpus = 1;
+    g->weight = 256;
+    g->queue_limit = VS_DEFAULT_QUEUE_LIMIT;
+    g->workload.request.cpi = 1;
+    g->workload.load.kind = VS_LOAD_OPEN;
+    g->workload.load.arrivals = VS_DIST_EXPONENTIAL;
+    return sc;
+}
+
+static void engines(struct vs_scenario *sc, const char *const *names, uint32_t n)
+{
+    sc->n_engines = n;
+    for (uint32_t i = 0; i < n; i++) snprintf(sc->engines[i], VS_NAME_MAX, "%s", names[i]);
+}
+
+static void test_sla_parse(void **state)
+{
+    (void)state;
+    struct vs_sla s;
+    struct vs_error err;
+    assert_int_equal(vs_sla_parse("p99<20ms", &s, &err), VS_OK);
+    assert_int_equal(s.kind, VS_SLA_P99);
+    assert_true(s.limit == 20e6);
+    assert_int_equal(vs_sla_parse("throughput>=95%", &s, &err), VS_OK);
+    assert_int_equal(s.kind, VS_SLA_THROUGHPUT);
+    assert_true(fabs(s.limit - 0.95) < 1e-12);
+    assert_int_equal(vs_sla_parse("p50<1ms", &s, &err), VS_OK);
+    assert_int_equal(vs_sla_parse("p99<20", &s, &err), VS_ERR_INPUT);
+    assert_int_equal(vs_sla_parse("latency<3ms", &s, &err), VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "expected p99<TIME"));
+    assert_int_equal(vs_sla_parse("throughput>=0%", &s, &err), VS_ERR_INPUT);
+}
+
+/* Plenty of CPU, 16 GiB and guests of 1 GiB: density = floor(usable / per guest). */
+static void test_memory_limit(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = base_scenario();
+    sc->host.cpu.cores = 64;
+    sc->host.memory_bytes = 16 * GiB;
+    sc->host.host_reserved_bytes = 0;
+    struct vs_guest_spec *g = &sc->guests[0];
+    g->workload.request.instructions = (struct vs_dist){VS_DIST_CONSTANT, 1e5, 0};
+    g->workload.load.rate_per_s = 10;
+    g->workload.memory.footprint_bytes = 1 * GiB;
+    static const char *const names[] = {"native", "kvm", "xen-pv", "lxc"};
+    engines(sc, names, 4);
+    struct vs_density_opts o = {.max_guests = 64};
+    struct vs_density_result r[4];
+    struct vs_error err;
+    assert_int_equal(vs_density_run(sc, &o, r, &err), VS_OK);
+    const struct vs_costs *c = &sc->host.costs;
+    double vm = 1 * GiB + vs_cost(c, VS_COST_GUEST_KERNEL_BYTES) + vs_cost(c, VS_COST_GUEST_PAGE_CACHE_BYTES) +
+                vs_cost(c, VS_COST_VM_OVERHEAD_BYTES);
+    double expect[4] = {
+        16 * GiB / (1 * GiB),
+        16 * GiB / (vm + vs_cost(c, VS_COST_DEVICE_MODEL_BYTES)), /* kvm: QEMU process */
+        16 * GiB / vm,                                           /* xen-pv: no device model */
+        16 * GiB / (1 * GiB + vs_cost(c, VS_COST_CONTAINER_OVERHEAD_BYTES)),
+    };
+    for (int k = 0; k < 4; k++) {
+        if (r[k].density != (uint32_t)floor(expect[k]))
+            print_error("%s: density %u, expected %u\n", names[k], r[k].density, (uint32_t)floor(expect[k]));
+        assert_int_equal(r[k].density, (uint32_t)floor(expect[k]));
+        assert_int_equal(r[k].limit, VS_RES_MEMORY);
+        assert_false(r[k].capped);
+    }
+    /* OS-level packs more guests than any VM. */
+    assert_true(r[3].density > r[1].density && r[3].density > r[2].density);
+    free(sc);
+}
+
+/* Two cores, each guest needs a quarter of one (250 requests/s of 1 ms):
+ * the analytic capacity is 8 guests. */
+static void test_cpu_limit(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = base_scenario();
+    sc->host.cpu.cores = 2;
+    sc->host.cpu.frequency_hz = 1e9;
+    struct vs_guest_spec *g = &sc->guests[0];
+    g->workload.request.instructions = (struct vs_dist){VS_DIST_CONSTANT, 1e6, 0};
+    g->workload.load.rate_per_s = 250;
+    g->workload.memory.footprint_bytes = 64 * MiB;
+    static const char *const names[] = {"native"};
+    engines(sc, names, 1);
+    struct vs_density_opts o = {.max_guests = 64, .n_slas = 1};
+    struct vs_error err;
+    assert_int_equal(vs_sla_parse("throughput>=95%", &o.slas[0], &err), VS_OK);
+    struct vs_density_result r;
+    assert_int_equal(vs_density_run(sc, &o, &r, &err), VS_OK);
+    if (r.density < 7 || r.density > 9) print_error("density %u, expected 8 +- 1\n", r.density);
+    assert_true(r.density >= 7 && r.density <= 9);
+    assert_int_equal(r.limit, VS_RES_CPU);
+    /* The curve holds every probe, sorted, and the boundary is between two of them. */
+    for (uint32_t i = 1; i < r.n_points; i++) assert_true(r.points[i - 1].guests < r.points[i].guests);
+    free(sc);
+}
+
+static char *render(const struct vs_density_result *r, uint32_t n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    vs_density_write_csv(f, r, n);
+    fclose(f);
+    return buf;
+}
+
+static void test_parallel_equals_serial(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = base_scenario();
+    sc->host.cpu.cores = 4;
+    struct vs_guest_spec *g = &sc->guests[0];
+    g->workload.request.instructions = (struct vs_dist){VS_DIST_EXPONENTIAL, 3e6, 0};
+    g->workload.request.count[VS_OP_SYSCALL] = 20;
+    g->workload.load.rate_per_s = 200;
+    g->workload.memory.footprint_bytes = 128 * MiB;
+    static const char *const names[] = {"native", "qemu", "xen-pv", "kvm", "lxc"};
+    engines(sc, names, 5);
+    struct vs_density_opts o = {.max_guests = 32, .n_slas = 1, .threads = 1};
+    struct vs_error err;
+    assert_int_equal(vs_sla_parse("p99<50ms", &o.slas[0], &err), VS_OK);
+    struct vs_density_result serial[5], parallel[5];
+    assert_int_equal(vs_density_run(sc, &o, serial, &err), VS_OK);
+    o.threads = 3;
+    assert_int_equal(vs_density_run(sc, &o, parallel, &err), VS_OK);
+    char *a = render(serial, 5), *b = render(parallel, 5);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    free(sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sla_parse),
+        cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_cpu_limit),
+        cmocka_unit_test(test_parallel_equals_serial),
+    };
+    return cmocka_run_group_tests_name("density", tests, NULL, NULL);
+}
