@@ -18,6 +18,7 @@
 #include "virtsim/output.h"
 #include "virtsim/report.h"
 #include "virtsim/sim.h"
+#include "virtsim/sweep.h"
 #include "virtsim/tui.h"
 #include "virtsim/units.h"
 
@@ -60,6 +61,7 @@ static const char main_help[] =
     "  compare WORKLOAD    one workload under every approach, scored against native\n"
     "  tui [SCENARIO]      the terminal UI: watch the engines side by side, change guests live\n"
     "  density WHAT        how many identical guests fit per approach while SLAs hold\n"
+    "  merge FILE.csv...   merge the CSVs of a sweep's points run as separate jobs\n"
     "  list KIND           list built-in workloads, scenarios, hosts or approaches\n"
     "  show [KIND] NAME    print a built-in workload, scenario or host as YAML to copy and edit\n"
     "  validate FILE...    check YAML files (scenario, workload or host profile)\n"
@@ -73,6 +75,7 @@ static const char main_help[] =
 
 static const char run_help[] =
     "usage: virtsim run SCENARIO [--seed N] [--format table|csv|json] [--output FILE]\n"
+    "                   [--threads N] [--sweep-point K] [--emit-jobs]\n"
     "\n"
     "Runs every engine listed in the scenario's compare: on the same guests and prints,\n"
     "per guest and engine, throughput (or completion time for batch work), latency\n"
@@ -82,7 +85,19 @@ static const char run_help[] =
     "  SCENARIO            a YAML file, or the name of a built-in scenario (virtsim list scenarios)\n"
     "  --seed N            random seed (default: the scenario's seed:)\n"
     "  --format F          table (default), csv or json; all carry the same figures\n"
-    "  -o, --output FILE   write the report to FILE (written whole, then renamed into place)\n";
+    "  -o, --output FILE   write the report to FILE (written whole, then renamed into place)\n"
+    "\n"
+    "A scenario with sweep: runs once per value of its parameter (one report row per point):\n"
+    "  --threads N         points run in parallel (default: the CPUs; the output is the same)\n"
+    "  --sweep-point K     run only point K (0-based), e.g. as one job of a cluster array\n"
+    "  --emit-jobs         print one independent command line per point instead of running;\n"
+    "                      feed them to GNU parallel or a job array, then virtsim merge the CSVs\n";
+
+static const char merge_help[] =
+    "usage: virtsim merge FILE.csv... [--output FILE]\n"
+    "\n"
+    "Merges the CSV outputs of a sweep's points (virtsim run --sweep-point K --format csv)\n"
+    "into the CSV of the whole sweep, ordered by point; the headers must agree.\n";
 
 static const char compare_help[] =
     "usage: virtsim compare WORKLOAD [--approaches LIST] [--host PROFILE] [--vcpus N]\n"
@@ -223,7 +238,50 @@ struct run_opts {
     enum vs_report_format format;
     bool have_seed;
     uint64_t seed;
+    uint32_t threads;
+    int64_t sweep_point;    /* -1: all */
+    bool emit_jobs;
 };
+
+static int run_sweep(const struct cli *c, const struct run_opts *o, const struct vs_scenario *sc,
+                     struct vs_error *e)
+{
+    if (o->emit_jobs) {
+        for (uint32_t k = 0; k < sc->sweep.n; k++)
+            fprintf(c->out, "virtsim run '%s' --sweep-point %u --seed %llu --format csv --output 'point-%03u.csv'\n",
+                    o->scenario, k, (unsigned long long)(o->have_seed ? o->seed : sc->seed), k);
+        return VS_OK;
+    }
+    uint32_t first = 0, n = sc->sweep.n;
+    if (o->sweep_point >= 0) {
+        if ((uint64_t)o->sweep_point >= sc->sweep.n)
+            return vs_error_set(e, VS_ERR_INPUT, NULL, 0, 0, "--sweep-point %lld: the sweep has points 0 to %u",
+                                (long long)o->sweep_point, sc->sweep.n - 1);
+        first = (uint32_t)o->sweep_point;
+        n = 1;
+    }
+    struct vs_results *pts = calloc(n, sizeof *pts);
+    if (!pts) return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    int rc = vs_sweep_run(sc, o->have_seed ? o->seed : sc->seed, first, n, o->threads, pts, e);
+    if (rc == VS_OK) {
+        FILE *f = c->out;
+        struct vs_output out;
+        bool to_file = o->output && strcmp(o->output, "-") != 0;
+        if (to_file && (rc = vs_output_open(o->output, &out, e)) == VS_OK) f = out.file;
+        if (rc == VS_OK) {
+            rc = vs_sweep_write(f, sc, first, pts, n, (int)o->format, e);
+            if (to_file) {
+                if (rc == VS_OK) rc = vs_output_commit(&out, e);
+                else vs_output_abort(&out);
+            } else if (rc == VS_OK && fflush(f) != 0) {
+                rc = vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "writing: %s", strerror(errno));
+            }
+        }
+        for (uint32_t i = 0; i < n; i++) vs_results_free(&pts[i]);
+    }
+    free(pts);
+    return rc;
+}
 
 static int run_and_report(const struct cli *c, const struct run_opts *o)
 {
@@ -238,6 +296,16 @@ static int run_and_report(const struct cli *c, const struct run_opts *o)
     if (rc != VS_OK) {
         free(sc);
         return report_error(c, &e, rc);
+    }
+    if (sc->sweep.n > 0) {
+        rc = run_sweep(c, o, sc, &e);
+        free(sc);
+        return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
+    }
+    if (o->sweep_point >= 0 || o->emit_jobs) {
+        free(sc);
+        fprintf(c->err, "virtsim: %s has no sweep: section; --sweep-point and --emit-jobs need one\n", o->scenario);
+        return VS_ERR_INPUT;
     }
     struct vs_results res;
     rc = vs_sim_run_scenario(sc, o->have_seed ? o->seed : sc->seed, &res, &e);
@@ -265,12 +333,23 @@ static int run_and_report(const struct cli *c, const struct run_opts *o)
 
 static int cmd_run(const struct cli *c, int argc, char **argv)
 {
-    struct run_opts o = {.format = VS_REPORT_TABLE};
+    struct run_opts o = {.format = VS_REPORT_TABLE, .sweep_point = -1};
     for (int i = 1; i < argc; i++) {
         const char *v;
+        uint64_t n;
         if (is_help(argv[i])) {
             fputs(run_help, c->out);
             return VS_OK;
+        } else if (strcmp(argv[i], "--emit-jobs") == 0) {
+            o.emit_jobs = true;
+        } else if ((v = flag_value(argc, argv, &i, "--sweep-point", NULL))) {
+            if (parse_seed(v, &n) != 0 || n >= VS_MAX_SWEEP_POINTS)
+                return usage_error(c, "run", "--sweep-point needs a point number from 0 to 255, not '%s'", v);
+            o.sweep_point = (int64_t)n;
+        } else if ((v = flag_value(argc, argv, &i, "--threads", NULL))) {
+            if (parse_seed(v, &n) != 0 || n < 1 || n > 64)
+                return usage_error(c, "run", "--threads needs a whole number from 1 to 64, not '%s'", v);
+            o.threads = (uint32_t)n;
         } else if ((v = flag_value(argc, argv, &i, "--seed", NULL))) {
             if (parse_seed(v, &o.seed) != 0)
                 return usage_error(c, "run", "--seed needs a whole number >= 0, not '%s'", v);
@@ -546,6 +625,49 @@ static int cmd_density(const struct cli *c, int argc, char **argv)
     return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
 }
 
+static int cmd_merge(const struct cli *c, int argc, char **argv)
+{
+    const char *output = NULL;
+    char **files = calloc((size_t)argc, sizeof *files);
+    int n = 0;
+    if (!files) return VS_ERR_RUNTIME;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if (is_help(argv[i])) {
+            fputs(merge_help, c->out);
+            free(files);
+            return VS_OK;
+        } else if ((v = flag_value(argc, argv, &i, "--output", "-o"))) {
+            output = v;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            free(files);
+            return usage_error(c, "merge", "unknown option '%s'", argv[i]);
+        } else {
+            files[n++] = argv[i];
+        }
+    }
+    if (n == 0) {
+        free(files);
+        return usage_error(c, "merge", "%s", "merge needs the CSV files of a sweep's points");
+    }
+    struct vs_error e;
+    vs_error_clear(&e);
+    int rc;
+    if (output && strcmp(output, "-") != 0) {
+        struct vs_output out;
+        rc = vs_output_open(output, &out, &e);
+        if (rc == VS_OK) {
+            rc = vs_sweep_merge_csv(out.file, files, n, &e);
+            if (rc == VS_OK) rc = vs_output_commit(&out, &e);
+            else vs_output_abort(&out);
+        }
+    } else {
+        rc = vs_sweep_merge_csv(c->out, files, n, &e);
+    }
+    free(files);
+    return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
+}
+
 /* ---- list, show, validate ---- */
 
 static int cmd_list(const struct cli *c, int argc, char **argv)
@@ -669,7 +791,7 @@ int vs_cli_main(int argc, char **argv, FILE *out, FILE *err)
          * pipe, CI), so `make run` never hangs waiting for keys. */
         if (out == stdout && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
             return open_tui(&c, VS_DEFAULT_SCENARIO, false, 0);
-        struct run_opts o = {.scenario = VS_DEFAULT_SCENARIO, .format = VS_REPORT_TABLE};
+        struct run_opts o = {.scenario = VS_DEFAULT_SCENARIO, .format = VS_REPORT_TABLE, .sweep_point = -1};
         return run_and_report(&c, &o);
     }
     const char *cmd = argv[1];
@@ -689,6 +811,7 @@ int vs_cli_main(int argc, char **argv, FILE *out, FILE *err)
                 {"compare", cmd_compare, compare_help},
                 {"tui", cmd_tui, tui_help},
                 {"density", cmd_density, density_help},
+                {"merge", cmd_merge, merge_help},
                 {"list", cmd_list, list_help},
                 {"show", cmd_show, show_help},
                 {"validate", cmd_validate, validate_help}};

@@ -5,6 +5,7 @@
  * offending node, the key path, and what would have been accepted. Values
  * with units go through units.h. */
 #include "virtsim/config.h"
+#include "virtsim/sweep.h"
 
 #include <errno.h>
 #include <math.h>
@@ -1321,11 +1322,74 @@ static int parse_guest(const struct ctx *c, const struct vs_ynode *n, size_t ind
     return rc;
 }
 
+/* sweep: {param: PATH, values: [...]} or {param: PATH, from: A, to: B, step: S}.
+ * The values are written in the parameter's own unit (guests.web.load.rate
+ * takes rates, host.memory.capacity sizes), and each is checked by applying
+ * it, so a bad point is an error here and not in the middle of a run. */
+static int parse_sweep(const struct ctx *c, const struct vs_ynode *n, struct vs_scenario *sc)
+{
+    int rc = expect_mapping(c, n, "sweep", "a mapping such as {param: guests.web.count, values: [1, 2, 4]}");
+    if (rc != VS_OK) return rc;
+    static const char *const keys[] = {"param", "values", "from", "to", "step"};
+    rc = check_keys(c, n, "sweep", keys, N_OF(keys));
+    if (rc == VS_OK) rc = require_key(c, n, "sweep", "param", "the parameter to vary, e.g. guests.web.count");
+    if (rc != VS_OK) return rc;
+    const struct vs_ynode *pn = vs_ynode_get(n, "param");
+    const char *param;
+    rc = scalar_text(c, pn, "sweep.param", "a parameter path such as guests.web.count", &param);
+    if (rc != VS_OK) return rc;
+    if (strlen(param) >= sizeof sc->sweep.param) return fail_at(c, pn, "sweep.param: too long");
+    enum vs_unit_kind unit;
+    char why[400];
+    if (vs_sweep_param_unit(sc, param, &unit, why, sizeof why) != 0) return fail_at(c, pn, "sweep.param: %s", why);
+    snprintf(sc->sweep.param, sizeof sc->sweep.param, "%s", param);
+    const struct vs_ynode *vn = vs_ynode_get(n, "values");
+    const struct vs_ynode *fn = vs_ynode_get(n, "from");
+    if (vn && fn) return fail_at(c, fn, "sweep: give either values or from/to/step, not both");
+    if (vn) {
+        if (vn->kind != VS_YNODE_SEQUENCE || vn->count == 0)
+            return fail_at(c, vn, "sweep.values: expected a non-empty list such as [1, 2, 4]");
+        if (vn->count > VS_MAX_SWEEP_POINTS)
+            return fail_at(c, vn, "sweep.values: %zu points; at most %d are allowed", vn->count, VS_MAX_SWEEP_POINTS);
+        for (size_t i = 0; i < vn->count; i++) {
+            rc = node_quantity(c, vn->items[i], "sweep.values", unit, &sc->sweep.values[i]);
+            if (rc != VS_OK) return rc;
+        }
+        sc->sweep.n = (uint32_t)vn->count;
+    } else if (fn) {
+        const struct vs_ynode *tn = vs_ynode_get(n, "to"), *stn = vs_ynode_get(n, "step");
+        if (!tn || !stn) return fail_at(c, fn, "sweep: from needs to and step as well");
+        double from, to, step;
+        rc = node_quantity(c, fn, "sweep.from", unit, &from);
+        if (rc == VS_OK) rc = node_quantity(c, tn, "sweep.to", unit, &to);
+        if (rc == VS_OK) rc = node_quantity(c, stn, "sweep.step", unit, &step);
+        if (rc != VS_OK) return rc;
+        if (!(step > 0)) return fail_at(c, stn, "sweep.step: must be greater than 0");
+        if (to < from) return fail_at(c, tn, "sweep.to: must not be below from");
+        double count = floor((to - from) / step + 1e-9) + 1;
+        if (count > VS_MAX_SWEEP_POINTS)
+            return fail_at(c, stn, "sweep: %.0f points; at most %d are allowed (raise step)", count, VS_MAX_SWEEP_POINTS);
+        for (uint32_t i = 0; i < (uint32_t)count; i++) sc->sweep.values[i] = from + step * i;
+        sc->sweep.n = (uint32_t)count;
+    } else {
+        return fail_at(c, n, "sweep: give values: [...] or from, to and step");
+    }
+    struct vs_scenario *probe = malloc(sizeof *probe);
+    if (!probe) return vs_error_set(c->err, VS_ERR_RUNTIME, c->origin, 0, 0, "out of memory");
+    for (uint32_t i = 0; i < sc->sweep.n && rc == VS_OK; i++) {
+        *probe = *sc;
+        if (vs_sweep_apply(probe, param, sc->sweep.values[i], why, sizeof why) != 0)
+            rc = fail_at(c, vn ? vn->items[i] : fn, "sweep: point %u: %s", i, why);
+    }
+    free(probe);
+    return rc;
+}
+
 static int parse_scenario(const struct ctx *c, const struct vs_ynode *root, const char *base_dir,
                           struct vs_scenario *sc)
 {
-    static const char *const keys[] = {"name", "description", "host",       "duration", "warmup",
-                                       "seed", "compare",     "max_events", "guests"};
+    static const char *const keys[] = {"name",    "description", "host",       "duration", "warmup",
+                                       "seed",    "compare",     "max_events", "guests",   "sweep"};
     int rc = check_keys(c, root, "a scenario", keys, N_OF(keys));
     if (rc == VS_OK) rc = require_key(c, root, "", "name", "the scenario's name");
     if (rc == VS_OK) rc = require_key(c, root, "", "guests", "a list of guest groups");
@@ -1450,7 +1514,9 @@ static int parse_scenario(const struct ctx *c, const struct vs_ynode *root, cons
         }
         sc->n_guests = (uint32_t)(i + 1);
     }
-    return VS_OK;
+    memset(&sc->sweep, 0, sizeof sc->sweep);
+    const struct vs_ynode *sw = vs_ynode_get(root, "sweep");
+    return sw ? parse_sweep(c, sw, sc) : VS_OK;
 }
 
 static int load_scenario_doc(const char *text, size_t len, const char *origin, const char *base_dir,

@@ -29,6 +29,15 @@ struct vs_guest_spec {
     int line;                       /* where it was declared, for messages */
 };
 
+#define VS_MAX_SWEEP_POINTS 256
+
+/* `sweep:` of a scenario: one parameter and the values it takes. */
+struct vs_sweep {
+    char param[128];            /* e.g. "guests.web.count"; "" when there is no sweep */
+    double values[VS_MAX_SWEEP_POINTS];
+    uint32_t n;
+};
+
 struct vs_scenario {
     char name[VS_NAME_MAX];
     char description[VS_TEXT_MAX];
@@ -42,6 +51,7 @@ struct vs_scenario {
     char engines[VS_MAX_ENGINES][VS_NAME_MAX];
     uint32_t n_engines;
     uint64_t max_events;            /* a run stops with an error past this many events */
+    struct vs_sweep sweep;
 };
 
 #endif

@@ -165,3 +165,31 @@ expect_status "a bad SLA exits 2" 2
 expect_err "a bad SLA says what is allowed" "p99<TIME"
 run density cpu-bound --approaches kvm --max 4 --duration 1s --format json
 expect_out "density --format json" '"kind": "density"'
+
+# Sweeps: one run per value, in parallel or as separate jobs merged back.
+run validate "$D/sweep.yaml"
+expect_status "a sweep scenario validates" 0
+run validate "$D/bad-sweep.yaml"
+expect_status "a sweep of an unknown guest exits 2" 2
+expect_err "the bad sweep parameter is placed" "bad-sweep.yaml:7:16:"
+run validate "$D/bad-sweep-unit.yaml"
+expect_status "a sweep value with the wrong unit exits 2" 2
+expect_err "the bad sweep value is placed" "bad-sweep-unit.yaml:9:19:"
+"$VIRTSIM" run "$D/sweep.yaml" --format csv >"$TMP/all.csv" 2>"$TMP/err"
+# 4 points x 2 engines x (1 group + 2 instances + 1 host) rows, plus the header.
+rows=$(wc -l <"$TMP/all.csv")
+if [ "$rows" -eq 33 ]; then ok "a sweep gives one set of rows per point (33 lines)"; else fail "a sweep gives one set of rows per point" "$rows lines"; fi
+"$VIRTSIM" run "$D/sweep.yaml" --format csv --threads 1 >"$TMP/serial.csv" 2>&1
+if cmp -s "$TMP/all.csv" "$TMP/serial.csv"; then ok "a parallel sweep equals a serial one byte for byte"; else fail "a parallel sweep equals a serial one byte for byte"; fi
+run run "$D/sweep.yaml" --emit-jobs
+jobs=$(grep -c -- '--sweep-point' "$TMP/out")
+if [ "$jobs" -eq 4 ]; then ok "--emit-jobs prints one command per point"; else fail "--emit-jobs prints one command per point" "$jobs"; fi
+for k in 2 0 3 1; do "$VIRTSIM" run "$D/sweep.yaml" --sweep-point $k --format csv --output "$TMP/p$k.csv"; done
+"$VIRTSIM" merge "$TMP/p3.csv" "$TMP/p1.csv" "$TMP/p0.csv" "$TMP/p2.csv" >"$TMP/merged.csv"
+if cmp -s "$TMP/all.csv" "$TMP/merged.csv"; then ok "merging the points' CSVs gives the whole sweep's CSV"; else fail "merging the points' CSVs gives the whole sweep's CSV"; fi
+run merge "$TMP/all.csv" "$D/small.yaml"
+expect_status "merging a file that is not a sweep CSV exits 2" 2
+run run "$D/sweep.yaml" --sweep-point 9
+expect_status "a sweep point out of range exits 2" 2
+run run "$D/small.yaml" --emit-jobs
+expect_status "--emit-jobs without a sweep exits 2" 2
