@@ -3,7 +3,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := ncursesw yaml-0.1
+PKGS    := ncursesw yaml-0.1 cairo
 VERSION := 0.1.0
 
 # -ffp-contract=off: no fused multiply-add, so floating point gives the same

@@ -7,6 +7,7 @@ set -u
 DEPS='pkg:ncursesw|libncurses-dev|ncurses-devel|ncurses
 pkg:yaml-0.1|libyaml-dev|libyaml-devel|libyaml
 pkg:cmocka|libcmocka-dev|libcmocka-devel|cmocka
+pkg:cairo|libcairo2-dev|cairo-devel|cairo
 cmd:pkg-config|pkg-config|pkgconf-pkg-config|pkg-config
 cmd:cc|gcc|gcc|gcc
 cmd:make|make|make|make

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "virtsim/builtin.h"
+#include "virtsim/chart.h"
+#include "virtsim/yamltree.h"
 #include "virtsim/compare.h"
 #include "virtsim/density.h"
 #include "virtsim/config.h"
@@ -62,6 +64,7 @@ static const char main_help[] =
     "  tui [SCENARIO]      the terminal UI: watch the engines side by side, change guests live\n"
     "  density WHAT        how many identical guests fit per approach while SLAs hold\n"
     "  merge FILE.csv...   merge the CSVs of a sweep's points run as separate jobs\n"
+    "  chart WHAT --kind K --output FILE.svg|pdf|png   a chart for slides or handouts\n"
     "  list KIND           list built-in workloads, scenarios, hosts or approaches\n"
     "  show [KIND] NAME    print a built-in workload, scenario or host as YAML to copy and edit\n"
     "  validate FILE...    check YAML files (scenario, workload or host profile)\n"
@@ -92,6 +95,21 @@ static const char run_help[] =
     "  --sweep-point K     run only point K (0-based), e.g. as one job of a cluster array\n"
     "  --emit-jobs         print one independent command line per point instead of running;\n"
     "                      feed them to GNU parallel or a job array, then virtsim merge the CSVs\n";
+
+static const char chart_help[] =
+    "usage: virtsim chart SCENARIO.yaml|RESULTS.json --kind KIND --output FILE.{svg,pdf,png}\n"
+    "                     [--title TEXT] [--size slide|column] [--width N]\n"
+    "\n"
+    "Draws a chart (SVG, PDF or PNG by the file's extension) and writes the numbers it\n"
+    "plots beside it as FILE.csv. Kinds:\n"
+    "  relative    throughput of each guest group per engine, relative to the first (native)\n"
+    "  breakdown   where the guests' CPU time went per engine (stacked)\n"
+    "  sweep       the scenario's swept parameter against throughput, per engine\n"
+    "  timeline    throughput over simulated time per engine, events marked\n"
+    "  density     guests per host per approach (with --sla like virtsim density)\n"
+    "A RESULTS.json written by `virtsim run --format json` remakes relative and breakdown\n"
+    "charts without simulating again. --size slide is 16:9 (default 1280x720), column is\n"
+    "a page column (640x400); --width scales either.\n";
 
 static const char merge_help[] =
     "usage: virtsim merge FILE.csv... [--output FILE]\n"
@@ -668,6 +686,205 @@ static int cmd_merge(const struct cli *c, int argc, char **argv)
     return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
 }
 
+/* ---- chart ---- */
+
+/* Reads back the figures charts need from a `virtsim run --format json` file
+ * (JSON is YAML, so the YAML reader serves). */
+static int load_results_json(const char *path, struct vs_results *r, struct vs_error *e)
+{
+    memset(r, 0, sizeof *r);
+    FILE *f = fopen(path, "rb");
+    if (!f) return vs_error_set(e, VS_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    char *text = NULL;
+    size_t len = 0, cap = 0, got;
+    char chunk[65536];
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + got + 1 > cap) {
+            cap = (len + got + 1) * 2;
+            char *g = realloc(text, cap);
+            if (!g) {
+                free(text);
+                fclose(f);
+                return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+            }
+            text = g;
+        }
+        memcpy(text + len, chunk, got);
+        len += got;
+    }
+    fclose(f);
+    struct vs_ydoc *doc = NULL;
+    int rc = vs_ydoc_load(text ? text : "", len, path, &doc, e);
+    free(text);
+    if (rc != VS_OK) return rc;
+    const struct vs_ynode *root = doc->root, *runs = root ? vs_ynode_get(root, "runs") : NULL;
+    if (!runs || runs->kind != VS_YNODE_SEQUENCE || !vs_ynode_get(root, "scenario")) {
+        vs_ydoc_free(doc);
+        return vs_error_set(e, VS_ERR_INPUT, path, 1, 1,
+                            "not a results file of virtsim run --format json (no scenario and runs)");
+    }
+    snprintf(r->scenario, sizeof r->scenario, "%s", vs_ynode_get(root, "scenario")->text);
+    r->runs = calloc(runs->count ? runs->count : 1, sizeof *r->runs);
+    if (!r->runs) rc = vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    for (size_t k = 0; k < runs->count && rc == VS_OK; k++) {
+        const struct vs_ynode *run = runs->items[k], *groups = vs_ynode_get(run, "groups");
+        const struct vs_ynode *eng = vs_ynode_get(run, "engine");
+        struct vs_run_result *rr = &r->runs[k];
+        r->n_runs++;
+        if (!eng || !groups || groups->kind != VS_YNODE_SEQUENCE) {
+            rc = vs_error_set(e, VS_ERR_INPUT, path, run->line, run->column, "runs[%zu]: no engine or groups", k);
+            break;
+        }
+        snprintf(rr->engine, sizeof rr->engine, "%s", eng->text);
+        rr->groups = calloc(groups->count ? groups->count : 1, sizeof *rr->groups);
+        if (!rr->groups) {
+            rc = vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+            break;
+        }
+        rr->n_groups = (uint32_t)groups->count;
+        for (size_t g = 0; g < groups->count; g++) {
+            const struct vs_ynode *gn = groups->items[g], *v;
+            struct vs_guest_result *gr = &rr->groups[g];
+            if ((v = vs_ynode_get(gn, "name")) && v->text) snprintf(gr->name, sizeof gr->name, "%s", v->text);
+            if ((v = vs_ynode_get(gn, "throughput_per_s")) && v->text) gr->throughput_per_s = strtod(v->text, NULL);
+            if ((v = vs_ynode_get(gn, "batch")) && v->text) gr->batch = strcmp(v->text, "true") == 0;
+            gr->completion_ns = -1;
+            if ((v = vs_ynode_get(gn, "completion_ns")) && v->text && !vs_ynode_is_null(v) && strcmp(v->text, "null"))
+                gr->completion_ns = strtod(v->text, NULL);
+            const struct vs_ynode *cpu = vs_ynode_get(gn, "cpu_ns");
+            for (int c2 = 0; c2 < VS_CAT_COUNT && cpu; c2++)
+                if ((v = vs_ynode_get(cpu, vs_cat_name((enum vs_cpu_cat)c2))) && v->text)
+                    gr->cpu_ns[c2] = strtod(v->text, NULL);
+        }
+    }
+    vs_ydoc_free(doc);
+    if (rc != VS_OK) vs_results_free(r);
+    return rc;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int cmd_chart(const struct cli *c, int argc, char **argv)
+{
+    const char *what = NULL, *output = NULL, *title = NULL, *kind_name = NULL, *size = "slide";
+    double width = 0;
+    struct vs_density_opts dop = {.max_guests = 256};
+    struct vs_error e;
+    vs_error_clear(&e);
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if (is_help(argv[i])) {
+            fputs(chart_help, c->out);
+            return VS_OK;
+        } else if ((v = flag_value(argc, argv, &i, "--kind", "-k"))) {
+            kind_name = v;
+        } else if ((v = flag_value(argc, argv, &i, "--output", "-o"))) {
+            output = v;
+        } else if ((v = flag_value(argc, argv, &i, "--title", NULL))) {
+            title = v;
+        } else if ((v = flag_value(argc, argv, &i, "--size", NULL))) {
+            if (strcmp(v, "slide") != 0 && strcmp(v, "column") != 0)
+                return usage_error(c, "chart", "--size must be slide or column, not '%s'", v);
+            size = v;
+        } else if ((v = flag_value(argc, argv, &i, "--width", NULL))) {
+            char *end;
+            width = strtod(v, &end);
+            if (*end || !(width >= 200 && width <= 10000))
+                return usage_error(c, "chart", "--width needs a number from 200 to 10000, not '%s'", v);
+        } else if ((v = flag_value(argc, argv, &i, "--sla", NULL))) {
+            if (dop.n_slas == 8) return usage_error(c, "chart", "at most 8 SLAs (%s is one too many)", v);
+            if (vs_sla_parse(v, &dop.slas[dop.n_slas], &e) != VS_OK) return report_error(c, &e, VS_ERR_INPUT);
+            dop.n_slas++;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error(c, "chart", "unknown option '%s'", argv[i]);
+        } else if (what) {
+            return usage_error(c, "chart", "one input at a time ('%s' is one too many)", argv[i]);
+        } else {
+            what = argv[i];
+        }
+    }
+    enum vs_chart_kind kind;
+    if (!what) return usage_error(c, "chart", "%s", "chart needs a scenario or a results JSON file");
+    if (!kind_name || vs_chart_parse_kind(kind_name, &kind) != VS_OK)
+        return usage_error(c, "chart", "--kind must be relative, breakdown, sweep, timeline or density, not '%s'",
+                           kind_name ? kind_name : "(none)");
+    if (!output || !(ends_with(output, ".svg") || ends_with(output, ".pdf") || ends_with(output, ".png")))
+        return usage_error(c, "chart", "%s", "--output must name a .svg, .pdf or .png file");
+    if (!width) width = strcmp(size, "slide") == 0 ? 1280 : 640;
+    double height = strcmp(size, "slide") == 0 ? width * 9 / 16 : width * 0.625;
+
+    struct vs_chart *ch = calloc(1, sizeof *ch);
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_results res = {0};
+    int rc = ch && sc ? VS_OK : vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    bool json = ends_with(what, ".json");
+    if (rc == VS_OK && json) {
+        if (kind != VS_CHART_RELATIVE && kind != VS_CHART_BREAKDOWN)
+            rc = vs_error_set(&e, VS_ERR_INPUT, what, 0, 0,
+                              "a results file remakes relative and breakdown charts; for %s, give the scenario",
+                              kind_name);
+        else if ((rc = load_results_json(what, &res, &e)) == VS_OK)
+            kind == VS_CHART_RELATIVE ? vs_chart_relative(&res, ch) : vs_chart_breakdown(&res, ch);
+    } else if (rc == VS_OK) {
+        rc = load_scenario(what, sc, &e);
+        if (rc == VS_OK) switch (kind) {
+        case VS_CHART_RELATIVE:
+        case VS_CHART_BREAKDOWN:
+            if (sc->sweep.n) sc->sweep.n = 0; /* the scenario as written */
+            rc = vs_sim_run_scenario(sc, sc->seed, &res, &e);
+            if (rc == VS_OK) kind == VS_CHART_RELATIVE ? vs_chart_relative(&res, ch) : vs_chart_breakdown(&res, ch);
+            break;
+        case VS_CHART_SWEEP: {
+            if (!sc->sweep.n) {
+                rc = vs_error_set(&e, VS_ERR_INPUT, what, 0, 0, "a sweep chart needs a scenario with a sweep: section");
+                break;
+            }
+            struct vs_results *pts = calloc(sc->sweep.n, sizeof *pts);
+            rc = pts ? vs_sweep_run(sc, sc->seed, 0, sc->sweep.n, 0, pts, &e)
+                     : vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+            if (rc == VS_OK) {
+                vs_chart_sweep(sc, pts, sc->sweep.n, ch);
+                for (uint32_t i = 0; i < sc->sweep.n; i++) vs_results_free(&pts[i]);
+            }
+            free(pts);
+            break;
+        }
+        case VS_CHART_TIMELINE:
+            rc = vs_chart_timeline(sc, sc->duration_ns / 50 > VS_NS_PER_MS ? sc->duration_ns / 50 : VS_NS_PER_MS, ch, &e);
+            break;
+        case VS_CHART_DENSITY: {
+            struct vs_density_result *dr = calloc(sc->n_engines, sizeof *dr);
+            rc = dr ? vs_density_run(sc, &dop, dr, &e) : vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+            if (rc == VS_OK) vs_chart_density(sc, dr, sc->n_engines, ch);
+            free(dr);
+            break;
+        }
+        }
+    }
+    if (rc == VS_OK && title) snprintf(ch->title, sizeof ch->title, "%s", title);
+    if (rc == VS_OK) rc = vs_chart_render(ch, output, width, height, &e);
+    if (rc == VS_OK) {
+        /* The numbers beside the chart: FILE.svg -> FILE.csv. */
+        char csv[1100];
+        snprintf(csv, sizeof csv, "%.*s.csv", (int)(strlen(output) - 4), output);
+        struct vs_output out;
+        rc = vs_output_open(csv, &out, &e);
+        if (rc == VS_OK) {
+            vs_chart_write_csv(ch, out.file);
+            rc = vs_output_commit(&out, &e);
+        }
+        if (rc == VS_OK) fprintf(c->out, "wrote %s and %s\n", output, csv);
+    }
+    vs_results_free(&res);
+    free(ch);
+    free(sc);
+    return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
+}
+
 /* ---- list, show, validate ---- */
 
 static int cmd_list(const struct cli *c, int argc, char **argv)
@@ -812,6 +1029,7 @@ int vs_cli_main(int argc, char **argv, FILE *out, FILE *err)
                 {"tui", cmd_tui, tui_help},
                 {"density", cmd_density, density_help},
                 {"merge", cmd_merge, merge_help},
+                {"chart", cmd_chart, chart_help},
                 {"list", cmd_list, list_help},
                 {"show", cmd_show, show_help},
                 {"validate", cmd_validate, validate_help}};

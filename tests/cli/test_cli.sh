@@ -193,3 +193,23 @@ run run "$D/sweep.yaml" --sweep-point 9
 expect_status "a sweep point out of range exits 2" 2
 run run "$D/small.yaml" --emit-jobs
 expect_status "--emit-jobs without a sweep exits 2" 2
+
+# Charts: each kind from a scenario, and remade from a results JSON without simulating.
+for k in relative breakdown timeline; do
+    run chart "$D/small.yaml" --kind $k --output "$TMP/$k.svg"
+    expect_status "chart --kind $k exits 0" 0
+    if [ -s "$TMP/$k.svg" ] && [ -s "$TMP/$k.csv" ]; then ok "chart $k writes the SVG and the CSV beside it"; else fail "chart $k writes the SVG and the CSV beside it"; fi
+done
+run chart "$D/sweep.yaml" --kind sweep --output "$TMP/sweep.png" --size column
+expect_status "chart --kind sweep exits 0" 0
+if head -c 8 "$TMP/sweep.png" | od -c | grep -q 'P   N   G'; then ok "the sweep chart is a PNG"; else fail "the sweep chart is a PNG"; fi
+run chart "$D/small.yaml" --kind density --output "$TMP/density.pdf"
+if head -c 5 "$TMP/density.pdf" | grep -q '%PDF-'; then ok "the density chart is a PDF"; else fail "the density chart is a PDF"; fi
+"$VIRTSIM" run "$D/small.yaml" --format json --output "$TMP/results.json"
+run chart "$TMP/results.json" --kind relative --output "$TMP/again.svg"
+expect_status "a chart is remade from a results JSON" 0
+if cmp -s "$TMP/relative.csv" "$TMP/again.csv"; then ok "the remade chart plots the same numbers"; else fail "the remade chart plots the same numbers" "$(head -3 "$TMP/again.csv")"; fi
+run chart "$D/small.yaml" --kind relative --output "$TMP/chart.gif"
+expect_status "a chart file of an unknown type exits 2" 2
+run chart "$D/small.yaml" --kind pie --output "$TMP/c.svg"
+expect_status "an unknown chart kind exits 2" 2
