@@ -47,19 +47,27 @@ static double nice_step(double range, int target)
     return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
 }
 
-static void tick_label(double v, double step, char *buf, size_t len)
+/* One style for a whole axis (its largest value decides), so ticks never mix
+ * "8000" and "10k". */
+static void tick_label(double v, double step, double axis_max, char *buf, size_t len)
 {
-    if (fabs(v) >= 1e6) snprintf(buf, len, "%gM", v / 1e6);
-    else if (fabs(v) >= 1e4) snprintf(buf, len, "%gk", v / 1e3);
+    if (v == 0) snprintf(buf, len, "0");
+    else if (axis_max >= 1e6) snprintf(buf, len, "%gM", v / 1e6);
+    else if (axis_max >= 1e4) snprintf(buf, len, "%gk", v / 1e3);
     else if (step >= 1) snprintf(buf, len, "%.0f", v);
     else snprintf(buf, len, "%.*f", (int)ceil(-log10(step)), v);
 }
 
+/* Text aligned on the font's ascent and descent, not the glyphs' own
+ * extents, so labels with and without descenders share a baseline. */
 static void text(cairo_t *cr, double x, double y, const char *s, double align_x, double align_y)
 {
     cairo_text_extents_t e;
+    cairo_font_extents_t fe;
     cairo_text_extents(cr, s, &e);
-    cairo_move_to(cr, x - e.width * align_x - e.x_bearing, y - e.height * align_y - e.y_bearing);
+    cairo_font_extents(cr, &fe);
+    double baseline = y + fe.ascent - (fe.ascent + fe.descent) * align_y;
+    cairo_move_to(cr, x - e.x_advance * align_x, baseline);
     cairo_show_text(cr, s);
 }
 
@@ -155,7 +163,9 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
     if (c->has_hline && c->hline > ymax) ymax = c->hline;
     if (!(ymax > 0)) ymax = 1;
     double ystep = nice_step(ymax, 5);
-    ymax = ceil(ymax * 1.05 / ystep) * ystep;
+    /* Headroom above the tallest bar or point, except for a stack of
+     * percentages, whose top is 100 by construction. */
+    ymax = ceil(ymax * (c->style == VS_CHART_STACKED_BARS ? 1.0 : 1.05) / ystep - 1e-9) * ystep;
     if (c->style == VS_CHART_LINES && c->n_points > 0) {
         xmin = xmax = c->x[0];
         for (uint32_t i = 0; i < c->n_points; i++) {
@@ -175,7 +185,7 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
         cairo_line_to(cr, right, PY(v));
         cairo_stroke(cr);
         char lab[32];
-        tick_label(v, ystep, lab, sizeof lab);
+        tick_label(v, ystep, ymax, lab, sizeof lab);
         cairo_set_source_rgb(cr, 0, 0, 0);
         text(cr, left - 0.8 * u, PY(v), lab, 1, 0.5);
     }
@@ -184,7 +194,7 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
         double xstep = nice_step(xmax - xmin, 6);
         for (double v = ceil(xmin / xstep) * xstep; v <= xmax + xstep * 1e-9; v += xstep) {
             char lab[32];
-            tick_label(v, xstep, lab, sizeof lab);
+            tick_label(v, xstep, xmax, lab, sizeof lab);
             text(cr, PX(v), bottom + 0.8 * u, lab, 0.5, 0);
         }
     } else {
