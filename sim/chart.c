@@ -30,10 +30,21 @@ static const double palette[8][3] = {
 
 int vs_chart_parse_kind(const char *name, enum vs_chart_kind *out)
 {
-    static const char *const names[] = {"relative", "breakdown", "sweep", "timeline", "density"};
-    for (int i = 0; i < 5; i++)
+    static const char *const names[] = {"relative", "breakdown", "sweep", "timeline", "density", "density-curve"};
+    for (int i = 0; i < 6; i++)
         if (strcmp(name, names[i]) == 0) {
             *out = (enum vs_chart_kind)i;
+            return VS_OK;
+        }
+    return VS_ERR_INPUT;
+}
+
+int vs_chart_parse_metric(const char *name, enum vs_chart_metric *out)
+{
+    static const char *const names[] = {"throughput", "p50", "p99", "cpu"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (enum vs_chart_metric)i;
             return VS_OK;
         }
     return VS_ERR_INPUT;
@@ -151,9 +162,11 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
     /* Plot area, leaving room for the legend on the right. */
     double left = 10 * u, right = W - 22 * u, top = 7 * u, bottom = H - 9 * u;
     double ymin = 0, ymax = 0, xmin = 0, xmax = 1;
-    for (uint32_t s = 0; s < c->n_series; s++)
-        for (uint32_t i = 0; i < c->n_points; i++)
+    for (uint32_t s = 0; s < c->n_series; s++) {
+        uint32_t n = c->own_x || c->series[s].n ? c->series[s].n : c->n_points;
+        for (uint32_t i = 0; i < n; i++)
             if (c->style != VS_CHART_STACKED_BARS && c->series[s].y[i] > ymax) ymax = c->series[s].y[i];
+    }
     if (c->style == VS_CHART_STACKED_BARS)
         for (uint32_t i = 0; i < c->n_points; i++) {
             double sum = 0;
@@ -166,7 +179,17 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
     /* Headroom above the tallest bar or point, except for a stack of
      * percentages, whose top is 100 by construction. */
     ymax = ceil(ymax * (c->style == VS_CHART_STACKED_BARS ? 1.0 : 1.05) / ystep - 1e-9) * ystep;
-    if (c->style == VS_CHART_LINES && c->n_points > 0) {
+    if (c->style == VS_CHART_LINES && c->own_x) {
+        bool first = true;
+        for (uint32_t s = 0; s < c->n_series; s++)
+            for (uint32_t i = 0; i < c->series[s].n; i++) {
+                double x = c->series[s].x[i];
+                if (first || x < xmin) xmin = x;
+                if (first || x > xmax) xmax = x;
+                first = false;
+            }
+        if (xmax <= xmin) xmax = xmin + 1;
+    } else if (c->style == VS_CHART_LINES && c->n_points > 0) {
         xmin = xmax = c->x[0];
         for (uint32_t i = 0; i < c->n_points; i++) {
             if (c->x[i] < xmin) xmin = c->x[i];
@@ -220,19 +243,20 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
     if (c->style == VS_CHART_LINES) {
         for (uint32_t s = 0; s < c->n_series; s++) {
             const double *col = palette[s % 8];
-            uint32_t n = c->series[s].n ? c->series[s].n : c->n_points;
+            uint32_t n = c->own_x || c->series[s].n ? c->series[s].n : c->n_points;
+            const double *xs = c->own_x ? c->series[s].x : c->x;
             cairo_set_source_rgb(cr, col[0], col[1], col[2]);
             cairo_set_line_width(cr, 0.35 * u);
             for (uint32_t i = 0; i < n; i++) {
-                if (i == 0) cairo_move_to(cr, PX(c->x[i]), PY(c->series[s].y[i]));
-                else cairo_line_to(cr, PX(c->x[i]), PY(c->series[s].y[i]));
+                if (i == 0) cairo_move_to(cr, PX(xs[i]), PY(c->series[s].y[i]));
+                else cairo_line_to(cr, PX(xs[i]), PY(c->series[s].y[i]));
             }
             cairo_stroke(cr);
             /* Enough markers to tell the lines apart in grey, not so many
              * that they hide the line; staggered between series. */
             uint32_t every = n > 16 ? n / 12 : 1;
             for (uint32_t i = (s * every / (c->n_series ? c->n_series : 1)) % every; i < n; i += every)
-                marker(cr, PX(c->x[i]), PY(c->series[s].y[i]), (int)s, 0.55 * u);
+                marker(cr, PX(xs[i]), PY(c->series[s].y[i]), (int)s, 0.55 * u);
         }
     } else {
         double slot = (right - left) / (c->n_points ? c->n_points : 1);
@@ -426,6 +450,20 @@ static void csv_field(FILE *f, const char *s)
 
 void vs_chart_write_csv(const struct vs_chart *c, FILE *f)
 {
+    if (c->own_x) {
+        /* Series with their own x values: one row per point, long format. */
+        fputs("series,", f);
+        csv_field(f, c->x_label);
+        fputc(',', f);
+        csv_field(f, c->y_label);
+        fputc('\n', f);
+        for (uint32_t s = 0; s < c->n_series; s++)
+            for (uint32_t i = 0; i < c->series[s].n; i++) {
+                csv_field(f, c->series[s].name);
+                fprintf(f, ",%.17g,%.17g\n", c->series[s].x[i], c->series[s].y[i]);
+            }
+        return;
+    }
     csv_field(f, c->style == VS_CHART_LINES ? c->x_label : "category");
     for (uint32_t s = 0; s < c->n_series; s++) {
         fputc(',', f);
@@ -501,20 +539,32 @@ void vs_chart_breakdown(const struct vs_results *r, struct vs_chart *c)
     }
 }
 
-void vs_chart_sweep(const struct vs_scenario *sc, const struct vs_results *pts, uint32_t n, struct vs_chart *c)
+void vs_chart_sweep(const struct vs_scenario *sc, const struct vs_results *pts, uint32_t n,
+                    enum vs_chart_metric metric, struct vs_chart *c)
 {
+    static const char *const what[] = {"throughput", "median latency", "p99 latency", "host CPU"};
+    static const char *const unit[] = {"throughput (requests/s)", "p50 latency (ms)", "p99 latency (ms)",
+                                       "host CPU utilisation (%)"};
     memset(c, 0, sizeof *c);
-    snprintf(c->title, sizeof c->title, "%.50s: throughput as %.70s varies", sc->name, sc->sweep.param);
+    snprintf(c->title, sizeof c->title, "%.50s: %s as %.70s varies", sc->name, what[metric], sc->sweep.param);
     snprintf(c->x_label, sizeof c->x_label, "%.90s", sc->sweep.param);
-    snprintf(c->y_label, sizeof c->y_label, "%s throughput (requests/s)", sc->n_guests ? sc->guests[0].name : "");
+    snprintf(c->y_label, sizeof c->y_label, "%.40s %s", metric == VS_METRIC_CPU ? "" : sc->guests[0].name, unit[metric]);
     c->style = VS_CHART_LINES;
     c->n_points = n < VS_CHART_MAX_POINTS ? n : VS_CHART_MAX_POINTS;
     c->n_series = sc->n_engines < VS_CHART_MAX_SERIES ? sc->n_engines : VS_CHART_MAX_SERIES;
     for (uint32_t k = 0; k < c->n_series; k++) snprintf(c->series[k].name, sizeof c->series[k].name, "%s", sc->engines[k]);
     for (uint32_t i = 0; i < c->n_points; i++) {
         c->x[i] = sc->sweep.values[i];
-        for (uint32_t k = 0; k < c->n_series && k < pts[i].n_runs; k++)
-            c->series[k].y[i] = pts[i].runs[k].n_groups ? pts[i].runs[k].groups[0].throughput_per_s : 0;
+        for (uint32_t k = 0; k < c->n_series && k < pts[i].n_runs; k++) {
+            const struct vs_run_result *r = &pts[i].runs[k];
+            const struct vs_guest_result *g = r->n_groups ? &r->groups[0] : NULL;
+            double v = 0;
+            if (metric == VS_METRIC_THROUGHPUT && g) v = g->throughput_per_s;
+            else if (metric == VS_METRIC_P50 && g) v = (double)g->latency.p50_ns / 1e6;
+            else if (metric == VS_METRIC_P99 && g) v = (double)g->latency.p99_ns / 1e6;
+            else if (metric == VS_METRIC_CPU) v = 100.0 * r->host.cpu_utilisation;
+            c->series[k].y[i] = v;
+        }
     }
 }
 
@@ -532,6 +582,36 @@ void vs_chart_density(const struct vs_scenario *sc, const struct vs_density_resu
     for (uint32_t k = 0; k < c->n_series; k++) {
         snprintf(c->series[k].name, sizeof c->series[k].name, "%s", r[k].engine);
         c->series[k].y[0] = r[k].density;
+    }
+}
+
+void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n,
+                            double p99_sla_ns, struct vs_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->title, sizeof c->title, "p99 latency as guests are added: %.40s on %.40s",
+             sc->guests[0].workload.name, sc->host.name);
+    snprintf(c->x_label, sizeof c->x_label, "guests on the host");
+    snprintf(c->y_label, sizeof c->y_label, "p99 latency (ms)");
+    c->style = VS_CHART_LINES;
+    c->own_x = true;
+    c->n_series = n < VS_CHART_MAX_SERIES ? n : VS_CHART_MAX_SERIES;
+    for (uint32_t k = 0; k < c->n_series; k++) {
+        struct vs_chart_series *s = &c->series[k];
+        snprintf(s->name, sizeof s->name, "%s", r[k].engine);
+        /* Probes where guests failed to start have no latency to show. */
+        for (uint32_t i = 0; i < r[k].n_points && s->n < VS_CHART_MAX_POINTS; i++)
+            if (r[k].points[i].failed == 0) {
+                s->x[s->n] = r[k].points[i].guests;
+                s->y[s->n] = (double)r[k].points[i].p99_ns / 1e6;
+                s->n++;
+            }
+        if (s->n > c->n_points) c->n_points = s->n;
+    }
+    if (p99_sla_ns > 0) {
+        c->has_hline = true;
+        c->hline = p99_sla_ns / 1e6;
+        snprintf(c->hline_label, sizeof c->hline_label, "SLA p99 < %g ms", p99_sla_ns / 1e6);
     }
 }
 

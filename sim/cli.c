@@ -107,6 +107,8 @@ static const char chart_help[] =
     "  sweep       the scenario's swept parameter against throughput, per engine\n"
     "  timeline    throughput over simulated time per engine, events marked\n"
     "  density     guests per host per approach (with --sla like virtsim density)\n"
+    "  density-curve  p99 latency against the guest count per approach, the p99 SLA as a line\n"
+    "--metric throughput|p50|p99|cpu chooses what a sweep chart plots (default throughput).\n"
     "A RESULTS.json written by `virtsim run --format json` remakes relative and breakdown\n"
     "charts without simulating again. --size slide is 16:9 (default 1280x720), column is\n"
     "a page column (640x400); --width scales either.\n";
@@ -771,6 +773,7 @@ static bool ends_with(const char *s, const char *suffix)
 static int cmd_chart(const struct cli *c, int argc, char **argv)
 {
     const char *what = NULL, *output = NULL, *title = NULL, *kind_name = NULL, *size = "slide";
+    enum vs_chart_metric metric = VS_METRIC_THROUGHPUT;
     double width = 0;
     struct vs_density_opts dop = {.max_guests = 256};
     struct vs_error e;
@@ -786,6 +789,9 @@ static int cmd_chart(const struct cli *c, int argc, char **argv)
             output = v;
         } else if ((v = flag_value(argc, argv, &i, "--title", NULL))) {
             title = v;
+        } else if ((v = flag_value(argc, argv, &i, "--metric", NULL))) {
+            if (vs_chart_parse_metric(v, &metric) != VS_OK)
+                return usage_error(c, "chart", "--metric must be throughput, p50, p99 or cpu, not '%s'", v);
         } else if ((v = flag_value(argc, argv, &i, "--size", NULL))) {
             if (strcmp(v, "slide") != 0 && strcmp(v, "column") != 0)
                 return usage_error(c, "chart", "--size must be slide or column, not '%s'", v);
@@ -810,7 +816,7 @@ static int cmd_chart(const struct cli *c, int argc, char **argv)
     enum vs_chart_kind kind;
     if (!what) return usage_error(c, "chart", "%s", "chart needs a scenario or a results JSON file");
     if (!kind_name || vs_chart_parse_kind(kind_name, &kind) != VS_OK)
-        return usage_error(c, "chart", "--kind must be relative, breakdown, sweep, timeline or density, not '%s'",
+        return usage_error(c, "chart", "--kind must be relative, breakdown, sweep, timeline, density or density-curve, not '%s'",
                            kind_name ? kind_name : "(none)");
     if (!output || !(ends_with(output, ".svg") || ends_with(output, ".pdf") || ends_with(output, ".png")))
         return usage_error(c, "chart", "%s", "--output must name a .svg, .pdf or .png file");
@@ -847,7 +853,7 @@ static int cmd_chart(const struct cli *c, int argc, char **argv)
             rc = pts ? vs_sweep_run(sc, sc->seed, 0, sc->sweep.n, 0, pts, &e)
                      : vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
             if (rc == VS_OK) {
-                vs_chart_sweep(sc, pts, sc->sweep.n, ch);
+                vs_chart_sweep(sc, pts, sc->sweep.n, metric, ch);
                 for (uint32_t i = 0; i < sc->sweep.n; i++) vs_results_free(&pts[i]);
             }
             free(pts);
@@ -856,10 +862,15 @@ static int cmd_chart(const struct cli *c, int argc, char **argv)
         case VS_CHART_TIMELINE:
             rc = vs_chart_timeline(sc, sc->duration_ns / 50 > VS_NS_PER_MS ? sc->duration_ns / 50 : VS_NS_PER_MS, ch, &e);
             break;
-        case VS_CHART_DENSITY: {
+        case VS_CHART_DENSITY:
+        case VS_CHART_DENSITY_CURVE: {
             struct vs_density_result *dr = calloc(sc->n_engines, sizeof *dr);
             rc = dr ? vs_density_run(sc, &dop, dr, &e) : vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-            if (rc == VS_OK) vs_chart_density(sc, dr, sc->n_engines, ch);
+            double p99 = 0;
+            for (uint32_t q = 0; q < dop.n_slas; q++)
+                if (dop.slas[q].kind == VS_SLA_P99) p99 = dop.slas[q].limit;
+            if (rc == VS_OK && kind == VS_CHART_DENSITY) vs_chart_density(sc, dr, sc->n_engines, ch);
+            else if (rc == VS_OK) vs_chart_density_curve(sc, dr, sc->n_engines, p99, ch);
             free(dr);
             break;
         }

@@ -67,6 +67,8 @@ struct search {
 static bool sla_ok(const struct search *s, const struct vs_density_point *p)
 {
     if (p->failed > 0) return false;
+    /* A point where nothing completed has no latency to judge: it fails. */
+    if (!(p->throughput_per_guest > 0)) return false;
     for (uint32_t i = 0; i < s->o->n_slas; i++) {
         const struct vs_sla *l = &s->o->slas[i];
         if (l->kind == VS_SLA_P99 && !((double)p->p99_ns < l->limit)) return false;

@@ -25,6 +25,7 @@ struct vs_chart_series {
     char name[64];
     double y[VS_CHART_MAX_POINTS];
     uint32_t n;          /* lines: points this series has (0: all n_points) */
+    double x[VS_CHART_MAX_POINTS]; /* lines with own_x: this series' x values */
 };
 
 struct vs_chart {
@@ -32,6 +33,7 @@ struct vs_chart {
     char x_label[96];
     char y_label[96];
     enum vs_chart_style style;
+    bool own_x;                              /* lines: each series has its own x (series[].x, .n) */
     uint32_t n_points;                       /* categories (bars) or x values (lines) */
     char categories[VS_CHART_MAX_POINTS][48];
     double x[VS_CHART_MAX_POINTS];
@@ -53,7 +55,13 @@ int vs_chart_render(const struct vs_chart *c, const char *path, double width, do
 void vs_chart_write_csv(const struct vs_chart *c, FILE *f);
 
 /* Kinds built from results. */
-enum vs_chart_kind { VS_CHART_RELATIVE, VS_CHART_BREAKDOWN, VS_CHART_SWEEP, VS_CHART_TIMELINE, VS_CHART_DENSITY };
+enum vs_chart_kind {
+    VS_CHART_RELATIVE, VS_CHART_BREAKDOWN, VS_CHART_SWEEP, VS_CHART_TIMELINE, VS_CHART_DENSITY,
+    VS_CHART_DENSITY_CURVE
+};
+/* What a sweep chart plots on y. */
+enum vs_chart_metric { VS_METRIC_THROUGHPUT, VS_METRIC_P50, VS_METRIC_P99, VS_METRIC_CPU };
+int vs_chart_parse_metric(const char *name, enum vs_chart_metric *out);
 int vs_chart_parse_kind(const char *name, enum vs_chart_kind *out);
 
 /* relative: throughput of each group under each engine, relative to the first engine. */
@@ -62,11 +70,15 @@ void vs_chart_relative(const struct vs_results *r, struct vs_chart *c);
 void vs_chart_breakdown(const struct vs_results *r, struct vs_chart *c);
 /* sweep: the swept parameter against the first group's throughput, per engine. */
 void vs_chart_sweep(const struct vs_scenario *sc, const struct vs_results *points, uint32_t n,
-                    struct vs_chart *c);
+                    enum vs_chart_metric metric, struct vs_chart *c);
+/* density-curve: p99 latency against the guest count per approach, from the
+ * density search's probes, with the p99 SLA (if any, in ns; 0: none) as a line. */
 /* density: guests per host per approach (from vs_density_run). */
 struct vs_density_result;
 void vs_chart_density(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n,
                       struct vs_chart *c);
+void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n,
+                            double p99_sla_ns, struct vs_chart *c);
 /* timeline: total throughput per engine over simulated time, events marked;
  * runs the scenario in steps of step_ns. */
 int vs_chart_timeline(const struct vs_scenario *sc, vs_time_ns step_ns, struct vs_chart *c,
