@@ -183,10 +183,13 @@ static void test_sweep_and_density(void **state)
     struct vs_error err;
     assert_int_equal(vs_sweep_run(sc, 1, 0, 3, 0, pts, &err), VS_OK);
     struct vs_chart *c = malloc(sizeof *c);
-    vs_chart_sweep(sc, pts, 3, c);
+    vs_chart_sweep(sc, pts, 3, VS_METRIC_THROUGHPUT, c);
     assert_true(c->x[2] == 500);
     assert_true(c->series[0].y[2] > c->series[0].y[0]); /* more offered, more served */
     check_files(c, "sweep");
+    vs_chart_sweep(sc, pts, 3, VS_METRIC_CPU, c);
+    assert_within_rel(c->series[0].y[1], 100.0 * pts[1].runs[0].host.cpu_utilisation, 1e-12);
+    check_files(c, "sweep-cpu");
     for (int i = 0; i < 3; i++) vs_results_free(&pts[i]);
 
     sc->sweep.n = 0;
@@ -198,6 +201,18 @@ static void test_sweep_and_density(void **state)
     vs_chart_density(sc, dr, 2, c);
     assert_true(c->series[0].y[0] == dr[0].density);
     check_files(c, "density");
+    vs_chart_density_curve(sc, dr, 2, 20e6, c);
+    assert_true(c->own_x && c->has_hline && c->hline == 20);
+    assert_int_equal(c->series[0].n, dr[0].n_points);
+    char *csv = NULL;
+    size_t clen = 0;
+    FILE *m = open_memstream(&csv, &clen);
+    vs_chart_write_csv(c, m);
+    fclose(m);
+    int rows = 0;
+    for (const char *p = csv; *p; p++) rows += *p == '\n';
+    assert_int_equal(rows, 1 + (int)(c->series[0].n + c->series[1].n)); /* long format */
+    free(csv);
     free(c);
     free(sc);
 }
