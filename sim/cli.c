@@ -109,8 +109,9 @@ static const char chart_help[] =
     "  density     guests per host per approach (with --sla like virtsim density)\n"
     "  density-curve  p99 latency against the guest count per approach, the p99 SLA as a line\n"
     "--metric throughput|p50|p99|cpu chooses what a sweep chart plots (default throughput).\n"
-    "A RESULTS.json written by `virtsim run --format json` remakes relative and breakdown\n"
-    "charts without simulating again. --size slide is 16:9 (default 1280x720), column is\n"
+    "A RESULTS.json written by `virtsim run` or `compare --format json` remakes relative and\n"
+    "breakdown charts, one by `virtsim density --format json` density charts (give --sla\n"
+    "again for the SLA line), without simulating again. --size slide is 16:9 (default 1280x720), column is\n"
     "a page column (640x400); --width scales either.\n";
 
 static const char merge_help[] =
@@ -764,6 +765,60 @@ static int load_results_json(const char *path, struct vs_results *r, struct vs_e
     return rc;
 }
 
+/* Reads back a `virtsim density --format json` file: per engine its density
+ * and the probes of its search, for the density charts. */
+static int load_density_json(const char *path, struct vs_scenario *sc, struct vs_density_result **out,
+                             struct vs_error *e)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return vs_error_set(e, VS_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    char chunk[65536];
+    size_t got;
+    while (m && (got = fread(chunk, 1, sizeof chunk, f)) > 0) fwrite(chunk, 1, got, m);
+    fclose(f);
+    if (!m) return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    fclose(m);
+    struct vs_ydoc *doc = NULL;
+    int rc = vs_ydoc_load(text, len, path, &doc, e);
+    free(text);
+    if (rc != VS_OK) return rc;
+    const struct vs_ynode *root = doc->root, *res = root ? vs_ynode_get(root, "results") : NULL, *v;
+    if (!res || res->kind != VS_YNODE_SEQUENCE || res->count == 0 || res->count > VS_MAX_ENGINES) {
+        vs_ydoc_free(doc);
+        return vs_error_set(e, VS_ERR_INPUT, path, 1, 1, "not a density results file (no results)");
+    }
+    memset(sc, 0, sizeof *sc);
+    if ((v = vs_ynode_get(root, "workload")) && v->text) snprintf(sc->guests[0].workload.name, VS_NAME_MAX, "%s", v->text);
+    if ((v = vs_ynode_get(root, "host")) && v->text) snprintf(sc->host.name, VS_NAME_MAX, "%s", v->text);
+    sc->n_guests = 1;
+    sc->n_engines = (uint32_t)res->count;
+    struct vs_density_result *r = calloc(res->count, sizeof *r);
+    if (!r) rc = vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    for (size_t k = 0; k < res->count && rc == VS_OK; k++) {
+        const struct vs_ynode *x = res->items[k], *curve = vs_ynode_get(x, "curve");
+        if ((v = vs_ynode_get(x, "engine")) && v->text) {
+            snprintf(r[k].engine, sizeof r[k].engine, "%s", v->text);
+            snprintf(sc->engines[k], VS_NAME_MAX, "%s", v->text);
+        }
+        if ((v = vs_ynode_get(x, "density")) && v->text) r[k].density = (uint32_t)strtoul(v->text, NULL, 10);
+        for (size_t i = 0; curve && i < curve->count && i < VS_DENSITY_MAX_POINTS; i++) {
+            struct vs_density_point *p = &r[k].points[r[k].n_points++];
+            const struct vs_ynode *pt = curve->items[i];
+            if ((v = vs_ynode_get(pt, "guests")) && v->text) p->guests = (uint32_t)strtoul(v->text, NULL, 10);
+            if ((v = vs_ynode_get(pt, "p99_ns")) && v->text) p->p99_ns = strtoll(v->text, NULL, 10);
+            if ((v = vs_ynode_get(pt, "failed")) && v->text) p->failed = (uint32_t)strtoul(v->text, NULL, 10);
+        }
+    }
+    vs_ydoc_free(doc);
+    if (rc != VS_OK) free(r);
+    else *out = r;
+    return rc;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
@@ -828,10 +883,19 @@ static int cmd_chart(const struct cli *c, int argc, char **argv)
     struct vs_results res = {0};
     int rc = ch && sc ? VS_OK : vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     bool json = ends_with(what, ".json");
-    if (rc == VS_OK && json) {
+    if (rc == VS_OK && json && (kind == VS_CHART_DENSITY || kind == VS_CHART_DENSITY_CURVE)) {
+        struct vs_density_result *dr = NULL;
+        rc = load_density_json(what, sc, &dr, &e);
+        double p99 = 0;
+        for (uint32_t q = 0; q < dop.n_slas; q++)
+            if (dop.slas[q].kind == VS_SLA_P99) p99 = dop.slas[q].limit;
+        if (rc == VS_OK && kind == VS_CHART_DENSITY) vs_chart_density(sc, dr, sc->n_engines, ch);
+        else if (rc == VS_OK) vs_chart_density_curve(sc, dr, sc->n_engines, p99, ch);
+        free(dr);
+    } else if (rc == VS_OK && json) {
         if (kind != VS_CHART_RELATIVE && kind != VS_CHART_BREAKDOWN)
             rc = vs_error_set(&e, VS_ERR_INPUT, what, 0, 0,
-                              "a results file remakes relative and breakdown charts; for %s, give the scenario",
+                              "a run or compare results file remakes relative and breakdown charts; for %s, give the scenario",
                               kind_name);
         else if ((rc = load_results_json(what, &res, &e)) == VS_OK)
             kind == VS_CHART_RELATIVE ? vs_chart_relative(&res, ch) : vs_chart_breakdown(&res, ch);
