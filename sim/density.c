@@ -8,12 +8,11 @@
 
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "virtsim/engine.h"
+#include "virtsim/parallel.h"
 #include "virtsim/sim.h"
 #include "virtsim/units.h"
 
@@ -201,24 +200,10 @@ static int search_engine(struct search *s)
     return VS_OK;
 }
 
-/* ---- threads: a shared counter hands out engines ---- */
-
-struct pool {
-    pthread_mutex_t lock;
-    uint32_t next, n;
-    struct search *searches;
-};
-
-static void *worker(void *arg)
+static void search_one(void *ctx, uint32_t i)
 {
-    struct pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        uint32_t i = p->next < p->n ? p->next++ : p->n;
-        pthread_mutex_unlock(&p->lock);
-        if (i >= p->n) return NULL;
-        p->searches[i].rc = search_engine(&p->searches[i]);
-    }
+    struct search *s = &((struct search *)ctx)[i];
+    s->rc = search_engine(s);
 }
 
 int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o,
@@ -236,18 +221,7 @@ int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o
         s[k].engine = k;
         s[k].out = &out[k];
     }
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    uint32_t threads = o->threads ? o->threads : (cpus > 0 ? (uint32_t)cpus : 1);
-    if (threads > sc->n_engines) threads = sc->n_engines;
-    struct pool pool = {.next = 0, .n = sc->n_engines, .searches = s};
-    pthread_mutex_init(&pool.lock, NULL);
-    pthread_t tid[64];
-    uint32_t started = 0;
-    for (uint32_t t = 1; t < threads && t < 64; t++)
-        if (pthread_create(&tid[started], NULL, worker, &pool) == 0) started++;
-    worker(&pool); /* this thread works too; with one thread it does all */
-    for (uint32_t t = 0; t < started; t++) pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&pool.lock);
+    vs_parallel_for(sc->n_engines, o->threads, search_one, s);
     int rc = VS_OK;
     for (uint32_t k = 0; k < sc->n_engines && rc == VS_OK; k++)
         if (s[k].rc != VS_OK) {

@@ -3,12 +3,11 @@
 #include "virtsim/sweep.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "virtsim/costs.h"
+#include "virtsim/parallel.h"
 #include "virtsim/report.h"
 #include "virtsim/sim.h"
 
@@ -152,12 +151,6 @@ struct job {
     int rc;
 };
 
-struct pool {
-    pthread_mutex_t lock;
-    uint32_t next, n;
-    struct job *jobs;
-};
-
 static void run_job(struct job *j)
 {
     struct vs_scenario *sc = malloc(sizeof *sc);
@@ -172,17 +165,7 @@ static void run_job(struct job *j)
     free(sc);
 }
 
-static void *worker(void *arg)
-{
-    struct pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        uint32_t i = p->next < p->n ? p->next++ : p->n;
-        pthread_mutex_unlock(&p->lock);
-        if (i >= p->n) return NULL;
-        run_job(&p->jobs[i]);
-    }
-}
+static void run_one(void *ctx, uint32_t i) { run_job(&((struct job *)ctx)[i]); }
 
 int vs_sweep_run(const struct vs_scenario *sc, uint64_t seed, uint32_t first, uint32_t n,
                  uint32_t threads, struct vs_results *out, struct vs_error *err)
@@ -191,18 +174,7 @@ int vs_sweep_run(const struct vs_scenario *sc, uint64_t seed, uint32_t first, ui
     struct job *jobs = calloc(n ? n : 1, sizeof *jobs);
     if (!jobs) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     for (uint32_t i = 0; i < n; i++) jobs[i] = (struct job){sc, seed, first + i, &out[i], {{0}, 0, 0, {0}}, 0};
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    if (!threads) threads = cpus > 0 ? (uint32_t)cpus : 1;
-    if (threads > n) threads = n;
-    struct pool pool = {.n = n, .jobs = jobs};
-    pthread_mutex_init(&pool.lock, NULL);
-    pthread_t tid[64];
-    uint32_t started = 0;
-    for (uint32_t t = 1; t < threads && t < 64; t++)
-        if (pthread_create(&tid[started], NULL, worker, &pool) == 0) started++;
-    worker(&pool);
-    for (uint32_t t = 0; t < started; t++) pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&pool.lock);
+    vs_parallel_for(n, threads, run_one, jobs);
     int rc = VS_OK;
     for (uint32_t i = 0; i < n && rc == VS_OK; i++)
         if (jobs[i].rc != VS_OK) {
