@@ -15,6 +15,7 @@
 
 #include "virtsim/density.h"
 #include "virtsim/output.h"
+#include "virtsim/report.h"
 #include "virtsim/sim.h"
 
 static const double palette[8][3] = {
@@ -434,45 +435,31 @@ int vs_chart_render(const struct vs_chart *c, const char *path, double width, do
     return vs_output_commit(&out, err);
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 void vs_chart_write_csv(const struct vs_chart *c, FILE *f)
 {
     if (c->own_x) {
         /* Series with their own x values: one row per point, long format. */
         fputs("series,", f);
-        csv_field(f, c->x_label);
+        vs_report_csv_field(f, c->x_label);
         fputc(',', f);
-        csv_field(f, c->y_label);
+        vs_report_csv_field(f, c->y_label);
         fputc('\n', f);
         for (uint32_t s = 0; s < c->n_series; s++)
             for (uint32_t i = 0; i < c->series[s].n; i++) {
-                csv_field(f, c->series[s].name);
+                vs_report_csv_field(f, c->series[s].name);
                 fprintf(f, ",%.17g,%.17g\n", c->series[s].x[i], c->series[s].y[i]);
             }
         return;
     }
-    csv_field(f, c->style == VS_CHART_LINES ? c->x_label : "category");
+    vs_report_csv_field(f, c->style == VS_CHART_LINES ? c->x_label : "category");
     for (uint32_t s = 0; s < c->n_series; s++) {
         fputc(',', f);
-        csv_field(f, c->series[s].name);
+        vs_report_csv_field(f, c->series[s].name);
     }
     fputc('\n', f);
     for (uint32_t i = 0; i < c->n_points; i++) {
         if (c->style == VS_CHART_LINES) fprintf(f, "%.17g", c->x[i]);
-        else csv_field(f, c->categories[i]);
+        else vs_report_csv_field(f, c->categories[i]);
         for (uint32_t s = 0; s < c->n_series; s++) {
             if (c->style == VS_CHART_LINES && c->series[s].n && i >= c->series[s].n) fputc(',', f);
             else fprintf(f, ",%.17g", c->series[s].y[i]);

@@ -691,33 +691,38 @@ static int cmd_merge(const struct cli *c, int argc, char **argv)
 
 /* ---- chart ---- */
 
+/* A whole file into memory (caller frees *text), for the JSON readers. */
+static int read_whole_file(const char *path, char **text, size_t *len, struct vs_error *e)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return vs_error_set(e, VS_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    FILE *m = open_memstream(text, len);
+    char chunk[65536];
+    size_t got;
+    while (m && (got = fread(chunk, 1, sizeof chunk, f)) > 0) fwrite(chunk, 1, got, m);
+    int bad = ferror(f);
+    fclose(f);
+    if (!m || fclose(m) != 0 || bad) {
+        free(*text);
+        *text = NULL;
+        return vs_error_set(e, VS_ERR_RUNTIME, path, 0, 0, "reading failed");
+    }
+    return VS_OK;
+}
+
 /* Reads back the figures charts need from a `virtsim run --format json` file
  * (JSON is YAML, so the YAML reader serves). */
 static int load_results_json(const char *path, struct vs_results *r, struct vs_error *e)
 {
     memset(r, 0, sizeof *r);
-    FILE *f = fopen(path, "rb");
-    if (!f) return vs_error_set(e, VS_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
-    char *text = NULL;
-    size_t len = 0, cap = 0, got;
-    char chunk[65536];
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + got + 1 > cap) {
-            cap = (len + got + 1) * 2;
-            char *g = realloc(text, cap);
-            if (!g) {
-                free(text);
-                fclose(f);
-                return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-            }
-            text = g;
-        }
-        memcpy(text + len, chunk, got);
-        len += got;
-    }
-    fclose(f);
+    char *text;
+    size_t len;
+    int rd = read_whole_file(path, &text, &len, e);
+    if (rd != VS_OK) return rd;
     struct vs_ydoc *doc = NULL;
-    int rc = vs_ydoc_load(text ? text : "", len, path, &doc, e);
+    int rc = vs_ydoc_load(text, len, path, &doc, e);
     free(text);
     if (rc != VS_OK) return rc;
     const struct vs_ynode *root = doc->root, *runs = root ? vs_ynode_get(root, "runs") : NULL;
@@ -771,17 +776,10 @@ static int load_density_json(const char *path, struct vs_scenario *sc, struct vs
                              struct vs_error *e)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return vs_error_set(e, VS_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    char chunk[65536];
-    size_t got;
-    while (m && (got = fread(chunk, 1, sizeof chunk, f)) > 0) fwrite(chunk, 1, got, m);
-    fclose(f);
-    if (!m) return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    fclose(m);
+    char *text;
+    size_t len;
+    int rd = read_whole_file(path, &text, &len, e);
+    if (rd != VS_OK) return rd;
     struct vs_ydoc *doc = NULL;
     int rc = vs_ydoc_load(text, len, path, &doc, e);
     free(text);

@@ -228,7 +228,7 @@ static void write_table(FILE *f, const struct vs_results *r)
 
 /* ---- CSV ---- */
 
-static void csv_string(FILE *f, const char *s)
+void vs_report_csv_field(FILE *f, const char *s)
 {
     if (strpbrk(s, ",\"\n\r") == NULL) {
         fputs(s, f);
@@ -287,11 +287,11 @@ static void csv_header(FILE *f)
 static void csv_prefix(FILE *f, const struct vs_results *r, const struct vs_run_result *run,
                        const char *level)
 {
-    csv_string(f, r->scenario);
+    vs_report_csv_field(f, r->scenario);
     fprintf(f, ",%llu,", (unsigned long long)r->seed);
-    csv_string(f, run->engine);
+    vs_report_csv_field(f, run->engine);
     fputc(',', f);
-    csv_string(f, run->approach);
+    vs_report_csv_field(f, run->approach);
     fprintf(f, ",%s,", level);
 }
 
@@ -299,11 +299,11 @@ static void csv_guest(FILE *f, const struct vs_results *r, const struct vs_run_r
                       const struct vs_guest_result *g, const char *level)
 {
     csv_prefix(f, r, run, level);
-    csv_string(f, g->name);
+    vs_report_csv_field(f, g->name);
     fputc(',', f);
-    csv_string(f, g->group);
+    vs_report_csv_field(f, g->group);
     fputc(',', f);
-    csv_string(f, g->workload);
+    vs_report_csv_field(f, g->workload);
     fprintf(f, ",%s,%u,%u,%u,", vs_guest_state_name(g->state), g->instances, g->failed_instances,
             g->vcpus);
     num(f, (double)run->window_ns / 1e9);
@@ -342,7 +342,7 @@ static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_re
 {
     const struct vs_host_result *h = &run->host;
     csv_prefix(f, r, run, "host");
-    csv_string(f, h->spec.name);
+    vs_report_csv_field(f, h->spec.name);
     fputs(",,,,,,,", f);
     num(f, (double)run->window_ns / 1e9);
     /* completed .. latency_max_ns are guest figures */

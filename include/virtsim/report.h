@@ -17,4 +17,8 @@ int vs_report_parse_format(const char *name, enum vs_report_format *out);
 int vs_report_write(FILE *f, const struct vs_results *r, enum vs_report_format fmt,
                     struct vs_error *err);
 
+/* One CSV field, quoted per RFC 4180 when it holds a comma, quote or newline
+ * (shared with the charts' CSV). */
+void vs_report_csv_field(FILE *f, const char *s);
+
 #endif
