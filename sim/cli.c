@@ -253,6 +253,59 @@ static const char *flag_value(int argc, char **argv, int *i, const char *flag, c
 
 /* ---- run ---- */
 
+/* Every command's output goes through here: to stdout (no path, or "-"), or
+ * to a file through a temporary file and a rename, so a failure never
+ * leaves a partial file or destroys the old one. */
+typedef int (*writer_fn)(FILE *f, const void *ctx, struct vs_error *e);
+
+static int write_to(const struct cli *c, const char *path, writer_fn fn, const void *ctx, struct vs_error *e)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        int rc = fn(c->out, ctx, e);
+        if (rc == VS_OK && fflush(c->out) != 0)
+            rc = vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "writing the output: %s", strerror(errno));
+        return rc;
+    }
+    struct vs_output out;
+    int rc = vs_output_open(path, &out, e);
+    if (rc != VS_OK) return rc;
+    rc = fn(out.file, ctx, e);
+    if (rc != VS_OK) {
+        vs_output_abort(&out);
+        return rc;
+    }
+    return vs_output_commit(&out, e);
+}
+
+struct report_job {
+    const struct vs_results *res;
+    enum vs_report_format fmt;
+    const char *skipped; /* compare's table: presets the host could not run; NULL otherwise */
+};
+
+static int write_report(FILE *f, const void *ctx, struct vs_error *e)
+{
+    const struct report_job *j = ctx;
+    if (j->fmt == VS_REPORT_TABLE && j->skipped) {
+        vs_compare_write_table(f, j->res, j->skipped);
+        return VS_OK;
+    }
+    return vs_report_write(f, j->res, j->fmt, e);
+}
+
+struct sweep_job {
+    const struct vs_scenario *sc;
+    uint32_t first, n;
+    const struct vs_results *pts;
+    int fmt;
+};
+
+static int write_sweep(FILE *f, const void *ctx, struct vs_error *e)
+{
+    const struct sweep_job *j = ctx;
+    return vs_sweep_write(f, j->sc, j->first, j->pts, j->n, j->fmt, e);
+}
+
 struct run_opts {
     const char *scenario;
     const char *output;
@@ -285,19 +338,8 @@ static int run_sweep(const struct cli *c, const struct run_opts *o, const struct
     if (!pts) return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     int rc = vs_sweep_run(sc, o->have_seed ? o->seed : sc->seed, first, n, o->threads, pts, e);
     if (rc == VS_OK) {
-        FILE *f = c->out;
-        struct vs_output out;
-        bool to_file = o->output && strcmp(o->output, "-") != 0;
-        if (to_file && (rc = vs_output_open(o->output, &out, e)) == VS_OK) f = out.file;
-        if (rc == VS_OK) {
-            rc = vs_sweep_write(f, sc, first, pts, n, (int)o->format, e);
-            if (to_file) {
-                if (rc == VS_OK) rc = vs_output_commit(&out, e);
-                else vs_output_abort(&out);
-            } else if (rc == VS_OK && fflush(f) != 0) {
-                rc = vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "writing: %s", strerror(errno));
-            }
-        }
+        struct sweep_job job = {sc, first, n, pts, (int)o->format};
+        rc = write_to(c, o->output, write_sweep, &job, e);
         for (uint32_t i = 0; i < n; i++) vs_results_free(&pts[i]);
     }
     free(pts);
@@ -333,21 +375,8 @@ static int run_and_report(const struct cli *c, const struct run_opts *o)
     free(sc);
     if (rc != VS_OK) return report_error(c, &e, rc);
 
-    if (!o->output || strcmp(o->output, "-") == 0) {
-        rc = vs_report_write(c->out, &res, o->format, &e);
-        if (rc == VS_OK && fflush(c->out) != 0)
-            rc = vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "writing the report: %s", strerror(errno));
-    } else {
-        struct vs_output out;
-        rc = vs_output_open(o->output, &out, &e);
-        if (rc == VS_OK) {
-            rc = vs_report_write(out.file, &res, o->format, &e);
-            if (rc == VS_OK)
-                rc = vs_output_commit(&out, &e);
-            else
-                vs_output_abort(&out);
-        }
-    }
+    struct report_job job = {&res, o->format, NULL};
+    rc = write_to(c, o->output, write_report, &job, &e);
     vs_results_free(&res);
     return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
 }
@@ -394,32 +423,6 @@ static int cmd_run(const struct cli *c, int argc, char **argv)
 }
 
 /* ---- compare ---- */
-
-static int write_results(const struct cli *c, const struct vs_results *res, enum vs_report_format fmt,
-                         const char *output, const char *skipped, struct vs_error *e)
-{
-    FILE *f = c->out;
-    struct vs_output out;
-    bool to_file = output && strcmp(output, "-") != 0;
-    if (to_file) {
-        int rc = vs_output_open(output, &out, e);
-        if (rc != VS_OK) return rc;
-        f = out.file;
-    }
-    int rc = VS_OK;
-    if (fmt == VS_REPORT_TABLE && skipped)
-        vs_compare_write_table(f, res, skipped);
-    else
-        rc = vs_report_write(f, res, fmt, e);
-    if (to_file) {
-        if (rc == VS_OK) return vs_output_commit(&out, e);
-        vs_output_abort(&out);
-        return rc;
-    }
-    if (fflush(f) != 0)
-        return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "writing the report: %s", strerror(errno));
-    return rc;
-}
 
 static int cmd_compare(const struct cli *c, int argc, char **argv)
 {
@@ -476,7 +479,8 @@ static int cmd_compare(const struct cli *c, int argc, char **argv)
     struct vs_results res = {0};
     if (rc == VS_OK) rc = vs_sim_run_scenario(sc, o.seed, &res, &e);
     free(sc);
-    if (rc == VS_OK) rc = write_results(c, &res, fmt, output, skipped, &e);
+    struct report_job job = {&res, fmt, skipped};
+    if (rc == VS_OK) rc = write_to(c, output, write_report, &job, &e);
     vs_results_free(&res);
     return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
 }
@@ -525,6 +529,22 @@ static int cmd_tui(const struct cli *c, int argc, char **argv)
 }
 
 /* ---- density ---- */
+
+struct density_job {
+    const struct vs_scenario *sc;
+    const struct vs_density_opts *o;
+    const struct vs_density_result *res;
+    enum vs_report_format fmt;
+};
+
+static int write_density(FILE *f, const void *ctx, struct vs_error *e)
+{
+    const struct density_job *j = ctx;
+    if (j->fmt == VS_REPORT_CSV) vs_density_write_csv(f, j->res, j->sc->n_engines);
+    else if (j->fmt == VS_REPORT_JSON) vs_density_write_json(f, j->sc, j->o, j->res, j->sc->n_engines);
+    else vs_density_write_table(f, j->sc, j->o, j->res, j->sc->n_engines);
+    return ferror(f) ? vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "writing the output failed") : VS_OK;
+}
 
 static int cmd_density(const struct cli *c, int argc, char **argv)
 {
@@ -628,22 +648,22 @@ static int cmd_density(const struct cli *c, int argc, char **argv)
         if (!res) rc = vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     }
     if (rc == VS_OK) rc = vs_density_run(sc, &o, res, &e);
-    if (rc == VS_OK) {
-        FILE *f = c->out;
-        struct vs_output out;
-        bool to_file = output && strcmp(output, "-") != 0;
-        if (to_file && (rc = vs_output_open(output, &out, &e)) == VS_OK) f = out.file;
-        if (rc == VS_OK) {
-            if (fmt == VS_REPORT_CSV) vs_density_write_csv(f, res, sc->n_engines);
-            else if (fmt == VS_REPORT_JSON) vs_density_write_json(f, sc, &o, res, sc->n_engines);
-            else vs_density_write_table(f, sc, &o, res, sc->n_engines);
-            if (to_file) rc = vs_output_commit(&out, &e);
-            else if (fflush(f) != 0) rc = vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "writing: %s", strerror(errno));
-        }
-    }
+    struct density_job job = {sc, &o, res, fmt};
+    if (rc == VS_OK) rc = write_to(c, output, write_density, &job, &e);
     free(res);
     free(sc);
     return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
+}
+
+struct merge_job {
+    char *const *files;
+    int n;
+};
+
+static int write_merge(FILE *f, const void *ctx, struct vs_error *e)
+{
+    const struct merge_job *j = ctx;
+    return vs_sweep_merge_csv(f, j->files, j->n, e);
 }
 
 static int cmd_merge(const struct cli *c, int argc, char **argv)
@@ -673,18 +693,8 @@ static int cmd_merge(const struct cli *c, int argc, char **argv)
     }
     struct vs_error e;
     vs_error_clear(&e);
-    int rc;
-    if (output && strcmp(output, "-") != 0) {
-        struct vs_output out;
-        rc = vs_output_open(output, &out, &e);
-        if (rc == VS_OK) {
-            rc = vs_sweep_merge_csv(out.file, files, n, &e);
-            if (rc == VS_OK) rc = vs_output_commit(&out, &e);
-            else vs_output_abort(&out);
-        }
-    } else {
-        rc = vs_sweep_merge_csv(c->out, files, n, &e);
-    }
+    struct merge_job job = {files, n};
+    int rc = write_to(c, output, write_merge, &job, &e);
     free(files);
     return rc == VS_OK ? VS_OK : report_error(c, &e, rc);
 }
@@ -823,6 +833,12 @@ static bool ends_with(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+static int write_chart_csv(FILE *f, const void *ctx, struct vs_error *e)
+{
+    vs_chart_write_csv(ctx, f);
+    return ferror(f) ? vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "writing the chart's numbers failed") : VS_OK;
+}
+
 static int cmd_chart(const struct cli *c, int argc, char **argv)
 {
     const char *what = NULL, *output = NULL, *title = NULL, *kind_name = NULL, *size = "slide";
@@ -944,12 +960,7 @@ static int cmd_chart(const struct cli *c, int argc, char **argv)
         /* The numbers beside the chart: FILE.svg -> FILE.csv. */
         char csv[1100];
         snprintf(csv, sizeof csv, "%.*s.csv", (int)(strlen(output) - 4), output);
-        struct vs_output out;
-        rc = vs_output_open(csv, &out, &e);
-        if (rc == VS_OK) {
-            vs_chart_write_csv(ch, out.file);
-            rc = vs_output_commit(&out, &e);
-        }
+        rc = write_to(c, csv, write_chart_csv, ch, &e);
         if (rc == VS_OK) fprintf(c->out, "wrote %s and %s\n", output, csv);
     }
     vs_results_free(&res);
