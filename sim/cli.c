@@ -238,6 +238,34 @@ static int parse_seed(const char *text, uint64_t *seed)
     return 0;
 }
 
+/* Flag values shared by several commands. Each returns VS_OK and sets *out,
+ * or prints the usage error and returns VS_ERR_INPUT. */
+static int flag_uint(const struct cli *c, const char *cmd, const char *flag, const char *v, uint64_t min,
+                     uint64_t max, uint32_t *out)
+{
+    uint64_t n;
+    if (parse_seed(v, &n) != 0 || n < min || n > max) {
+        fprintf(c->err, "virtsim: %s needs a whole number from %llu to %llu, not '%s'\nTry 'virtsim %s --help'.\n",
+                flag, (unsigned long long)min, (unsigned long long)max, v, cmd);
+        return VS_ERR_INPUT;
+    }
+    *out = (uint32_t)n;
+    return VS_OK;
+}
+
+static int flag_duration(const struct cli *c, const char *cmd, const char *v, vs_time_ns *out)
+{
+    double ns;
+    char why[200];
+    if (vs_units_parse(v, VS_UNIT_TIME, &ns, why, sizeof why) != 0 || ns < 1e6 || ns > (double)VS_MAX_DURATION_NS) {
+        fprintf(c->err, "virtsim: --duration needs a time from 1ms to 1 day, such as 5s, not '%s'\nTry 'virtsim %s --help'.\n",
+                v, cmd);
+        return VS_ERR_INPUT;
+    }
+    *out = (vs_time_ns)ns;
+    return VS_OK;
+}
+
 /* Accepts "--flag value" and "--flag=value". Returns the value or NULL. */
 static const char *flag_value(int argc, char **argv, int *i, const char *flag, const char *alias)
 {
@@ -397,9 +425,7 @@ static int cmd_run(const struct cli *c, int argc, char **argv)
                 return usage_error(c, "run", "--sweep-point needs a point number from 0 to 255, not '%s'", v);
             o.sweep_point = (int64_t)n;
         } else if ((v = flag_value(argc, argv, &i, "--threads", NULL))) {
-            if (parse_seed(v, &n) != 0 || n < 1 || n > 64)
-                return usage_error(c, "run", "--threads needs a whole number from 1 to 64, not '%s'", v);
-            o.threads = (uint32_t)n;
+            if (flag_uint(c, "run", "--threads", v, 1, 64, &o.threads) != VS_OK) return VS_ERR_INPUT;
         } else if ((v = flag_value(argc, argv, &i, "--seed", NULL))) {
             if (parse_seed(v, &o.seed) != 0)
                 return usage_error(c, "run", "--seed needs a whole number >= 0, not '%s'", v);
@@ -441,17 +467,9 @@ static int cmd_compare(const struct cli *c, int argc, char **argv)
             if (!v[0]) return usage_error(c, "compare", "%s needs a host profile", "--host");
             o.host = v;
         } else if ((v = flag_value(argc, argv, &i, "--vcpus", NULL))) {
-            uint64_t n;
-            if (parse_seed(v, &n) != 0 || n < 1 || n > VS_MAX_VCPUS)
-                return usage_error(c, "compare", "--vcpus needs a whole number from 1 to 256, not '%s'", v);
-            o.vcpus = (uint32_t)n;
+            if (flag_uint(c, "compare", "--vcpus", v, 1, VS_MAX_VCPUS, &o.vcpus) != VS_OK) return VS_ERR_INPUT;
         } else if ((v = flag_value(argc, argv, &i, "--duration", NULL))) {
-            double ns;
-            char why[200];
-            if (vs_units_parse(v, VS_UNIT_TIME, &ns, why, sizeof why) != 0 || ns < 1e6 ||
-                ns > (double)VS_MAX_DURATION_NS)
-                return usage_error(c, "compare", "--duration needs a time from 1ms to 1 day, such as 10s, not '%s'", v);
-            o.duration_ns = (vs_time_ns)ns;
+            if (flag_duration(c, "compare", v, &o.duration_ns) != VS_OK) return VS_ERR_INPUT;
         } else if ((v = flag_value(argc, argv, &i, "--seed", NULL))) {
             if (parse_seed(v, &o.seed) != 0)
                 return usage_error(c, "compare", "--seed needs a whole number >= 0, not '%s'", v);
@@ -557,7 +575,6 @@ static int cmd_density(const struct cli *c, int argc, char **argv)
     vs_error_clear(&e);
     for (int i = 1; i < argc; i++) {
         const char *v;
-        uint64_t n;
         if (is_help(argv[i])) {
             fputs(density_help, c->out);
             return VS_OK;
@@ -569,26 +586,15 @@ static int cmd_density(const struct cli *c, int argc, char **argv)
         } else if ((v = flag_value(argc, argv, &i, "--approaches", "-a"))) {
             approaches = v;
         } else if ((v = flag_value(argc, argv, &i, "--max", NULL))) {
-            if (parse_seed(v, &n) != 0 || n < 1 || n > VS_MAX_GUESTS)
-                return usage_error(c, "density", "--max needs a whole number from 1 to 4096, not '%s'", v);
-            o.max_guests = (uint32_t)n;
+            if (flag_uint(c, "density", "--max", v, 1, VS_MAX_GUESTS, &o.max_guests) != VS_OK) return VS_ERR_INPUT;
         } else if ((v = flag_value(argc, argv, &i, "--threads", NULL))) {
-            if (parse_seed(v, &n) != 0 || n < 1 || n > 64)
-                return usage_error(c, "density", "--threads needs a whole number from 1 to 64, not '%s'", v);
-            o.threads = (uint32_t)n;
+            if (flag_uint(c, "density", "--threads", v, 1, 64, &o.threads) != VS_OK) return VS_ERR_INPUT;
         } else if ((v = flag_value(argc, argv, &i, "--host", NULL))) {
             host = v;
         } else if ((v = flag_value(argc, argv, &i, "--vcpus", NULL))) {
-            if (parse_seed(v, &n) != 0 || n < 1 || n > VS_MAX_VCPUS)
-                return usage_error(c, "density", "--vcpus needs a whole number from 1 to 256, not '%s'", v);
-            vcpus = (uint32_t)n;
+            if (flag_uint(c, "density", "--vcpus", v, 1, VS_MAX_VCPUS, &vcpus) != VS_OK) return VS_ERR_INPUT;
         } else if ((v = flag_value(argc, argv, &i, "--duration", NULL))) {
-            double ns;
-            char why[200];
-            if (vs_units_parse(v, VS_UNIT_TIME, &ns, why, sizeof why) != 0 || ns < 1e6 ||
-                ns > (double)VS_MAX_DURATION_NS)
-                return usage_error(c, "density", "--duration needs a time from 1ms to 1 day, such as 5s, not '%s'", v);
-            duration = (vs_time_ns)ns;
+            if (flag_duration(c, "density", v, &duration) != VS_OK) return VS_ERR_INPUT;
         } else if ((v = flag_value(argc, argv, &i, "--format", "-f"))) {
             if (vs_report_parse_format(v, &fmt) != VS_OK)
                 return usage_error(c, "density", "--format must be table, csv or json, not '%s'", v);
