@@ -448,6 +448,14 @@ int vs_tui_next_host(struct vs_tui *t)
     return VS_OK;
 }
 
+void vs_tui_select(struct vs_tui *t, int panel, int engine, int row)
+{
+    if (panel >= 0 && panel < VS_TUI_PANELS) t->panel = (enum vs_tui_panel)panel;
+    if (engine >= 0) t->engine = engine;
+    if (row >= 0) t->row = row;
+    clamp_selection(t);
+}
+
 bool vs_tui_key(struct vs_tui *t, int key)
 {
     if (t->exporting) {

@@ -336,7 +336,7 @@ static const char *const help_lines[] = {
     "  e                 export the figures on screen (.json, .csv or text)",
     "  o  O              sort guests by the next column / reverse the order",
     "  /                 filter guests by name (Enter keeps, Esc clears)",
-    "  ?  F1             this help;   q  quit",
+    "  ?  F1             this help;   q  quit;   mouse: click tabs and rows",
     "",
     "Compare: each engine runs the same guests on an identical host; rel = ops/s",
     "  relative to the first engine; the bar splits host CPU by category.",
@@ -413,6 +413,38 @@ static void draw(const struct vs_tui *t)
     if (t->help) draw_help();
 }
 
+/* A click: on a tab opens its panel, on a row of the Compare or Guests panel
+ * selects it (a second click on the selected row drills in). The geometry
+ * is the one draw() uses. */
+static void click(struct vs_tui *t)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) return;
+    if (ev.y == 1) {
+        static const char *const tabs[VS_TUI_PANELS] = {"Compare", "Guests", "Detail", "Timeline"};
+        int x = 1;
+        for (int p = 0; p < VS_TUI_PANELS; p++) {
+            if (p == VS_TUI_DETAIL && t->panel != VS_TUI_DETAIL) continue;
+            int w = (int)strlen(tabs[p]) + 2;
+            if (ev.x >= x && ev.x < x + w) vs_tui_select(t, p, -1, -1);
+            x += w + 1;
+        }
+        return;
+    }
+    int line = ev.y - 4; /* rows start under the header line at 3 */
+    if (line < 0) return;
+    if (t->panel == VS_TUI_COMPARE && line < (int)t->n_engines) {
+        if (line == t->engine) vs_tui_select(t, VS_TUI_GUESTS, -1, -1);
+        else vs_tui_select(t, -1, line, -1);
+    } else if (t->panel == VS_TUI_GUESTS) {
+        int visible = LINES - 1 - 3 - 1;
+        int first = t->row >= visible ? t->row - visible + 1 : 0;
+        int row = first + line;
+        if (row == t->row) vs_tui_select(t, VS_TUI_DETAIL, -1, -1);
+        else vs_tui_select(t, -1, -1, row);
+    }
+}
+
 static int map_key(int ch)
 {
     switch (ch) {
@@ -457,12 +489,14 @@ int vs_tui_main(const struct vs_scenario *sc, uint64_t seed, struct vs_error *er
     keypad(stdscr, TRUE);
     curs_set(0);
     timeout(100);
+    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
     init_colours();
     double last = wall_now();
     draw(t);
     while (!t->quit) {
         int ch = getch();
-        if (ch != ERR && ch != KEY_RESIZE) vs_tui_key(t, map_key(ch));
+        if (ch == KEY_MOUSE) click(t);
+        else if (ch != ERR && ch != KEY_RESIZE) vs_tui_key(t, map_key(ch));
         double now = wall_now();
         rc = vs_tui_tick(t, now - last, err);
         last = now;

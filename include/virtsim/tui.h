@@ -86,6 +86,10 @@ int vs_tui_next_engine(struct vs_tui *t);                /* selected engine -> n
 int vs_tui_next_host(struct vs_tui *t);                  /* next built-in host profile */
 int vs_tui_next_workload(struct vs_tui *t);              /* selected group -> next built-in workload */
 
+/* Mouse: selects a panel, an engine row or a guest row (-1 leaves one as it
+ * is), clamped to what exists. */
+void vs_tui_select(struct vs_tui *t, int panel, int engine, int row);
+
 /* Applies a key to the state. Returns true if the screen should redraw. */
 bool vs_tui_key(struct vs_tui *t, int key);
 

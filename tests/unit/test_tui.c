@@ -79,6 +79,13 @@ static void test_speeds_and_panels(void **state)
     assert_int_equal(t->engine, (int)t->n_engines - 1);
     for (int i = 0; i < 20; i++) vs_tui_key(t, VS_TUI_KEY_UP);
     assert_int_equal(t->engine, 0);
+    /* Mouse selection is clamped like the keys. */
+    vs_tui_select(t, VS_TUI_GUESTS, 99, 99);
+    assert_int_equal(t->panel, VS_TUI_GUESTS);
+    assert_int_equal(t->engine, (int)t->n_engines - 1);
+    assert_int_equal(t->row, 8);
+    vs_tui_select(t, VS_TUI_COMPARE, 0, -1);
+    assert_int_equal(t->engine, 0);
     vs_tui_key(t, '?');
     assert_true(t->help);
     vs_tui_key(t, 'x');
