@@ -616,6 +616,7 @@ int vs_chart_timeline(const struct vs_scenario *sc, vs_time_ns step_ns, struct v
         int rc = vs_sim_create(sc, sc->engines[k], sc->seed, &s, err);
         if (rc != VS_OK) return rc;
         uint64_t last_done = 0;
+        vs_time_ns last_ns = 0;
         uint32_t i = 0;
         enum vs_guest_state prev[VS_MAX_GUEST_GROUPS] = {0};
         while (!vs_sim_done(s) && i < VS_CHART_MAX_POINTS) {
@@ -628,11 +629,12 @@ int vs_chart_timeline(const struct vs_scenario *sc, vs_time_ns step_ns, struct v
             }
             /* Completions since the last sample, over the step: the rate now. */
             uint64_t done = 0;
-            for (uint32_t g = 0; g < r.n_groups; g++) done += r.groups[g].completed;
-            /* The counters restart at the end of the warm-up. */
-            if (done < last_done) last_done = 0;
-            double rate = (double)(done - last_done) * 1e9 / (double)step_ns;
+            for (uint32_t g = 0; g < r.n_groups; g++) done += r.groups[g].completed_since_start;
+            /* Over the time that really passed: the last step may end early. */
+            vs_time_ns span = r.now_ns - last_ns;
+            double rate = span > 0 ? (double)(done - last_done) * 1e9 / (double)span : 0;
             last_done = done;
+            last_ns = r.now_ns;
             c->x[i] = (double)r.now_ns / 1e9;
             c->series[k].y[i] = rate;
             /* Events of the first engine: guests booting, batches finishing. */

@@ -64,6 +64,7 @@ struct instance {
     uint32_t wait_head, wait_tail; /* requests waiting for a vCPU */
     uint32_t in_flight;
     uint64_t batch_issued, batch_done;
+    uint64_t completed_since_start; /* never reset: for rates over time (charts, UI) */
     vs_time_ns batch_finished_ns; /* -1 until the batch is complete */
     /* Per-request constants, fixed for the run. */
     double rx_bytes_per_packet, tx_bytes_per_packet;
@@ -453,6 +454,7 @@ static void complete_request(struct vs_sim *s, uint32_t r)
     uint32_t i = req->instance, client = req->client;
     vs_hist_record(in->stats.latency, now - req->arrival_ns);
     in->stats.completed++;
+    in->completed_since_start++;
     in->in_flight--;
     free_request(s, r);
 
@@ -700,6 +702,7 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->vcpus = gs->vcpus;
     g->batch = gs->workload.load.kind == VS_LOAD_BATCH;
     g->arrived = in->stats.arrived;
+    g->completed_since_start = in->completed_since_start;
     g->completed = in->stats.completed;
     g->dropped = in->stats.dropped;
     g->throughput_per_s = window_ns > 0 ? (double)in->stats.completed * 1e9 / window_ns : 0;
@@ -739,6 +742,7 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
     if (grp->state == VS_GUEST_FAILED || (g->state != VS_GUEST_FAILED && g->state < grp->state))
         grp->state = g->state; /* the least advanced running state speaks for the group */
     grp->arrived += g->arrived;
+    grp->completed_since_start += g->completed_since_start;
     grp->completed += g->completed;
     grp->dropped += g->dropped;
     grp->throughput_per_s += g->throughput_per_s;

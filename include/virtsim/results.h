@@ -43,6 +43,7 @@ struct vs_guest_result {
     bool batch;
     uint64_t arrived;           /* requests that arrived (or were sent) in the window */
     uint64_t completed;         /* requests completed in the window */
+    uint64_t completed_since_start; /* including warm-up: for rates over time */
     uint64_t dropped;           /* arrivals refused because the guest's queue was full */
     double throughput_per_s;
     double completion_ns;       /* batch: time the last request finished (-1 if not) */
