@@ -23,18 +23,18 @@ CMOCKA_FLAGS = $(shell pkg-config --cflags --libs cmocka 2>/dev/null)
 CFLAGS      += $(CFLAGS_BASE) $(PKG_CFLAGS)
 LDLIBS      += $(PKG_LIBS) -lm -pthread
 
-LIB_SRC   := $(wildcard sim/*.c approaches/*.c tui/*.c)
-LIB_SRC   := $(filter-out sim/main.c,$(LIB_SRC))
+LIB_SRC   := $(wildcard sim/*/*.c approaches/*.c tui/*.c)
+LIB_SRC   := $(filter-out sim/cli/main.c sim/tools/%,$(LIB_SRC))
 LIB_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/builtin_data.o
 DATA      := $(sort $(wildcard workloads/*.yaml scenarios/*.yaml scenarios/hosts/*.yaml labs/*.yaml))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-HEADERS   := $(wildcard include/virtsim/*.h)
+HEADERS   := $(wildcard include/virtsim/*/*.h)
 
-.PHONY: all run test check bench deps clean unit-tests test-only
+.PHONY: all run test check check-layers bench deps clean unit-tests test-only
 all: $(BUILD)/virtsim
 
-$(BUILD)/virtsim: $(BUILD)/obj/sim/main.o $(BUILD)/libvirtsim.a
+$(BUILD)/virtsim: $(BUILD)/obj/sim/cli/main.o $(BUILD)/libvirtsim.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libvirtsim.a: $(LIB_OBJ)
@@ -64,6 +64,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvirtsim.a tests/unit/testutil.h
 
 $(BUILD)/bench_event: tests/bench/bench_event.c $(BUILD)/libvirtsim.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libvirtsim.a $(LDLIBS)
+
+# The layer rule (docs/architecture.md): no include goes up a layer.
+check-layers:
+	@sh tests/layers/check.sh
 
 deps:
 	@sh .ci/deps.sh

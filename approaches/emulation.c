@@ -17,7 +17,7 @@
  * native cost is scaled by the emulation factor; the native-equivalent part
  * stays in its native category and the rest is "translation".
  * Pricing: docs/cost-rules.md. */
-#include "virtsim/engine.h"
+#include "virtsim/model/engine.h"
 
 #include <stdlib.h>
 

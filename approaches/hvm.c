@@ -9,7 +9,7 @@
  * (each register access exits, often to a user-space device model) or
  * paravirtual (virtio / PV drivers: one notification per batch of requests).
  * Pricing: docs/cost-rules.md. */
-#include "virtsim/engine.h"
+#include "virtsim/model/engine.h"
 
 #include <stdlib.h>
 

@@ -2,7 +2,7 @@
  * virtualization layer. Every operation costs what the host profile says the
  * bare hardware and kernel charge for it, so every other engine's overhead is
  * measured against this one. */
-#include "virtsim/engine.h"
+#include "virtsim/model/engine.h"
 
 #include <stdlib.h>
 

@@ -8,7 +8,7 @@
  * There is no guest kernel and no private page cache: an instance's memory
  * is its application's plus a few kernel objects, which is why density is
  * far higher than any VM's. Pricing: docs/cost-rules.md. */
-#include "virtsim/engine.h"
+#include "virtsim/model/engine.h"
 
 #include <stdlib.h>
 

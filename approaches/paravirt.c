@@ -13,7 +13,7 @@
  * and page fault of a guest process is intercepted through ptrace and
  * signals, at the price of several host context switches each.
  * Pricing: docs/cost-rules.md. */
-#include "virtsim/engine.h"
+#include "virtsim/model/engine.h"
 
 #include <stdlib.h>
 

@@ -1,6 +1,6 @@
 /* The one table of engines. Adding an approach: one file in approaches/
  * defining its struct vs_engine_ops (with its presets), and one line here. */
-#include "virtsim/engine.h"
+#include "virtsim/model/engine.h"
 
 #include <stdio.h>
 #include <string.h>

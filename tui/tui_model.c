@@ -1,20 +1,20 @@
 /* The TUI's view model (see tui.h): runs the scenario's simulations a step at
  * a time, keeps their latest snapshots and a little history, and turns keys
  * into state changes. No curses here: tests drive it directly. */
-#include "virtsim/tui.h"
+#include "virtsim/ui/tui.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "virtsim/builtin.h"
-#include "virtsim/config.h"
-#include "virtsim/engine.h"
-#include "virtsim/output.h"
-#include "virtsim/report.h"
-#include "virtsim/sim.h"
-#include "virtsim/units.h"
+#include "virtsim/load/builtin.h"
+#include "virtsim/load/config.h"
+#include "virtsim/model/engine.h"
+#include "virtsim/out/output.h"
+#include "virtsim/out/report.h"
+#include "virtsim/run/stepper.h"
+#include "virtsim/core/units.h"
 
 const double vs_tui_speeds[] = {1, 10, 100, 0};
 const int vs_tui_n_speeds = 4;
@@ -37,44 +37,37 @@ static void add_event(struct vs_tui *t, vs_time_ns at, const char *fmt, const ch
 
 static void free_sims(struct vs_tui *t)
 {
-    for (uint32_t k = 0; k < t->n_engines; k++) {
-        vs_sim_destroy(t->sims[k]);
-        t->sims[k] = NULL;
-        vs_run_result_free(&t->snaps[k]);
-    }
+    vs_stepper_destroy(t->stepper);
+    t->stepper = NULL;
+    t->snaps = NULL;
 }
 
-static int refresh(struct vs_tui *t, struct vs_error *err)
+/* Copies the stepper's latest samples into the sparklines. */
+static void refresh(struct vs_tui *t)
 {
+    t->snaps = vs_stepper_snapshots(t->stepper);
     for (uint32_t k = 0; k < t->n_engines; k++) {
-        struct vs_run_result r;
-        int rc = vs_sim_snapshot(t->sims[k], &r, err);
-        if (rc != VS_OK) return rc;
-        vs_run_result_free(&t->snaps[k]);
-        t->snaps[k] = r;
+        uint32_t n;
+        const struct vs_step_sample *s = vs_stepper_samples(t->stepper, k, &n);
+        for (uint32_t i = 0; i < n; i++) t->spark[k][i] = s[i].rate_per_s;
+        t->spark_len[k] = (int)n;
     }
-    return VS_OK;
 }
 
 /* (Re)builds every engine's simulation from t->sc and t->seed. */
 static int build(struct vs_tui *t, struct vs_error *err)
 {
     free_sims(t);
-    t->n_engines = t->sc.n_engines;
-    for (uint32_t k = 0; k < t->n_engines; k++) {
-        int rc = vs_sim_create(&t->sc, t->sc.engines[k], t->seed, &t->sims[k], err);
-        if (rc != VS_OK) {
-            t->n_engines = k;
-            return rc;
-        }
-    }
-    t->spark_len = 0;
-    t->last_sample_ns = 0;
+    t->n_engines = 0;
+    int rc = vs_stepper_create(&t->sc, t->seed, STEP_NS, VS_TUI_SPARK, &t->stepper, err);
+    if (rc != VS_OK) return rc;
+    t->n_engines = vs_stepper_engines(t->stepper);
     t->finished = false;
     char what[96];
     snprintf(what, sizeof what, "%.60s started (seed %llu)", t->sc.name, (unsigned long long)t->seed);
     add_event(t, 0, "%s", what);
-    return refresh(t, err);
+    refresh(t);
+    return VS_OK;
 }
 
 int vs_tui_init(struct vs_tui *t, const struct vs_scenario *sc, uint64_t seed, struct vs_error *err)
@@ -101,52 +94,19 @@ double vs_tui_engine_relative(const struct vs_tui *t, int engine)
     return base > 0 ? vs_tui_engine_throughput(&t->snaps[engine]) / base : NAN;
 }
 
-static void sample(struct vs_tui *t)
-{
-    if (t->spark_len == VS_TUI_SPARK) {
-        for (uint32_t k = 0; k < t->n_engines; k++)
-            memmove(t->spark[k], t->spark[k] + 1, (VS_TUI_SPARK - 1) * sizeof(double));
-        t->spark_len--;
-    }
-    for (uint32_t k = 0; k < t->n_engines; k++)
-        t->spark[k][t->spark_len] = vs_tui_engine_throughput(&t->snaps[k]);
-    t->spark_len++;
-}
-
-/* Runs every simulation to `until` and notes what changed on the timeline. */
+/* Runs every simulation dt further and notes what changed on the timeline. */
 static int advance_to(struct vs_tui *t, vs_time_ns dt, struct vs_error *err)
 {
-    bool all_done = true;
-    for (uint32_t k = 0; k < t->n_engines; k++) {
-        enum vs_guest_state before[VS_MAX_GUEST_GROUPS];
-        for (uint32_t g = 0; g < t->snaps[k].n_groups && g < VS_MAX_GUEST_GROUPS; g++)
-            before[g] = t->snaps[k].groups[g].state;
-        int rc = vs_sim_advance(t->sims[k], vs_sim_now(t->sims[k]) + dt, err);
-        if (rc != VS_OK) return rc;
-        if (!vs_sim_done(t->sims[k])) all_done = false;
-        struct vs_run_result r;
-        rc = vs_sim_snapshot(t->sims[k], &r, err);
-        if (rc != VS_OK) return rc;
-        for (uint32_t g = 0; g < r.n_groups && g < VS_MAX_GUEST_GROUPS; g++) {
-            if (r.groups[g].state == before[g]) continue;
-            char what[110];
-            snprintf(what, sizeof what, "%.30s: %.40s %.20s", r.engine, r.groups[g].name,
-                     r.groups[g].state == VS_GUEST_RUNNING    ? "booted"
-                     : r.groups[g].state == VS_GUEST_FINISHED ? "finished its batch"
-                                                              : vs_guest_state_name(r.groups[g].state));
-            add_event(t, r.now_ns, "%s", what);
-        }
-        vs_run_result_free(&t->snaps[k]);
-        t->snaps[k] = r;
-    }
-    vs_time_ns now = t->n_engines ? t->snaps[0].now_ns : 0;
-    if (now - t->last_sample_ns >= STEP_NS || all_done) {
-        sample(t);
-        t->last_sample_ns = now;
-    }
-    if (all_done && !t->finished) {
+    int rc = vs_stepper_advance(t->stepper, dt, err);
+    if (rc != VS_OK) return rc;
+    refresh(t);
+    uint32_t n;
+    const struct vs_step_change *c = vs_stepper_take_changes(t->stepper, &n);
+    for (uint32_t i = 0; i < n; i++) add_event(t, c[i].at_ns, "%s", c[i].text);
+    if (vs_stepper_done(t->stepper) && !t->finished) {
         t->finished = true;
         t->paused = true;
+        vs_time_ns now = t->n_engines ? t->snaps[0].now_ns : 0;
         add_event(t, now, "%s", "run complete: press r to run again with a new seed");
     }
     return VS_OK;

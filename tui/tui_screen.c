@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "virtsim/tui.h"
-#include "virtsim/units.h"
+#include "virtsim/ui/tui.h"
+#include "virtsim/core/units.h"
 
 #define MIN_COLS 80
 #define MIN_LINES 24
@@ -153,7 +153,7 @@ static void draw_compare(const struct vs_tui *t, int top)
         memcpy(busy, r->host.cpu_ns_by_cat, sizeof busy);
         draw_bar(y, 64, busy, bar_w);
         int spark_w = COLS - 64 - bar_w - 2;
-        if (spark_w > 0) draw_spark(y, 64 + bar_w + 1, t->spark[k], t->spark_len, spark_w);
+        if (spark_w > 0) draw_spark(y, 64 + bar_w + 1, t->spark[k], t->spark_len[k], spark_w);
     }
     int y = top + 2 + (int)t->n_engines;
     draw_legend(y++);

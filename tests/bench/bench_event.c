@@ -9,8 +9,8 @@
  * and must end at the same clock; the bench checks that too.
  *
  * Usage: bench_event [REPEATS]  (default 3; the best run of each is reported) */
-#include "virtsim/event.h"
-#include "virtsim/rng.h"
+#include "virtsim/core/event.h"
+#include "virtsim/core/rng.h"
 
 #include <math.h>
 #include <stdio.h>

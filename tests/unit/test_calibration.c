@@ -11,9 +11,9 @@
  * hardware features its documentation gives it. */
 #include "testutil.h"
 
-#include "virtsim/builtin.h"
-#include "virtsim/config.h"
-#include "virtsim/engine.h"
+#include "virtsim/load/builtin.h"
+#include "virtsim/load/config.h"
+#include "virtsim/model/engine.h"
 
 #define PAPER_TOLERANCE 0.25
 

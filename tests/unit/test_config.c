@@ -1,15 +1,15 @@
-/* Unit tests for sim/config.c and sim/yamltree.c: every kind of input error
+/* Unit tests for sim/load/config.c and sim/load/yamltree.c: every kind of input error
  * is reported with the exact file, line and column of the offending node and
  * a message naming the key and what is allowed; good input yields the values
  * written; references to built-ins and files resolve; and every built-in
  * file of the library loads. YAML is written inline, one case per string. */
 #include "testutil.h"
 
-#include "virtsim/builtin.h"
-#include "virtsim/config.h"
-#include "virtsim/costs.h"
-#include "virtsim/engine.h"
-#include "virtsim/yamltree.h"
+#include "virtsim/load/builtin.h"
+#include "virtsim/load/config.h"
+#include "virtsim/host/costs.h"
+#include "virtsim/model/engine.h"
+#include "virtsim/load/yamltree.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,10 +5,10 @@
 
 #include <stdlib.h>
 
-#include "virtsim/cpu.h"
-#include "virtsim/error.h"
-#include "virtsim/event.h"
-#include "virtsim/rng.h"
+#include "virtsim/host/cpu.h"
+#include "virtsim/core/error.h"
+#include "virtsim/core/event.h"
+#include "virtsim/core/rng.h"
 
 #define GHZ 1e9
 #define MS VS_NS_PER_MS

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "virtsim/density.h"
-#include "virtsim/engine.h"
+#include "virtsim/run/density.h"
+#include "virtsim/model/engine.h"
 
 #define MiB (1024.0 * 1024.0)
 #define GiB (1024.0 * MiB)

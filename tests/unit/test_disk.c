@@ -6,10 +6,10 @@
 
 #include <stdlib.h>
 
-#include "virtsim/disk.h"
-#include "virtsim/error.h"
-#include "virtsim/event.h"
-#include "virtsim/rng.h"
+#include "virtsim/host/disk.h"
+#include "virtsim/core/error.h"
+#include "virtsim/core/event.h"
+#include "virtsim/core/rng.h"
 
 #ifndef MM1_SEED
 #define MM1_SEED 20240601u

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "virtsim/compare.h"
-#include "virtsim/config.h"
-#include "virtsim/engine.h"
-#include "virtsim/sim.h"
+#include "virtsim/run/compare.h"
+#include "virtsim/load/config.h"
+#include "virtsim/model/engine.h"
+#include "virtsim/run/sim.h"
 
 static struct vs_host_spec host;
 static struct vs_workload wl;

@@ -1,16 +1,16 @@
-/* Unit tests for the discrete-event core (sim/event.c): ordering, FIFO ties,
+/* Unit tests for the discrete-event core (sim/core/event.c): ordering, FIFO ties,
  * cancellation, run_until/stop semantics, the pending limit, and a randomized
  * stress against a sorted-array reference.
  *
- * This file includes sim/event.c itself rather than only its header, so the
+ * This file includes sim/core/event.c itself rather than only its header, so the
  * tests can reach two internals that no public call can within a unit test's
  * time: the seq space (2^32 insertions before a renumbering) and a slot's
  * generation counter (2^32 reuses before retirement). Build it on its own:
- * `gcc ... tests/unit/test_event.c sim/error.c` (not with sim/event.c too);
+ * `gcc ... tests/unit/test_event.c sim/core/error.c` (not with sim/core/event.c too);
  * linked against libvirtsim.a, the library's copy is simply not pulled in. */
 #include "testutil.h"
 
-#include "../../sim/event.c"
+#include "../../sim/core/event.c"
 
 #include <stdlib.h>
 

@@ -2,7 +2,7 @@
  * not fit is refused without being charged, and used/free add up. */
 #include "testutil.h"
 
-#include "virtsim/memory.h"
+#include "virtsim/host/memory.h"
 
 #define MIB (1024.0 * 1024.0)
 #define GIB (1024.0 * MIB)

@@ -1,10 +1,10 @@
-/* Unit tests for sim/output.c: a committed file appears whole with the
+/* Unit tests for sim/out/output.c: a committed file appears whole with the
  * user's usual permissions, an aborted or failed one leaves the previous
  * file alone, and no temporary file is ever left behind. Each test works in
  * its own fresh directory under $TMPDIR (or /tmp). */
 #include "testutil.h"
 
-#include "virtsim/output.h"
+#include "virtsim/out/output.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
-/* Unit tests for sim/report.c: a synthetic results structure (two engines,
+/* Unit tests for sim/out/report.c: a synthetic results structure (two engines,
  * a service group and a batch group, a failed instance, a name with a comma
  * and a quote) written as a table, CSV and JSON. The CSV is parsed with an
  * RFC 4180 reader and the JSON checked with a strict validator, both written
  * here, so the tests do not trust the writer's own idea of its formats. */
 #include "testutil.h"
 
-#include "virtsim/report.h"
+#include "virtsim/out/report.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
-/* Unit tests for sim/rng.c: the generator against published reference values,
+/* Unit tests for sim/core/rng.c: the generator against published reference values,
  * named streams, vs_rng_count, and the distributions' moments over 10^6 draws.
  * Seeds are fixed, so every run draws the same numbers; the tolerances are
  * still about 5 standard errors, so a correct generator would pass with any
  * seed and a biased one fails. */
 #include "testutil.h"
 
-#include "virtsim/rng.h"
+#include "virtsim/core/rng.h"
 
 #include <stdlib.h>
 

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "virtsim/engine.h"
-#include "virtsim/sim.h"
+#include "virtsim/model/engine.h"
+#include "virtsim/run/sim.h"
 
 #define GHZ 1e9
 

@@ -4,10 +4,10 @@
 
 #include <stdlib.h>
 
-#include "virtsim/error.h"
-#include "virtsim/event.h"
-#include "virtsim/nic.h"
-#include "virtsim/station.h"
+#include "virtsim/core/error.h"
+#include "virtsim/core/event.h"
+#include "virtsim/host/nic.h"
+#include "virtsim/host/station.h"
 
 #define MAX_DONE 64
 

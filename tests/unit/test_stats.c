@@ -1,9 +1,9 @@
-/* Unit tests for sim/stats.c: time-weighted averages of known signals, and
+/* Unit tests for sim/core/stats.c: time-weighted averages of known signals, and
  * histogram percentiles against exact sorted-array values. */
 #include "testutil.h"
 
-#include "virtsim/rng.h"
-#include "virtsim/stats.h"
+#include "virtsim/core/rng.h"
+#include "virtsim/core/stats.h"
 
 #include <stdlib.h>
 

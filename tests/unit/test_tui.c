@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "virtsim/builtin.h"
-#include "virtsim/config.h"
-#include "virtsim/sim.h"
-#include "virtsim/tui.h"
+#include "virtsim/load/builtin.h"
+#include "virtsim/load/config.h"
+#include "virtsim/run/sim.h"
+#include "virtsim/ui/tui.h"
 
 static struct vs_tui *open_default(void)
 {
@@ -176,7 +176,7 @@ static void test_restart_new_seed_and_finish(void **state)
     /* Every engine ran its whole duration after boot, and the timeline says so. */
     for (uint32_t k = 0; k < t->n_engines; k++) assert_true(t->snaps[k].window_ns > 0);
     assert_non_null(strstr(t->timeline[t->timeline_len - 1].text, "run complete"));
-    assert_true(t->spark_len > 10);
+    assert_true(t->spark_len[0] > 10);
     close_tui(t);
 }
 

@@ -1,9 +1,9 @@
-/* Unit tests for sim/units.c: every unit kind parsed from good text to the
+/* Unit tests for sim/core/units.c: every unit kind parsed from good text to the
  * exact base value, bad text refused with a sentence that says why, and the
  * report formatters. Table-driven: one row per case. */
 #include "testutil.h"
 
-#include "virtsim/units.h"
+#include "virtsim/core/units.h"
 
 #include <locale.h>
 #include <stdio.h>

@@ -1,0 +1,28 @@
+/* The host's disk: a station whose service time depends on the device class.
+ * hdd: seek (drawn from latency_dist around seek_ns) + rotational delay
+ * (uniform over one turn) + transfer; one request at a time. ssd/nvme:
+ * latency (drawn from latency_dist) + transfer at bandwidth/parallelism,
+ * `parallelism` requests in service at once. */
+#ifndef VIRTSIM_DISK_H
+#define VIRTSIM_DISK_H
+
+#include <stdbool.h>
+#include "virtsim/host/host.h"
+#include "virtsim/host/station.h"
+
+struct vs_disk; /* opaque */
+
+/* Caller owns the result; free with vs_disk_destroy. The disk draws from its
+ * own stream seeded from `seed`. NULL when out of memory. */
+struct vs_disk *vs_disk_create(const struct vs_disk_spec *spec, struct vs_event_queue *q,
+                               uint64_t seed, uint32_t guests);
+void vs_disk_destroy(struct vs_disk *d);
+
+int vs_disk_submit(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes,
+                   vs_io_done_fn done, void *ctx, uint64_t arg);
+
+/* The station underneath, for statistics. */
+struct vs_station *vs_disk_station(struct vs_disk *d);
+const struct vs_station *vs_disk_station_const(const struct vs_disk *d);
+
+#endif

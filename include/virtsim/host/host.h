@@ -1,0 +1,66 @@
+/* A host's hardware as described by a host profile (a YAML file in scenarios/hosts/ or
+ * inline in a scenario): cores, memory, disk, NIC and cost constants. These
+ * are plain descriptions; the running resources are in cpu.h, disk.h, nic.h
+ * and memory.h. */
+#ifndef VIRTSIM_HOST_H
+#define VIRTSIM_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "virtsim/host/costs.h"
+#include "virtsim/core/event.h"
+#include "virtsim/core/rng.h"
+
+#define VS_NAME_MAX 64
+#define VS_TEXT_MAX 256
+
+struct vs_cpu_spec {
+    uint32_t cores;
+    double frequency_hz;
+    vs_time_ns time_slice_ns;  /* scheduler quantum */
+    vs_time_ns cap_period_ns;  /* accounting period for caps */
+    bool hw_virt;              /* VT-x / AMD-V: can run HVM guests */
+    bool nested_paging;        /* EPT / NPT: HVM guests need no shadow page tables */
+};
+
+enum vs_disk_class { VS_DISK_HDD, VS_DISK_SSD, VS_DISK_NVME };
+
+struct vs_disk_spec {
+    enum vs_disk_class device_class;
+    /* hdd: service = seek + rotation + transfer; one request in service */
+    vs_time_ns seek_ns;          /* mean seek time */
+    double rpm;                  /* rotation speed; mean rotational delay is half a turn */
+    /* ssd, nvme: service = latency + transfer; `parallelism` requests in service */
+    vs_time_ns read_latency_ns;
+    vs_time_ns write_latency_ns;
+    enum vs_dist_kind latency_dist; /* distribution of the latency (or seek) term */
+    uint32_t parallelism;
+    double bandwidth_bytes_per_s;   /* whole device; 0 means transfers take no time */
+};
+
+struct vs_nic_spec {
+    double bandwidth_bits_per_s;   /* each direction (full duplex) */
+    vs_time_ns latency_ns;          /* per packet: wire + switch, not occupying the link */
+    uint32_t overhead_bytes;        /* per-packet framing added to the payload */
+};
+
+struct vs_host_spec {
+    char name[VS_NAME_MAX];
+    char description[VS_TEXT_MAX];
+    struct vs_cpu_spec cpu;
+    double memory_bytes;
+    double host_reserved_bytes;     /* host OS / hypervisor itself, not available to guests */
+    struct vs_disk_spec disk;
+    struct vs_nic_spec nic;
+    struct vs_costs costs;
+};
+
+/* A generic current server: the values used when a profile omits a key. */
+void vs_host_spec_defaults(struct vs_host_spec *h);
+
+static inline double vs_cycles_to_ns(const struct vs_cpu_spec *c, double cycles)
+{
+    return cycles * 1e9 / c->frequency_hz;
+}
+
+#endif

@@ -1,0 +1,26 @@
+/* The host's network interface: full duplex, one station per direction
+ * (transmission time = (bytes + overhead) * 8 / bandwidth), then a fixed
+ * per-packet latency that does not occupy the link. */
+#ifndef VIRTSIM_NIC_H
+#define VIRTSIM_NIC_H
+
+#include "virtsim/host/host.h"
+#include "virtsim/host/station.h"
+
+enum vs_nic_dir { VS_NIC_RX, VS_NIC_TX };
+
+struct vs_nic; /* opaque */
+
+/* Caller owns the result; free with vs_nic_destroy. NULL when out of memory. */
+struct vs_nic *vs_nic_create(const struct vs_nic_spec *spec, struct vs_event_queue *q, uint32_t guests);
+void vs_nic_destroy(struct vs_nic *n);
+
+/* Sends or receives one packet of `bytes` payload; done (may be NULL) runs
+ * when it has crossed the link and the latency has passed. */
+int vs_nic_submit(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint64_t bytes,
+                  vs_io_done_fn done, void *ctx, uint64_t arg);
+
+struct vs_station *vs_nic_station(struct vs_nic *n, enum vs_nic_dir dir);
+const struct vs_station *vs_nic_station_const(const struct vs_nic *n, enum vs_nic_dir dir);
+
+#endif

@@ -1,0 +1,119 @@
+/* The engine interface: how a virtualization approach turns guest-visible
+ * operations into host work. One table of operations per approach, one file
+ * per approach in approaches/, one registry (approaches/registry.c). An engine
+ * only prices operations; the event core does the queueing, contention and
+ * scheduling, so every figure comes out of the mechanism. */
+#ifndef VIRTSIM_ENGINE_H
+#define VIRTSIM_ENGINE_H
+
+#include <stddef.h>
+#include "virtsim/core/error.h"
+#include "virtsim/core/event.h"
+#include "virtsim/host/host.h"
+#include "virtsim/host/memory.h"
+#include "virtsim/core/ops.h"
+#include "virtsim/spec/scenario.h"
+#include "virtsim/spec/workload.h"
+
+/* How a system implements its approach: which variant of the mechanism it
+ * uses. Each engine reads the fields that apply to it. */
+enum vs_emu_mode { VS_EMU_DBT, VS_EMU_INTERPRETER, VS_EMU_BT };
+enum vs_pv_mode { VS_PV_XEN, VS_PV_UML };
+enum vs_paging { VS_PAGING_AUTO, VS_PAGING_SHADOW, VS_PAGING_EPT }; /* AUTO: EPT if the host has it */
+enum vs_io_path {
+    VS_IO_NATIVE,   /* the host's own driver */
+    VS_IO_EMULATED, /* an emulated device (IDE, e1000) in a device model */
+    VS_IO_PV,       /* split drivers / virtio on a shared ring */
+    VS_IO_VETH,     /* container: veth pair + bridge */
+    VS_IO_VENET,    /* container: routed virtual network device (OpenVZ venet) */
+    VS_IO_HOSTNET   /* container: the host's network stack, shared */
+};
+
+/* A named system: an engine with the parameters that distinguish it (e.g.
+ * `kvm` is the hvm engine with EPT and virtio). Every engine lists its
+ * presets; the first one carries the engine's own name and its defaults. */
+struct vs_preset {
+    const char *name;    /* as written in `compare:`, e.g. "kvm" */
+    const char *system;  /* the real system it stands for, e.g. "KVM + QEMU with virtio" */
+    const char *summary; /* one line: what distinguishes it */
+    int mode;            /* enum vs_emu_mode or vs_pv_mode, per engine */
+    enum vs_paging paging;
+    enum vs_io_path io;
+    bool device_model_in_user; /* emulated devices live in a user-space process (QEMU) */
+    bool beancounters;   /* OS-level: per-operation resource accounting (OpenVZ UBC) */
+};
+
+struct vs_engine_ops {
+    const char *name;     /* the engine, e.g. "hvm" (also its first preset's name) */
+    const char *approach; /* "native", "emulation", "paravirt", "hvm", "oslevel" */
+    const char *summary;  /* one line for `virtsim list approaches` */
+    const struct vs_preset *presets; /* presets[0] is the engine's default */
+    size_t n_presets;
+
+    /* Builds the engine's private state for one run from the host profile
+     * (its cost constants and hardware features) and a preset. *state is
+     * owned by the engine: freed by destroy. VS_ERR_INPUT when the host
+     * cannot run it (e.g. HVM without VT-x). */
+    int (*create)(const struct vs_host_spec *host, const struct vs_preset *preset, void **state,
+                  struct vs_error *err);
+    void (*destroy)(void *state);
+
+    /* Adds to w the host work of `count` operations of kind `op` performed by
+     * a guest running workload wl; for I/O operations `bytes` is the size of
+     * each. Must be a pure function of its arguments (determinism). */
+    void (*cost)(const void *state, const struct vs_workload *wl, enum vs_op_kind op,
+                 double count, double bytes, struct vs_work *w);
+
+    /* Resident memory one instance of guest g needs on the host, by part. */
+    void (*memory)(const void *state, const struct vs_guest_spec *g, struct vs_mem_parts *out);
+
+    /* Time from creation until the guest serves its first request (boot or start). */
+    vs_time_ns (*start_time)(const void *state, const struct vs_guest_spec *g);
+};
+
+/* An engine opened for one run. */
+struct vs_engine {
+    const struct vs_engine_ops *ops;
+    const struct vs_preset *preset;
+    void *state;
+};
+
+/* Registry. */
+size_t vs_engine_count(void);
+const struct vs_engine_ops *vs_engine_at(size_t i);
+/* Finds a preset by name (an engine's own name finds its first preset) and,
+ * if ops is not NULL, its engine. NULL if unknown. */
+const struct vs_preset *vs_preset_find(const char *name, const struct vs_engine_ops **ops);
+/* The engine a name selects, or NULL. */
+const struct vs_engine_ops *vs_engine_find(const char *name);
+/* Comma-separated list of every preset name, for error messages. */
+const char *vs_engine_names(void);
+
+/* Shared by engines: a fork + exec as the primitive operations it is made of
+ * (counts from the host profile), each priced by the engine's own cost(). */
+void vs_engine_cost_process_create(const struct vs_engine_ops *ops, const void *state,
+                                   const struct vs_host_spec *host, const struct vs_workload *wl,
+                                   double count, struct vs_work *w);
+
+/* The native engine's pricing, for other engines to build on: the split rule
+ * (docs/cost-rules.md) puts exactly this part in the native categories and
+ * only the mechanism's overhead elsewhere. */
+void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_workload *wl,
+                           enum vs_op_kind op, double count, double bytes, struct vs_work *w);
+
+/* Shared by VM engines: what one VM occupies on the host. The application,
+ * the VM's own kernel and private page cache (together capped by the memory
+ * the guest was given, when it was given one: the page cache shrinks
+ * first), plus the hypervisor's per-VM overhead and, if the devices are
+ * emulated by a user-space process, that process. */
+void vs_engine_vm_memory(const struct vs_costs *c, const struct vs_guest_spec *g,
+                         bool device_model_process, struct vs_mem_parts *out);
+
+/* Opens an engine or preset by name for a host. On success the caller owns
+ * *out and releases it with vs_engine_close. VS_ERR_INPUT for an unknown
+ * name or a host that cannot run it. */
+int vs_engine_open(const char *name, const struct vs_host_spec *host, struct vs_engine *out,
+                   struct vs_error *err);
+void vs_engine_close(struct vs_engine *e);
+
+#endif

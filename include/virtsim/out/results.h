@@ -1,0 +1,176 @@
+/* What a run produces: the one structure that reports, charts and the TUI
+ * read. No screen code touches the model; the model never formats. */
+#ifndef VIRTSIM_RESULTS_H
+#define VIRTSIM_RESULTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "virtsim/core/event.h"
+#include "virtsim/host/host.h"
+#include "virtsim/host/memory.h"
+#include "virtsim/core/ops.h"
+#include "virtsim/spec/scenario.h"
+
+/* Latency histogram for display: bucket i counts latencies in
+ * [2^i, 2^(i+1)) microseconds (bucket 0 also holds everything under 2 us). */
+#define VS_LAT_BUCKETS 32
+
+struct vs_latency {
+    uint64_t count;
+    double mean_ns;
+    int64_t p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
+    uint64_t buckets[VS_LAT_BUCKETS];
+};
+
+enum vs_guest_state {
+    VS_GUEST_BOOTING,   /* created, not yet serving */
+    VS_GUEST_RUNNING,
+    VS_GUEST_FINISHED,  /* batch work complete */
+    VS_GUEST_FAILED     /* could not start: did not fit in memory */
+};
+const char *vs_guest_state_name(enum vs_guest_state s);
+
+/* Per guest instance, or per group (figures summed, latency merged). All
+ * figures are over the measurement window (after warm-up). */
+struct vs_guest_result {
+    char name[VS_NAME_MAX];
+    char group[VS_NAME_MAX];
+    char workload[VS_NAME_MAX];
+    char engine[VS_NAME_MAX];
+    enum vs_guest_state state;
+    uint32_t instances;         /* 1 for an instance; the group's count otherwise */
+    uint32_t failed_instances;
+    uint32_t vcpus;
+    bool batch;
+    uint64_t arrived;           /* requests that arrived (or were sent) in the window */
+    uint64_t completed;         /* requests completed in the window */
+    uint64_t completed_since_start; /* including warm-up: for rates over time */
+    uint64_t dropped;           /* arrivals refused because the guest's queue was full */
+    double throughput_per_s;
+    double completion_ns;       /* batch: time the last request finished (-1 if not) */
+    uint64_t batch_done, batch_total;
+    struct vs_latency latency;
+    double cpu_ns[VS_CAT_COUNT];    /* host CPU time used, by category */
+    double cpu_wait_ns;             /* runnable but waiting for a core */
+    double events[VS_EVT_COUNT];    /* counts in the window */
+    struct vs_mem_parts memory;     /* resident memory by part */
+    uint64_t disk_ops, disk_bytes;
+    double disk_busy_ns;
+    uint64_t net_rx_packets, net_tx_packets, net_rx_bytes, net_tx_bytes;
+    vs_time_ns start_ns;            /* boot/start time */
+};
+
+struct vs_host_result {
+    struct vs_host_spec spec;
+    double cpu_utilisation;         /* 0..1 over all cores */
+    double cpu_ns_by_cat[VS_CAT_COUNT]; /* includes VS_CAT_IDLE */
+    double (*core_ns_by_cat)[VS_CAT_COUNT]; /* per core (spec.cpu.cores rows), owned by the run */
+    double runqueue_mean;
+    uint64_t context_switches;
+    double mem_capacity_bytes, mem_used_bytes, mem_free_bytes;
+    double disk_utilisation, disk_queue_mean, disk_queue_max, disk_response_mean_ns;
+    uint64_t disk_ops;
+    double nic_rx_utilisation, nic_tx_utilisation, nic_queue_mean;
+};
+
+/* A timeline event (scenario `events:`) as the run applied it. */
+struct vs_applied_event {
+    vs_time_ns at_ns;
+    bool ok;            /* false: refused at run time (e.g. a guest that no longer runs) */
+    char text[112];     /* "pause db-1", "set web load.rate = 4000/s", or why it was refused */
+};
+
+struct vs_run_result {
+    char engine[VS_NAME_MAX];
+    char approach[VS_NAME_MAX];
+    vs_time_ns now_ns;              /* simulated time reached */
+    vs_time_ns window_ns;           /* measured time (now - warm-up) */
+    uint64_t events;                /* events executed */
+    struct vs_host_result host;
+    struct vs_guest_result *groups;     /* n_groups, owned */
+    uint32_t n_groups;
+    struct vs_guest_result *instances;  /* n_instances, owned */
+    uint32_t n_instances;
+    struct vs_applied_event *applied;   /* n_applied timeline events so far, owned */
+    uint32_t n_applied;
+};
+
+struct vs_results {
+    char scenario[VS_NAME_MAX];
+    char description[VS_TEXT_MAX];
+    uint64_t seed;
+    vs_time_ns duration_ns, warmup_ns;
+    struct vs_run_result *runs;     /* n_runs, owned */
+    uint32_t n_runs;
+};
+
+/* Density (virtsim density): what the search found per engine. The runner
+ * is run/density.c; these types live here so outputs need not know it. */
+enum vs_sla_kind {
+    VS_SLA_P99,        /* p99 latency below a time */
+    VS_SLA_P50,        /* median latency below a time */
+    VS_SLA_THROUGHPUT  /* open load: completed at least this fraction of what arrived;
+                          closed or batch: throughput per guest at least this fraction of
+                          what one guest alone gets */
+};
+
+struct vs_sla {
+    enum vs_sla_kind kind;
+    double limit;      /* ns for latencies, a fraction (0.95) for throughput */
+    char text[48];     /* as the user wrote it */
+};
+
+enum vs_resource { VS_RES_CPU, VS_RES_MEMORY, VS_RES_DISK, VS_RES_NIC, VS_RES_NONE };
+const char *vs_resource_name(enum vs_resource r);
+
+#define VS_DENSITY_MAX_POINTS 64
+
+/* One probe: n guests, and what they got. */
+struct vs_density_point {
+    uint32_t guests;
+    bool ok;                    /* every SLA held and every guest started */
+    double throughput_per_guest;
+    double served_fraction;     /* completed / arrived in the window */
+    int64_t p50_ns, p99_ns;
+    double cpu_util, mem_used_fraction, disk_util, nic_util;
+    uint32_t failed;            /* guests that did not fit in memory */
+};
+
+struct vs_density_result {
+    char engine[VS_NAME_MAX];
+    char approach[VS_NAME_MAX];
+    uint32_t density;           /* the largest n that met every SLA (0: not even one) */
+    bool capped;                /* the search reached --max without failing */
+    enum vs_resource limit;     /* what ran out first at density + 1 */
+    struct vs_mem_parts memory_per_guest;
+    double usable_memory_bytes;
+    struct vs_density_point points[VS_DENSITY_MAX_POINTS]; /* sorted by guests */
+    uint32_t n_points;
+};
+
+/* A run sampled over time (run/stepper.h): per engine, the completion rate
+ * at each sample, and marks for what changed (the timeline chart's data). */
+#define VS_TIMELINE_MAX_SAMPLES 256
+#define VS_TIMELINE_MAX_MARKS 32
+
+struct vs_timeline_series {
+    char engine[VS_NAME_MAX];
+    vs_time_ns at_ns[VS_TIMELINE_MAX_SAMPLES];
+    double rate_per_s[VS_TIMELINE_MAX_SAMPLES];
+    uint32_t n;
+};
+
+struct vs_timeline {
+    char scenario[VS_NAME_MAX];
+    struct vs_timeline_series series[VS_MAX_ENGINES];
+    uint32_t n_series;
+    vs_time_ns mark_ns[VS_TIMELINE_MAX_MARKS];
+    char mark_label[VS_TIMELINE_MAX_MARKS][48];
+    uint32_t n_marks;
+};
+
+/* Frees what a run result owns (not the struct itself). */
+void vs_run_result_free(struct vs_run_result *r);
+void vs_results_free(struct vs_results *r);
+
+#endif

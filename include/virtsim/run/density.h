@@ -1,0 +1,35 @@
+/* Density: how many identical guests a host holds under each approach while
+ * every SLA still holds. Measured, not asserted: each probe is a full
+ * simulation; the guest count is found by doubling, then bisection. */
+#ifndef VIRTSIM_DENSITY_H
+#define VIRTSIM_DENSITY_H
+
+#include <stdio.h>
+#include "virtsim/core/error.h"
+#include "virtsim/out/results.h"
+#include "virtsim/spec/scenario.h"
+
+/* Parses "p99<20ms", "p50<5ms", "throughput>=95%". VS_ERR_INPUT with a
+ * sentence in err otherwise. */
+int vs_sla_parse(const char *text, struct vs_sla *out, struct vs_error *err);
+
+struct vs_density_opts {
+    struct vs_sla slas[8];
+    uint32_t n_slas;
+    uint32_t max_guests;        /* search bound, <= VS_MAX_GUESTS */
+    uint32_t threads;           /* approaches searched in parallel (0: number of CPUs) */
+};
+
+/* Searches every engine of sc (its first guest group is the template; its
+ * count is what the search varies). out has sc->n_engines entries, filled
+ * in engine order; the result is the same whatever the thread count. */
+int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o,
+                   struct vs_density_result *out, struct vs_error *err);
+
+void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct vs_density_opts *o,
+                            const struct vs_density_result *r, uint32_t n);
+void vs_density_write_csv(FILE *f, const struct vs_density_result *r, uint32_t n);
+void vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs_density_opts *o,
+                           const struct vs_density_result *r, uint32_t n);
+
+#endif

@@ -1,0 +1,37 @@
+/* One simulation: a scenario's guests on its host under one engine. It runs
+ * in steps under the caller's control (the CLI runs it to the end; the TUI
+ * advances it a little at a time) and produces snapshots of results. */
+#ifndef VIRTSIM_SIM_H
+#define VIRTSIM_SIM_H
+
+#include "virtsim/core/error.h"
+#include "virtsim/out/results.h"
+#include "virtsim/spec/scenario.h"
+
+struct vs_sim; /* opaque */
+
+/* Builds the world for scenario sc under the named engine, with `seed`.
+ * The scenario is copied. Caller owns *out: free with vs_sim_destroy. */
+int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t seed,
+                  struct vs_sim **out, struct vs_error *err);
+void vs_sim_destroy(struct vs_sim *s);
+
+/* Runs until simulated time `until`, capped at the end of the run: the
+ * scenario's duration counted from the moment the last guest has booted
+ * (warm-up likewise), so slow-booting engines are measured over the same
+ * steady state.
+ * VS_ERR_RUNTIME when a limit is hit (events, memory). */
+int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err);
+vs_time_ns vs_sim_now(const struct vs_sim *s);
+bool vs_sim_done(const struct vs_sim *s);
+
+/* Fills out with the figures so far. Caller owns what out points to:
+ * release with vs_run_result_free. */
+int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs_error *err);
+
+/* Runs every engine of the scenario to the end. seed overrides the
+ * scenario's. Caller owns out: release with vs_results_free. */
+int vs_sim_run_scenario(const struct vs_scenario *sc, uint64_t seed, struct vs_results *out,
+                        struct vs_error *err);
+
+#endif

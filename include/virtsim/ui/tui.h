@@ -1,0 +1,117 @@
+/* The terminal UI's view model: everything the screen shows and every key's
+ * effect, with no curses in it, so unit tests can drive it without a
+ * terminal. tui/tui_model.c implements it; tui/tui_screen.c draws it; the
+ * simulations run a step at a time under its control and it only reads
+ * their snapshots (struct vs_run_result), never engine internals. */
+#ifndef VIRTSIM_TUI_H
+#define VIRTSIM_TUI_H
+
+#include <stdbool.h>
+#include "virtsim/core/error.h"
+#include "virtsim/out/results.h"
+#include "virtsim/spec/scenario.h"
+
+enum vs_tui_panel { VS_TUI_COMPARE, VS_TUI_GUESTS, VS_TUI_DETAIL, VS_TUI_TIMELINE, VS_TUI_PANELS };
+
+/* Keys the model understands: printable characters as themselves, and these. */
+enum {
+    VS_TUI_KEY_UP = 0x101, VS_TUI_KEY_DOWN, VS_TUI_KEY_LEFT, VS_TUI_KEY_RIGHT, VS_TUI_KEY_TAB,
+    VS_TUI_KEY_BTAB, VS_TUI_KEY_ENTER, VS_TUI_KEY_ESC, VS_TUI_KEY_F1
+};
+
+/* Columns of the guest table, in display order; sorting uses the same ids. */
+enum vs_tui_col {
+    VS_COL_NAME, VS_COL_ENGINE, VS_COL_STATE, VS_COL_CPU, VS_COL_OPS, VS_COL_P50, VS_COL_P99,
+    VS_COL_MEMORY, VS_COL_EXITS, VS_COL_COUNT
+};
+
+#define VS_TUI_SPARK 48      /* throughput samples kept per engine for sparklines */
+#define VS_TUI_TIMELINE_MAX 64  /* timeline entries kept */
+
+struct vs_tui_event {
+    vs_time_ns at_ns;
+    char text[120];
+};
+
+struct vs_tui {
+    struct vs_scenario sc;
+    uint64_t seed;
+    struct vs_stepper *stepper;                  /* one simulation per engine, stepped together */
+    const struct vs_run_result *snaps;           /* latest snapshot per engine, owned by stepper */
+    uint32_t n_engines;
+    /* Controls. */
+    bool paused, help, quit, finished;
+    int speed;                  /* index into vs_tui_speeds */
+    enum vs_tui_panel panel;
+    int engine;                 /* selected engine (compare rows, guests of) */
+    int row;                    /* selected guest row */
+    enum vs_tui_col sort_col;
+    bool sort_desc;
+    char filter[32];            /* guests whose name contains it */
+    bool filtering;             /* typing a filter after '/' */
+    bool exporting;             /* typing a file name after 'e' */
+    char export_path[256];
+    char status[160];           /* one-line message at the bottom */
+    /* History for sparklines: each engine's completion rate per sample, oldest first. */
+    double spark[VS_MAX_ENGINES][VS_TUI_SPARK];
+    int spark_len[VS_MAX_ENGINES];
+    struct vs_tui_event timeline[VS_TUI_TIMELINE_MAX];
+    int timeline_len;           /* entries, newest last, oldest dropped */
+};
+
+/* Simulated seconds per wall-clock second for each speed; 0 = as fast as possible. */
+extern const double vs_tui_speeds[];
+extern const int vs_tui_n_speeds;
+
+/* Builds one simulation per engine of the scenario. Caller owns t: release
+ * with vs_tui_free. */
+int vs_tui_init(struct vs_tui *t, const struct vs_scenario *sc, uint64_t seed, struct vs_error *err);
+void vs_tui_free(struct vs_tui *t);
+
+/* Advances every simulation by what `wall_s` seconds of wall time mean at
+ * the current speed (nothing when paused), then refreshes the snapshots. */
+int vs_tui_tick(struct vs_tui *t, double wall_s, struct vs_error *err);
+/* One step of simulated time (the single-step key), even when paused. */
+int vs_tui_step(struct vs_tui *t, struct vs_error *err);
+
+/* Writes the figures on screen (every engine's latest snapshot) to path:
+ * JSON when it ends in .json, CSV when .csv, else the text table; through a
+ * temporary file and a rename. */
+int vs_tui_export(const struct vs_tui *t, const char *path, struct vs_error *err);
+
+/* Live changes; each restarts the run with the changed scenario. */
+int vs_tui_scale_load(struct vs_tui *t, double factor);  /* selected guest's group */
+int vs_tui_next_engine(struct vs_tui *t);                /* selected engine -> next preset */
+int vs_tui_next_host(struct vs_tui *t);                  /* next built-in host profile */
+int vs_tui_next_workload(struct vs_tui *t);              /* selected group -> next built-in workload */
+
+/* Mouse: selects a panel, an engine row or a guest row (-1 leaves one as it
+ * is), clamped to what exists. */
+void vs_tui_select(struct vs_tui *t, int panel, int engine, int row);
+
+/* Applies a key to the state. Returns true if the screen should redraw. */
+bool vs_tui_key(struct vs_tui *t, int key);
+
+/* Rows of the guest table of the selected engine, filtered and sorted:
+ * fills idx with instance indices into snaps[engine].instances; returns the count. */
+int vs_tui_guest_rows(const struct vs_tui *t, int *idx, int max);
+
+/* Total throughput of an engine (all groups), and relative to the first engine. */
+double vs_tui_engine_throughput(const struct vs_run_result *r);
+double vs_tui_engine_relative(const struct vs_tui *t, int engine);
+
+/* Formatting used on screen (and tested): a figure in at most `width` characters. */
+void vs_tui_format_rate(double per_s, char *buf, size_t len);
+/* Splits `width` cells of a stacked bar among categories in proportion to
+ * ns[], largest remainder first, so the cells always add up to the bar. */
+void vs_tui_bar_cells(const double ns[VS_CAT_COUNT], int width, int cells[VS_CAT_COUNT]);
+/* Maps values to 8 sparkline levels (0..7) against the series' maximum. */
+void vs_tui_spark_levels(const double *v, int n, int *levels);
+
+const char *vs_tui_col_name(enum vs_tui_col c);
+
+/* Runs the full-screen UI on the terminal until the user quits
+ * (tui/tui_screen.c, the only curses code). */
+int vs_tui_main(const struct vs_scenario *sc, uint64_t seed, struct vs_error *err);
+
+#endif

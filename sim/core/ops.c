@@ -1,0 +1,64 @@
+/* Names of operations, CPU categories and event kinds, and vs_work arithmetic.
+ * The names are part of the file formats (YAML keys, CSV columns, JSON keys):
+ * change them only with the docs. */
+#include "virtsim/core/ops.h"
+
+#include <string.h>
+
+static const char *const op_names[VS_OP_COUNT] = {
+    [VS_OP_INSTRUCTION] = "instructions",   [VS_OP_SYSCALL] = "syscalls",
+    [VS_OP_PAGE_FAULT] = "page_faults",     [VS_OP_TLB_MISS] = "tlb_misses",
+    [VS_OP_CONTEXT_SWITCH] = "context_switches", [VS_OP_KERNEL_INSTRUCTION] = "kernel_instructions",
+    [VS_OP_PRIVILEGED] = "privileged",      [VS_OP_PT_UPDATE] = "pt_updates",
+    [VS_OP_PROCESS_CREATE] = "forks",       [VS_OP_TIMER_IRQ] = "timer_interrupts",
+    [VS_OP_IPI] = "ipis",                   [VS_OP_CODE_LOAD] = "code_load",
+    [VS_OP_DISK_READ] = "disk_reads",
+    [VS_OP_DISK_WRITE] = "disk_writes",     [VS_OP_NET_RX] = "rx_packets",
+    [VS_OP_NET_TX] = "tx_packets",
+};
+
+static const char *const cat_names[VS_CAT_COUNT] = {
+    [VS_CAT_GUEST_USER] = "guest_user",     [VS_CAT_GUEST_KERNEL] = "guest_kernel",
+    [VS_CAT_TRANSLATION] = "translation",   [VS_CAT_VMEXIT] = "vmexit",
+    [VS_CAT_HYPERCALL] = "hypercall",       [VS_CAT_DEVICE_MODEL] = "device_model",
+    [VS_CAT_PAGE_WALK] = "page_walk",       [VS_CAT_HOST_KERNEL] = "host_kernel",
+    [VS_CAT_IDLE] = "idle",
+};
+
+static const char *const cat_labels[VS_CAT_COUNT] = {
+    [VS_CAT_GUEST_USER] = "user",   [VS_CAT_GUEST_KERNEL] = "kernel",
+    [VS_CAT_TRANSLATION] = "transl", [VS_CAT_VMEXIT] = "exits",
+    [VS_CAT_HYPERCALL] = "hcall",   [VS_CAT_DEVICE_MODEL] = "devmod",
+    [VS_CAT_PAGE_WALK] = "walk",    [VS_CAT_HOST_KERNEL] = "host",
+    [VS_CAT_IDLE] = "idle",
+};
+
+static const char *const evt_names[VS_EVT_COUNT] = {
+    [VS_EVT_SYSCALL] = "syscalls",     [VS_EVT_PAGE_FAULT] = "page_faults",
+    [VS_EVT_TLB_MISS] = "tlb_misses",  [VS_EVT_CONTEXT_SWITCH] = "context_switches",
+    [VS_EVT_VMEXIT] = "vmexits",       [VS_EVT_HYPERCALL] = "hypercalls",
+    [VS_EVT_TRAP] = "traps",           [VS_EVT_TRANSLATION] = "translations",
+    [VS_EVT_INTERRUPT] = "interrupts", [VS_EVT_DISK_IO] = "disk_ios",
+    [VS_EVT_PACKET] = "packets",       [VS_EVT_PT_UPDATE] = "pt_updates",
+    [VS_EVT_PROCESS_CREATE] = "forks",
+};
+
+const char *vs_op_name(enum vs_op_kind op) { return op < VS_OP_COUNT ? op_names[op] : "?"; }
+const char *vs_cat_name(enum vs_cpu_cat cat) { return cat < VS_CAT_COUNT ? cat_names[cat] : "?"; }
+const char *vs_cat_label(enum vs_cpu_cat cat) { return cat < VS_CAT_COUNT ? cat_labels[cat] : "?"; }
+const char *vs_evt_name(enum vs_evt_kind evt) { return evt < VS_EVT_COUNT ? evt_names[evt] : "?"; }
+
+void vs_work_clear(struct vs_work *w) { memset(w, 0, sizeof *w); }
+
+double vs_work_total_cycles(const struct vs_work *w)
+{
+    double total = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++) total += w->cycles[c];
+    return total;
+}
+
+void vs_work_add(struct vs_work *dst, const struct vs_work *src, double scale)
+{
+    for (int c = 0; c < VS_CAT_COUNT; c++) dst->cycles[c] += src->cycles[c] * scale;
+    for (int e = 0; e < VS_EVT_COUNT; e++) dst->events[e] += src->events[e] * scale;
+}

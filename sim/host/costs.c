@@ -1,0 +1,153 @@
+/* The table of cost constants (see costs.h): YAML key, unit, default and
+ * meaning of each. The defaults describe one core of a current (2020s) x86
+ * server at about 3 GHz and are exactly the built-in host profile `current`
+ * (scenarios/hosts/current.yaml, checked by a unit test). docs/cost-model.md
+ * gives the source of every default, or says it is an estimate and why;
+ * change the three together. */
+#include "virtsim/host/costs.h"
+
+#include <string.h>
+
+static const struct vs_cost_info table[VS_COST_COUNT] = {
+    [VS_COST_SYSCALL_CYCLES] = {"syscall", VS_UNIT_CYCLES, 300,
+        "native null system call, entry and exit (~100 ns; no KPTI on current CPUs)"},
+    [VS_COST_PAGE_FAULT_CYCLES] = {"page_fault", VS_UNIT_CYCLES, 3000,
+        "native minor page fault on first touch, including zeroing the 4 KiB page (~1 us)"},
+    [VS_COST_TLB_WALK_REFS] = {"tlb_walk_refs", VS_UNIT_COUNT, 4,
+        "memory references of one native page walk (one per level of 4-level tables)"},
+    [VS_COST_WALK_REF_CYCLES] = {"walk_ref", VS_UNIT_CYCLES, 8,
+        "mean cycles per page-walk reference (mostly L1/L2 and paging-structure cache hits)"},
+    [VS_COST_CONTEXT_SWITCH_CYCLES] = {"context_switch", VS_UNIT_CYCLES, 3000,
+        "direct cost of a thread/process switch (~1 us), also the host scheduler's vCPU switch"},
+    [VS_COST_DISK_REQUEST_CYCLES] = {"disk_request", VS_UNIT_CYCLES, 6000,
+        "block layer, driver and completion interrupt per disk request, data copy excluded (~2 us)"},
+    [VS_COST_NET_PACKET_CYCLES] = {"net_packet", VS_UNIT_CYCLES, 3000,
+        "network stack, driver and interrupt per packet, payload copy excluded (~1 us)"},
+    [VS_COST_COPY_CYCLES_PER_KIB] = {"copy_per_kib", VS_UNIT_CYCLES, 200,
+        "copying 1 KiB between kernel and user buffers (~15 GB/s)"},
+    [VS_COST_TIMER_HZ] = {"timer_hz", VS_UNIT_RATE, 250,
+        "timer interrupts per second of CPU time (Linux CONFIG_HZ=250)"},
+    [VS_COST_TIMER_IRQ_CYCLES] = {"timer_irq", VS_UNIT_CYCLES, 2000,
+        "handling one timer interrupt natively: entry, tick handler, exit"},
+    [VS_COST_IPI_CYCLES] = {"ipi", VS_UNIT_CYCLES, 2000,
+        "sending one inter-processor interrupt and handling it on the target, natively"},
+    [VS_COST_PRIVILEGED_CYCLES] = {"privileged", VS_UNIT_CYCLES, 50,
+        "one privileged/sensitive instruction natively (cli/sti, control-register write, port I/O)"},
+    [VS_COST_PT_UPDATE_CYCLES] = {"pt_update", VS_UNIT_CYCLES, 10,
+        "one page-table entry write natively (a store)"},
+    [VS_COST_FORK_PT_UPDATES] = {"fork_pt_updates", VS_UNIT_COUNT, 600,
+        "page-table entry writes in one fork + exec of a small program"},
+    [VS_COST_FORK_PAGE_FAULTS] = {"fork_page_faults", VS_UNIT_COUNT, 150,
+        "page faults in one fork + exec (copy-on-write, demand paging of the new image)"},
+    [VS_COST_FORK_SYSCALLS] = {"fork_syscalls", VS_UNIT_COUNT, 4,
+        "system calls in one fork + exec (fork, execve, wait, exit)"},
+    [VS_COST_FORK_KERNEL_INSTRUCTIONS] = {"fork_kernel_instructions", VS_UNIT_COUNT, 200000,
+        "kernel instructions in one fork + exec, besides its faults and PTE writes"},
+    [VS_COST_VMEXIT_CYCLES] = {"vmexit", VS_UNIT_CYCLES, 600,
+        "hardware VM exit + VM entry round trip, no handler work"},
+    [VS_COST_EXIT_HANDLER_CYCLES] = {"exit_handler", VS_UNIT_CYCLES, 1000,
+        "hypervisor work to decode and emulate one simple exit (e.g. a port access)"},
+    [VS_COST_EPT_WALK_REFS] = {"ept_walk_refs", VS_UNIT_COUNT, 24,
+        "memory references of a two-dimensional (nested) page walk, 4-level guest and host"},
+    [VS_COST_SHADOW_PT_UPDATE_CYCLES] = {"shadow_pt_update", VS_UNIT_CYCLES, 3000,
+        "hypervisor work per trapped guest PTE write: emulate it, re-sync the shadow entry"},
+    [VS_COST_SHADOW_FAULT_CYCLES] = {"shadow_fault", VS_UNIT_CYCLES, 4000,
+        "hypervisor work per guest page fault under shadow paging (fill or forward), also per CR3 switch"},
+    [VS_COST_DEVICE_MODEL_CYCLES] = {"device_model", VS_UNIT_CYCLES, 5000,
+        "extra round trip to a user-space device model (e.g. QEMU) per emulated register access"},
+    [VS_COST_DEVICE_ACCESS_CYCLES] = {"device_access", VS_UNIT_CYCLES, 3000,
+        "emulating one device register access inside the device model"},
+    [VS_COST_EMULATED_DISK_ACCESSES] = {"emulated_disk_accesses", VS_UNIT_COUNT, 8,
+        "register accesses per request to an emulated IDE/AHCI disk"},
+    [VS_COST_EMULATED_NET_ACCESSES] = {"emulated_net_accesses", VS_UNIT_COUNT, 4,
+        "register accesses per packet through an emulated e1000 NIC"},
+    [VS_COST_PV_BATCH] = {"pv_batch", VS_UNIT_COUNT, 4,
+        "requests per notification on a paravirtual ring (virtio, Xen), mean"},
+    [VS_COST_PV_BACKEND_CYCLES] = {"pv_backend", VS_UNIT_CYCLES, 5000,
+        "back-end work per paravirtual I/O request (vhost, blkback, netback)"},
+    [VS_COST_TIMER_EXITS] = {"timer_exits", VS_UNIT_COUNT, 2,
+        "VM exits per virtual timer interrupt (interrupt exit + timer/EOI access)"},
+    [VS_COST_IPI_EXITS] = {"ipi_exits", VS_UNIT_COUNT, 2,
+        "VM exits per virtual IPI (ICR write on the sender + delivery on the target)"},
+    [VS_COST_HYPERCALL_CYCLES] = {"hypercall", VS_UNIT_CYCLES, 1000,
+        "paravirtual hypercall round trip, including simple hypervisor work"},
+    [VS_COST_PV_SYSCALL_EXTRA_CYCLES] = {"pv_syscall_extra", VS_UNIT_CYCLES, 1000,
+        "x86-64 Xen PV: extra cost of a guest syscall bounced through Xen"},
+    [VS_COST_PV_FAULT_EXTRA_CYCLES] = {"pv_fault_extra", VS_UNIT_CYCLES, 1500,
+        "Xen PV: extra cost of a guest page fault taken by Xen and bounced to the guest"},
+    [VS_COST_MMU_UPDATE_BATCH] = {"mmu_update_batch", VS_UNIT_COUNT, 32,
+        "PTE updates validated per mmu_update hypercall (batching)"},
+    [VS_COST_EVENT_CHANNEL_CYCLES] = {"event_channel", VS_UNIT_CYCLES, 1500,
+        "event-channel notification and the virtual interrupt (upcall) it raises"},
+    [VS_COST_GRANT_CYCLES] = {"grant", VS_UNIT_CYCLES, 2000,
+        "grant-table map/copy set-up per paravirtual I/O request"},
+    [VS_COST_PTRACE_SYSCALL_CYCLES] = {"ptrace_syscall", VS_UNIT_CYCLES, 25000,
+        "UML: intercepting one guest syscall through ptrace (host switches, signals)"},
+    [VS_COST_UML_FAULT_CYCLES] = {"uml_fault", VS_UNIT_CYCLES, 30000,
+        "UML: a guest page fault (SIGSEGV to the UML kernel, then mmap in the host)"},
+    [VS_COST_UML_SWITCH_CYCLES] = {"uml_switch", VS_UNIT_CYCLES, 20000,
+        "UML: switching guest processes (host address-space remapping)"},
+    [VS_COST_INTERP_CYCLES] = {"interp_instruction", VS_UNIT_CYCLES, 50,
+        "interpreter: host cycles per guest instruction (fetch, decode, dispatch, execute)"},
+    [VS_COST_DBT_CYCLES] = {"dbt_instruction", VS_UNIT_CYCLES, 6,
+        "dynamic translation: host cycles per guest instruction in translated code"},
+    [VS_COST_SOFTMMU_CYCLES] = {"softmmu_access", VS_UNIT_CYCLES, 10,
+        "software-MMU (soft TLB) lookup per emulated guest memory access"},
+    [VS_COST_TRANSLATE_CYCLES_PER_KIB] = {"translate_per_kib", VS_UNIT_CYCLES, 200000,
+        "translating 1 KiB of guest code into the translation cache (one-time)"},
+    [VS_COST_BT_KERNEL_FACTOR] = {"bt_kernel_factor", VS_UNIT_COUNT, 1.3,
+        "binary translation: translated guest kernel code vs native (mean factor, x)"},
+    [VS_COST_BT_PRIVILEGED_CYCLES] = {"bt_privileged", VS_UNIT_CYCLES, 214,
+        "binary translation: a privileged instruction emulated in place, no trap"},
+    [VS_COST_BT_SYSCALL_CYCLES] = {"bt_syscall", VS_UNIT_CYCLES, 2250,
+        "binary translation: a whole guest system call (native part + monitor transitions)"},
+    [VS_COST_BT_PT_UPDATE_CYCLES] = {"bt_pt_update", VS_UNIT_CYCLES, 390,
+        "binary translation: extra cost of a traced guest PTE write (adaptive translation)"},
+    [VS_COST_BT_FAULT_CYCLES] = {"bt_fault", VS_UNIT_CYCLES, 2834,
+        "binary translation: extra cost of a guest page fault taken through the monitor"},
+    [VS_COST_KERNEL_CODE_BYTES] = {"kernel_code", VS_UNIT_BYTES, 2.0 * 1048576,
+        "hot guest kernel code a binary translator translates once"},
+    [VS_COST_TRANSLATION_BLOCK_BYTES] = {"translation_block", VS_UNIT_BYTES, 64,
+        "mean guest code per translated block"},
+    [VS_COST_OSL_SYSCALL_EXTRA_CYCLES] = {"osl_syscall_extra", VS_UNIT_CYCLES, 30,
+        "container: namespace/cgroup accounting per syscall (doubled with beancounters)"},
+    [VS_COST_OSL_FAULT_EXTRA_CYCLES] = {"osl_fault_extra", VS_UNIT_CYCLES, 300,
+        "container: memory-cgroup (or beancounter) charge per page fault"},
+    [VS_COST_VETH_PACKET_CYCLES] = {"veth_packet", VS_UNIT_CYCLES, 2500,
+        "container: veth pair + bridge traversal per packet"},
+    [VS_COST_VENET_PACKET_CYCLES] = {"venet_packet", VS_UNIT_CYCLES, 1200,
+        "container: OpenVZ venet (routed, no bridge) per packet"},
+    [VS_COST_GUEST_KERNEL_BYTES] = {"guest_kernel", VS_UNIT_BYTES, 100.0 * 1048576,
+        "resident memory of a VM's own kernel, its data and daemons"},
+    [VS_COST_GUEST_PAGE_CACHE_BYTES] = {"guest_page_cache", VS_UNIT_BYTES, 256.0 * 1048576,
+        "a VM's private page cache (the first part to shrink if the VM is small)"},
+    [VS_COST_VM_OVERHEAD_BYTES] = {"vm_overhead", VS_UNIT_BYTES, 32.0 * 1048576,
+        "hypervisor memory per VM: page tables, shadow/EPT tables, vCPU state"},
+    [VS_COST_DEVICE_MODEL_BYTES] = {"device_model_memory", VS_UNIT_BYTES, 60.0 * 1048576,
+        "a user-space device-model process (e.g. QEMU), resident"},
+    [VS_COST_CONTAINER_OVERHEAD_BYTES] = {"container_overhead", VS_UNIT_BYTES, 2.0 * 1048576,
+        "kernel objects of one container (namespaces, cgroups, veth)"},
+    [VS_COST_VM_BOOT_NS] = {"vm_boot", VS_UNIT_TIME, 5e9,
+        "boot of a general-purpose VM to its first request"},
+    [VS_COST_CONTAINER_START_NS] = {"container_start", VS_UNIT_TIME, 0.3e9,
+        "start of a container to its first request"},
+};
+
+const struct vs_cost_info *vs_cost_info(enum vs_cost_id id)
+{
+    if ((unsigned)id >= VS_COST_COUNT) return NULL;
+    return &table[id];
+}
+
+int vs_cost_find(const char *key)
+{
+    if (!key) return -1;
+    for (int i = 0; i < VS_COST_COUNT; i++)
+        if (strcmp(table[i].key, key) == 0) return i;
+    return -1;
+}
+
+void vs_costs_set_defaults(struct vs_costs *c)
+{
+    for (int i = 0; i < VS_COST_COUNT; i++) c->value[i] = table[i].default_value;
+}

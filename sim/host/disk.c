@@ -1,0 +1,113 @@
+/* The host's disk (see disk.h): service times by device class on a station.
+ *
+ * A spinning disk serves one request at a time, and most of its time goes to
+ * moving the head (seek) and waiting for the sector to come round (rotation),
+ * which is why random I/O from many guests on one HDD is so slow. Flash
+ * devices have a fixed-ish latency per request and serve many requests at
+ * once; the device's bandwidth is shared by the requests in service, so each
+ * transfers at bandwidth / parallelism.
+ *
+ * A host profile gives only the mean of the latency (or seek) term and the
+ * shape of its distribution. For the shapes that need a second parameter the
+ * spread is fixed here: uniform over [0, 2 * mean), and normal and lognormal
+ * with a standard deviation of a quarter of the mean (so truncating the normal
+ * at 0 moves its mean by less than 0.01 %). */
+#include "virtsim/host/disk.h"
+#include "virtsim/core/error.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define LATENCY_CV 0.25
+/* Longer than any service a sane profile produces (~146 years); it keeps the
+ * conversion to integer nanoseconds defined. */
+#define MAX_SERVICE_NS 4.6e18
+
+struct vs_disk {
+    struct vs_disk_spec spec;
+    uint32_t servers;
+    struct vs_rng rng;
+    struct vs_station *station;
+};
+
+struct vs_disk *vs_disk_create(const struct vs_disk_spec *spec, struct vs_event_queue *q,
+                               uint64_t seed, uint32_t guests)
+{
+    if (!spec || !q) return NULL;
+    if (spec->device_class != VS_DISK_HDD && spec->device_class != VS_DISK_SSD &&
+        spec->device_class != VS_DISK_NVME)
+        return NULL;
+    struct vs_disk *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->spec = *spec;
+    d->servers = spec->device_class == VS_DISK_HDD ? 1 : (spec->parallelism ? spec->parallelism : 1);
+    vs_rng_seed_stream(&d->rng, seed, "disk");
+    d->station = vs_station_create(q, d->servers, guests);
+    if (!d->station) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void vs_disk_destroy(struct vs_disk *d)
+{
+    if (!d) return;
+    vs_station_destroy(d->station);
+    free(d);
+}
+
+/* A draw from the profile's distribution shape with the given mean. */
+static double draw_latency_ns(struct vs_disk *d, double mean_ns)
+{
+    if (!(mean_ns > 0)) return 0;
+    struct vs_dist dist = {d->spec.latency_dist, mean_ns, 0};
+    switch (d->spec.latency_dist) {
+    case VS_DIST_CONSTANT:
+    case VS_DIST_EXPONENTIAL:
+        break;
+    case VS_DIST_UNIFORM:
+        dist.a = 0;
+        dist.b = 2 * mean_ns;
+        break;
+    case VS_DIST_NORMAL:
+    case VS_DIST_LOGNORMAL:
+        dist.b = LATENCY_CV * mean_ns;
+        break;
+    }
+    return vs_dist_sample(&dist, &d->rng);
+}
+
+static vs_time_ns service_ns(struct vs_disk *d, bool write, uint64_t bytes)
+{
+    const struct vs_disk_spec *sp = &d->spec;
+    double ns;
+    double transfer_bytes_per_s = sp->bandwidth_bytes_per_s;
+    if (sp->device_class == VS_DISK_HDD) {
+        ns = draw_latency_ns(d, (double)sp->seek_ns);
+        /* The sector is anywhere on the track: uniform over one full turn. */
+        if (sp->rpm > 0) ns += vs_rng_uniform01(&d->rng) * (60e9 / sp->rpm);
+    } else {
+        ns = draw_latency_ns(d, (double)(write ? sp->write_latency_ns : sp->read_latency_ns));
+        transfer_bytes_per_s /= (double)d->servers;
+    }
+    if (transfer_bytes_per_s > 0) ns += (double)bytes * 1e9 / transfer_bytes_per_s;
+    if (!(ns < MAX_SERVICE_NS)) ns = MAX_SERVICE_NS;
+    return (vs_time_ns)floor(ns + 0.5);
+}
+
+int vs_disk_submit(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes,
+                   vs_io_done_fn done, void *ctx, uint64_t arg)
+{
+    return vs_station_submit(d->station, guest, service_ns(d, write, bytes), bytes, done, ctx, arg);
+}
+
+struct vs_station *vs_disk_station(struct vs_disk *d)
+{
+    return d->station;
+}
+
+const struct vs_station *vs_disk_station_const(const struct vs_disk *d)
+{
+    return d->station;
+}

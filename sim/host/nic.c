@@ -1,0 +1,166 @@
+/* The host's network interface (see nic.h).
+ *
+ * A link is full duplex, so receiving and sending do not contend: each
+ * direction is its own one-server station whose service time is the time to
+ * put the packet's bits on the wire. The per-packet latency (propagation,
+ * switches) is pure delay that does not occupy the link, so it is an event
+ * after the station, not part of the service time; otherwise a long latency
+ * would wrongly cap the packet rate.
+ *
+ * Packets in their latency phase are kept in a free-listed pool addressed by
+ * index, so growing the pool never invalidates a pending event's argument. */
+#include "virtsim/host/nic.h"
+#include "virtsim/core/error.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#define NO_PACKET UINT32_MAX
+#define MAX_TRANSMIT_NS 4.6e18
+
+struct packet {
+    vs_io_done_fn done;
+    void *ctx;
+    uint64_t arg;
+    vs_time_ns link_response_ns;
+    vs_event_id event; /* the latency event, 0 while on the link */
+    uint32_t next_free;
+    bool in_use;
+};
+
+struct vs_nic {
+    struct vs_nic_spec spec;
+    struct vs_event_queue *q;
+    struct vs_station *station[2];
+    struct packet *pool;
+    uint32_t pool_cap;
+    uint32_t free_head;
+    bool failed; /* a latency event could not be scheduled; later submits fail */
+};
+
+struct vs_nic *vs_nic_create(const struct vs_nic_spec *spec, struct vs_event_queue *q, uint32_t guests)
+{
+    if (!spec || !q || spec->latency_ns < 0) return NULL;
+    struct vs_nic *n = calloc(1, sizeof *n);
+    if (!n) return NULL;
+    n->spec = *spec;
+    n->q = q;
+    n->free_head = NO_PACKET;
+    n->station[VS_NIC_RX] = vs_station_create(q, 1, guests);
+    n->station[VS_NIC_TX] = vs_station_create(q, 1, guests);
+    if (!n->station[VS_NIC_RX] || !n->station[VS_NIC_TX]) {
+        vs_nic_destroy(n);
+        return NULL;
+    }
+    return n;
+}
+
+void vs_nic_destroy(struct vs_nic *n)
+{
+    if (!n) return;
+    for (uint32_t i = 0; i < n->pool_cap; i++)
+        if (n->pool[i].in_use && n->pool[i].event) vs_event_cancel(n->q, n->pool[i].event);
+    vs_station_destroy(n->station[VS_NIC_RX]);
+    vs_station_destroy(n->station[VS_NIC_TX]);
+    free(n->pool);
+    free(n);
+}
+
+static bool alloc_packet(struct vs_nic *n, uint32_t *index)
+{
+    if (n->free_head == NO_PACKET) {
+        uint32_t cap = n->pool_cap ? n->pool_cap * 2 : 64;
+        if (cap <= n->pool_cap || cap == NO_PACKET) return false;
+        struct packet *pool = realloc(n->pool, (size_t)cap * sizeof *pool);
+        if (!pool) return false;
+        for (uint32_t i = n->pool_cap; i < cap; i++) {
+            pool[i] = (struct packet){0};
+            pool[i].next_free = i + 1 < cap ? i + 1 : NO_PACKET;
+        }
+        n->pool = pool;
+        n->free_head = n->pool_cap;
+        n->pool_cap = cap;
+    }
+    uint32_t i = n->free_head;
+    n->free_head = n->pool[i].next_free;
+    n->pool[i].in_use = true;
+    n->pool[i].event = 0;
+    *index = i;
+    return true;
+}
+
+static void free_packet(struct vs_nic *n, uint32_t i)
+{
+    n->pool[i].in_use = false;
+    n->pool[i].event = 0;
+    n->pool[i].next_free = n->free_head;
+    n->free_head = i;
+}
+
+static void finish(struct vs_nic *n, uint32_t i, vs_time_ns response_ns)
+{
+    struct packet p = n->pool[i];
+    free_packet(n, i);
+    if (p.done) p.done(p.ctx, p.arg, response_ns);
+}
+
+static void on_latency_done(void *ctx, uint64_t arg)
+{
+    struct vs_nic *n = ctx;
+    uint32_t i = (uint32_t)arg;
+    finish(n, i, n->pool[i].link_response_ns + n->spec.latency_ns);
+}
+
+static void on_link_done(void *ctx, uint64_t arg, vs_time_ns response_ns)
+{
+    struct vs_nic *n = ctx;
+    uint32_t i = (uint32_t)arg;
+    if (n->spec.latency_ns > 0) {
+        vs_time_ns at = vs_event_now(n->q) + n->spec.latency_ns;
+        n->pool[i].link_response_ns = response_ns;
+        if (vs_event_schedule(n->q, at, on_latency_done, n, i, &n->pool[i].event) == VS_OK) return;
+        /* Deliver now rather than never, and report the failure from the
+         * next submit. */
+        n->failed = true;
+    }
+    finish(n, i, response_ns);
+}
+
+static vs_time_ns transmit_ns(const struct vs_nic *n, uint64_t bytes)
+{
+    if (!(n->spec.bandwidth_bits_per_s > 0)) return 0;
+    double bits = ((double)bytes + (double)n->spec.overhead_bytes) * 8.0;
+    double ns = bits * 1e9 / n->spec.bandwidth_bits_per_s;
+    if (!(ns < MAX_TRANSMIT_NS)) ns = MAX_TRANSMIT_NS;
+    return (vs_time_ns)floor(ns + 0.5);
+}
+
+int vs_nic_submit(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint64_t bytes,
+                  vs_io_done_fn done, void *ctx, uint64_t arg)
+{
+    if (dir != VS_NIC_RX && dir != VS_NIC_TX) return VS_ERR_INPUT;
+    if (n->failed) return VS_ERR_RUNTIME;
+    struct vs_station *st = n->station[dir];
+    vs_time_ns service = transmit_ns(n, bytes);
+    /* Nobody waits for it: only the link's occupancy matters. */
+    if (!done) return vs_station_submit(st, guest, service, bytes, NULL, NULL, 0);
+    uint32_t i;
+    if (!alloc_packet(n, &i)) return VS_ERR_RUNTIME;
+    n->pool[i].done = done;
+    n->pool[i].ctx = ctx;
+    n->pool[i].arg = arg;
+    int rc = vs_station_submit(st, guest, service, bytes, on_link_done, n, i);
+    if (rc != VS_OK) free_packet(n, i);
+    return rc;
+}
+
+struct vs_station *vs_nic_station(struct vs_nic *n, enum vs_nic_dir dir)
+{
+    return n->station[dir == VS_NIC_TX ? VS_NIC_TX : VS_NIC_RX];
+}
+
+const struct vs_station *vs_nic_station_const(const struct vs_nic *n, enum vs_nic_dir dir)
+{
+    return n->station[dir == VS_NIC_TX ? VS_NIC_TX : VS_NIC_RX];
+}

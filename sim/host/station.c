@@ -1,0 +1,227 @@
+/* A service station (see station.h): one FIFO queue in front of k servers.
+ *
+ * Disk and NIC differ only in how long a request takes, so the queueing
+ * (where contention between guests shows up as latency) lives here once.
+ * Requests that find every server busy wait in a growable ring buffer; a
+ * request in service lives in its server's slot, and its completion is one
+ * event. A free server is taken lowest-index first at the start and then
+ * most-recently-freed first: either is deterministic, and servers are
+ * identical, so which one serves a request changes nothing but the order of
+ * per-server bookkeeping. */
+#include "virtsim/host/station.h"
+#include "virtsim/core/error.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct request {
+    vs_time_ns arrival_ns;
+    vs_time_ns service_ns;
+    uint64_t bytes;
+    vs_io_done_fn done;
+    void *ctx;
+    uint64_t arg;
+    uint32_t guest;
+};
+
+struct server {
+    struct request req;
+    vs_time_ns start_ns;
+    vs_event_id event; /* 0 when idle */
+};
+
+struct guest_use {
+    int64_t busy_ns;
+    uint64_t completed;
+    uint64_t bytes;
+};
+
+struct vs_station {
+    struct vs_event_queue *q;
+    uint32_t n_servers;
+    uint32_t n_guests;
+    struct server *servers;
+    uint32_t *free_servers; /* stack of idle server indices */
+    uint32_t n_free;
+    struct request *ring;   /* waiting requests, FIFO */
+    size_t ring_cap, ring_head, ring_len;
+    bool failed;            /* an event could not be scheduled; later submits fail */
+    /* statistics window */
+    vs_time_ns window_start_ns;
+    struct vs_twa busy;
+    struct vs_twa waiting;
+    uint64_t completed;
+    double response_sum_ns;
+    struct guest_use *use;
+};
+
+static void on_complete(void *ctx, uint64_t arg);
+
+struct vs_station *vs_station_create(struct vs_event_queue *q, uint32_t servers, uint32_t guests)
+{
+    if (!q || servers == 0 || guests == 0) return NULL;
+    struct vs_station *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->servers = calloc(servers, sizeof *s->servers);
+    s->free_servers = calloc(servers, sizeof *s->free_servers);
+    s->use = calloc(guests, sizeof *s->use);
+    if (!s->servers || !s->free_servers || !s->use) {
+        vs_station_destroy(s);
+        return NULL;
+    }
+    s->q = q;
+    s->n_servers = servers;
+    s->n_guests = guests;
+    /* Pushed in reverse so server 0 is taken first. */
+    for (uint32_t i = 0; i < servers; i++) s->free_servers[i] = servers - 1 - i;
+    s->n_free = servers;
+    vs_time_ns now = vs_event_now(q);
+    s->window_start_ns = now;
+    vs_twa_init(&s->busy, now, 0);
+    vs_twa_init(&s->waiting, now, 0);
+    return s;
+}
+
+void vs_station_destroy(struct vs_station *s)
+{
+    if (!s) return;
+    if (s->servers)
+        for (uint32_t i = 0; i < s->n_servers; i++)
+            if (s->servers[i].event) vs_event_cancel(s->q, s->servers[i].event);
+    free(s->servers);
+    free(s->free_servers);
+    free(s->ring);
+    free(s->use);
+    free(s);
+}
+
+static bool start_service(struct vs_station *s, uint32_t i, const struct request *r, vs_time_ns now)
+{
+    struct server *srv = &s->servers[i];
+    if (vs_event_schedule(s->q, now + r->service_ns, on_complete, s, i, &srv->event) != VS_OK)
+        return false;
+    srv->req = *r;
+    srv->start_ns = now;
+    return true;
+}
+
+static bool ring_push(struct vs_station *s, const struct request *r)
+{
+    if (s->ring_len == s->ring_cap) {
+        size_t cap = s->ring_cap ? s->ring_cap * 2 : 16;
+        if (cap < s->ring_cap || cap > SIZE_MAX / sizeof *s->ring) return false;
+        struct request *ring = malloc(cap * sizeof *ring);
+        if (!ring) return false;
+        /* Unwrap the old contents so the queue starts at index 0. */
+        for (size_t k = 0; k < s->ring_len; k++)
+            ring[k] = s->ring[(s->ring_head + k) % s->ring_cap];
+        free(s->ring);
+        s->ring = ring;
+        s->ring_cap = cap;
+        s->ring_head = 0;
+    }
+    s->ring[(s->ring_head + s->ring_len) % s->ring_cap] = *r;
+    s->ring_len++;
+    return true;
+}
+
+int vs_station_submit(struct vs_station *s, uint32_t guest, vs_time_ns service_ns, uint64_t bytes,
+                      vs_io_done_fn done, void *ctx, uint64_t arg)
+{
+    if (guest >= s->n_guests || service_ns < 0) return VS_ERR_INPUT;
+    if (s->failed) return VS_ERR_RUNTIME;
+    vs_time_ns now = vs_event_now(s->q);
+    struct request r = {now, service_ns, bytes, done, ctx, arg, guest};
+    if (s->n_free > 0) {
+        uint32_t i = s->free_servers[s->n_free - 1];
+        if (!start_service(s, i, &r, now)) return VS_ERR_RUNTIME;
+        s->n_free--;
+        vs_twa_add(&s->busy, now, 1);
+        return VS_OK;
+    }
+    if (!ring_push(s, &r)) return VS_ERR_RUNTIME;
+    vs_twa_add(&s->waiting, now, 1);
+    return VS_OK;
+}
+
+static void on_complete(void *ctx, uint64_t arg)
+{
+    struct vs_station *s = ctx;
+    uint32_t i = (uint32_t)arg;
+    struct server *srv = &s->servers[i];
+    vs_time_ns now = vs_event_now(s->q);
+    struct request r = srv->req;
+    srv->event = 0;
+
+    vs_time_ns response_ns = now - r.arrival_ns;
+    struct guest_use *u = &s->use[r.guest];
+    /* Service that began before the window started counts only from then. */
+    u->busy_ns += now - (srv->start_ns > s->window_start_ns ? srv->start_ns : s->window_start_ns);
+    u->completed++;
+    u->bytes += r.bytes;
+    s->completed++;
+    s->response_sum_ns += (double)response_ns;
+
+    bool next_started = false;
+    if (s->ring_len > 0) {
+        const struct request *next = &s->ring[s->ring_head];
+        if (start_service(s, i, next, now)) {
+            s->ring_head = (s->ring_head + 1) % s->ring_cap;
+            s->ring_len--;
+            vs_twa_add(&s->waiting, now, -1);
+            next_started = true;
+        } else {
+            /* The request stays first in line; the caller learns of the
+             * failure from its next submit. */
+            s->failed = true;
+        }
+    }
+    if (!next_started) {
+        s->free_servers[s->n_free++] = i;
+        vs_twa_add(&s->busy, now, -1);
+    }
+    if (r.done) r.done(r.ctx, r.arg, response_ns);
+}
+
+void vs_station_reset_stats(struct vs_station *s)
+{
+    vs_time_ns now = vs_event_now(s->q);
+    s->window_start_ns = now;
+    vs_twa_reset(&s->busy, now);
+    vs_twa_reset(&s->waiting, now);
+    s->completed = 0;
+    s->response_sum_ns = 0;
+    memset(s->use, 0, (size_t)s->n_guests * sizeof *s->use);
+}
+
+void vs_station_get_stats(const struct vs_station *s, struct vs_station_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    vs_time_ns now = vs_event_now(s->q);
+    out->window_ns = (double)(now - s->window_start_ns);
+    out->utilisation = vs_twa_mean(&s->busy, now) / (double)s->n_servers;
+    out->queue_mean = vs_twa_mean(&s->waiting, now);
+    out->queue_max = s->waiting.max;
+    out->completed = s->completed;
+    out->mean_response_ns = s->completed ? s->response_sum_ns / (double)s->completed : 0;
+}
+
+void vs_station_get_guest_stats(const struct vs_station *s, uint32_t guest,
+                                struct vs_station_guest_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (guest >= s->n_guests) return;
+    vs_time_ns now = vs_event_now(s->q);
+    int64_t busy = s->use[guest].busy_ns;
+    /* Requests still in service have used their server up to now. */
+    for (uint32_t i = 0; i < s->n_servers; i++) {
+        const struct server *srv = &s->servers[i];
+        if (!srv->event || srv->req.guest != guest) continue;
+        vs_time_ns from = srv->start_ns > s->window_start_ns ? srv->start_ns : s->window_start_ns;
+        if (now > from) busy += now - from;
+    }
+    out->busy_ns = (double)busy;
+    out->completed = s->use[guest].completed;
+    out->bytes = s->use[guest].bytes;
+}

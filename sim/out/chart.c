@@ -1,0 +1,634 @@
+/* Charts (see chart.h). One drawing routine on a cairo context serves SVG,
+ * PDF and PNG alike. Lecture quality: a title, axis labels, ticks at round
+ * numbers, a legend, fonts sized to the figure, and the Okabe-Ito palette
+ * (readable by colour-blind readers) doubled with hatching on bars and
+ * marker shapes on lines, so the chart survives a greyscale printout. */
+#include "virtsim/out/chart.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtsim/out/results.h"
+#include "virtsim/out/output.h"
+#include "virtsim/out/report.h"
+
+static const double palette[8][3] = {
+    {0.902, 0.624, 0.000}, /* orange */
+    {0.337, 0.706, 0.914}, /* sky blue */
+    {0.000, 0.620, 0.451}, /* bluish green */
+    {0.000, 0.447, 0.698}, /* blue */
+    {0.835, 0.369, 0.000}, /* vermillion */
+    {0.800, 0.475, 0.655}, /* reddish purple */
+    {0.941, 0.894, 0.259}, /* yellow */
+    {0.300, 0.300, 0.300}, /* grey */
+};
+
+int vs_chart_parse_kind(const char *name, enum vs_chart_kind *out)
+{
+    static const char *const names[] = {"relative", "breakdown", "sweep", "timeline", "density", "density-curve"};
+    for (int i = 0; i < 6; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (enum vs_chart_kind)i;
+            return VS_OK;
+        }
+    return VS_ERR_INPUT;
+}
+
+int vs_chart_parse_metric(const char *name, enum vs_chart_metric *out)
+{
+    static const char *const names[] = {"throughput", "p50", "p99", "cpu"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (enum vs_chart_metric)i;
+            return VS_OK;
+        }
+    return VS_ERR_INPUT;
+}
+
+/* Round tick spacing: 1, 2 or 5 times a power of ten, about `target` ticks. */
+static double nice_step(double range, int target)
+{
+    if (!(range > 0)) return 1;
+    double raw = range / target, mag = pow(10, floor(log10(raw))), f = raw / mag;
+    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+}
+
+/* One style for a whole axis (its largest value decides), so ticks never mix
+ * "8000" and "10k". */
+static void tick_label(double v, double step, double axis_max, char *buf, size_t len)
+{
+    if (v == 0) snprintf(buf, len, "0");
+    else if (axis_max >= 1e6) snprintf(buf, len, "%gM", v / 1e6);
+    else if (axis_max >= 1e4) snprintf(buf, len, "%gk", v / 1e3);
+    else if (step >= 1) snprintf(buf, len, "%.0f", v);
+    else snprintf(buf, len, "%.*f", (int)ceil(-log10(step)), v);
+}
+
+/* Text aligned on the font's ascent and descent, not the glyphs' own
+ * extents, so labels with and without descenders share a baseline. */
+static void text(cairo_t *cr, double x, double y, const char *s, double align_x, double align_y)
+{
+    cairo_text_extents_t e;
+    cairo_font_extents_t fe;
+    cairo_text_extents(cr, s, &e);
+    cairo_font_extents(cr, &fe);
+    double baseline = y + fe.ascent - (fe.ascent + fe.descent) * align_y;
+    cairo_move_to(cr, x - e.x_advance * align_x, baseline);
+    cairo_show_text(cr, s);
+}
+
+/* Diagonal hatching inside a rectangle, angle chosen per series. */
+static void hatch(cairo_t *cr, double x, double y, double w, double h, int series, double unit)
+{
+    int kind = series % 6;
+    if (kind == 0 || w <= 0 || h <= 0) return;
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_clip(cr);
+    cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
+    cairo_set_line_width(cr, unit * 0.12);
+    double gap = unit * 0.8;
+    if (kind == 4)
+        for (double d = gap / 2; d < h; d += gap) {
+            cairo_move_to(cr, x, y + d);
+            cairo_line_to(cr, x + w, y + d);
+        }
+    if (kind == 5)
+        for (double d = gap / 2; d < w; d += gap) {
+            cairo_move_to(cr, x + d, y);
+            cairo_line_to(cr, x + d, y + h);
+        }
+    for (double d = -h; kind < 4 && d < w + h; d += gap) {
+        if (kind == 1 || kind == 3) {
+            cairo_move_to(cr, x + d, y + h);
+            cairo_line_to(cr, x + d + h, y);
+        }
+        if (kind == 2 || kind == 3) {
+            cairo_move_to(cr, x + d, y);
+            cairo_line_to(cr, x + d + h, y + h);
+        }
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+static void marker(cairo_t *cr, double x, double y, int series, double r)
+{
+    switch (series % 5) {
+    case 0: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
+    case 1: cairo_rectangle(cr, x - r, y - r, 2 * r, 2 * r); break;
+    case 2:
+        cairo_move_to(cr, x, y - r * 1.2);
+        cairo_line_to(cr, x + r * 1.1, y + r * 0.8);
+        cairo_line_to(cr, x - r * 1.1, y + r * 0.8);
+        cairo_close_path(cr);
+        break;
+    case 3:
+        cairo_move_to(cr, x, y - r * 1.3);
+        cairo_line_to(cr, x + r * 1.3, y);
+        cairo_line_to(cr, x, y + r * 1.3);
+        cairo_line_to(cr, x - r * 1.3, y);
+        cairo_close_path(cr);
+        break;
+    default:
+        cairo_move_to(cr, x - r, y - r);
+        cairo_line_to(cr, x + r, y + r);
+        cairo_move_to(cr, x + r, y - r);
+        cairo_line_to(cr, x - r, y + r);
+        cairo_stroke(cr);
+        return;
+    }
+    cairo_fill(cr);
+}
+
+static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
+{
+    double u = W / 100.0; /* one unit: 1 % of the width; every size follows it */
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_size(cr, 2.6 * u);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    text(cr, W / 2, 2.5 * u, c->title, 0.5, 0);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    double fs = 1.8 * u;
+    cairo_set_font_size(cr, fs);
+
+    /* Plot area, leaving room for the legend on the right. */
+    double left = 10 * u, right = W - 22 * u, top = 7 * u, bottom = H - 9 * u;
+    double ymin = 0, ymax = 0, xmin = 0, xmax = 1;
+    for (uint32_t s = 0; s < c->n_series; s++) {
+        uint32_t n = c->own_x || c->series[s].n ? c->series[s].n : c->n_points;
+        for (uint32_t i = 0; i < n; i++)
+            if (c->style != VS_CHART_STACKED_BARS && c->series[s].y[i] > ymax) ymax = c->series[s].y[i];
+    }
+    if (c->style == VS_CHART_STACKED_BARS)
+        for (uint32_t i = 0; i < c->n_points; i++) {
+            double sum = 0;
+            for (uint32_t s = 0; s < c->n_series; s++) sum += c->series[s].y[i];
+            if (sum > ymax) ymax = sum;
+        }
+    if (c->has_hline && c->hline > ymax) ymax = c->hline;
+    if (!(ymax > 0)) ymax = 1;
+    double ystep = nice_step(ymax, 5);
+    /* Headroom above the tallest bar or point, except for a stack of
+     * percentages, whose top is 100 by construction. */
+    ymax = ceil(ymax * (c->style == VS_CHART_STACKED_BARS ? 1.0 : 1.05) / ystep - 1e-9) * ystep;
+    if (c->style == VS_CHART_LINES && c->own_x) {
+        bool first = true;
+        for (uint32_t s = 0; s < c->n_series; s++)
+            for (uint32_t i = 0; i < c->series[s].n; i++) {
+                double x = c->series[s].x[i];
+                if (first || x < xmin) xmin = x;
+                if (first || x > xmax) xmax = x;
+                first = false;
+            }
+        if (xmax <= xmin) xmax = xmin + 1;
+    } else if (c->style == VS_CHART_LINES && c->n_points > 0) {
+        xmin = xmax = c->x[0];
+        for (uint32_t i = 0; i < c->n_points; i++) {
+            if (c->x[i] < xmin) xmin = c->x[i];
+            if (c->x[i] > xmax) xmax = c->x[i];
+        }
+        if (xmax <= xmin) xmax = xmin + 1;
+    }
+#define PX(v) (left + ((v) - xmin) / (xmax - xmin) * (right - left))
+#define PY(v) (bottom - ((v) - ymin) / (ymax - ymin) * (bottom - top))
+
+    /* Grid and y ticks. */
+    cairo_set_line_width(cr, 0.08 * u);
+    for (double v = 0; v <= ymax + ystep * 1e-9; v += ystep) {
+        cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+        cairo_move_to(cr, left, PY(v));
+        cairo_line_to(cr, right, PY(v));
+        cairo_stroke(cr);
+        char lab[32];
+        tick_label(v, ystep, ymax, lab, sizeof lab);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        text(cr, left - 0.8 * u, PY(v), lab, 1, 0.5);
+    }
+    /* x ticks: categories under their groups, or round numbers. */
+    if (c->style == VS_CHART_LINES) {
+        double xstep = nice_step(xmax - xmin, 6);
+        for (double v = ceil(xmin / xstep) * xstep; v <= xmax + xstep * 1e-9; v += xstep) {
+            char lab[32];
+            tick_label(v, xstep, xmax, lab, sizeof lab);
+            text(cr, PX(v), bottom + 0.8 * u, lab, 0.5, 0);
+        }
+    } else {
+        double slot = (right - left) / (c->n_points ? c->n_points : 1);
+        for (uint32_t i = 0; i < c->n_points; i++)
+            text(cr, left + slot * (i + 0.5), bottom + 0.8 * u, c->categories[i], 0.5, 0);
+    }
+    /* Axes and their labels. */
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.15 * u);
+    cairo_move_to(cr, left, top);
+    cairo_line_to(cr, left, bottom);
+    cairo_line_to(cr, right, bottom);
+    cairo_stroke(cr);
+    text(cr, (left + right) / 2, H - 3.5 * u, c->x_label, 0.5, 0);
+    cairo_save(cr);
+    cairo_translate(cr, 2.5 * u, (top + bottom) / 2);
+    cairo_rotate(cr, -M_PI / 2);
+    text(cr, 0, 0, c->y_label, 0.5, 0.5);
+    cairo_restore(cr);
+
+    /* Data. */
+    if (c->style == VS_CHART_LINES) {
+        for (uint32_t s = 0; s < c->n_series; s++) {
+            const double *col = palette[s % 8];
+            uint32_t n = c->own_x || c->series[s].n ? c->series[s].n : c->n_points;
+            const double *xs = c->own_x ? c->series[s].x : c->x;
+            cairo_set_source_rgb(cr, col[0], col[1], col[2]);
+            cairo_set_line_width(cr, 0.35 * u);
+            for (uint32_t i = 0; i < n; i++) {
+                if (i == 0) cairo_move_to(cr, PX(xs[i]), PY(c->series[s].y[i]));
+                else cairo_line_to(cr, PX(xs[i]), PY(c->series[s].y[i]));
+            }
+            cairo_stroke(cr);
+            /* Enough markers to tell the lines apart in grey, not so many
+             * that they hide the line; staggered between series. */
+            uint32_t every = n > 16 ? n / 12 : 1;
+            for (uint32_t i = (s * every / (c->n_series ? c->n_series : 1)) % every; i < n; i += every)
+                marker(cr, PX(xs[i]), PY(c->series[s].y[i]), (int)s, 0.55 * u);
+        }
+    } else {
+        double slot = (right - left) / (c->n_points ? c->n_points : 1);
+        double group_w = slot * 0.8;
+        for (uint32_t i = 0; i < c->n_points; i++) {
+            double base = 0;
+            for (uint32_t s = 0; s < c->n_series; s++) {
+                double v = c->series[s].y[i];
+                double x, w, y0, y1;
+                if (c->style == VS_CHART_GROUPED_BARS) {
+                    w = group_w / (c->n_series ? c->n_series : 1);
+                    x = left + slot * i + slot * 0.1 + w * s;
+                    y0 = 0;
+                    y1 = v;
+                } else {
+                    w = group_w;
+                    x = left + slot * i + slot * 0.1;
+                    y0 = base;
+                    y1 = base + v;
+                    base = y1;
+                }
+                const double *col = palette[s % 8];
+                cairo_set_source_rgb(cr, col[0], col[1], col[2]);
+                cairo_rectangle(cr, x, PY(y1), w * 0.95, PY(y0) - PY(y1));
+                cairo_fill(cr);
+                hatch(cr, x, PY(y1), w * 0.95, PY(y0) - PY(y1), (int)s, u);
+            }
+        }
+    }
+    /* Reference line and event marks. */
+    if (c->has_hline) {
+        double dash[] = {1.2 * u, 0.8 * u};
+        cairo_set_source_rgb(cr, 0.8, 0, 0);
+        cairo_set_line_width(cr, 0.25 * u);
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_move_to(cr, left, PY(c->hline));
+        cairo_line_to(cr, right, PY(c->hline));
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        text(cr, right - 0.5 * u, PY(c->hline) - 0.6 * u, c->hline_label, 1, 1);
+    }
+    for (uint32_t m = 0; m < c->n_marks && c->style == VS_CHART_LINES; m++) {
+        double dash[] = {0.5 * u, 0.5 * u};
+        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+        cairo_set_line_width(cr, 0.12 * u);
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_move_to(cr, PX(c->mark_x[m]), top);
+        cairo_line_to(cr, PX(c->mark_x[m]), bottom);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        cairo_set_font_size(cr, 1.4 * u);
+        text(cr, PX(c->mark_x[m]) + 0.4 * u, top + 1.5 * u * (1 + m % 4), c->mark_label[m], 0, 0.5);
+        cairo_set_font_size(cr, fs);
+    }
+    /* Legend: swatch (colour + hatching, or line + marker) and name. */
+    double ly = top + u;
+    for (uint32_t s = 0; s < c->n_series; s++, ly += 3 * u) {
+        const double *col = palette[s % 8];
+        double lx = right + 2 * u;
+        cairo_set_source_rgb(cr, col[0], col[1], col[2]);
+        if (c->style == VS_CHART_LINES) {
+            cairo_set_line_width(cr, 0.35 * u);
+            cairo_move_to(cr, lx, ly);
+            cairo_line_to(cr, lx + 3 * u, ly);
+            cairo_stroke(cr);
+            marker(cr, lx + 1.5 * u, ly, (int)s, 0.55 * u);
+        } else {
+            cairo_rectangle(cr, lx, ly - u, 3 * u, 2 * u);
+            cairo_fill(cr);
+            hatch(cr, lx, ly - u, 3 * u, 2 * u, (int)s, u);
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        text(cr, lx + 4 * u, ly, c->series[s].name, 0, 0.5);
+    }
+#undef PX
+#undef PY
+}
+
+static cairo_status_t write_to_file(void *closure, const unsigned char *data, unsigned int length)
+{
+    return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Cairo draws SVG text as glyph outlines; the title, axis labels and series
+ * names also go into <title> and <desc> so the file is searchable and
+ * accessible. */
+static void xml_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<') fputs("&lt;", f);
+        else if (*s == '>') fputs("&gt;", f);
+        else if (*s == '&') fputs("&amp;", f);
+        else fputc(*s, f);
+    }
+}
+
+static char *svg_with_metadata(const struct vs_chart *c, const char *svg, size_t len, size_t *out_len)
+{
+    const char *open = strstr(svg, "<svg");
+    const char *end = open ? strchr(open, '>') : NULL;
+    if (!end) return NULL;
+    char *meta = NULL;
+    size_t mlen = 0;
+    FILE *m = open_memstream(&meta, &mlen);
+    if (!m) return NULL;
+    fputs("\n<title>", m);
+    xml_text(m, c->title);
+    fputs("</title>\n<desc>x: ", m);
+    xml_text(m, c->x_label);
+    fputs("; y: ", m);
+    xml_text(m, c->y_label);
+    fputs("; series:", m);
+    for (uint32_t s = 0; s < c->n_series; s++) {
+        fputs(s ? ", " : " ", m);
+        xml_text(m, c->series[s].name);
+    }
+    fputs("</desc>", m);
+    fclose(m);
+    size_t head = (size_t)(end + 1 - svg);
+    char *out = malloc(len + mlen + 1);
+    if (out) {
+        memcpy(out, svg, head);
+        memcpy(out + head, meta, mlen);
+        memcpy(out + head + mlen, svg + head, len - head);
+        *out_len = len + mlen;
+    }
+    free(meta);
+    return out;
+}
+
+int vs_chart_render(const struct vs_chart *c, const char *path, double width, double height,
+                    struct vs_error *err)
+{
+    size_t plen = strlen(path);
+    enum { SVG, PDF, PNG } type;
+    if (plen > 4 && strcmp(path + plen - 4, ".svg") == 0) type = SVG;
+    else if (plen > 4 && strcmp(path + plen - 4, ".pdf") == 0) type = PDF;
+    else if (plen > 4 && strcmp(path + plen - 4, ".png") == 0) type = PNG;
+    else return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "the chart's file must end in .svg, .pdf or .png");
+    if (!(width >= 200 && width <= 10000 && height >= 100 && height <= 10000))
+        return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "chart size %gx%g: expected 200..10000 x 100..10000", width, height);
+    struct vs_output out;
+    int rc = vs_output_open(path, &out, err);
+    if (rc != VS_OK) return rc;
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *mem = type == SVG ? open_memstream(&buf, &blen) : NULL;
+    cairo_surface_t *surf;
+    if (type == SVG) surf = cairo_svg_surface_create_for_stream(write_to_file, mem, width, height);
+    else if (type == PDF) surf = cairo_pdf_surface_create_for_stream(write_to_file, out.file, width, height);
+    else surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)width, (int)height);
+    cairo_t *cr = cairo_create(surf);
+    draw(c, cr, width, height);
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    if (type == PNG && st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_write_to_png_stream(surf, write_to_file, out.file);
+    cairo_surface_finish(surf);
+    if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(surf);
+    cairo_surface_destroy(surf);
+    if (mem) {
+        fclose(mem);
+        size_t olen = 0;
+        char *svg = st == CAIRO_STATUS_SUCCESS ? svg_with_metadata(c, buf, blen, &olen) : NULL;
+        if (svg) fwrite(svg, 1, olen, out.file);
+        else if (st == CAIRO_STATUS_SUCCESS) st = CAIRO_STATUS_NO_MEMORY;
+        free(svg);
+        free(buf);
+    }
+    if (st != CAIRO_STATUS_SUCCESS) {
+        vs_output_abort(&out);
+        return vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "drawing the chart failed: %s",
+                            cairo_status_to_string(st));
+    }
+    return vs_output_commit(&out, err);
+}
+
+void vs_chart_write_csv(const struct vs_chart *c, FILE *f)
+{
+    if (c->own_x) {
+        /* Series with their own x values: one row per point, long format. */
+        fputs("series,", f);
+        vs_report_csv_field(f, c->x_label);
+        fputc(',', f);
+        vs_report_csv_field(f, c->y_label);
+        fputc('\n', f);
+        for (uint32_t s = 0; s < c->n_series; s++)
+            for (uint32_t i = 0; i < c->series[s].n; i++) {
+                vs_report_csv_field(f, c->series[s].name);
+                fprintf(f, ",%.17g,%.17g\n", c->series[s].x[i], c->series[s].y[i]);
+            }
+        return;
+    }
+    vs_report_csv_field(f, c->style == VS_CHART_LINES ? c->x_label : "category");
+    for (uint32_t s = 0; s < c->n_series; s++) {
+        fputc(',', f);
+        vs_report_csv_field(f, c->series[s].name);
+    }
+    fputc('\n', f);
+    for (uint32_t i = 0; i < c->n_points; i++) {
+        if (c->style == VS_CHART_LINES) fprintf(f, "%.17g", c->x[i]);
+        else vs_report_csv_field(f, c->categories[i]);
+        for (uint32_t s = 0; s < c->n_series; s++) {
+            if (c->style == VS_CHART_LINES && c->series[s].n && i >= c->series[s].n) fputc(',', f);
+            else fprintf(f, ",%.17g", c->series[s].y[i]);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* ---- chart kinds ---- */
+
+void vs_chart_relative(const struct vs_results *r, struct vs_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->title, sizeof c->title, "Performance relative to %s: %s", r->n_runs ? r->runs[0].engine : "-",
+             r->scenario);
+    snprintf(c->x_label, sizeof c->x_label, "guest group (workload)");
+    snprintf(c->y_label, sizeof c->y_label, "throughput relative to %.40s (1.00 = same)",
+             r->n_runs ? r->runs[0].engine : "-");
+    c->style = VS_CHART_GROUPED_BARS;
+    c->has_hline = true;
+    c->hline = 1.0;
+    snprintf(c->hline_label, sizeof c->hline_label, "%s", r->n_runs ? r->runs[0].engine : "");
+    if (r->n_runs == 0) return;
+    c->n_points = r->runs[0].n_groups < VS_CHART_MAX_POINTS ? r->runs[0].n_groups : VS_CHART_MAX_POINTS;
+    for (uint32_t i = 0; i < c->n_points; i++)
+        snprintf(c->categories[i], sizeof c->categories[i], "%.20s", r->runs[0].groups[i].name);
+    c->n_series = r->n_runs < VS_CHART_MAX_SERIES ? r->n_runs : VS_CHART_MAX_SERIES;
+    for (uint32_t k = 0; k < c->n_series; k++) {
+        snprintf(c->series[k].name, sizeof c->series[k].name, "%s", r->runs[k].engine);
+        for (uint32_t i = 0; i < c->n_points; i++) {
+            const struct vs_guest_result *b = &r->runs[0].groups[i], *g = &r->runs[k].groups[i];
+            double rel = 0;
+            if (b->batch && b->completion_ns > 0 && g->completion_ns > 0) rel = b->completion_ns / g->completion_ns;
+            else if (b->throughput_per_s > 0) rel = g->throughput_per_s / b->throughput_per_s;
+            c->series[k].y[i] = rel;
+        }
+    }
+}
+
+void vs_chart_breakdown(const struct vs_results *r, struct vs_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->title, sizeof c->title, "Where the CPU time went: %s", r->scenario);
+    snprintf(c->x_label, sizeof c->x_label, "engine");
+    snprintf(c->y_label, sizeof c->y_label, "share of the guests' CPU time (%%)");
+    c->style = VS_CHART_STACKED_BARS;
+    c->n_points = r->n_runs < VS_CHART_MAX_POINTS ? r->n_runs : VS_CHART_MAX_POINTS;
+    for (uint32_t k = 0; k < c->n_points; k++) snprintf(c->categories[k], sizeof c->categories[k], "%.40s", r->runs[k].engine);
+    for (int cat = 0; cat < VS_CAT_IDLE; cat++) {
+        struct vs_chart_series *s = &c->series[c->n_series];
+        snprintf(s->name, sizeof s->name, "%s", vs_cat_name((enum vs_cpu_cat)cat));
+        bool used = false;
+        for (uint32_t k = 0; k < c->n_points; k++) {
+            double total = 0, part = 0;
+            for (uint32_t g = 0; g < r->runs[k].n_groups; g++)
+                for (int x = 0; x < VS_CAT_IDLE; x++) {
+                    total += r->runs[k].groups[g].cpu_ns[x];
+                    if (x == cat) part += r->runs[k].groups[g].cpu_ns[x];
+                }
+            s->y[k] = total > 0 ? 100.0 * part / total : 0;
+            if (s->y[k] > 0) used = true;
+        }
+        if (used) c->n_series++;
+    }
+}
+
+void vs_chart_sweep(const struct vs_scenario *sc, const struct vs_results *pts, uint32_t n,
+                    enum vs_chart_metric metric, struct vs_chart *c)
+{
+    static const char *const what[] = {"throughput", "median latency", "p99 latency", "host CPU"};
+    static const char *const unit[] = {"throughput (requests/s)", "p50 latency (ms)", "p99 latency (ms)",
+                                       "host CPU utilisation (%)"};
+    memset(c, 0, sizeof *c);
+    snprintf(c->title, sizeof c->title, "%.50s: %s as %.70s varies", sc->name, what[metric], sc->sweep.param);
+    snprintf(c->x_label, sizeof c->x_label, "%.90s", sc->sweep.param);
+    snprintf(c->y_label, sizeof c->y_label, "%.40s %s", metric == VS_METRIC_CPU ? "" : sc->guests[0].name, unit[metric]);
+    c->style = VS_CHART_LINES;
+    c->n_points = n < VS_CHART_MAX_POINTS ? n : VS_CHART_MAX_POINTS;
+    c->n_series = sc->n_engines < VS_CHART_MAX_SERIES ? sc->n_engines : VS_CHART_MAX_SERIES;
+    for (uint32_t k = 0; k < c->n_series; k++) snprintf(c->series[k].name, sizeof c->series[k].name, "%s", sc->engines[k]);
+    for (uint32_t i = 0; i < c->n_points; i++) {
+        c->x[i] = sc->sweep.values[i];
+        for (uint32_t k = 0; k < c->n_series && k < pts[i].n_runs; k++) {
+            const struct vs_run_result *r = &pts[i].runs[k];
+            const struct vs_guest_result *g = r->n_groups ? &r->groups[0] : NULL;
+            double v = 0;
+            if (metric == VS_METRIC_THROUGHPUT && g) v = g->throughput_per_s;
+            else if (metric == VS_METRIC_P50 && g) v = (double)g->latency.p50_ns / 1e6;
+            else if (metric == VS_METRIC_P99 && g) v = (double)g->latency.p99_ns / 1e6;
+            else if (metric == VS_METRIC_CPU) v = 100.0 * r->host.cpu_utilisation;
+            c->series[k].y[i] = v;
+        }
+    }
+}
+
+void vs_chart_density(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n,
+                      struct vs_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->title, sizeof c->title, "Guests per host: %.40s on %.40s", sc->guests[0].workload.name, sc->host.name);
+    snprintf(c->x_label, sizeof c->x_label, "workload");
+    snprintf(c->y_label, sizeof c->y_label, "guests meeting every SLA");
+    c->style = VS_CHART_GROUPED_BARS;
+    c->n_points = 1;
+    snprintf(c->categories[0], sizeof c->categories[0], "%.40s", sc->guests[0].workload.name);
+    c->n_series = n < VS_CHART_MAX_SERIES ? n : VS_CHART_MAX_SERIES;
+    for (uint32_t k = 0; k < c->n_series; k++) {
+        snprintf(c->series[k].name, sizeof c->series[k].name, "%s", r[k].engine);
+        c->series[k].y[0] = r[k].density;
+    }
+}
+
+void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n,
+                            double p99_sla_ns, struct vs_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->title, sizeof c->title, "p99 latency as guests are added: %.40s on %.40s",
+             sc->guests[0].workload.name, sc->host.name);
+    snprintf(c->x_label, sizeof c->x_label, "guests on the host");
+    snprintf(c->y_label, sizeof c->y_label, "p99 latency (ms)");
+    c->style = VS_CHART_LINES;
+    c->own_x = true;
+    c->n_series = n < VS_CHART_MAX_SERIES ? n : VS_CHART_MAX_SERIES;
+    for (uint32_t k = 0; k < c->n_series; k++) {
+        struct vs_chart_series *s = &c->series[k];
+        snprintf(s->name, sizeof s->name, "%s", r[k].engine);
+        /* Probes where guests failed to start have no latency to show. */
+        for (uint32_t i = 0; i < r[k].n_points && s->n < VS_CHART_MAX_POINTS; i++)
+            if (r[k].points[i].failed == 0) {
+                s->x[s->n] = r[k].points[i].guests;
+                s->y[s->n] = (double)r[k].points[i].p99_ns / 1e6;
+                s->n++;
+            }
+        if (s->n > c->n_points) c->n_points = s->n;
+    }
+    if (p99_sla_ns > 0) {
+        c->has_hline = true;
+        c->hline = p99_sla_ns / 1e6;
+        snprintf(c->hline_label, sizeof c->hline_label, "SLA p99 < %g ms", p99_sla_ns / 1e6);
+    }
+}
+
+void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->title, sizeof c->title, "%s: throughput over time", tl->scenario);
+    snprintf(c->x_label, sizeof c->x_label, "simulated time (s)");
+    snprintf(c->y_label, sizeof c->y_label, "throughput, all guests (requests/s)");
+    c->style = VS_CHART_LINES;
+    /* Engines that boot later run longer: each line has its own x and
+     * stops where its run ended. */
+    c->own_x = true;
+    c->n_series = tl->n_series < VS_CHART_MAX_SERIES ? tl->n_series : VS_CHART_MAX_SERIES;
+    for (uint32_t k = 0; k < c->n_series; k++) {
+        const struct vs_timeline_series *s = &tl->series[k];
+        snprintf(c->series[k].name, sizeof c->series[k].name, "%s", s->engine);
+        uint32_t n = s->n < VS_CHART_MAX_POINTS ? s->n : VS_CHART_MAX_POINTS;
+        for (uint32_t i = 0; i < n; i++) {
+            c->series[k].x[i] = (double)s->at_ns[i] / 1e9;
+            c->series[k].y[i] = s->rate_per_s[i];
+        }
+        c->series[k].n = n;
+        if (n > c->n_points) {
+            c->n_points = n;
+            for (uint32_t i = 0; i < n; i++) c->x[i] = c->series[k].x[i];
+        }
+    }
+    for (uint32_t m = 0; m < tl->n_marks && m < VS_CHART_MAX_MARKS; m++) {
+        c->mark_x[m] = (double)tl->mark_ns[m] / 1e9;
+        snprintf(c->mark_label[m], sizeof c->mark_label[m], "%s", tl->mark_label[m]);
+        c->n_marks++;
+    }
+}

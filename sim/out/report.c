@@ -1,0 +1,580 @@
+/* Reports: the results structure as a table (for people), CSV and JSON (for
+ * programs). The table rounds; CSV and JSON carry every figure at full
+ * precision. Numbers are printed with the C locale's format (virtsim never
+ * sets LC_NUMERIC), so output is byte-identical on every machine. */
+#include "virtsim/out/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtsim/core/units.h"
+
+#ifndef VS_VERSION
+#define VS_VERSION "dev"
+#endif
+
+int vs_report_parse_format(const char *name, enum vs_report_format *out)
+{
+    static const char *const names[] = {"table", "csv", "json"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (enum vs_report_format)i;
+            return VS_OK;
+        }
+    return VS_ERR_INPUT;
+}
+
+static const char *disk_class_name(enum vs_disk_class c)
+{
+    return c == VS_DISK_HDD ? "hdd" : c == VS_DISK_SSD ? "ssd" : "nvme";
+}
+
+static double per_s(double count, vs_time_ns window_ns)
+{
+    return window_ns > 0 ? count * 1e9 / (double)window_ns : 0;
+}
+
+static double cpu_total_ns(const struct vs_guest_result *g)
+{
+    double t = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++)
+        if (c != VS_CAT_IDLE) t += g->cpu_ns[c];
+    return t;
+}
+
+/* ---- table ---- */
+
+/* Which categories any guest of the run used: only those get a column. */
+static void used_categories(const struct vs_run_result *run, bool used[VS_CAT_COUNT])
+{
+    for (int c = 0; c < VS_CAT_COUNT; c++) used[c] = false;
+    for (uint32_t g = 0; g < run->n_groups; g++)
+        for (int c = 0; c < VS_CAT_COUNT; c++)
+            if (c != VS_CAT_IDLE && run->groups[g].cpu_ns[c] > 0) used[c] = true;
+}
+
+static void used_events(const struct vs_run_result *run, bool used[VS_EVT_COUNT])
+{
+    for (int e = 0; e < VS_EVT_COUNT; e++) used[e] = false;
+    for (uint32_t g = 0; g < run->n_groups; g++)
+        for (int e = 0; e < VS_EVT_COUNT; e++)
+            if (run->groups[g].events[e] > 0) used[e] = true;
+}
+
+static void throughput_cell(const struct vs_guest_result *g, char *buf, size_t len)
+{
+    char t[32];
+    if (g->state == VS_GUEST_FAILED && g->failed_instances == g->instances)
+        snprintf(buf, len, "failed");
+    else if (g->batch && g->completion_ns >= 0)
+        snprintf(buf, len, "done %s", vs_units_format_time(g->completion_ns, t, sizeof t));
+    else if (g->batch)
+        snprintf(buf, len, "%llu/%llu done", (unsigned long long)g->batch_done,
+                 (unsigned long long)g->batch_total);
+    else
+        snprintf(buf, len, "%.1f/s", g->throughput_per_s);
+}
+
+/* A guest's share of the disk's capacity (all its parallel servers), so the
+ * guests' shares add up to the host's disk utilisation. */
+static double disk_share(const struct vs_run_result *run, double busy_ns)
+{
+    const struct vs_disk_spec *d = &run->host.spec.disk;
+    double servers = d->device_class == VS_DISK_HDD || d->parallelism == 0 ? 1 : d->parallelism;
+    return run->window_ns > 0 ? 100.0 * busy_ns / ((double)run->window_ns * servers) : 0.0;
+}
+
+static void write_table_run(FILE *f, const struct vs_run_result *run)
+{
+    char a[32], b[32], c[32], d[32];
+    fprintf(f, "\n== %s (%s) ", run->engine, run->approach);
+    for (size_t i = strlen(run->engine) + strlen(run->approach) + 7; i < 96; i++) fputc('=', f);
+    fputc('\n', f);
+
+    bool cats[VS_CAT_COUNT];
+    used_categories(run, cats);
+    fprintf(f, "%-12s %-14s %4s %15s %9s %9s %9s %7s", "guest", "workload", "n", "throughput",
+            "mean", "p50", "p99", "cpu%");
+    for (int k = 0; k < VS_CAT_COUNT; k++)
+        if (cats[k]) fprintf(f, " %6s", vs_cat_label((enum vs_cpu_cat)k));
+    fprintf(f, "\n");
+    for (uint32_t i = 0; i < run->n_groups; i++) {
+        const struct vs_guest_result *g = &run->groups[i];
+        char tp[40];
+        throughput_cell(g, tp, sizeof tp);
+        double cpu = cpu_total_ns(g);
+        fprintf(f, "%-12.12s %-14.14s %4u %15s %9s %9s %9s %7.1f", g->name, g->workload,
+                g->instances, tp, vs_units_format_time(g->latency.mean_ns, a, sizeof a),
+                vs_units_format_time((double)g->latency.p50_ns, b, sizeof b),
+                vs_units_format_time((double)g->latency.p99_ns, c, sizeof c),
+                run->window_ns > 0 ? 100.0 * cpu / (double)run->window_ns : 0.0);
+        for (int k = 0; k < VS_CAT_COUNT; k++)
+            if (cats[k]) fprintf(f, " %5.1f%%", cpu > 0 ? 100.0 * g->cpu_ns[k] / cpu : 0.0);
+        fprintf(f, "\n");
+    }
+    fprintf(f, "  cpu%%: CPU time used, in %% of one core; the category columns split it.\n");
+
+    /* Memory, I/O and anything that went wrong. */
+    fprintf(f, "\n%-12s %10s %9s %10s %10s %11s %10s %10s %8s %8s\n", "guest", "memory", "start",
+            "disk/s", "disk MB/s", "disk util%", "rx pkt/s", "tx pkt/s", "dropped", "failed");
+    for (uint32_t i = 0; i < run->n_groups; i++) {
+        const struct vs_guest_result *g = &run->groups[i];
+        fprintf(f, "%-12.12s %10s %9s %10.1f %10.2f %11.1f %10.1f %10.1f %8llu %8u\n", g->name,
+                vs_units_format_bytes(vs_mem_parts_total(&g->memory), a, sizeof a),
+                vs_units_format_time((double)g->start_ns, b, sizeof b),
+                per_s((double)g->disk_ops, run->window_ns),
+                per_s((double)g->disk_bytes, run->window_ns) / 1e6,
+                disk_share(run, g->disk_busy_ns),
+                per_s((double)g->net_rx_packets, run->window_ns),
+                per_s((double)g->net_tx_packets, run->window_ns), (unsigned long long)g->dropped,
+                g->failed_instances);
+    }
+
+    bool evs[VS_EVT_COUNT];
+    used_events(run, evs);
+    fprintf(f, "\n%-12s", "events/s");
+    for (int e = 0; e < VS_EVT_COUNT; e++)
+        if (evs[e]) fprintf(f, " %12.12s", vs_evt_name((enum vs_evt_kind)e));
+    fprintf(f, "\n");
+    for (uint32_t i = 0; i < run->n_groups; i++) {
+        const struct vs_guest_result *g = &run->groups[i];
+        fprintf(f, "%-12.12s", g->name);
+        for (int e = 0; e < VS_EVT_COUNT; e++)
+            if (evs[e]) fprintf(f, " %12.0f", per_s(g->events[e], run->window_ns));
+        fprintf(f, "\n");
+    }
+
+    const struct vs_host_result *h = &run->host;
+    double host_total = 0;
+    for (int k = 0; k < VS_CAT_COUNT; k++) host_total += h->cpu_ns_by_cat[k];
+    fprintf(f, "\nhost  CPU %.1f %% busy (", 100.0 * h->cpu_utilisation);
+    bool first = true;
+    for (int k = 0; k < VS_CAT_COUNT; k++) {
+        if (k == VS_CAT_IDLE || h->cpu_ns_by_cat[k] <= 0) continue;
+        fprintf(f, "%s%s %.1f", first ? "" : ", ", vs_cat_label((enum vs_cpu_cat)k),
+                host_total > 0 ? 100.0 * h->cpu_ns_by_cat[k] / host_total : 0.0);
+        first = false;
+    }
+    fprintf(f, "%s), run queue %.2f, %.0f switches/s\n", first ? "idle" : "", h->runqueue_mean,
+            per_s((double)h->context_switches, run->window_ns));
+    fprintf(f, "      memory %s used, %s free of %s\n",
+            vs_units_format_bytes(h->mem_used_bytes, a, sizeof a),
+            vs_units_format_bytes(h->mem_free_bytes, b, sizeof b),
+            vs_units_format_bytes(h->mem_capacity_bytes, c, sizeof c));
+    fprintf(f, "      disk %.1f %% busy, queue %.2f, response %s; NIC rx %.1f %%, tx %.1f %%\n",
+            100.0 * h->disk_utilisation, h->disk_queue_mean,
+            vs_units_format_time(h->disk_response_mean_ns, d, sizeof d),
+            100.0 * h->nic_rx_utilisation, 100.0 * h->nic_tx_utilisation);
+    fprintf(f, "      %llu events, %s simulated, %s measured\n", (unsigned long long)run->events,
+            vs_units_format_time((double)run->now_ns, a, sizeof a),
+            vs_units_format_time((double)run->window_ns, b, sizeof b));
+}
+
+/* With several engines: each group's performance relative to the first. */
+static void write_comparison(FILE *f, const struct vs_results *r)
+{
+    int n = fprintf(f, "\n== relative to %s (1.00 = %s; higher is better) ", r->runs[0].engine,
+                    r->runs[0].engine);
+    for (int i = n - 1; i < 96; i++) fputc('=', f); /* as wide as the run headers */
+    fprintf(f, "\n%-12s", "guest");
+    for (uint32_t k = 0; k < r->n_runs; k++) fprintf(f, " %12.12s", r->runs[k].engine);
+    fprintf(f, "   p99 under each\n");
+    for (uint32_t i = 0; i < r->runs[0].n_groups; i++) {
+        const struct vs_guest_result *base = &r->runs[0].groups[i];
+        fprintf(f, "%-12.12s", base->name);
+        for (uint32_t k = 0; k < r->n_runs; k++) {
+            const struct vs_guest_result *g = &r->runs[k].groups[i];
+            double rel = NAN;
+            /* Batch work compares completion times, services throughput. */
+            if (base->batch && base->completion_ns > 0 && g->completion_ns > 0)
+                rel = base->completion_ns / g->completion_ns;
+            else if (!base->batch && base->throughput_per_s > 0)
+                rel = g->throughput_per_s / base->throughput_per_s;
+            if (isnan(rel))
+                fprintf(f, " %12s", "-");
+            else
+                fprintf(f, " %12.2f", rel);
+        }
+        fprintf(f, "  ");
+        for (uint32_t k = 0; k < r->n_runs; k++) {
+            char t[32];
+            fprintf(f, " %s", vs_units_format_time((double)r->runs[k].groups[i].latency.p99_ns, t,
+                                                   sizeof t));
+        }
+        fprintf(f, "\n");
+    }
+}
+
+static void write_table(FILE *f, const struct vs_results *r)
+{
+    char a[32], b[32], c[32];
+    fprintf(f, "virtsim %s  scenario %s (seed %llu): %s simulated, warm-up %s\n", VS_VERSION,
+            r->scenario, (unsigned long long)r->seed,
+            vs_units_format_time((double)r->duration_ns, a, sizeof a),
+            vs_units_format_time((double)r->warmup_ns, b, sizeof b));
+    if (r->description[0]) fprintf(f, "%s\n", r->description);
+    if (r->n_runs > 0) {
+        const struct vs_host_spec *h = &r->runs[0].host.spec;
+        fprintf(f, "host %s: %u cores @ %.2f GHz, %s memory, %s disk, %s NIC\n", h->name,
+                h->cpu.cores, h->cpu.frequency_hz / 1e9,
+                vs_units_format_bytes(h->memory_bytes, a, sizeof a), disk_class_name(h->disk.device_class),
+                vs_units_format_bitrate(h->nic.bandwidth_bits_per_s, c, sizeof c));
+    }
+    for (uint32_t k = 0; k < r->n_runs; k++) write_table_run(f, &r->runs[k]);
+    if (r->n_runs > 1) write_comparison(f, r);
+}
+
+/* ---- CSV ---- */
+
+void vs_report_csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* Full precision without noise digits: the fewest significant digits (15,
+ * 16 or 17) that strtod reads back as the same double, so 0.1 stays "0.1"
+ * and 1000/3 keeps every digit a program comparing figures needs. Whole
+ * numbers below 1e15 are written without exponent. */
+static void num(FILE *f, double v)
+{
+    if (isnan(v) || isinf(v)) return;
+    if (v == floor(v) && fabs(v) < 1e15) {
+        fprintf(f, "%.0f", v);
+        return;
+    }
+    char buf[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    fputs(buf, f);
+}
+
+/* The host_* columns at the end of every row. */
+#define CSV_HOST_COLUMNS 14
+
+static void csv_header(FILE *f)
+{
+    fputs("scenario,seed,engine,approach,level,guest,group,workload,state,instances,failed,vcpus,"
+          "window_s,completed,dropped,throughput_per_s,completion_s,batch_done,batch_total,"
+          "latency_mean_ns,latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p999_ns,"
+          "latency_max_ns",
+          f);
+    for (int c = 0; c < VS_CAT_COUNT; c++) fprintf(f, ",cpu_%s_ns", vs_cat_name((enum vs_cpu_cat)c));
+    fputs(",cpu_wait_ns", f);
+    for (int e = 0; e < VS_EVT_COUNT; e++) fprintf(f, ",%s_per_s", vs_evt_name((enum vs_evt_kind)e));
+    for (int p = 0; p < VS_MEM_PART_COUNT; p++)
+        fprintf(f, ",memory_%s_bytes", vs_mem_part_name((enum vs_mem_part)p));
+    fputs(",disk_ops,disk_bytes,disk_busy_ns,net_rx_packets,net_tx_packets,net_rx_bytes,"
+          "net_tx_bytes,start_ns,host_cpu_utilisation,host_runqueue_mean,host_context_switches,"
+          "host_mem_capacity_bytes,host_mem_used_bytes,host_mem_free_bytes,host_disk_utilisation,"
+          "host_disk_queue_mean,host_disk_queue_max,host_disk_response_mean_ns,host_disk_ops,"
+          "host_nic_rx_utilisation,host_nic_tx_utilisation,host_nic_queue_mean\n",
+          f);
+}
+
+static void csv_prefix(FILE *f, const struct vs_results *r, const struct vs_run_result *run,
+                       const char *level)
+{
+    vs_report_csv_field(f, r->scenario);
+    fprintf(f, ",%llu,", (unsigned long long)r->seed);
+    vs_report_csv_field(f, run->engine);
+    fputc(',', f);
+    vs_report_csv_field(f, run->approach);
+    fprintf(f, ",%s,", level);
+}
+
+static void csv_guest(FILE *f, const struct vs_results *r, const struct vs_run_result *run,
+                      const struct vs_guest_result *g, const char *level)
+{
+    csv_prefix(f, r, run, level);
+    vs_report_csv_field(f, g->name);
+    fputc(',', f);
+    vs_report_csv_field(f, g->group);
+    fputc(',', f);
+    vs_report_csv_field(f, g->workload);
+    fprintf(f, ",%s,%u,%u,%u,", vs_guest_state_name(g->state), g->instances, g->failed_instances,
+            g->vcpus);
+    num(f, (double)run->window_ns / 1e9);
+    fprintf(f, ",%llu,%llu,", (unsigned long long)g->completed, (unsigned long long)g->dropped);
+    num(f, g->throughput_per_s);
+    fputc(',', f);
+    if (g->completion_ns >= 0) num(f, g->completion_ns / 1e9);
+    fprintf(f, ",%llu,%llu,", (unsigned long long)g->batch_done, (unsigned long long)g->batch_total);
+    num(f, g->latency.mean_ns);
+    fprintf(f, ",%lld,%lld,%lld,%lld,%lld", (long long)g->latency.p50_ns, (long long)g->latency.p90_ns,
+            (long long)g->latency.p99_ns, (long long)g->latency.p999_ns, (long long)g->latency.max_ns);
+    for (int c = 0; c < VS_CAT_COUNT; c++) {
+        fputc(',', f);
+        num(f, g->cpu_ns[c]);
+    }
+    fputc(',', f);
+    num(f, g->cpu_wait_ns);
+    for (int e = 0; e < VS_EVT_COUNT; e++) {
+        fputc(',', f);
+        num(f, per_s(g->events[e], run->window_ns));
+    }
+    for (int p = 0; p < VS_MEM_PART_COUNT; p++) {
+        fputc(',', f);
+        num(f, g->memory.bytes[p]);
+    }
+    fprintf(f, ",%llu,%llu,", (unsigned long long)g->disk_ops, (unsigned long long)g->disk_bytes);
+    num(f, g->disk_busy_ns);
+    fprintf(f, ",%llu,%llu,%llu,%llu,%lld", (unsigned long long)g->net_rx_packets,
+            (unsigned long long)g->net_tx_packets, (unsigned long long)g->net_rx_bytes,
+            (unsigned long long)g->net_tx_bytes, (long long)g->start_ns);
+    for (int k = 0; k < CSV_HOST_COLUMNS; k++) fputc(',', f); /* blank on guest rows */
+    fputc('\n', f);
+}
+
+static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_result *run)
+{
+    const struct vs_host_result *h = &run->host;
+    csv_prefix(f, r, run, "host");
+    vs_report_csv_field(f, h->spec.name);
+    fputs(",,,,,,,", f);
+    num(f, (double)run->window_ns / 1e9);
+    /* completed .. latency_max_ns are guest figures */
+    fputs(",,,,,,,,,,,,,", f);
+    for (int c = 0; c < VS_CAT_COUNT; c++) {
+        num(f, h->cpu_ns_by_cat[c]);
+        fputc(',', f);
+    }
+    /* cpu_wait, events, memory parts, disk and net, start: guest figures */
+    for (int k = 0; k < 1 + VS_EVT_COUNT + VS_MEM_PART_COUNT + 8; k++) fputc(',', f);
+    num(f, h->cpu_utilisation);
+    fputc(',', f);
+    num(f, h->runqueue_mean);
+    fprintf(f, ",%llu,", (unsigned long long)h->context_switches);
+    num(f, h->mem_capacity_bytes);
+    fputc(',', f);
+    num(f, h->mem_used_bytes);
+    fputc(',', f);
+    num(f, h->mem_free_bytes);
+    fputc(',', f);
+    num(f, h->disk_utilisation);
+    fputc(',', f);
+    num(f, h->disk_queue_mean);
+    fputc(',', f);
+    num(f, h->disk_queue_max);
+    fputc(',', f);
+    num(f, h->disk_response_mean_ns);
+    fprintf(f, ",%llu,", (unsigned long long)h->disk_ops);
+    num(f, h->nic_rx_utilisation);
+    fputc(',', f);
+    num(f, h->nic_tx_utilisation);
+    fputc(',', f);
+    num(f, h->nic_queue_mean);
+    fputc('\n', f);
+}
+
+static void write_csv(FILE *f, const struct vs_results *r)
+{
+    csv_header(f);
+    for (uint32_t k = 0; k < r->n_runs; k++) {
+        const struct vs_run_result *run = &r->runs[k];
+        for (uint32_t i = 0; i < run->n_groups; i++) csv_guest(f, r, run, &run->groups[i], "group");
+        for (uint32_t i = 0; i < run->n_instances; i++)
+            csv_guest(f, r, run, &run->instances[i], "instance");
+        csv_host(f, r, run);
+    }
+}
+
+/* ---- JSON ---- */
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, double v)
+{
+    if (isnan(v) || isinf(v))
+        fputs("null", f);
+    else
+        num(f, v);
+}
+
+static void json_key(FILE *f, const char *indent, const char *key)
+{
+    fprintf(f, "%s\"%s\": ", indent, key);
+}
+
+static void json_guest(FILE *f, const struct vs_guest_result *g, vs_time_ns window_ns,
+                       const char *ind)
+{
+    fprintf(f, "{\n");
+    json_key(f, ind, "name");
+    json_string(f, g->name);
+    fputs(",\n", f);
+    json_key(f, ind, "group");
+    json_string(f, g->group);
+    fputs(",\n", f);
+    json_key(f, ind, "workload");
+    json_string(f, g->workload);
+    fputs(",\n", f);
+    fprintf(f, "%s\"state\": \"%s\",\n%s\"instances\": %u,\n%s\"failed_instances\": %u,\n", ind,
+            vs_guest_state_name(g->state), ind, g->instances, ind, g->failed_instances);
+    fprintf(f, "%s\"vcpus\": %u,\n%s\"batch\": %s,\n%s\"completed\": %llu,\n%s\"dropped\": %llu,\n",
+            ind, g->vcpus, ind, g->batch ? "true" : "false", ind,
+            (unsigned long long)g->completed, ind, (unsigned long long)g->dropped);
+    json_key(f, ind, "throughput_per_s");
+    json_num(f, g->throughput_per_s);
+    fputs(",\n", f);
+    json_key(f, ind, "completion_ns");
+    if (g->completion_ns >= 0)
+        json_num(f, g->completion_ns);
+    else
+        fputs("null", f);
+    fprintf(f, ",\n%s\"batch_done\": %llu,\n%s\"batch_total\": %llu,\n", ind,
+            (unsigned long long)g->batch_done, ind, (unsigned long long)g->batch_total);
+    fprintf(f, "%s\"latency_ns\": {\"count\": %llu, \"mean\": ", ind,
+            (unsigned long long)g->latency.count);
+    json_num(f, g->latency.mean_ns);
+    fprintf(f, ", \"p50\": %lld, \"p90\": %lld, \"p99\": %lld, \"p999\": %lld, \"max\": %lld},\n",
+            (long long)g->latency.p50_ns, (long long)g->latency.p90_ns, (long long)g->latency.p99_ns,
+            (long long)g->latency.p999_ns, (long long)g->latency.max_ns);
+    fprintf(f, "%s\"cpu_ns\": {", ind);
+    for (int c = 0; c < VS_CAT_COUNT; c++) {
+        fprintf(f, "%s\"%s\": ", c ? ", " : "", vs_cat_name((enum vs_cpu_cat)c));
+        json_num(f, g->cpu_ns[c]);
+    }
+    fprintf(f, "},\n%s\"cpu_wait_ns\": ", ind);
+    json_num(f, g->cpu_wait_ns);
+    fprintf(f, ",\n%s\"events_per_s\": {", ind);
+    for (int e = 0; e < VS_EVT_COUNT; e++) {
+        fprintf(f, "%s\"%s\": ", e ? ", " : "", vs_evt_name((enum vs_evt_kind)e));
+        json_num(f, per_s(g->events[e], window_ns));
+    }
+    fprintf(f, "},\n%s\"memory_bytes\": {", ind);
+    for (int p = 0; p < VS_MEM_PART_COUNT; p++) {
+        fprintf(f, "%s\"%s\": ", p ? ", " : "", vs_mem_part_name((enum vs_mem_part)p));
+        json_num(f, g->memory.bytes[p]);
+    }
+    fprintf(f, "},\n%s\"disk\": {\"ops\": %llu, \"bytes\": %llu, \"busy_ns\": ", ind,
+            (unsigned long long)g->disk_ops, (unsigned long long)g->disk_bytes);
+    json_num(f, g->disk_busy_ns);
+    fprintf(f,
+            "},\n%s\"net\": {\"rx_packets\": %llu, \"tx_packets\": %llu, \"rx_bytes\": %llu, "
+            "\"tx_bytes\": %llu},\n%s\"start_ns\": %lld\n",
+            ind, (unsigned long long)g->net_rx_packets, (unsigned long long)g->net_tx_packets,
+            (unsigned long long)g->net_rx_bytes, (unsigned long long)g->net_tx_bytes, ind,
+            (long long)g->start_ns);
+    fprintf(f, "%.*s}", (int)strlen(ind) - 2, ind);
+}
+
+static void json_host(FILE *f, const struct vs_host_result *h)
+{
+    const char *ind = "        ";
+    const struct vs_host_spec *s = &h->spec;
+    fprintf(f, "{\n%s\"name\": ", ind);
+    json_string(f, s->name);
+    fprintf(f, ",\n%s\"cores\": %u,\n%s\"frequency_hz\": ", ind, s->cpu.cores, ind);
+    json_num(f, s->cpu.frequency_hz);
+    fprintf(f, ",\n%s\"disk_class\": \"%s\",\n%s\"nic_bits_per_s\": ", ind,
+            disk_class_name(s->disk.device_class), ind);
+    json_num(f, s->nic.bandwidth_bits_per_s);
+    fprintf(f, ",\n%s\"cpu_utilisation\": ", ind);
+    json_num(f, h->cpu_utilisation);
+    fprintf(f, ",\n%s\"cpu_ns\": {", ind);
+    for (int c = 0; c < VS_CAT_COUNT; c++) {
+        fprintf(f, "%s\"%s\": ", c ? ", " : "", vs_cat_name((enum vs_cpu_cat)c));
+        json_num(f, h->cpu_ns_by_cat[c]);
+    }
+    fprintf(f, "},\n%s\"runqueue_mean\": ", ind);
+    json_num(f, h->runqueue_mean);
+    fprintf(f, ",\n%s\"context_switches\": %llu,\n%s\"memory_bytes\": {\"capacity\": ", ind,
+            (unsigned long long)h->context_switches, ind);
+    json_num(f, h->mem_capacity_bytes);
+    fputs(", \"used\": ", f);
+    json_num(f, h->mem_used_bytes);
+    fputs(", \"free\": ", f);
+    json_num(f, h->mem_free_bytes);
+    fprintf(f, "},\n%s\"disk\": {\"utilisation\": ", ind);
+    json_num(f, h->disk_utilisation);
+    fputs(", \"queue_mean\": ", f);
+    json_num(f, h->disk_queue_mean);
+    fputs(", \"queue_max\": ", f);
+    json_num(f, h->disk_queue_max);
+    fputs(", \"response_mean_ns\": ", f);
+    json_num(f, h->disk_response_mean_ns);
+    fprintf(f, ", \"ops\": %llu},\n%s\"nic\": {\"rx_utilisation\": ", (unsigned long long)h->disk_ops,
+            ind);
+    json_num(f, h->nic_rx_utilisation);
+    fputs(", \"tx_utilisation\": ", f);
+    json_num(f, h->nic_tx_utilisation);
+    fputs(", \"queue_mean\": ", f);
+    json_num(f, h->nic_queue_mean);
+    fputs("}\n      }", f);
+}
+
+static void write_json(FILE *f, const struct vs_results *r)
+{
+    fprintf(f, "{\n  \"virtsim\": \"%s\",\n  \"scenario\": ", VS_VERSION);
+    json_string(f, r->scenario);
+    fputs(",\n  \"description\": ", f);
+    json_string(f, r->description);
+    fprintf(f, ",\n  \"seed\": %llu,\n  \"duration_ns\": %lld,\n  \"warmup_ns\": %lld,\n  \"runs\": [",
+            (unsigned long long)r->seed, (long long)r->duration_ns, (long long)r->warmup_ns);
+    for (uint32_t k = 0; k < r->n_runs; k++) {
+        const struct vs_run_result *run = &r->runs[k];
+        fprintf(f, "%s\n    {\n      \"engine\": ", k ? "," : "");
+        json_string(f, run->engine);
+        fputs(",\n      \"approach\": ", f);
+        json_string(f, run->approach);
+        fprintf(f, ",\n      \"now_ns\": %lld,\n      \"window_ns\": %lld,\n      \"events\": %llu,\n",
+                (long long)run->now_ns, (long long)run->window_ns, (unsigned long long)run->events);
+        fputs("      \"host\": ", f);
+        json_host(f, &run->host);
+        fputs(",\n      \"groups\": [", f);
+        for (uint32_t i = 0; i < run->n_groups; i++) {
+            fprintf(f, "%s\n        ", i ? "," : "");
+            json_guest(f, &run->groups[i], run->window_ns, "          ");
+        }
+        fputs("\n      ],\n      \"instances\": [", f);
+        for (uint32_t i = 0; i < run->n_instances; i++) {
+            fprintf(f, "%s\n        ", i ? "," : "");
+            json_guest(f, &run->instances[i], run->window_ns, "          ");
+        }
+        fputs("\n      ]\n    }", f);
+    }
+    fputs("\n  ]\n}\n", f);
+}
+
+int vs_report_write(FILE *f, const struct vs_results *r, enum vs_report_format fmt,
+                    struct vs_error *err)
+{
+    switch (fmt) {
+    case VS_REPORT_TABLE: write_table(f, r); break;
+    case VS_REPORT_CSV: write_csv(f, r); break;
+    case VS_REPORT_JSON: write_json(f, r); break;
+    }
+    if (ferror(f))
+        return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "writing the report failed: %s",
+                            strerror(errno));
+    return VS_OK;
+}

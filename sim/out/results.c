@@ -1,0 +1,46 @@
+/* Releasing results and naming guest states. */
+#include "virtsim/out/results.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *vs_guest_state_name(enum vs_guest_state s)
+{
+    switch (s) {
+    case VS_GUEST_BOOTING: return "booting";
+    case VS_GUEST_RUNNING: return "running";
+    case VS_GUEST_FINISHED: return "finished";
+    case VS_GUEST_FAILED: return "failed";
+    }
+    return "?";
+}
+
+void vs_run_result_free(struct vs_run_result *r)
+{
+    if (!r) return;
+    free(r->groups);
+    free(r->instances);
+    free(r->host.core_ns_by_cat);
+    free(r->applied);
+    r->host.core_ns_by_cat = NULL;
+    r->applied = NULL;
+    r->n_applied = 0;
+    r->groups = NULL;
+    r->instances = NULL;
+    r->n_groups = r->n_instances = 0;
+}
+
+void vs_results_free(struct vs_results *r)
+{
+    if (!r) return;
+    for (uint32_t i = 0; i < r->n_runs; i++) vs_run_result_free(&r->runs[i]);
+    free(r->runs);
+    r->runs = NULL;
+    r->n_runs = 0;
+}
+
+const char *vs_resource_name(enum vs_resource r)
+{
+    static const char *const names[] = {"cpu", "memory", "disk", "nic", "none"};
+    return r <= VS_RES_NONE ? names[r] : "?";
+}

@@ -1,0 +1,232 @@
+/* Stepping several engines' simulations side by side (see stepper.h): the
+ * one place that defines "throughput now" and detects state changes, for
+ * the terminal UI and the timeline chart alike. */
+#include "virtsim/run/stepper.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtsim/run/sim.h"
+
+#define MAX_CHANGES 256
+
+struct engine_run {
+    struct vs_sim *sim;
+    uint64_t last_done;          /* completions at the last sample */
+    vs_time_ns last_sample_ns;
+    struct vs_step_sample *ring; /* `history` entries, oldest at ring_head */
+    uint32_t ring_head, ring_len;
+    struct vs_step_sample *view; /* the samples in order, rebuilt on demand */
+    uint32_t events_seen;        /* timeline events already reported */
+};
+
+struct vs_stepper {
+    uint32_t n;
+    vs_time_ns period_ns;
+    uint32_t history;
+    struct engine_run e[VS_MAX_ENGINES];
+    struct vs_run_result snaps[VS_MAX_ENGINES];
+    struct vs_step_change changes[MAX_CHANGES];
+    uint32_t n_changes;
+    uint32_t taken;              /* changes already handed out */
+};
+
+static uint64_t completed(const struct vs_run_result *r)
+{
+    uint64_t done = 0;
+    for (uint32_t g = 0; g < r->n_groups; g++) done += r->groups[g].completed_since_start;
+    return done;
+}
+
+static void add_change(struct vs_stepper *st, uint32_t k, vs_time_ns at, const char *text)
+{
+    if (st->taken == st->n_changes) st->taken = st->n_changes = 0;
+    if (st->n_changes == MAX_CHANGES) {
+        /* Nobody took them: the oldest go, as on a scrolling log. */
+        memmove(st->changes, st->changes + 1, (MAX_CHANGES - 1) * sizeof st->changes[0]);
+        st->n_changes--;
+        if (st->taken) st->taken--;
+    }
+    struct vs_step_change *c = &st->changes[st->n_changes++];
+    c->engine = k;
+    c->at_ns = at;
+    snprintf(c->text, sizeof c->text, "%.110s", text);
+}
+
+static void push_sample(struct engine_run *e, uint32_t history, vs_time_ns at, double rate)
+{
+    uint32_t slot = (e->ring_head + e->ring_len) % history;
+    if (e->ring_len == history)
+        e->ring_head = (e->ring_head + 1) % history;
+    else
+        e->ring_len++;
+    e->ring[slot] = (struct vs_step_sample){at, rate};
+}
+
+/* Compares a new snapshot with the previous one and records what changed. */
+static void note_changes(struct vs_stepper *st, uint32_t k, const struct vs_run_result *before,
+                         const struct vs_run_result *r)
+{
+    char text[160];
+    for (uint32_t g = 0; g < r->n_groups && g < before->n_groups; g++) {
+        enum vs_guest_state was = before->groups[g].state, now = r->groups[g].state;
+        if (now == was) continue;
+        snprintf(text, sizeof text, "%.30s: %.40s %.20s", r->engine, r->groups[g].name,
+                 now == VS_GUEST_RUNNING    ? "booted"
+                 : now == VS_GUEST_FINISHED ? "finished its batch"
+                                            : vs_guest_state_name(now));
+        add_change(st, k, r->now_ns, text);
+    }
+    struct engine_run *e = &st->e[k];
+    for (uint32_t i = e->events_seen; i < r->n_applied; i++) {
+        const struct vs_applied_event *a = &r->applied[i];
+        snprintf(text, sizeof text, "%.30s: %s%.80s", r->engine, a->ok ? "" : "refused: ", a->text);
+        add_change(st, k, a->at_ns, text);
+    }
+    e->events_seen = r->n_applied;
+}
+
+int vs_stepper_create(const struct vs_scenario *sc, uint64_t seed, vs_time_ns sample_period_ns,
+                      uint32_t history, struct vs_stepper **out, struct vs_error *err)
+{
+    *out = NULL;
+    struct vs_stepper *st = calloc(1, sizeof *st);
+    if (!st) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    st->period_ns = sample_period_ns > 0 ? sample_period_ns : 1;
+    st->history = history ? history : 1;
+    int rc = VS_OK;
+    for (uint32_t k = 0; k < sc->n_engines && rc == VS_OK; k++) {
+        struct engine_run *e = &st->e[k];
+        e->ring = calloc(st->history, sizeof *e->ring);
+        e->view = calloc(st->history, sizeof *e->view);
+        if (!e->ring || !e->view) {
+            rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+            break;
+        }
+        rc = vs_sim_create(sc, sc->engines[k], seed, &e->sim, err);
+        if (rc == VS_OK) rc = vs_sim_snapshot(e->sim, &st->snaps[k], err);
+        if (rc == VS_OK) st->n = k + 1;
+    }
+    if (rc != VS_OK) {
+        st->n = sc->n_engines;
+        vs_stepper_destroy(st);
+        return rc;
+    }
+    *out = st;
+    return VS_OK;
+}
+
+void vs_stepper_destroy(struct vs_stepper *st)
+{
+    if (!st) return;
+    for (uint32_t k = 0; k < st->n; k++) {
+        vs_sim_destroy(st->e[k].sim);
+        free(st->e[k].ring);
+        free(st->e[k].view);
+        vs_run_result_free(&st->snaps[k]);
+    }
+    free(st);
+}
+
+int vs_stepper_advance(struct vs_stepper *st, vs_time_ns dt, struct vs_error *err)
+{
+    for (uint32_t k = 0; k < st->n; k++) {
+        struct engine_run *e = &st->e[k];
+        if (vs_sim_done(e->sim)) continue;
+        int rc = vs_sim_advance(e->sim, vs_sim_now(e->sim) + dt, err);
+        struct vs_run_result r;
+        if (rc == VS_OK) rc = vs_sim_snapshot(e->sim, &r, err);
+        if (rc != VS_OK) return rc;
+        note_changes(st, k, &st->snaps[k], &r);
+        vs_run_result_free(&st->snaps[k]);
+        st->snaps[k] = r;
+        vs_time_ns span = r.now_ns - e->last_sample_ns;
+        if (span >= st->period_ns || (vs_sim_done(e->sim) && span > 0)) {
+            uint64_t done = completed(&r);
+            push_sample(e, st->history, r.now_ns, (double)(done - e->last_done) * 1e9 / (double)span);
+            e->last_done = done;
+            e->last_sample_ns = r.now_ns;
+        }
+    }
+    return VS_OK;
+}
+
+uint32_t vs_stepper_engines(const struct vs_stepper *st) { return st->n; }
+
+const struct vs_run_result *vs_stepper_snapshots(const struct vs_stepper *st) { return st->snaps; }
+
+bool vs_stepper_engine_done(const struct vs_stepper *st, uint32_t engine)
+{
+    return engine < st->n && vs_sim_done(st->e[engine].sim);
+}
+
+bool vs_stepper_done(const struct vs_stepper *st)
+{
+    for (uint32_t k = 0; k < st->n; k++)
+        if (!vs_sim_done(st->e[k].sim)) return false;
+    return true;
+}
+
+const struct vs_step_sample *vs_stepper_samples(const struct vs_stepper *st, uint32_t engine,
+                                                uint32_t *n)
+{
+    *n = 0;
+    if (engine >= st->n) return NULL;
+    const struct engine_run *e = &st->e[engine];
+    for (uint32_t i = 0; i < e->ring_len; i++) e->view[i] = e->ring[(e->ring_head + i) % st->history];
+    *n = e->ring_len;
+    return e->view;
+}
+
+const struct vs_step_change *vs_stepper_take_changes(struct vs_stepper *st, uint32_t *n)
+{
+    *n = st->n_changes - st->taken;
+    const struct vs_step_change *c = st->changes + st->taken;
+    st->taken = st->n_changes;
+    return c;
+}
+
+int vs_stepper_timeline(const struct vs_scenario *sc, uint64_t seed, vs_time_ns step_ns,
+                        struct vs_timeline *out, struct vs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->scenario, sizeof out->scenario, "%s", sc->name);
+    struct vs_stepper *st;
+    int rc = vs_stepper_create(sc, seed, step_ns, VS_TIMELINE_MAX_SAMPLES, &st, err);
+    if (rc != VS_OK) return rc;
+    out->n_series = st->n;
+    for (uint32_t k = 0; k < st->n; k++)
+        snprintf(out->series[k].engine, sizeof out->series[k].engine, "%s", st->snaps[k].engine);
+    /* Each engine runs until it is done or its series is full. */
+    while (rc == VS_OK && !vs_stepper_done(st)) {
+        bool room = false;
+        for (uint32_t k = 0; k < st->n; k++)
+            if (!vs_stepper_engine_done(st, k) && st->e[k].ring_len < VS_TIMELINE_MAX_SAMPLES) room = true;
+        if (!room) break;
+        rc = vs_stepper_advance(st, step_ns, err);
+        uint32_t n;
+        const struct vs_step_change *c = vs_stepper_take_changes(st, &n);
+        for (uint32_t i = 0; i < n; i++) {
+            /* The first engine's changes mark the chart: one set of marks
+             * for one x axis. */
+            if (c[i].engine != 0 || out->n_marks == VS_TIMELINE_MAX_MARKS) continue;
+            const char *text = strchr(c[i].text, ':');
+            out->mark_ns[out->n_marks] = c[i].at_ns;
+            snprintf(out->mark_label[out->n_marks], sizeof out->mark_label[0], "%.47s",
+                     text ? text + 2 : c[i].text);
+            out->n_marks++;
+        }
+    }
+    for (uint32_t k = 0; k < st->n && rc == VS_OK; k++) {
+        uint32_t n;
+        const struct vs_step_sample *s = vs_stepper_samples(st, k, &n);
+        for (uint32_t i = 0; i < n; i++) {
+            out->series[k].at_ns[i] = s[i].at_ns;
+            out->series[k].rate_per_s[i] = s[i].rate_per_s;
+        }
+        out->series[k].n = n;
+    }
+    vs_stepper_destroy(st);
+    return rc;
+}

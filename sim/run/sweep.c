@@ -1,0 +1,189 @@
+/* Parameter sweeps (see sweep.h): running the points in parallel threads,
+ * and writing or merging their reports. The path language is load/params.c. */
+#include "virtsim/run/sweep.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtsim/load/params.h"
+#include "virtsim/core/parallel.h"
+#include "virtsim/out/report.h"
+#include "virtsim/run/sim.h"
+
+/* ---- running ---- */
+
+struct job {
+    const struct vs_scenario *sc;
+    uint64_t seed;
+    uint32_t point;
+    struct vs_results *out;
+    struct vs_error err;
+    int rc;
+};
+
+static void run_job(struct job *j)
+{
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    if (!sc) {
+        j->rc = vs_error_set(&j->err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        return;
+    }
+    j->rc = vs_param_sweep_point(j->sc, j->point, sc, &j->err);
+    /* A swept seed is the point's own; otherwise every point uses the run's. */
+    uint64_t seed = strcmp(j->sc->sweep.param, "seed") == 0 ? sc->seed : j->seed;
+    if (j->rc == VS_OK) j->rc = vs_sim_run_scenario(sc, seed, j->out, &j->err);
+    free(sc);
+}
+
+static void run_one(void *ctx, uint32_t i) { run_job(&((struct job *)ctx)[i]); }
+
+int vs_sweep_run(const struct vs_scenario *sc, uint64_t seed, uint32_t first, uint32_t n,
+                 uint32_t threads, struct vs_results *out, struct vs_error *err)
+{
+    memset(out, 0, n * sizeof *out);
+    struct job *jobs = calloc(n ? n : 1, sizeof *jobs);
+    if (!jobs) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    for (uint32_t i = 0; i < n; i++) jobs[i] = (struct job){sc, seed, first + i, &out[i], {{0}, 0, 0, {0}}, 0};
+    vs_parallel_for(n, threads, run_one, jobs);
+    int rc = VS_OK;
+    for (uint32_t i = 0; i < n && rc == VS_OK; i++)
+        if (jobs[i].rc != VS_OK) {
+            *err = jobs[i].err;
+            rc = jobs[i].rc;
+        }
+    free(jobs);
+    if (rc != VS_OK)
+        for (uint32_t i = 0; i < n; i++) vs_results_free(&out[i]);
+    return rc;
+}
+
+/* ---- writing and merging ---- */
+
+static int report_text(const struct vs_results *r, int format, char **text, struct vs_error *err)
+{
+    size_t len = 0;
+    FILE *m = open_memstream(text, &len);
+    if (!m) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    int rc = vs_report_write(m, r, (enum vs_report_format)format, err);
+    if (fclose(m) != 0 && rc == VS_OK) rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    return rc;
+}
+
+int vs_sweep_write(FILE *f, const struct vs_scenario *sc, uint32_t first, const struct vs_results *pts,
+                   uint32_t n, int format, struct vs_error *err)
+{
+    if (format == VS_REPORT_JSON)
+        fprintf(f, "{\n\"sweep\": {\"param\": \"%s\", \"points\": %u},\n\"points\": [\n", sc->sweep.param,
+                sc->sweep.n);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k = first + i;
+        double v = sc->sweep.values[k];
+        char *text = NULL;
+        int rc = report_text(&pts[i], format, &text, err);
+        if (rc != VS_OK) {
+            free(text);
+            return rc;
+        }
+        if (format == VS_REPORT_CSV) {
+            /* Every line gets the point's columns; the header once, first. */
+            char *save = NULL;
+            bool header = true;
+            for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                if (header) {
+                    if (i == 0) fprintf(f, "sweep_point,sweep_param,sweep_value,%s\n", line);
+                    header = false;
+                    continue;
+                }
+                fprintf(f, "%u,%s,%.17g,%s\n", k, sc->sweep.param, v, line);
+            }
+        } else if (format == VS_REPORT_JSON) {
+            fprintf(f, "%s{\"point\": %u, \"value\": %.17g, \"report\":\n%s}", i ? ",\n" : "", k, v, text);
+        } else {
+            fprintf(f, "%s######## sweep point %u: %s = %g\n%s", i ? "\n" : "", k, sc->sweep.param, v, text);
+        }
+        free(text);
+    }
+    if (format == VS_REPORT_JSON) fprintf(f, "\n]\n}\n");
+    if (ferror(f)) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "writing the sweep: %s", strerror(errno));
+    return VS_OK;
+}
+
+struct row {
+    unsigned long point;
+    size_t order;
+    char *text;
+};
+
+static int by_point(const void *a, const void *b)
+{
+    const struct row *x = a, *y = b;
+    if (x->point != y->point) return x->point < y->point ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+int vs_sweep_merge_csv(FILE *out, char *const *paths, int n, struct vs_error *err)
+{
+    char *header = NULL;
+    struct row *rows = NULL;
+    size_t n_rows = 0, cap = 0;
+    int rc = VS_OK;
+    for (int i = 0; i < n && rc == VS_OK; i++) {
+        FILE *f = fopen(paths[i], "r");
+        if (!f) {
+            rc = vs_error_set(err, VS_ERR_INPUT, paths[i], 0, 0, "cannot open: %s", strerror(errno));
+            break;
+        }
+        char *line = NULL;
+        size_t len = 0;
+        ssize_t got;
+        int lineno = 0;
+        while (rc == VS_OK && (got = getline(&line, &len, f)) >= 0) {
+            lineno++;
+            if (got > 0 && line[got - 1] == '\n') line[--got] = '\0';
+            if (lineno == 1) {
+                if (strncmp(line, "sweep_point,", 12) != 0)
+                    rc = vs_error_set(err, VS_ERR_INPUT, paths[i], 1, 1,
+                                      "not a sweep CSV (its header does not start with sweep_point); write "
+                                      "it with virtsim run --sweep-point K --format csv");
+                else if (!header)
+                    header = strdup(line);
+                else if (strcmp(header, line) != 0)
+                    rc = vs_error_set(err, VS_ERR_INPUT, paths[i], 1, 1,
+                                      "its columns differ from %s's: the files come from different versions "
+                                      "or scenarios",
+                                      paths[0]);
+                continue;
+            }
+            if (n_rows == cap) {
+                cap = cap ? cap * 2 : 256;
+                struct row *g = realloc(rows, cap * sizeof *rows);
+                if (!g) {
+                    rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+                    break;
+                }
+                rows = g;
+            }
+            char *end;
+            unsigned long point = strtoul(line, &end, 10);
+            if (end == line || *end != ',') {
+                rc = vs_error_set(err, VS_ERR_INPUT, paths[i], lineno, 1, "expected a sweep point number");
+                break;
+            }
+            rows[n_rows] = (struct row){point, n_rows, strdup(line)};
+            if (!rows[n_rows].text) rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+            n_rows++;
+        }
+        free(line);
+        fclose(f);
+    }
+    if (rc == VS_OK && header) {
+        qsort(rows, n_rows, sizeof *rows, by_point);
+        fprintf(out, "%s\n", header);
+        for (size_t i = 0; i < n_rows; i++) fprintf(out, "%s\n", rows[i].text);
+    }
+    for (size_t i = 0; i < n_rows; i++) free(rows[i].text);
+    free(rows);
+    free(header);
+    return rc;
+}
