@@ -1,0 +1,432 @@
+/* Scenarios from YAML: hosts, guests, engines to compare, sweeps and the
+ * timeline of events; every reference checked with its position. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "virtsim/host/costs.h"
+#include "virtsim/load/params.h"
+#include "virtsim/model/engine.h"
+
+static const char scenario_expected[] = "a scenario (a mapping with name, host, guests, ...)";
+
+/* ---- scenarios ---- */
+
+int cfg_parse_host_ref(const struct cfg_ctx *c, const struct vs_ynode *n, const char *base_dir,
+                          struct vs_host_spec *out)
+{
+    if (n->kind == VS_YNODE_SCALAR) return cfg_resolve_at(c, n, "host", VS_BUILTIN_HOST, base_dir, out);
+    int rc = cfg_expect_mapping(
+        c, n, "host", "a host profile name (e.g. current), a file, or a mapping of host keys");
+    if (rc != VS_OK) return rc;
+    struct vs_host_spec base;
+    vs_host_spec_defaults(&base);
+    snprintf(base.name, sizeof base.name, "custom");
+    const struct vs_ynode *p = vs_ynode_get(n, "profile");
+    if (p) {
+        rc = cfg_resolve_at(c, p, "host.profile", VS_BUILTIN_HOST, base_dir, &base);
+        if (rc != VS_OK) return rc;
+    }
+    return cfg_parse_host(c, n, "host", &base, true, false, out);
+}
+
+int cfg_parse_compare(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc)
+{
+    const struct vs_ynode *single = n->kind == VS_YNODE_SCALAR ? n : NULL;
+    if (!single && n->kind != VS_YNODE_SEQUENCE)
+        return cfg_fail_at(c, n, "compare: expected a list of engines such as [native], not %s",
+                       vs_ynode_kind_name(n->kind));
+    size_t count = single ? 1 : n->count;
+    if (count == 0)
+        return cfg_fail_at(c, n, "compare: lists no engine; expected one or more of: %s",
+                       vs_engine_names());
+    if (count > VS_MAX_ENGINES)
+        return cfg_fail_at(c, n, "compare: lists %zu engines; at most %d are allowed", count,
+                       VS_MAX_ENGINES);
+    sc->n_engines = 0;
+    for (size_t i = 0; i < count; i++) {
+        const struct vs_ynode *item = single ? single : n->items[i];
+        const char *name;
+        char what[600];
+        snprintf(what, sizeof what, "an engine name (%s)", vs_engine_names());
+        int rc = cfg_scalar_text(c, item, "compare", what, &name);
+        if (rc != VS_OK) return rc;
+        if (!vs_engine_find(name)) {
+            const char *names[64];
+            size_t nn = 0;
+            for (size_t e = 0; e < vs_engine_count(); e++)
+                for (size_t p = 0; p < vs_engine_at(e)->n_presets && nn < N_OF(names); p++)
+                    names[nn++] = vs_engine_at(e)->presets[p].name;
+            char hint[96];
+            cfg_suggest(name, names, nn, hint, sizeof hint);
+            return cfg_fail_at(c, item, "compare: unknown engine '%.60s'%s; known engines: %s", name,
+                           hint, vs_engine_names());
+        }
+        for (uint32_t k = 0; k < sc->n_engines; k++)
+            if (strcmp(sc->engines[k], name) == 0)
+                return cfg_fail_at(c, item, "compare: engine '%s' is listed twice", name);
+        snprintf(sc->engines[sc->n_engines++], VS_NAME_MAX, "%s", name);
+    }
+    return VS_OK;
+}
+
+/* True when `name` is "GROUP-N" with 1 <= N <= count: an instance name of a
+ * group of that many instances. */
+bool cfg_is_instance_name(const char *name, const char *group, uint32_t count)
+{
+    size_t gl = strlen(group);
+    if (count < 2 || strncmp(name, group, gl) != 0 || name[gl] != '-') return false;
+    const char *d = name + gl + 1;
+    if (!*d || *d == '0') return false;
+    unsigned long v = 0;
+    for (; *d; d++) {
+        if (*d < '0' || *d > '9' || v > 100000) return false;
+        v = v * 10 + (unsigned long)(*d - '0');
+    }
+    return v >= 1 && v <= count;
+}
+
+int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t index,
+                       const char *base_dir, struct vs_guest_spec *g)
+{
+    char path[32];
+    snprintf(path, sizeof path, "guests[%zu]", index);
+    int rc = cfg_expect_mapping(c, n, path, "a mapping such as {name: web, workload: web-server}");
+    if (rc != VS_OK) return rc;
+    static const char *const keys[] = {"name",   "workload", "count",       "vcpus", "memory",
+                                       "weight", "cap",      "queue_limit", "load"};
+    rc = cfg_check_keys(c, n, path, keys, N_OF(keys));
+    if (rc == VS_OK) rc = cfg_require_key(c, n, path, "name", "the guest group's name");
+    if (rc == VS_OK)
+        rc = cfg_require_key(c, n, path, "workload", "a built-in workload, a file or a mapping");
+    if (rc != VS_OK) return rc;
+    memset(g, 0, sizeof *g);
+    g->count = 1;
+    g->vcpus = 1;
+    g->weight = DEFAULT_WEIGHT;
+    g->queue_limit = VS_DEFAULT_QUEUE_LIMIT;
+    g->line = n->line;
+    rc = cfg_opt_name(c, n, path, "name", g->name, GUEST_NAME_MAX);
+    if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "count", 1, VS_MAX_GUESTS, &g->count);
+    if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "vcpus", 1, VS_MAX_VCPUS, &g->vcpus);
+    if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "memory", VS_UNIT_BYTES, &g->memory_bytes);
+    if (rc == VS_OK) rc = cfg_opt_positive(c, n, path, "weight", VS_UNIT_COUNT, MAX_WEIGHT, &g->weight);
+    if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "cap", VS_UNIT_PERCENT, &g->cap_fraction);
+    if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "queue_limit", 1, MAX_QUEUE_LIMIT, &g->queue_limit);
+    if (rc != VS_OK) return rc;
+    if (g->cap_fraction > (double)g->vcpus) {
+        char kp[KEYPATH_LEN];
+        cfg_join(kp, sizeof kp, path, "cap");
+        return cfg_fail_at(c, vs_ynode_get(n, "cap"),
+                       "%s: '%.60s' is more than the guest's %u vCPU%s can use (at most %u%%)", kp,
+                       vs_ynode_get(n, "cap")->text, g->vcpus, g->vcpus == 1 ? "" : "s",
+                       g->vcpus * 100);
+    }
+
+    const struct vs_ynode *w = vs_ynode_get(n, "workload");
+    char kp[KEYPATH_LEN];
+    cfg_join(kp, sizeof kp, path, "workload");
+    if (w->kind == VS_YNODE_MAPPING)
+        rc = cfg_parse_workload(c, w, kp, g->name, &g->workload);
+    else
+        rc = cfg_resolve_at(c, w, kp, VS_BUILTIN_WORKLOAD, base_dir, &g->workload);
+    if (rc != VS_OK) return rc;
+
+    const struct vs_ynode *l = vs_ynode_get(n, "load");
+    if (l) {
+        cfg_join(kp, sizeof kp, path, "load");
+        struct vs_load_spec base = g->workload.load;
+        rc = cfg_parse_load(c, l, kp, &base, &g->workload.load);
+    }
+    return rc;
+}
+
+/* sweep: {param: PATH, values: [...]} or {param: PATH, from: A, to: B, step: S}.
+ * The values are written in the parameter's own unit (guests.web.load.rate
+ * takes rates, host.memory.capacity sizes), and each is checked by applying
+ * it, so a bad point is an error here and not in the middle of a run. */
+int cfg_parse_sweep(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc)
+{
+    int rc = cfg_expect_mapping(c, n, "sweep", "a mapping such as {param: guests.web.count, values: [1, 2, 4]}");
+    if (rc != VS_OK) return rc;
+    static const char *const keys[] = {"param", "values", "from", "to", "step"};
+    rc = cfg_check_keys(c, n, "sweep", keys, N_OF(keys));
+    if (rc == VS_OK) rc = cfg_require_key(c, n, "sweep", "param", "the parameter to vary, e.g. guests.web.count");
+    if (rc != VS_OK) return rc;
+    const struct vs_ynode *pn = vs_ynode_get(n, "param");
+    const char *param;
+    rc = cfg_scalar_text(c, pn, "sweep.param", "a parameter path such as guests.web.count", &param);
+    if (rc != VS_OK) return rc;
+    if (strlen(param) >= sizeof sc->sweep.param) return cfg_fail_at(c, pn, "sweep.param: too long");
+    enum vs_unit_kind unit;
+    char why[400];
+    if (vs_param_unit(sc, param, &unit, why, sizeof why) != 0) return cfg_fail_at(c, pn, "sweep.param: %s", why);
+    snprintf(sc->sweep.param, sizeof sc->sweep.param, "%s", param);
+    const struct vs_ynode *vn = vs_ynode_get(n, "values");
+    const struct vs_ynode *fn = vs_ynode_get(n, "from");
+    if (vn && fn) return cfg_fail_at(c, fn, "sweep: give either values or from/to/step, not both");
+    if (vn) {
+        if (vn->kind != VS_YNODE_SEQUENCE || vn->count == 0)
+            return cfg_fail_at(c, vn, "sweep.values: expected a non-empty list such as [1, 2, 4]");
+        if (vn->count > VS_MAX_SWEEP_POINTS)
+            return cfg_fail_at(c, vn, "sweep.values: %zu points; at most %d are allowed", vn->count, VS_MAX_SWEEP_POINTS);
+        for (size_t i = 0; i < vn->count; i++) {
+            rc = cfg_node_quantity(c, vn->items[i], "sweep.values", unit, &sc->sweep.values[i]);
+            if (rc != VS_OK) return rc;
+        }
+        sc->sweep.n = (uint32_t)vn->count;
+    } else if (fn) {
+        const struct vs_ynode *tn = vs_ynode_get(n, "to"), *stn = vs_ynode_get(n, "step");
+        if (!tn || !stn) return cfg_fail_at(c, fn, "sweep: from needs to and step as well");
+        double from, to, step;
+        rc = cfg_node_quantity(c, fn, "sweep.from", unit, &from);
+        if (rc == VS_OK) rc = cfg_node_quantity(c, tn, "sweep.to", unit, &to);
+        if (rc == VS_OK) rc = cfg_node_quantity(c, stn, "sweep.step", unit, &step);
+        if (rc != VS_OK) return rc;
+        if (!(step > 0)) return cfg_fail_at(c, stn, "sweep.step: must be greater than 0");
+        if (to < from) return cfg_fail_at(c, tn, "sweep.to: must not be below from");
+        double count = floor((to - from) / step + 1e-9) + 1;
+        if (count > VS_MAX_SWEEP_POINTS)
+            return cfg_fail_at(c, stn, "sweep: %.0f points; at most %d are allowed (raise step)", count, VS_MAX_SWEEP_POINTS);
+        for (uint32_t i = 0; i < (uint32_t)count; i++) sc->sweep.values[i] = from + step * i;
+        sc->sweep.n = (uint32_t)count;
+    } else {
+        return cfg_fail_at(c, n, "sweep: give values: [...] or from, to and step");
+    }
+    struct vs_scenario *probe = malloc(sizeof *probe);
+    if (!probe) return vs_error_set(c->err, VS_ERR_RUNTIME, c->origin, 0, 0, "out of memory");
+    for (uint32_t i = 0; i < sc->sweep.n && rc == VS_OK; i++) {
+        *probe = *sc;
+        if (vs_param_set(probe, param, sc->sweep.values[i], why, sizeof why) != 0)
+            rc = cfg_fail_at(c, vn ? vn->items[i] : fn, "sweep: point %u: %s", i, why);
+    }
+    free(probe);
+    return rc;
+}
+
+int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, const char *base_dir,
+                          struct vs_scenario *sc)
+{
+    static const char *const keys[] = {"name",    "description", "host",       "duration", "warmup",
+                                       "seed",    "compare",     "max_events", "guests",   "sweep"};
+    int rc = cfg_check_keys(c, root, "a scenario", keys, N_OF(keys));
+    if (rc == VS_OK) rc = cfg_require_key(c, root, "", "name", "the scenario's name");
+    if (rc == VS_OK) rc = cfg_require_key(c, root, "", "guests", "a list of guest groups");
+    if (rc != VS_OK) return rc;
+    memset(sc, 0, sizeof *sc);
+    snprintf(sc->file, sizeof sc->file, "%s", c->origin);
+    rc = cfg_opt_name(c, root, "", "name", sc->name, sizeof sc->name);
+    if (rc == VS_OK)
+        rc = cfg_opt_text(c, root, "", "description", sc->description, sizeof sc->description);
+    if (rc != VS_OK) return rc;
+
+    const struct vs_ynode *h = vs_ynode_get(root, "host");
+    if (h) {
+        rc = cfg_parse_host_ref(c, h, base_dir, &sc->host);
+    } else if (vs_builtin_find(VS_BUILTIN_HOST, DEFAULT_HOST)) {
+        rc = vs_config_resolve_host(DEFAULT_HOST, NULL, &sc->host, c->err);
+    } else {
+        vs_host_spec_defaults(&sc->host);
+    }
+    if (rc != VS_OK) return rc;
+
+    sc->duration_ns = DEFAULT_DURATION_NS;
+    rc = cfg_opt_time(c, root, "", "duration", true, VS_MAX_DURATION_NS, &sc->duration_ns);
+    if (rc != VS_OK) return rc;
+    /* Without a warm-up the first requests meet empty queues and idle
+     * caches-to-be; a tenth of the run is a safe default. */
+    sc->warmup_ns = sc->duration_ns / 10;
+    rc = cfg_opt_time(c, root, "", "warmup", false, VS_MAX_DURATION_NS, &sc->warmup_ns);
+    if (rc != VS_OK) return rc;
+    if (sc->warmup_ns >= sc->duration_ns) {
+        char a[32], b[32];
+        const struct vs_ynode *wn = vs_ynode_get(root, "warmup");
+        return cfg_fail_at(
+            c, wn ? wn : vs_ynode_get(root, "duration"),
+            "warmup: %s is not shorter than the duration (%s); nothing would be measured",
+            vs_units_format_time((double)sc->warmup_ns, a, sizeof a),
+            vs_units_format_time((double)sc->duration_ns, b, sizeof b));
+    }
+
+    sc->seed = DEFAULT_SEED;
+    const struct vs_ynode *s = vs_ynode_get(root, "seed");
+    if (s) {
+        const char *t;
+        rc = cfg_scalar_text(c, s, "seed", "a whole number such as 42", &t);
+        if (rc != VS_OK) return rc;
+        bool ok = t[0] >= '0' && t[0] <= '9' && strlen(t) <= 20;
+        unsigned long long v = 0;
+        if (ok) {
+            char *end;
+            errno = 0;
+            v = strtoull(t, &end, 10);
+            ok = errno == 0 && *end == '\0';
+        }
+        if (!ok)
+            return cfg_fail_at(c, s,
+                           "seed: '%.60s' is not allowed; expected a whole number from 0 to "
+                           "18446744073709551615",
+                           t);
+        sc->seed = v;
+    }
+
+    sc->max_events = DEFAULT_MAX_EVENTS;
+    const struct vs_ynode *me = vs_ynode_get(root, "max_events");
+    if (me) {
+        uint64_t v;
+        rc = cfg_node_uint(c, me, "max_events", 1, MAX_EVENTS_LIMIT, &v);
+        if (rc != VS_OK) return rc;
+        sc->max_events = v;
+    }
+
+    const struct vs_ynode *cmp = vs_ynode_get(root, "compare");
+    if (cmp) {
+        rc = cfg_parse_compare(c, cmp, sc);
+    } else {
+        sc->n_engines = 1;
+        snprintf(sc->engines[0], VS_NAME_MAX, "native");
+    }
+    if (rc != VS_OK) return rc;
+
+    const struct vs_ynode *gl = vs_ynode_get(root, "guests");
+    if (gl->kind != VS_YNODE_SEQUENCE) {
+        if (vs_ynode_is_null(gl))
+            return cfg_fail_at(c, gl,
+                           "guests: has no value; expected a list of guest groups "
+                           "(- name: web ...)");
+        return cfg_fail_at(c, gl, "guests: expected a list of guest groups (- name: web ...), not %s",
+                       vs_ynode_kind_name(gl->kind));
+    }
+    if (gl->count == 0)
+        return cfg_fail_at(c, gl, "guests: the list is empty; give at least one guest group");
+    if (gl->count > VS_MAX_GUEST_GROUPS)
+        return cfg_fail_at(c, gl->items[VS_MAX_GUEST_GROUPS],
+                       "guests: %zu guest groups; at most %d are allowed", gl->count,
+                       VS_MAX_GUEST_GROUPS);
+    uint64_t total = 0;
+    for (size_t i = 0; i < gl->count; i++) {
+        struct vs_guest_spec *g = &sc->guests[i];
+        rc = cfg_parse_guest(c, gl->items[i], i, base_dir, g);
+        if (rc != VS_OK) return rc;
+        const struct vs_ynode *nn = vs_ynode_get(gl->items[i], "name");
+        for (size_t k = 0; k < i; k++) {
+            const struct vs_guest_spec *o = &sc->guests[k];
+            if (strcmp(o->name, g->name) == 0)
+                return cfg_fail_at(c, nn,
+                               "guests[%zu].name: '%s' is already the name of guests[%zu] (line "
+                               "%d); guest names must be unique",
+                               i, g->name, k, o->line);
+            if (cfg_is_instance_name(g->name, o->name, o->count) ||
+                cfg_is_instance_name(o->name, g->name, g->count))
+                return cfg_fail_at(c, nn,
+                               "guests[%zu].name: '%s' clashes with the instance names of "
+                               "guests[%zu] '%s' (instances are named NAME-1, NAME-2, ...)",
+                               i, g->name, k, o->name);
+        }
+        total += g->count;
+        if (total > VS_MAX_GUESTS) {
+            const struct vs_ynode *cn = vs_ynode_get(gl->items[i], "count");
+            return cfg_fail_at(c, cn ? cn : gl->items[i],
+                           "guests[%zu].count: brings the total to %llu guest instances; at most "
+                           "%d are allowed",
+                           i, (unsigned long long)total, VS_MAX_GUESTS);
+        }
+        sc->n_guests = (uint32_t)(i + 1);
+    }
+    memset(&sc->sweep, 0, sizeof sc->sweep);
+    const struct vs_ynode *sw = vs_ynode_get(root, "sweep");
+    return sw ? cfg_parse_sweep(c, sw, sc) : VS_OK;
+}
+
+int cfg_load_scenario_doc(const char *text, size_t len, const char *origin, const char *base_dir,
+                             struct vs_scenario *out, struct vs_error *err)
+{
+    struct cfg_ctx c = {origin ? origin : "", err};
+    struct vs_ydoc *doc;
+    int rc = vs_ydoc_load(text, len, c.origin, &doc, err);
+    if (rc != VS_OK) return rc;
+    const struct vs_ynode *root;
+    rc = cfg_root_mapping(&c, doc, scenario_expected, &root);
+    /* Built aside so a failed load leaves *out as it was. */
+    struct vs_scenario *sc = NULL;
+    if (rc == VS_OK) {
+        sc = malloc(sizeof *sc);
+        if (!sc) rc = vs_error_set(err, VS_ERR_RUNTIME, c.origin, 0, 0, "out of memory");
+    }
+    if (rc == VS_OK) rc = cfg_parse_scenario(&c, root, base_dir, sc);
+    if (rc == VS_OK) *out = *sc;
+    free(sc);
+    vs_ydoc_free(doc);
+    return rc;
+}
+
+int vs_config_load_scenario(const char *text, size_t len, const char *origin, const char *base_dir,
+                            struct vs_scenario *out, struct vs_error *err)
+{
+    return cfg_load_scenario_doc(text, len, origin, base_dir, out, err);
+}
+
+int vs_config_load_scenario_file(const char *path, struct vs_scenario *out, struct vs_error *err)
+{
+    char *text;
+    size_t len;
+    int rc = cfg_read_file(path, &text, &len, err);
+    if (rc != VS_OK) return rc;
+    char dir[PATH_MAX_LEN];
+    cfg_dir_of(path, dir, sizeof dir);
+    rc = cfg_load_scenario_doc(text, len, path, dir, out, err);
+    free(text);
+    return rc;
+}
+
+int vs_config_validate_file(const char *path, enum vs_config_kind *kind, struct vs_error *err)
+{
+    if (kind) *kind = VS_CONFIG_UNKNOWN;
+    char *text;
+    size_t len;
+    int rc = cfg_read_file(path, &text, &len, err);
+    if (rc != VS_OK) return rc;
+    struct cfg_ctx c = {path, err};
+    struct vs_ydoc *doc = NULL;
+    rc = vs_ydoc_load(text, len, path, &doc, err);
+    const struct vs_ynode *root = NULL;
+    if (rc == VS_OK) rc = cfg_root_mapping(&c, doc, "a scenario, a workload or a host profile", &root);
+    enum vs_config_kind k = VS_CONFIG_UNKNOWN;
+    if (rc == VS_OK) {
+        if (vs_ynode_get(root, "guests"))
+            k = VS_CONFIG_SCENARIO;
+        else if (vs_ynode_get(root, "cpu"))
+            k = VS_CONFIG_HOST;
+        else if (vs_ynode_get(root, "request"))
+            k = VS_CONFIG_WORKLOAD;
+        else
+            rc = cfg_fail_at(&c, root,
+                         "cannot tell what this file is: a scenario has 'guests', a host profile "
+                         "'cpu', a workload 'request'");
+    }
+    char dir[PATH_MAX_LEN];
+    cfg_dir_of(path, dir, sizeof dir);
+    if (rc == VS_OK) {
+        if (kind) *kind = k;
+        if (k == VS_CONFIG_SCENARIO) {
+            struct vs_scenario *sc = malloc(sizeof *sc);
+            rc = sc ? cfg_parse_scenario(&c, root, dir, sc)
+                    : vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "out of memory");
+            free(sc);
+        } else if (k == VS_CONFIG_HOST) {
+            struct vs_host_spec base, h;
+            vs_host_spec_defaults(&base);
+            rc = cfg_parse_host(&c, root, "", &base, false, true, &h);
+        } else {
+            struct vs_workload w;
+            rc = cfg_parse_workload(&c, root, "", NULL, &w);
+        }
+    }
+    vs_ydoc_free(doc);
+    free(text);
+    return rc;
+}
