@@ -381,7 +381,7 @@ int vs_tui_next_host(struct vs_tui *t)
         if (b->kind != VS_BUILTIN_HOST) continue;
         if (!first) first = b;
         if (seen && !next) next = b;
-        if (strcmp(b->name, t->sc.host.name) == 0) seen = true;
+        if (strcmp(b->name, t->sc.hosts[0].spec.name) == 0) seen = true;
     }
     if (!next) next = first;
     if (!next) return VS_ERR_INPUT;
@@ -391,15 +391,15 @@ int vs_tui_next_host(struct vs_tui *t)
         snprintf(t->status, sizeof t->status, "%.150s", err.message);
         return VS_ERR_INPUT;
     }
-    struct vs_host_spec old = t->sc.host;
-    t->sc.host = h;
+    struct vs_host_spec old = t->sc.hosts[0].spec;
+    t->sc.hosts[0].spec = h;
     char what[120];
     snprintf(what, sizeof what, "host profile %.40s", h.name);
     if (rebuild_with(t, what) != VS_OK) {
         /* e.g. an HVM preset on a host without VT-x: keep the old host. */
         char why[160];
         snprintf(why, sizeof why, "%s", t->status);
-        t->sc.host = old;
+        t->sc.hosts[0].spec = old;
         struct vs_error e2;
         build(t, &e2);
         snprintf(t->status, sizeof t->status, "%.150s", why);

@@ -808,7 +808,7 @@ static int load_density_json(const char *path, struct vs_scenario *sc, struct vs
     }
     memset(sc, 0, sizeof *sc);
     if ((v = vs_ynode_get(root, "workload")) && v->text) snprintf(sc->guests[0].workload.name, VS_NAME_MAX, "%s", v->text);
-    if ((v = vs_ynode_get(root, "host")) && v->text) snprintf(sc->host.name, VS_NAME_MAX, "%s", v->text);
+    if ((v = vs_ynode_get(root, "host")) && v->text) snprintf(sc->hosts[0].spec.name, VS_NAME_MAX, "%s", v->text);
     sc->n_guests = 1;
     sc->n_engines = (uint32_t)res->count;
     struct vs_density_result *r = calloc(res->count, sizeof *r);

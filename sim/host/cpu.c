@@ -51,7 +51,8 @@ enum vcpu_state {
     VCPU_QUEUED,    /* runnable, in the run queue */
     VCPU_RUNNING,   /* on a core */
     VCPU_THROTTLED, /* runnable, but its guest used up its cap for this period */
-    VCPU_ZERO       /* an empty burst whose completion event is pending */
+    VCPU_ZERO,      /* an empty burst whose completion event is pending */
+    VCPU_PAUSED     /* has a burst, but its guest is paused: never runnable */
 };
 
 struct vcpu {
@@ -85,6 +86,7 @@ struct guest {
     int64_t used_ns;     /* settled CPU time in period period_idx */
     int64_t reserved_ns; /* planned but not yet settled time of running segments */
     bool throttled;
+    bool paused;         /* its vCPUs keep their bursts but do not run */
     /* statistics window */
     int64_t ns_by_cat[VS_CAT_COUNT];
     uint64_t switches;
@@ -400,6 +402,15 @@ static void throttle_vcpu(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
     wait_begin(cpu, v, now);
 }
 
+/* A paused guest's vCPU: it keeps its burst but waits for nothing, so the
+ * pause is not counted as time waiting for a core. */
+static void park_vcpu(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
+{
+    struct vcpu *v = &cpu->vcpus[id];
+    wait_end(cpu, v, now);
+    v->state = VCPU_PAUSED;
+}
+
 /* The guest has used its budget: its queued vCPUs leave the run queue until
  * the period ends; running ones stop when their (budgeted) segments end. */
 static void throttle_guest(struct vs_cpu *cpu, uint32_t gid, vs_time_ns now)
@@ -518,6 +529,10 @@ static void make_runnable(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
 {
     struct vcpu *v = &cpu->vcpus[id];
     uint32_t gid = v->guest;
+    if (cpu->guests[gid].paused) {
+        park_vcpu(cpu, id, now);
+        return;
+    }
     maybe_unthrottle(cpu, gid, now);
     if (cpu->guests[gid].throttled) {
         throttle_vcpu(cpu, id, now);
@@ -579,7 +594,10 @@ static void on_core_event(void *ctx, uint64_t arg)
     }
 
     maybe_unthrottle(cpu, gid, now);
-    if (cpu->guests[gid].throttled) {
+    if (cpu->guests[gid].paused) {
+        park_vcpu(cpu, id, now);
+        dispatch(cpu, ci, now);
+    } else if (cpu->guests[gid].throttled) {
         throttle_vcpu(cpu, id, now);
         dispatch(cpu, ci, now);
     } else if (cpu->heap_n == 0 || vcpu_before(cpu, id, cpu->heap[0])) {
@@ -868,6 +886,66 @@ int vs_cpu_set_share(struct vs_cpu *cpu, uint32_t guest_id, double weight, doubl
     dispatch_idle_cores(cpu, now);
     note_runqueue(cpu);
     return cpu->failed ? VS_ERR_RUNTIME : VS_OK;
+}
+
+int vs_cpu_pause_guest(struct vs_cpu *cpu, uint32_t guest_id)
+{
+    if (guest_id >= cpu->n_guests) return VS_ERR_INPUT;
+    struct guest *g = &cpu->guests[guest_id];
+    if (g->paused) return VS_OK;
+    vs_time_ns now = vs_event_now(cpu->q);
+    g->paused = true;
+    /* Running segments stop now (a pause interrupts the vCPUs at once); one
+     * ending at this very instant finishes by its own event, which then
+     * finds the guest paused. */
+    for (uint32_t ci = 0; ci < cpu->n_cores; ci++) {
+        struct core *c = &cpu->cores[ci];
+        if (c->vcpu == NONE || cpu->vcpus[c->vcpu].guest != guest_id || c->end_ns <= now) continue;
+        uint32_t id = c->vcpu;
+        settle(cpu, c, now);
+        vs_event_cancel(cpu->q, c->event);
+        c->event = 0;
+        g->reserved_ns -= c->end_ns - now;
+        c->vcpu = NONE;
+        fold_vruntime(cpu, &cpu->vcpus[id]);
+        park_vcpu(cpu, id, now);
+    }
+    for (uint32_t id = g->first_vcpu; id != NONE; id = cpu->vcpus[id].next_in_guest) {
+        struct vcpu *v = &cpu->vcpus[id];
+        if (v->state == VCPU_QUEUED) {
+            heap_remove_at(cpu, v->heap_pos);
+            park_vcpu(cpu, id, now);
+        } else if (v->state == VCPU_THROTTLED) {
+            park_vcpu(cpu, id, now);
+        }
+    }
+    dispatch_idle_cores(cpu, now);
+    note_runqueue(cpu);
+    return cpu->failed ? VS_ERR_RUNTIME : VS_OK;
+}
+
+int vs_cpu_resume_guest(struct vs_cpu *cpu, uint32_t guest_id)
+{
+    if (guest_id >= cpu->n_guests) return VS_ERR_INPUT;
+    struct guest *g = &cpu->guests[guest_id];
+    if (!g->paused) return VS_OK;
+    vs_time_ns now = vs_event_now(cpu->q);
+    g->paused = false;
+    for (uint32_t id = g->first_vcpu; id != NONE; id = cpu->vcpus[id].next_in_guest) {
+        struct vcpu *v = &cpu->vcpus[id];
+        if (v->state != VCPU_PAUSED) continue;
+        /* Like a vCPU back from sleep: no credit for the time it was paused. */
+        place_after_sleep(cpu, v);
+        make_runnable(cpu, id, now);
+    }
+    dispatch_idle_cores(cpu, now);
+    note_runqueue(cpu);
+    return cpu->failed ? VS_ERR_RUNTIME : VS_OK;
+}
+
+bool vs_cpu_guest_paused(const struct vs_cpu *cpu, uint32_t guest_id)
+{
+    return guest_id < cpu->n_guests && cpu->guests[guest_id].paused;
 }
 
 void vs_cpu_reset_stats(struct vs_cpu *cpu)

@@ -83,6 +83,16 @@ bool vs_memory_charge(struct vs_memory *m, uint32_t guest, const struct vs_mem_p
     return true;
 }
 
+void vs_memory_release(struct vs_memory *m, uint32_t guest)
+{
+    if (guest >= m->n_guests) return;
+    m->guest_bytes[guest] = 0;
+    /* Summed again rather than subtracted, so no rounding is left behind
+     * (stops are rare; charges stay O(1)). */
+    m->guests_bytes = 0;
+    for (uint32_t g = 0; g < m->n_guests; g++) m->guests_bytes += m->guest_bytes[g];
+}
+
 double vs_memory_capacity(const struct vs_memory *m)
 {
     return m->capacity_bytes;

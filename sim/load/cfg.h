@@ -89,7 +89,7 @@ int cfg_parse_memory_spec(const struct cfg_ctx *c, const struct vs_ynode *n, con
 void cfg_workload_defaults(struct vs_workload *w);
 int cfg_parse_workload(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, const char *default_name, struct vs_workload *out);
 int cfg_parse_costs(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, struct vs_costs *costs);
-int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, const struct vs_host_spec *base, bool allow_profile, bool name_required, struct vs_host_spec *out);
+int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, const struct vs_host_spec *base, int inline_level, bool name_required, struct vs_host_spec *out);
 int cfg_read_file(const char *path, char **text, size_t *len, struct vs_error *err);
 void cfg_dir_of(const char *path, char *out, size_t len);
 void cfg_resolve_path(const char *name, const char *base_dir, char *out, size_t len);
@@ -106,5 +106,8 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
 int cfg_parse_sweep(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc);
 int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, const char *base_dir, struct vs_scenario *sc);
 int cfg_load_scenario_doc(const char *text, size_t len, const char *origin, const char *base_dir, struct vs_scenario *out, struct vs_error *err);
+
+/* cfg_timeline.c: `events:`, checked against the components' actions. */
+int cfg_parse_events(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc);
 
 #endif

@@ -32,19 +32,21 @@ int cfg_parse_costs(const struct cfg_ctx *c, const struct vs_ynode *n, const cha
     return rc;
 }
 
-/* Starts from *base and overrides what the mapping gives. allow_profile: an
- * inline host in a scenario may also carry `profile:` (already applied by
- * the caller into base). */
+/* Starts from *base and overrides what the mapping gives. inline_level: 0
+ * for a profile file; 1 for an inline host in a scenario, which may also
+ * carry `profile:` (already applied by the caller into base); 2 for an
+ * entry of a scenario's `hosts:`, which may also carry `count:` (read by
+ * the caller). */
 int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path,
-                      const struct vs_host_spec *base, bool allow_profile, bool name_required,
+                      const struct vs_host_spec *base, int inline_level, bool name_required,
                       struct vs_host_spec *out)
 {
     struct vs_host_spec h = *base;
-    static const char *const keys[] = {"name", "description", "cpu",   "memory",
-                                       "disk", "nic",         "costs", "profile"};
+    static const char *const keys[] = {"name", "description", "cpu",     "memory", "disk",
+                                       "nic",  "costs",       "profile", "count"};
     char where[KEYPATH_LEN + 16];
     snprintf(where, sizeof where, "%s", path[0] ? path : "a host profile");
-    int rc = cfg_check_keys(c, n, where, keys, N_OF(keys) - (allow_profile ? 0 : 1));
+    int rc = cfg_check_keys(c, n, where, keys, N_OF(keys) - (inline_level >= 2 ? 0 : inline_level == 1 ? 1 : 2));
     if (rc == VS_OK && name_required) rc = cfg_require_key(c, n, path, "name", "the profile's name");
     if (rc == VS_OK) rc = cfg_opt_name(c, n, path, "name", h.name, sizeof h.name);
     if (rc == VS_OK) rc = cfg_opt_text(c, n, path, "description", h.description, sizeof h.description);

@@ -31,7 +31,223 @@ int cfg_parse_host_ref(const struct cfg_ctx *c, const struct vs_ynode *n, const 
         rc = cfg_resolve_at(c, p, "host.profile", VS_BUILTIN_HOST, base_dir, &base);
         if (rc != VS_OK) return rc;
     }
-    return cfg_parse_host(c, n, "host", &base, true, false, out);
+    return cfg_parse_host(c, n, "host", &base, 1, false, out);
+}
+
+/* One entry of `hosts:`: {name: rack, count: 100, profile: current, cpu: ...}. */
+static int parse_host_decl(const struct cfg_ctx *c, const struct vs_ynode *n, size_t index,
+                           const char *base_dir, struct vs_host_decl *d)
+{
+    char path[32];
+    snprintf(path, sizeof path, "hosts[%zu]", index);
+    int rc = cfg_expect_mapping(c, n, path,
+                                "a mapping such as {name: rack, count: 4, profile: current}");
+    if (rc == VS_OK) rc = cfg_require_key(c, n, path, "name", "the host's name (hosts are NAME-1, NAME-2, ... when count > 1)");
+    if (rc != VS_OK) return rc;
+    struct vs_host_spec base;
+    vs_host_spec_defaults(&base);
+    const struct vs_ynode *p = vs_ynode_get(n, "profile");
+    char kp[KEYPATH_LEN];
+    if (p) {
+        cfg_join(kp, sizeof kp, path, "profile");
+        rc = cfg_resolve_at(c, p, kp, VS_BUILTIN_HOST, base_dir, &base);
+    } else if (vs_builtin_find(VS_BUILTIN_HOST, DEFAULT_HOST)) {
+        rc = vs_config_resolve_host(DEFAULT_HOST, NULL, &base, c->err);
+    }
+    if (rc == VS_OK) rc = cfg_parse_host(c, n, path, &base, 2, true, &d->spec);
+    if (rc != VS_OK) return rc;
+    snprintf(d->name, sizeof d->name, "%s", d->spec.name);
+    if (strlen(d->name) > GUEST_NAME_MAX)
+        return cfg_fail_at(c, vs_ynode_get(n, "name"), "%s.name: at most %d characters (instances get a -N suffix)",
+                           path, GUEST_NAME_MAX);
+    d->count = 1;
+    rc = cfg_opt_u32(c, n, path, "count", 1, VS_MAX_HOSTS, &d->count);
+    d->line = n->line;
+    return rc;
+}
+
+/* True when `name` is a host instance of the scenario; sets *decl, *k. */
+static bool find_host_instance(const struct vs_scenario *sc, const char *name, uint32_t *decl)
+{
+    for (uint32_t h = 0; h < sc->n_hosts; h++) {
+        const struct vs_host_decl *d = &sc->hosts[h];
+        if ((d->count == 1 && strcmp(d->name, name) == 0) ||
+            (d->count > 1 && cfg_is_instance_name(name, d->name, d->count))) {
+            *decl = h;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A host instance or a hosts: entry. */
+static bool is_host_name(const struct vs_scenario *sc, const char *name)
+{
+    uint32_t d;
+    if (find_host_instance(sc, name, &d)) return true;
+    for (uint32_t h = 0; h < sc->n_hosts; h++)
+        if (strcmp(sc->hosts[h].name, name) == 0) return true;
+    return false;
+}
+
+static void host_names(const struct vs_scenario *sc, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (uint32_t h = 0; h < sc->n_hosts && used + 1 < len; h++) {
+        const struct vs_host_decl *d = &sc->hosts[h];
+        if (d->count == 1)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", h ? ", " : "", d->name);
+        else
+            used += (size_t)snprintf(buf + used, len - used, "%s%s (or %s-1 ... %s-%u)", h ? ", " : "",
+                                     d->name, d->name, d->name, d->count);
+    }
+}
+
+static int parse_hosts(const struct cfg_ctx *c, const struct vs_ynode *n, const char *base_dir,
+                       struct vs_scenario *sc)
+{
+    if (n->kind != VS_YNODE_SEQUENCE || n->count == 0)
+        return cfg_fail_at(c, n, "hosts: expected a non-empty list of hosts such as "
+                                 "[{name: a, profile: current}, {name: rack, count: 4}]");
+    if (n->count > VS_MAX_HOST_DECLS)
+        return cfg_fail_at(c, n->items[VS_MAX_HOST_DECLS], "hosts: %zu entries; at most %d are allowed "
+                           "(use count: for identical hosts)", n->count, VS_MAX_HOST_DECLS);
+    uint64_t total = 0;
+    for (size_t i = 0; i < n->count; i++) {
+        struct vs_host_decl *d = &sc->hosts[i];
+        int rc = parse_host_decl(c, n->items[i], i, base_dir, d);
+        if (rc != VS_OK) return rc;
+        for (size_t k = 0; k < i; k++) {
+            const struct vs_host_decl *o = &sc->hosts[k];
+            if (strcmp(o->name, d->name) == 0 || cfg_is_instance_name(d->name, o->name, o->count) ||
+                cfg_is_instance_name(o->name, d->name, d->count))
+                return cfg_fail_at(c, vs_ynode_get(n->items[i], "name"),
+                                   "hosts[%zu].name: '%s' clashes with hosts[%zu] '%s' (line %d); host "
+                                   "names must be unique",
+                                   i, d->name, k, o->name, o->line);
+        }
+        total += d->count;
+        if (total > VS_MAX_HOSTS)
+            return cfg_fail_at(c, n->items[i], "hosts: %llu hosts in all; at most %d are allowed",
+                               (unsigned long long)total, VS_MAX_HOSTS);
+        sc->n_hosts = (uint32_t)(i + 1);
+    }
+    return VS_OK;
+}
+
+/* links: [{hosts: [a, b], bandwidth: 10Gbit, latency: 50us, shared: false}]. */
+static int parse_links(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc)
+{
+    if (n->kind != VS_YNODE_SEQUENCE)
+        return cfg_fail_at(c, n, "links: expected a list such as [{hosts: [a, b], bandwidth: 10Gbit}]");
+    if (n->count > VS_MAX_LINKS)
+        return cfg_fail_at(c, n->items[VS_MAX_LINKS], "links: %zu links; at most %d are allowed", n->count,
+                           VS_MAX_LINKS);
+    static const char *const keys[] = {"hosts", "bandwidth", "latency", "overhead", "shared"};
+    for (size_t i = 0; i < n->count; i++) {
+        const struct vs_ynode *m = n->items[i];
+        char path[32];
+        snprintf(path, sizeof path, "links[%zu]", i);
+        int rc = cfg_expect_mapping(c, m, path, "a mapping such as {hosts: [a, b], bandwidth: 10Gbit}");
+        if (rc == VS_OK) rc = cfg_check_keys(c, m, path, keys, N_OF(keys));
+        if (rc == VS_OK) rc = cfg_require_key(c, m, path, "hosts", "the hosts it joins, e.g. [a, b]");
+        if (rc == VS_OK) rc = cfg_require_key(c, m, path, "bandwidth", "its bandwidth, e.g. 10Gbit");
+        if (rc != VS_OK) return rc;
+        struct vs_link_spec *l = &sc->links[i];
+        memset(l, 0, sizeof *l);
+        l->line = m->line;
+        l->net.latency_ns = 0;
+        l->net.overhead_bytes = 38; /* Ethernet framing, as a host NIC's default */
+        rc = cfg_opt_positive(c, m, path, "bandwidth", VS_UNIT_BITRATE, 1e15, &l->net.bandwidth_bits_per_s);
+        if (rc == VS_OK) rc = cfg_opt_time(c, m, path, "latency", false, VS_NS_PER_S, &l->net.latency_ns);
+        if (rc == VS_OK) rc = cfg_opt_u32(c, m, path, "overhead", 0, MAX_OVERHEAD_BYTES, &l->net.overhead_bytes);
+        if (rc == VS_OK) rc = cfg_opt_bool(c, m, path, "shared", &l->shared);
+        if (rc != VS_OK) return rc;
+        const struct vs_ynode *hn = vs_ynode_get(m, "hosts");
+        if (hn->kind != VS_YNODE_SEQUENCE || hn->count == 0)
+            return cfg_fail_at(c, hn, "%s.hosts: expected a list of host names such as [a, b]", path);
+        if (hn->count > VS_LINK_MAX_ENDS)
+            return cfg_fail_at(c, hn, "%s.hosts: %zu hosts; at most %d (name a hosts: entry to join all of "
+                               "its hosts)", path, hn->count, VS_LINK_MAX_ENDS);
+        uint32_t instances = 0;
+        for (size_t e = 0; e < hn->count; e++) {
+            const char *name;
+            char kp[KEYPATH_LEN];
+            snprintf(kp, sizeof kp, "%s.hosts[%zu]", path, e);
+            rc = cfg_scalar_text(c, hn->items[e], kp, "a host name", &name);
+            if (rc != VS_OK) return rc;
+            if (!is_host_name(sc, name)) {
+                char names[400];
+                host_names(sc, names, sizeof names);
+                return cfg_fail_at(c, hn->items[e], "%s: no host is called '%.60s'; hosts: %s", kp, name, names);
+            }
+            uint32_t d;
+            instances += find_host_instance(sc, name, &d) ? 1 : 0;
+            for (uint32_t h = 0; h < sc->n_hosts; h++)
+                if (strcmp(sc->hosts[h].name, name) == 0 && sc->hosts[h].count > 1) instances += sc->hosts[h].count;
+            snprintf(l->ends[e], VS_NAME_MAX, "%s", name);
+        }
+        l->n_ends = (uint32_t)hn->count;
+        if (instances < 2)
+            return cfg_fail_at(c, hn, "%s.hosts: a link joins at least two hosts", path);
+        /* More than two hosts share one medium: a switch. */
+        if (instances > 2) l->shared = true;
+        sc->n_links = (uint32_t)(i + 1);
+    }
+    return VS_OK;
+}
+
+/* A guest group's `host:`: spread, pack, or a host name. */
+static int parse_placement(const struct cfg_ctx *c, const struct vs_ynode *gn, size_t i, struct vs_scenario *sc)
+{
+    struct vs_guest_spec *g = &sc->guests[i];
+    const struct vs_ynode *h = vs_ynode_get(gn, "host");
+    g->placement = VS_PLACE_SPREAD;
+    if (!h) return VS_OK;
+    char kp[KEYPATH_LEN];
+    snprintf(kp, sizeof kp, "guests[%zu].host", i);
+    const char *name;
+    int rc = cfg_scalar_text(c, h, kp, "spread, pack or a host name", &name);
+    if (rc != VS_OK) return rc;
+    if (strcmp(name, "spread") == 0) return VS_OK;
+    if (strcmp(name, "pack") == 0) {
+        g->placement = VS_PLACE_PACK;
+        return VS_OK;
+    }
+    if (!is_host_name(sc, name)) {
+        char names[400];
+        host_names(sc, names, sizeof names);
+        return cfg_fail_at(c, h, "%s: no host is called '%.60s'; expected spread, pack or one of: %s", kp, name,
+                           names);
+    }
+    g->placement = VS_PLACE_NAMED;
+    snprintf(g->host, sizeof g->host, "%s", name);
+    return VS_OK;
+}
+
+static int parse_peer(const struct cfg_ctx *c, const struct vs_ynode *gn, size_t i, struct vs_scenario *sc)
+{
+    const struct vs_ynode *p = vs_ynode_get(gn, "clients_from");
+    if (!p) return VS_OK;
+    char kp[KEYPATH_LEN];
+    snprintf(kp, sizeof kp, "guests[%zu].clients_from", i);
+    const char *name;
+    int rc = cfg_scalar_text(c, p, kp, "the guest group whose instances send this group's requests", &name);
+    if (rc != VS_OK) return rc;
+    if (strcmp(name, "outside") == 0) return VS_OK;
+    for (uint32_t k = 0; k < sc->n_guests; k++)
+        if (strcmp(sc->guests[k].name, name) == 0) {
+            if (k == i) return cfg_fail_at(c, p, "%s: a group cannot be its own clients", kp);
+            snprintf(sc->guests[i].peer, sizeof sc->guests[i].peer, "%s", name);
+            return VS_OK;
+        }
+    const char *names[VS_MAX_GUEST_GROUPS];
+    for (uint32_t k = 0; k < sc->n_guests; k++) names[k] = sc->guests[k].name;
+    char hint[96], list[300];
+    cfg_suggest(name, names, sc->n_guests, hint, sizeof hint);
+    cfg_list_words(names, sc->n_guests, " or ", list, sizeof list);
+    return cfg_fail_at(c, p, "%s: no guest group is called '%.60s'%s; expected outside or %s", kp, name, hint, list);
 }
 
 int cfg_parse_compare(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc)
@@ -98,7 +314,8 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
     int rc = cfg_expect_mapping(c, n, path, "a mapping such as {name: web, workload: web-server}");
     if (rc != VS_OK) return rc;
     static const char *const keys[] = {"name",   "workload", "count",       "vcpus", "memory",
-                                       "weight", "cap",      "queue_limit", "load"};
+                                       "weight", "cap",      "queue_limit", "load",  "host",
+                                       "clients_from"};
     rc = cfg_check_keys(c, n, path, keys, N_OF(keys));
     if (rc == VS_OK) rc = cfg_require_key(c, n, path, "name", "the guest group's name");
     if (rc == VS_OK)
@@ -211,8 +428,9 @@ int cfg_parse_sweep(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs
 int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, const char *base_dir,
                           struct vs_scenario *sc)
 {
-    static const char *const keys[] = {"name",    "description", "host",       "duration", "warmup",
-                                       "seed",    "compare",     "max_events", "guests",   "sweep"};
+    static const char *const keys[] = {"name",   "description", "host",       "hosts",  "links",
+                                       "duration", "warmup",    "seed",       "compare", "max_events",
+                                       "guests", "sweep",       "events"};
     int rc = cfg_check_keys(c, root, "a scenario", keys, N_OF(keys));
     if (rc == VS_OK) rc = cfg_require_key(c, root, "", "name", "the scenario's name");
     if (rc == VS_OK) rc = cfg_require_key(c, root, "", "guests", "a list of guest groups");
@@ -224,14 +442,27 @@ int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, con
         rc = cfg_opt_text(c, root, "", "description", sc->description, sizeof sc->description);
     if (rc != VS_OK) return rc;
 
-    const struct vs_ynode *h = vs_ynode_get(root, "host");
-    if (h) {
-        rc = cfg_parse_host_ref(c, h, base_dir, &sc->host);
-    } else if (vs_builtin_find(VS_BUILTIN_HOST, DEFAULT_HOST)) {
-        rc = vs_config_resolve_host(DEFAULT_HOST, NULL, &sc->host, c->err);
+    const struct vs_ynode *h = vs_ynode_get(root, "host"), *hs = vs_ynode_get(root, "hosts");
+    if (h && hs)
+        return cfg_fail_at(c, hs, "hosts: give either host: (one host) or hosts: (a list), not both");
+    if (hs) {
+        rc = parse_hosts(c, hs, base_dir, sc);
     } else {
-        vs_host_spec_defaults(&sc->host);
+        sc->n_hosts = 1;
+        sc->hosts[0].count = 1;
+        sc->hosts[0].line = h ? h->line : 0;
+        if (h) {
+            rc = cfg_parse_host_ref(c, h, base_dir, &sc->hosts[0].spec);
+        } else if (vs_builtin_find(VS_BUILTIN_HOST, DEFAULT_HOST)) {
+            rc = vs_config_resolve_host(DEFAULT_HOST, NULL, &sc->hosts[0].spec, c->err);
+        } else {
+            vs_host_spec_defaults(&sc->hosts[0].spec);
+        }
+        snprintf(sc->hosts[0].name, sizeof sc->hosts[0].name, "%s", sc->hosts[0].spec.name);
     }
+    if (rc != VS_OK) return rc;
+    const struct vs_ynode *ln = vs_ynode_get(root, "links");
+    if (ln) rc = parse_links(c, ln, sc);
     if (rc != VS_OK) return rc;
 
     sc->duration_ns = DEFAULT_DURATION_NS;
@@ -336,7 +567,14 @@ int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, con
                            i, (unsigned long long)total, VS_MAX_GUESTS);
         }
         sc->n_guests = (uint32_t)(i + 1);
+        rc = parse_placement(c, gl->items[i], i, sc);
+        if (rc != VS_OK) return rc;
     }
+    for (size_t i = 0; i < gl->count && rc == VS_OK; i++) rc = parse_peer(c, gl->items[i], i, sc);
+    if (rc != VS_OK) return rc;
+    const struct vs_ynode *ev = vs_ynode_get(root, "events");
+    if (ev) rc = cfg_parse_events(c, ev, sc);
+    if (rc != VS_OK) return rc;
     memset(&sc->sweep, 0, sizeof sc->sweep);
     const struct vs_ynode *sw = vs_ynode_get(root, "sweep");
     return sw ? cfg_parse_sweep(c, sw, sc) : VS_OK;

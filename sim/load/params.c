@@ -39,18 +39,18 @@ static int resolve(struct vs_scenario *sc, const char *param, struct target *t, 
     } else if (strcmp(param, "warmup") == 0) {
         t->t = &sc->warmup_ns, t->unit = VS_UNIT_TIME, t->max = (double)VS_MAX_DURATION_NS;
     } else if (strcmp(param, "host.cpu.cores") == 0) {
-        t->u32 = &sc->host.cpu.cores, t->unit = VS_UNIT_COUNT, t->min = 1, t->max = 1024;
+        t->u32 = &sc->hosts[0].spec.cpu.cores, t->unit = VS_UNIT_COUNT, t->min = 1, t->max = 1024;
     } else if (strcmp(param, "host.cpu.frequency") == 0) {
-        t->d = &sc->host.cpu.frequency_hz, t->unit = VS_UNIT_FREQUENCY, t->min = 1e6, t->max = 1e12;
+        t->d = &sc->hosts[0].spec.cpu.frequency_hz, t->unit = VS_UNIT_FREQUENCY, t->min = 1e6, t->max = 1e12;
     } else if (strcmp(param, "host.memory.capacity") == 0) {
-        t->d = &sc->host.memory_bytes, t->unit = VS_UNIT_BYTES, t->min = 1;
+        t->d = &sc->hosts[0].spec.memory_bytes, t->unit = VS_UNIT_BYTES, t->min = 1;
     } else if (strncmp(param, "host.costs.", 11) == 0) {
         int id = vs_cost_find(param + 11);
         if (id < 0) {
             snprintf(why, n, "'%s': no cost constant '%s' (see virtsim show host current)", param, param + 11);
             return -1;
         }
-        t->d = &sc->host.costs.value[id], t->unit = vs_cost_info((enum vs_cost_id)id)->unit;
+        t->d = &sc->hosts[0].spec.costs.value[id], t->unit = vs_cost_info((enum vs_cost_id)id)->unit;
     } else if (strncmp(param, "guests.", 7) == 0) {
         const char *name = param + 7, *dot = strchr(name, '.');
         struct vs_guest_spec *g = dot ? find_guest(sc, name, (size_t)(dot - name)) : NULL;

@@ -558,7 +558,7 @@ void vs_chart_density(const struct vs_scenario *sc, const struct vs_density_resu
                       struct vs_chart *c)
 {
     memset(c, 0, sizeof *c);
-    snprintf(c->title, sizeof c->title, "Guests per host: %.40s on %.40s", sc->guests[0].workload.name, sc->host.name);
+    snprintf(c->title, sizeof c->title, "Guests per host: %.40s on %.40s", sc->guests[0].workload.name, sc->hosts[0].spec.name);
     snprintf(c->x_label, sizeof c->x_label, "workload");
     snprintf(c->y_label, sizeof c->y_label, "guests meeting every SLA");
     c->style = VS_CHART_GROUPED_BARS;
@@ -576,7 +576,7 @@ void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_densit
 {
     memset(c, 0, sizeof *c);
     snprintf(c->title, sizeof c->title, "p99 latency as guests are added: %.40s on %.40s",
-             sc->guests[0].workload.name, sc->host.name);
+             sc->guests[0].workload.name, sc->hosts[0].spec.name);
     snprintf(c->x_label, sizeof c->x_label, "guests on the host");
     snprintf(c->y_label, sizeof c->y_label, "p99 latency (ms)");
     c->style = VS_CHART_LINES;

@@ -11,6 +11,8 @@ const char *vs_guest_state_name(enum vs_guest_state s)
     case VS_GUEST_RUNNING: return "running";
     case VS_GUEST_FINISHED: return "finished";
     case VS_GUEST_FAILED: return "failed";
+    case VS_GUEST_PAUSED: return "paused";
+    case VS_GUEST_STOPPED: return "stopped";
     }
     return "?";
 }
@@ -21,6 +23,12 @@ void vs_run_result_free(struct vs_run_result *r)
     free(r->groups);
     free(r->instances);
     free(r->host.core_ns_by_cat);
+    for (uint32_t h = 0; h < r->n_hosts; h++) free(r->hosts[h].core_ns_by_cat);
+    free(r->hosts);
+    free(r->links);
+    r->hosts = NULL;
+    r->links = NULL;
+    r->n_hosts = r->n_links = 0;
     free(r->applied);
     r->host.core_ns_by_cat = NULL;
     r->applied = NULL;

@@ -30,7 +30,7 @@ static int add_if_runnable(struct vs_scenario *sc, const char *name, char *skipp
 {
     struct vs_engine e;
     struct vs_error probe;
-    int rc = vs_engine_open(name, &sc->host, &e, &probe);
+    int rc = vs_engine_open(name, &sc->hosts[0].spec, &e, &probe);
     if (rc == VS_OK) {
         vs_engine_close(&e);
         return add_engine(sc, name, err);
@@ -53,12 +53,12 @@ int vs_compare_scenario(const struct vs_compare_opts *o, struct vs_scenario *sc,
     struct vs_guest_spec *g = &sc->guests[0];
     int rc = vs_config_resolve_workload(o->workload, NULL, &g->workload, err);
     if (rc != VS_OK) return rc;
-    rc = vs_config_resolve_host(o->host ? o->host : "current", NULL, &sc->host, err);
+    rc = vs_config_resolve_host(o->host ? o->host : "current", NULL, &sc->hosts[0].spec, err);
     if (rc != VS_OK) return rc;
 
     snprintf(sc->name, sizeof sc->name, "compare-%.50s", g->workload.name);
     snprintf(sc->description, sizeof sc->description, "%s alone on %s, saturated, under each approach",
-             g->workload.name, sc->host.name);
+             g->workload.name, sc->hosts[0].spec.name);
     sc->n_guests = 1;
     snprintf(g->name, sizeof g->name, "%s", g->workload.name);
     g->count = 1;

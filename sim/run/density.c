@@ -120,7 +120,7 @@ static int probe(struct search *s, uint32_t n, struct vs_density_point *p)
         s->base_throughput = p->throughput_per_guest;
         s->out->memory_per_guest = g->memory;
         s->out->memory_per_guest.bytes[VS_MEM_SHARED] = 0;
-        s->out->usable_memory_bytes = r.host.mem_capacity_bytes - s->sc->host.host_reserved_bytes;
+        s->out->usable_memory_bytes = r.host.mem_capacity_bytes - s->sc->hosts[0].spec.host_reserved_bytes;
     }
     snprintf(s->out->approach, sizeof s->out->approach, "%s", r.approach);
     vs_run_result_free(&r);
@@ -234,7 +234,7 @@ void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct 
 {
     char a[32], b[32], c[32], d[32], e[32];
     fprintf(f, "density of %s on host %s (%u vCPUs per guest), SLAs:", sc->guests[0].workload.name,
-            sc->host.name, sc->guests[0].vcpus);
+            sc->hosts[0].spec.name, sc->guests[0].vcpus);
     for (uint32_t i = 0; i < o->n_slas; i++) fprintf(f, " %s", o->slas[i].text);
     fprintf(f, "%s\n", o->n_slas ? "" : " none (every guest must start)");
     fprintf(f, "each point is a full simulation of %s; the throughput SLA compares completions with\n"
@@ -287,7 +287,7 @@ void vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct v
                            const struct vs_density_result *r, uint32_t n)
 {
     fprintf(f, "{\n  \"kind\": \"density\",\n  \"workload\": \"%s\",\n  \"host\": \"%s\",\n  \"slas\": [",
-            sc->guests[0].workload.name, sc->host.name);
+            sc->guests[0].workload.name, sc->hosts[0].spec.name);
     for (uint32_t i = 0; i < o->n_slas; i++) fprintf(f, "%s\"%s\"", i ? ", " : "", o->slas[i].text);
     fprintf(f, "],\n  \"results\": [");
     for (uint32_t k = 0; k < n; k++) {

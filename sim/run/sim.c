@@ -1,16 +1,31 @@
-/* One simulation run: the scenario's guests on its host under one engine.
+/* One simulation run: the scenario's guests on its hosts under one engine.
  *
  * Each guest instance generates requests (open, closed or batch load). A
- * request goes through the host the way a server request does:
+ * request goes through the hosts the way a server request does:
  *
- *   arrival -> NIC rx (its packets) -> a free vCPU runs the request's CPU
- *   work, priced by the engine -> disk reads, then sync writes (one after
- *   another, as dependent I/O is) -> NIC tx (its packets) -> done
+ *   arrival -> the request's packets reach the guest -> a free vCPU runs
+ *   the request's CPU work, priced by the engine -> disk reads, then sync
+ *   writes (one after another, as dependent I/O is) -> the response's
+ *   packets go back -> done
  *
- * The engine only turns operations into host cycles per category; queueing
- * for cores, disk and NIC, and the scheduler's sharing, come from the event
- * core. The vCPU is released as soon as the CPU work is done, so a guest can
- * overlap one request's I/O with another's computation. */
+ * Packets of a guest whose clients are outside cross its host's NIC. A
+ * guest whose clients are another group's instances (`clients_from:`)
+ * exchanges its packets with one of them, round robin: on the same host
+ * they cross the host's software bridge (no NIC); on different hosts they
+ * leave one host's NIC, cross the link or switch that joins the two hosts,
+ * and enter the other host's NIC, each a queue with its own bandwidth and
+ * latency.
+ *
+ * Every host has its own cores, memory, disk, NIC and engine state (the
+ * engine prices operations with that host's cost constants). The engine
+ * only turns operations into host cycles per category; queueing for cores,
+ * disk, NIC and links, and the scheduler's sharing, come from the event
+ * core. The vCPU is released as soon as the CPU work is done, so a guest
+ * can overlap one request's I/O with another's computation.
+ *
+ * The timeline (`events:`) is applied by the kernel components
+ * (model/component.h), which act on guests through the `vs_world_*`
+ * functions at the end of this file: start, stop, pause, resume, set. */
 #include "virtsim/run/sim.h"
 
 #include <stdio.h>
@@ -19,20 +34,27 @@
 
 #include "virtsim/host/cpu.h"
 #include "virtsim/host/disk.h"
-#include "virtsim/model/engine.h"
 #include "virtsim/host/memory.h"
 #include "virtsim/host/nic.h"
 #include "virtsim/core/rng.h"
 #include "virtsim/core/stats.h"
+#include "virtsim/load/params.h"
+#include "virtsim/model/component.h"
+#include "virtsim/model/engine.h"
 
+#define NONE UINT32_MAX
 #define REQ_NONE UINT32_MAX
-/* Requests in flight over the whole host: bounded by the guests' queue
+/* Requests in flight over the whole run: bounded by the guests' queue
  * limits, and checked so a scenario cannot exhaust memory. */
 #define MAX_REQUESTS (1u << 24)
+
+/* Which way a request's packets travel. */
+enum { PKT_IN, PKT_OUT };
 
 struct request {
     uint32_t instance;
     uint32_t client;        /* closed and batch loads: who sent it */
+    uint32_t peer;          /* the client instance (clients_from), or NONE: outside */
     vs_time_ns arrival_ns;
     uint32_t pending_packets;
     uint32_t rx_packets;    /* received before the CPU work; priced with it */
@@ -53,11 +75,18 @@ struct instance_stats {
 struct instance {
     char name[VS_NAME_MAX];
     uint32_t group;
+    uint32_t host, local;    /* its host, and its id among that host's guests */
+    uint32_t peer_group;     /* clients_from, or NONE */
+    uint32_t peer_next;      /* round robin over the peer group's instances */
     const struct vs_guest_spec *spec;
     enum vs_guest_state state;
+    enum vs_guest_state resume_state; /* what a paused guest goes back to */
+    bool arrival_pending;    /* open load: the next arrival is scheduled */
     struct vs_rng rng;
     struct vs_mem_parts memory;
-    vs_time_ns start_ns;
+    vs_time_ns start_ns;     /* when it was created (or started by the timeline) */
+    vs_time_ns ready_ns;     /* when its boot ends (its load starts then, or after translation) */
+    uint32_t cpu_guest;      /* its id in its host's scheduler */
     uint32_t first_vcpu, n_vcpus;
     uint32_t *idle_vcpus;    /* stack of idle vCPU ids */
     uint32_t n_idle;
@@ -71,30 +100,69 @@ struct instance {
     struct instance_stats stats;
 };
 
-struct vs_sim {
-    struct vs_scenario sc;
-    uint64_t seed;
-    struct vs_engine engine;
-    struct vs_event_queue *q;
+struct host_rt {
+    char name[VS_NAME_MAX];
+    const struct vs_host_spec *spec;
+    struct vs_engine engine;    /* priced with this host's cost constants */
     struct vs_cpu *cpu;
     struct vs_disk *disk;
     struct vs_nic *nic;
     struct vs_memory *mem;
+    uint32_t n_local;           /* guests placed here */
+    double planned_bytes;       /* placement: memory the guests placed here will need */
+};
+
+struct link_rt {
+    const struct vs_link_spec *spec;
+    struct vs_nic *net;         /* point-to-point: TX = from first_host, RX = towards it;
+                                   a switch: TX only, the one shared medium */
+    uint32_t first_host;
+    bool *joins;                /* per host: on this link */
+    uint64_t packets, bytes;
+};
+
+struct component_rt {
+    const struct vs_component_ops *ops;
+    void *state;
+};
+
+struct vs_world {
+    struct vs_sim *sim;
+};
+
+struct vs_sim {
+    struct vs_scenario sc;
+    uint64_t seed;
+    struct vs_world world;
+    struct vs_event_queue *q;
+    struct host_rt *hosts;
+    uint32_t n_hosts;
+    struct link_rt *links;
+    uint32_t n_links;
+    struct component_rt comps[8];
+    uint32_t n_comps;
+    const struct vs_preset *preset;
+    const struct vs_engine_ops *ops;
     struct instance *inst;
     uint32_t n_inst;
+    uint32_t *group_first;   /* per group: its first instance */
+    uint32_t *group_active;  /* per group: instances that exist (created or started) */
     struct request *req;
     uint32_t n_req, cap_req, free_req;
+    struct vs_applied_event *applied;
+    uint32_t n_applied, cap_applied;
     bool failed;             /* a callback hit a limit; the run stops */
     struct vs_error fail_err;
     bool warm;               /* warm-up is over */
-    /* Warm-up and duration count from the moment the last guest has booted,
-     * so engines with slow boots are measured over the same steady state;
-     * boot times are reported on their own. */
+    /* Warm-up, duration and the timeline count from the moment the last
+     * guest has booted, so engines with slow boots are measured over the
+     * same steady state; boot times are reported on their own. */
     vs_time_ns booted_ns, warm_ns, end_ns;
 };
 
 static void start_request(struct vs_sim *s, struct instance *in, uint32_t client, bool count_drop);
 static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu);
+static void drop_request(struct vs_sim *s, uint32_t r);
 
 /* A callback cannot return an error, so it records the first one and stops
  * the event loop; vs_sim_advance reports it. */
@@ -120,6 +188,11 @@ static void schedule(struct vs_sim *s, vs_time_ns at, vs_event_fn fn, uint64_t a
         fail_msg(s, "the event queue is full: the scenario schedules more pending events than "
                     "the simulator allows (reduce guests, rates or duration)");
 }
+
+static struct host_rt *host_of(struct vs_sim *s, const struct instance *in) { return &s->hosts[in->host]; }
+
+/* A guest that takes no more work: its callbacks drop what is in flight. */
+static bool gone(const struct instance *in) { return in->state == VS_GUEST_STOPPED || in->state == VS_GUEST_FAILED; }
 
 /* ---- request pool ---- */
 
@@ -169,8 +242,10 @@ static void schedule_open_arrival(struct vs_sim *s, uint32_t i)
 {
     struct instance *in = &s->inst[i];
     const struct vs_load_spec *load = &in->spec->workload.load;
-    if (load->rate_per_s <= 0) return;
+    in->arrival_pending = false;
+    if (load->rate_per_s <= 0 || gone(in)) return;
     struct vs_dist gap = {load->arrivals, 1e9 / load->rate_per_s, 0};
+    in->arrival_pending = true;
     schedule(s, vs_event_now(s->q) + draw_ns(&in->rng, &gap), on_open_arrival, i);
 }
 
@@ -178,6 +253,8 @@ static void on_open_arrival(void *ctx, uint64_t arg)
 {
     struct vs_sim *s = ctx;
     struct instance *in = &s->inst[arg];
+    in->arrival_pending = false;
+    if (gone(in)) return;
     start_request(s, in, 0, true);
     schedule_open_arrival(s, (uint32_t)arg);
 }
@@ -188,10 +265,18 @@ static uint64_t pack2(uint32_t a, uint32_t b) { return ((uint64_t)a << 32) | b; 
 static void on_think_done(void *ctx, uint64_t arg)
 {
     struct vs_sim *s = ctx;
-    start_request(s, &s->inst[arg >> 32], (uint32_t)arg, true);
+    struct instance *in = &s->inst[arg >> 32];
+    if (gone(in)) return;
+    start_request(s, in, (uint32_t)arg, true);
 }
 
 static void start_load(void *ctx, uint64_t arg);
+
+static void call_guest_start(struct vs_sim *s, uint32_t i)
+{
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->guest_start) s->comps[c].ops->guest_start(s->comps[c].state, &s->world, i);
+}
 
 /* A guest has booted. Before its first request, the engine may have one-time
  * work on the guest's code (a translator filling its cache): it runs on the
@@ -200,18 +285,19 @@ static void on_guest_started(void *ctx, uint64_t arg)
 {
     struct vs_sim *s = ctx;
     struct instance *in = &s->inst[arg];
+    if (in->state != VS_GUEST_BOOTING) return; /* stopped or paused while booting */
     const struct vs_workload *wl = &in->spec->workload;
+    struct host_rt *h = host_of(s, in);
     struct vs_work w;
     vs_work_clear(&w);
-    s->engine.ops->cost(s->engine.state, wl, VS_OP_CODE_LOAD, 1, wl->memory.code_bytes, &w);
+    h->engine.ops->cost(h->engine.state, wl, VS_OP_CODE_LOAD, 1, wl->memory.code_bytes, &w);
     if (vs_work_total_cycles(&w) <= 0) {
         start_load(s, arg);
         return;
     }
     for (int e = 0; e < VS_EVT_COUNT; e++) in->stats.events[e] += w.events[e];
     uint32_t vcpu = in->idle_vcpus[--in->n_idle];
-    if (vs_cpu_submit(s->cpu, vcpu, w.cycles, start_load, s, pack2((uint32_t)arg + 1, vcpu)) !=
-        VS_OK)
+    if (vs_cpu_submit(h->cpu, vcpu, w.cycles, start_load, s, pack2((uint32_t)arg + 1, vcpu)) != VS_OK)
         fail_msg(s, "internal error: a booting guest's vCPU was busy");
 }
 
@@ -226,6 +312,7 @@ static void start_load(void *ctx, uint64_t arg)
         arg = i;
     }
     struct instance *in = &s->inst[arg];
+    if (in->state != VS_GUEST_BOOTING) return;
     const struct vs_load_spec *load = &in->spec->workload.load;
     in->state = VS_GUEST_RUNNING;
     switch (load->kind) {
@@ -254,10 +341,112 @@ static void start_load(void *ctx, uint64_t arg)
     }
 }
 
-/* ---- the request's path ---- */
+/* ---- packets ---- */
 
-static void on_rx_packet(void *ctx, uint64_t r, vs_time_ns response_ns);
+/* The link that joins two hosts, or NONE. */
+static uint32_t route(const struct vs_sim *s, uint32_t a, uint32_t b)
+{
+    for (uint32_t l = 0; l < s->n_links; l++)
+        if (s->links[l].joins[a] && s->links[l].joins[b]) return l;
+    return NONE;
+}
+
+/* A packet's path is up to three legs: the sending host's NIC, the link,
+ * the receiving host's NIC. arg packs the request, the direction and the
+ * leg just finished. */
+static uint64_t pkt_arg(uint32_t r, int dir, int leg) { return ((uint64_t)r << 8) | (uint64_t)(dir << 4) | (uint64_t)leg; }
+
+static void on_packet_leg(void *ctx, uint64_t arg, vs_time_ns response_ns);
 static void enqueue_for_cpu(struct vs_sim *s, uint32_t r);
+static void complete_request(struct vs_sim *s, uint32_t r);
+
+/* Submits leg `leg` of a packet of request r travelling in `dir`. Returns
+ * false when the packet has no such leg (it has arrived). */
+static bool submit_leg(struct vs_sim *s, uint32_t r, int dir, int leg, uint64_t bytes)
+{
+    struct request *req = &s->req[r];
+    struct instance *in = &s->inst[req->instance];
+    int rc = VS_OK;
+    if (req->peer == NONE) {
+        /* Clients outside: the guest's host NIC only. */
+        if (leg > 0) return false;
+        rc = vs_nic_submit(host_of(s, in)->nic, dir == PKT_IN ? VS_NIC_RX : VS_NIC_TX, in->local, bytes,
+                           on_packet_leg, s, pkt_arg(r, dir, 0));
+    } else {
+        struct instance *p = &s->inst[req->peer];
+        if (p->host == in->host) return false; /* the host's bridge: no NIC */
+        const struct instance *from = dir == PKT_IN ? p : in, *to = dir == PKT_IN ? in : p;
+        if (leg == 0) {
+            rc = vs_nic_submit(s->hosts[from->host].nic, VS_NIC_TX, from->local, bytes, on_packet_leg, s,
+                               pkt_arg(r, dir, 0));
+        } else if (leg == 1) {
+            struct link_rt *l = &s->links[route(s, from->host, to->host)];
+            l->packets++;
+            l->bytes += bytes;
+            enum vs_nic_dir d = l->spec->shared || from->host == l->first_host ? VS_NIC_TX : VS_NIC_RX;
+            rc = vs_nic_submit(l->net, d, req->instance, bytes, on_packet_leg, s, pkt_arg(r, dir, 1));
+        } else if (leg == 2) {
+            rc = vs_nic_submit(s->hosts[to->host].nic, VS_NIC_RX, to->local, bytes, on_packet_leg, s,
+                               pkt_arg(r, dir, 2));
+        } else {
+            return false;
+        }
+    }
+    if (rc != VS_OK) fail_msg(s, "out of memory in a network queue");
+    return true;
+}
+
+static void packet_arrived(struct vs_sim *s, uint32_t r, int dir)
+{
+    if (--s->req[r].pending_packets > 0) return;
+    if (gone(&s->inst[s->req[r].instance])) {
+        drop_request(s, r);
+        return;
+    }
+    if (dir == PKT_IN)
+        enqueue_for_cpu(s, r);
+    else
+        complete_request(s, r);
+}
+
+static void on_packet_leg(void *ctx, uint64_t arg, vs_time_ns response_ns)
+{
+    (void)response_ns;
+    struct vs_sim *s = ctx;
+    uint32_t r = (uint32_t)(arg >> 8);
+    int dir = (int)((arg >> 4) & 1), leg = (int)(arg & 15);
+    struct instance *in = &s->inst[s->req[r].instance];
+    uint64_t bytes = (uint64_t)((dir == PKT_IN ? in->rx_bytes_per_packet : in->tx_bytes_per_packet) + 0.5);
+    if (!submit_leg(s, r, dir, leg + 1, bytes)) packet_arrived(s, r, dir);
+}
+
+/* Sends n packets of request r in `dir`; when the last has arrived the
+ * request goes on (to the CPU, or to completion). */
+static void send_packets(struct vs_sim *s, uint32_t r, int dir, uint32_t n)
+{
+    struct request *req = &s->req[r];
+    struct instance *in = &s->inst[req->instance];
+    uint64_t bytes = (uint64_t)((dir == PKT_IN ? in->rx_bytes_per_packet : in->tx_bytes_per_packet) + 0.5);
+    req->pending_packets = n;
+    bool any = false;
+    for (uint32_t p = 0; p < n && !s->failed; p++) {
+        if (dir == PKT_IN) {
+            in->stats.net_rx_packets++;
+            in->stats.net_rx_bytes += bytes;
+        } else {
+            in->stats.net_tx_packets++;
+            in->stats.net_tx_bytes += bytes;
+        }
+        if (submit_leg(s, r, dir, 0, bytes)) any = true;
+    }
+    if (!any && !s->failed) {
+        /* Over the host's bridge: delivered at once. */
+        req->pending_packets = 1;
+        packet_arrived(s, r, dir);
+    }
+}
+
+/* ---- the request's path ---- */
 
 static void start_request(struct vs_sim *s, struct instance *in, uint32_t client, bool count_drop)
 {
@@ -275,31 +464,21 @@ static void start_request(struct vs_sim *s, struct instance *in, uint32_t client
     uint32_t r = alloc_request(s);
     if (r == REQ_NONE) return;
     struct request *req = &s->req[r];
-    *req = (struct request){.instance = i, .client = client, .arrival_ns = vs_event_now(s->q),
+    *req = (struct request){.instance = i, .client = client, .peer = NONE, .arrival_ns = vs_event_now(s->q),
                             .next = REQ_NONE};
+    if (in->peer_group != NONE) {
+        /* The clients are the peer group's instances that exist, in turn. */
+        uint32_t n = s->group_active[in->peer_group];
+        if (n > 0) req->peer = s->group_first[in->peer_group] + in->peer_next++ % n;
+    }
     in->in_flight++;
     uint64_t rx = vs_rng_count(&in->rng, rq->count[VS_OP_NET_RX]);
     if (rx == 0) {
         enqueue_for_cpu(s, r);
         return;
     }
-    req->pending_packets = req->rx_packets = (uint32_t)rx;
-    uint64_t bytes = (uint64_t)(in->rx_bytes_per_packet + 0.5);
-    for (uint64_t p = 0; p < rx; p++) {
-        in->stats.net_rx_packets++;
-        in->stats.net_rx_bytes += bytes;
-        if (vs_nic_submit(s->nic, VS_NIC_RX, i, bytes, on_rx_packet, s, r) != VS_OK) {
-            fail_msg(s, "out of memory in the NIC queue");
-            return;
-        }
-    }
-}
-
-static void on_rx_packet(void *ctx, uint64_t r, vs_time_ns response_ns)
-{
-    (void)response_ns;
-    struct vs_sim *s = ctx;
-    if (--s->req[r].pending_packets == 0) enqueue_for_cpu(s, (uint32_t)r);
+    req->rx_packets = (uint32_t)rx;
+    send_packets(s, r, PKT_IN, (uint32_t)rx);
 }
 
 static void enqueue_for_cpu(struct vs_sim *s, uint32_t r)
@@ -324,10 +503,11 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
 {
     struct request *req = &s->req[r];
     struct instance *in = &s->inst[req->instance];
+    struct host_rt *h = host_of(s, in);
     const struct vs_workload *wl = &in->spec->workload;
     const struct vs_request_spec *rq = &wl->request;
-    const struct vs_engine_ops *ops = s->engine.ops;
-    const void *st = s->engine.state;
+    const struct vs_engine_ops *ops = h->engine.ops;
+    const void *st = h->engine.state;
     struct vs_work w;
     vs_work_clear(&w);
 
@@ -354,9 +534,9 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     /* The periodic timer interrupts the guest while it computes: their
      * number follows from the CPU time the request takes (before the
      * interrupts themselves, a first-order estimate). */
-    double timer_hz = vs_cost(&s->sc.host.costs, VS_COST_TIMER_HZ);
+    double timer_hz = vs_cost(&h->spec->costs, VS_COST_TIMER_HZ);
     if (timer_hz > 0) {
-        double busy_ns = vs_cycles_to_ns(&s->sc.host.cpu, vs_work_total_cycles(&w));
+        double busy_ns = vs_cycles_to_ns(&h->spec->cpu, vs_work_total_cycles(&w));
         uint64_t ticks = vs_rng_count(&in->rng, busy_ns * timer_hz / 1e9);
         if (ticks) ops->cost(st, wl, VS_OP_TIMER_IRQ, (double)ticks, 0, &w);
     }
@@ -368,15 +548,15 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
      * but it still occupies the device. */
     if (!rq->disk_sync) {
         for (uint64_t k = 0; k < writes; k++)
-            if (vs_disk_submit(s->disk, req->instance, true, (uint64_t)rq->disk_write_bytes, NULL,
-                               NULL, 0) != VS_OK) {
+            if (vs_disk_submit(h->disk, in->local, true, (uint64_t)rq->disk_write_bytes, NULL, NULL, 0) !=
+                VS_OK) {
                 fail_msg(s, "out of memory in the disk queue");
                 return;
             }
     }
     for (int e = 0; e < VS_EVT_COUNT; e++) in->stats.events[e] += w.events[e];
 
-    if (vs_cpu_submit(s->cpu, vcpu, w.cycles, on_cpu_done, s, pack2(r, vcpu)) != VS_OK)
+    if (vs_cpu_submit(h->cpu, vcpu, w.cycles, on_cpu_done, s, pack2(r, vcpu)) != VS_OK)
         fail_msg(s, "internal error: a busy vCPU was given a second request");
 }
 
@@ -388,7 +568,7 @@ static void on_cpu_done(void *ctx, uint64_t arg)
     uint32_t r = (uint32_t)(arg >> 32), vcpu = (uint32_t)arg;
     struct instance *in = &s->inst[s->req[r].instance];
     /* The vCPU goes straight to the next waiting request, if any. */
-    if (in->wait_head != REQ_NONE) {
+    if (in->wait_head != REQ_NONE && !gone(in)) {
         uint32_t next = in->wait_head;
         in->wait_head = s->req[next].next;
         if (in->wait_head == REQ_NONE) in->wait_tail = REQ_NONE;
@@ -396,17 +576,21 @@ static void on_cpu_done(void *ctx, uint64_t arg)
     } else {
         in->idle_vcpus[in->n_idle++] = vcpu;
     }
-    next_io(s, r);
+    if (gone(in))
+        drop_request(s, r);
+    else
+        next_io(s, r);
 }
 
 static void on_io_done(void *ctx, uint64_t r, vs_time_ns response_ns)
 {
     (void)response_ns;
-    next_io(ctx, (uint32_t)r);
+    struct vs_sim *s = ctx;
+    if (gone(&s->inst[s->req[r].instance]))
+        drop_request(s, (uint32_t)r);
+    else
+        next_io(s, (uint32_t)r);
 }
-
-static void on_tx_packet(void *ctx, uint64_t r, vs_time_ns response_ns);
-static void complete_request(struct vs_sim *s, uint32_t r);
 
 static void next_io(struct vs_sim *s, uint32_t r)
 {
@@ -416,33 +600,27 @@ static void next_io(struct vs_sim *s, uint32_t r)
     int rc = VS_OK;
     if (req->disk_reads_left > 0) {
         req->disk_reads_left--;
-        rc = vs_disk_submit(s->disk, req->instance, false, (uint64_t)rq->disk_read_bytes,
-                            on_io_done, s, r);
+        rc = vs_disk_submit(host_of(s, in)->disk, in->local, false, (uint64_t)rq->disk_read_bytes, on_io_done,
+                            s, r);
     } else if (req->disk_sync_writes_left > 0) {
         req->disk_sync_writes_left--;
-        rc = vs_disk_submit(s->disk, req->instance, true, (uint64_t)rq->disk_write_bytes,
-                            on_io_done, s, r);
+        rc = vs_disk_submit(host_of(s, in)->disk, in->local, true, (uint64_t)rq->disk_write_bytes, on_io_done,
+                            s, r);
     } else if (req->tx_packets > 0) {
         uint32_t n = req->tx_packets;
-        uint64_t bytes = (uint64_t)(in->tx_bytes_per_packet + 0.5);
         req->tx_packets = 0;
-        req->pending_packets = n;
-        for (uint32_t p = 0; p < n && rc == VS_OK; p++) {
-            in->stats.net_tx_packets++;
-            in->stats.net_tx_bytes += bytes;
-            rc = vs_nic_submit(s->nic, VS_NIC_TX, req->instance, bytes, on_tx_packet, s, r);
-        }
+        send_packets(s, r, PKT_OUT, n);
     } else {
         complete_request(s, r);
     }
     if (rc != VS_OK) fail_msg(s, "out of memory in a device queue");
 }
 
-static void on_tx_packet(void *ctx, uint64_t r, vs_time_ns response_ns)
+/* A request of a guest that stopped: it leaves without being counted. */
+static void drop_request(struct vs_sim *s, uint32_t r)
 {
-    (void)response_ns;
-    struct vs_sim *s = ctx;
-    if (--s->req[r].pending_packets == 0) complete_request(s, (uint32_t)r);
+    s->inst[s->req[r].instance].in_flight--;
+    free_request(s, r);
 }
 
 static void complete_request(struct vs_sim *s, uint32_t r)
@@ -466,7 +644,8 @@ static void complete_request(struct vs_sim *s, uint32_t r)
             in->batch_issued++;
             start_request(s, in, client, false);
         } else if (in->batch_done == load->total) {
-            in->state = VS_GUEST_FINISHED;
+            in->state = in->state == VS_GUEST_PAUSED ? VS_GUEST_PAUSED : VS_GUEST_FINISHED;
+            in->resume_state = VS_GUEST_FINISHED;
             in->batch_finished_ns = now;
         }
     }
@@ -485,37 +664,268 @@ static void on_warmup_end(void *ctx, uint64_t arg)
 {
     (void)arg;
     struct vs_sim *s = ctx;
-    vs_cpu_reset_stats(s->cpu);
-    vs_station_reset_stats(vs_disk_station(s->disk));
-    vs_station_reset_stats(vs_nic_station(s->nic, VS_NIC_RX));
-    vs_station_reset_stats(vs_nic_station(s->nic, VS_NIC_TX));
+    for (uint32_t h = 0; h < s->n_hosts; h++) {
+        struct host_rt *hr = &s->hosts[h];
+        vs_cpu_reset_stats(hr->cpu);
+        vs_station_reset_stats(vs_disk_station(hr->disk));
+        vs_station_reset_stats(vs_nic_station(hr->nic, VS_NIC_RX));
+        vs_station_reset_stats(vs_nic_station(hr->nic, VS_NIC_TX));
+    }
+    for (uint32_t l = 0; l < s->n_links; l++) {
+        vs_station_reset_stats(vs_nic_station(s->links[l].net, VS_NIC_RX));
+        vs_station_reset_stats(vs_nic_station(s->links[l].net, VS_NIC_TX));
+        s->links[l].packets = s->links[l].bytes = 0;
+    }
     for (uint32_t i = 0; i < s->n_inst; i++) reset_instance_stats(&s->inst[i]);
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->warmup_reset) s->comps[c].ops->warmup_reset(s->comps[c].state, &s->world);
     s->warm = true;
+}
+
+/* ---- the timeline ---- */
+
+static void record_applied(struct vs_sim *s, const struct vs_timeline_event *ev, bool ok, const char *why)
+{
+    if (s->n_applied == s->cap_applied) {
+        uint32_t cap = s->cap_applied ? s->cap_applied * 2 : 16;
+        struct vs_applied_event *grown = realloc(s->applied, cap * sizeof *grown);
+        if (!grown) {
+            fail_msg(s, "out of memory for the timeline");
+            return;
+        }
+        s->applied = grown;
+        s->cap_applied = cap;
+    }
+    struct vs_applied_event *a = &s->applied[s->n_applied++];
+    a->at_ns = vs_event_now(s->q) - s->booted_ns;
+    a->ok = ok;
+    int used = snprintf(a->text, sizeof a->text, "%s %.60s", ev->action, ev->target);
+    for (uint32_t o = 0; o < ev->n_opts && used > 0 && (size_t)used < sizeof a->text; o++)
+        used += snprintf(a->text + used, sizeof a->text - (size_t)used, " %s=%s", ev->opts[o].key, ev->opts[o].text);
+    if (!ok && used > 0 && (size_t)used < sizeof a->text)
+        snprintf(a->text + used, sizeof a->text - (size_t)used, ": %s", why);
+}
+
+static void on_timeline_event(void *ctx, uint64_t arg)
+{
+    struct vs_sim *s = ctx;
+    const struct vs_timeline_event *ev = &s->sc.events[arg];
+    const struct vs_component_ops *owner = NULL;
+    const struct vs_action_def *def = vs_action_find(ev->action, &owner);
+    char why[200] = "";
+    int rc = VS_ERR_INPUT;
+    if (def) {
+        void *state = NULL;
+        for (uint32_t c = 0; c < s->n_comps; c++)
+            if (s->comps[c].ops == owner) state = s->comps[c].state;
+        rc = def->apply(state, &s->world, ev, why, sizeof why);
+    } else {
+        snprintf(why, sizeof why, "no component has the action %s", ev->action);
+    }
+    record_applied(s, ev, rc == VS_OK, why);
 }
 
 /* ---- building the world ---- */
 
+/* How much memory one instance of g will take on host h (for placement). */
+static double planned_memory(const struct host_rt *h, const struct vs_guest_spec *g)
+{
+    struct vs_mem_parts parts;
+    h->engine.ops->memory(h->engine.state, g, &parts);
+    return vs_mem_parts_total(&parts);
+}
+
+/* Host index of a host instance name, or NONE. */
+static uint32_t host_index(const struct vs_sim *s, const char *name)
+{
+    for (uint32_t h = 0; h < s->n_hosts; h++)
+        if (strcmp(s->hosts[h].name, name) == 0) return h;
+    return NONE;
+}
+
+/* Picks the host of one instance of g, following its placement. */
+static uint32_t place(struct vs_sim *s, const struct vs_guest_spec *g)
+{
+    uint32_t lo = 0, hi = s->n_hosts;
+    if (g->placement == VS_PLACE_NAMED) {
+        uint32_t h = host_index(s, g->host);
+        if (h != NONE) return h;
+        /* A hosts: entry: spread over its instances. */
+        uint32_t first = 0;
+        for (uint32_t d = 0; d < s->sc.n_hosts; d++) {
+            if (strcmp(s->sc.hosts[d].name, g->host) == 0) {
+                lo = first;
+                hi = first + s->sc.hosts[d].count;
+                break;
+            }
+            first += s->sc.hosts[d].count;
+        }
+    }
+    uint32_t best = lo;
+    for (uint32_t h = lo; h < hi; h++) {
+        if (g->placement == VS_PLACE_PACK) {
+            /* The first host it still fits on; if none, the last. */
+            best = h;
+            if (s->hosts[h].planned_bytes + planned_memory(&s->hosts[h], g) <=
+                s->hosts[h].spec->memory_bytes - s->hosts[h].spec->host_reserved_bytes)
+                break;
+        } else if (s->hosts[h].n_local < s->hosts[best].n_local) {
+            best = h;
+        }
+    }
+    return best;
+}
+
+static int build_hosts(struct vs_sim *s, const char *engine, struct vs_error *err)
+{
+    uint32_t n = vs_scenario_host_count(&s->sc);
+    if (n == 0 || n > VS_MAX_HOSTS)
+        return vs_error_set(err, VS_ERR_INPUT, s->sc.file, 0, 0, "%u hosts; between 1 and %d are allowed", n,
+                            VS_MAX_HOSTS);
+    s->hosts = calloc(n, sizeof *s->hosts);
+    if (!s->hosts) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    uint32_t h = 0;
+    for (uint32_t d = 0; d < s->sc.n_hosts; d++)
+        for (uint32_t k = 0; k < s->sc.hosts[d].count; k++, h++) {
+            struct host_rt *hr = &s->hosts[h];
+            const struct vs_host_decl *decl = &s->sc.hosts[d];
+            if (decl->count == 1)
+                snprintf(hr->name, sizeof hr->name, "%s", decl->name);
+            else
+                snprintf(hr->name, sizeof hr->name, "%.50s-%u", decl->name, k + 1);
+            hr->spec = &decl->spec;
+            s->n_hosts = h + 1;
+            int rc = vs_engine_open(engine, hr->spec, &hr->engine, err);
+            if (rc != VS_OK) return rc;
+        }
+    s->preset = s->hosts[0].engine.preset;
+    s->ops = s->hosts[0].engine.ops;
+    return VS_OK;
+}
+
+static int build_links(struct vs_sim *s, struct vs_error *err)
+{
+    s->links = calloc(s->sc.n_links ? s->sc.n_links : 1, sizeof *s->links);
+    if (!s->links) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    for (uint32_t l = 0; l < s->sc.n_links; l++) {
+        struct link_rt *lr = &s->links[l];
+        lr->spec = &s->sc.links[l];
+        s->n_links = l + 1;
+        lr->joins = calloc(s->n_hosts, sizeof *lr->joins);
+        lr->net = vs_nic_create(&lr->spec->net, s->q, s->n_inst ? s->n_inst : 1);
+        if (!lr->joins || !lr->net) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        lr->first_host = NONE;
+        for (uint32_t e = 0; e < lr->spec->n_ends; e++) {
+            const char *end = lr->spec->ends[e];
+            uint32_t h = host_index(s, end);
+            if (h != NONE) {
+                lr->joins[h] = true;
+                if (lr->first_host == NONE) lr->first_host = h;
+                continue;
+            }
+            uint32_t first = 0;
+            for (uint32_t d = 0; d < s->sc.n_hosts; d++) {
+                if (strcmp(s->sc.hosts[d].name, end) == 0)
+                    for (uint32_t k = 0; k < s->sc.hosts[d].count; k++) {
+                        lr->joins[first + k] = true;
+                        if (lr->first_host == NONE) lr->first_host = first + k;
+                    }
+                first += s->sc.hosts[d].count;
+            }
+        }
+    }
+    return VS_OK;
+}
+
+/* Starts instance i now: charges its memory, boots it. */
+static int start_instance(struct vs_sim *s, uint32_t i, char *why, size_t why_len)
+{
+    struct instance *in = &s->inst[i];
+    struct host_rt *h = host_of(s, in);
+    h->engine.ops->memory(h->engine.state, in->spec, &in->memory);
+    if (!vs_memory_charge(h->mem, in->local, &in->memory)) {
+        /* It does not fit: reported as failed, as a real host would refuse
+         * to start it; the others run. */
+        in->state = VS_GUEST_FAILED;
+        memset(&in->memory, 0, sizeof in->memory);
+        snprintf(why, why_len, "%s does not fit in the memory left on host %s", in->name, h->name);
+        return VS_ERR_INPUT;
+    }
+    in->state = VS_GUEST_BOOTING;
+    in->start_ns = vs_event_now(s->q);
+    vs_time_ns boot = h->engine.ops->start_time(h->engine.state, in->spec);
+    in->ready_ns = in->start_ns + boot;
+    if (vs_event_schedule(s->q, in->ready_ns, on_guest_started, s, i, NULL) != VS_OK) {
+        snprintf(why, why_len, "the event queue is full");
+        return VS_ERR_RUNTIME;
+    }
+    call_guest_start(s, i);
+    return VS_OK;
+}
+
 static int build_instances(struct vs_sim *s, struct vs_error *err)
 {
-    uint32_t total = 0;
-    for (uint32_t g = 0; g < s->sc.n_guests; g++) total += s->sc.guests[g].count;
+    uint64_t total = 0;
+    for (uint32_t g = 0; g < s->sc.n_guests; g++) total += s->sc.guests[g].count + s->sc.guests[g].started_later;
     if (total > VS_MAX_GUESTS)
         return vs_error_set(err, VS_ERR_INPUT, s->sc.file, 0, 0,
-                            "%u guest instances; at most %d are allowed", total, VS_MAX_GUESTS);
+                            "%llu guest instances; at most %d are allowed", (unsigned long long)total,
+                            VS_MAX_GUESTS);
     s->inst = calloc(total ? total : 1, sizeof *s->inst);
-    if (!s->inst) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    s->n_inst = total;
+    s->group_first = calloc(s->sc.n_guests ? s->sc.n_guests : 1, sizeof *s->group_first);
+    s->group_active = calloc(s->sc.n_guests ? s->sc.n_guests : 1, sizeof *s->group_active);
+    if (!s->inst || !s->group_first || !s->group_active)
+        return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    s->n_inst = (uint32_t)total;
 
+    /* Placement first: every host's resources are sized by the guests it
+     * will hold (instances the timeline starts later included). */
     uint32_t i = 0;
     for (uint32_t g = 0; g < s->sc.n_guests; g++) {
         const struct vs_guest_spec *gs = &s->sc.guests[g];
-        for (uint32_t k = 0; k < gs->count; k++, i++) {
+        s->group_first[g] = i;
+        s->group_active[g] = gs->count;
+        for (uint32_t k = 0; k < gs->count + gs->started_later; k++, i++) {
             struct instance *in = &s->inst[i];
             in->group = g;
             in->spec = gs;
+            in->host = place(s, gs);
+            struct host_rt *h = &s->hosts[in->host];
+            in->local = h->n_local++;
+            h->planned_bytes += planned_memory(h, gs);
+        }
+    }
+    for (uint32_t h = 0; h < s->n_hosts; h++) {
+        struct host_rt *hr = &s->hosts[h];
+        const struct vs_host_spec *sp = hr->spec;
+        uint32_t guests = hr->n_local ? hr->n_local : 1;
+        /* Host 0's disk draws from the run's seed, as a one-host run always
+         * has; the others from their own streams. */
+        uint64_t disk_seed = h == 0 ? s->seed : s->seed ^ (0x9E3779B97F4A7C15ull * (h + 1));
+        hr->cpu = vs_cpu_create(&sp->cpu, vs_cost(&sp->costs, VS_COST_CONTEXT_SWITCH_CYCLES), s->q);
+        hr->disk = vs_disk_create(&sp->disk, s->q, disk_seed, guests);
+        hr->nic = vs_nic_create(&sp->nic, s->q, guests);
+        hr->mem = vs_memory_create(sp->memory_bytes, sp->host_reserved_bytes, guests);
+        if (!hr->cpu || !hr->disk || !hr->nic || !hr->mem)
+            return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    }
+
+    i = 0;
+    for (uint32_t g = 0; g < s->sc.n_guests; g++) {
+        const struct vs_guest_spec *gs = &s->sc.guests[g];
+        uint32_t peer = NONE;
+        for (uint32_t p = 0; p < s->sc.n_guests && gs->peer[0]; p++)
+            if (strcmp(s->sc.guests[p].name, gs->peer) == 0) peer = p;
+        for (uint32_t k = 0; k < gs->count + gs->started_later; k++, i++) {
+            struct instance *in = &s->inst[i];
+            struct host_rt *h = host_of(s, in);
+            in->peer_group = peer;
             in->wait_head = in->wait_tail = REQ_NONE;
             in->batch_finished_ns = -1;
-            if (gs->count == 1)
+            in->state = VS_GUEST_STOPPED;
+            if (gs->count == 1 && gs->started_later == 0)
+                snprintf(in->name, sizeof in->name, "%s", gs->name);
+            else if (gs->count == 1 && k == 0)
                 snprintf(in->name, sizeof in->name, "%s", gs->name);
             else
                 snprintf(in->name, sizeof in->name, "%.50s-%u", gs->name, k + 1);
@@ -526,39 +936,63 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
             in->tx_bytes_per_packet =
                 rq->count[VS_OP_NET_TX] > 0 ? rq->net_tx_bytes / rq->count[VS_OP_NET_TX] : 0;
             in->stats.latency = vs_hist_create();
-            if (!in->stats.latency)
-                return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-
-            uint32_t cpu_guest;
-            if (vs_cpu_add_guest(s->cpu, gs->weight, gs->cap_fraction, &cpu_guest) != VS_OK ||
-                cpu_guest != i)
-                return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "could not add guest %s",
-                                    in->name);
-            s->engine.ops->memory(s->engine.state, gs, &in->memory);
-            if (!vs_memory_charge(s->mem, i, &in->memory)) {
-                /* It does not fit: reported as failed, as a real host would
-                 * refuse to start it; the others run. */
-                in->state = VS_GUEST_FAILED;
-                continue;
-            }
             in->idle_vcpus = calloc(gs->vcpus, sizeof *in->idle_vcpus);
-            if (!in->idle_vcpus) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+            if (!in->stats.latency || !in->idle_vcpus)
+                return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+            if (vs_cpu_add_guest(h->cpu, gs->weight, gs->cap_fraction, &in->cpu_guest) != VS_OK)
+                return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "could not add guest %s", in->name);
             for (uint32_t v = 0; v < gs->vcpus; v++) {
                 uint32_t id;
-                if (vs_cpu_add_vcpu(s->cpu, i, &id) != VS_OK)
+                if (vs_cpu_add_vcpu(h->cpu, in->cpu_guest, &id) != VS_OK)
                     return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "could not add a vCPU");
                 if (v == 0) in->first_vcpu = id;
                 /* Pushed in reverse so vCPU 0 is taken first. */
                 in->idle_vcpus[gs->vcpus - 1 - v] = id;
             }
             in->n_vcpus = in->n_idle = gs->vcpus;
-            in->state = VS_GUEST_BOOTING;
-            in->start_ns = s->engine.ops->start_time(s->engine.state, gs);
-            if (vs_event_schedule(s->q, in->start_ns, on_guest_started, s, i, NULL) != VS_OK)
-                return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "event queue full");
+        }
+    }
+    /* Clients on another host need a link to it. */
+    for (i = 0; i < s->n_inst; i++) {
+        const struct instance *in = &s->inst[i];
+        if (in->peer_group == NONE) continue;
+        for (uint32_t k = 0; k < s->sc.guests[in->peer_group].count; k++) {
+            const struct instance *p = &s->inst[s->group_first[in->peer_group] + k];
+            if (p->host != in->host && route(s, in->host, p->host) == NONE)
+                return vs_error_set(err, VS_ERR_INPUT, s->sc.file, in->spec->line, 0,
+                                    "guest %s on host %s has its clients (%s) on host %s, and no link joins "
+                                    "the two hosts: add one under links:",
+                                    in->name, s->hosts[in->host].name, p->name, s->hosts[p->host].name);
         }
     }
     return VS_OK;
+}
+
+static int build_components(struct vs_sim *s, struct vs_error *err)
+{
+    for (size_t c = 0; c < vs_component_count() && c < sizeof s->comps / sizeof s->comps[0]; c++) {
+        struct component_rt *cr = &s->comps[s->n_comps];
+        cr->ops = vs_component_at(c);
+        cr->state = NULL;
+        if (cr->ops->build) {
+            int rc = cr->ops->build(&s->world, &cr->state, err);
+            if (rc != VS_OK) return rc;
+        }
+        s->n_comps++;
+    }
+    return VS_OK;
+}
+
+/* A scenario built in code may leave hosts: empty: hosts[0] is its host. */
+static void normalise_hosts(struct vs_scenario *sc)
+{
+    if (sc->n_hosts == 0) sc->n_hosts = 1;
+    for (uint32_t d = 0; d < sc->n_hosts; d++) {
+        if (sc->hosts[d].count == 0) sc->hosts[d].count = 1;
+        if (!sc->hosts[d].name[0])
+            snprintf(sc->hosts[d].name, sizeof sc->hosts[d].name, "%s",
+                     sc->hosts[d].spec.name[0] ? sc->hosts[d].spec.name : "host");
+    }
 }
 
 int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t seed,
@@ -573,39 +1007,40 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
     struct vs_sim *s = calloc(1, sizeof *s);
     if (!s) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     s->sc = *sc;
+    normalise_hosts(&s->sc);
     s->seed = seed;
+    s->world.sim = s;
     s->free_req = REQ_NONE;
-    int rc = vs_engine_open(engine, &s->sc.host, &s->engine, err);
-    if (rc != VS_OK) {
-        free(s);
-        return rc;
-    }
-    const struct vs_host_spec *h = &s->sc.host;
-    uint32_t guests = 0;
-    for (uint32_t g = 0; g < sc->n_guests; g++) guests += sc->guests[g].count;
     s->q = vs_event_queue_create(1024);
-    if (s->q) {
-        s->cpu = vs_cpu_create(&h->cpu, vs_cost(&h->costs, VS_COST_CONTEXT_SWITCH_CYCLES), s->q);
-        s->disk = vs_disk_create(&h->disk, s->q, seed, guests ? guests : 1);
-        s->nic = vs_nic_create(&h->nic, s->q, guests ? guests : 1);
-        s->mem = vs_memory_create(h->memory_bytes, h->host_reserved_bytes, guests ? guests : 1);
-    }
-    if (!s->q || !s->cpu || !s->disk || !s->nic || !s->mem) {
-        vs_sim_destroy(s);
-        return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    }
-    rc = build_instances(s, err);
+    int rc = s->q ? VS_OK : vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    if (rc == VS_OK) rc = build_hosts(s, engine, err);
+    if (rc == VS_OK) rc = build_instances(s, err);
+    if (rc == VS_OK) rc = build_links(s, err);
+    if (rc == VS_OK) rc = build_components(s, err);
     if (rc == VS_OK) {
-        for (uint32_t i = 0; i < s->n_inst; i++)
-            if (s->inst[i].state != VS_GUEST_FAILED && s->inst[i].start_ns > s->booted_ns)
-                s->booted_ns = s->inst[i].start_ns;
+        uint32_t i = 0;
+        for (uint32_t g = 0; g < s->sc.n_guests && rc == VS_OK; g++) {
+            const struct vs_guest_spec *gs = &s->sc.guests[g];
+            for (uint32_t k = 0; k < gs->count + gs->started_later; k++, i++) {
+                if (k >= gs->count) continue; /* the timeline starts it */
+                char why[200];
+                int r = start_instance(s, i, why, sizeof why);
+                if (r == VS_ERR_RUNTIME) rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "%s", why);
+            }
+        }
+        for (i = 0; i < s->n_inst; i++)
+            if (s->inst[i].state == VS_GUEST_BOOTING && s->inst[i].ready_ns > s->booted_ns)
+                s->booted_ns = s->inst[i].ready_ns;
         if (s->booted_ns > VS_MAX_DURATION_NS)
             rc = vs_error_set(err, VS_ERR_INPUT, sc->file, 0, 0, "guests take more than a day to boot");
-        s->warm_ns = s->booted_ns + sc->warmup_ns;
-        s->end_ns = s->booted_ns + sc->duration_ns;
+        s->warm_ns = s->booted_ns + s->sc.warmup_ns;
+        s->end_ns = s->booted_ns + s->sc.duration_ns;
     }
     if (rc == VS_OK && vs_event_schedule(s->q, s->warm_ns, on_warmup_end, s, 0, NULL) != VS_OK)
         rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "event queue full");
+    for (uint32_t e = 0; e < s->sc.n_events && rc == VS_OK; e++)
+        if (vs_event_schedule(s->q, s->booted_ns + s->sc.events[e].at_ns, on_timeline_event, s, e, NULL) != VS_OK)
+            rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "event queue full");
     if (rc != VS_OK) {
         vs_sim_destroy(s);
         return rc;
@@ -617,18 +1052,32 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
 void vs_sim_destroy(struct vs_sim *s)
 {
     if (!s) return;
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->destroy) s->comps[c].ops->destroy(s->comps[c].state);
     for (uint32_t i = 0; i < s->n_inst; i++) {
         vs_hist_destroy(s->inst[i].stats.latency);
         free(s->inst[i].idle_vcpus);
     }
     free(s->inst);
+    free(s->group_first);
+    free(s->group_active);
     free(s->req);
-    vs_cpu_destroy(s->cpu);
-    vs_disk_destroy(s->disk);
-    vs_nic_destroy(s->nic);
-    vs_memory_destroy(s->mem);
+    free(s->applied);
+    for (uint32_t h = 0; h < s->n_hosts; h++) {
+        struct host_rt *hr = &s->hosts[h];
+        vs_cpu_destroy(hr->cpu);
+        vs_disk_destroy(hr->disk);
+        vs_nic_destroy(hr->nic);
+        vs_memory_destroy(hr->mem);
+        vs_engine_close(&hr->engine);
+    }
+    free(s->hosts);
+    for (uint32_t l = 0; l < s->n_links; l++) {
+        vs_nic_destroy(s->links[l].net);
+        free(s->links[l].joins);
+    }
+    free(s->links);
     vs_event_queue_destroy(s->q);
-    vs_engine_close(&s->engine);
     free(s);
 }
 
@@ -690,12 +1139,14 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
                           struct vs_guest_result *g)
 {
     const struct instance *in = &s->inst[i];
+    const struct host_rt *h = &s->hosts[in->host];
     const struct vs_guest_spec *gs = in->spec;
     memset(g, 0, sizeof *g);
     snprintf(g->name, sizeof g->name, "%s", in->name);
     snprintf(g->group, sizeof g->group, "%s", gs->name);
     snprintf(g->workload, sizeof g->workload, "%s", gs->workload.name);
-    snprintf(g->engine, sizeof g->engine, "%s", s->engine.preset->name);
+    snprintf(g->engine, sizeof g->engine, "%s", s->preset->name);
+    snprintf(g->host, sizeof g->host, "%s", h->name);
     g->state = in->state;
     g->instances = 1;
     g->failed_instances = in->state == VS_GUEST_FAILED;
@@ -706,19 +1157,19 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->completed = in->stats.completed;
     g->dropped = in->stats.dropped;
     g->throughput_per_s = window_ns > 0 ? (double)in->stats.completed * 1e9 / window_ns : 0;
-    g->completion_ns = in->batch_finished_ns >= 0 ? (double)(in->batch_finished_ns - in->start_ns) : -1;
+    g->completion_ns = in->batch_finished_ns >= 0 ? (double)(in->batch_finished_ns - in->ready_ns) : -1;
     g->batch_done = in->batch_done;
     g->batch_total = g->batch ? gs->workload.load.total : 0;
     latency_summary(in->stats.latency, &g->latency);
     struct vs_cpu_guest_stats cg;
-    vs_cpu_get_guest_stats(s->cpu, i, &cg);
+    vs_cpu_get_guest_stats(h->cpu, in->cpu_guest, &cg);
     memcpy(g->cpu_ns, cg.ns_by_cat, sizeof g->cpu_ns);
     g->cpu_wait_ns = cg.wait_ns;
     memcpy(g->events, in->stats.events, sizeof g->events);
     g->events[VS_EVT_CONTEXT_SWITCH] += (double)cg.context_switches;
-    if (in->state != VS_GUEST_FAILED) g->memory = in->memory;
+    if (in->state != VS_GUEST_FAILED && in->state != VS_GUEST_STOPPED) g->memory = in->memory;
     struct vs_station_guest_stats ds;
-    vs_station_get_guest_stats(vs_disk_station_const(s->disk), i, &ds);
+    vs_station_get_guest_stats(vs_disk_station_const(h->disk), in->local, &ds);
     g->disk_ops = ds.completed;
     g->disk_bytes = ds.bytes;
     g->disk_busy_ns = ds.busy_ns;
@@ -726,21 +1177,30 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->net_tx_packets = in->stats.net_tx_packets;
     g->net_rx_bytes = in->stats.net_rx_bytes;
     g->net_tx_bytes = in->stats.net_tx_bytes;
-    g->start_ns = in->start_ns;
+    g->start_ns = in->ready_ns - in->start_ns;
 }
 
 /* Adds an instance's figures into its group's. */
-static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_result *g, bool first)
+static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_result *g, bool first,
+                         uint32_t *hosts_seen)
 {
     if (first) {
         *grp = *g;
         snprintf(grp->name, sizeof grp->name, "%s", g->group);
+        *hosts_seen = 1;
         return;
+    }
+    if (strcmp(grp->host, g->host) != 0 && grp->host[0] != '(') {
+        /* Instances on several hosts: the report says how many. */
+        (*hosts_seen)++;
     }
     grp->instances++;
     grp->failed_instances += g->failed_instances;
-    if (grp->state == VS_GUEST_FAILED || (g->state != VS_GUEST_FAILED && g->state < grp->state))
-        grp->state = g->state; /* the least advanced running state speaks for the group */
+    /* The least advanced live state speaks for the group; a group whose
+     * instances all failed or stopped says so. */
+    bool g_live = g->state != VS_GUEST_FAILED && g->state != VS_GUEST_STOPPED;
+    bool grp_live = grp->state != VS_GUEST_FAILED && grp->state != VS_GUEST_STOPPED;
+    if ((!grp_live && g_live) || (g_live && grp_live && g->state < grp->state)) grp->state = g->state;
     grp->arrived += g->arrived;
     grp->completed_since_start += g->completed_since_start;
     grp->completed += g->completed;
@@ -771,12 +1231,131 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
     if (g->start_ns > grp->start_ns) grp->start_ns = g->start_ns;
 }
 
+static int fill_host(const struct vs_sim *s, uint32_t hi, struct vs_host_result *h)
+{
+    const struct host_rt *hr = &s->hosts[hi];
+    memset(h, 0, sizeof *h);
+    snprintf(h->name, sizeof h->name, "%s", hr->name);
+    h->guests = hr->n_local;
+    h->spec = *hr->spec;
+    struct vs_cpu_stats cs;
+    vs_cpu_get_stats(hr->cpu, &cs);
+    h->cpu_utilisation = cs.utilisation;
+    memcpy(h->cpu_ns_by_cat, cs.busy_ns_by_cat, sizeof h->cpu_ns_by_cat);
+    double busy = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++)
+        if (c != VS_CAT_IDLE) busy += cs.busy_ns_by_cat[c];
+    double idle = (double)cs.cores * cs.window_ns - busy;
+    h->cpu_ns_by_cat[VS_CAT_IDLE] = idle > 0 ? idle : 0;
+    h->core_ns_by_cat = calloc(cs.cores ? cs.cores : 1, sizeof *h->core_ns_by_cat);
+    if (!h->core_ns_by_cat) return VS_ERR_RUNTIME;
+    for (uint32_t c = 0; c < cs.cores; c++) vs_cpu_get_core_stats(hr->cpu, c, h->core_ns_by_cat[c]);
+    h->runqueue_mean = cs.runqueue_mean;
+    h->context_switches = cs.context_switches;
+    h->mem_capacity_bytes = vs_memory_capacity(hr->mem);
+    h->mem_used_bytes = vs_memory_used(hr->mem);
+    h->mem_free_bytes = vs_memory_free(hr->mem);
+    struct vs_station_stats ds, rx, tx;
+    vs_station_get_stats(vs_disk_station_const(hr->disk), &ds);
+    vs_station_get_stats(vs_nic_station_const(hr->nic, VS_NIC_RX), &rx);
+    vs_station_get_stats(vs_nic_station_const(hr->nic, VS_NIC_TX), &tx);
+    h->disk_utilisation = ds.utilisation;
+    h->disk_queue_mean = ds.queue_mean;
+    h->disk_queue_max = ds.queue_max;
+    h->disk_response_mean_ns = ds.mean_response_ns;
+    h->disk_ops = ds.completed;
+    h->nic_rx_utilisation = rx.utilisation;
+    h->nic_tx_utilisation = tx.utilisation;
+    h->nic_queue_mean = rx.queue_mean + tx.queue_mean;
+    return VS_OK;
+}
+
+/* All hosts as one: sums, and utilisations weighted by what they measure
+ * (cores for CPU; each host counts once for disk and NIC). */
+static int fill_total(const struct vs_run_result *out, struct vs_host_result *t)
+{
+    memset(t, 0, sizeof *t);
+    const struct vs_host_result *h0 = &out->hosts[0];
+    *t = *h0;
+    t->core_ns_by_cat = NULL;
+    if (out->n_hosts > 1) {
+        snprintf(t->name, sizeof t->name, "all %u hosts", out->n_hosts);
+        snprintf(t->spec.name, sizeof t->spec.name, "%u hosts", out->n_hosts);
+    }
+    uint32_t cores = 0;
+    for (uint32_t k = 0; k < out->n_hosts; k++) cores += out->hosts[k].spec.cpu.cores;
+    t->core_ns_by_cat = calloc(cores ? cores : 1, sizeof *t->core_ns_by_cat);
+    if (!t->core_ns_by_cat) return VS_ERR_RUNTIME;
+    if (out->n_hosts == 1) {
+        memcpy(t->core_ns_by_cat, h0->core_ns_by_cat, cores * sizeof *t->core_ns_by_cat);
+        return VS_OK;
+    }
+    t->spec.cpu.cores = cores;
+    t->guests = 0;
+    memset(t->cpu_ns_by_cat, 0, sizeof t->cpu_ns_by_cat);
+    t->spec.memory_bytes = t->spec.host_reserved_bytes = 0;
+    t->mem_capacity_bytes = t->mem_used_bytes = t->mem_free_bytes = 0;
+    t->runqueue_mean = t->disk_utilisation = t->disk_queue_mean = t->disk_queue_max = 0;
+    t->disk_response_mean_ns = t->nic_rx_utilisation = t->nic_tx_utilisation = t->nic_queue_mean = 0;
+    t->context_switches = t->disk_ops = 0;
+    double busy = 0, capacity = 0, resp = 0;
+    uint32_t row = 0;
+    for (uint32_t k = 0; k < out->n_hosts; k++) {
+        const struct vs_host_result *h = &out->hosts[k];
+        t->guests += h->guests;
+        for (int c = 0; c < VS_CAT_COUNT; c++) t->cpu_ns_by_cat[c] += h->cpu_ns_by_cat[c];
+        busy += h->cpu_utilisation * h->spec.cpu.cores;
+        capacity += h->spec.cpu.cores;
+        for (uint32_t c = 0; c < h->spec.cpu.cores; c++) memcpy(t->core_ns_by_cat[row++], h->core_ns_by_cat[c],
+                                                                 sizeof t->core_ns_by_cat[0]);
+        t->spec.memory_bytes += h->spec.memory_bytes;
+        t->spec.host_reserved_bytes += h->spec.host_reserved_bytes;
+        t->mem_capacity_bytes += h->mem_capacity_bytes;
+        t->mem_used_bytes += h->mem_used_bytes;
+        t->mem_free_bytes += h->mem_free_bytes;
+        t->runqueue_mean += h->runqueue_mean;
+        t->context_switches += h->context_switches;
+        t->disk_utilisation += h->disk_utilisation / out->n_hosts;
+        t->disk_queue_mean += h->disk_queue_mean;
+        if (h->disk_queue_max > t->disk_queue_max) t->disk_queue_max = h->disk_queue_max;
+        resp += h->disk_response_mean_ns * (double)h->disk_ops;
+        t->disk_ops += h->disk_ops;
+        t->nic_rx_utilisation += h->nic_rx_utilisation / out->n_hosts;
+        t->nic_tx_utilisation += h->nic_tx_utilisation / out->n_hosts;
+        t->nic_queue_mean += h->nic_queue_mean;
+    }
+    t->cpu_utilisation = capacity > 0 ? busy / capacity : 0;
+    t->disk_response_mean_ns = t->disk_ops ? resp / (double)t->disk_ops : 0;
+    return VS_OK;
+}
+
+static void fill_link(const struct vs_sim *s, uint32_t l, struct vs_link_result *out)
+{
+    const struct link_rt *lr = &s->links[l];
+    memset(out, 0, sizeof *out);
+    size_t used = 0;
+    if (lr->spec->shared) used += (size_t)snprintf(out->name, sizeof out->name, "switch: ");
+    for (uint32_t e = 0; e < lr->spec->n_ends && used < sizeof out->name; e++)
+        used += (size_t)snprintf(out->name + used, sizeof out->name - used, "%s%s",
+                                 e ? (lr->spec->shared ? ", " : " <-> ") : "", lr->spec->ends[e]);
+    out->shared = lr->spec->shared;
+    out->bandwidth_bits_per_s = lr->spec->net.bandwidth_bits_per_s;
+    struct vs_station_stats tx, rx;
+    vs_station_get_stats(vs_nic_station_const(lr->net, VS_NIC_TX), &tx);
+    vs_station_get_stats(vs_nic_station_const(lr->net, VS_NIC_RX), &rx);
+    out->utilisation[0] = tx.utilisation;
+    out->utilisation[1] = lr->spec->shared ? 0 : rx.utilisation;
+    out->queue_mean = tx.queue_mean + rx.queue_mean;
+    out->packets = lr->packets;
+    out->bytes = lr->bytes;
+}
+
 int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs_error *err)
 {
     memset(out, 0, sizeof *out);
     vs_time_ns now = vs_event_now(s->q);
-    snprintf(out->engine, sizeof out->engine, "%s", s->engine.preset->name);
-    snprintf(out->approach, sizeof out->approach, "%s", s->engine.ops->approach);
+    snprintf(out->engine, sizeof out->engine, "%s", s->preset->name);
+    snprintf(out->approach, sizeof out->approach, "%s", s->ops->approach);
     out->now_ns = now;
     out->window_ns = s->warm ? now - s->warm_ns : 0;
     out->events = vs_event_executed(s->q);
@@ -784,8 +1363,11 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
 
     out->instances = calloc(s->n_inst ? s->n_inst : 1, sizeof *out->instances);
     out->groups = calloc(s->sc.n_guests ? s->sc.n_guests : 1, sizeof *out->groups);
+    out->hosts = calloc(s->n_hosts, sizeof *out->hosts);
+    out->links = calloc(s->n_links ? s->n_links : 1, sizeof *out->links);
+    out->applied = calloc(s->n_applied ? s->n_applied : 1, sizeof *out->applied);
     struct vs_hist *merged = vs_hist_create();
-    if (!out->instances || !out->groups || !merged) {
+    if (!out->instances || !out->groups || !out->hosts || !out->links || !out->applied || !merged) {
         vs_hist_destroy(merged);
         vs_run_result_free(out);
         return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
@@ -795,49 +1377,31 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
     uint32_t i = 0;
     for (uint32_t g = 0; g < s->sc.n_guests; g++) {
         vs_hist_reset(merged);
-        for (uint32_t k = 0; k < s->sc.guests[g].count; k++, i++) {
+        uint32_t n = s->sc.guests[g].count + s->sc.guests[g].started_later, hosts_seen = 0;
+        for (uint32_t k = 0; k < n; k++, i++) {
             fill_instance(s, i, window, &out->instances[i]);
-            add_to_group(&out->groups[g], &out->instances[i], k == 0);
+            add_to_group(&out->groups[g], &out->instances[i], k == 0, &hosts_seen);
             vs_hist_merge(merged, s->inst[i].stats.latency);
         }
+        if (hosts_seen > 1) snprintf(out->groups[g].host, sizeof out->groups[g].host, "%u hosts", hosts_seen);
         latency_summary(merged, &out->groups[g].latency);
     }
     vs_hist_destroy(merged);
 
-    struct vs_host_result *h = &out->host;
-    h->spec = s->sc.host;
-    struct vs_cpu_stats cs;
-    vs_cpu_get_stats(s->cpu, &cs);
-    h->cpu_utilisation = cs.utilisation;
-    memcpy(h->cpu_ns_by_cat, cs.busy_ns_by_cat, sizeof h->cpu_ns_by_cat);
-    double busy = 0;
-    for (int c = 0; c < VS_CAT_COUNT; c++)
-        if (c != VS_CAT_IDLE) busy += cs.busy_ns_by_cat[c];
-    double idle = (double)cs.cores * cs.window_ns - busy;
-    h->cpu_ns_by_cat[VS_CAT_IDLE] = idle > 0 ? idle : 0;
-    h->core_ns_by_cat = calloc(cs.cores ? cs.cores : 1, sizeof *h->core_ns_by_cat);
-    if (!h->core_ns_by_cat) {
+    int rc = VS_OK;
+    for (uint32_t h = 0; h < s->n_hosts && rc == VS_OK; h++) {
+        rc = fill_host(s, h, &out->hosts[h]);
+        if (rc == VS_OK) out->n_hosts = h + 1;
+    }
+    if (rc == VS_OK) rc = fill_total(out, &out->host);
+    if (rc != VS_OK) {
         vs_run_result_free(out);
         return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     }
-    for (uint32_t c = 0; c < cs.cores; c++) vs_cpu_get_core_stats(s->cpu, c, h->core_ns_by_cat[c]);
-    h->runqueue_mean = cs.runqueue_mean;
-    h->context_switches = cs.context_switches;
-    h->mem_capacity_bytes = vs_memory_capacity(s->mem);
-    h->mem_used_bytes = vs_memory_used(s->mem);
-    h->mem_free_bytes = vs_memory_free(s->mem);
-    struct vs_station_stats ds, rx, tx;
-    vs_station_get_stats(vs_disk_station_const(s->disk), &ds);
-    vs_station_get_stats(vs_nic_station_const(s->nic, VS_NIC_RX), &rx);
-    vs_station_get_stats(vs_nic_station_const(s->nic, VS_NIC_TX), &tx);
-    h->disk_utilisation = ds.utilisation;
-    h->disk_queue_mean = ds.queue_mean;
-    h->disk_queue_max = ds.queue_max;
-    h->disk_response_mean_ns = ds.mean_response_ns;
-    h->disk_ops = ds.completed;
-    h->nic_rx_utilisation = rx.utilisation;
-    h->nic_tx_utilisation = tx.utilisation;
-    h->nic_queue_mean = rx.queue_mean + tx.queue_mean;
+    for (uint32_t l = 0; l < s->n_links; l++) fill_link(s, l, &out->links[l]);
+    out->n_links = s->n_links;
+    memcpy(out->applied, s->applied, s->n_applied * sizeof *out->applied);
+    out->n_applied = s->n_applied;
     return VS_OK;
 }
 
@@ -867,4 +1431,170 @@ int vs_sim_run_scenario(const struct vs_scenario *sc, uint64_t seed, struct vs_r
         }
     }
     return VS_OK;
+}
+
+/* ---- the world, for the kernel components (model/component.h) ---- */
+
+vs_time_ns vs_world_now(const struct vs_world *w) { return vs_event_now(w->sim->q); }
+
+uint32_t vs_world_guest_count(const struct vs_world *w) { return w->sim->n_inst; }
+
+const char *vs_world_guest_name(const struct vs_world *w, uint32_t guest)
+{
+    return guest < w->sim->n_inst ? w->sim->inst[guest].name : "";
+}
+
+uint32_t vs_world_guest_group(const struct vs_world *w, uint32_t guest)
+{
+    return guest < w->sim->n_inst ? w->sim->inst[guest].group : NONE;
+}
+
+enum vs_guest_state vs_world_guest_state(const struct vs_world *w, uint32_t guest)
+{
+    return guest < w->sim->n_inst ? w->sim->inst[guest].state : VS_GUEST_STOPPED;
+}
+
+uint32_t vs_world_group_find(const struct vs_world *w, const char *name)
+{
+    for (uint32_t g = 0; g < w->sim->sc.n_guests; g++)
+        if (strcmp(w->sim->sc.guests[g].name, name) == 0) return g;
+    return NONE;
+}
+
+uint32_t vs_world_find_guests(const struct vs_world *w, const char *target, uint32_t *idx, uint32_t max)
+{
+    const struct vs_sim *s = w->sim;
+    uint32_t g = vs_world_group_find(w, target), n = 0;
+    if (g != NONE) {
+        for (uint32_t k = 0; k < s->group_active[g] && n < max; k++) idx[n++] = s->group_first[g] + k;
+        return n;
+    }
+    for (uint32_t i = 0; i < s->n_inst && n < max; i++)
+        if (strcmp(s->inst[i].name, target) == 0 && i - s->group_first[s->inst[i].group] < s->group_active[s->inst[i].group])
+            idx[n++] = i;
+    return n;
+}
+
+int vs_world_pause(struct vs_world *w, uint32_t guest, char *why, size_t why_len)
+{
+    struct vs_sim *s = w->sim;
+    struct instance *in = &s->inst[guest];
+    if (in->state == VS_GUEST_PAUSED) {
+        snprintf(why, why_len, "%s is already paused", in->name);
+        return VS_ERR_INPUT;
+    }
+    if (in->state != VS_GUEST_RUNNING && in->state != VS_GUEST_FINISHED && in->state != VS_GUEST_BOOTING) {
+        snprintf(why, why_len, "%s is %s", in->name, vs_guest_state_name(in->state));
+        return VS_ERR_INPUT;
+    }
+    in->resume_state = in->state;
+    in->state = VS_GUEST_PAUSED;
+    return vs_cpu_pause_guest(host_of(s, in)->cpu, in->cpu_guest);
+}
+
+int vs_world_resume(struct vs_world *w, uint32_t guest, char *why, size_t why_len)
+{
+    struct vs_sim *s = w->sim;
+    struct instance *in = &s->inst[guest];
+    if (in->state != VS_GUEST_PAUSED) {
+        snprintf(why, why_len, "%s is not paused", in->name);
+        return VS_ERR_INPUT;
+    }
+    in->state = in->resume_state;
+    /* A guest paused while booting finishes its boot now, late by the pause. */
+    if (in->state == VS_GUEST_BOOTING && in->ready_ns <= vs_event_now(s->q))
+        schedule(s, vs_event_now(s->q), on_guest_started, guest);
+    /* Requests that waited for a vCPU run now; the vCPUs' own bursts resume
+     * in the scheduler. */
+    while (in->n_idle > 0 && in->wait_head != REQ_NONE) {
+        uint32_t r = in->wait_head;
+        in->wait_head = s->req[r].next;
+        if (in->wait_head == REQ_NONE) in->wait_tail = REQ_NONE;
+        run_cpu(s, r, in->idle_vcpus[--in->n_idle]);
+    }
+    return vs_cpu_resume_guest(host_of(s, in)->cpu, in->cpu_guest);
+}
+
+int vs_world_stop(struct vs_world *w, uint32_t guest, char *why, size_t why_len)
+{
+    struct vs_sim *s = w->sim;
+    struct instance *in = &s->inst[guest];
+    if (gone(in)) {
+        snprintf(why, why_len, "%s is not running", in->name);
+        return VS_ERR_INPUT;
+    }
+    struct host_rt *h = host_of(s, in);
+    in->state = VS_GUEST_STOPPED;
+    /* Its vCPUs run nothing more; its memory goes back to the host. */
+    int rc = vs_cpu_pause_guest(h->cpu, in->cpu_guest);
+    vs_memory_release(h->mem, in->local);
+    memset(&in->memory, 0, sizeof in->memory);
+    while (in->wait_head != REQ_NONE) {
+        uint32_t r = in->wait_head;
+        in->wait_head = s->req[r].next;
+        drop_request(s, r);
+    }
+    in->wait_tail = REQ_NONE;
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->guest_stop) s->comps[c].ops->guest_stop(s->comps[c].state, w, guest);
+    return rc;
+}
+
+int vs_world_start(struct vs_world *w, uint32_t group, uint32_t count, char *why, size_t why_len)
+{
+    struct vs_sim *s = w->sim;
+    const struct vs_guest_spec *gs = &s->sc.guests[group];
+    uint32_t reserved = gs->count + gs->started_later;
+    if (s->group_active[group] + count > reserved) {
+        snprintf(why, why_len, "%s has %u instances reserved and %u exist", gs->name, reserved,
+                 s->group_active[group]);
+        return VS_ERR_INPUT;
+    }
+    int rc = VS_OK;
+    for (uint32_t k = 0; k < count; k++) {
+        uint32_t i = s->group_first[group] + s->group_active[group]++;
+        char one[200];
+        int r = start_instance(s, i, one, sizeof one);
+        if (r != VS_OK && rc == VS_OK) {
+            rc = r;
+            snprintf(why, why_len, "%s", one);
+        }
+    }
+    return rc;
+}
+
+int vs_world_set(struct vs_world *w, uint32_t group, const char *param, double value, char *why, size_t why_len)
+{
+    struct vs_sim *s = w->sim;
+    struct vs_guest_spec *gs = &s->sc.guests[group];
+    /* What a running guest can change: its load and requests, its share
+     * of the CPU, its queue. Its size (count, vCPUs, memory) cannot. */
+    static const char *const live[] = {"load.", "request.", "weight", "cap", "queue_limit"};
+    bool ok = false;
+    for (size_t k = 0; k < sizeof live / sizeof live[0]; k++) ok |= strncmp(param, live[k], strlen(live[k])) == 0;
+    if (!ok) {
+        snprintf(why, why_len, "%s cannot change while the guest runs (use start and stop for instances)", param);
+        return VS_ERR_INPUT;
+    }
+    char path[160];
+    snprintf(path, sizeof path, "guests.%s.%s", gs->name, param);
+    if (vs_param_set(&s->sc, path, value, why, why_len) != 0) return VS_ERR_INPUT;
+    int rc = VS_OK;
+    for (uint32_t k = 0; k < s->group_active[group]; k++) {
+        uint32_t i = s->group_first[group] + k;
+        struct instance *in = &s->inst[i];
+        if (gone(in)) continue;
+        if (strcmp(param, "weight") == 0 || strcmp(param, "cap") == 0)
+            rc = vs_cpu_set_share(host_of(s, in)->cpu, in->cpu_guest, gs->weight, gs->cap_fraction);
+        /* An open load that had no rate has no arrival pending: start one. */
+        if (gs->workload.load.kind == VS_LOAD_OPEN && !in->arrival_pending &&
+            (in->state == VS_GUEST_RUNNING || in->state == VS_GUEST_PAUSED))
+            schedule_open_arrival(s, i);
+        if (strncmp(param, "request.", 8) == 0 || strncmp(param, "load.", 5) == 0) {
+            const struct vs_request_spec *rq = &gs->workload.request;
+            in->rx_bytes_per_packet = rq->count[VS_OP_NET_RX] > 0 ? rq->net_rx_bytes / rq->count[VS_OP_NET_RX] : 0;
+            in->tx_bytes_per_packet = rq->count[VS_OP_NET_TX] > 0 ? rq->net_tx_bytes / rq->count[VS_OP_NET_TX] : 0;
+        }
+    }
+    return rc;
 }

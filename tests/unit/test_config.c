@@ -490,10 +490,10 @@ static void test_scenario_good(void **state)
     assert_string_equal(sc.name, "s");
     assert_string_equal(sc.description, "two groups");
     assert_string_equal(sc.file, "s.yaml");
-    assert_string_equal(sc.host.name, "current");
-    assert_int_equal(sc.host.cpu.cores, 8);
-    assert_true(sc.host.cpu.frequency_hz == 3e9);
-    assert_true(vs_cost(&sc.host.costs, VS_COST_SYSCALL_CYCLES) == 400);
+    assert_string_equal(sc.hosts[0].spec.name, "current");
+    assert_int_equal(sc.hosts[0].spec.cpu.cores, 8);
+    assert_true(sc.hosts[0].spec.cpu.frequency_hz == 3e9);
+    assert_true(vs_cost(&sc.hosts[0].spec.costs, VS_COST_SYSCALL_CYCLES) == 400);
     assert_true(sc.duration_ns == 5 * VS_NS_PER_S && sc.warmup_ns == 500 * VS_NS_PER_MS);
     assert_true(sc.seed == UINT64_MAX);
     assert_int_equal(sc.n_engines, 1);
@@ -531,7 +531,7 @@ static void test_scenario_defaults(void **state)
     static struct vs_scenario sc;
     struct vs_error e;
     assert_int_equal(vs_config_load_scenario(y, strlen(y), "s.yaml", NULL, &sc, &e), VS_OK);
-    assert_string_equal(sc.host.name, "current");
+    assert_string_equal(sc.hosts[0].spec.name, "current");
     assert_true(sc.duration_ns == 10 * VS_NS_PER_S);
     assert_true(sc.warmup_ns == VS_NS_PER_S);
     assert_true(sc.seed == 1);
@@ -572,7 +572,7 @@ static void test_scenario_errors(void **state)
                  NULL);
     expect_error(SCENARIO, "name: s\n", 1, 1, "missing required key 'guests'", NULL, NULL);
     expect_error(SCENARIO, "name: s\nhots: current\n" S_GUEST, 2, 1, "unknown key 'hots'",
-                 "did you mean 'host'", NULL);
+                 "did you mean 'host", NULL);
 }
 
 static void test_guest_errors(void **state)
@@ -710,8 +710,8 @@ static void test_files(void **state)
 
     snprintf(path, sizeof path, "%s/hs.yaml", tmpdir);
     assert_int_equal(vs_config_load_scenario_file(path, &sc, &e), VS_OK);
-    assert_string_equal(sc.host.name, "small");
-    assert_int_equal(sc.host.cpu.cores, 2);
+    assert_string_equal(sc.hosts[0].spec.name, "small");
+    assert_int_equal(sc.hosts[0].spec.cpu.cores, 2);
 
     snprintf(path, sizeof path, "%s/s2.yaml", tmpdir);
     snprintf(bad, sizeof bad, "%s/bad-wl.yaml", tmpdir);
@@ -719,7 +719,7 @@ static void test_files(void **state)
     check_error(&e, rc, "(s2.yaml)", bad, 5, 13, "request.syscalls: -3 is negative", NULL, NULL);
 
     /* A failed load leaves the caller's scenario as it was. */
-    assert_string_equal(sc.host.name, "small");
+    assert_string_equal(sc.hosts[0].spec.name, "small");
 
     struct vs_workload w;
     assert_int_equal(vs_config_resolve_workload("wl.yaml", tmpdir, &w, &e), VS_OK);
@@ -883,7 +883,7 @@ static void test_default_scenario(void **state)
     assert_string_equal(sc.engines[2], "xen-pv");
     assert_string_equal(sc.engines[3], "kvm");
     assert_string_equal(sc.engines[4], "lxc");
-    assert_string_equal(sc.host.name, "current");
+    assert_string_equal(sc.hosts[0].spec.name, "current");
     assert_int_equal(sc.n_guests, 4);
     static const char *const names[] = {"web", "db", "files", "build"};
     static const char *const wls[] = {"web-server", "database-oltp", "file-server", "kernel-build"};

@@ -17,7 +17,7 @@ static struct vs_scenario *base_scenario(void)
     struct vs_scenario *sc = calloc(1, sizeof *sc);
     assert_non_null(sc);
     snprintf(sc->name, sizeof sc->name, "density-test");
-    vs_host_spec_defaults(&sc->host);
+    vs_host_spec_defaults(&sc->hosts[0].spec);
     sc->duration_ns = 2 * VS_NS_PER_S;
     sc->warmup_ns = 200 * VS_NS_PER_MS;
     sc->seed = 5;
@@ -65,9 +65,9 @@ static void test_memory_limit(void **state)
 {
     (void)state;
     struct vs_scenario *sc = base_scenario();
-    sc->host.cpu.cores = 64;
-    sc->host.memory_bytes = 16 * GiB;
-    sc->host.host_reserved_bytes = 0;
+    sc->hosts[0].spec.cpu.cores = 64;
+    sc->hosts[0].spec.memory_bytes = 16 * GiB;
+    sc->hosts[0].spec.host_reserved_bytes = 0;
     struct vs_guest_spec *g = &sc->guests[0];
     g->workload.request.instructions = (struct vs_dist){VS_DIST_CONSTANT, 1e5, 0};
     g->workload.load.rate_per_s = 10;
@@ -78,7 +78,7 @@ static void test_memory_limit(void **state)
     struct vs_density_result r[4];
     struct vs_error err;
     assert_int_equal(vs_density_run(sc, &o, r, &err), VS_OK);
-    const struct vs_costs *c = &sc->host.costs;
+    const struct vs_costs *c = &sc->hosts[0].spec.costs;
     double vm = 1 * GiB + vs_cost(c, VS_COST_GUEST_KERNEL_BYTES) + vs_cost(c, VS_COST_GUEST_PAGE_CACHE_BYTES) +
                 vs_cost(c, VS_COST_VM_OVERHEAD_BYTES);
     double expect[4] = {
@@ -105,8 +105,8 @@ static void test_cpu_limit(void **state)
 {
     (void)state;
     struct vs_scenario *sc = base_scenario();
-    sc->host.cpu.cores = 2;
-    sc->host.cpu.frequency_hz = 1e9;
+    sc->hosts[0].spec.cpu.cores = 2;
+    sc->hosts[0].spec.cpu.frequency_hz = 1e9;
     struct vs_guest_spec *g = &sc->guests[0];
     g->workload.request.instructions = (struct vs_dist){VS_DIST_CONSTANT, 1e6, 0};
     g->workload.load.rate_per_s = 250;
@@ -141,7 +141,7 @@ static void test_parallel_equals_serial(void **state)
 {
     (void)state;
     struct vs_scenario *sc = base_scenario();
-    sc->host.cpu.cores = 4;
+    sc->hosts[0].spec.cpu.cores = 4;
     struct vs_guest_spec *g = &sc->guests[0];
     g->workload.request.instructions = (struct vs_dist){VS_DIST_EXPONENTIAL, 3e6, 0};
     g->workload.request.count[VS_OP_SYSCALL] = 20;

@@ -42,7 +42,7 @@ static struct vs_scenario *scenario(uint32_t cores, vs_time_ns duration, vs_time
     struct vs_scenario *sc = calloc(1, sizeof *sc);
     assert_non_null(sc);
     snprintf(sc->name, sizeof sc->name, "test");
-    plain_host(&sc->host, cores);
+    plain_host(&sc->hosts[0].spec, cores);
     sc->duration_ns = duration;
     sc->warmup_ns = warmup;
     sc->seed = 1;
@@ -214,8 +214,8 @@ static void test_memory_admission(void **state)
 {
     (void)state;
     struct vs_scenario *sc = scenario(4, VS_NS_PER_S, 0);
-    sc->host.memory_bytes = 4.0 * (1 << 30);
-    sc->host.host_reserved_bytes = 1.0 * (1 << 30);
+    sc->hosts[0].spec.memory_bytes = 4.0 * (1 << 30);
+    sc->hosts[0].spec.host_reserved_bytes = 1.0 * (1 << 30);
     struct vs_guest_spec *g = add_guest(sc, "big", 4, 1);
     cpu_workload(&g->workload, "big", 1e5);
     g->workload.memory.footprint_bytes = 1.0 * (1 << 30);
@@ -240,14 +240,14 @@ static void test_disk_on_request_path(void **state)
 {
     (void)state;
     struct vs_scenario *sc = scenario(4, 11 * VS_NS_PER_S, VS_NS_PER_S);
-    sc->host.disk.device_class = VS_DISK_SSD;
-    sc->host.disk.read_latency_ns = 100 * VS_NS_PER_US;
-    sc->host.disk.write_latency_ns = 100 * VS_NS_PER_US;
-    sc->host.disk.latency_dist = VS_DIST_CONSTANT;
-    sc->host.disk.parallelism = 4;
-    sc->host.disk.bandwidth_bytes_per_s = 0;
-    sc->host.costs.value[VS_COST_DISK_REQUEST_CYCLES] = 0;
-    sc->host.costs.value[VS_COST_COPY_CYCLES_PER_KIB] = 0;
+    sc->hosts[0].spec.disk.device_class = VS_DISK_SSD;
+    sc->hosts[0].spec.disk.read_latency_ns = 100 * VS_NS_PER_US;
+    sc->hosts[0].spec.disk.write_latency_ns = 100 * VS_NS_PER_US;
+    sc->hosts[0].spec.disk.latency_dist = VS_DIST_CONSTANT;
+    sc->hosts[0].spec.disk.parallelism = 4;
+    sc->hosts[0].spec.disk.bandwidth_bytes_per_s = 0;
+    sc->hosts[0].spec.costs.value[VS_COST_DISK_REQUEST_CYCLES] = 0;
+    sc->hosts[0].spec.costs.value[VS_COST_COPY_CYCLES_PER_KIB] = 0;
     struct vs_guest_spec *g = add_guest(sc, "fs", 1, 1);
     cpu_workload(&g->workload, "reader", 10e3);
     g->workload.request.count[VS_OP_DISK_READ] = 2;

@@ -208,10 +208,10 @@ static void test_live_changes_and_export(void **state)
     assert_string_equal(t->snaps[0].groups[0].workload, t->sc.guests[0].workload.name);
     /* Next host profile. */
     char host[VS_NAME_MAX];
-    snprintf(host, sizeof host, "%s", t->sc.host.name);
+    snprintf(host, sizeof host, "%s", t->sc.hosts[0].spec.name);
     vs_tui_key(t, 'H');
-    assert_string_not_equal(t->sc.host.name, host);
-    assert_string_equal(t->snaps[0].host.spec.name, t->sc.host.name);
+    assert_string_not_equal(t->sc.hosts[0].spec.name, host);
+    assert_string_equal(t->snaps[0].host.spec.name, t->sc.hosts[0].spec.name);
     /* Export what is on screen through the prompt. */
     char dir[] = "/tmp/vs-tui-XXXXXX";
     assert_non_null(mkdtemp(dir));

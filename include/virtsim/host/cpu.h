@@ -45,6 +45,13 @@ bool vs_cpu_vcpu_busy(const struct vs_cpu *cpu, uint32_t vcpu_id);
 /* Changes weight or cap at run time (resource-management issue). */
 int vs_cpu_set_share(struct vs_cpu *cpu, uint32_t guest_id, double weight, double cap_fraction);
 
+/* Pauses a guest: its running vCPUs stop at once, none runs again until
+ * vs_cpu_resume_guest; bursts keep their remaining work and new bursts wait.
+ * The paused time counts neither as CPU use nor as waiting for a core. */
+int vs_cpu_pause_guest(struct vs_cpu *cpu, uint32_t guest_id);
+int vs_cpu_resume_guest(struct vs_cpu *cpu, uint32_t guest_id);
+bool vs_cpu_guest_paused(const struct vs_cpu *cpu, uint32_t guest_id);
+
 /* Starts a new statistics window (end of warm-up). */
 void vs_cpu_reset_stats(struct vs_cpu *cpu);
 

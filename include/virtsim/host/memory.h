@@ -35,6 +35,9 @@ void vs_memory_destroy(struct vs_memory *m);
  * it does not fit in the free memory. */
 bool vs_memory_charge(struct vs_memory *m, uint32_t guest, const struct vs_mem_parts *parts);
 
+/* Gives back everything a guest was charged (it stopped). The shared part
+ * stays: other guests may still map it. */
+void vs_memory_release(struct vs_memory *m, uint32_t guest);
 double vs_memory_capacity(const struct vs_memory *m);
 double vs_memory_used(const struct vs_memory *m);   /* reserved + all charged */
 double vs_memory_free(const struct vs_memory *m);

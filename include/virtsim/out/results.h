@@ -22,12 +22,6 @@ struct vs_latency {
     uint64_t buckets[VS_LAT_BUCKETS];
 };
 
-enum vs_guest_state {
-    VS_GUEST_BOOTING,   /* created, not yet serving */
-    VS_GUEST_RUNNING,
-    VS_GUEST_FINISHED,  /* batch work complete */
-    VS_GUEST_FAILED     /* could not start: did not fit in memory */
-};
 const char *vs_guest_state_name(enum vs_guest_state s);
 
 /* Per guest instance, or per group (figures summed, latency merged). All
@@ -37,6 +31,7 @@ struct vs_guest_result {
     char group[VS_NAME_MAX];
     char workload[VS_NAME_MAX];
     char engine[VS_NAME_MAX];
+    char host[VS_NAME_MAX];     /* the host it runs on; a group on several: "N hosts" */
     enum vs_guest_state state;
     uint32_t instances;         /* 1 for an instance; the group's count otherwise */
     uint32_t failed_instances;
@@ -61,6 +56,8 @@ struct vs_guest_result {
 };
 
 struct vs_host_result {
+    char name[VS_NAME_MAX];         /* the host (an instance of a hosts: entry); "all hosts" for the total */
+    uint32_t guests;                /* guest instances placed on it (running or not) */
     struct vs_host_spec spec;
     double cpu_utilisation;         /* 0..1 over all cores */
     double cpu_ns_by_cat[VS_CAT_COUNT]; /* includes VS_CAT_IDLE */
@@ -71,6 +68,17 @@ struct vs_host_result {
     double disk_utilisation, disk_queue_mean, disk_queue_max, disk_response_mean_ns;
     uint64_t disk_ops;
     double nic_rx_utilisation, nic_tx_utilisation, nic_queue_mean;
+};
+
+/* A link or switch between hosts: packets between guests on different hosts. */
+struct vs_link_result {
+    char name[VS_NAME_MAX * 2];     /* "a <-> b", or "switch: a, rack" */
+    bool shared;
+    double bandwidth_bits_per_s;
+    double utilisation[2];          /* point-to-point: each direction (first host -> other, back);
+                                       a switch: [0] its one medium */
+    double queue_mean;
+    uint64_t packets, bytes;
 };
 
 /* A timeline event (scenario `events:`) as the run applied it. */
@@ -86,7 +94,11 @@ struct vs_run_result {
     vs_time_ns now_ns;              /* simulated time reached */
     vs_time_ns window_ns;           /* measured time (now - warm-up) */
     uint64_t events;                /* events executed */
-    struct vs_host_result host;
+    struct vs_host_result host;         /* all hosts together (the one host of a one-host run) */
+    struct vs_host_result *hosts;       /* n_hosts, each host on its own, owned */
+    uint32_t n_hosts;
+    struct vs_link_result *links;       /* n_links, owned */
+    uint32_t n_links;
     struct vs_guest_result *groups;     /* n_groups, owned */
     uint32_t n_groups;
     struct vs_guest_result *instances;  /* n_instances, owned */

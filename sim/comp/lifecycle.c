@@ -1,0 +1,108 @@
+/* The life-cycle component: the timeline actions every approach supports on
+ * a running guest. start boots instances the scenario reserved, stop shuts
+ * one down and frees its memory, pause freezes it (it keeps its memory; its
+ * requests wait), resume lets it run again, set changes a parameter of a
+ * group (its load, weight, cap) while it runs. What each does to the guest
+ * is the world's job (run/sim.c); this file says what the actions are and
+ * how an event maps onto the world's calls. */
+#include "virtsim/model/component.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Applies fn to every instance the target names; the first refusal is
+ * reported (the others still apply, as a real tool acting on a list would). */
+static int each_guest(struct vs_world *w, const struct vs_timeline_event *ev,
+                      int (*fn)(struct vs_world *, uint32_t, char *, size_t), char *why, size_t n)
+{
+    uint32_t idx[VS_MAX_GUESTS];
+    uint32_t count = vs_world_find_guests(w, ev->target, idx, VS_MAX_GUESTS);
+    if (count == 0) {
+        snprintf(why, n, "no guest is called %.60s", ev->target);
+        return VS_ERR_INPUT;
+    }
+    int rc = VS_OK;
+    for (uint32_t i = 0; i < count; i++) {
+        char one[160];
+        int r = fn(w, idx[i], one, sizeof one);
+        if (r != VS_OK && rc == VS_OK) {
+            rc = r;
+            snprintf(why, n, "%s", one);
+        }
+    }
+    return rc;
+}
+
+static int act_pause(void *st, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
+{
+    (void)st;
+    return each_guest(w, ev, vs_world_pause, why, n);
+}
+
+static int act_resume(void *st, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
+{
+    (void)st;
+    return each_guest(w, ev, vs_world_resume, why, n);
+}
+
+static int act_stop(void *st, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
+{
+    (void)st;
+    return each_guest(w, ev, vs_world_stop, why, n);
+}
+
+static double opt_value(const struct vs_timeline_event *ev, const char *key, double dflt)
+{
+    for (uint32_t i = 0; i < ev->n_opts; i++)
+        if (strcmp(ev->opts[i].key, key) == 0 && ev->opts[i].has_value) return ev->opts[i].value;
+    return dflt;
+}
+
+static int act_start(void *st, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
+{
+    (void)st;
+    uint32_t g = vs_world_group_find(w, ev->target);
+    if (g == UINT32_MAX) {
+        snprintf(why, n, "no guest group is called %.60s", ev->target);
+        return VS_ERR_INPUT;
+    }
+    return vs_world_start(w, g, (uint32_t)opt_value(ev, "count", 1), why, n);
+}
+
+static int act_set(void *st, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
+{
+    (void)st;
+    uint32_t g = vs_world_group_find(w, ev->target);
+    if (g == UINT32_MAX) {
+        snprintf(why, n, "no guest group is called %.60s", ev->target);
+        return VS_ERR_INPUT;
+    }
+    for (uint32_t i = 0; i < ev->n_opts; i++) {
+        int rc = vs_world_set(w, g, ev->opts[i].key, ev->opts[i].value, why, n);
+        if (rc != VS_OK) return rc;
+    }
+    return VS_OK;
+}
+
+static const struct vs_action_key start_keys[] = {
+    {"count", VS_UNIT_COUNT, "how many more instances to start (default 1)", false},
+};
+
+static const struct vs_action_def actions[] = {
+    {"start", "boots more instances of a guest group (count: N)", VS_TARGET_GROUP, "guest", start_keys,
+     1, false, act_start},
+    {"stop", "shuts a guest (or every instance of a group) down; its memory is freed", VS_TARGET_GUESTS,
+     "guest", NULL, 0, false, act_stop},
+    {"pause", "freezes a guest: no CPU, requests wait, memory kept", VS_TARGET_GUESTS, "guest", NULL, 0,
+     false, act_pause},
+    {"resume", "lets a paused guest run again", VS_TARGET_GUESTS, "guest", NULL, 0, false, act_resume},
+    {"set", "changes parameters of a running group: {guest: web, load.rate: 4000/s}", VS_TARGET_GROUP,
+     "guest", NULL, 0, true, act_set},
+};
+
+const struct vs_component_ops vs_component_lifecycle = {
+    .name = "lifecycle",
+    .summary = "start, stop, pause, resume and change guests while they run",
+    .actions = actions,
+    .n_actions = sizeof actions / sizeof actions[0],
+};
