@@ -8,6 +8,8 @@
  * The table is documented in docs/cost-rules.md. */
 #include "virtsim/model/engine.h"
 
+/* How a step's count per composite is written in the table: a host-profile
+ * constant, or a number that does not depend on the host. */
 #define PER_HOST(id) .count_from = VS_STEP_HOST_COST, .cost = (id)
 #define FIXED(n) .count_from = VS_STEP_FIXED, .fixed = (n)
 
