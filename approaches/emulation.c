@@ -21,8 +21,6 @@
 
 #include <stdlib.h>
 
-extern const struct vs_engine_ops vs_engine_emulation;
-
 struct emulation {
     struct vs_host_spec host;
     enum vs_emu_mode mode;
@@ -169,9 +167,7 @@ static void emu_cost(const void *state, const struct vs_workload *wl, enum vs_op
                      double bytes, struct vs_work *w)
 {
     const struct emulation *e = state;
-    if (op == VS_OP_PROCESS_CREATE)
-        vs_engine_cost_process_create(&vs_engine_emulation, state, &e->host, wl, n, w);
-    else if (e->mode == VS_EMU_BT)
+    if (e->mode == VS_EMU_BT)
         bt_cost(e, wl, op, n, bytes, w);
     else
         software_cost(e, wl, op, n, bytes, w);

@@ -13,8 +13,6 @@
 
 #include <stdlib.h>
 
-extern const struct vs_engine_ops vs_engine_hvm;
-
 struct hvm {
     struct vs_host_spec host;
     bool ept;                 /* nested paging in use (else shadow page tables) */
@@ -131,9 +129,6 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         w->events[VS_EVT_TLB_MISS] += n;
         break;
     }
-    case VS_OP_PROCESS_CREATE:
-        vs_engine_cost_process_create(&vs_engine_hvm, state, &h->host, wl, n, w);
-        break;
     case VS_OP_TIMER_IRQ:
         w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_TIMER_IRQ_CYCLES);
         w->events[VS_EVT_INTERRUPT] += n;
@@ -151,6 +146,8 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         io_request(h, op, n, bytes, w);
         break;
     case VS_OP_CODE_LOAD:
+        break;
+    case VS_OP_PROCESS_CREATE: /* composite: vs_engine_price expands it before cost() */
     case VS_OP_COUNT:
         break;
     }

@@ -67,15 +67,6 @@ void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_work
         w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PT_UPDATE_CYCLES);
         w->events[VS_EVT_PT_UPDATE] += count;
         break;
-    case VS_OP_PROCESS_CREATE:
-        /* The same expansion as vs_engine_cost_process_create, priced here. */
-        vs_engine_native_cost(host, wl, VS_OP_SYSCALL, count * vs_cost(c, VS_COST_FORK_SYSCALLS), 0, w);
-        vs_engine_native_cost(host, wl, VS_OP_KERNEL_INSTRUCTION,
-                              count * vs_cost(c, VS_COST_FORK_KERNEL_INSTRUCTIONS), 0, w);
-        vs_engine_native_cost(host, wl, VS_OP_PT_UPDATE, count * vs_cost(c, VS_COST_FORK_PT_UPDATES), 0, w);
-        vs_engine_native_cost(host, wl, VS_OP_PAGE_FAULT, count * vs_cost(c, VS_COST_FORK_PAGE_FAULTS), 0, w);
-        w->events[VS_EVT_PROCESS_CREATE] += count;
-        break;
     case VS_OP_TIMER_IRQ:
         w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_TIMER_IRQ_CYCLES);
         w->events[VS_EVT_INTERRUPT] += count;
@@ -102,6 +93,9 @@ void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_work
         break;
     case VS_OP_CODE_LOAD:
         /* Native code runs as it is: nothing to translate. */
+    case VS_OP_PROCESS_CREATE:
+        /* Composite: vs_engine_price expands it into the primitives above
+         * before any engine (or this function, which others build on) sees it. */
     case VS_OP_COUNT:
         break;
     }

@@ -12,8 +12,6 @@
 
 #include <stdlib.h>
 
-extern const struct vs_engine_ops vs_engine_oslevel;
-
 struct oslevel {
     struct vs_host_spec host;
     enum vs_io_path io;
@@ -63,9 +61,6 @@ static void osl_cost(const void *state, const struct vs_workload *wl, enum vs_op
             w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_VETH_PACKET_CYCLES);
         else if (o->io == VS_IO_VENET)
             w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_VENET_PACKET_CYCLES);
-        return;
-    case VS_OP_PROCESS_CREATE:
-        vs_engine_cost_process_create(&vs_engine_oslevel, state, &o->host, wl, n, w);
         return;
     default:
         /* Everything else is exactly what the host kernel does natively. */

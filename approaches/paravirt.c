@@ -17,8 +17,6 @@
 
 #include <stdlib.h>
 
-extern const struct vs_engine_ops vs_engine_paravirt;
-
 struct paravirt {
     struct vs_host_spec host;
     enum vs_pv_mode mode;
@@ -147,9 +145,7 @@ static void pv_cost(const void *state, const struct vs_workload *wl, enum vs_op_
                     double bytes, struct vs_work *w)
 {
     const struct paravirt *p = state;
-    if (op == VS_OP_PROCESS_CREATE)
-        vs_engine_cost_process_create(&vs_engine_paravirt, state, &p->host, wl, n, w);
-    else if (p->mode == VS_PV_UML)
+    if (p->mode == VS_PV_UML)
         uml_cost(&p->host, wl, op, n, bytes, w);
     else
         xen_cost(&p->host, wl, op, n, bytes, w);

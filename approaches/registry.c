@@ -53,19 +53,6 @@ const char *vs_engine_names(void)
     return names;
 }
 
-void vs_engine_cost_process_create(const struct vs_engine_ops *ops, const void *state,
-                                   const struct vs_host_spec *host, const struct vs_workload *wl,
-                                   double count, struct vs_work *w)
-{
-    const struct vs_costs *c = &host->costs;
-    ops->cost(state, wl, VS_OP_SYSCALL, count * vs_cost(c, VS_COST_FORK_SYSCALLS), 0, w);
-    ops->cost(state, wl, VS_OP_KERNEL_INSTRUCTION,
-              count * vs_cost(c, VS_COST_FORK_KERNEL_INSTRUCTIONS), 0, w);
-    ops->cost(state, wl, VS_OP_PT_UPDATE, count * vs_cost(c, VS_COST_FORK_PT_UPDATES), 0, w);
-    ops->cost(state, wl, VS_OP_PAGE_FAULT, count * vs_cost(c, VS_COST_FORK_PAGE_FAULTS), 0, w);
-    w->events[VS_EVT_PROCESS_CREATE] += count;
-}
-
 void vs_engine_vm_memory(const struct vs_costs *c, const struct vs_guest_spec *g,
                          bool device_model_process, struct vs_mem_parts *out)
 {

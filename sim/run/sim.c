@@ -290,7 +290,7 @@ static void on_guest_started(void *ctx, uint64_t arg)
     struct host_rt *h = host_of(s, in);
     struct vs_work w;
     vs_work_clear(&w);
-    h->engine.ops->cost(h->engine.state, wl, VS_OP_CODE_LOAD, 1, wl->memory.code_bytes, &w);
+    vs_engine_price(&h->engine, h->spec, wl, VS_OP_CODE_LOAD, 1, wl->memory.code_bytes, &w);
     if (vs_work_total_cycles(&w) <= 0) {
         start_load(s, arg);
         return;
@@ -506,19 +506,19 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     struct host_rt *h = host_of(s, in);
     const struct vs_workload *wl = &in->spec->workload;
     const struct vs_request_spec *rq = &wl->request;
-    const struct vs_engine_ops *ops = h->engine.ops;
-    const void *st = h->engine.state;
+    const struct vs_engine *eng = &h->engine;
+    const struct vs_host_spec *host = h->spec;
     struct vs_work w;
     vs_work_clear(&w);
 
-    ops->cost(st, wl, VS_OP_INSTRUCTION, vs_dist_sample(&rq->instructions, &in->rng), 0, &w);
+    vs_engine_price(eng, host, wl, VS_OP_INSTRUCTION, vs_dist_sample(&rq->instructions, &in->rng), 0, &w);
     static const enum vs_op_kind simple[] = {
         VS_OP_SYSCALL,   VS_OP_PAGE_FAULT,     VS_OP_TLB_MISS,       VS_OP_CONTEXT_SWITCH,
         VS_OP_KERNEL_INSTRUCTION, VS_OP_PRIVILEGED, VS_OP_PT_UPDATE, VS_OP_PROCESS_CREATE,
         VS_OP_IPI};
     for (size_t k = 0; k < sizeof simple / sizeof simple[0]; k++) {
         uint64_t n = vs_rng_count(&in->rng, rq->count[simple[k]]);
-        if (n) ops->cost(st, wl, simple[k], (double)n, 0, &w);
+        if (n) vs_engine_price(eng, host, wl, simple[k], (double)n, 0, &w);
     }
     uint64_t reads = vs_rng_count(&in->rng, rq->count[VS_OP_DISK_READ]);
     uint64_t writes = vs_rng_count(&in->rng, rq->count[VS_OP_DISK_WRITE]);
@@ -526,19 +526,19 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     /* Received packets crossed the NIC before the request got here; their
      * CPU cost (driver, stack, copy) is paid here, by the request. */
     uint64_t rx = req->rx_packets;
-    if (reads) ops->cost(st, wl, VS_OP_DISK_READ, (double)reads, rq->disk_read_bytes, &w);
-    if (writes) ops->cost(st, wl, VS_OP_DISK_WRITE, (double)writes, rq->disk_write_bytes, &w);
-    if (rx) ops->cost(st, wl, VS_OP_NET_RX, (double)rx, in->rx_bytes_per_packet, &w);
-    if (tx) ops->cost(st, wl, VS_OP_NET_TX, (double)tx, in->tx_bytes_per_packet, &w);
+    if (reads) vs_engine_price(eng, host, wl, VS_OP_DISK_READ, (double)reads, rq->disk_read_bytes, &w);
+    if (writes) vs_engine_price(eng, host, wl, VS_OP_DISK_WRITE, (double)writes, rq->disk_write_bytes, &w);
+    if (rx) vs_engine_price(eng, host, wl, VS_OP_NET_RX, (double)rx, in->rx_bytes_per_packet, &w);
+    if (tx) vs_engine_price(eng, host, wl, VS_OP_NET_TX, (double)tx, in->tx_bytes_per_packet, &w);
 
     /* The periodic timer interrupts the guest while it computes: their
      * number follows from the CPU time the request takes (before the
      * interrupts themselves, a first-order estimate). */
-    double timer_hz = vs_cost(&h->spec->costs, VS_COST_TIMER_HZ);
+    double timer_hz = vs_cost(&host->costs, VS_COST_TIMER_HZ);
     if (timer_hz > 0) {
-        double busy_ns = vs_cycles_to_ns(&h->spec->cpu, vs_work_total_cycles(&w));
+        double busy_ns = vs_cycles_to_ns(&host->cpu, vs_work_total_cycles(&w));
         uint64_t ticks = vs_rng_count(&in->rng, busy_ns * timer_hz / 1e9);
-        if (ticks) ops->cost(st, wl, VS_OP_TIMER_IRQ, (double)ticks, 0, &w);
+        if (ticks) vs_engine_price(eng, host, wl, VS_OP_TIMER_IRQ, (double)ticks, 0, &w);
     }
 
     req->disk_reads_left = (uint32_t)reads;

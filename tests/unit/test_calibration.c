@@ -42,7 +42,7 @@ static double cycles_of(const char *preset, enum vs_op_kind op, double count, do
     wl.request.cpi = cpi;
     struct vs_work w;
     vs_work_clear(&w);
-    e.ops->cost(e.state, &wl, op, count, 0, &w);
+    vs_engine_price(&e, &vtx2006, &wl, op, count, 0, &w);
     vs_engine_close(&e);
     return vs_work_total_cycles(&w);
 }
@@ -159,7 +159,7 @@ static void test_vtx2006_is_shadow_paging(void **state)
     wl.request.cpi = 1.0;
     struct vs_work w;
     vs_work_clear(&w);
-    e.ops->cost(e.state, &wl, VS_OP_PT_UPDATE, 1, 0, &w);
+    vs_engine_price(&e, &vtx2006, &wl, VS_OP_PT_UPDATE, 1, 0, &w);
     assert_true(w.events[VS_EVT_VMEXIT] == 1);
     vs_engine_close(&e);
     assert_int_equal(vs_engine_open("hvm-ept", &vtx2006, &e, &err), VS_ERR_INPUT);

@@ -29,7 +29,8 @@ static int setup(void **state)
 
 static double c(enum vs_cost_id id) { return vs_cost(&host.costs, id); }
 
-/* The work of `n` operations of kind op under a preset. */
+/* The work of `n` operations of kind op under a preset, priced the way the
+ * simulator prices them (composites expanded by vs_engine_price). */
 static struct vs_work price(const char *preset, enum vs_op_kind op, double n, double bytes)
 {
     struct vs_engine e;
@@ -39,7 +40,7 @@ static struct vs_work price(const char *preset, enum vs_op_kind op, double n, do
     assert_int_equal(rc, VS_OK);
     struct vs_work w;
     vs_work_clear(&w);
-    e.ops->cost(e.state, &wl, op, n, bytes, &w);
+    vs_engine_price(&e, &host, &wl, op, n, bytes, &w);
     vs_engine_close(&e);
     return w;
 }

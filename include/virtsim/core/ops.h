@@ -6,7 +6,12 @@
 
 /* Guest-visible operations. A workload's request says how many of each it
  * performs; an engine turns each into host work. Adding an operation: add it
- * here, to vs_op_names in sim/ops.c, and to the workload loader's key table. */
+ * here, to vs_op_names in sim/core/ops.c, to the workload loader's keys
+ * (sim/load/config.c) and to what a request draws (run_cpu in sim/run/sim.c).
+ * Most operations are primitive: an engine's cost() prices them. A composite
+ * one is a bundle of primitives, expanded by vs_engine_price from the table
+ * in approaches/expand.c before any engine sees it: making an operation
+ * composite is one entry in that table. */
 enum vs_op_kind {
     VS_OP_INSTRUCTION,    /* user-mode instructions */
     VS_OP_SYSCALL,        /* system calls */
@@ -17,7 +22,8 @@ enum vs_op_kind {
     VS_OP_PRIVILEGED,     /* privileged/sensitive instructions: interrupt flag, control
                              registers, port I/O (a guest kernel's, outside device drivers) */
     VS_OP_PT_UPDATE,      /* page-table entry writes by the guest kernel */
-    VS_OP_PROCESS_CREATE, /* fork + exec: a bundle of page-table updates, faults and calls */
+    VS_OP_PROCESS_CREATE, /* fork + exec: composite, a bundle of page-table updates, faults,
+                             calls and kernel instructions (approaches/expand.c) */
     VS_OP_TIMER_IRQ,      /* timer interrupts (the simulator derives them from CPU time) */
     VS_OP_IPI,            /* inter-processor interrupts sent by the guest */
     VS_OP_CODE_LOAD,      /* a guest's code met for the first time (bytes = its size):

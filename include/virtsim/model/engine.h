@@ -1,7 +1,9 @@
 /* The engine interface: how a virtualization approach turns guest-visible
  * operations into host work. One table of operations per approach, one file
  * per approach in approaches/, one registry (approaches/registry.c). An engine
- * only prices operations; the event core does the queueing, contention and
+ * only prices primitive operations; composite ones (fork + exec) are expanded
+ * into primitives by vs_engine_price (approaches/expand.c), through which
+ * every caller prices. The event core does the queueing, contention and
  * scheduling, so every figure comes out of the mechanism. */
 #ifndef VIRTSIM_ENGINE_H
 #define VIRTSIM_ENGINE_H
@@ -60,7 +62,9 @@ struct vs_engine_ops {
 
     /* Adds to w the host work of `count` operations of kind `op` performed by
      * a guest running workload wl; for I/O operations `bytes` is the size of
-     * each. Must be a pure function of its arguments (determinism). */
+     * each. Must be a pure function of its arguments (determinism). Only
+     * primitive operations reach it: callers go through vs_engine_price,
+     * which expands composites (fork + exec) into primitives first. */
     void (*cost)(const void *state, const struct vs_workload *wl, enum vs_op_kind op,
                  double count, double bytes, struct vs_work *w);
 
@@ -89,11 +93,53 @@ const struct vs_engine_ops *vs_engine_find(const char *name);
 /* Comma-separated list of every preset name, for error messages. */
 const char *vs_engine_names(void);
 
-/* Shared by engines: a fork + exec as the primitive operations it is made of
- * (counts from the host profile), each priced by the engine's own cost(). */
-void vs_engine_cost_process_create(const struct vs_engine_ops *ops, const void *state,
-                                   const struct vs_host_spec *host, const struct vs_workload *wl,
-                                   double count, struct vs_work *w);
+/* Composite operations (approaches/expand.c). Some operations of the
+ * vocabulary are bundles of others: a fork + exec is system calls, kernel
+ * instructions, page-table updates and page faults. Such an operation is
+ * expanded, once and the same way for every engine, into its primitive steps
+ * before any engine sees it; each engine prices the steps with its own
+ * cost(), so what a composite costs under an approach follows from how that
+ * approach prices the primitives. An engine's cost() is never called with a
+ * composite operation (and adds nothing if it is). */
+enum vs_step_count {
+    VS_STEP_END,       /* no step: ends the list (what an unused slot is) */
+    VS_STEP_HOST_COST, /* count per composite: the host profile's cost constant `cost` */
+    VS_STEP_FIXED      /* count per composite: `fixed` */
+};
+
+/* One step of a composite: `count` primitive operations `op` per composite,
+ * each of `bytes` bytes (for I/O operations; 0 otherwise). */
+struct vs_op_step {
+    enum vs_op_kind op; /* a primitive operation: never a composite */
+    enum vs_step_count count_from;
+    enum vs_cost_id cost; /* VS_STEP_HOST_COST */
+    double fixed;         /* VS_STEP_FIXED */
+    double bytes;
+};
+
+#define VS_OP_MAX_STEPS 8
+
+/* What one composite operation is made of, and the event it counts once
+ * per composite (e.g. VS_EVT_PROCESS_CREATE), on top of its steps' events. */
+struct vs_op_expansion {
+    enum vs_evt_kind event;
+    struct vs_op_step steps[VS_OP_MAX_STEPS]; /* up to the first VS_STEP_END */
+};
+
+/* The expansion of op, or NULL if op is primitive (priced by cost() itself). */
+const struct vs_op_expansion *vs_op_expansion(enum vs_op_kind op);
+/* How many primitive operations of a step one composite performs on a host
+ * with cost constants c. */
+double vs_op_step_count(const struct vs_op_step *step, const struct vs_costs *c);
+
+/* Adds to w the host work of `count` operations `op` (each of `bytes` bytes)
+ * under engine e, opened for host: the one way every caller prices an
+ * operation. A primitive operation goes straight to e's cost(); a composite
+ * is expanded into its steps (counts from host's cost constants), each priced
+ * by e's cost() in the table's order, and its own event is counted. */
+void vs_engine_price(const struct vs_engine *e, const struct vs_host_spec *host,
+                     const struct vs_workload *wl, enum vs_op_kind op, double count, double bytes,
+                     struct vs_work *w);
 
 /* The native engine's pricing, for other engines to build on: the split rule
  * (docs/cost-rules.md) puts exactly this part in the native categories and
