@@ -71,7 +71,8 @@ int cfg_parse_load(const struct cfg_ctx *c, const struct vs_ynode *n, const char
                        load_kind_names[kind]);
     switch ((enum vs_load_kind)kind) {
     case VS_LOAD_OPEN: {
-        rc = cfg_opt_positive(c, n, path, "rate", VS_UNIT_RATE, MAX_RATE_PER_S, &l.rate_per_s);
+        /* 0 is allowed: a guest idle until the timeline sets its rate. */
+        rc = cfg_opt_bounded(c, n, path, "rate", VS_UNIT_RATE, MAX_RATE_PER_S, &l.rate_per_s);
         int arr = l.arrivals == VS_DIST_CONSTANT ? 1 : 0;
         if (rc == VS_OK) rc = cfg_opt_choice(c, n, path, "arrivals", arrival_names, 2, &arr);
         l.arrivals = arr == 1 ? VS_DIST_CONSTANT : VS_DIST_EXPONENTIAL;

@@ -86,6 +86,58 @@ static double disk_share(const struct vs_run_result *run, double busy_ns)
     return run->window_ns > 0 ? 100.0 * busy_ns / ((double)run->window_ns * servers) : 0.0;
 }
 
+/* Hosts shown one per line in the table; the rest are in CSV and JSON. */
+#define TABLE_MAX_HOSTS 24
+
+static void write_hosts(FILE *f, const struct vs_run_result *run)
+{
+    if (run->n_hosts <= 1) return;
+    fprintf(f, "\n%-16s %6s %7s %21s %7s %8s %8s\n", "host", "guests", "cpu%", "memory used / total",
+            "disk%", "nic rx%", "nic tx%");
+    for (uint32_t k = 0; k < run->n_hosts && k < TABLE_MAX_HOSTS; k++) {
+        const struct vs_host_result *h = &run->hosts[k];
+        char used[32], total[32], both[48];
+        snprintf(both, sizeof both, "%s / %s", vs_units_format_bytes(h->mem_used_bytes, used, sizeof used),
+                 vs_units_format_bytes(h->mem_capacity_bytes, total, sizeof total));
+        fprintf(f, "%-16.16s %6u %7.1f %21s %7.1f %8.1f %8.1f\n", h->name, h->guests, 100.0 * h->cpu_utilisation,
+                both, 100.0 * h->disk_utilisation, 100.0 * h->nic_rx_utilisation, 100.0 * h->nic_tx_utilisation);
+    }
+    if (run->n_hosts > TABLE_MAX_HOSTS)
+        fprintf(f, "... and %u more hosts (every host is in --format csv and json)\n",
+                run->n_hosts - TABLE_MAX_HOSTS);
+    fputs("  cpu%: busy share of the host's cores; memory used includes what the host itself reserves.\n", f);
+}
+
+static void write_links(FILE *f, const struct vs_run_result *run)
+{
+    if (run->n_links == 0) return;
+    fprintf(f, "\n%-32s %12s %9s %9s %11s\n", "link", "bandwidth", "util ->", "util <-", "packets/s");
+    for (uint32_t k = 0; k < run->n_links; k++) {
+        const struct vs_link_result *l = &run->links[k];
+        char bw[32], back[16];
+        if (l->shared)
+            snprintf(back, sizeof back, "%s", "shared");
+        else
+            snprintf(back, sizeof back, "%.1f", 100.0 * l->utilisation[1]);
+        fprintf(f, "%-32.32s %12s %9.1f %9s %11.1f\n", l->name,
+                vs_units_format_bitrate(l->bandwidth_bits_per_s, bw, sizeof bw), 100.0 * l->utilisation[0],
+                back, per_s((double)l->packets, run->window_ns));
+    }
+    fputs("  util ->: from the first host named to the other; a switch has one medium for both.\n", f);
+}
+
+static void write_timeline(FILE *f, const struct vs_run_result *run)
+{
+    if (run->n_applied == 0) return;
+    fputs("\ntimeline (times from the end of boot)\n", f);
+    for (uint32_t k = 0; k < run->n_applied; k++) {
+        const struct vs_applied_event *e = &run->applied[k];
+        char t[32];
+        fprintf(f, "  %10s  %s%s\n", vs_units_format_time((double)e->at_ns, t, sizeof t), e->ok ? "" : "REFUSED ",
+                e->text);
+    }
+}
+
 static void write_table_run(FILE *f, const struct vs_run_result *run)
 {
     char a[32], b[32], c[32], d[32];
@@ -170,6 +222,9 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
     fprintf(f, "      %llu events, %s simulated, %s measured\n", (unsigned long long)run->events,
             vs_units_format_time((double)run->now_ns, a, sizeof a),
             vs_units_format_time((double)run->window_ns, b, sizeof b));
+    write_hosts(f, run);
+    write_links(f, run);
+    write_timeline(f, run);
 }
 
 /* With several engines: each group's performance relative to the first. */
@@ -280,7 +335,7 @@ static void csv_header(FILE *f)
           "net_tx_bytes,start_ns,host_cpu_utilisation,host_runqueue_mean,host_context_switches,"
           "host_mem_capacity_bytes,host_mem_used_bytes,host_mem_free_bytes,host_disk_utilisation,"
           "host_disk_queue_mean,host_disk_queue_max,host_disk_response_mean_ns,host_disk_ops,"
-          "host_nic_rx_utilisation,host_nic_tx_utilisation,host_nic_queue_mean\n",
+          "host_nic_rx_utilisation,host_nic_tx_utilisation,host_nic_queue_mean,host\n",
           f);
 }
 
@@ -335,13 +390,16 @@ static void csv_guest(FILE *f, const struct vs_results *r, const struct vs_run_r
             (unsigned long long)g->net_tx_packets, (unsigned long long)g->net_rx_bytes,
             (unsigned long long)g->net_tx_bytes, (long long)g->start_ns);
     for (int k = 0; k < CSV_HOST_COLUMNS; k++) fputc(',', f); /* blank on guest rows */
+    fputc(',', f);
+    vs_report_csv_field(f, g->host);
     fputc('\n', f);
 }
 
-static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_result *run)
+/* A host row: one per host, and with several hosts an all_hosts row too. */
+static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_result *run,
+                     const struct vs_host_result *h, const char *level)
 {
-    const struct vs_host_result *h = &run->host;
-    csv_prefix(f, r, run, "host");
+    csv_prefix(f, r, run, level);
     vs_report_csv_field(f, h->spec.name);
     fputs(",,,,,,,", f);
     num(f, (double)run->window_ns / 1e9);
@@ -376,6 +434,8 @@ static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_re
     num(f, h->nic_tx_utilisation);
     fputc(',', f);
     num(f, h->nic_queue_mean);
+    fputc(',', f);
+    vs_report_csv_field(f, h->name);
     fputc('\n', f);
 }
 
@@ -387,7 +447,12 @@ static void write_csv(FILE *f, const struct vs_results *r)
         for (uint32_t i = 0; i < run->n_groups; i++) csv_guest(f, r, run, &run->groups[i], "group");
         for (uint32_t i = 0; i < run->n_instances; i++)
             csv_guest(f, r, run, &run->instances[i], "instance");
-        csv_host(f, r, run);
+        if (run->n_hosts > 1) {
+            for (uint32_t h = 0; h < run->n_hosts; h++) csv_host(f, r, run, &run->hosts[h], "host");
+            csv_host(f, r, run, &run->host, "all_hosts");
+        } else {
+            csv_host(f, r, run, &run->host, "host");
+        }
     }
 }
 

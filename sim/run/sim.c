@@ -952,7 +952,13 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
             in->n_vcpus = in->n_idle = gs->vcpus;
         }
     }
-    /* Clients on another host need a link to it. */
+    return VS_OK;
+}
+
+/* Clients on another host need a link to it. */
+static int check_routes(struct vs_sim *s, struct vs_error *err)
+{
+    uint32_t i;
     for (i = 0; i < s->n_inst; i++) {
         const struct instance *in = &s->inst[i];
         if (in->peer_group == NONE) continue;
@@ -1016,6 +1022,7 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
     if (rc == VS_OK) rc = build_hosts(s, engine, err);
     if (rc == VS_OK) rc = build_instances(s, err);
     if (rc == VS_OK) rc = build_links(s, err);
+    if (rc == VS_OK) rc = check_routes(s, err);
     if (rc == VS_OK) rc = build_components(s, err);
     if (rc == VS_OK) {
         uint32_t i = 0;
@@ -1108,6 +1115,8 @@ int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err)
 
 vs_time_ns vs_sim_now(const struct vs_sim *s) { return vs_event_now(s->q); }
 
+vs_time_ns vs_sim_booted(const struct vs_sim *s) { return s->booted_ns; }
+
 bool vs_sim_done(const struct vs_sim *s) { return vs_event_now(s->q) >= s->end_ns; }
 
 /* ---- results ---- */
@@ -1181,18 +1190,12 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
 }
 
 /* Adds an instance's figures into its group's. */
-static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_result *g, bool first,
-                         uint32_t *hosts_seen)
+static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_result *g, bool first)
 {
     if (first) {
         *grp = *g;
         snprintf(grp->name, sizeof grp->name, "%s", g->group);
-        *hosts_seen = 1;
         return;
-    }
-    if (strcmp(grp->host, g->host) != 0 && grp->host[0] != '(') {
-        /* Instances on several hosts: the report says how many. */
-        (*hosts_seen)++;
     }
     grp->instances++;
     grp->failed_instances += g->failed_instances;
@@ -1367,8 +1370,10 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
     out->links = calloc(s->n_links ? s->n_links : 1, sizeof *out->links);
     out->applied = calloc(s->n_applied ? s->n_applied : 1, sizeof *out->applied);
     struct vs_hist *merged = vs_hist_create();
-    if (!out->instances || !out->groups || !out->hosts || !out->links || !out->applied || !merged) {
+    uint32_t *stamp = calloc(s->n_hosts, sizeof *stamp); /* group + 1 that last counted each host */
+    if (!out->instances || !out->groups || !out->hosts || !out->links || !out->applied || !merged || !stamp) {
         vs_hist_destroy(merged);
+        free(stamp);
         vs_run_result_free(out);
         return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     }
@@ -1380,13 +1385,19 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
         uint32_t n = s->sc.guests[g].count + s->sc.guests[g].started_later, hosts_seen = 0;
         for (uint32_t k = 0; k < n; k++, i++) {
             fill_instance(s, i, window, &out->instances[i]);
-            add_to_group(&out->groups[g], &out->instances[i], k == 0, &hosts_seen);
+            add_to_group(&out->groups[g], &out->instances[i], k == 0);
             vs_hist_merge(merged, s->inst[i].stats.latency);
+            if (stamp[s->inst[i].host] != g + 1) {
+                stamp[s->inst[i].host] = g + 1;
+                hosts_seen++;
+            }
         }
+        /* A group on several hosts: the report says how many. */
         if (hosts_seen > 1) snprintf(out->groups[g].host, sizeof out->groups[g].host, "%u hosts", hosts_seen);
         latency_summary(merged, &out->groups[g].latency);
     }
     vs_hist_destroy(merged);
+    free(stamp);
 
     int rc = VS_OK;
     for (uint32_t h = 0; h < s->n_hosts && rc == VS_OK; h++) {

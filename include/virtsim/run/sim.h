@@ -23,6 +23,9 @@ void vs_sim_destroy(struct vs_sim *s);
  * VS_ERR_RUNTIME when a limit is hit (events, memory). */
 int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err);
 vs_time_ns vs_sim_now(const struct vs_sim *s);
+/* When the last guest finished booting: warm-up, duration and the
+ * timeline's `at` count from here. */
+vs_time_ns vs_sim_booted(const struct vs_sim *s);
 bool vs_sim_done(const struct vs_sim *s);
 
 /* Fills out with the figures so far. Caller owns what out points to:
