@@ -559,8 +559,8 @@ struct density_job {
 static int write_density(FILE *f, const void *ctx, struct vs_error *e)
 {
     const struct density_job *j = ctx;
+    if (j->fmt == VS_REPORT_JSON) return vs_density_write_json(f, j->sc, j->o, j->res, j->sc->n_engines, e);
     if (j->fmt == VS_REPORT_CSV) vs_density_write_csv(f, j->res, j->sc->n_engines);
-    else if (j->fmt == VS_REPORT_JSON) vs_density_write_json(f, j->sc, j->o, j->res, j->sc->n_engines);
     else vs_density_write_table(f, j->sc, j->o, j->res, j->sc->n_engines);
     return ferror(f) ? vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "writing the output failed") : VS_OK;
 }
