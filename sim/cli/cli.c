@@ -12,7 +12,7 @@
 
 #include "virtsim/load/builtin.h"
 #include "virtsim/out/chart.h"
-#include "virtsim/load/yamltree.h"
+#include "virtsim/out/json_read.h"
 #include "virtsim/run/compare.h"
 #include "virtsim/run/density.h"
 #include "virtsim/load/config.h"
@@ -708,132 +708,6 @@ static int cmd_merge(const struct cli *c, int argc, char **argv)
 
 /* ---- chart ---- */
 
-/* A whole file into memory (caller frees *text), for the JSON readers. */
-static int read_whole_file(const char *path, char **text, size_t *len, struct vs_error *e)
-{
-    *text = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return vs_error_set(e, VS_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
-    FILE *m = open_memstream(text, len);
-    char chunk[65536];
-    size_t got;
-    while (m && (got = fread(chunk, 1, sizeof chunk, f)) > 0) fwrite(chunk, 1, got, m);
-    int bad = ferror(f);
-    fclose(f);
-    if (!m || fclose(m) != 0 || bad) {
-        free(*text);
-        *text = NULL;
-        return vs_error_set(e, VS_ERR_RUNTIME, path, 0, 0, "reading failed");
-    }
-    return VS_OK;
-}
-
-/* Reads back the figures charts need from a `virtsim run --format json` file
- * (JSON is YAML, so the YAML reader serves). */
-static int load_results_json(const char *path, struct vs_results *r, struct vs_error *e)
-{
-    memset(r, 0, sizeof *r);
-    char *text;
-    size_t len;
-    int rd = read_whole_file(path, &text, &len, e);
-    if (rd != VS_OK) return rd;
-    struct vs_ydoc *doc = NULL;
-    int rc = vs_ydoc_load(text, len, path, &doc, e);
-    free(text);
-    if (rc != VS_OK) return rc;
-    const struct vs_ynode *root = doc->root, *runs = root ? vs_ynode_get(root, "runs") : NULL;
-    if (!runs || runs->kind != VS_YNODE_SEQUENCE || !vs_ynode_get(root, "scenario")) {
-        vs_ydoc_free(doc);
-        return vs_error_set(e, VS_ERR_INPUT, path, 1, 1,
-                            "not a results file of virtsim run --format json (no scenario and runs)");
-    }
-    snprintf(r->scenario, sizeof r->scenario, "%s", vs_ynode_get(root, "scenario")->text);
-    r->runs = calloc(runs->count ? runs->count : 1, sizeof *r->runs);
-    if (!r->runs) rc = vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    for (size_t k = 0; k < runs->count && rc == VS_OK; k++) {
-        const struct vs_ynode *run = runs->items[k], *groups = vs_ynode_get(run, "groups");
-        const struct vs_ynode *eng = vs_ynode_get(run, "engine");
-        struct vs_run_result *rr = &r->runs[k];
-        r->n_runs++;
-        if (!eng || !groups || groups->kind != VS_YNODE_SEQUENCE) {
-            rc = vs_error_set(e, VS_ERR_INPUT, path, run->line, run->column, "runs[%zu]: no engine or groups", k);
-            break;
-        }
-        snprintf(rr->engine, sizeof rr->engine, "%s", eng->text);
-        rr->groups = calloc(groups->count ? groups->count : 1, sizeof *rr->groups);
-        if (!rr->groups) {
-            rc = vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-            break;
-        }
-        rr->n_groups = (uint32_t)groups->count;
-        for (size_t g = 0; g < groups->count; g++) {
-            const struct vs_ynode *gn = groups->items[g], *v;
-            struct vs_guest_result *gr = &rr->groups[g];
-            if ((v = vs_ynode_get(gn, "name")) && v->text) snprintf(gr->name, sizeof gr->name, "%s", v->text);
-            if ((v = vs_ynode_get(gn, "throughput_per_s")) && v->text) gr->throughput_per_s = strtod(v->text, NULL);
-            if ((v = vs_ynode_get(gn, "batch")) && v->text) gr->batch = strcmp(v->text, "true") == 0;
-            gr->completion_ns = -1;
-            if ((v = vs_ynode_get(gn, "completion_ns")) && v->text && !vs_ynode_is_null(v) && strcmp(v->text, "null"))
-                gr->completion_ns = strtod(v->text, NULL);
-            const struct vs_ynode *cpu = vs_ynode_get(gn, "cpu_ns");
-            for (int c2 = 0; c2 < VS_CAT_COUNT && cpu; c2++)
-                if ((v = vs_ynode_get(cpu, vs_cat_name((enum vs_cpu_cat)c2))) && v->text)
-                    gr->cpu_ns[c2] = strtod(v->text, NULL);
-        }
-    }
-    vs_ydoc_free(doc);
-    if (rc != VS_OK) vs_results_free(r);
-    return rc;
-}
-
-/* Reads back a `virtsim density --format json` file: per engine its density
- * and the probes of its search, for the density charts. */
-static int load_density_json(const char *path, struct vs_scenario *sc, struct vs_density_result **out,
-                             struct vs_error *e)
-{
-    *out = NULL;
-    char *text;
-    size_t len;
-    int rd = read_whole_file(path, &text, &len, e);
-    if (rd != VS_OK) return rd;
-    struct vs_ydoc *doc = NULL;
-    int rc = vs_ydoc_load(text, len, path, &doc, e);
-    free(text);
-    if (rc != VS_OK) return rc;
-    const struct vs_ynode *root = doc->root, *res = root ? vs_ynode_get(root, "results") : NULL, *v;
-    if (!res || res->kind != VS_YNODE_SEQUENCE || res->count == 0 || res->count > VS_MAX_ENGINES) {
-        vs_ydoc_free(doc);
-        return vs_error_set(e, VS_ERR_INPUT, path, 1, 1, "not a density results file (no results)");
-    }
-    memset(sc, 0, sizeof *sc);
-    if ((v = vs_ynode_get(root, "workload")) && v->text) snprintf(sc->guests[0].workload.name, VS_NAME_MAX, "%s", v->text);
-    if ((v = vs_ynode_get(root, "host")) && v->text) snprintf(sc->host.name, VS_NAME_MAX, "%s", v->text);
-    sc->n_guests = 1;
-    sc->n_engines = (uint32_t)res->count;
-    struct vs_density_result *r = calloc(res->count, sizeof *r);
-    if (!r) rc = vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    for (size_t k = 0; k < res->count && rc == VS_OK; k++) {
-        const struct vs_ynode *x = res->items[k], *curve = vs_ynode_get(x, "curve");
-        if ((v = vs_ynode_get(x, "engine")) && v->text) {
-            snprintf(r[k].engine, sizeof r[k].engine, "%s", v->text);
-            snprintf(sc->engines[k], VS_NAME_MAX, "%s", v->text);
-        }
-        if ((v = vs_ynode_get(x, "density")) && v->text) r[k].density = (uint32_t)strtoul(v->text, NULL, 10);
-        for (size_t i = 0; curve && i < curve->count && i < VS_DENSITY_MAX_POINTS; i++) {
-            struct vs_density_point *p = &r[k].points[r[k].n_points++];
-            const struct vs_ynode *pt = curve->items[i];
-            if ((v = vs_ynode_get(pt, "guests")) && v->text) p->guests = (uint32_t)strtoul(v->text, NULL, 10);
-            if ((v = vs_ynode_get(pt, "p99_ns")) && v->text) p->p99_ns = strtoll(v->text, NULL, 10);
-            if ((v = vs_ynode_get(pt, "failed")) && v->text) p->failed = (uint32_t)strtoul(v->text, NULL, 10);
-        }
-    }
-    vs_ydoc_free(doc);
-    if (rc != VS_OK) free(r);
-    else *out = r;
-    return rc;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
@@ -906,7 +780,7 @@ static int cmd_chart(const struct cli *c, int argc, char **argv)
     bool json = ends_with(what, ".json");
     if (rc == VS_OK && json && (kind == VS_CHART_DENSITY || kind == VS_CHART_DENSITY_CURVE)) {
         struct vs_density_result *dr = NULL;
-        rc = load_density_json(what, sc, &dr, &e);
+        rc = vs_json_load_density(what, sc, &dr, &e);
         double p99 = 0;
         for (uint32_t q = 0; q < dop.n_slas; q++)
             if (dop.slas[q].kind == VS_SLA_P99) p99 = dop.slas[q].limit;
@@ -918,7 +792,7 @@ static int cmd_chart(const struct cli *c, int argc, char **argv)
             rc = vs_error_set(&e, VS_ERR_INPUT, what, 0, 0,
                               "a run or compare results file remakes relative and breakdown charts; for %s, give the scenario",
                               kind_name);
-        else if ((rc = load_results_json(what, &res, &e)) == VS_OK)
+        else if ((rc = vs_json_load_results(what, &res, &e)) == VS_OK)
             kind == VS_CHART_RELATIVE ? vs_chart_relative(&res, ch) : vs_chart_breakdown(&res, ch);
     } else if (rc == VS_OK) {
         rc = load_scenario(what, sc, &e);
