@@ -751,6 +751,8 @@ static int cmd_chart(const struct cli *c, int argc, char **argv)
             width = strtod(v, &end);
             if (*end || !(width >= 200 && width <= 10000))
                 return usage_error(c, "chart", "--width needs a number from 200 to 10000, not '%s'", v);
+        } else if ((v = flag_value(argc, argv, &i, "--max", NULL))) {
+            if (flag_uint(c, "chart", "--max", v, 1, VS_MAX_GUESTS, &dop.max_guests) != VS_OK) return VS_ERR_INPUT;
         } else if ((v = flag_value(argc, argv, &i, "--sla", NULL))) {
             if (dop.n_slas == 8) return usage_error(c, "chart", "at most 8 SLAs (%s is one too many)", v);
             if (vs_sla_parse(v, &dop.slas[dop.n_slas], &e) != VS_OK) return report_error(c, &e, VS_ERR_INPUT);
