@@ -19,7 +19,7 @@ static const struct vs_cmd_opt options[] = {
     {VS_OPT_TITLE, "title", 0, "TEXT", "the chart's title (default: one that says what it shows)"},
     {VS_OPT_METRIC, "metric", 0, "M", "throughput (default), p50, p99 or cpu: what a sweep chart plots"},
     {VS_OPT_SIZE, "size", 0, "S", "slide (16:9, 1280x720, the default) or column (a page column, 640x400)"},
-    {VS_OPT_WIDTH, "width", 0, "N", "width in points, from 200 to 10000 (the size keeps its shape)"},
+    {VS_OPT_WIDTH, "width", 0, "N", "width from 200 to 10000 (pixels for PNG, points for SVG and PDF; the shape stays)"},
     {VS_OPT_SLA, "sla", 0, "SLA", "a density chart's SLA, like virtsim density --sla (repeat for several)"},
     {VS_OPT_MAX, "max", 0, "N", "upper bound of a density chart's search (default 256)"},
     {0},
