@@ -29,7 +29,7 @@ LIB_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/builti
 DATA      := $(sort $(wildcard workloads/*.yaml scenarios/*.yaml scenarios/hosts/*.yaml labs/*.yaml))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-HEADERS   := $(wildcard include/virtsim/*/*.h)
+HEADERS   := $(wildcard include/virtsim/*/*.h sim/*/*.h)
 
 .PHONY: all run test check check-layers bench deps clean unit-tests test-only
 all: $(BUILD)/virtsim

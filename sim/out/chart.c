@@ -489,6 +489,8 @@ void vs_chart_relative(const struct vs_results *r, struct vs_chart *c)
     for (uint32_t k = 0; k < c->n_series; k++) {
         snprintf(c->series[k].name, sizeof c->series[k].name, "%s", r->runs[k].engine);
         for (uint32_t i = 0; i < c->n_points; i++) {
+            /* A run without this group (results that disagree) plots 0. */
+            if (i >= r->runs[k].n_groups) continue;
             const struct vs_guest_result *b = &r->runs[0].groups[i], *g = &r->runs[k].groups[i];
             double rel = 0;
             if (b->batch && b->completion_ns > 0 && g->completion_ns > 0) rel = b->completion_ns / g->completion_ns;

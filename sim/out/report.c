@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "virtsim/core/units.h"
+#include "virtsim/out/json.h"
 
 #ifndef VS_VERSION
 #define VS_VERSION "dev"
@@ -297,23 +298,12 @@ void vs_report_csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* Full precision without noise digits: the fewest significant digits (15,
- * 16 or 17) that strtod reads back as the same double, so 0.1 stays "0.1"
- * and 1000/3 keeps every digit a program comparing figures needs. Whole
- * numbers below 1e15 are written without exponent. */
+/* Full precision without noise digits, exactly as the JSON writes it (see
+ * vs_json_format_number); a figure that is not a number is left blank. */
 static void num(FILE *f, double v)
 {
-    if (isnan(v) || isinf(v)) return;
-    if (v == floor(v) && fabs(v) < 1e15) {
-        fprintf(f, "%.0f", v);
-        return;
-    }
-    char buf[40];
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, sizeof buf, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v) break;
-    }
-    fputs(buf, f);
+    char buf[32];
+    if (vs_json_format_number(v, buf)) fputs(buf, f);
 }
 
 /* The host_* columns at the end of every row. */
@@ -458,176 +448,149 @@ static void write_csv(FILE *f, const struct vs_results *r)
 
 /* ---- JSON ---- */
 
-static void json_string(FILE *f, const char *s)
+/* One object per category, event kind or memory part, on one line. */
+static void json_cpu(struct vs_json *w, const char *key, const double ns[VS_CAT_COUNT])
 {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
+    vs_json_key(w, key);
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    for (int c = 0; c < VS_CAT_COUNT; c++) vs_json_key_number(w, vs_cat_name((enum vs_cpu_cat)c), ns[c]);
+    vs_json_object_end(w);
 }
 
-static void json_num(FILE *f, double v)
+static void json_guest(struct vs_json *w, const struct vs_guest_result *g, vs_time_ns window_ns)
 {
-    if (isnan(v) || isinf(v))
-        fputs("null", f);
-    else
-        num(f, v);
+    vs_json_object_begin(w, VS_JSON_BLOCK);
+    vs_json_key_string(w, "name", g->name);
+    vs_json_key_string(w, "group", g->group);
+    vs_json_key_string(w, "workload", g->workload);
+    vs_json_key_string(w, "state", vs_guest_state_name(g->state));
+    vs_json_key_uint(w, "instances", g->instances);
+    vs_json_key_uint(w, "failed_instances", g->failed_instances);
+    vs_json_key_uint(w, "vcpus", g->vcpus);
+    vs_json_key_bool(w, "batch", g->batch);
+    vs_json_key_uint(w, "completed", g->completed);
+    vs_json_key_uint(w, "dropped", g->dropped);
+    vs_json_key_number(w, "throughput_per_s", g->throughput_per_s);
+    /* A batch that has not finished (or a service) has no completion time. */
+    vs_json_key_number(w, "completion_ns", g->completion_ns >= 0 ? g->completion_ns : NAN);
+    vs_json_key_uint(w, "batch_done", g->batch_done);
+    vs_json_key_uint(w, "batch_total", g->batch_total);
+    vs_json_key(w, "latency_ns");
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    vs_json_key_uint(w, "count", g->latency.count);
+    vs_json_key_number(w, "mean", g->latency.mean_ns);
+    vs_json_key_int(w, "p50", g->latency.p50_ns);
+    vs_json_key_int(w, "p90", g->latency.p90_ns);
+    vs_json_key_int(w, "p99", g->latency.p99_ns);
+    vs_json_key_int(w, "p999", g->latency.p999_ns);
+    vs_json_key_int(w, "max", g->latency.max_ns);
+    vs_json_object_end(w);
+    json_cpu(w, "cpu_ns", g->cpu_ns);
+    vs_json_key_number(w, "cpu_wait_ns", g->cpu_wait_ns);
+    vs_json_key(w, "events_per_s");
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    for (int e = 0; e < VS_EVT_COUNT; e++)
+        vs_json_key_number(w, vs_evt_name((enum vs_evt_kind)e), per_s(g->events[e], window_ns));
+    vs_json_object_end(w);
+    vs_json_key(w, "memory_bytes");
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    for (int p = 0; p < VS_MEM_PART_COUNT; p++)
+        vs_json_key_number(w, vs_mem_part_name((enum vs_mem_part)p), g->memory.bytes[p]);
+    vs_json_object_end(w);
+    vs_json_key(w, "disk");
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    vs_json_key_uint(w, "ops", g->disk_ops);
+    vs_json_key_uint(w, "bytes", g->disk_bytes);
+    vs_json_key_number(w, "busy_ns", g->disk_busy_ns);
+    vs_json_object_end(w);
+    vs_json_key(w, "net");
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    vs_json_key_uint(w, "rx_packets", g->net_rx_packets);
+    vs_json_key_uint(w, "tx_packets", g->net_tx_packets);
+    vs_json_key_uint(w, "rx_bytes", g->net_rx_bytes);
+    vs_json_key_uint(w, "tx_bytes", g->net_tx_bytes);
+    vs_json_object_end(w);
+    vs_json_key_int(w, "start_ns", g->start_ns);
+    vs_json_object_end(w);
 }
 
-static void json_key(FILE *f, const char *indent, const char *key)
+static void json_host(struct vs_json *w, const struct vs_host_result *h)
 {
-    fprintf(f, "%s\"%s\": ", indent, key);
-}
-
-static void json_guest(FILE *f, const struct vs_guest_result *g, vs_time_ns window_ns,
-                       const char *ind)
-{
-    fprintf(f, "{\n");
-    json_key(f, ind, "name");
-    json_string(f, g->name);
-    fputs(",\n", f);
-    json_key(f, ind, "group");
-    json_string(f, g->group);
-    fputs(",\n", f);
-    json_key(f, ind, "workload");
-    json_string(f, g->workload);
-    fputs(",\n", f);
-    fprintf(f, "%s\"state\": \"%s\",\n%s\"instances\": %u,\n%s\"failed_instances\": %u,\n", ind,
-            vs_guest_state_name(g->state), ind, g->instances, ind, g->failed_instances);
-    fprintf(f, "%s\"vcpus\": %u,\n%s\"batch\": %s,\n%s\"completed\": %llu,\n%s\"dropped\": %llu,\n",
-            ind, g->vcpus, ind, g->batch ? "true" : "false", ind,
-            (unsigned long long)g->completed, ind, (unsigned long long)g->dropped);
-    json_key(f, ind, "throughput_per_s");
-    json_num(f, g->throughput_per_s);
-    fputs(",\n", f);
-    json_key(f, ind, "completion_ns");
-    if (g->completion_ns >= 0)
-        json_num(f, g->completion_ns);
-    else
-        fputs("null", f);
-    fprintf(f, ",\n%s\"batch_done\": %llu,\n%s\"batch_total\": %llu,\n", ind,
-            (unsigned long long)g->batch_done, ind, (unsigned long long)g->batch_total);
-    fprintf(f, "%s\"latency_ns\": {\"count\": %llu, \"mean\": ", ind,
-            (unsigned long long)g->latency.count);
-    json_num(f, g->latency.mean_ns);
-    fprintf(f, ", \"p50\": %lld, \"p90\": %lld, \"p99\": %lld, \"p999\": %lld, \"max\": %lld},\n",
-            (long long)g->latency.p50_ns, (long long)g->latency.p90_ns, (long long)g->latency.p99_ns,
-            (long long)g->latency.p999_ns, (long long)g->latency.max_ns);
-    fprintf(f, "%s\"cpu_ns\": {", ind);
-    for (int c = 0; c < VS_CAT_COUNT; c++) {
-        fprintf(f, "%s\"%s\": ", c ? ", " : "", vs_cat_name((enum vs_cpu_cat)c));
-        json_num(f, g->cpu_ns[c]);
-    }
-    fprintf(f, "},\n%s\"cpu_wait_ns\": ", ind);
-    json_num(f, g->cpu_wait_ns);
-    fprintf(f, ",\n%s\"events_per_s\": {", ind);
-    for (int e = 0; e < VS_EVT_COUNT; e++) {
-        fprintf(f, "%s\"%s\": ", e ? ", " : "", vs_evt_name((enum vs_evt_kind)e));
-        json_num(f, per_s(g->events[e], window_ns));
-    }
-    fprintf(f, "},\n%s\"memory_bytes\": {", ind);
-    for (int p = 0; p < VS_MEM_PART_COUNT; p++) {
-        fprintf(f, "%s\"%s\": ", p ? ", " : "", vs_mem_part_name((enum vs_mem_part)p));
-        json_num(f, g->memory.bytes[p]);
-    }
-    fprintf(f, "},\n%s\"disk\": {\"ops\": %llu, \"bytes\": %llu, \"busy_ns\": ", ind,
-            (unsigned long long)g->disk_ops, (unsigned long long)g->disk_bytes);
-    json_num(f, g->disk_busy_ns);
-    fprintf(f,
-            "},\n%s\"net\": {\"rx_packets\": %llu, \"tx_packets\": %llu, \"rx_bytes\": %llu, "
-            "\"tx_bytes\": %llu},\n%s\"start_ns\": %lld\n",
-            ind, (unsigned long long)g->net_rx_packets, (unsigned long long)g->net_tx_packets,
-            (unsigned long long)g->net_rx_bytes, (unsigned long long)g->net_tx_bytes, ind,
-            (long long)g->start_ns);
-    fprintf(f, "%.*s}", (int)strlen(ind) - 2, ind);
-}
-
-static void json_host(FILE *f, const struct vs_host_result *h)
-{
-    const char *ind = "        ";
     const struct vs_host_spec *s = &h->spec;
-    fprintf(f, "{\n%s\"name\": ", ind);
-    json_string(f, s->name);
-    fprintf(f, ",\n%s\"cores\": %u,\n%s\"frequency_hz\": ", ind, s->cpu.cores, ind);
-    json_num(f, s->cpu.frequency_hz);
-    fprintf(f, ",\n%s\"disk_class\": \"%s\",\n%s\"nic_bits_per_s\": ", ind,
-            disk_class_name(s->disk.device_class), ind);
-    json_num(f, s->nic.bandwidth_bits_per_s);
-    fprintf(f, ",\n%s\"cpu_utilisation\": ", ind);
-    json_num(f, h->cpu_utilisation);
-    fprintf(f, ",\n%s\"cpu_ns\": {", ind);
-    for (int c = 0; c < VS_CAT_COUNT; c++) {
-        fprintf(f, "%s\"%s\": ", c ? ", " : "", vs_cat_name((enum vs_cpu_cat)c));
-        json_num(f, h->cpu_ns_by_cat[c]);
-    }
-    fprintf(f, "},\n%s\"runqueue_mean\": ", ind);
-    json_num(f, h->runqueue_mean);
-    fprintf(f, ",\n%s\"context_switches\": %llu,\n%s\"memory_bytes\": {\"capacity\": ", ind,
-            (unsigned long long)h->context_switches, ind);
-    json_num(f, h->mem_capacity_bytes);
-    fputs(", \"used\": ", f);
-    json_num(f, h->mem_used_bytes);
-    fputs(", \"free\": ", f);
-    json_num(f, h->mem_free_bytes);
-    fprintf(f, "},\n%s\"disk\": {\"utilisation\": ", ind);
-    json_num(f, h->disk_utilisation);
-    fputs(", \"queue_mean\": ", f);
-    json_num(f, h->disk_queue_mean);
-    fputs(", \"queue_max\": ", f);
-    json_num(f, h->disk_queue_max);
-    fputs(", \"response_mean_ns\": ", f);
-    json_num(f, h->disk_response_mean_ns);
-    fprintf(f, ", \"ops\": %llu},\n%s\"nic\": {\"rx_utilisation\": ", (unsigned long long)h->disk_ops,
-            ind);
-    json_num(f, h->nic_rx_utilisation);
-    fputs(", \"tx_utilisation\": ", f);
-    json_num(f, h->nic_tx_utilisation);
-    fputs(", \"queue_mean\": ", f);
-    json_num(f, h->nic_queue_mean);
-    fputs("}\n      }", f);
+    vs_json_object_begin(w, VS_JSON_BLOCK);
+    vs_json_key_string(w, "name", s->name);
+    vs_json_key_uint(w, "cores", s->cpu.cores);
+    vs_json_key_number(w, "frequency_hz", s->cpu.frequency_hz);
+    vs_json_key_string(w, "disk_class", disk_class_name(s->disk.device_class));
+    vs_json_key_number(w, "nic_bits_per_s", s->nic.bandwidth_bits_per_s);
+    vs_json_key_number(w, "cpu_utilisation", h->cpu_utilisation);
+    json_cpu(w, "cpu_ns", h->cpu_ns_by_cat);
+    vs_json_key_number(w, "runqueue_mean", h->runqueue_mean);
+    vs_json_key_uint(w, "context_switches", h->context_switches);
+    vs_json_key(w, "memory_bytes");
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    vs_json_key_number(w, "capacity", h->mem_capacity_bytes);
+    vs_json_key_number(w, "used", h->mem_used_bytes);
+    vs_json_key_number(w, "free", h->mem_free_bytes);
+    vs_json_object_end(w);
+    vs_json_key(w, "disk");
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    vs_json_key_number(w, "utilisation", h->disk_utilisation);
+    vs_json_key_number(w, "queue_mean", h->disk_queue_mean);
+    vs_json_key_number(w, "queue_max", h->disk_queue_max);
+    vs_json_key_number(w, "response_mean_ns", h->disk_response_mean_ns);
+    vs_json_key_uint(w, "ops", h->disk_ops);
+    vs_json_object_end(w);
+    vs_json_key(w, "nic");
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    vs_json_key_number(w, "rx_utilisation", h->nic_rx_utilisation);
+    vs_json_key_number(w, "tx_utilisation", h->nic_tx_utilisation);
+    vs_json_key_number(w, "queue_mean", h->nic_queue_mean);
+    vs_json_object_end(w);
+    vs_json_object_end(w);
 }
 
-static void write_json(FILE *f, const struct vs_results *r)
+void vs_report_json(struct vs_json *w, const struct vs_results *r)
 {
-    fprintf(f, "{\n  \"virtsim\": \"%s\",\n  \"scenario\": ", VS_VERSION);
-    json_string(f, r->scenario);
-    fputs(",\n  \"description\": ", f);
-    json_string(f, r->description);
-    fprintf(f, ",\n  \"seed\": %llu,\n  \"duration_ns\": %lld,\n  \"warmup_ns\": %lld,\n  \"runs\": [",
-            (unsigned long long)r->seed, (long long)r->duration_ns, (long long)r->warmup_ns);
+    vs_json_object_begin(w, VS_JSON_BLOCK);
+    vs_json_key_string(w, "virtsim", VS_VERSION);
+    vs_json_key_string(w, "scenario", r->scenario);
+    vs_json_key_string(w, "description", r->description);
+    vs_json_key_uint(w, "seed", r->seed);
+    vs_json_key_int(w, "duration_ns", r->duration_ns);
+    vs_json_key_int(w, "warmup_ns", r->warmup_ns);
+    vs_json_key(w, "runs");
+    vs_json_array_begin(w, VS_JSON_BLOCK);
     for (uint32_t k = 0; k < r->n_runs; k++) {
         const struct vs_run_result *run = &r->runs[k];
-        fprintf(f, "%s\n    {\n      \"engine\": ", k ? "," : "");
-        json_string(f, run->engine);
-        fputs(",\n      \"approach\": ", f);
-        json_string(f, run->approach);
-        fprintf(f, ",\n      \"now_ns\": %lld,\n      \"window_ns\": %lld,\n      \"events\": %llu,\n",
-                (long long)run->now_ns, (long long)run->window_ns, (unsigned long long)run->events);
-        fputs("      \"host\": ", f);
-        json_host(f, &run->host);
-        fputs(",\n      \"groups\": [", f);
-        for (uint32_t i = 0; i < run->n_groups; i++) {
-            fprintf(f, "%s\n        ", i ? "," : "");
-            json_guest(f, &run->groups[i], run->window_ns, "          ");
-        }
-        fputs("\n      ],\n      \"instances\": [", f);
-        for (uint32_t i = 0; i < run->n_instances; i++) {
-            fprintf(f, "%s\n        ", i ? "," : "");
-            json_guest(f, &run->instances[i], run->window_ns, "          ");
-        }
-        fputs("\n      ]\n    }", f);
+        vs_json_object_begin(w, VS_JSON_BLOCK);
+        vs_json_key_string(w, "engine", run->engine);
+        vs_json_key_string(w, "approach", run->approach);
+        vs_json_key_int(w, "now_ns", run->now_ns);
+        vs_json_key_int(w, "window_ns", run->window_ns);
+        vs_json_key_uint(w, "events", run->events);
+        vs_json_key(w, "host");
+        json_host(w, &run->host);
+        vs_json_key(w, "groups");
+        vs_json_array_begin(w, VS_JSON_BLOCK);
+        for (uint32_t i = 0; i < run->n_groups; i++) json_guest(w, &run->groups[i], run->window_ns);
+        vs_json_array_end(w);
+        vs_json_key(w, "instances");
+        vs_json_array_begin(w, VS_JSON_BLOCK);
+        for (uint32_t i = 0; i < run->n_instances; i++) json_guest(w, &run->instances[i], run->window_ns);
+        vs_json_array_end(w);
+        vs_json_object_end(w);
     }
-    fputs("\n  ]\n}\n", f);
+    vs_json_array_end(w);
+    vs_json_object_end(w);
+}
+
+static int write_json(FILE *f, const struct vs_results *r, struct vs_error *err)
+{
+    struct vs_json w;
+    vs_json_init(&w, f);
+    vs_report_json(&w, r);
+    return vs_json_finish(&w, err);
 }
 
 int vs_report_write(FILE *f, const struct vs_results *r, enum vs_report_format fmt,
@@ -636,7 +599,7 @@ int vs_report_write(FILE *f, const struct vs_results *r, enum vs_report_format f
     switch (fmt) {
     case VS_REPORT_TABLE: write_table(f, r); break;
     case VS_REPORT_CSV: write_csv(f, r); break;
-    case VS_REPORT_JSON: write_json(f, r); break;
+    case VS_REPORT_JSON: return write_json(f, r, err);
     }
     if (ferror(f))
         return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "writing the report failed: %s",

@@ -13,6 +13,7 @@
 
 #include "virtsim/model/engine.h"
 #include "virtsim/core/parallel.h"
+#include "virtsim/out/json.h"
 #include "virtsim/run/sim.h"
 #include "virtsim/core/units.h"
 
@@ -283,31 +284,54 @@ void vs_density_write_csv(FILE *f, const struct vs_density_result *r, uint32_t n
         }
 }
 
-void vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs_density_opts *o,
-                           const struct vs_density_result *r, uint32_t n)
+int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs_density_opts *o,
+                          const struct vs_density_result *r, uint32_t n, struct vs_error *err)
 {
-    fprintf(f, "{\n  \"kind\": \"density\",\n  \"workload\": \"%s\",\n  \"host\": \"%s\",\n  \"slas\": [",
-            sc->guests[0].workload.name, sc->hosts[0].spec.name);
-    for (uint32_t i = 0; i < o->n_slas; i++) fprintf(f, "%s\"%s\"", i ? ", " : "", o->slas[i].text);
-    fprintf(f, "],\n  \"results\": [");
+    struct vs_json w;
+    vs_json_init(&w, f);
+    vs_json_object_begin(&w, VS_JSON_BLOCK);
+    vs_json_key_string(&w, "kind", "density");
+    vs_json_key_string(&w, "workload", sc->guests[0].workload.name);
+    vs_json_key_string(&w, "host", sc->hosts[0].spec.name);
+    vs_json_key(&w, "slas");
+    vs_json_array_begin(&w, VS_JSON_INLINE);
+    for (uint32_t i = 0; i < o->n_slas; i++) vs_json_string(&w, o->slas[i].text);
+    vs_json_array_end(&w);
+    vs_json_key(&w, "results");
+    vs_json_array_begin(&w, VS_JSON_BLOCK);
     for (uint32_t k = 0; k < n; k++) {
         const struct vs_density_result *x = &r[k];
-        fprintf(f, "%s\n    {\"engine\": \"%s\", \"approach\": \"%s\", \"density\": %u, \"capped\": %s, "
-                   "\"limit\": %s%s%s, \"memory_per_guest_bytes\": {",
-                k ? "," : "", x->engine, x->approach, x->density, x->capped ? "true" : "false",
-                x->capped ? "" : "\"", x->capped ? "null" : vs_resource_name(x->limit), x->capped ? "" : "\"");
+        vs_json_object_begin(&w, VS_JSON_BLOCK);
+        vs_json_key_string(&w, "engine", x->engine);
+        vs_json_key_string(&w, "approach", x->approach);
+        vs_json_key_uint(&w, "density", x->density);
+        vs_json_key_bool(&w, "capped", x->capped);
+        vs_json_key(&w, "limit");
+        if (x->capped) vs_json_null(&w);
+        else vs_json_string(&w, vs_resource_name(x->limit));
+        vs_json_key(&w, "memory_per_guest_bytes");
+        vs_json_object_begin(&w, VS_JSON_INLINE);
         for (int p = 0; p < VS_MEM_PART_COUNT; p++)
-            fprintf(f, "%s\"%s\": %.17g", p ? ", " : "", vs_mem_part_name((enum vs_mem_part)p),
-                    x->memory_per_guest.bytes[p]);
-        fprintf(f, "},\n     \"curve\": [");
+            vs_json_key_number(&w, vs_mem_part_name((enum vs_mem_part)p), x->memory_per_guest.bytes[p]);
+        vs_json_object_end(&w);
+        vs_json_key(&w, "curve");
+        vs_json_array_begin(&w, VS_JSON_BLOCK);
         for (uint32_t i = 0; i < x->n_points; i++) {
             const struct vs_density_point *p = &x->points[i];
-            fprintf(f, "%s{\"guests\": %u, \"ok\": %s, \"throughput_per_guest\": %.17g, \"p50_ns\": %lld, "
-                       "\"p99_ns\": %lld, \"cpu_utilisation\": %.17g, \"failed\": %u}",
-                    i ? ", " : "", p->guests, p->ok ? "true" : "false", p->throughput_per_guest,
-                    (long long)p->p50_ns, (long long)p->p99_ns, p->cpu_util, p->failed);
+            vs_json_object_begin(&w, VS_JSON_INLINE);
+            vs_json_key_uint(&w, "guests", p->guests);
+            vs_json_key_bool(&w, "ok", p->ok);
+            vs_json_key_number(&w, "throughput_per_guest", p->throughput_per_guest);
+            vs_json_key_int(&w, "p50_ns", p->p50_ns);
+            vs_json_key_int(&w, "p99_ns", p->p99_ns);
+            vs_json_key_number(&w, "cpu_utilisation", p->cpu_util);
+            vs_json_key_uint(&w, "failed", p->failed);
+            vs_json_object_end(&w);
         }
-        fprintf(f, "]}");
+        vs_json_array_end(&w);
+        vs_json_object_end(&w);
     }
-    fprintf(f, "\n  ]\n}\n");
+    vs_json_array_end(&w);
+    vs_json_object_end(&w);
+    return vs_json_finish(&w, err);
 }

@@ -8,6 +8,7 @@
 
 #include "virtsim/load/params.h"
 #include "virtsim/core/parallel.h"
+#include "virtsim/out/json.h"
 #include "virtsim/out/report.h"
 #include "virtsim/run/sim.h"
 
@@ -70,12 +71,38 @@ static int report_text(const struct vs_results *r, int format, char **text, stru
     return rc;
 }
 
+/* The JSON of a sweep: the parameter, then each point with its value and
+ * its whole report nested, all through one writer. */
+static int write_json(FILE *f, const struct vs_scenario *sc, uint32_t first, const struct vs_results *pts,
+                      uint32_t n, struct vs_error *err)
+{
+    struct vs_json w;
+    vs_json_init(&w, f);
+    vs_json_object_begin(&w, VS_JSON_BLOCK);
+    vs_json_key(&w, "sweep");
+    vs_json_object_begin(&w, VS_JSON_INLINE);
+    vs_json_key_string(&w, "param", sc->sweep.param);
+    vs_json_key_uint(&w, "points", sc->sweep.n);
+    vs_json_object_end(&w);
+    vs_json_key(&w, "points");
+    vs_json_array_begin(&w, VS_JSON_BLOCK);
+    for (uint32_t i = 0; i < n; i++) {
+        vs_json_object_begin(&w, VS_JSON_BLOCK);
+        vs_json_key_uint(&w, "point", first + i);
+        vs_json_key_number(&w, "value", sc->sweep.values[first + i]);
+        vs_json_key(&w, "report");
+        vs_report_json(&w, &pts[i]);
+        vs_json_object_end(&w);
+    }
+    vs_json_array_end(&w);
+    vs_json_object_end(&w);
+    return vs_json_finish(&w, err);
+}
+
 int vs_sweep_write(FILE *f, const struct vs_scenario *sc, uint32_t first, const struct vs_results *pts,
                    uint32_t n, int format, struct vs_error *err)
 {
-    if (format == VS_REPORT_JSON)
-        fprintf(f, "{\n\"sweep\": {\"param\": \"%s\", \"points\": %u},\n\"points\": [\n", sc->sweep.param,
-                sc->sweep.n);
+    if (format == VS_REPORT_JSON) return write_json(f, sc, first, pts, n, err);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t k = first + i;
         double v = sc->sweep.values[k];
@@ -97,14 +124,11 @@ int vs_sweep_write(FILE *f, const struct vs_scenario *sc, uint32_t first, const 
                 }
                 fprintf(f, "%u,%s,%.17g,%s\n", k, sc->sweep.param, v, line);
             }
-        } else if (format == VS_REPORT_JSON) {
-            fprintf(f, "%s{\"point\": %u, \"value\": %.17g, \"report\":\n%s}", i ? ",\n" : "", k, v, text);
         } else {
             fprintf(f, "%s######## sweep point %u: %s = %g\n%s", i ? "\n" : "", k, sc->sweep.param, v, text);
         }
         free(text);
     }
-    if (format == VS_REPORT_JSON) fprintf(f, "\n]\n}\n");
     if (ferror(f)) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "writing the sweep: %s", strerror(errno));
     return VS_OK;
 }

@@ -17,6 +17,11 @@ int vs_report_parse_format(const char *name, enum vs_report_format *out);
 int vs_report_write(FILE *f, const struct vs_results *r, enum vs_report_format fmt,
                     struct vs_error *err);
 
+/* The JSON report as one value of a JSON document being written (a sweep
+ * nests one per point); vs_report_write's JSON is exactly this value. */
+struct vs_json;
+void vs_report_json(struct vs_json *w, const struct vs_results *r);
+
 /* One CSV field, quoted per RFC 4180 when it holds a comma, quote or newline
  * (shared with the charts' CSV). */
 void vs_report_csv_field(FILE *f, const char *s);

@@ -29,7 +29,8 @@ int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o
 void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct vs_density_opts *o,
                             const struct vs_density_result *r, uint32_t n);
 void vs_density_write_csv(FILE *f, const struct vs_density_result *r, uint32_t n);
-void vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs_density_opts *o,
-                           const struct vs_density_result *r, uint32_t n);
+/* The density JSON (docs/output-formats.md); VS_ERR_RUNTIME if writing fails. */
+int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs_density_opts *o,
+                          const struct vs_density_result *r, uint32_t n, struct vs_error *err);
 
 #endif

@@ -1,0 +1,140 @@
+/* `virtsim density`: how many identical guests fit per approach while every
+ * SLA holds (run/density.c searches). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "virtsim/load/builtin.h"
+#include "virtsim/load/config.h"
+#include "virtsim/model/engine.h"
+#include "virtsim/run/compare.h"
+#include "virtsim/run/density.h"
+
+static const struct vs_cmd_opt options[] = {
+    {VS_OPT_SLA, "sla", 0, "SLA",
+     "p99<TIME, p50<TIME or throughput>=PERCENT (open load: completed vs\n"
+     "arrived; closed load: per guest vs one guest alone); repeat for several;\n"
+     "every guest must also start (memory)"},
+    VS_CMD_OPT_APPROACHES("comma-separated presets (default for a workload: native, qemu, xen-pv,\n"
+                          "kvm, lxc)"),
+    {VS_OPT_MAX, "max", 0, "N", "upper bound of the search (default 256)"},
+    VS_CMD_OPT_HOST("host profile for a workload (default: current)"),
+    {VS_OPT_VCPUS, "vcpus", 0, "N", "vCPUs per guest for a workload (default: 1)"},
+    {VS_OPT_DURATION, "duration", 0, "TIME", "simulated time per point (default: 5s for a workload)"},
+    {VS_OPT_THREADS, "threads", 0, "N", "approaches searched in parallel (default: the CPUs; same result)"},
+    VS_CMD_OPT_FORMAT("table (default), csv or json"),
+    VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
+    {0},
+};
+
+struct density_job {
+    const struct vs_scenario *sc;
+    const struct vs_density_opts *o;
+    const struct vs_density_result *res;
+    enum vs_report_format fmt;
+};
+
+static int write_density(FILE *f, const void *ctx, struct vs_error *e)
+{
+    const struct density_job *j = ctx;
+    if (j->fmt == VS_REPORT_JSON) return vs_density_write_json(f, j->sc, j->o, j->res, j->sc->n_engines, e);
+    if (j->fmt == VS_REPORT_CSV) vs_density_write_csv(f, j->res, j->sc->n_engines);
+    else vs_density_write_table(f, j->sc, j->o, j->res, j->sc->n_engines);
+    return ferror(f) ? vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "writing the output failed") : VS_OK;
+}
+
+/* A scenario names its guests and approaches; a workload gets a one-group
+ * scenario on the chosen host, like `compare`, with its own load. */
+static int build_scenario(const char *what, const struct vs_cmd_args *a, uint32_t vcpus, vs_time_ns duration,
+                          struct vs_scenario *sc, struct vs_error *e)
+{
+    int rc;
+    bool is_scenario = vs_builtin_find(VS_BUILTIN_SCENARIO, what) != NULL;
+    if (!is_scenario && vs_cli_file_exists(what)) {
+        enum vs_config_kind kind = VS_CONFIG_UNKNOWN;
+        struct vs_error probe;
+        if (vs_config_validate_file(what, &kind, &probe) == VS_OK && kind == VS_CONFIG_SCENARIO) is_scenario = true;
+    }
+    if (is_scenario) {
+        rc = vs_cli_load_scenario(what, sc, e);
+        if (rc == VS_OK && duration) sc->duration_ns = duration, sc->warmup_ns = duration / 10;
+    } else {
+        struct vs_compare_opts co = {.workload = what, .host = a->host, .vcpus = vcpus,
+                                     .approaches = a->approaches ? a->approaches : "qemu,xen-pv,kvm,lxc",
+                                     .duration_ns = duration ? duration : 5 * VS_NS_PER_S, .seed = 1};
+        char skipped[1024];
+        rc = vs_compare_scenario(&co, sc, skipped, sizeof skipped, e);
+        if (rc == VS_OK) {
+            /* Density keeps the workload's own load (compare saturates it). */
+            struct vs_error we;
+            rc = vs_config_resolve_workload(what, NULL, &sc->guests[0].workload, &we);
+            if (rc != VS_OK) *e = we;
+        }
+    }
+    if (rc == VS_OK && is_scenario && a->approaches) {
+        sc->n_engines = 0;
+        char list[1024];
+        snprintf(list, sizeof list, "%s", a->approaches);
+        for (char *save = NULL, *t = strtok_r(list, ",", &save); t && rc == VS_OK; t = strtok_r(NULL, ",", &save)) {
+            if (!vs_preset_find(t, NULL))
+                rc = vs_error_set(e, VS_ERR_INPUT, NULL, 0, 0, "--approaches: unknown approach '%s'; known: %s", t,
+                                  vs_engine_names());
+            else if (sc->n_engines < VS_MAX_ENGINES)
+                snprintf(sc->engines[sc->n_engines++], VS_NAME_MAX, "%s", t);
+        }
+    }
+    return rc;
+}
+
+static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs_cmd_args *a)
+{
+    struct vs_density_opts o = {.max_guests = 256};
+    uint32_t vcpus = 1;
+    vs_time_ns duration = 0;
+    struct vs_error e;
+    vs_error_clear(&e);
+    for (int i = 0; i < a->n_opts; i++) {
+        const struct vs_cmd_value *v = &a->opts[i];
+        int rc = VS_OK;
+        switch (v->opt->id) {
+        case VS_OPT_SLA: rc = vs_cli_sla(c, cmd, v, &o); break;
+        case VS_OPT_MAX: rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_GUESTS, &o.max_guests); break;
+        case VS_OPT_THREADS: rc = vs_cli_uint(c, cmd, v, 1, 64, &o.threads); break;
+        case VS_OPT_VCPUS: rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_VCPUS, &vcpus); break;
+        case VS_OPT_DURATION: rc = vs_cli_duration(c, cmd, v, &duration); break;
+        }
+        if (rc != VS_OK) return rc;
+    }
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_density_result *res = NULL;
+    if (!sc) return vs_cli_error(c, &e, vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory"));
+    int rc = build_scenario(a->pos[0], a, vcpus, duration, sc, &e);
+    if (rc == VS_OK) {
+        res = calloc(sc->n_engines ? sc->n_engines : 1, sizeof *res);
+        if (!res) rc = vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    }
+    if (rc == VS_OK) rc = vs_density_run(sc, &o, res, &e);
+    struct density_job job = {sc, &o, res, a->format};
+    if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, write_density, &job, &e);
+    free(res);
+    free(sc);
+    return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
+}
+
+const struct vs_cmd vs_cmd_density = {
+    .name = "density",
+    .args = "SCENARIO|WORKLOAD",
+    .min_args = 1,
+    .max_args = 1,
+    .missing = "density needs a scenario or a workload",
+    .summary = "how many identical guests fit per approach while SLAs hold",
+    .help = "For each approach, the largest number of identical guests on the host that still\n"
+            "meets every SLA, found by doubling then bisection over the guest count; each point\n"
+            "is a full simulation. Reports the limiting resource (cpu, memory, disk, nic), the\n"
+            "memory per guest by part, and throughput and p99 against the guest count.\n"
+            "\n"
+            "  SCENARIO|WORKLOAD   a scenario (its first guest group is replicated, its compare:\n"
+            "                      list gives the approaches) or a workload (built-in or file)\n",
+    .opts = options,
+    .run = run,
+};

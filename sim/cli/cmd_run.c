@@ -1,0 +1,141 @@
+/* `virtsim run`: a scenario (a file or a built-in) under every engine of its
+ * compare: list, reported as a table, CSV or JSON; a scenario with sweep:
+ * runs once per value, in parallel threads or as separate jobs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "virtsim/run/sim.h"
+#include "virtsim/run/sweep.h"
+
+static const struct vs_cmd_opt options[] = {
+    VS_CMD_OPT_SEED("random seed (default: the scenario's seed:)"),
+    VS_CMD_OPT_FORMAT("table (default), csv or json; all carry the same figures"),
+    VS_CMD_OPT_OUTPUT("write the report to FILE (written whole, then renamed into place)"),
+    {VS_OPT_THREADS, "threads", 0, "N", "sweep points run in parallel (default: the CPUs; the output is the same)"},
+    {VS_OPT_SWEEP_POINT, "sweep-point", 0, "K", "run only point K (0-based) of the sweep, e.g. as one job of a cluster array"},
+    {VS_OPT_EMIT_JOBS, "emit-jobs", 0, NULL,
+     "print one independent command line per sweep point instead of running;\n"
+     "feed them to GNU parallel or a job array, then virtsim merge the CSVs"},
+    {0},
+};
+
+struct sweep_job {
+    const struct vs_scenario *sc;
+    uint32_t first, n;
+    const struct vs_results *pts;
+    int fmt;
+};
+
+static int write_sweep(FILE *f, const void *ctx, struct vs_error *e)
+{
+    const struct sweep_job *j = ctx;
+    return vs_sweep_write(f, j->sc, j->first, j->pts, j->n, j->fmt, e);
+}
+
+struct run_opts {
+    uint32_t threads;     /* 0: the CPUs */
+    int64_t sweep_point;  /* -1: all */
+    bool emit_jobs;
+};
+
+static int run_sweep(const struct vs_cli *c, const char *scenario, const struct vs_cmd_args *a,
+                     const struct run_opts *o, const struct vs_scenario *sc, struct vs_error *e)
+{
+    uint64_t seed = a->have_seed ? a->seed : sc->seed;
+    if (o->emit_jobs) {
+        for (uint32_t k = 0; k < sc->sweep.n; k++)
+            fprintf(c->out, "virtsim run '%s' --sweep-point %u --seed %llu --format csv --output 'point-%03u.csv'\n",
+                    scenario, k, (unsigned long long)seed, k);
+        return VS_OK;
+    }
+    uint32_t first = 0, n = sc->sweep.n;
+    if (o->sweep_point >= 0) {
+        if ((uint64_t)o->sweep_point >= sc->sweep.n)
+            return vs_error_set(e, VS_ERR_INPUT, NULL, 0, 0, "--sweep-point %lld: the sweep has points 0 to %u",
+                                (long long)o->sweep_point, sc->sweep.n - 1);
+        first = (uint32_t)o->sweep_point;
+        n = 1;
+    }
+    struct vs_results *pts = calloc(n, sizeof *pts);
+    if (!pts) return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    int rc = vs_sweep_run(sc, seed, first, n, o->threads, pts, e);
+    if (rc == VS_OK) {
+        struct sweep_job job = {sc, first, n, pts, (int)a->format};
+        rc = vs_cli_write_to(c, a->output, write_sweep, &job, e);
+        for (uint32_t i = 0; i < n; i++) vs_results_free(&pts[i]);
+    }
+    free(pts);
+    return rc;
+}
+
+int vs_cli_run_scenario(const struct vs_cli *c, const char *scenario, const struct vs_cmd_args *a)
+{
+    const struct vs_cmd *cmd = &vs_cmd_run;
+    struct run_opts o = {.sweep_point = -1};
+    for (int i = 0; i < a->n_opts; i++) {
+        const struct vs_cmd_value *v = &a->opts[i];
+        uint64_t n;
+        switch (v->opt->id) {
+        case VS_OPT_THREADS:
+            if (vs_cli_uint(c, cmd, v, 1, 64, &o.threads) != VS_OK) return VS_ERR_INPUT;
+            break;
+        case VS_OPT_SWEEP_POINT:
+            if (!vs_cli_parse_u64(v->value, &n) || n >= VS_MAX_SWEEP_POINTS)
+                return vs_cli_usage(c, cmd, "--sweep-point needs a point number from 0 to %d, not '%s'",
+                                    VS_MAX_SWEEP_POINTS - 1, v->value);
+            o.sweep_point = (int64_t)n;
+            break;
+        case VS_OPT_EMIT_JOBS: o.emit_jobs = true; break;
+        }
+    }
+
+    struct vs_error e;
+    vs_error_clear(&e);
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    if (!sc) return vs_cli_error(c, &e, vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory"));
+    int rc = vs_cli_load_scenario(scenario, sc, &e);
+    if (rc == VS_OK && sc->sweep.n > 0) {
+        rc = run_sweep(c, scenario, a, &o, sc, &e);
+        free(sc);
+        return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
+    }
+    if (rc == VS_OK && (o.sweep_point >= 0 || o.emit_jobs)) {
+        free(sc);
+        fprintf(c->err, "virtsim: %s has no sweep: section; --sweep-point and --emit-jobs need one\n", scenario);
+        return VS_ERR_INPUT;
+    }
+    struct vs_results res = {0};
+    if (rc == VS_OK) rc = vs_sim_run_scenario(sc, a->have_seed ? a->seed : sc->seed, &res, &e);
+    free(sc);
+    struct vs_cli_report job = {&res, a->format, NULL};
+    if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, vs_cli_write_report, &job, &e);
+    vs_results_free(&res);
+    return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
+}
+
+static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs_cmd_args *a)
+{
+    (void)cmd;
+    return vs_cli_run_scenario(c, a->pos[0], a);
+}
+
+const struct vs_cmd vs_cmd_run = {
+    .name = "run",
+    .args = "SCENARIO",
+    .min_args = 1,
+    .max_args = 1,
+    .missing = "run needs a scenario (a file or a built-in name)",
+    .summary = "run a scenario (a YAML file or a built-in name) and report",
+    .help = "Runs every engine listed in the scenario's compare: on the same guests and prints,\n"
+            "per guest and engine, throughput (or completion time for batch work), latency\n"
+            "mean/p50/p99, CPU time by category, memory, disk and network use, and host\n"
+            "utilisation.\n"
+            "\n"
+            "  SCENARIO   a YAML file, or the name of a built-in scenario (virtsim list scenarios)\n"
+            "\n"
+            "A scenario with sweep: runs once per value of its parameter (one report row per\n"
+            "point); --threads, --sweep-point and --emit-jobs apply to it.\n",
+    .opts = options,
+    .run = run,
+};
