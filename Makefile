@@ -62,7 +62,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvirtsim.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libvirtsim.a $(CMOCKA_FLAGS) $(LDLIBS)
 
-$(BUILD)/bench_event: tests/bench/bench_event.c $(BUILD)/libvirtsim.a
+$(BUILD)/bench_%: tests/bench/bench_%.c $(BUILD)/libvirtsim.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libvirtsim.a $(LDLIBS)
 
 # The layer rule (docs/architecture.md): no include goes up a layer.
@@ -89,8 +89,9 @@ check: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 test-only
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bench_event
+	@$(MAKE) --no-print-directory $(BUILD)/bench_event $(BUILD)/bench_datacentre
 	@$(BUILD)/bench_event
+	@$(BUILD)/bench_datacentre
 
 clean:
 	rm -rf build

@@ -463,6 +463,7 @@ static void json_guest(struct vs_json *w, const struct vs_guest_result *g, vs_ti
     vs_json_key_string(w, "name", g->name);
     vs_json_key_string(w, "group", g->group);
     vs_json_key_string(w, "workload", g->workload);
+    vs_json_key_string(w, "host", g->host);
     vs_json_key_string(w, "state", vs_guest_state_name(g->state));
     vs_json_key_uint(w, "instances", g->instances);
     vs_json_key_uint(w, "failed_instances", g->failed_instances);
@@ -514,11 +515,15 @@ static void json_guest(struct vs_json *w, const struct vs_guest_result *g, vs_ti
     vs_json_object_end(w);
 }
 
-static void json_host(struct vs_json *w, const struct vs_host_result *h)
+/* one_host: an entry of "hosts" (named by the host, with its profile and
+ * guests) rather than the run's "host" (all hosts together). */
+static void json_host(struct vs_json *w, const struct vs_host_result *h, bool one_host)
 {
     const struct vs_host_spec *s = &h->spec;
     vs_json_object_begin(w, VS_JSON_BLOCK);
-    vs_json_key_string(w, "name", s->name);
+    vs_json_key_string(w, "name", one_host ? h->name : s->name);
+    if (one_host) vs_json_key_string(w, "profile", s->name);
+    vs_json_key_uint(w, "guests", h->guests);
     vs_json_key_uint(w, "cores", s->cpu.cores);
     vs_json_key_number(w, "frequency_hz", s->cpu.frequency_hz);
     vs_json_key_string(w, "disk_class", disk_class_name(s->disk.device_class));
@@ -570,7 +575,37 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
         vs_json_key_int(w, "window_ns", run->window_ns);
         vs_json_key_uint(w, "events", run->events);
         vs_json_key(w, "host");
-        json_host(w, &run->host);
+        json_host(w, &run->host, false);
+        vs_json_key(w, "hosts");
+        vs_json_array_begin(w, VS_JSON_BLOCK);
+        for (uint32_t h = 0; h < run->n_hosts; h++) json_host(w, &run->hosts[h], true);
+        vs_json_array_end(w);
+        vs_json_key(w, "links");
+        vs_json_array_begin(w, VS_JSON_BLOCK);
+        for (uint32_t l = 0; l < run->n_links; l++) {
+            const struct vs_link_result *lk = &run->links[l];
+            vs_json_object_begin(w, VS_JSON_INLINE);
+            vs_json_key_string(w, "name", lk->name);
+            vs_json_key_bool(w, "shared", lk->shared);
+            vs_json_key_number(w, "bandwidth_bits_per_s", lk->bandwidth_bits_per_s);
+            vs_json_key_number(w, "utilisation_forward", lk->utilisation[0]);
+            vs_json_key_number(w, "utilisation_back", lk->shared ? NAN : lk->utilisation[1]);
+            vs_json_key_number(w, "queue_mean", lk->queue_mean);
+            vs_json_key_uint(w, "packets", lk->packets);
+            vs_json_key_uint(w, "bytes", lk->bytes);
+            vs_json_object_end(w);
+        }
+        vs_json_array_end(w);
+        vs_json_key(w, "timeline");
+        vs_json_array_begin(w, VS_JSON_BLOCK);
+        for (uint32_t e = 0; e < run->n_applied; e++) {
+            vs_json_object_begin(w, VS_JSON_INLINE);
+            vs_json_key_int(w, "at_ns", run->applied[e].at_ns);
+            vs_json_key_bool(w, "ok", run->applied[e].ok);
+            vs_json_key_string(w, "event", run->applied[e].text);
+            vs_json_object_end(w);
+        }
+        vs_json_array_end(w);
         vs_json_key(w, "groups");
         vs_json_array_begin(w, VS_JSON_BLOCK);
         for (uint32_t i = 0; i < run->n_groups; i++) json_guest(w, &run->groups[i], run->window_ns);
