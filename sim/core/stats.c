@@ -69,14 +69,38 @@ double vs_twa_mean(const struct vs_twa *t, vs_time_ns now)
 
 /* ---- histograms ---- */
 
+/* The buckets come in pages of SUB_COUNT (one power of two each, beyond the
+ * exact range), allocated when a value first lands in them: a latency
+ * distribution spans a handful of powers of two, so a histogram holds a few
+ * KiB instead of all BUCKET_COUNT counters, which is what lets thousands of
+ * guests each keep one (memory and cache). Bucket i lives in page
+ * i / SUB_COUNT at i % SUB_COUNT; the bucketing itself is unchanged. */
+#define PAGE_COUNT ((BUCKET_COUNT + SUB_COUNT - 1) / SUB_COUNT)
+
 struct vs_hist {
     uint64_t count;
     uint64_t sum_lo; /* the exact sum of all values, as 128 bits */
     uint64_t sum_hi;
     int64_t min;
     int64_t max;
-    uint64_t buckets[BUCKET_COUNT];
+    uint64_t lost;   /* values whose page could not be allocated: in count, sum, min, max only */
+    uint64_t *pages[PAGE_COUNT];
 };
+
+static inline uint64_t bucket_count(const struct vs_hist *h, size_t i)
+{
+    const uint64_t *page = h->pages[i / SUB_COUNT];
+    return page ? page[i % SUB_COUNT] : 0;
+}
+
+/* The counter of bucket i, its page allocated if need be; NULL when memory
+ * runs out. */
+static inline uint64_t *bucket_slot(struct vs_hist *h, size_t i)
+{
+    uint64_t **page = &h->pages[i / SUB_COUNT];
+    if (!*page) *page = calloc(SUB_COUNT, sizeof **page);
+    return *page ? &(*page)[i % SUB_COUNT] : NULL;
+}
 
 /* Index of the highest set bit; v > 0. */
 static inline int high_bit(uint64_t v)
@@ -119,6 +143,8 @@ struct vs_hist *vs_hist_create(void)
 
 void vs_hist_destroy(struct vs_hist *h)
 {
+    if (!h) return;
+    for (size_t p = 0; p < PAGE_COUNT; p++) free(h->pages[p]);
     free(h);
 }
 
@@ -133,7 +159,11 @@ void vs_hist_record(struct vs_hist *h, int64_t value)
 {
     if (value < 0) value = 0;
     if (value > MAX_VALUE) value = MAX_VALUE;
-    h->buckets[bucket_of((uint64_t)value)]++;
+    uint64_t *slot = bucket_slot(h, bucket_of((uint64_t)value));
+    if (slot)
+        (*slot)++;
+    else
+        h->lost++;
     if (h->count == 0 || value < h->min) h->min = value;
     if (h->count == 0 || value > h->max) h->max = value;
     h->count++;
@@ -142,13 +172,29 @@ void vs_hist_record(struct vs_hist *h, int64_t value)
 
 void vs_hist_reset(struct vs_hist *h)
 {
-    memset(h, 0, sizeof *h);
+    /* Pages stay: the next window will most likely fill the same ones. */
+    for (size_t p = 0; p < PAGE_COUNT; p++)
+        if (h->pages[p]) memset(h->pages[p], 0, SUB_COUNT * sizeof *h->pages[p]);
+    h->count = h->sum_lo = h->sum_hi = h->lost = 0;
+    h->min = h->max = 0;
 }
 
 void vs_hist_merge(struct vs_hist *dst, const struct vs_hist *src)
 {
     if (src->count == 0) return;
-    for (size_t i = 0; i < BUCKET_COUNT; i++) dst->buckets[i] += src->buckets[i];
+    for (size_t p = 0; p < PAGE_COUNT; p++) {
+        if (!src->pages[p]) continue;
+        for (size_t k = 0; k < SUB_COUNT; k++) {
+            uint64_t n = src->pages[p][k];
+            if (!n) continue;
+            uint64_t *slot = bucket_slot(dst, p * SUB_COUNT + k);
+            if (slot)
+                *slot += n;
+            else
+                dst->lost += n;
+        }
+    }
+    dst->lost += src->lost;
     if (dst->count == 0 || src->min < dst->min) dst->min = src->min;
     if (dst->count == 0 || src->max > dst->max) dst->max = src->max;
     dst->count += src->count;
@@ -181,16 +227,24 @@ int64_t vs_hist_percentile(const struct vs_hist *h, double p)
     if (h->count == 0) return 0;
     if (!(p > 0)) p = 0; /* also NaN */
     if (p > 100) p = 100;
+    /* Ranks among the values the buckets hold (all of them, unless memory
+     * ran out). */
+    uint64_t held = h->count - h->lost;
+    if (held == 0) return h->max;
     /* p * count / 100 in binary floating point can land a hair above an
      * integer (99.9 % of 1000 is 999.0000000000001); shave a relative 1e-12
      * so such a rank is not pushed to the next one. */
-    double x = p * (double)h->count / 100.0;
+    double x = p * (double)held / 100.0;
     double r = ceil(x - x * 1e-12);
-    uint64_t rank = r < 1 ? 1 : (r >= (double)h->count ? h->count : (uint64_t)r);
+    uint64_t rank = r < 1 ? 1 : (r >= (double)held ? held : (uint64_t)r);
 
     uint64_t seen = 0;
     for (size_t i = 0; i < BUCKET_COUNT; i++) {
-        seen += h->buckets[i];
+        if (!h->pages[i / SUB_COUNT]) {
+            i += SUB_COUNT - 1 - i % SUB_COUNT; /* an empty page: skip it */
+            continue;
+        }
+        seen += bucket_count(h, i);
         if (seen >= rank) {
             int64_t low, high;
             bucket_bounds(i, &low, &high);
@@ -207,9 +261,10 @@ void vs_hist_foreach(const struct vs_hist *h,
                      void (*fn)(void *ctx, int64_t low, int64_t high, uint64_t count), void *ctx)
 {
     for (size_t i = 0; i < BUCKET_COUNT; i++) {
-        if (!h->buckets[i]) continue;
+        uint64_t n = bucket_count(h, i);
+        if (!n) continue;
         int64_t low, high;
         bucket_bounds(i, &low, &high);
-        fn(ctx, low, high, h->buckets[i]);
+        fn(ctx, low, high, n);
     }
 }

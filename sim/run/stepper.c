@@ -69,6 +69,7 @@ static void note_changes(struct vs_stepper *st, uint32_t k, const struct vs_run_
                          const struct vs_run_result *r)
 {
     char text[160];
+    struct engine_run *e = &st->e[k];
     for (uint32_t g = 0; g < r->n_groups && g < before->n_groups; g++) {
         enum vs_guest_state was = before->groups[g].state, now = r->groups[g].state;
         if (now == was) continue;
@@ -78,11 +79,12 @@ static void note_changes(struct vs_stepper *st, uint32_t k, const struct vs_run_
                                             : vs_guest_state_name(now));
         add_change(st, k, r->now_ns, text);
     }
-    struct engine_run *e = &st->e[k];
     for (uint32_t i = e->events_seen; i < r->n_applied; i++) {
         const struct vs_applied_event *a = &r->applied[i];
         snprintf(text, sizeof text, "%.30s: %s%.80s", r->engine, a->ok ? "" : "refused: ", a->text);
-        add_change(st, k, a->at_ns, text);
+        /* Applied events count from the end of boot; changes are on the
+         * simulation's own clock, like everything else on a timeline. */
+        add_change(st, k, a->at_ns + vs_sim_booted(e->sim), text);
     }
     e->events_seen = r->n_applied;
 }

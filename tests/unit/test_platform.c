@@ -23,6 +23,7 @@
 #include "virtsim/model/engine.h"
 #include "virtsim/out/report.h"
 #include "virtsim/run/sim.h"
+#include "virtsim/run/stepper.h"
 
 static struct vs_scenario *load(const char *yaml)
 {
@@ -453,6 +454,44 @@ static void test_placement(void **state)
     free(sc);
 }
 
+/* The stepper reports each applied event once, on the simulation's clock. */
+static void test_stepper_reports_events(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = load(two_hosts_yaml);
+    sc->n_engines = 1;
+    snprintf(sc->engines[0], sizeof sc->engines[0], "kvm");
+    struct vs_sim *probe;
+    struct vs_error err;
+    assert_int_equal(vs_sim_create(sc, "kvm", sc->seed, &probe, &err), VS_OK);
+    vs_time_ns booted = vs_sim_booted(probe);
+    vs_sim_destroy(probe);
+    struct vs_stepper *st;
+    assert_int_equal(vs_stepper_create(sc, sc->seed, 100 * VS_NS_PER_MS, 64, &st, &err), VS_OK);
+    int pauses = 0, resumes = 0, sets = 0;
+    while (!vs_stepper_done(st)) {
+        assert_int_equal(vs_stepper_advance(st, 77 * VS_NS_PER_MS, &err), VS_OK);
+        uint32_t n;
+        const struct vs_step_change *c = vs_stepper_take_changes(st, &n);
+        for (uint32_t i = 0; i < n; i++) {
+            if (strstr(c[i].text, "pause srv-2")) {
+                pauses++;
+                assert_true(c[i].at_ns == booted + 600 * VS_NS_PER_MS);
+            }
+            if (strstr(c[i].text, "resume srv-2")) {
+                resumes++;
+                assert_true(c[i].at_ns == booted + 900 * VS_NS_PER_MS);
+            }
+            sets += strstr(c[i].text, "set srv load.rate=400/s") != NULL;
+        }
+    }
+    assert_int_equal(pauses, 1);
+    assert_int_equal(resumes, 1);
+    assert_int_equal(sets, 1);
+    vs_stepper_destroy(st);
+    free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -464,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_timeline_errors),
         cmocka_unit_test(test_unreachable_clients),
         cmocka_unit_test(test_placement),
+        cmocka_unit_test(test_stepper_reports_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
