@@ -201,6 +201,49 @@ static void test_nic_timing(void **state)
 }
 
 /* Destroying a station or NIC with work in flight cancels its events. */
+/* A burst of n packets finishes exactly when the last of n separate packets
+ * does, queued behind earlier traffic and ahead of later traffic, and the
+ * link is as busy either way. */
+static void test_nic_burst_equals_packets(void **state)
+{
+    (void)state;
+    struct vs_nic_spec spec = {.bandwidth_bits_per_s = 1e9, .latency_ns = 30000, .overhead_bytes = 38};
+    vs_time_ns last[2], other[2];
+    double busy[2];
+    for (int burst = 0; burst < 2; burst++) {
+        struct vs_event_queue *q = vs_event_queue_create(64);
+        struct vs_nic *n = vs_nic_create(&spec, q, 3);
+        struct record rec = {.q = q};
+        /* Earlier traffic from guest 2, then guest 0's seven packets of
+         * 1461 bytes (1499 with framing: 11992 ns each), then guest 1's. */
+        assert_int_equal(vs_nic_submit(n, VS_NIC_TX, 2, 9000, on_done, &rec, 100), VS_OK);
+        if (burst) {
+            assert_int_equal(vs_nic_submit_burst(n, VS_NIC_TX, 0, 7, 1461, on_done, &rec, 7), VS_OK);
+        } else {
+            for (uint64_t k = 1; k <= 7; k++)
+                assert_int_equal(vs_nic_submit(n, VS_NIC_TX, 0, 1461, on_done, &rec, k), VS_OK);
+        }
+        assert_int_equal(vs_nic_submit(n, VS_NIC_TX, 1, 500, on_done, &rec, 200), VS_OK);
+        vs_event_run_until(q, VS_NS_PER_S);
+        for (int i = 0; i < rec.n; i++) {
+            if (rec.arg[i] == 7) last[burst] = rec.at[i];
+            if (rec.arg[i] == 200) other[burst] = rec.at[i];
+        }
+        assert_int_equal(rec.n, burst ? 3 : 9);
+        struct vs_station_guest_stats g;
+        vs_station_get_guest_stats(vs_nic_station_const(n, VS_NIC_TX), 0, &g);
+        busy[burst] = g.busy_ns;
+        assert_int_equal(g.bytes, 7 * 1461);
+        vs_nic_destroy(n);
+        vs_event_queue_destroy(q);
+    }
+    /* 9038 B at 1 Gbit/s = 72304 ns, then 7 x 11992 ns, then 30 us of latency. */
+    assert_true(last[0] == 72304 + 7 * 11992 + 30000);
+    assert_true(last[1] == last[0]);
+    assert_true(other[1] == other[0]);
+    assert_true(busy[1] == busy[0]);
+}
+
 static void test_destroy_in_flight(void **state)
 {
     (void)state;
@@ -230,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_fifo_growth_and_reset),
         cmocka_unit_test(test_partial_service),
         cmocka_unit_test(test_nic_timing),
+        cmocka_unit_test(test_nic_burst_equals_packets),
         cmocka_unit_test(test_destroy_in_flight),
     };
     return cmocka_run_group_tests_name("station", tests, NULL, NULL);

@@ -20,6 +20,14 @@ void vs_nic_destroy(struct vs_nic *n);
 int vs_nic_submit(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint64_t bytes,
                   vs_io_done_fn done, void *ctx, uint64_t arg);
 
+/* `packets` packets of `bytes` payload each, handed to the NIC together (a
+ * driver filling its ring with one request's packets): they occupy the link
+ * back to back, as consecutive packets of a FIFO queue do, and done runs once,
+ * when the last one has crossed and the latency has passed, exactly when it
+ * would have for the last of `packets` separate submits. The station counts
+ * the burst as one job (its queue length is in bursts). */
+int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint32_t packets,
+                        uint64_t bytes, vs_io_done_fn done, void *ctx, uint64_t arg);
 struct vs_station *vs_nic_station(struct vs_nic *n, enum vs_nic_dir dir);
 const struct vs_station *vs_nic_station_const(const struct vs_nic *n, enum vs_nic_dir dir);
 
