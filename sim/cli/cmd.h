@@ -43,6 +43,7 @@ enum vs_opt_id {
     VS_OPT_TITLE,
     VS_OPT_SIZE,
     VS_OPT_WIDTH,
+    VS_OPT_REPS,
 };
 
 /* One option of a command. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "virtsim/run/replicate.h"
 #include "virtsim/core/units.h"
 #include "virtsim/out/chart.h"
 #include "virtsim/out/json_read.h"
@@ -22,6 +23,7 @@ static const struct vs_cmd_opt options[] = {
     {VS_OPT_WIDTH, "width", 0, "N", "width from 200 to 10000 (pixels for PNG, points for SVG and PDF; the shape stays)"},
     {VS_OPT_SLA, "sla", 0, "SLA", "a density chart's SLA, like virtsim density --sla (repeat for several)"},
     {VS_OPT_MAX, "max", 0, "N", "upper bound of a density chart's search (default 256)"},
+    {VS_OPT_REPS, "reps", 0, "N", "replications behind a relative chart's scores: N > 1 draws 95 % intervals (default 1)"},
     {0},
 };
 
@@ -47,8 +49,8 @@ static double p99_sla(const struct vs_density_opts *o)
 
 /* A chart of a scenario: simulates what the kind needs. */
 static int chart_scenario(const char *what, enum vs_chart_kind kind, enum vs_chart_metric metric,
-                          const struct vs_density_opts *dop, struct vs_scenario *sc, struct vs_chart *ch,
-                          struct vs_error *e)
+                          const struct vs_density_opts *dop, uint32_t reps, struct vs_scenario *sc,
+                          struct vs_chart *ch, struct vs_error *e)
 {
     int rc = vs_cli_load_scenario(what, sc, e);
     if (rc != VS_OK) return rc;
@@ -57,7 +59,7 @@ static int chart_scenario(const char *what, enum vs_chart_kind kind, enum vs_cha
     case VS_CHART_BREAKDOWN: {
         struct vs_results res = {0};
         sc->sweep.n = 0; /* the scenario as written */
-        rc = vs_sim_run_scenario(sc, sc->seed, &res, e);
+        rc = vs_sim_run_replicated(sc, sc->seed, reps, 0, &res, e);
         if (rc == VS_OK) kind == VS_CHART_RELATIVE ? vs_chart_relative(&res, ch) : vs_chart_breakdown(&res, ch);
         vs_results_free(&res);
         return rc;
@@ -128,6 +130,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     enum vs_chart_metric metric = VS_METRIC_THROUGHPUT;
     double width = 0;
     struct vs_density_opts dop = {.max_guests = 256};
+    uint32_t reps = 1;
     for (int i = 0; i < a->n_opts; i++) {
         const struct vs_cmd_value *v = &a->opts[i];
         int rc = VS_OK;
@@ -151,6 +154,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
             break;
         case VS_OPT_SLA: rc = vs_cli_sla(c, cmd, v, &dop); break;
         case VS_OPT_MAX: rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_GUESTS, &dop.max_guests); break;
+        case VS_OPT_REPS: rc = vs_cli_uint(c, cmd, v, 1, VS_REPS_MAX, &reps); break;
         }
         if (rc != VS_OK) return rc;
     }
@@ -170,7 +174,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     int rc = ch && sc ? VS_OK : vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     if (rc == VS_OK)
         rc = ends_with(what, ".json") ? chart_json(what, kind, kind_name, &dop, sc, ch, &e)
-                                      : chart_scenario(what, kind, metric, &dop, sc, ch, &e);
+                                      : chart_scenario(what, kind, metric, &dop, reps, sc, ch, &e);
     if (rc == VS_OK && title) snprintf(ch->title, sizeof ch->title, "%s", title);
     if (rc == VS_OK) rc = vs_chart_render(ch, output, width, height, &e);
     if (rc == VS_OK) {

@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "virtsim/run/compare.h"
+#include "virtsim/run/replicate.h"
 #include "virtsim/run/sim.h"
 
 static const struct vs_cmd_opt options[] = {
@@ -14,6 +15,10 @@ static const struct vs_cmd_opt options[] = {
     {VS_OPT_VCPUS, "vcpus", 0, "N", "virtual CPUs of the guest (default: 2)"},
     {VS_OPT_DURATION, "duration", 0, "TIME", "simulated time per approach (default: 10s)"},
     VS_CMD_OPT_SEED("random seed (default: 1)"),
+    {VS_OPT_REPS, "reps", 0, "N",
+     "replications (default: as many as it takes, five at a time up to 40, for every\n"
+     "score's 95 % interval to be within +-1 %)"},
+    {VS_OPT_THREADS, "threads", 0, "N", "replications run in parallel (default: the CPUs; the output is the same)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json (the full report of every run)"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
     {0},
@@ -23,10 +28,13 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
 {
     struct vs_compare_opts o = {.workload = a->pos[0], .host = a->host, .approaches = a->approaches,
                                 .seed = a->have_seed ? a->seed : 1};
+    uint32_t reps = VS_REPS_AUTO, threads = 0;
     for (int i = 0; i < a->n_opts; i++) {
         const struct vs_cmd_value *v = &a->opts[i];
         int rc = VS_OK;
         if (v->opt->id == VS_OPT_VCPUS) rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_VCPUS, &o.vcpus);
+        else if (v->opt->id == VS_OPT_REPS) rc = vs_cli_uint(c, cmd, v, 1, VS_REPS_MAX, &reps);
+        else if (v->opt->id == VS_OPT_THREADS) rc = vs_cli_uint(c, cmd, v, 1, 64, &threads);
         else if (v->opt->id == VS_OPT_DURATION) rc = vs_cli_duration(c, cmd, v, &o.duration_ns);
         if (rc != VS_OK) return rc;
     }
@@ -37,7 +45,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     char skipped[2048];
     int rc = vs_compare_scenario(&o, sc, skipped, sizeof skipped, &e);
     struct vs_results res = {0};
-    if (rc == VS_OK) rc = vs_sim_run_scenario(sc, o.seed, &res, &e);
+    if (rc == VS_OK) rc = vs_sim_run_replicated(sc, o.seed, reps, threads, &res, &e);
     free(sc);
     struct vs_cli_report job = {&res, a->format, skipped};
     if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, vs_cli_write_report, &job, &e);

@@ -58,7 +58,7 @@ void vs_disk_destroy(struct vs_disk *d)
 }
 
 /* A draw from the profile's distribution shape with the given mean. */
-static double draw_latency_ns(struct vs_disk *d, double mean_ns)
+static double draw_latency_ns(const struct vs_disk *d, struct vs_rng *rng, double mean_ns)
 {
     if (!(mean_ns > 0)) return 0;
     struct vs_dist dist = {d->spec.latency_dist, mean_ns, 0};
@@ -75,20 +75,20 @@ static double draw_latency_ns(struct vs_disk *d, double mean_ns)
         dist.b = LATENCY_CV * mean_ns;
         break;
     }
-    return vs_dist_sample(&dist, &d->rng);
+    return vs_dist_sample(&dist, rng);
 }
 
-static vs_time_ns service_ns(struct vs_disk *d, bool write, uint64_t bytes)
+static vs_time_ns service_ns(const struct vs_disk *d, struct vs_rng *rng, bool write, uint64_t bytes)
 {
     const struct vs_disk_spec *sp = &d->spec;
     double ns;
     double transfer_bytes_per_s = sp->bandwidth_bytes_per_s;
     if (sp->device_class == VS_DISK_HDD) {
-        ns = draw_latency_ns(d, (double)sp->seek_ns);
+        ns = draw_latency_ns(d, rng, (double)sp->seek_ns);
         /* The sector is anywhere on the track: uniform over one full turn. */
-        if (sp->rpm > 0) ns += vs_rng_uniform01(&d->rng) * (60e9 / sp->rpm);
+        if (sp->rpm > 0) ns += vs_rng_uniform01(rng) * (60e9 / sp->rpm);
     } else {
-        ns = draw_latency_ns(d, (double)(write ? sp->write_latency_ns : sp->read_latency_ns));
+        ns = draw_latency_ns(d, rng, (double)(write ? sp->write_latency_ns : sp->read_latency_ns));
         transfer_bytes_per_s /= (double)d->servers;
     }
     if (transfer_bytes_per_s > 0) ns += (double)bytes * 1e9 / transfer_bytes_per_s;
@@ -99,7 +99,13 @@ static vs_time_ns service_ns(struct vs_disk *d, bool write, uint64_t bytes)
 int vs_disk_submit(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes,
                    vs_io_done_fn done, void *ctx, uint64_t arg)
 {
-    return vs_station_submit(d->station, guest, service_ns(d, write, bytes), bytes, done, ctx, arg);
+    return vs_disk_submit_drawn(d, guest, write, bytes, &d->rng, done, ctx, arg);
+}
+
+int vs_disk_submit_drawn(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes, struct vs_rng *rng,
+                         vs_io_done_fn done, void *ctx, uint64_t arg)
+{
+    return vs_station_submit(d->station, guest, service_ns(d, rng, write, bytes), bytes, done, ctx, arg);
 }
 
 struct vs_station *vs_disk_station(struct vs_disk *d)

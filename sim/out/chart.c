@@ -4,6 +4,7 @@
  * (readable by colour-blind readers) doubled with hatching on bars and
  * marker shapes on lines, so the chart survives a greyscale printout. */
 #include "virtsim/out/chart.h"
+#include "virtsim/out/scores.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -164,8 +165,10 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
     double ymin = 0, ymax = 0, xmin = 0, xmax = 1;
     for (uint32_t s = 0; s < c->n_series; s++) {
         uint32_t n = c->own_x || c->series[s].n ? c->series[s].n : c->n_points;
-        for (uint32_t i = 0; i < n; i++)
+        for (uint32_t i = 0; i < n; i++) {
             if (c->style != VS_CHART_STACKED_BARS && c->series[s].y[i] > ymax) ymax = c->series[s].y[i];
+            if (c->has_interval && c->series[s].hi[i] > ymax) ymax = c->series[s].hi[i];
+        }
     }
     if (c->style == VS_CHART_STACKED_BARS)
         for (uint32_t i = 0; i < c->n_points; i++) {
@@ -283,6 +286,19 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
                 cairo_rectangle(cr, x, PY(y1), w * 0.95, PY(y0) - PY(y1));
                 cairo_fill(cr);
                 hatch(cr, x, PY(y1), w * 0.95, PY(y0) - PY(y1), (int)s, u);
+                if (c->has_interval && !isnan(c->series[s].lo[i]) && !isnan(c->series[s].hi[i])) {
+                    /* The 95 % interval: a whisker with caps. */
+                    double cx = x + w * 0.95 / 2, cap = w * 0.2;
+                    cairo_set_source_rgb(cr, 0, 0, 0);
+                    cairo_set_line_width(cr, 0.18 * u);
+                    cairo_move_to(cr, cx, PY(c->series[s].lo[i]));
+                    cairo_line_to(cr, cx, PY(c->series[s].hi[i]));
+                    cairo_move_to(cr, cx - cap, PY(c->series[s].lo[i]));
+                    cairo_line_to(cr, cx + cap, PY(c->series[s].lo[i]));
+                    cairo_move_to(cr, cx - cap, PY(c->series[s].hi[i]));
+                    cairo_line_to(cr, cx + cap, PY(c->series[s].hi[i]));
+                    cairo_stroke(cr);
+                }
             }
         }
     }
@@ -472,30 +488,38 @@ void vs_chart_write_csv(const struct vs_chart *c, FILE *f)
 void vs_chart_relative(const struct vs_results *r, struct vs_chart *c)
 {
     memset(c, 0, sizeof *c);
-    snprintf(c->title, sizeof c->title, "Performance relative to %s: %s", r->n_runs ? r->runs[0].engine : "-",
-             r->scenario);
-    snprintf(c->x_label, sizeof c->x_label, "guest group (workload)");
-    snprintf(c->y_label, sizeof c->y_label, "throughput relative to %.40s (1.00 = same)",
-             r->n_runs ? r->runs[0].engine : "-");
+    const struct vs_scores *sc = &r->scores;
+    const char *base = r->n_runs ? r->runs[sc->groups ? sc->baseline : 0].engine : "-";
+    snprintf(c->title, sizeof c->title, "Against %s: %s", base, r->scenario);
+    snprintf(c->x_label, sizeof c->x_label, "guest group (the figure that fits its load)");
+    if (sc->reps > 1)
+        snprintf(c->y_label, sizeof c->y_label, "score, 1.00 = %.30s, higher is better (95 %% interval)", base);
+    else
+        snprintf(c->y_label, sizeof c->y_label, "score, 1.00 = %.30s, higher is better", base);
     c->style = VS_CHART_GROUPED_BARS;
     c->has_hline = true;
     c->hline = 1.0;
-    snprintf(c->hline_label, sizeof c->hline_label, "%s", r->n_runs ? r->runs[0].engine : "");
-    if (r->n_runs == 0) return;
-    c->n_points = r->runs[0].n_groups < VS_CHART_MAX_POINTS ? r->runs[0].n_groups : VS_CHART_MAX_POINTS;
-    for (uint32_t i = 0; i < c->n_points; i++)
-        snprintf(c->categories[i], sizeof c->categories[i], "%.20s", r->runs[0].groups[i].name);
+    c->has_interval = sc->reps > 1;
+    snprintf(c->hline_label, sizeof c->hline_label, "%s", base);
+    if (r->n_runs == 0 || !sc->groups) return;
+    c->n_points = sc->n_groups < VS_CHART_MAX_POINTS ? sc->n_groups : VS_CHART_MAX_POINTS;
+    for (uint32_t i = 0; i < c->n_points; i++) {
+        /* The category says what the bar measures: CPU per request is shown
+         * as native's cost over this one's, so that higher is better on
+         * every bar. */
+        enum vs_score_kind kind = vs_scores_at(sc, sc->baseline, i)->kind;
+        snprintf(c->categories[i], sizeof c->categories[i], "%.20s (%s)", r->runs[0].groups[i].name,
+                 kind == VS_SCORE_COST ? "1/cpu per req" : vs_score_kind_name(kind));
+    }
     c->n_series = r->n_runs < VS_CHART_MAX_SERIES ? r->n_runs : VS_CHART_MAX_SERIES;
     for (uint32_t k = 0; k < c->n_series; k++) {
         snprintf(c->series[k].name, sizeof c->series[k].name, "%s", r->runs[k].engine);
         for (uint32_t i = 0; i < c->n_points; i++) {
-            /* A run without this group (results that disagree) plots 0. */
-            if (i >= r->runs[k].n_groups) continue;
-            const struct vs_guest_result *b = &r->runs[0].groups[i], *g = &r->runs[k].groups[i];
-            double rel = 0;
-            if (b->batch && b->completion_ns > 0 && g->completion_ns > 0) rel = b->completion_ns / g->completion_ns;
-            else if (b->throughput_per_s > 0) rel = g->throughput_per_s / b->throughput_per_s;
-            c->series[k].y[i] = rel;
+            const struct vs_estimate *e = &vs_scores_at(sc, k, i)->score;
+            /* Noise is not a difference: an interval holding 1 is drawn at 1. */
+            c->series[k].y[i] = isnan(e->mean) ? 0 : vs_estimate_holds(e, 1.0) ? 1.0 : e->mean;
+            c->series[k].lo[i] = e->low;
+            c->series[k].hi[i] = e->high;
         }
     }
 }

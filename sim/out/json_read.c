@@ -5,8 +5,10 @@
  * belongs, runs that disagree) ends in a positioned error, not in a read
  * through a NULL pointer or past an array. */
 #include "virtsim/out/json_read.h"
+#include "virtsim/out/scores.h"
 
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -241,6 +243,40 @@ static int read_group(const struct reader *rd, const struct vs_ynode *gn, const 
     return rc;
 }
 
+/* A group's "score" object, when the file has one (virtsim 0.1 with scores). */
+static int read_score(const struct reader *rd, const struct vs_ynode *gn, const char *where,
+                      struct vs_group_score *sc, uint32_t *reps, char *baseline, size_t baseline_len, bool *found_one)
+{
+    const struct vs_ynode *sn, *en;
+    int rc = member(rd, gn, where, "score", VS_YNODE_MAPPING, &sn);
+    if (rc != VS_OK || !sn) return rc;
+    char at[200], kind[32] = "";
+    snprintf(at, sizeof at, "%s.score", where);
+    rc = get_u32(rd, sn, at, "reps", 1000000, reps);
+    if (rc == VS_OK) rc = get_string(rd, sn, at, "baseline", false, baseline, baseline_len);
+    if (rc == VS_OK) rc = get_string(rd, sn, at, "kind", true, kind, sizeof kind);
+    if (rc == VS_OK) rc = get_bool(rd, sn, at, "saturated", &sc->saturated);
+    if (rc == VS_OK) rc = required(rd, sn, at, "score", VS_YNODE_MAPPING, &en);
+    if (rc != VS_OK) return rc;
+    bool known = false;
+    for (int k = VS_SCORE_COST; k <= VS_SCORE_SPEED; k++)
+        if (strcmp(kind, vs_score_kind_name((enum vs_score_kind)k)) == 0) {
+            sc->kind = (enum vs_score_kind)k;
+            known = true;
+        }
+    if (!known)
+        return bad(rd, vs_ynode_get(sn, "kind"), "%s.kind: '%s'; expected cpu per request, throughput or speed", at,
+                   kind);
+    char eat[220];
+    snprintf(eat, sizeof eat, "%s.score", at);
+    sc->score = (struct vs_estimate){NAN, NAN, NAN};
+    rc = get_number(rd, en, eat, "mean", NAN, &sc->score.mean);
+    if (rc == VS_OK) rc = get_number(rd, en, eat, "low", NAN, &sc->score.low);
+    if (rc == VS_OK) rc = get_number(rd, en, eat, "high", NAN, &sc->score.high);
+    *found_one = true;
+    return rc;
+}
+
 static int read_results(const struct reader *rd, const struct vs_ynode *root, struct vs_results *r)
 {
     const struct vs_ynode *runs;
@@ -250,6 +286,8 @@ static int read_results(const struct reader *rd, const struct vs_ynode *root, st
     if (runs->count == 0) return bad(rd, runs, "runs: empty; a results file has at least one run");
     r->runs = calloc(runs->count, sizeof *r->runs);
     if (!r->runs) return vs_error_set(rd->err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    bool scored = false;
+    char base_name[VS_NAME_MAX] = "";
     for (size_t k = 0; k < runs->count; k++) {
         const struct vs_ynode *run = runs->items[k], *groups;
         struct vs_run_result *rr = &r->runs[k];
@@ -273,12 +311,35 @@ static int read_results(const struct reader *rd, const struct vs_ynode *root, st
             char at[96];
             snprintf(at, sizeof at, "%s.groups[%zu]", where, g);
             if ((rc = read_group(rd, groups->items[g], at, &rr->groups[g])) != VS_OK) return rc;
+            if (!r->scores.groups) {
+                /* Room for every run's scores, sized by the first run's groups. */
+                r->scores.groups = calloc(runs->count * (groups->count ? groups->count : 1), sizeof *r->scores.groups);
+                if (!r->scores.groups) return vs_error_set(rd->err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+                r->scores.n_engines = (uint32_t)runs->count;
+                r->scores.n_groups = (uint32_t)groups->count;
+            }
+            char baseline[VS_NAME_MAX] = "";
+            uint32_t reps = 1;
+            rc = read_score(rd, groups->items[g], at, &r->scores.groups[k * groups->count + g], &reps, baseline,
+                            sizeof baseline, &scored);
+            if (rc != VS_OK) return rc;
+            r->scores.reps = reps;
+            if (baseline[0]) snprintf(base_name, sizeof base_name, "%s", baseline);
             if (k > 0 && strcmp(rr->groups[g].name, r->runs[0].groups[g].name) != 0)
                 return bad(rd, groups->items[g], "%s: group '%s', but runs[0] has '%s' here; every run of a "
                            "results file has the same guest groups", at, rr->groups[g].name,
                            r->runs[0].groups[g].name);
         }
     }
+    if (!scored) {
+        /* A file without scores (older, or hand-made): the first engine is
+         * the baseline, scored from the figures the file has. */
+        free(r->scores.groups);
+        memset(&r->scores, 0, sizeof r->scores);
+        return vs_scores_compute(r, 1, &r->scores, rd->err);
+    }
+    for (uint32_t k = 0; k < r->n_runs; k++)
+        if (strcmp(r->runs[k].engine, base_name) == 0) r->scores.baseline = k;
     return VS_OK;
 }
 

@@ -3,6 +3,7 @@
  * precision. Numbers are printed with the C locale's format (virtsim never
  * sets LC_NUMERIC), so output is byte-identical on every machine. */
 #include "virtsim/out/report.h"
+#include "virtsim/out/scores.h"
 
 #include <errno.h>
 #include <math.h>
@@ -228,39 +229,94 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
     write_timeline(f, run);
 }
 
-/* With several engines: each group's performance relative to the first. */
+/* A ratio cell: "1.41x +-0.02" (x: a cost, lower is better) or "0.93 +-0.01".
+ * A ratio whose interval holds 1.00 is 1.00: noise is not a difference. */
+static void ratio_cell(const struct vs_estimate *e, bool times, char *buf, size_t len)
+{
+    if (isnan(e->mean)) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    double v = vs_estimate_holds(e, 1.0) ? 1.0 : e->mean;
+    if (isnan(e->low))
+        snprintf(buf, len, "%.2f%s", v, times ? "x" : "");
+    else
+        snprintf(buf, len, "%.2f%s %s%.2f", v, times ? "x" : "", "+-", (e->high - e->low) / 2);
+}
+
+static const char *load_name(enum vs_load_kind k)
+{
+    return k == VS_LOAD_OPEN ? "open" : k == VS_LOAD_CLOSED ? "closed" : "batch";
+}
+
+/* With several engines: each group's score against the baseline, the
+ * figure that fits its load, with its interval over the replications. */
 static void write_comparison(FILE *f, const struct vs_results *r)
 {
-    int n = fprintf(f, "\n== relative to %s (1.00 = %s; higher is better) ", r->runs[0].engine,
-                    r->runs[0].engine);
-    for (int i = n - 1; i < 96; i++) fputc('=', f); /* as wide as the run headers */
-    fprintf(f, "\n%-12s", "guest");
-    for (uint32_t k = 0; k < r->n_runs; k++) fprintf(f, " %12.12s", r->runs[k].engine);
-    fprintf(f, "   p99 under each\n");
-    for (uint32_t i = 0; i < r->runs[0].n_groups; i++) {
-        const struct vs_guest_result *base = &r->runs[0].groups[i];
-        fprintf(f, "%-12.12s", base->name);
-        for (uint32_t k = 0; k < r->n_runs; k++) {
-            const struct vs_guest_result *g = &r->runs[k].groups[i];
-            double rel = NAN;
-            /* Batch work compares completion times, services throughput. */
-            if (base->batch && base->completion_ns > 0 && g->completion_ns > 0)
-                rel = base->completion_ns / g->completion_ns;
-            else if (!base->batch && base->throughput_per_s > 0)
-                rel = g->throughput_per_s / base->throughput_per_s;
-            if (isnan(rel))
-                fprintf(f, " %12s", "-");
-            else
-                fprintf(f, " %12.2f", rel);
+    const struct vs_scores *s = &r->scores;
+    if (!s->groups) return;
+    const char *base = r->runs[s->baseline].engine;
+    char head[160];
+    if (s->reps > 1)
+        snprintf(head, sizeof head, "== scores against %s: %u replications, 95 %% intervals ", base, s->reps);
+    else
+        snprintf(head, sizeof head, "== scores against %s (one replication: --reps N gives intervals) ", base);
+    int n = fprintf(f, "\n%s", head);
+    for (int i = n - 1; i < 96; i++) fputc('=', f);
+    fprintf(f, "\n%-12s %-6s %-16s", "guest", "load", "score");
+    for (uint32_t k = 0; k < r->n_runs; k++) fprintf(f, " %14.14s", r->runs[k].engine);
+    fputc('\n', f);
+    bool any_sat = false, any_cost = false;
+    for (uint32_t g = 0; g < s->n_groups; g++) {
+        const struct vs_guest_result *gb = &r->runs[s->baseline].groups[g];
+        const struct vs_group_score *sb = vs_scores_at(s, s->baseline, g);
+        /* Rows: the headline, then what a teacher asks next. */
+        const char *rows[2];
+        int n_rows = 0;
+        if (sb->kind == VS_SCORE_COST) {
+            rows[n_rows++] = "cpu per request";
+            rows[n_rows++] = "p99 latency";
+            any_cost = true;
+        } else if (sb->kind == VS_SCORE_THROUGHPUT) {
+            rows[n_rows++] = "throughput";
+            rows[n_rows++] = "cpu per request";
+        } else {
+            rows[n_rows++] = "speed";
         }
-        fprintf(f, "  ");
-        for (uint32_t k = 0; k < r->n_runs; k++) {
-            char t[32];
-            fprintf(f, " %s", vs_units_format_time((double)r->runs[k].groups[i].latency.p99_ns, t,
-                                                   sizeof t));
+        for (int row = 0; row < n_rows; row++) {
+            fprintf(f, "%-12.12s %-6s %-16s", row ? "" : gb->name, row ? "" : load_name(gb->load), rows[row]);
+            for (uint32_t k = 0; k < r->n_runs; k++) {
+                const struct vs_group_score *sc = vs_scores_at(s, k, g);
+                char cell[48];
+                if (k == s->baseline)
+                    snprintf(cell, sizeof cell, "1.00%s", strcmp(rows[row], "cpu per request") == 0 ||
+                                                               strcmp(rows[row], "p99 latency") == 0 ? "x" : "");
+                else if (strcmp(rows[row], "cpu per request") == 0)
+                    ratio_cell(&sc->cost_ratio, true, cell, sizeof cell);
+                else if (strcmp(rows[row], "p99 latency") == 0)
+                    ratio_cell(&sc->p99_ratio, true, cell, sizeof cell);
+                else
+                    ratio_cell(&sc->score, false, cell, sizeof cell);
+                if (sc->saturated && row == 0) {
+                    size_t used = strlen(cell);
+                    snprintf(cell + used, sizeof cell - used, "*");
+                    any_sat = true;
+                }
+                fprintf(f, " %14s", cell);
+            }
+            fputc('\n', f);
         }
-        fprintf(f, "\n");
     }
+    if (any_cost)
+        fprintf(f, "  cpu per request, p99 latency: over %s's (1.40x = 40 %% more; lower is better). An open load\n"
+                   "  below capacity completes the same requests under every engine: its throughput cannot differ.\n",
+                base);
+    fprintf(f, "  throughput (closed loops), speed (batch: %s's completion time over this one's): higher is better.\n",
+            base);
+    if (s->reps > 1) fputs("  A score whose interval holds 1.00 is printed as 1.00: the difference is noise.\n", f);
+    if (any_sat)
+        fputs("  *: could not carry its open load (drops, or under 97 % of arrivals completed): scored on throughput.\n",
+              f);
 }
 
 static void write_table(FILE *f, const struct vs_results *r)
@@ -325,8 +381,13 @@ static void csv_header(FILE *f)
           "net_tx_bytes,start_ns,host_cpu_utilisation,host_runqueue_mean,host_context_switches,"
           "host_mem_capacity_bytes,host_mem_used_bytes,host_mem_free_bytes,host_disk_utilisation,"
           "host_disk_queue_mean,host_disk_queue_max,host_disk_response_mean_ns,host_disk_ops,"
-          "host_nic_rx_utilisation,host_nic_tx_utilisation,host_nic_queue_mean,host\n",
+          "host_nic_rx_utilisation,host_nic_tx_utilisation,host_nic_queue_mean,host",
           f);
+    /* Scores on group rows: the estimate and both bounds of its 95 % interval. */
+    fputs(",reps,score_kind,saturated", f);
+    static const char *const est[] = {"score", "cost_per_request_ns", "cost_ratio", "throughput_ratio", "p99_ratio"};
+    for (size_t k = 0; k < sizeof est / sizeof est[0]; k++) fprintf(f, ",%s,%s_low,%s_high", est[k], est[k], est[k]);
+    fputc('\n', f);
 }
 
 static void csv_prefix(FILE *f, const struct vs_results *r, const struct vs_run_result *run,
@@ -340,8 +401,37 @@ static void csv_prefix(FILE *f, const struct vs_results *r, const struct vs_run_
     fprintf(f, ",%s,", level);
 }
 
+/* The score columns: blank on rows that have no score. */
+#define CSV_SCORE_COLUMNS (3 + 5 * 3)
+
+static void csv_estimate(FILE *f, const struct vs_estimate *e)
+{
+    fputc(',', f);
+    if (!isnan(e->mean)) num(f, e->mean);
+    fputc(',', f);
+    if (!isnan(e->low)) num(f, e->low);
+    fputc(',', f);
+    if (!isnan(e->high)) num(f, e->high);
+}
+
+static void csv_score(FILE *f, const struct vs_results *r, const struct vs_group_score *sc)
+{
+    if (!sc) {
+        for (int k = 0; k < CSV_SCORE_COLUMNS; k++) fputc(',', f);
+        return;
+    }
+    fprintf(f, ",%u,", r->scores.reps);
+    vs_report_csv_field(f, vs_score_kind_name(sc->kind));
+    fprintf(f, ",%s", sc->saturated ? "true" : "false");
+    csv_estimate(f, &sc->score);
+    csv_estimate(f, &sc->cost_ns);
+    csv_estimate(f, &sc->cost_ratio);
+    csv_estimate(f, &sc->throughput_ratio);
+    csv_estimate(f, &sc->p99_ratio);
+}
+
 static void csv_guest(FILE *f, const struct vs_results *r, const struct vs_run_result *run,
-                      const struct vs_guest_result *g, const char *level)
+                      const struct vs_guest_result *g, const char *level, const struct vs_group_score *sc)
 {
     csv_prefix(f, r, run, level);
     vs_report_csv_field(f, g->name);
@@ -382,6 +472,7 @@ static void csv_guest(FILE *f, const struct vs_results *r, const struct vs_run_r
     for (int k = 0; k < CSV_HOST_COLUMNS; k++) fputc(',', f); /* blank on guest rows */
     fputc(',', f);
     vs_report_csv_field(f, g->host);
+    csv_score(f, r, sc);
     fputc('\n', f);
 }
 
@@ -426,6 +517,7 @@ static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_re
     num(f, h->nic_queue_mean);
     fputc(',', f);
     vs_report_csv_field(f, h->name);
+    csv_score(f, r, NULL);
     fputc('\n', f);
 }
 
@@ -434,9 +526,10 @@ static void write_csv(FILE *f, const struct vs_results *r)
     csv_header(f);
     for (uint32_t k = 0; k < r->n_runs; k++) {
         const struct vs_run_result *run = &r->runs[k];
-        for (uint32_t i = 0; i < run->n_groups; i++) csv_guest(f, r, run, &run->groups[i], "group");
+        for (uint32_t i = 0; i < run->n_groups; i++)
+            csv_guest(f, r, run, &run->groups[i], "group", vs_scores_at(&r->scores, k, i));
         for (uint32_t i = 0; i < run->n_instances; i++)
-            csv_guest(f, r, run, &run->instances[i], "instance");
+            csv_guest(f, r, run, &run->instances[i], "instance", NULL);
         if (run->n_hosts > 1) {
             for (uint32_t h = 0; h < run->n_hosts; h++) csv_host(f, r, run, &run->hosts[h], "host");
             csv_host(f, r, run, &run->host, "all_hosts");
@@ -457,13 +550,45 @@ static void json_cpu(struct vs_json *w, const char *key, const double ns[VS_CAT_
     vs_json_object_end(w);
 }
 
-static void json_guest(struct vs_json *w, const struct vs_guest_result *g, vs_time_ns window_ns)
+static void json_estimate(struct vs_json *w, const char *key, const struct vs_estimate *e)
+{
+    vs_json_key(w, key);
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    vs_json_key_number(w, "mean", e->mean);
+    vs_json_key_number(w, "low", e->low);
+    vs_json_key_number(w, "high", e->high);
+    vs_json_object_end(w);
+}
+
+static void json_score(struct vs_json *w, const struct vs_results *r, const struct vs_group_score *sc)
+{
+    vs_json_key(w, "score");
+    vs_json_object_begin(w, VS_JSON_BLOCK);
+    vs_json_key_uint(w, "reps", r->scores.reps);
+    vs_json_key_string(w, "baseline", r->runs[r->scores.baseline].engine);
+    vs_json_key_string(w, "kind", vs_score_kind_name(sc->kind));
+    vs_json_key_bool(w, "saturated", sc->saturated);
+    json_estimate(w, "score", &sc->score);
+    json_estimate(w, "cost_per_request_ns", &sc->cost_ns);
+    json_estimate(w, "cost_ratio", &sc->cost_ratio);
+    json_estimate(w, "throughput_per_s", &sc->throughput_per_s);
+    json_estimate(w, "throughput_ratio", &sc->throughput_ratio);
+    json_estimate(w, "p50_ns", &sc->p50_ns);
+    json_estimate(w, "p99_ns", &sc->p99_ns);
+    json_estimate(w, "p99_ratio", &sc->p99_ratio);
+    json_estimate(w, "completion_ns", &sc->completion_ns);
+    vs_json_object_end(w);
+}
+
+static void json_guest(struct vs_json *w, const struct vs_results *r, const struct vs_guest_result *g,
+                       vs_time_ns window_ns, const struct vs_group_score *sc)
 {
     vs_json_object_begin(w, VS_JSON_BLOCK);
     vs_json_key_string(w, "name", g->name);
     vs_json_key_string(w, "group", g->group);
     vs_json_key_string(w, "workload", g->workload);
     vs_json_key_string(w, "host", g->host);
+    vs_json_key_string(w, "load", g->load == VS_LOAD_OPEN ? "open" : g->load == VS_LOAD_CLOSED ? "closed" : "batch");
     vs_json_key_string(w, "state", vs_guest_state_name(g->state));
     vs_json_key_uint(w, "instances", g->instances);
     vs_json_key_uint(w, "failed_instances", g->failed_instances);
@@ -512,6 +637,7 @@ static void json_guest(struct vs_json *w, const struct vs_guest_result *g, vs_ti
     vs_json_key_uint(w, "tx_bytes", g->net_tx_bytes);
     vs_json_object_end(w);
     vs_json_key_int(w, "start_ns", g->start_ns);
+    if (sc) json_score(w, r, sc);
     vs_json_object_end(w);
 }
 
@@ -608,11 +734,13 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
         vs_json_array_end(w);
         vs_json_key(w, "groups");
         vs_json_array_begin(w, VS_JSON_BLOCK);
-        for (uint32_t i = 0; i < run->n_groups; i++) json_guest(w, &run->groups[i], run->window_ns);
+        for (uint32_t i = 0; i < run->n_groups; i++)
+            json_guest(w, r, &run->groups[i], run->window_ns, vs_scores_at(&r->scores, k, i));
         vs_json_array_end(w);
         vs_json_key(w, "instances");
         vs_json_array_begin(w, VS_JSON_BLOCK);
-        for (uint32_t i = 0; i < run->n_instances; i++) json_guest(w, &run->instances[i], run->window_ns);
+        for (uint32_t i = 0; i < run->n_instances; i++)
+            json_guest(w, r, &run->instances[i], run->window_ns, NULL);
         vs_json_array_end(w);
         vs_json_object_end(w);
     }

@@ -45,6 +45,18 @@ void vs_results_free(struct vs_results *r)
     free(r->runs);
     r->runs = NULL;
     r->n_runs = 0;
+    free(r->scores.groups);
+    memset(&r->scores, 0, sizeof r->scores);
+}
+
+const char *vs_score_kind_name(enum vs_score_kind k)
+{
+    switch (k) {
+    case VS_SCORE_COST: return "cpu per request";
+    case VS_SCORE_THROUGHPUT: return "throughput";
+    case VS_SCORE_SPEED: return "speed";
+    }
+    return "?";
 }
 
 const char *vs_resource_name(enum vs_resource r)

@@ -12,6 +12,7 @@
 #include "virtsim/load/config.h"
 #include "virtsim/model/engine.h"
 #include "virtsim/core/units.h"
+#include "virtsim/out/scores.h"
 
 static int add_engine(struct vs_scenario *sc, const char *name, struct vs_error *err)
 {
@@ -122,29 +123,50 @@ void vs_compare_write_table(FILE *f, const struct vs_results *r, const char *ski
             base->workload, h->name, base->vcpus,
             vs_units_format_time((double)r->runs[0].window_ns, a, sizeof a),
             (unsigned long long)r->seed);
-    fprintf(f, "score: throughput relative to native (1.00 = native, higher is better)\n\n");
+    const struct vs_scores *sc = &r->scores;
+    if (sc->reps > 1)
+        fprintf(f, "score: throughput relative to native (1.00 = native, higher is better), mean of %u\n"
+                   "replications with its 95 %% interval; a score whose interval holds 1.00 is 1.00\n\n",
+                sc->reps);
+    else
+        fprintf(f, "score: throughput relative to native (1.00 = native, higher is better); one replication\n\n");
 
     /* Only the categories some run used get a column. */
     bool used[VS_CAT_COUNT] = {false};
     for (uint32_t k = 0; k < r->n_runs; k++)
         for (int c = 0; c < VS_CAT_COUNT; c++)
             if (c != VS_CAT_IDLE && r->runs[k].groups[0].cpu_ns[c] > 0) used[c] = true;
-    fprintf(f, "%-10s %-11s %6s %13s %9s  ", "approach", "preset", "score", "throughput", "p99");
+    fprintf(f, "%-10s %-11s %-12s %8s %13s %9s  ", "approach", "preset", "score", "cpu/req", "throughput", "p99");
     for (int c = 0; c < VS_CAT_COUNT; c++)
         if (used[c]) fprintf(f, "%6s ", vs_cat_label((enum vs_cpu_cat)c));
     fprintf(f, "\n");
     for (uint32_t k = 0; k < r->n_runs; k++) {
         const struct vs_run_result *run = &r->runs[k];
         const struct vs_guest_result *g = &run->groups[0];
-        double score = base->throughput_per_s > 0 ? g->throughput_per_s / base->throughput_per_s : NAN;
         double cpu = cpu_total(g);
-        fprintf(f, "%-10s %-11s %6.2f %11.1f/s %9s  ", run->approach, run->engine, score,
+        const struct vs_group_score *gs = vs_scores_at(sc, k, 0);
+        char score[32] = "-", cost[32] = "-";
+        if (gs && k == sc->baseline) {
+            snprintf(score, sizeof score, "1.00");
+            snprintf(cost, sizeof cost, "1.00x");
+        } else if (gs && !isnan(gs->score.mean)) {
+            /* Noise is not a difference: an interval holding 1.00 is 1.00. */
+            double v = vs_estimate_holds(&gs->score, 1.0) ? 1.0 : gs->score.mean;
+            if (isnan(gs->score.low))
+                snprintf(score, sizeof score, "%.2f", v);
+            else
+                snprintf(score, sizeof score, "%.2f +-%.2f", v, (gs->score.high - gs->score.low) / 2);
+            double cr = vs_estimate_holds(&gs->cost_ratio, 1.0) ? 1.0 : gs->cost_ratio.mean;
+            snprintf(cost, sizeof cost, "%.2fx", cr);
+        }
+        fprintf(f, "%-10s %-11s %-12s %8s %11.1f/s %9s  ", run->approach, run->engine, score, cost,
                 g->throughput_per_s, vs_units_format_time((double)g->latency.p99_ns, b, sizeof b));
         for (int c = 0; c < VS_CAT_COUNT; c++)
             if (used[c]) fprintf(f, "%5.1f%% ", cpu > 0 ? 100.0 * g->cpu_ns[c] / cpu : 0.0);
         fprintf(f, "\n");
     }
-    fprintf(f, "  columns after p99: where the guest's CPU time went (%% of its CPU time)\n");
+    fprintf(f, "  cpu/req: host CPU per completed request over native's (the overhead); throughput and p99\n"
+               "  are the first replication's; columns after p99: where the guest's CPU time went (%% of it)\n");
 
     static const enum vs_evt_kind shown[] = {VS_EVT_VMEXIT, VS_EVT_HYPERCALL, VS_EVT_TRAP,
                                              VS_EVT_TRANSLATION, VS_EVT_INTERRUPT,

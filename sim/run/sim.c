@@ -41,6 +41,7 @@
 #include "virtsim/load/params.h"
 #include "virtsim/model/component.h"
 #include "virtsim/model/engine.h"
+#include "virtsim/out/scores.h"
 
 #define NONE UINT32_MAX
 #define REQ_NONE UINT32_MAX
@@ -52,6 +53,8 @@
 enum { PKT_IN, PKT_OUT };
 
 struct request {
+    uint64_t seq;           /* the instance's request number: names its random draws */
+    struct vs_rng io_rng;   /* its disk service times (part 2 of its stream) */
     uint32_t instance;
     uint32_t client;        /* closed and batch loads: who sent it */
     uint32_t peer;          /* the client instance (clients_from), or NONE: outside */
@@ -82,7 +85,9 @@ struct instance {
     enum vs_guest_state state;
     enum vs_guest_state resume_state; /* what a paused guest goes back to */
     bool arrival_pending;    /* open load: the next arrival is scheduled */
-    struct vs_rng rng;
+    struct vs_rng rng;       /* arrivals and think times */
+    uint64_t content_key;    /* with a request's number, seeds what the request does */
+    uint64_t next_seq;
     struct vs_mem_parts memory;
     vs_time_ns start_ns;     /* when it was created (or started by the timeline) */
     vs_time_ns ready_ns;     /* when its boot ends (its load starts then, or after translation) */
@@ -257,6 +262,17 @@ static void on_open_arrival(void *ctx, uint64_t arg)
     if (gone(in)) return;
     start_request(s, in, 0, true);
     schedule_open_arrival(s, (uint32_t)arg);
+}
+
+/* What request number `seq` of an instance does (its operation counts, its
+ * packets) is drawn from a stream of its own, seeded by (instance, seq):
+ * the same requests arrive with the same content under every engine, in
+ * whatever order they reach a vCPU. These are common random numbers, so a
+ * difference between engines is the engines', not the draws'. part 0 is
+ * drawn at arrival, part 1 when the request runs, part 2 by its disk I/O. */
+static void content_stream(const struct instance *in, uint64_t seq, int part, struct vs_rng *out)
+{
+    vs_rng_seed(out, in->content_key ^ ((seq * 4 + (uint64_t)part + 1) * 0x9E3779B97F4A7C15ull));
 }
 
 /* arg packs (instance, client) for closed-loop think timers. */
@@ -475,15 +491,17 @@ static void start_request(struct vs_sim *s, struct instance *in, uint32_t client
     uint32_t r = alloc_request(s);
     if (r == REQ_NONE) return;
     struct request *req = &s->req[r];
-    *req = (struct request){.instance = i, .client = client, .peer = NONE, .arrival_ns = vs_event_now(s->q),
-                            .next = REQ_NONE};
+    *req = (struct request){.seq = in->next_seq++, .instance = i, .client = client, .peer = NONE,
+                            .arrival_ns = vs_event_now(s->q), .next = REQ_NONE};
     if (in->peer_group != NONE) {
         /* The clients are the peer group's instances that exist, in turn. */
         uint32_t n = s->group_active[in->peer_group];
         if (n > 0) req->peer = s->group_first[in->peer_group] + in->peer_next++ % n;
     }
     in->in_flight++;
-    uint64_t rx = vs_rng_count(&in->rng, rq->count[VS_OP_NET_RX]);
+    struct vs_rng content;
+    content_stream(in, req->seq, 0, &content);
+    uint64_t rx = vs_rng_count(&content, rq->count[VS_OP_NET_RX]);
     if (rx == 0) {
         enqueue_for_cpu(s, r);
         return;
@@ -521,19 +539,21 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     const struct vs_host_spec *host = h->spec;
     struct vs_work w;
     vs_work_clear(&w);
+    struct vs_rng rng;
+    content_stream(in, req->seq, 1, &rng);
 
-    vs_engine_price(eng, host, wl, VS_OP_INSTRUCTION, vs_dist_sample(&rq->instructions, &in->rng), 0, &w);
+    vs_engine_price(eng, host, wl, VS_OP_INSTRUCTION, vs_dist_sample(&rq->instructions, &rng), 0, &w);
     static const enum vs_op_kind simple[] = {
         VS_OP_SYSCALL,   VS_OP_PAGE_FAULT,     VS_OP_TLB_MISS,       VS_OP_CONTEXT_SWITCH,
         VS_OP_KERNEL_INSTRUCTION, VS_OP_PRIVILEGED, VS_OP_PT_UPDATE, VS_OP_PROCESS_CREATE,
         VS_OP_IPI};
     for (size_t k = 0; k < sizeof simple / sizeof simple[0]; k++) {
-        uint64_t n = vs_rng_count(&in->rng, rq->count[simple[k]]);
+        uint64_t n = vs_rng_count(&rng, rq->count[simple[k]]);
         if (n) vs_engine_price(eng, host, wl, simple[k], (double)n, 0, &w);
     }
-    uint64_t reads = vs_rng_count(&in->rng, rq->count[VS_OP_DISK_READ]);
-    uint64_t writes = vs_rng_count(&in->rng, rq->count[VS_OP_DISK_WRITE]);
-    uint64_t tx = vs_rng_count(&in->rng, rq->count[VS_OP_NET_TX]);
+    uint64_t reads = vs_rng_count(&rng, rq->count[VS_OP_DISK_READ]);
+    uint64_t writes = vs_rng_count(&rng, rq->count[VS_OP_DISK_WRITE]);
+    uint64_t tx = vs_rng_count(&rng, rq->count[VS_OP_NET_TX]);
     /* Received packets crossed the NIC before the request got here; their
      * CPU cost (driver, stack, copy) is paid here, by the request. */
     uint64_t rx = req->rx_packets;
@@ -548,10 +568,11 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     double timer_hz = vs_cost(&host->costs, VS_COST_TIMER_HZ);
     if (timer_hz > 0) {
         double busy_ns = vs_cycles_to_ns(&host->cpu, vs_work_total_cycles(&w));
-        uint64_t ticks = vs_rng_count(&in->rng, busy_ns * timer_hz / 1e9);
+        uint64_t ticks = vs_rng_count(&rng, busy_ns * timer_hz / 1e9);
         if (ticks) vs_engine_price(eng, host, wl, VS_OP_TIMER_IRQ, (double)ticks, 0, &w);
     }
 
+    content_stream(in, req->seq, 2, &req->io_rng);
     req->disk_reads_left = (uint32_t)reads;
     req->disk_sync_writes_left = rq->disk_sync ? (uint32_t)writes : 0;
     req->tx_packets = (uint32_t)tx;
@@ -559,8 +580,8 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
      * but it still occupies the device. */
     if (!rq->disk_sync) {
         for (uint64_t k = 0; k < writes; k++)
-            if (vs_disk_submit(h->disk, in->local, true, (uint64_t)rq->disk_write_bytes, NULL, NULL, 0) !=
-                VS_OK) {
+            if (vs_disk_submit_drawn(h->disk, in->local, true, (uint64_t)rq->disk_write_bytes, &req->io_rng, NULL,
+                                     NULL, 0) != VS_OK) {
                 fail_msg(s, "out of memory in the disk queue");
                 return;
             }
@@ -611,12 +632,12 @@ static void next_io(struct vs_sim *s, uint32_t r)
     int rc = VS_OK;
     if (req->disk_reads_left > 0) {
         req->disk_reads_left--;
-        rc = vs_disk_submit(host_of(s, in)->disk, in->local, false, (uint64_t)rq->disk_read_bytes, on_io_done,
-                            s, r);
+        rc = vs_disk_submit_drawn(host_of(s, in)->disk, in->local, false, (uint64_t)rq->disk_read_bytes,
+                                  &req->io_rng, on_io_done, s, r);
     } else if (req->disk_sync_writes_left > 0) {
         req->disk_sync_writes_left--;
-        rc = vs_disk_submit(host_of(s, in)->disk, in->local, true, (uint64_t)rq->disk_write_bytes, on_io_done,
-                            s, r);
+        rc = vs_disk_submit_drawn(host_of(s, in)->disk, in->local, true, (uint64_t)rq->disk_write_bytes,
+                                  &req->io_rng, on_io_done, s, r);
     } else if (req->tx_packets > 0) {
         uint32_t n = req->tx_packets;
         req->tx_packets = 0;
@@ -941,6 +962,7 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
             else
                 snprintf(in->name, sizeof in->name, "%.50s-%u", gs->name, k + 1);
             vs_rng_seed_stream(&in->rng, s->seed, in->name);
+            in->content_key = vs_rng_next(&in->rng);
             const struct vs_request_spec *rq = &gs->workload.request;
             in->rx_bytes_per_packet =
                 rq->count[VS_OP_NET_RX] > 0 ? rq->net_rx_bytes / rq->count[VS_OP_NET_RX] : 0;
@@ -1172,6 +1194,7 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->failed_instances = in->state == VS_GUEST_FAILED;
     g->vcpus = gs->vcpus;
     g->batch = gs->workload.load.kind == VS_LOAD_BATCH;
+    g->load = gs->workload.load.kind;
     g->arrived = in->stats.arrived;
     g->completed_since_start = in->completed_since_start;
     g->completed = in->stats.completed;
@@ -1452,7 +1475,10 @@ int vs_sim_run_scenario(const struct vs_scenario *sc, uint64_t seed, struct vs_r
             return rc;
         }
     }
-    return VS_OK;
+    /* One replication's scores (no intervals): replicate.h gives more. */
+    int rc = vs_scores_compute(out, 1, &out->scores, err);
+    if (rc != VS_OK) vs_results_free(out);
+    return rc;
 }
 
 /* ---- the world, for the kernel components (model/component.h) ---- */

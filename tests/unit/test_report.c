@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include "virtsim/out/report.h"
+#include "virtsim/out/scores.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -189,16 +190,24 @@ static const char *line_starting(const char *from, const char *prefix)
     return NULL;
 }
 
-/* The two relative figures of a comparison row (name column is 12 wide). */
+/* The two figures of a group's first score row (name 12, load 6, score 16 wide). */
 static void comparison_cells(const char *table, const char *name, char *a, char *b)
 {
-    const char *cmp = strstr(table, "\n== relative to native (1.00 = native");
+    const char *cmp = strstr(table, "\n== scores against native (one replication");
     assert_non_null(cmp);
     char prefix[16];
     snprintf(prefix, sizeof prefix, "%-12.12s ", name);
     const char *row = line_starting(cmp, prefix);
     assert_non_null(row);
-    assert_int_equal(sscanf(row + 12, "%15s %15s", a, b), 2);
+    assert_int_equal(sscanf(row + 12 + 1 + 6 + 1 + 16, "%15s %15s", a, b), 2);
+}
+
+/* The scores of one replication, as a run computes them. */
+static void rescore(struct vs_results *r)
+{
+    struct vs_error err;
+    free(r->scores.groups);
+    assert_int_equal(vs_scores_compute(r, 1, &r->scores, &err), VS_OK);
 }
 
 static void test_table(void **state)
@@ -245,8 +254,13 @@ static void test_table(void **state)
     assert_non_null(strstr(row, "3/10 done"));
     assert_null(strstr(row, "done 2.5 s"));
 
-    /* Comparison: 1.00 for the first engine, 500/1000 for the second; an
-     * unfinished batch cannot be compared. */
+    /* Comparison: 1.00 for the first engine, 500/1000 for the second (a
+     * closed loop: scored on throughput); an unfinished batch cannot be
+     * compared. */
+    free(t);
+    r->runs[0].groups[0].load = r->runs[1].groups[0].load = VS_LOAD_CLOSED;
+    rescore(r);
+    t = report(r, VS_REPORT_TABLE, NULL);
     char a[16], b[16];
     comparison_cells(t, ODD_NAME, a, b);
     assert_string_equal(a, "1.00");
@@ -258,6 +272,7 @@ static void test_table(void **state)
 
     /* Finished batch work compares completion times: 2.5 s vs 5 s is 0.50. */
     r->runs[1].groups[1].completion_ns = 5e9;
+    rescore(r);
     t = report(r, VS_REPORT_TABLE, NULL);
     comparison_cells(t, "build", a, b);
     assert_string_equal(a, "1.00");
@@ -270,7 +285,7 @@ static void test_table(void **state)
     t = report(r, VS_REPORT_TABLE, NULL);
     r->n_runs = 2;
     assert_non_null(strstr(t, "\n== native (native) =="));
-    assert_null(strstr(t, "relative to"));
+    assert_null(strstr(t, "scores against"));
     assert_null(strstr(t, "== other"));
     free(t);
 }
@@ -443,10 +458,12 @@ static void test_csv(void **state)
         "cpu_idle_ns", "cpu_wait_ns", "vmexits_per_s", "syscalls_per_s",
         "memory_application_bytes", "disk_busy_ns", "start_ns", "host_cpu_utilisation",
         "host_runqueue_mean", "host_mem_free_bytes", "host_nic_tx_utilisation", "host",
+        "reps", "score_kind", "saturated", "score", "score_low", "score_high", "cost_ratio_low",
+        "throughput_ratio_high", "p99_ratio",
     };
     for (size_t k = 0; k < sizeof expected / sizeof expected[0]; k++) column(&c, expected[k]);
     assert_int_equal(c.n_fields[0],
-                     25 + VS_CAT_COUNT + 1 + VS_EVT_COUNT + VS_MEM_PART_COUNT + 8 + 14 + 1);
+                     25 + VS_CAT_COUNT + 1 + VS_EVT_COUNT + VS_MEM_PART_COUNT + 8 + 14 + 1 + 3 + 5 * 3);
 
     int level = column(&c, "level"), engine = column(&c, "engine"), guest = column(&c, "guest");
     int tput = column(&c, "throughput_per_s"), p99 = column(&c, "latency_p99_ns");

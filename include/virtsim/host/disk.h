@@ -21,6 +21,12 @@ void vs_disk_destroy(struct vs_disk *d);
 int vs_disk_submit(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes,
                    vs_io_done_fn done, void *ctx, uint64_t arg);
 
+/* The same, with the service time drawn from `rng` instead of the disk's own
+ * stream: a simulation draws each request's I/O from that request's stream,
+ * so the same request meets the same device times under every engine
+ * (common random numbers), whatever order the requests reach the disk in. */
+int vs_disk_submit_drawn(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes, struct vs_rng *rng,
+                         vs_io_done_fn done, void *ctx, uint64_t arg);
 /* The station underneath, for statistics. */
 struct vs_station *vs_disk_station(struct vs_disk *d);
 const struct vs_station *vs_disk_station_const(const struct vs_disk *d);

@@ -26,6 +26,9 @@ struct vs_chart_series {
     double y[VS_CHART_MAX_POINTS];
     uint32_t n;          /* lines: points this series has (0: all n_points) */
     double x[VS_CHART_MAX_POINTS]; /* lines with own_x: this series' x values */
+    /* Grouped bars with has_interval: each bar's 95 % interval, drawn as a
+     * whisker (NaN: none). */
+    double lo[VS_CHART_MAX_POINTS], hi[VS_CHART_MAX_POINTS];
 };
 
 struct vs_chart {
@@ -34,6 +37,7 @@ struct vs_chart {
     char y_label[96];
     enum vs_chart_style style;
     bool own_x;                              /* lines: each series has its own x (series[].x, .n) */
+    bool has_interval;                       /* grouped bars: series[].lo/.hi are whiskers */
     uint32_t n_points;                       /* categories (bars) or x values (lines) */
     char categories[VS_CHART_MAX_POINTS][48];
     double x[VS_CHART_MAX_POINTS];
@@ -64,7 +68,10 @@ enum vs_chart_metric { VS_METRIC_THROUGHPUT, VS_METRIC_P50, VS_METRIC_P99, VS_ME
 int vs_chart_parse_metric(const char *name, enum vs_chart_metric *out);
 int vs_chart_parse_kind(const char *name, enum vs_chart_kind *out);
 
-/* relative: throughput of each group under each engine, relative to the first engine. */
+/* relative: each group's headline score under each engine against the
+ * baseline (the figure that fits its load: CPU per request for an open
+ * load the engines carry, throughput for a closed loop, speed for a batch;
+ * higher is better), with its interval when there were replications. */
 void vs_chart_relative(const struct vs_results *r, struct vs_chart *c);
 /* breakdown: where each engine's guest CPU time went, stacked, % of its total. */
 void vs_chart_breakdown(const struct vs_results *r, struct vs_chart *c);

@@ -37,6 +37,7 @@ struct vs_guest_result {
     uint32_t failed_instances;
     uint32_t vcpus;
     bool batch;
+    enum vs_load_kind load;     /* open, closed or batch: what the figures mean depends on it */
     uint64_t arrived;           /* requests that arrived (or were sent) in the window */
     uint64_t completed;         /* requests completed in the window */
     uint64_t completed_since_start; /* including warm-up: for rates over time */
@@ -107,13 +108,60 @@ struct vs_run_result {
     uint32_t n_applied;
 };
 
+/* A figure over replications: the mean and its 95 % confidence interval
+ * (Student's t over the replications). With one replication, low and high
+ * are NaN: there is no interval to give. */
+struct vs_estimate {
+    double mean, low, high;
+};
+
+/* What a group's headline score measures, which depends on its load:
+ * - an open load the engine carries completes the same requests under every
+ *   engine, so throughput cannot differ: the score is the host CPU time each
+ *   request costs (its overhead), with the latency beside it;
+ * - a closed loop (and an open load the engine cannot carry: drops, or fewer
+ *   completions than arrivals) is limited by capacity: the score is the
+ *   throughput;
+ * - a batch is the time to finish it: the score is its speed (the baseline's
+ *   completion time over this one's). */
+enum vs_score_kind { VS_SCORE_COST, VS_SCORE_THROUGHPUT, VS_SCORE_SPEED };
+const char *vs_score_kind_name(enum vs_score_kind k); /* "cpu per request", "throughput", "speed" */
+
+/* One group under one engine over the replications. Ratios are against the
+ * baseline engine, per replication (the same seeds, so the same requests:
+ * common random numbers), then averaged: a ratio's interval is the
+ * interval of the paired ratios. The headline `score` is higher-is-better
+ * (1.00 = baseline): throughput ratio, speed ratio, or baseline cost over
+ * this cost (for cost, `cost_ratio` says it the other way: 1.4 = 40 % more
+ * CPU per request). */
+struct vs_group_score {
+    enum vs_score_kind kind;
+    bool saturated;                 /* an open load this engine could not carry (some replication) */
+    struct vs_estimate score;       /* the headline, 1.00 = baseline, higher is better */
+    struct vs_estimate cost_ns;     /* host CPU per completed request */
+    struct vs_estimate cost_ratio;  /* cost_ns / the baseline's */
+    struct vs_estimate throughput_per_s;
+    struct vs_estimate throughput_ratio;
+    struct vs_estimate p50_ns, p99_ns;
+    struct vs_estimate p99_ratio;
+    struct vs_estimate completion_ns; /* batch */
+};
+
+struct vs_scores {
+    uint32_t reps;                  /* replications behind every estimate */
+    uint32_t baseline;              /* the engine ratios are against (native if it ran, else the first) */
+    uint32_t n_engines, n_groups;
+    struct vs_group_score *groups;  /* [engine * n_groups + group], owned; NULL: no scores */
+};
+
 struct vs_results {
     char scenario[VS_NAME_MAX];
     char description[VS_TEXT_MAX];
     uint64_t seed;
     vs_time_ns duration_ns, warmup_ns;
-    struct vs_run_result *runs;     /* n_runs, owned */
+    struct vs_run_result *runs;     /* n_runs, owned: the first replication's runs, in full */
     uint32_t n_runs;
+    struct vs_scores scores;        /* over every replication (out/scores.h) */
 };
 
 /* Density (virtsim density): what the search found per engine. The runner
