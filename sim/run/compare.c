@@ -136,7 +136,8 @@ void vs_compare_write_table(FILE *f, const struct vs_results *r, const char *ski
     for (uint32_t k = 0; k < r->n_runs; k++)
         for (int c = 0; c < VS_CAT_COUNT; c++)
             if (c != VS_CAT_IDLE && r->runs[k].groups[0].cpu_ns[c] > 0) used[c] = true;
-    fprintf(f, "%-10s %-11s %-12s %8s %13s %9s  ", "approach", "preset", "score", "cpu/req", "throughput", "p99");
+    fprintf(f, "%-10s %-11s %-12s %8s %8s %13s %9s  ", "approach", "preset", "score", "cpu x", "p99 x",
+            "throughput", "p99");
     for (int c = 0; c < VS_CAT_COUNT; c++)
         if (used[c]) fprintf(f, "%6s ", vs_cat_label((enum vs_cpu_cat)c));
     fprintf(f, "\n");
@@ -145,10 +146,11 @@ void vs_compare_write_table(FILE *f, const struct vs_results *r, const char *ski
         const struct vs_guest_result *g = &run->groups[0];
         double cpu = cpu_total(g);
         const struct vs_group_score *gs = vs_scores_at(sc, k, 0);
-        char score[32] = "-", cost[32] = "-";
+        char score[32] = "-", cost[32] = "-", lat[32] = "-";
         if (gs && k == sc->baseline) {
             snprintf(score, sizeof score, "1.00");
             snprintf(cost, sizeof cost, "1.00x");
+            snprintf(lat, sizeof lat, "1.00x");
         } else if (gs && !isnan(gs->score.mean)) {
             /* Noise is not a difference: an interval holding 1.00 is 1.00. */
             double v = vs_estimate_holds(&gs->score, 1.0) ? 1.0 : gs->score.mean;
@@ -158,15 +160,18 @@ void vs_compare_write_table(FILE *f, const struct vs_results *r, const char *ski
                 snprintf(score, sizeof score, "%.2f +-%.2f", v, (gs->score.high - gs->score.low) / 2);
             double cr = vs_estimate_holds(&gs->cost_ratio, 1.0) ? 1.0 : gs->cost_ratio.mean;
             snprintf(cost, sizeof cost, "%.2fx", cr);
+            double lr = vs_estimate_holds(&gs->p99_ratio, 1.0) ? 1.0 : gs->p99_ratio.mean;
+            if (!isnan(lr)) snprintf(lat, sizeof lat, "%.2fx", lr);
         }
-        fprintf(f, "%-10s %-11s %-12s %8s %11.1f/s %9s  ", run->approach, run->engine, score, cost,
+        fprintf(f, "%-10s %-11s %-12s %8s %8s %11.1f/s %9s  ", run->approach, run->engine, score, cost, lat,
                 g->throughput_per_s, vs_units_format_time((double)g->latency.p99_ns, b, sizeof b));
         for (int c = 0; c < VS_CAT_COUNT; c++)
             if (used[c]) fprintf(f, "%5.1f%% ", cpu > 0 ? 100.0 * g->cpu_ns[c] / cpu : 0.0);
         fprintf(f, "\n");
     }
-    fprintf(f, "  cpu/req: host CPU per completed request over native's (the overhead); throughput and p99\n"
-               "  are the first replication's; columns after p99: where the guest's CPU time went (%% of it)\n");
+    fprintf(f, "  cpu x, p99 x: host CPU per completed request and p99 latency over native's (lower is\n"
+               "  better); throughput and p99 are the first replication's; the columns after them: where the\n"
+               "  guest's CPU time went (%% of it)\n");
 
     static const enum vs_evt_kind shown[] = {VS_EVT_VMEXIT, VS_EVT_HYPERCALL, VS_EVT_TRAP,
                                              VS_EVT_TRANSLATION, VS_EVT_INTERRUPT,
