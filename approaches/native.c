@@ -70,8 +70,9 @@ double vs_engine_walk_refs(const struct vs_host_spec *h, const struct vs_workloa
      * address found at the end needs one more host walk. */
     double guest = one_table_refs(c, table_levels(c, guest_large(wl)));
     double host = one_table_refs(c, table_levels(c, h->large_pages));
-    double nested_miss = 1 - vs_cost(c, VS_COST_NESTED_TLB_HIT);
-    if (h->large_pages) nested_miss *= SMALL_PAGE_BYTES / LARGE_PAGE_BYTES;
+    double nested_hit = vs_cost(c, VS_COST_NESTED_TLB_HIT);
+    double nested_miss = 1 - nested_hit;
+    if (h->large_pages && nested_hit > 0) nested_miss *= SMALL_PAGE_BYTES / LARGE_PAGE_BYTES;
     return guest * (1 + nested_miss * host) + host;
 }
 

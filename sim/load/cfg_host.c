@@ -77,12 +77,14 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "hardware_virtualization", &h.cpu.hw_virt);
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "nested_paging", &h.cpu.nested_paging);
         /* Relative to the reference core; a factor of 100 either way is no real CPU. */
-        if (rc == VS_OK) rc = cfg_opt_positive(c, m, kp, "ipc", VS_UNIT_COUNT, 100, &h.cpu.ipc);
-        if (rc == VS_OK && h.cpu.ipc < 0.01)
+        double ipc = h.cpu.ipc;
+        if (rc == VS_OK) rc = cfg_opt_quantity(c, m, kp, "ipc", VS_UNIT_COUNT, &ipc);
+        if (rc == VS_OK && !(ipc >= 0.01 && ipc <= 100))
             return cfg_fail_at(c, vs_ynode_get(m, "ipc"),
-                           "%s.ipc: '%.60s' is too small; expected instructions per cycle relative to "
-                           "the reference core (current = 1), between 0.01 and 100",
+                           "%s.ipc: '%.60s' is out of range; expected instructions per cycle relative "
+                           "to the reference core (current = 1), from 0.01 to 100",
                            kp, vs_ynode_get(m, "ipc")->text);
+        h.cpu.ipc = ipc;
         if (rc == VS_OK && h.cpu.nested_paging && !h.cpu.hw_virt)
             return cfg_fail_at(c, vs_ynode_get(m, "nested_paging"),
                            "%s.nested_paging: nested paging (EPT/NPT) is part of hardware "
