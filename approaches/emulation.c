@@ -81,9 +81,11 @@ static void software_cost(const struct emulation *e, const struct vs_workload *w
     const struct vs_costs *c = &e->host.costs;
     double f = emulation_factor(e, wl);
     if (op == VS_OP_INSTRUCTION || op == VS_OP_KERNEL_INSTRUCTION) {
-        double native = n * wl->request.cpi;
+        /* f is in reference-core cycles too: the emulator's own code runs
+         * at this core's IPC like any other. */
+        double native = n * vs_host_cpi(&e->host, wl->request.cpi);
         w->cycles[op == VS_OP_INSTRUCTION ? VS_CAT_GUEST_USER : VS_CAT_GUEST_KERNEL] += native;
-        double extra = n * f - native;
+        double extra = n * vs_host_cpi(&e->host, f) - native;
         if (extra > 0) w->cycles[VS_CAT_TRANSLATION] += extra;
         return;
     }
@@ -113,9 +115,16 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
     double monitor = vs_cost(c, VS_COST_BT_SYSCALL_CYCLES) - vs_cost(c, VS_COST_SYSCALL_CYCLES);
     if (monitor < 0) monitor = 0;
     switch (op) {
-    case VS_OP_KERNEL_INSTRUCTION:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * wl->request.cpi;
-        w->cycles[VS_CAT_TRANSLATION] += n * wl->request.cpi * (vs_cost(c, VS_COST_BT_KERNEL_FACTOR) - 1);
+    case VS_OP_KERNEL_INSTRUCTION: {
+        double cpi = vs_host_cpi(&e->host, wl->request.cpi);
+        w->cycles[VS_CAT_GUEST_KERNEL] += n * cpi;
+        w->cycles[VS_CAT_TRANSLATION] += n * cpi * (vs_cost(c, VS_COST_BT_KERNEL_FACTOR) - 1);
+        return;
+    }
+    case VS_OP_TLB_MISS:
+        /* The hardware walks the monitor's shadow tables: one dimension,
+         * large leaves only where guest and host both use 2 MiB pages. */
+        vs_engine_walk_cost(&e->host, wl, VS_WALK_SHADOW, n, w);
         return;
     case VS_OP_PRIVILEGED:
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);

@@ -92,10 +92,10 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
     double handler = vs_cost(c, VS_COST_EXIT_HANDLER_CYCLES);
     switch (op) {
     case VS_OP_INSTRUCTION:
-        w->cycles[VS_CAT_GUEST_USER] += n * wl->request.cpi;
+        w->cycles[VS_CAT_GUEST_USER] += n * vs_host_cpi(&h->host, wl->request.cpi);
         break;
     case VS_OP_KERNEL_INSTRUCTION:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * wl->request.cpi;
+        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_host_cpi(&h->host, wl->request.cpi);
         break;
     case VS_OP_SYSCALL:
         /* VT-x runs the guest kernel in guest ring 0: no exit. */
@@ -123,12 +123,11 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         /* A CR3 write must switch shadow tables; with EPT it does not exit. */
         if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
         break;
-    case VS_OP_TLB_MISS: {
-        double refs = h->ept ? vs_cost(c, VS_COST_EPT_WALK_REFS) : vs_cost(c, VS_COST_TLB_WALK_REFS);
-        w->cycles[VS_CAT_PAGE_WALK] += n * refs * vs_cost(c, VS_COST_WALK_REF_CYCLES);
-        w->events[VS_EVT_TLB_MISS] += n;
+    case VS_OP_TLB_MISS:
+        /* Shadow tables are walked in one dimension; with EPT every guest
+         * reference is translated through the host's table as well. */
+        vs_engine_walk_cost(&h->host, wl, h->ept ? VS_WALK_NESTED : VS_WALK_SHADOW, n, w);
         break;
-    }
     case VS_OP_TIMER_IRQ:
         w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_TIMER_IRQ_CYCLES);
         w->events[VS_EVT_INTERRUPT] += n;

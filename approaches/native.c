@@ -29,15 +29,94 @@ static double copy_cycles(const struct vs_costs *c, double bytes)
     return vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0;
 }
 
+/* ---- page walks (docs/cost-rules.md, "Page walks") ---- */
+
+#define SMALL_PAGE_BYTES 4096.0
+#define LARGE_PAGE_BYTES (2.0 * 1048576)
+
+/* Levels of a table: one fewer when its leaves map 2 MiB. */
+static double table_levels(const struct vs_costs *c, bool large)
+{
+    double levels = vs_cost(c, VS_COST_TLB_WALK_REFS) - (large ? 1 : 0);
+    return levels < 1 ? 1 : levels;
+}
+
+/* References of a walk of one table: the leaf always, each upper level
+ * unless the paging-structure caches already hold its entry. */
+static double one_table_refs(const struct vs_costs *c, double levels)
+{
+    return 1 + (levels - 1) * (1 - vs_cost(c, VS_COST_PSC_HIT));
+}
+
+static bool guest_large(const struct vs_workload *wl) { return wl->memory.large_pages; }
+
+/* Whether TLB entries map 2 MiB: the smaller of the guest's and the host's
+ * page sizes, for a walk that goes through both. */
+static bool large_entries(const struct vs_host_spec *h, const struct vs_workload *wl,
+                          enum vs_walk_kind kind)
+{
+    return kind == VS_WALK_NATIVE ? guest_large(wl) : guest_large(wl) && h->large_pages;
+}
+
+double vs_engine_walk_refs(const struct vs_host_spec *h, const struct vs_workload *wl,
+                           enum vs_walk_kind kind)
+{
+    const struct vs_costs *c = &h->costs;
+    if (kind != VS_WALK_NESTED)
+        return one_table_refs(c, table_levels(c, large_entries(h, wl, kind)));
+    /* Two dimensions: each guest reference needs the host translation of
+     * the guest page-table page it reads (skipped when the nested TLB holds
+     * it; a 2 MiB host entry covers 512 such pages), and the guest-physical
+     * address found at the end needs one more host walk. */
+    double guest = one_table_refs(c, table_levels(c, guest_large(wl)));
+    double host = one_table_refs(c, table_levels(c, h->large_pages));
+    double nested_hit = vs_cost(c, VS_COST_NESTED_TLB_HIT);
+    double nested_miss = 1 - nested_hit;
+    if (h->large_pages && nested_hit > 0) nested_miss *= SMALL_PAGE_BYTES / LARGE_PAGE_BYTES;
+    return guest * (1 + nested_miss * host) + host;
+}
+
+double vs_engine_walk_ref_cycles(const struct vs_host_spec *h)
+{
+    double dram = vs_cost(&h->costs, VS_COST_WALK_DRAM);
+    return (1 - dram) * vs_cost(&h->costs, VS_COST_WALK_REF_CYCLES) + dram * vs_host_memory_cycles(h);
+}
+
+double vs_engine_tlb_miss_factor(const struct vs_host_spec *h, const struct vs_workload *wl,
+                                 enum vs_walk_kind kind)
+{
+    if (!large_entries(h, wl, kind)) return 1;
+    const struct vs_costs *c = &h->costs;
+    double reach_small = vs_cost(c, VS_COST_TLB_ENTRIES) * SMALL_PAGE_BYTES;
+    double reach_large = vs_cost(c, VS_COST_TLB_LARGE_ENTRIES) * LARGE_PAGE_BYTES;
+    if (reach_large <= reach_small) return 1;
+    /* Accesses spread over the working set miss a TLB of reach R with
+     * probability 1 - R/W; misses the workload declares beyond that model
+     * (locality, code) shrink with the reach at most. */
+    double ws = wl->memory.working_set_bytes > 0 ? wl->memory.working_set_bytes : SMALL_PAGE_BYTES;
+    double miss_small = 1 - reach_small / ws, miss_large = 1 - reach_large / ws;
+    double by_reach = reach_small / reach_large;
+    double f = miss_small > 0 && miss_large > 0 ? miss_large / miss_small : 0;
+    return f > by_reach ? (f < 1 ? f : 1) : by_reach;
+}
+
+void vs_engine_walk_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
+                         enum vs_walk_kind kind, double n, struct vs_work *w)
+{
+    double misses = n * vs_engine_tlb_miss_factor(h, wl, kind);
+    w->cycles[VS_CAT_PAGE_WALK] += misses * vs_engine_walk_refs(h, wl, kind) * vs_engine_walk_ref_cycles(h);
+    w->events[VS_EVT_TLB_MISS] += misses;
+}
+
 void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_workload *wl,
                            enum vs_op_kind op, double count, double bytes, struct vs_work *w)
 {
     const struct vs_costs *c = &host->costs;
     switch (op) {
     case VS_OP_INSTRUCTION:
-        /* The workload's CPI already includes its cache behaviour on this
-         * class of hardware; TLB misses are priced separately below. */
-        w->cycles[VS_CAT_GUEST_USER] += count * wl->request.cpi;
+        /* The workload's CPI (cache behaviour included, TLB misses priced
+         * below) is the reference core's; this core runs it at its own IPC. */
+        w->cycles[VS_CAT_GUEST_USER] += count * vs_host_cpi(host, wl->request.cpi);
         break;
     case VS_OP_SYSCALL:
         w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_SYSCALL_CYCLES);
@@ -48,17 +127,15 @@ void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_work
         w->events[VS_EVT_PAGE_FAULT] += count;
         break;
     case VS_OP_TLB_MISS:
-        /* A hardware walk of the 4-level table: one dimension, a few references. */
-        w->cycles[VS_CAT_PAGE_WALK] += count * vs_cost(c, VS_COST_TLB_WALK_REFS) *
-                                       vs_cost(c, VS_COST_WALK_REF_CYCLES);
-        w->events[VS_EVT_TLB_MISS] += count;
+        /* A hardware walk of the process's own table: one dimension. */
+        vs_engine_walk_cost(host, wl, VS_WALK_NATIVE, count, w);
         break;
     case VS_OP_CONTEXT_SWITCH:
         w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_CONTEXT_SWITCH_CYCLES);
         w->events[VS_EVT_CONTEXT_SWITCH] += count;
         break;
     case VS_OP_KERNEL_INSTRUCTION:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * wl->request.cpi;
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_host_cpi(host, wl->request.cpi);
         break;
     case VS_OP_PRIVILEGED:
         w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PRIVILEGED_CYCLES);

@@ -19,9 +19,12 @@ void vs_host_spec_defaults(struct vs_host_spec *h)
     h->cpu.cap_period_ns = 100 * VS_NS_PER_MS;
     h->cpu.hw_virt = true;       /* every current server CPU has VT-x/AMD-V ... */
     h->cpu.nested_paging = true; /* ... and EPT/NPT (Intel since Nehalem, 2008) */
+    h->cpu.ipc = 1.0;            /* the reference core: workloads' CPIs are measured on it */
 
     h->memory_bytes = 64.0 * 1024 * 1024 * 1024;
     h->host_reserved_bytes = 2.0 * 1024 * 1024 * 1024;
+    h->memory_latency_ns = 110;  /* DDR5 server memory, idle load-to-use (estimate, docs/cost-model.md) */
+    h->large_pages = true;       /* KVM (THP) and ESX back guest memory with 2 MiB pages by default */
 
     h->disk.device_class = VS_DISK_NVME;
     /* Seek and rpm only matter for class hdd; they hold a typical 7200 rpm

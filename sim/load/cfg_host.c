@@ -28,6 +28,12 @@ int cfg_parse_costs(const struct cfg_ctx *c, const struct vs_ynode *n, const cha
     for (int i = 0; i < VS_COST_COUNT && rc == VS_OK; i++) {
         const struct vs_cost_info *info = vs_cost_info((enum vs_cost_id)i);
         rc = cfg_opt_quantity(c, n, path, info->key, info->unit, &costs->value[i]);
+        /* A share of references (cache hit rates) cannot exceed all of them. */
+        if (rc == VS_OK && info->unit == VS_UNIT_PERCENT && costs->value[i] > 1) {
+            const struct vs_ynode *at = vs_ynode_get(n, info->key);
+            rc = cfg_fail_at(c, at ? at : n, "%s.%s: '%.60s' is a share of references; expected 0%% to 100%%",
+                             path, info->key, at ? at->text : "");
+        }
     }
     return rc;
 }
@@ -59,7 +65,7 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         rc = cfg_expect_mapping(c, m, kp, "a mapping such as {cores: 16, frequency: 3GHz}");
         static const char *const ck[] = {"cores",      "frequency",
                                          "time_slice", "cap_period",
-                                         "hardware_virtualization", "nested_paging"};
+                                         "hardware_virtualization", "nested_paging", "ipc"};
         if (rc == VS_OK) rc = cfg_check_keys(c, m, kp, ck, N_OF(ck));
         if (rc == VS_OK) rc = cfg_opt_u32(c, m, kp, "cores", 1, MAX_CORES, &h.cpu.cores);
         if (rc == VS_OK)
@@ -70,6 +76,15 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
             rc = cfg_opt_time(c, m, kp, "cap_period", true, 60 * VS_NS_PER_S, &h.cpu.cap_period_ns);
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "hardware_virtualization", &h.cpu.hw_virt);
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "nested_paging", &h.cpu.nested_paging);
+        /* Relative to the reference core; a factor of 100 either way is no real CPU. */
+        double ipc = h.cpu.ipc;
+        if (rc == VS_OK) rc = cfg_opt_quantity(c, m, kp, "ipc", VS_UNIT_COUNT, &ipc);
+        if (rc == VS_OK && !(ipc >= 0.01 && ipc <= 100))
+            return cfg_fail_at(c, vs_ynode_get(m, "ipc"),
+                           "%s.ipc: '%.60s' is out of range; expected instructions per cycle relative "
+                           "to the reference core (current = 1), from 0.01 to 100",
+                           kp, vs_ynode_get(m, "ipc")->text);
+        h.cpu.ipc = ipc;
         if (rc == VS_OK && h.cpu.nested_paging && !h.cpu.hw_virt)
             return cfg_fail_at(c, vs_ynode_get(m, "nested_paging"),
                            "%s.nested_paging: nested paging (EPT/NPT) is part of hardware "
@@ -81,12 +96,16 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
     if (m) {
         cfg_join(kp, sizeof kp, path, "memory");
         rc = cfg_expect_mapping(c, m, kp, "a mapping such as {capacity: 64GiB, reserved: 2GiB}");
-        static const char *const mk[] = {"capacity", "reserved"};
+        static const char *const mk[] = {"capacity", "reserved", "latency", "large_pages"};
         if (rc == VS_OK) rc = cfg_check_keys(c, m, kp, mk, N_OF(mk));
         if (rc == VS_OK)
             rc = cfg_opt_positive(c, m, kp, "capacity", VS_UNIT_BYTES, 1e18, &h.memory_bytes);
         if (rc == VS_OK)
             rc = cfg_opt_quantity(c, m, kp, "reserved", VS_UNIT_BYTES, &h.host_reserved_bytes);
+        vs_time_ns latency_ns = (vs_time_ns)h.memory_latency_ns;
+        if (rc == VS_OK) rc = cfg_opt_time(c, m, kp, "latency", true, 10 * VS_NS_PER_US, &latency_ns);
+        h.memory_latency_ns = (double)latency_ns;
+        if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "large_pages", &h.large_pages);
         if (rc != VS_OK) return rc;
     }
     if (h.host_reserved_bytes >= h.memory_bytes) {

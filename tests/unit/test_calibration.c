@@ -117,7 +117,10 @@ static void test_ptemod(void **state)
 static void test_callret(void **state)
 {
     (void)state;
-    const double cpi = PAPER_CALLRET_NATIVE / 2.0;
+    /* Workloads give their CPI on the reference core; the P4 runs the loop
+     * at 5.5 cycles per instruction, so on the reference core it is 5.5 x
+     * the P4's relative IPC (cpu.ipc). */
+    const double cpi = PAPER_CALLRET_NATIVE / 2.0 * vtx2006.cpu.ipc;
     double native = cycles_of(NATIVE, VS_OP_KERNEL_INSTRUCTION, 2, cpi);
     double bt = cycles_of(BT, VS_OP_KERNEL_INSTRUCTION, 2, cpi);
     double vtx = cycles_of(VTX, VS_OP_KERNEL_INSTRUCTION, 2, cpi);

@@ -119,6 +119,21 @@ static void test_workload_good(void **state)
     assert_true(w.memory.dirty_rate_bytes_per_s == 5 * MiB && w.memory.code_bytes == 8 * MiB);
 }
 
+/* A workload's own pages: 4 KiB unless it says large_pages (its tlb_misses
+ * are always counted for 4 KiB pages; engines scale them). */
+static void test_workload_large_pages(void **state)
+{
+    (void)state;
+    struct vs_workload w;
+    struct vs_error e;
+    const char *y4 = W_NAME W_LOAD W_REQ W_MEM;
+    assert_int_equal(vs_config_load_workload(y4, strlen(y4), "t.yaml", &w, &e), VS_OK);
+    assert_false(w.memory.large_pages);
+    const char *y2 = W_NAME W_LOAD W_REQ "memory: {footprint: 64MiB, large_pages: true}\n";
+    assert_int_equal(vs_config_load_workload(y2, strlen(y2), "t.yaml", &w, &e), VS_OK);
+    assert_true(w.memory.large_pages);
+}
+
 static void test_workload_defaults(void **state)
 {
     (void)state;
@@ -168,6 +183,8 @@ static void test_error_wrong_unit(void **state)
     (void)state;
     expect_error(WORKLOAD, W_NAME W_LOAD "request:\n  instructions: 12ms\n" W_MEM, 4, 17,
                  "request.instructions: '12ms' is a time", "expected a count such as 150k", NULL);
+    expect_error(WORKLOAD, W_NAME W_LOAD W_REQ "memory: {footprint: 1MiB, large_pages: 2}\n", 5, 40,
+                 "memory.large_pages: '2' is not allowed", "true or false", NULL);
     expect_error(WORKLOAD, W_NAME W_LOAD W_REQ "memory: {footprint: 12ms}\n", 5, 21,
                  "memory.footprint: '12ms' is a time", "expected a size such as 16KiB", NULL);
     expect_error(WORKLOAD, W_NAME "load: {kind: open, rate: 100}\n" W_REQ W_MEM, 2, 26,
@@ -402,12 +419,12 @@ static void test_host_defaults(void **state)
 
     const char *full =
         "name: box\n"
-        "cpu: {cores: 8, frequency: 2.5GHz, time_slice: 5ms, cap_period: 50ms}\n"
-        "memory: {capacity: 32GiB, reserved: 1GiB}\n"
+        "cpu: {cores: 8, frequency: 2.5GHz, time_slice: 5ms, cap_period: 50ms, ipc: 0.6}\n"
+        "memory: {capacity: 32GiB, reserved: 1GiB, latency: 90ns, large_pages: false}\n"
         "disk: {class: hdd, seek: 8ms, rpm: 5400, read_latency: 0, write_latency: 0,\n"
         "       latency_dist: exponential, parallelism: 1, bandwidth: 150MB/s}\n"
         "nic: {bandwidth: 1Gbit, latency: 50us, overhead: 78}\n"
-        "costs: {syscall: 500, walk_ref: 10, copy_per_kib: 1k}\n";
+        "costs: {syscall: 500, walk_ref: 10, copy_per_kib: 1k, psc_hit: 50%}\n";
     assert_int_equal(vs_config_load_host(full, strlen(full), "t", &h, &e), VS_OK);
     assert_int_equal(h.cpu.cores, 8);
     assert_true(h.cpu.frequency_hz == 2.5e9);
@@ -422,6 +439,8 @@ static void test_host_defaults(void **state)
     assert_int_equal(h.nic.overhead_bytes, 78);
     assert_true(vs_cost(&h.costs, VS_COST_SYSCALL_CYCLES) == 500);
     assert_true(vs_cost(&h.costs, VS_COST_WALK_REF_CYCLES) == 10);
+    assert_true(h.cpu.ipc == 0.6 && h.memory_latency_ns == 90 && !h.large_pages);
+    assert_true(vs_cost(&h.costs, VS_COST_PSC_HIT) == 0.5);
     assert_true(vs_cost(&h.costs, VS_COST_COPY_CYCLES_PER_KIB) == 1000);
     assert_true(vs_cost(&h.costs, VS_COST_PAGE_FAULT_CYCLES) ==
                 vs_cost_info(VS_COST_PAGE_FAULT_CYCLES)->default_value);
@@ -434,6 +453,18 @@ static void test_host_errors(void **state)
                  "did you mean 'syscall'", "allowed: syscall, page_fault, tlb_walk_refs");
     expect_error(HOST, "name: h\ncosts:\n  syscall: 10ms\n", 3, 12,
                  "costs.syscall: '10ms' is a time", "a number of cycles", NULL);
+    expect_error(HOST, "name: h\ncpu: {ipc: 0}\n", 2, 12, "cpu.ipc: '0' is out of range",
+                 "relative to the reference core", "from 0.01 to 100");
+    expect_error(HOST, "name: h\ncpu: {ipc: 1k}\n", 2, 12, "cpu.ipc: '1k' is out of range", NULL, NULL);
+    expect_error(HOST, "name: h\ncosts: {psc_hit: 150%}\n", 2, 18, "costs.psc_hit: '150%' is a share",
+                 "0% to 100%", NULL);
+    expect_error(HOST, "name: h\ncosts: {walk_dram: 2}\n", 2, 20, "costs.walk_dram", NULL, NULL);
+    expect_error(HOST, "name: h\nmemory: {latency: 80}\n", 2, 19, "memory.latency: '80' has no unit",
+                 NULL, NULL);
+    expect_error(HOST, "name: h\nmemory: {latency: 1s}\n", 2, 19, "memory.latency: '1s' is too long",
+                 NULL, NULL);
+    expect_error(HOST, "name: h\nmemory: {large_pages: maybe}\n", 2, 23,
+                 "memory.large_pages: 'maybe' is not allowed", "true or false", NULL);
     expect_error(HOST, "name: h\nmemory: {capacity: 4GiB, reserved: 4GiB}\n", 2, 36,
                  "memory.reserved", "leaves nothing", NULL);
     expect_error(HOST, "name: h\ndisk: {class: tape}\n", 2, 15, "disk.class: 'tape' is not allowed",
@@ -916,6 +947,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_workload_good),
         cmocka_unit_test(test_workload_defaults),
+        cmocka_unit_test(test_workload_large_pages),
         cmocka_unit_test(test_load_kinds),
         cmocka_unit_test(test_error_wrong_unit),
         cmocka_unit_test(test_error_unknown_key),

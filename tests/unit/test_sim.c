@@ -24,6 +24,10 @@ static void plain_host(struct vs_host_spec *h, uint32_t cores)
     h->costs.value[VS_COST_PAGE_FAULT_CYCLES] = 1000;
     h->costs.value[VS_COST_TLB_WALK_REFS] = 4;
     h->costs.value[VS_COST_WALK_REF_CYCLES] = 10;
+    /* No paging-structure cache, no DRAM reference: every walk is exactly
+     * 4 references of 10 cycles (the walk model is tested in test_walks.c). */
+    h->costs.value[VS_COST_PSC_HIT] = 0;
+    h->costs.value[VS_COST_WALK_DRAM] = 0;
     h->costs.value[VS_COST_CONTEXT_SWITCH_CYCLES] = 0;
     h->costs.value[VS_COST_TIMER_HZ] = 0; /* no timer ticks: service times stay exact */
 }

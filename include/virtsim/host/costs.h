@@ -13,8 +13,13 @@ enum vs_cost_id {
     /* native hardware and kernel */
     VS_COST_SYSCALL_CYCLES,        /* native system call entry + exit */
     VS_COST_PAGE_FAULT_CYCLES,     /* native minor page fault */
-    VS_COST_TLB_WALK_REFS,         /* memory references per native page walk (4 levels) */
-    VS_COST_WALK_REF_CYCLES,       /* mean cycles per page-walk reference (mostly cache hits) */
+    VS_COST_TLB_WALK_REFS,         /* levels of a page table with 4 KiB leaves (references of an uncached walk) */
+    VS_COST_WALK_REF_CYCLES,       /* cycles of a page-walk reference served by the data caches */
+    VS_COST_WALK_DRAM,             /* fraction of walk references that miss the caches and go to DRAM */
+    VS_COST_PSC_HIT,               /* fraction of upper-level walk references the paging-structure caches skip */
+    VS_COST_NESTED_TLB_HIT,        /* fraction of host walks for guest page-table pages the nested TLB skips */
+    VS_COST_TLB_ENTRIES,           /* last-level TLB entries for 4 KiB pages */
+    VS_COST_TLB_LARGE_ENTRIES,     /* last-level TLB entries for 2 MiB pages */
     VS_COST_CONTEXT_SWITCH_CYCLES, /* process/thread context switch, also the host scheduler's */
     VS_COST_DISK_REQUEST_CYCLES,   /* block layer + driver + interrupt per disk request */
     VS_COST_NET_PACKET_CYCLES,     /* network stack + driver + interrupt per packet */
@@ -31,7 +36,6 @@ enum vs_cost_id {
     /* hardware-assisted virtualization (HVM) */
     VS_COST_VMEXIT_CYCLES,         /* VM exit + VM entry round trip in hardware */
     VS_COST_EXIT_HANDLER_CYCLES,   /* hypervisor work to handle a simple exit */
-    VS_COST_EPT_WALK_REFS,         /* references of a two-dimensional (nested) page walk */
     VS_COST_SHADOW_PT_UPDATE_CYCLES, /* hypervisor work per trapped guest PTE write (shadow sync) */
     VS_COST_SHADOW_FAULT_CYCLES,   /* hypervisor work per hidden page fault (shadow fill) */
     VS_COST_DEVICE_MODEL_CYCLES,   /* extra round trip to a user-space device model per access */

@@ -21,6 +21,11 @@ struct vs_cpu_spec {
     vs_time_ns cap_period_ns;  /* accounting period for caps */
     bool hw_virt;              /* VT-x / AMD-V: can run HVM guests */
     bool nested_paging;        /* EPT / NPT: HVM guests need no shadow page tables */
+    /* Instructions per cycle of one core relative to the reference core (a
+     * current server core, the `current` profile: 1.0). Workloads give their
+     * CPI as measured on the reference core; this host runs them at
+     * cpi / ipc cycles per instruction (vs_host_cpi). */
+    double ipc;
 };
 
 enum vs_disk_class { VS_DISK_HDD, VS_DISK_SSD, VS_DISK_NVME };
@@ -50,6 +55,8 @@ struct vs_host_spec {
     struct vs_cpu_spec cpu;
     double memory_bytes;
     double host_reserved_bytes;     /* host OS / hypervisor itself, not available to guests */
+    double memory_latency_ns;       /* load-to-use latency of a DRAM access (prices walk references that miss the caches) */
+    bool large_pages;               /* the hypervisor backs guest memory with 2 MiB pages (EPT/NPT, shadow) */
     struct vs_disk_spec disk;
     struct vs_nic_spec nic;
     struct vs_costs costs;
@@ -61,6 +68,19 @@ void vs_host_spec_defaults(struct vs_host_spec *h);
 static inline double vs_cycles_to_ns(const struct vs_cpu_spec *c, double cycles)
 {
     return cycles * 1e9 / c->frequency_hz;
+}
+
+/* Cycles per instruction on this host of code whose CPI on the reference
+ * core is reference_cpi (what a workload declares). */
+static inline double vs_host_cpi(const struct vs_host_spec *h, double reference_cpi)
+{
+    return reference_cpi / h->cpu.ipc;
+}
+
+/* One DRAM access in this host's cycles. */
+static inline double vs_host_memory_cycles(const struct vs_host_spec *h)
+{
+    return h->memory_latency_ns * h->cpu.frequency_hz / 1e9;
 }
 
 #endif

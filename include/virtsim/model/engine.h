@@ -147,6 +147,33 @@ void vs_engine_price(const struct vs_engine *e, const struct vs_host_spec *host,
 void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_workload *wl,
                            enum vs_op_kind op, double count, double bytes, struct vs_work *w);
 
+/* Page walks (docs/cost-rules.md, "Page walks"). A TLB miss walks one
+ * table (native, containers, Xen PV's direct paging, shadow tables) or two
+ * (nested paging: each reference of the guest's walk is itself translated
+ * through the host's EPT/NPT table). Paging-structure caches skip upper
+ * levels, a nested TLB skips the host walks for guest page-table pages, and
+ * 2 MiB pages remove a level from a table and stretch the TLB's reach. */
+enum vs_walk_kind {
+    VS_WALK_NATIVE, /* the workload's own table: large leaves where it uses large pages */
+    VS_WALK_SHADOW, /* the hypervisor's shadow table: large leaves only where guest and host both use them */
+    VS_WALK_NESTED  /* guest table x host table (EPT/NPT) */
+};
+
+/* Mean memory references of one walk of the kind on host for workload wl. */
+double vs_engine_walk_refs(const struct vs_host_spec *host, const struct vs_workload *wl,
+                           enum vs_walk_kind kind);
+/* Mean cycles of one walk reference: a data-cache hit or, for the share
+ * costs walk_dram, a DRAM access at the host's memory latency. */
+double vs_engine_walk_ref_cycles(const struct vs_host_spec *host);
+/* TLB misses left per miss the workload declares (it declares them for 4 KiB
+ * pages): 1 unless the TLB holds 2 MiB entries for it. */
+double vs_engine_tlb_miss_factor(const struct vs_host_spec *host, const struct vs_workload *wl,
+                                 enum vs_walk_kind kind);
+/* Adds n declared TLB misses walked as kind: page walk += misses x refs x
+ * cycles per reference; event TLB miss += misses. */
+void vs_engine_walk_cost(const struct vs_host_spec *host, const struct vs_workload *wl,
+                         enum vs_walk_kind kind, double n, struct vs_work *w);
+
 /* Shared by VM engines: what one VM occupies on the host. The application,
  * the VM's own kernel and private page cache (together capped by the memory
  * the guest was given, when it was given one: the page cache shrinks
