@@ -82,7 +82,9 @@ static void note_changes(struct vs_stepper *st, uint32_t k, const struct vs_run_
     for (uint32_t i = e->events_seen; i < r->n_applied; i++) {
         const struct vs_applied_event *a = &r->applied[i];
         snprintf(text, sizeof text, "%.30s: %s%.80s", r->engine, a->ok ? "" : "refused: ", a->text);
-        add_change(st, k, a->at_ns, text);
+        /* The run counts event times from the end of boot; changes are on
+         * the simulated clock, like the boots beside them and the samples. */
+        add_change(st, k, vs_sim_booted(e->sim) + a->at_ns, text);
     }
     e->events_seen = r->n_applied;
 }
