@@ -929,6 +929,11 @@ static int cmd_chart(const struct cli *c, int argc, char **argv)
             rc = vs_sim_run_scenario(sc, sc->seed, &res, &e);
             if (rc == VS_OK) kind == VS_CHART_RELATIVE ? vs_chart_relative(&res, ch) : vs_chart_breakdown(&res, ch);
             break;
+        case VS_CHART_HOSTS:
+            sc->sweep.n = 0; /* the scenario as written */
+            rc = vs_sim_run_scenario(sc, sc->seed, &res, &e);
+            if (rc == VS_OK) vs_chart_hosts(&res, ch);
+            break;
         case VS_CHART_SWEEP: {
             if (!sc->sweep.n) {
                 rc = vs_error_set(&e, VS_ERR_INPUT, what, 0, 0, "a sweep chart needs a scenario with a sweep: section");
