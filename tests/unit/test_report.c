@@ -442,11 +442,11 @@ static void test_csv(void **state)
         "batch_done", "batch_total", "latency_mean_ns", "latency_p99_ns", "cpu_guest_user_ns",
         "cpu_idle_ns", "cpu_wait_ns", "vmexits_per_s", "syscalls_per_s",
         "memory_application_bytes", "disk_busy_ns", "start_ns", "host_cpu_utilisation",
-        "host_runqueue_mean", "host_mem_free_bytes", "host_nic_tx_utilisation",
+        "host_runqueue_mean", "host_mem_free_bytes", "host_nic_tx_utilisation", "host",
     };
     for (size_t k = 0; k < sizeof expected / sizeof expected[0]; k++) column(&c, expected[k]);
     assert_int_equal(c.n_fields[0],
-                     25 + VS_CAT_COUNT + 1 + VS_EVT_COUNT + VS_MEM_PART_COUNT + 8 + 14);
+                     25 + VS_CAT_COUNT + 1 + VS_EVT_COUNT + VS_MEM_PART_COUNT + 8 + 14 + 1);
 
     int level = column(&c, "level"), engine = column(&c, "engine"), guest = column(&c, "guest");
     int tput = column(&c, "throughput_per_s"), p99 = column(&c, "latency_p99_ns");
