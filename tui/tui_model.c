@@ -76,6 +76,7 @@ int vs_tui_init(struct vs_tui *t, const struct vs_scenario *sc, uint64_t seed, s
     t->sc = *sc;
     t->seed = seed;
     t->sort_col = VS_COL_NAME;
+    t->host = -1;
     return build(t, err);
 }
 
@@ -150,6 +151,7 @@ static double col_value(const struct vs_guest_result *g, enum vs_tui_col c)
     case VS_COL_MEMORY: return vs_mem_parts_total(&g->memory);
     case VS_COL_EXITS: return g->events[VS_EVT_VMEXIT] + g->events[VS_EVT_HYPERCALL];
     case VS_COL_STATE: return g->state;
+    case VS_COL_HOST: return 0; /* compared by name */
     default: return 0;
     }
 }
@@ -162,6 +164,8 @@ static int compare_rows(const void *a, const void *b)
     int d;
     if (t->sort_col == VS_COL_NAME || t->sort_col == VS_COL_ENGINE) {
         d = strcmp(ga->name, gb->name);
+    } else if (t->sort_col == VS_COL_HOST) {
+        d = strcmp(ga->host, gb->host);
     } else {
         double va = col_value(ga, t->sort_col), vb = col_value(gb, t->sort_col);
         d = va < vb ? -1 : va > vb ? 1 : 0;
@@ -183,10 +187,43 @@ int vs_tui_guest_rows(const struct vs_tui *t, int *idx, int max)
     return n;
 }
 
-static const char *const col_names[VS_COL_COUNT] = {"guest", "engine", "state", "cpu%", "ops/s",
-                                                    "p50",   "p99",    "memory", "exits+hc/s"};
+static const char *const col_names[VS_COL_COUNT] = {"guest", "host", "engine", "state",  "cpu%",
+                                                    "ops/s", "p50",  "p99",    "memory", "exits+hc/s"};
 
 const char *vs_tui_col_name(enum vs_tui_col c) { return c < VS_COL_COUNT ? col_names[c] : "?"; }
+
+/* ---- host meters ---- */
+
+uint32_t vs_tui_hosts(const struct vs_tui *t)
+{
+    return t->n_engines && t->snaps[0].n_hosts > 1 ? t->snaps[0].n_hosts : 1;
+}
+
+void vs_tui_select_host(struct vs_tui *t, int host)
+{
+    int n = (int)vs_tui_hosts(t);
+    t->host = n < 2 || host < 0 ? -1 : host >= n ? n - 1 : host;
+}
+
+const struct vs_host_result *vs_tui_meter_host(const struct vs_tui *t)
+{
+    const struct vs_run_result *r = &t->snaps[t->engine];
+    if (t->host < 0 || (uint32_t)t->host >= r->n_hosts || r->n_hosts < 2) return &r->host;
+    return &r->hosts[t->host];
+}
+
+/* m / M: all hosts, then each host in order, and round again. */
+static void cycle_host(struct vs_tui *t, int step)
+{
+    int n = (int)vs_tui_hosts(t);
+    if (n < 2) {
+        snprintf(t->status, sizeof t->status, "%s", "one host: the meters already show it");
+        return;
+    }
+    /* Positions 0..n: 0 is all hosts, k is host k-1. */
+    int pos = (t->host + 1 + step + n + 1) % (n + 1);
+    vs_tui_select_host(t, pos - 1);
+}
 
 /* ---- keys ---- */
 
@@ -203,6 +240,7 @@ static void clamp_selection(struct vs_tui *t)
     int rows = n_rows(t);
     if (t->row >= rows) t->row = rows - 1;
     if (t->row < 0) t->row = 0;
+    vs_tui_select_host(t, t->host);
 }
 
 /* Adds (+1) or removes (-1) one instance of the selected guest's group, and
@@ -516,6 +554,8 @@ bool vs_tui_key(struct vs_tui *t, int key)
         break;
     case 'o':
         t->sort_col = (enum vs_tui_col)((t->sort_col + 1) % VS_COL_COUNT);
+        /* Every row has the same engine; one host: no host column. */
+        if (t->sort_col == VS_COL_HOST && vs_tui_hosts(t) < 2) t->sort_col = VS_COL_ENGINE;
         if (t->sort_col == VS_COL_ENGINE) t->sort_col = VS_COL_STATE;
         break;
     case 'O':
@@ -534,6 +574,8 @@ bool vs_tui_key(struct vs_tui *t, int key)
     case 'c': vs_tui_next_engine(t); break;
     case 'w': vs_tui_next_workload(t); break;
     case 'H': vs_tui_next_host(t); break;
+    case 'm': cycle_host(t, +1); break;
+    case 'M': cycle_host(t, -1); break;
     case 'a': change_guests(t, +1); break;
     case 'd': change_guests(t, -1); break;
     default: return false;

@@ -126,6 +126,131 @@ static void draw_legend(int y)
     }
 }
 
+/* Busy share of one core (or host) from its time by category. */
+static double busy_share(const double ns[VS_CAT_COUNT])
+{
+    double all = 0, busy = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++) {
+        all += ns[c];
+        if (c != VS_CAT_IDLE) busy += ns[c];
+    }
+    return all > 0 ? busy / all : 0;
+}
+
+/* With several hosts, all hosts at once: one row per host, so the busy one
+ * stands out; m then shows each host's cores. Returns the rows drawn. */
+static int draw_host_rows(const struct vs_run_result *r, int y, int rows)
+{
+    int bar_w = COLS - 21 - 50 - 2;
+    if (bar_w > 30) bar_w = 30;
+    if (bar_w < 6) bar_w = 6;
+    int shown = (int)r->n_hosts <= rows ? (int)r->n_hosts : rows - 1;
+    for (int k = 0; k < shown; k++) {
+        const struct vs_host_result *h = &r->hosts[k];
+        putf(y + k, 0, " %-12.12s %5.1f%% ", h->name, 100.0 * h->cpu_utilisation);
+        draw_bar(y + k, 21, h->cpu_ns_by_cat, bar_w);
+        int x = 21 + bar_w;
+        putf(y + k, x, "  mem %5.1f%%  disk %5.1f%%  nic rx %5.1f%% tx %5.1f%%",
+             h->mem_capacity_bytes > 0 ? 100.0 * h->mem_used_bytes / h->mem_capacity_bytes : 0,
+             100.0 * h->disk_utilisation, 100.0 * h->nic_rx_utilisation, 100.0 * h->nic_tx_utilisation);
+        if (x + 50 + 12 <= COLS) putf(y + k, x + 50, "  %u guest%s", h->guests, h->guests == 1 ? "" : "s");
+    }
+    if (shown >= 0 && shown < (int)r->n_hosts && rows > 0)
+        putf(y + shown, 1, "... and %u more hosts (m shows each)", r->n_hosts - (uint32_t)shown);
+    return rows < (int)r->n_hosts ? rows : (int)r->n_hosts;
+}
+
+/* Links and switches between hosts: how busy each way, packets per second. */
+static void draw_links(const struct vs_run_result *r, int y, int rows)
+{
+    double window_s = r->window_ns > 0 ? (double)r->window_ns / 1e9 : 0;
+    int shown = (int)r->n_links <= rows ? (int)r->n_links : rows - 1;
+    int name_w = 4;
+    for (int k = 0; k < shown; k++)
+        if ((int)strlen(r->links[k].name) > name_w) name_w = (int)strlen(r->links[k].name);
+    if (name_w > 28) name_w = 28;
+    for (int k = 0; k < shown; k++) {
+        const struct vs_link_result *l = &r->links[k];
+        char bw[32], pps[16];
+        vs_units_format_bitrate(l->bandwidth_bits_per_s, bw, sizeof bw);
+        vs_tui_format_rate(window_s > 0 ? (double)l->packets / window_s : 0, pps, sizeof pps);
+        if (l->shared)
+            putf(y + k, 1, "%-*.*s %10s  busy %5.1f%%  %6s pkt/s", name_w + 5, name_w + 5, l->name, bw,
+                 100.0 * l->utilisation[0], pps);
+        else
+            putf(y + k, 1, "link %-*.*s %10s  -> %5.1f%%  <- %5.1f%%  %6s pkt/s", name_w, name_w, l->name, bw,
+                 100.0 * l->utilisation[0], 100.0 * l->utilisation[1], pps);
+    }
+    if (shown >= 0 && shown < (int)r->n_links && rows > 0)
+        putf(y + shown, 1, "... and %u more links (virtsim run lists them all)", r->n_links - (uint32_t)shown);
+}
+
+/* The host meters of the selected engine's run (htop style): CPU by
+ * category, per core, memory, disk and NIC; with several hosts, the host
+ * the selector (m) names, and the links between hosts. */
+static void draw_meters(const struct vs_tui *t, int y)
+{
+    const struct vs_run_result *r = &t->snaps[t->engine];
+    const struct vs_host_result *h = vs_tui_meter_host(t);
+    uint32_t n_hosts = vs_tui_hosts(t);
+    bool all = n_hosts > 1 && t->host < 0;
+    char a[32], b[32], title[200];
+    if (n_hosts < 2)
+        snprintf(title, sizeof title, " host under %s: %u cores @ %.2f GHz", r->engine, h->spec.cpu.cores,
+                 h->spec.cpu.frequency_hz / 1e9);
+    else if (all)
+        snprintf(title, sizeof title, " %s under %s: %u cores, %u guests", h->name, r->engine,
+                 h->spec.cpu.cores, h->guests);
+    else
+        snprintf(title, sizeof title, " host %d/%u %s under %s: %u cores @ %.2f GHz, %u guest%s", t->host + 1,
+                 n_hosts, h->name, r->engine, h->spec.cpu.cores, h->spec.cpu.frequency_hz / 1e9, h->guests,
+                 h->guests == 1 ? "" : "s");
+    attron(A_BOLD);
+    put(y, 0, title);
+    attroff(A_BOLD);
+    /* The selector's key after the title where it fits: the title matters more. */
+    const char *hint = all ? "m: one host at a time" : "m: next host";
+    int hint_x = COLS - 1 - (int)strlen(hint);
+    if (n_hosts > 1 && hint_x >= (int)strlen(title) + 2) put(y, hint_x, hint);
+    y++;
+    putf(y, 1, "CPU  %5.1f%% ", 100.0 * h->cpu_utilisation);
+    draw_bar(y++, 13, h->cpu_ns_by_cat, COLS - 15 > 50 ? 50 : COLS - 15);
+    /* Rows kept for memory, disk and the status line, and for the links. */
+    int link_rows = r->n_links < 4 ? (int)r->n_links : 4;
+    int rows_free = LINES - 3 - y - link_rows;
+    if (rows_free < 0) rows_free = 0;
+    if (all) {
+        y += draw_host_rows(r, y, rows_free);
+    } else {
+        /* Per-core meters, two columns, as many rows as fit. */
+        uint32_t cores = h->core_ns_by_cat ? h->spec.cpu.cores : 0;
+        int per_col = (int)(cores + 1) / 2;
+        if (per_col > rows_free) per_col = rows_free;
+        int col_w = (COLS - 2) / 2;
+        for (int i = 0; i < per_col; i++)
+            for (int col = 0; col < 2; col++) {
+                uint32_t k = (uint32_t)(col * ((int)(cores + 1) / 2) + i);
+                if (k >= cores) continue;
+                const double *ns = h->core_ns_by_cat[k];
+                int x0 = 1 + col * col_w;
+                putf(y + i, x0, "%3u %5.1f%% ", k, 100.0 * busy_share(ns));
+                draw_bar(y + i, x0 + 11, ns, col_w - 13);
+            }
+        y += per_col;
+    }
+    double mem[VS_CAT_COUNT] = {0};
+    mem[VS_CAT_GUEST_USER] = h->mem_used_bytes;
+    mem[VS_CAT_IDLE] = h->mem_free_bytes;
+    putf(y, 1, "Mem  %5.1f%% ", h->mem_capacity_bytes > 0 ? 100.0 * h->mem_used_bytes / h->mem_capacity_bytes : 0);
+    draw_bar(y, 13, mem, 30);
+    putf(y++, 45, "%s used of %s", vs_units_format_bytes(h->mem_used_bytes, a, sizeof a),
+         vs_units_format_bytes(h->mem_capacity_bytes, b, sizeof b));
+    putf(y++, 1, "Disk %5.1f%%  queue %.2f   NIC rx %.1f%%  tx %.1f%%   run queue %.2f",
+         100.0 * h->disk_utilisation, h->disk_queue_mean, 100.0 * h->nic_rx_utilisation,
+         100.0 * h->nic_tx_utilisation, h->runqueue_mean);
+    draw_links(r, y, link_rows);
+}
+
 static void draw_compare(const struct vs_tui *t, int top)
 {
     int bar_w = COLS - 74;
@@ -157,65 +282,42 @@ static void draw_compare(const struct vs_tui *t, int top)
     }
     int y = top + 2 + (int)t->n_engines;
     draw_legend(y++);
-    /* Host meters of the selected engine's run. */
-    const struct vs_run_result *r = &t->snaps[t->engine];
-    const struct vs_host_result *h = &r->host;
-    char a[32], b[32];
-    attron(A_BOLD);
-    putf(y++, 0, " host under %s: %u cores @ %.2f GHz", r->engine, h->spec.cpu.cores,
-         h->spec.cpu.frequency_hz / 1e9);
-    attroff(A_BOLD);
-    putf(y, 1, "CPU  %5.1f%% ", 100.0 * h->cpu_utilisation);
-    draw_bar(y++, 13, h->cpu_ns_by_cat, COLS - 15 > 50 ? 50 : COLS - 15);
-    /* Per-core meters (htop style), two columns, as many rows as fit. */
-    uint32_t cores = h->core_ns_by_cat ? h->spec.cpu.cores : 0;
-    int rows_free = LINES - 3 - y;
-    int per_col = (int)(cores + 1) / 2;
-    if (per_col > rows_free) per_col = rows_free > 0 ? rows_free : 0;
-    int col_w = (COLS - 2) / 2;
-    for (int i = 0; i < per_col; i++)
-        for (int col = 0; col < 2; col++) {
-            uint32_t k = (uint32_t)(col * ((int)(cores + 1) / 2) + i);
-            if (k >= cores) continue;
-            const double *ns = h->core_ns_by_cat[k];
-            double all = 0, busy = 0;
-            for (int c = 0; c < VS_CAT_COUNT; c++) {
-                all += ns[c];
-                if (c != VS_CAT_IDLE) busy += ns[c];
-            }
-            int x0 = 1 + col * col_w;
-            putf(y + i, x0, "%3u %5.1f%% ", k, all > 0 ? 100.0 * busy / all : 0.0);
-            draw_bar(y + i, x0 + 11, ns, col_w - 13);
-        }
-    y += per_col;
-    double mem[VS_CAT_COUNT] = {0};
-    mem[VS_CAT_GUEST_USER] = h->mem_used_bytes;
-    mem[VS_CAT_IDLE] = h->mem_free_bytes;
-    putf(y, 1, "Mem  %5.1f%% ", h->mem_capacity_bytes > 0 ? 100.0 * h->mem_used_bytes / h->mem_capacity_bytes : 0);
-    draw_bar(y, 13, mem, 30);
-    putf(y++, 45, "%s used of %s", vs_units_format_bytes(h->mem_used_bytes, a, sizeof a),
-         vs_units_format_bytes(h->mem_capacity_bytes, b, sizeof b));
-    putf(y++, 1, "Disk %5.1f%%  queue %.2f   NIC rx %.1f%%  tx %.1f%%   run queue %.2f",
-         100.0 * h->disk_utilisation, h->disk_queue_mean, 100.0 * h->nic_rx_utilisation,
-         100.0 * h->nic_tx_utilisation, h->runqueue_mean);
+    draw_meters(t, y);
 }
 
 static void draw_guests(const struct vs_tui *t, int top, int bottom)
 {
     const struct vs_run_result *r = &t->snaps[t->engine];
-    static const int width[VS_COL_COUNT] = {16, 11, 9, 7, 9, 9, 9, 10, 11};
+    int width[VS_COL_COUNT] = {16, 0, 11, 9, 7, 9, 9, 9, 10, 11};
+    int idx[VS_MAX_GUESTS];
+    int n = vs_tui_guest_rows(t, idx, VS_MAX_GUESTS);
+    /* Several hosts: a host column after the name, and both as wide as
+     * their longest entry (at most 16); where the columns up to p99 still
+     * would not fit, the engine column (the same on every row) gives way. */
+    if (vs_tui_hosts(t) > 1) {
+        width[VS_COL_NAME] = 6;
+        width[VS_COL_HOST] = 5;
+        for (uint32_t i = 0; i < r->n_instances; i++) {
+            int len = (int)strlen(r->instances[i].name);
+            if (len + 1 > width[VS_COL_NAME]) width[VS_COL_NAME] = len + 1 < 16 ? len + 1 : 16;
+            len = (int)strlen(r->instances[i].host);
+            if (len > width[VS_COL_HOST]) width[VS_COL_HOST] = len < 16 ? len : 16;
+        }
+        int total = 0; /* up to p99, as much as a one-host table shows at 80 columns */
+        for (int c = 0; c <= VS_COL_P99; c++) total += width[c] + 1;
+        if (total - 1 > COLS) width[VS_COL_ENGINE] = 0;
+    }
     int x = 0;
     attron(A_BOLD);
     for (int c = 0; c < VS_COL_COUNT; c++) {
+        if (!width[c]) continue;
         char head[24];
         snprintf(head, sizeof head, "%s%s", vs_tui_col_name((enum vs_tui_col)c),
                  c == (int)t->sort_col ? (t->sort_desc ? "v" : "^") : "");
-        putf(top, x, c < 3 ? "%-*s" : "%*s", width[c], head);
+        putf(top, x, c <= VS_COL_STATE ? "%-*s" : "%*s", width[c], head);
         x += width[c] + 1;
     }
     attroff(A_BOLD);
-    int idx[VS_MAX_GUESTS];
-    int n = vs_tui_guest_rows(t, idx, VS_MAX_GUESTS);
     int visible = bottom - top - 1;
     int first = t->row >= visible ? t->row - visible + 1 : 0;
     double window = r->window_ns > 0 ? (double)r->window_ns : 1;
@@ -224,16 +326,30 @@ static void draw_guests(const struct vs_tui *t, int top, int bottom)
         double cpu = 0;
         for (int c = 0; c < VS_CAT_COUNT; c++)
             if (c != VS_CAT_IDLE) cpu += g->cpu_ns[c];
-        char ops[16], p50[32], p99[32], mem[32], ex[16];
-        vs_tui_format_rate(g->throughput_per_s, ops, sizeof ops);
-        vs_units_format_time((double)g->latency.p50_ns, p50, sizeof p50);
-        vs_units_format_time((double)g->latency.p99_ns, p99, sizeof p99);
-        vs_units_format_bytes(vs_mem_parts_total(&g->memory), mem, sizeof mem);
-        vs_tui_format_rate((g->events[VS_EVT_VMEXIT] + g->events[VS_EVT_HYPERCALL]) * 1e9 / window, ex,
-                           sizeof ex);
+        char cell[VS_COL_COUNT][VS_NAME_MAX];
+        snprintf(cell[VS_COL_NAME], sizeof cell[0], "%s", g->name);
+        snprintf(cell[VS_COL_HOST], sizeof cell[0], "%s", g->host);
+        snprintf(cell[VS_COL_ENGINE], sizeof cell[0], "%s", g->engine);
+        snprintf(cell[VS_COL_STATE], sizeof cell[0], "%s", vs_guest_state_name(g->state));
+        snprintf(cell[VS_COL_CPU], sizeof cell[0], "%.1f", 100.0 * cpu / window);
+        vs_tui_format_rate(g->throughput_per_s, cell[VS_COL_OPS], sizeof cell[0]);
+        vs_units_format_time((double)g->latency.p50_ns, cell[VS_COL_P50], sizeof cell[0]);
+        vs_units_format_time((double)g->latency.p99_ns, cell[VS_COL_P99], sizeof cell[0]);
+        vs_units_format_bytes(vs_mem_parts_total(&g->memory), cell[VS_COL_MEMORY], sizeof cell[0]);
+        vs_tui_format_rate((g->events[VS_EVT_VMEXIT] + g->events[VS_EVT_HYPERCALL]) * 1e9 / window,
+                           cell[VS_COL_EXITS], sizeof cell[0]);
+        char line[512];
+        size_t used = 0;
+        for (int c = 0; c < VS_COL_COUNT && used < sizeof line; c++) {
+            if (!width[c]) continue;
+            const char *sep = used ? " " : "";
+            if (c <= VS_COL_STATE)
+                used += (size_t)snprintf(line + used, sizeof line - used, "%s%-*.*s", sep, width[c], width[c], cell[c]);
+            else
+                used += (size_t)snprintf(line + used, sizeof line - used, "%s%*s", sep, width[c], cell[c]);
+        }
         if (i == t->row) attron(A_REVERSE);
-        putf(top + 1 + i - first, 0, "%-16.16s %-11.11s %-9.9s %7.1f %9s %9s %9s %10s %11s", g->name,
-             g->engine, vs_guest_state_name(g->state), 100.0 * cpu / window, ops, p50, p99, mem, ex);
+        put(top + 1 + i - first, 0, line);
         if (i == t->row) attroff(A_REVERSE);
     }
     if (n == 0) put(top + 1, 1, t->filter[0] ? "no guest matches the filter" : "no guests");
@@ -249,8 +365,12 @@ static void draw_detail(const struct vs_tui *t, int top)
     double window = r->window_ns > 0 ? (double)r->window_ns : 1;
     char a[32], b[32], c2[32], d[32], e[32];
     attron(A_BOLD);
-    putf(top, 0, " %s under %s (%s): %s, workload %s", g->name, r->engine, r->approach,
-         vs_guest_state_name(g->state), g->workload);
+    if (vs_tui_hosts(t) > 1)
+        putf(top, 0, " %s on %s under %s (%s): %s, workload %s", g->name, g->host, r->engine, r->approach,
+             vs_guest_state_name(g->state), g->workload);
+    else
+        putf(top, 0, " %s under %s (%s): %s, workload %s", g->name, r->engine, r->approach,
+             vs_guest_state_name(g->state), g->workload);
     attroff(A_BOLD);
     putf(top + 1, 1, "latency p50 %s p90 %s p99 %s p99.9 %s max %s (n=%llu)",
          vs_units_format_time((double)g->latency.p50_ns, a, sizeof a),
@@ -335,6 +455,7 @@ static const char *const help_lines[] = {
     "                    (every change restarts the run: a d [ ] c w H)",
     "  e                 export the figures on screen (.json, .csv or text)",
     "  o  O              sort guests by the next column / reverse the order",
+    "  m  M              host meters: all hosts, then each host (several hosts)",
     "  /                 filter guests by name (Enter keeps, Esc clears)",
     "  ?  F1             this help;   q  quit;   mouse: click tabs and rows",
     "",

@@ -15,7 +15,7 @@
 #include "virtsim/run/sweep.h"
 
 static const struct vs_cmd_opt options[] = {
-    {VS_OPT_KIND, "kind", 'k', "KIND", "relative, breakdown, sweep, timeline, density or density-curve (below)"},
+    {VS_OPT_KIND, "kind", 'k', "KIND", "relative, breakdown, hosts, sweep, timeline, density or density-curve (below)"},
     VS_CMD_OPT_OUTPUT("FILE.svg, FILE.pdf or FILE.png (the numbers go to FILE.csv)"),
     {VS_OPT_TITLE, "title", 0, "TEXT", "the chart's title (default: one that says what it shows)"},
     {VS_OPT_METRIC, "metric", 0, "M", "throughput (default), p50, p99 or cpu: what a sweep chart plots"},
@@ -61,6 +61,14 @@ static int chart_scenario(const char *what, enum vs_chart_kind kind, enum vs_cha
         sc->sweep.n = 0; /* the scenario as written */
         rc = vs_sim_run_replicated(sc, sc->seed, reps, 0, &res, e);
         if (rc == VS_OK) kind == VS_CHART_RELATIVE ? vs_chart_relative(&res, ch) : vs_chart_breakdown(&res, ch);
+        vs_results_free(&res);
+        return rc;
+    }
+    case VS_CHART_HOSTS: {
+        struct vs_results res = {0};
+        sc->sweep.n = 0; /* the scenario as written */
+        rc = vs_sim_run_scenario(sc, sc->seed, &res, e);
+        if (rc == VS_OK) vs_chart_hosts(&res, ch);
         vs_results_free(&res);
         return rc;
     }
@@ -160,7 +168,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     }
     enum vs_chart_kind kind;
     if (!kind_name || vs_chart_parse_kind(kind_name, &kind) != VS_OK)
-        return vs_cli_usage(c, cmd, "--kind must be relative, breakdown, sweep, timeline, density or density-curve, not '%s'",
+        return vs_cli_usage(c, cmd, "--kind must be relative, breakdown, hosts, sweep, timeline, density or density-curve, not '%s'",
                             kind_name ? kind_name : "(none)");
     if (!output || !(ends_with(output, ".svg") || ends_with(output, ".pdf") || ends_with(output, ".png")))
         return vs_cli_usage(c, cmd, "--output must name a .svg, .pdf or .png file");
@@ -198,8 +206,11 @@ const struct vs_cmd vs_cmd_chart = {
     .summary = "a chart for slides or handouts (--kind K --output FILE.svg|pdf|png)",
     .help = "Draws a chart (SVG, PDF or PNG by the file's extension) and writes the numbers it\n"
             "plots beside it as FILE.csv. --kind and --output are required. Kinds:\n"
-            "  relative       throughput of each guest group per engine, relative to the first (native)\n"
+            "  relative       each guest group's score per engine against native, the figure that\n"
+            "                 fits its load (cpu per request, throughput or speed); --reps N > 1 adds\n"
+            "                 95 % intervals\n"
             "  breakdown      where the guests' CPU time went per engine (stacked)\n"
+            "  hosts          per host: CPU, memory, disk and NIC utilisation (several hosts)\n"
             "  sweep          the scenario's swept parameter against --metric, per engine\n"
             "  timeline       throughput over simulated time per engine, events marked\n"
             "  density        guests per host per approach (with --sla and --max like virtsim density)\n"

@@ -31,8 +31,9 @@ static const double palette[8][3] = {
 
 int vs_chart_parse_kind(const char *name, enum vs_chart_kind *out)
 {
-    static const char *const names[] = {"relative", "breakdown", "sweep", "timeline", "density", "density-curve"};
-    for (int i = 0; i < 6; i++)
+    static const char *const names[] = {"relative", "breakdown", "sweep",        "timeline",
+                                        "density",  "density-curve", "hosts"};
+    for (int i = 0; i < 7; i++)
         if (strcmp(name, names[i]) == 0) {
             *out = (enum vs_chart_kind)i;
             return VS_OK;
@@ -161,7 +162,8 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
     cairo_set_font_size(cr, fs);
 
     /* Plot area, leaving room for the legend on the right. */
-    double left = 10 * u, right = W - 22 * u, top = 7 * u, bottom = H - 9 * u;
+    bool grouped = c->style != VS_CHART_LINES && c->n_points && c->groups[0][0];
+    double left = 10 * u, right = W - 22 * u, top = 7 * u, bottom = H - (grouped ? 11.5 : 9) * u;
     double ymin = 0, ymax = 0, xmin = 0, xmax = 1;
     for (uint32_t s = 0; s < c->n_series; s++) {
         uint32_t n = c->own_x || c->series[s].n ? c->series[s].n : c->n_points;
@@ -227,6 +229,25 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
         double slot = (right - left) / (c->n_points ? c->n_points : 1);
         for (uint32_t i = 0; i < c->n_points; i++)
             text(cr, left + slot * (i + 0.5), bottom + 0.8 * u, c->categories[i], 0.5, 0);
+        /* The second level: each run of equal group names labelled once
+         * under a bracket, and a faint line between runs. */
+        for (uint32_t i = 0, end; grouped && i < c->n_points; i = end) {
+            for (end = i + 1; end < c->n_points && strcmp(c->groups[end], c->groups[i]) == 0; end++) {}
+            double x0 = left + slot * i, x1 = left + slot * end;
+            cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+            cairo_set_line_width(cr, 0.12 * u);
+            cairo_move_to(cr, x0 + 0.1 * slot, bottom + 3.4 * u);
+            cairo_line_to(cr, x1 - 0.1 * slot, bottom + 3.4 * u);
+            cairo_stroke(cr);
+            if (i > 0) {
+                cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
+                cairo_move_to(cr, x0, top);
+                cairo_line_to(cr, x0, bottom + 3.4 * u);
+                cairo_stroke(cr);
+            }
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            text(cr, (x0 + x1) / 2, bottom + 3.9 * u, c->groups[i], 0.5, 0);
+        }
     }
     /* Axes and their labels. */
     cairo_set_source_rgb(cr, 0, 0, 0);
@@ -357,8 +378,8 @@ static cairo_status_t write_to_file(void *closure, const unsigned char *data, un
 }
 
 /* Cairo draws SVG text as glyph outlines; the title, axis labels and series
- * names also go into <title> and <desc> so the file is searchable and
- * accessible. */
+ * names (and the bars' category labels) also go into <title> and <desc> so
+ * the file is searchable and accessible. */
 static void xml_text(FILE *f, const char *s)
 {
     for (; *s; s++) {
@@ -388,6 +409,15 @@ static char *svg_with_metadata(const struct vs_chart *c, const char *svg, size_t
     for (uint32_t s = 0; s < c->n_series; s++) {
         fputs(s ? ", " : " ", m);
         xml_text(m, c->series[s].name);
+    }
+    /* Bar labels too (drawn as outlines like the rest), group/category. */
+    for (uint32_t i = 0; c->style != VS_CHART_LINES && i < c->n_points; i++) {
+        fputs(i ? ", " : "; categories: ", m);
+        if (c->groups[i][0]) {
+            xml_text(m, c->groups[i]);
+            fputc('/', m);
+        }
+        xml_text(m, c->categories[i]);
     }
     fputs("</desc>", m);
     fclose(m);
@@ -466,13 +496,24 @@ void vs_chart_write_csv(const struct vs_chart *c, FILE *f)
             }
         return;
     }
-    vs_report_csv_field(f, c->style == VS_CHART_LINES ? c->x_label : "category");
+    bool grouped = c->style != VS_CHART_LINES && c->n_points && c->groups[0][0];
+    if (grouped) {
+        vs_report_csv_field(f, c->group_name[0] ? c->group_name : "group");
+        fputc(',', f);
+    }
+    vs_report_csv_field(f, c->style == VS_CHART_LINES ? c->x_label
+                           : c->category_name[0]      ? c->category_name
+                                                      : "category");
     for (uint32_t s = 0; s < c->n_series; s++) {
         fputc(',', f);
         vs_report_csv_field(f, c->series[s].name);
     }
     fputc('\n', f);
     for (uint32_t i = 0; i < c->n_points; i++) {
+        if (grouped) {
+            vs_report_csv_field(f, c->groups[i]);
+            fputc(',', f);
+        }
         if (c->style == VS_CHART_LINES) fprintf(f, "%.17g", c->x[i]);
         else vs_report_csv_field(f, c->categories[i]);
         for (uint32_t s = 0; s < c->n_series; s++) {
@@ -625,6 +666,76 @@ void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_densit
         c->hline = p99_sla_ns / 1e6;
         snprintf(c->hline_label, sizeof c->hline_label, "SLA p99 < %g ms", p99_sla_ns / 1e6);
     }
+}
+
+/* The hosts of a run: its hosts[], or its whole-run host when it has none
+ * (a results file read back without them). */
+static const struct vs_host_result *run_host(const struct vs_run_result *run, uint32_t h)
+{
+    return run->n_hosts ? &run->hosts[h] : &run->host;
+}
+
+static void put_host_bars(struct vs_chart *c, const struct vs_host_result *h)
+{
+    uint32_t i = c->n_points++;
+    c->series[0].y[i] = 100.0 * h->cpu_utilisation;
+    c->series[1].y[i] = h->mem_capacity_bytes > 0 ? 100.0 * h->mem_used_bytes / h->mem_capacity_bytes : 0;
+    c->series[2].y[i] = 100.0 * h->disk_utilisation;
+    c->series[3].y[i] = 100.0 * h->nic_rx_utilisation;
+    c->series[4].y[i] = 100.0 * h->nic_tx_utilisation;
+}
+
+void vs_chart_hosts(const struct vs_results *r, struct vs_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    /* Utilisation in % of each resource's capacity puts CPU, memory, disk
+     * and NIC on one axis, so the resource that runs out first shows. */
+    static const char *const resources[] = {"CPU", "memory", "disk", "NIC receive", "NIC transmit"};
+    c->style = VS_CHART_GROUPED_BARS;
+    c->n_series = 5;
+    for (uint32_t s = 0; s < c->n_series; s++) snprintf(c->series[s].name, sizeof c->series[s].name, "%s", resources[s]);
+    snprintf(c->y_label, sizeof c->y_label, "utilisation (%% of the resource's capacity)");
+    uint32_t runs = r->n_runs, hosts = r->n_runs && r->runs[0].n_hosts ? r->runs[0].n_hosts : 1;
+    if (runs == 0) {
+        snprintf(c->title, sizeof c->title, "Host utilisation by resource: %s", r->scenario);
+        return;
+    }
+    if (hosts == 1) {
+        /* One host: a group per engine, the same host under each. */
+        const struct vs_host_result *h0 = run_host(&r->runs[0], 0);
+        snprintf(c->title, sizeof c->title, "Host utilisation by resource: %.60s (host %.40s)", r->scenario,
+                 h0->name);
+        snprintf(c->x_label, sizeof c->x_label, "engine");
+        snprintf(c->category_name, sizeof c->category_name, "engine");
+        for (uint32_t k = 0; k < runs && c->n_points < VS_CHART_MAX_POINTS; k++) {
+            snprintf(c->categories[c->n_points], sizeof c->categories[0], "%.40s", r->runs[k].engine);
+            put_host_bars(c, run_host(&r->runs[k], 0));
+        }
+        return;
+    }
+    /* Several hosts: each engine's hosts side by side, engines as the
+     * second level, while that stays readable; else the first engine. */
+    if (hosts * runs > VS_CHART_HOSTS_MAX_BARS) runs = 1;
+    if (hosts > VS_CHART_HOSTS_MAX_BARS) hosts = VS_CHART_HOSTS_MAX_BARS;
+    snprintf(c->category_name, sizeof c->category_name, "host");
+    if (runs == 1) {
+        char part[48] = "";
+        if (hosts < r->runs[0].n_hosts) snprintf(part, sizeof part, " (the first %u of %u hosts)", hosts, r->runs[0].n_hosts);
+        snprintf(c->title, sizeof c->title, "Host utilisation by resource under %.30s: %.60s%s", r->runs[0].engine,
+                 r->scenario, part);
+        snprintf(c->x_label, sizeof c->x_label, "host");
+    } else {
+        snprintf(c->title, sizeof c->title, "Host utilisation by resource: %.60s", r->scenario);
+        snprintf(c->x_label, sizeof c->x_label, "host, under each engine");
+        snprintf(c->group_name, sizeof c->group_name, "engine");
+    }
+    for (uint32_t k = 0; k < runs; k++)
+        for (uint32_t h = 0; h < hosts && h < r->runs[k].n_hosts; h++) {
+            uint32_t i = c->n_points;
+            snprintf(c->categories[i], sizeof c->categories[0], "%.40s", r->runs[k].hosts[h].name);
+            if (runs > 1) snprintf(c->groups[i], sizeof c->groups[0], "%.40s", r->runs[k].engine);
+            put_host_bars(c, &r->runs[k].hosts[h]);
+        }
 }
 
 void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)

@@ -225,3 +225,27 @@ expect_status "an unknown metric exits 2" 2
 run chart "$TMP/d.json" --kind density --output "$TMP/d2.svg"
 expect_status "a density chart is remade from density JSON" 0
 grep -q '^web-server,' "$TMP/d2.csv" && ok "the remade density chart has its numbers" || fail "the remade density chart has its numbers" "$(cat "$TMP/d2.csv")"
+
+# The hosts chart: per host (and engine), CPU, memory, disk and NIC use.
+cat >"$TMP/two-hosts.yaml" <<'EOF'
+name: two-racks
+hosts:
+  - {name: web-host, profile: current}
+  - {name: client-host, profile: current}
+links:
+  - {hosts: [web-host, client-host], bandwidth: 1Gbit, latency: 50us}
+duration: 1s
+warmup: 200ms
+compare: [native, lxc]
+guests:
+  - {name: web, host: web-host, count: 2, clients_from: loadgen, workload: web-server}
+  - {name: loadgen, host: client-host, workload: cpu-bound, load: {kind: open, rate: 10/s}}
+EOF
+run chart "$TMP/two-hosts.yaml" --kind hosts --output "$TMP/hosts.svg"
+expect_status "chart --kind hosts exits 0" 0
+if head -1 "$TMP/hosts.csv" | grep -qx 'engine,host,CPU,memory,disk,NIC receive,NIC transmit' &&
+    grep -q '^native,web-host,' "$TMP/hosts.csv" && grep -q '^lxc,client-host,' "$TMP/hosts.csv" &&
+    [ "$(wc -l <"$TMP/hosts.csv")" -eq 5 ]; then ok "the hosts chart has a row per host and engine"
+else fail "the hosts chart has a row per host and engine" "$(cat "$TMP/hosts.csv")"; fi
+grep -q 'categories: native/web-host, native/client-host' "$TMP/hosts.svg" && ok "the hosts chart names the hosts" ||
+    fail "the hosts chart names the hosts" "$(grep -o '<desc>.*</desc>' "$TMP/hosts.svg")"

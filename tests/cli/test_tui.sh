@@ -28,10 +28,12 @@ check() { # check NAME TEXT: the pane shows TEXT (waiting up to 5 s)
 }
 clock() { screen | sed -n 's/.* t = \([^o]*\) of .*/\1/p' | head -1; }
 
-start() { # start SESSION COLS ROWS
+start() { # start SESSION COLS ROWS [ARGS...]: virtsim ARGS (none: the default UI)
     S=$1
-    T new-session -d -s "$S" -x "$2" -y "$3" \
-        "env LANG=C.UTF-8 TERM=xterm-256color $VIRTSIM; echo EXIT=\$?; stty -a | tr ';' '\n' | grep -E '^ *-?(icanon|echo) *$|[ ]-?icanon[ ]|[ ]-?echo[ ]' >/dev/null; stty -a; sleep 60"
+    cols=$2 rows=$3
+    shift 3
+    T new-session -d -s "$S" -x "$cols" -y "$rows" \
+        "env LANG=C.UTF-8 TERM=xterm-256color $VIRTSIM $*; echo EXIT=\$?; stty -a | tr ';' '\n' | grep -E '^ *-?(icanon|echo) *$|[ ]-?icanon[ ]|[ ]-?echo[ ]' >/dev/null; stty -a; sleep 60"
 }
 
 # 120x40: the four approaches and native, with figures.
@@ -40,6 +42,10 @@ check "the UI starts (120x40)" "RUNNING"
 for e in native qemu xen-pv kvm lxc; do check "engine $e is listed" " $e "; done
 check "figures are shown (relative score)" "1.00"
 check "approaches are named" "paravirt"
+
+# One host: no host selector, no host column.
+if screen | grep -qE 'm: (one|next) host|all [0-9]+ hosts'; then fail "one host: no host selector" "$(screen | sed -n 9,12p)"
+else ok "one host: no host selector"; fi
 
 # Pause stops the clock.
 T send-keys -t "$S" ' '
@@ -55,6 +61,8 @@ if [ "$c3" != "$c2" ]; then ok "the clock moves when running ($c2 -> $c3)"; else
 # Adding a guest adds a row (the selected row is the first: build).
 T send-keys -t "$S" Tab
 check "Tab opens the guest table" "exits+hc/s"
+if screen | grep -qE '^guest.* host'; then fail "one host: the guest table has no host column" "$(screen | sed -n 4p)"
+else ok "one host: the guest table has no host column"; fi
 rows1=$(screen | grep -c '^build')
 T send-keys -t "$S" a
 check "adding a guest says so" "added a guest to build"
@@ -87,3 +95,41 @@ check "the UI starts (80x24)" "RUNNING"
 for e in native qemu xen-pv kvm lxc; do check "80x24: engine $e is listed" " $e "; done
 T send-keys -t "$S" q
 check "80x24: q exits with status 0" "EXIT=0"
+
+# Several hosts: the meters start on all hosts (a row per host), m shows
+# one host at a time by name, the link is listed, the guests have a host.
+cat >"$TMP/two-hosts.yaml" <<'EOF'
+name: two-racks
+hosts:
+  - {name: web-host, profile: current}
+  - {name: client-host, profile: ept-2009}
+links:
+  - {hosts: [web-host, client-host], bandwidth: 1Gbit, latency: 50us}
+duration: 4s
+warmup: 500ms
+compare: [native, lxc]
+guests:
+  - {name: web, host: web-host, count: 2, clients_from: loadgen, workload: web-server}
+  - {name: loadgen, host: client-host, workload: cpu-bound, load: {kind: open, rate: 10/s}}
+events:
+  - {at: 1s, pause: web-2}
+EOF
+for size in "120 40" "80 24"; do
+    set -- $size
+    start "hosts$1" "$1" "$2" tui "$TMP/two-hosts.yaml"
+    check "$1x$2: a two-host scenario starts" "two-racks"
+    check "$1x$2: the meters start on all hosts" "all 2 hosts under native: 24 cores, 3 guests"
+    check "$1x$2: a row per host" " client-host "
+    check "$1x$2: the link is listed" "link web-host <-> client-host"
+    T send-keys -t "$S" m
+    check "$1x$2: m shows the first host by name" "host 1/2 web-host under native: 16 cores"
+    T send-keys -t "$S" m
+    check "$1x$2: m again shows the second host" "host 2/2 client-host under native: 8 cores"
+    T send-keys -t "$S" m
+    check "$1x$2: m again: all hosts" "all 2 hosts under native"
+    T send-keys -t "$S" Tab
+    check "$1x$2: the guest table has a host column" "guest^   host"
+    check "$1x$2: a guest's host is shown" "loadgen  client-host"
+    T send-keys -t "$S" q
+    check "$1x$2: q exits with status 0" "EXIT=0"
+done

@@ -120,6 +120,7 @@ static void check_files(const struct vs_chart *c, const char *name)
     const char *row = strchr(csv, '\n') + 1;
     const char *comma = strchr(row, ',');
     if (c->own_x) comma = strchr(comma + 1, ','); /* series,x,y */
+    if (c->style != VS_CHART_LINES && c->groups[0][0]) comma = strchr(comma + 1, ','); /* group,category,... */
     double v = strtod(comma + 1, NULL);
     assert_true(v == c->series[0].y[0]);
     free(csv);
@@ -228,6 +229,177 @@ static void test_sweep_and_density(void **state)
     free(sc);
 }
 
+/* Two hosts of different sizes joined by a link; web's clients run on the
+ * other host, so the hosts' disk and NIC figures differ. */
+static const char two_hosts_yaml[] =
+    "name: two-racks\n"
+    "hosts:\n"
+    "  - {name: web-host, profile: current}\n"
+    "  - {name: client-host, profile: ept-2009}\n"
+    "links:\n"
+    "  - {hosts: [web-host, client-host], bandwidth: 1Gbit, latency: 50us}\n"
+    "duration: 1s\n"
+    "warmup: 200ms\n"
+    "compare: [native, lxc]\n"
+    "guests:\n"
+    "  - {name: web, host: web-host, count: 2, clients_from: loadgen, workload: web-server}\n"
+    "  - {name: loadgen, host: client-host, workload: cpu-bound, load: {kind: open, rate: 10/s}}\n";
+
+/* The bar at point i plots host h's figures, in % of capacity. */
+static void assert_host_bars(const struct vs_chart *c, uint32_t i, const struct vs_host_result *h)
+{
+    assert_true(c->series[0].y[i] == 100.0 * h->cpu_utilisation);
+    assert_true(c->series[1].y[i] == 100.0 * h->mem_used_bytes / h->mem_capacity_bytes);
+    assert_true(c->series[2].y[i] == 100.0 * h->disk_utilisation);
+    assert_true(c->series[3].y[i] == 100.0 * h->nic_rx_utilisation);
+    assert_true(c->series[4].y[i] == 100.0 * h->nic_tx_utilisation);
+    for (uint32_t s = 0; s < c->n_series; s++) assert_true(c->series[s].y[i] >= 0 && c->series[s].y[i] <= 100);
+}
+
+static char *render_svg(const struct vs_chart *c, const char *name)
+{
+    char path[256];
+    struct vs_error err;
+    snprintf(path, sizeof path, "%s/%s.svg", dir, name);
+    assert_int_equal(vs_chart_render(c, path, 1280, 720, &err), VS_OK);
+    size_t len;
+    char *svg = slurp(path, &len);
+    unlink(path);
+    assert_true(xml_well_formed(svg));
+    return svg;
+}
+
+static void test_hosts(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    int rc = vs_config_load_scenario(two_hosts_yaml, sizeof two_hosts_yaml - 1, "two-racks.yaml", NULL, sc, &err);
+    if (rc != VS_OK) print_error("%s\n", err.message);
+    assert_int_equal(rc, VS_OK);
+    struct vs_results r;
+    assert_int_equal(vs_sim_run_scenario(sc, 1, &r, &err), VS_OK);
+    assert_int_equal(r.n_runs, 2);
+    assert_int_equal(r.runs[0].n_hosts, 2);
+    struct vs_chart *c = malloc(sizeof *c);
+    enum vs_chart_kind kind;
+    assert_int_equal(vs_chart_parse_kind("hosts", &kind), VS_OK);
+    assert_int_equal(kind, VS_CHART_HOSTS);
+
+    /* Both engines: each engine's hosts side by side, the engine below. */
+    vs_chart_hosts(&r, c);
+    assert_int_equal(c->style, VS_CHART_GROUPED_BARS);
+    assert_int_equal(c->n_series, 5);
+    assert_string_equal(c->series[0].name, "CPU");
+    assert_string_equal(c->series[4].name, "NIC transmit");
+    assert_int_equal(c->n_points, 4);
+    static const char *const hosts[] = {"web-host", "client-host"};
+    for (uint32_t k = 0; k < 2; k++)
+        for (uint32_t h = 0; h < 2; h++) {
+            uint32_t i = k * 2 + h;
+            assert_string_equal(c->categories[i], hosts[h]);
+            assert_string_equal(c->groups[i], r.runs[k].engine);
+            assert_string_equal(r.runs[k].hosts[h].name, hosts[h]);
+            assert_host_bars(c, i, &r.runs[k].hosts[h]);
+        }
+    /* Per host, not the total: only the web host reads its disk, and the
+     * client host receives the replies. */
+    assert_true(c->series[2].y[0] > 0 && c->series[2].y[1] == 0);
+    assert_true(c->series[3].y[1] > c->series[3].y[0]);
+    check_files(c, "hosts");
+    char *svg = render_svg(c, "hosts-labels");
+    assert_non_null(strstr(svg, "categories: native/web-host, native/client-host, lxc/web-host, lxc/client-host"));
+    free(svg);
+    char *csv = NULL;
+    size_t clen = 0;
+    FILE *m = open_memstream(&csv, &clen);
+    vs_chart_write_csv(c, m);
+    fclose(m);
+    static const char head[] = "engine,host,CPU,memory,disk,NIC receive,NIC transmit\nnative,web-host,";
+    assert_memory_equal(csv, head, sizeof head - 1);
+    free(csv);
+
+    /* One engine: one bar group per host, labelled with the host's name. */
+    r.n_runs = 1;
+    vs_chart_hosts(&r, c);
+    r.n_runs = 2;
+    assert_int_equal(c->n_points, 2);
+    for (uint32_t h = 0; h < 2; h++) {
+        assert_string_equal(c->categories[h], hosts[h]);
+        assert_string_equal(c->groups[h], "");
+        assert_host_bars(c, h, &r.runs[0].hosts[h]);
+    }
+    assert_non_null(strstr(c->title, "under native"));
+    check_files(c, "hosts-native");
+    svg = render_svg(c, "hosts-native-labels");
+    assert_non_null(strstr(svg, "categories: web-host, client-host</desc>"));
+    free(svg);
+    vs_results_free(&r);
+    free(c);
+    free(sc);
+}
+
+/* Made-up results: one host (a group per engine), a results file without
+ * per-host figures, and too many bars for every engine. */
+static void test_hosts_shapes(void **state)
+{
+    (void)state;
+    struct vs_run_result runs[3];
+    struct vs_host_result hs[3][13];
+    memset(runs, 0, sizeof runs);
+    memset(hs, 0, sizeof hs);
+    struct vs_results r = {.scenario = "made-up", .runs = runs, .n_runs = 3};
+    for (int k = 0; k < 3; k++) {
+        snprintf(runs[k].engine, sizeof runs[k].engine, "engine-%d", k);
+        runs[k].hosts = hs[k];
+        runs[k].n_hosts = 1;
+        for (int h = 0; h < 13; h++) {
+            snprintf(hs[k][h].name, sizeof hs[k][h].name, "rack-%d", h);
+            hs[k][h].cpu_utilisation = 0.01 * (k * 13 + h);
+            hs[k][h].mem_capacity_bytes = 1024;
+            hs[k][h].mem_used_bytes = 256;
+        }
+        runs[k].host = hs[k][0];
+    }
+    struct vs_chart *c = malloc(sizeof *c);
+    /* One host: a group per engine. */
+    vs_chart_hosts(&r, c);
+    assert_int_equal(c->n_points, 3);
+    assert_string_equal(c->categories[2], "engine-2");
+    assert_string_equal(c->groups[0], "");
+    assert_non_null(strstr(c->title, "rack-0"));
+    assert_true(c->series[0].y[2] == 100.0 * hs[2][0].cpu_utilisation);
+    assert_true(c->series[1].y[0] == 25.0);
+    /* No hosts[] (a results file read back): the run's host. */
+    for (int k = 0; k < 3; k++) runs[k].n_hosts = 0;
+    runs[1].host.cpu_utilisation = 0.5;
+    vs_chart_hosts(&r, c);
+    assert_int_equal(c->n_points, 3);
+    assert_true(c->series[0].y[1] == 50.0);
+    /* 2 engines x 7 hosts = 14 groups: too many, the first engine alone. */
+    r.n_runs = 2;
+    for (int k = 0; k < 2; k++) runs[k].n_hosts = 7;
+    vs_chart_hosts(&r, c);
+    assert_int_equal(c->n_points, 7);
+    assert_string_equal(c->categories[6], "rack-6");
+    assert_string_equal(c->groups[0], "");
+    assert_true(c->series[0].y[6] == 100.0 * hs[0][6].cpu_utilisation);
+    /* 2 x 6 = 12 still fit, grouped by engine. */
+    for (int k = 0; k < 2; k++) runs[k].n_hosts = 6;
+    vs_chart_hosts(&r, c);
+    assert_int_equal(c->n_points, 12);
+    assert_string_equal(c->groups[11], "engine-1");
+    assert_true(c->series[0].y[11] == 100.0 * hs[1][5].cpu_utilisation);
+    /* 13 hosts: the first 12, and the title says so. */
+    r.n_runs = 1;
+    runs[0].n_hosts = 13;
+    vs_chart_hosts(&r, c);
+    assert_int_equal(c->n_points, VS_CHART_HOSTS_MAX_BARS);
+    assert_non_null(strstr(c->title, "the first 12 of 13 hosts"));
+    check_files(c, "hosts-many");
+    free(c);
+}
+
 static void test_bad_output(void **state)
 {
     (void)state;
@@ -248,6 +420,8 @@ int main(void)
         cmocka_unit_test(test_relative_and_breakdown),
         cmocka_unit_test(test_timeline),
         cmocka_unit_test(test_sweep_and_density),
+        cmocka_unit_test(test_hosts),
+        cmocka_unit_test(test_hosts_shapes),
         cmocka_unit_test(test_bad_output),
     };
     int rc = cmocka_run_group_tests_name("chart", tests, NULL, NULL);

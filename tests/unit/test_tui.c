@@ -30,6 +30,37 @@ static void close_tui(struct vs_tui *t)
     free(t);
 }
 
+/* Two hosts of different sizes (16 and 8 cores) joined by a link; the
+ * clients of web run on the other host, and the timeline pauses one web. */
+static const char two_hosts_yaml[] =
+    "name: two-racks\n"
+    "hosts:\n"
+    "  - {name: web-host, profile: current}\n"
+    "  - {name: client-host, profile: ept-2009}\n"
+    "links:\n"
+    "  - {hosts: [web-host, client-host], bandwidth: 1Gbit, latency: 50us}\n"
+    "duration: 2s\n"
+    "warmup: 200ms\n"
+    "compare: [native, lxc]\n"
+    "guests:\n"
+    "  - {name: web, host: web-host, count: 2, clients_from: loadgen, workload: web-server}\n"
+    "  - {name: loadgen, host: client-host, workload: cpu-bound, load: {kind: open, rate: 10/s}}\n"
+    "events:\n"
+    "  - {at: 1s, pause: web-2}\n";
+
+static struct vs_tui *open_two_hosts(void)
+{
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    int rc = vs_config_load_scenario(two_hosts_yaml, sizeof two_hosts_yaml - 1, "two-racks.yaml", NULL, sc, &err);
+    if (rc != VS_OK) print_error("%s\n", err.message);
+    assert_int_equal(rc, VS_OK);
+    struct vs_tui *t = malloc(sizeof *t);
+    assert_int_equal(vs_tui_init(t, sc, 7, &err), VS_OK);
+    free(sc);
+    return t;
+}
+
 static void test_pause_stops_the_clock(void **state)
 {
     (void)state;
@@ -236,6 +267,158 @@ static void test_live_changes_and_export(void **state)
     close_tui(t);
 }
 
+/* Several hosts: m and M cycle the meter block through all hosts and each
+ * host, the block reads that host's figures from the selected engine's
+ * snapshot, and the selection is clamped. */
+static void test_host_selector(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_two_hosts();
+    struct vs_error err;
+    t->speed = 3;
+    for (int i = 0; i < 4; i++) assert_int_equal(vs_tui_tick(t, 1, &err), VS_OK);
+    assert_int_equal(vs_tui_hosts(t), 2);
+    assert_int_equal(t->host, -1);
+    const struct vs_run_result *r = &t->snaps[0];
+    assert_true(vs_tui_meter_host(t) == &r->host);
+    assert_int_equal(vs_tui_meter_host(t)->spec.cpu.cores, 24);
+    /* m: each host in order, then all hosts again. */
+    static const char *const names[] = {"web-host", "client-host"};
+    static const uint32_t cores[] = {16, 8}, guests[] = {2, 1};
+    for (int k = 0; k < 2; k++) {
+        vs_tui_key(t, 'm');
+        assert_int_equal(t->host, k);
+        const struct vs_host_result *h = vs_tui_meter_host(t);
+        assert_true(h == &t->snaps[0].hosts[k]);
+        assert_string_equal(h->name, names[k]);
+        assert_int_equal(h->spec.cpu.cores, cores[k]);
+        assert_int_equal(h->guests, guests[k]);
+        assert_non_null(h->core_ns_by_cat);
+    }
+    /* The two hosts' figures differ: the web host serves (and reads its
+     * disk), the other receives the replies on its slower NIC. */
+    assert_true(t->snaps[0].hosts[0].disk_utilisation > 0);
+    assert_true(t->snaps[0].hosts[1].disk_utilisation == 0);
+    assert_true(t->snaps[0].hosts[1].nic_rx_utilisation > t->snaps[0].hosts[0].nic_rx_utilisation);
+    vs_tui_key(t, 'm');
+    assert_int_equal(t->host, -1);
+    assert_true(vs_tui_meter_host(t) == &t->snaps[0].host);
+    /* M goes the other way round. */
+    vs_tui_key(t, 'M');
+    assert_int_equal(t->host, 1);
+    vs_tui_key(t, 'M');
+    assert_int_equal(t->host, 0);
+    vs_tui_key(t, 'M');
+    assert_int_equal(t->host, -1);
+    /* The selection follows the engine: the same host of the other run. */
+    vs_tui_key(t, 'm');
+    vs_tui_key(t, 'l');
+    assert_int_equal(t->engine, 1);
+    assert_true(vs_tui_meter_host(t) == &t->snaps[1].hosts[0]);
+    assert_string_equal(vs_tui_meter_host(t)->name, "web-host");
+    /* Clamped to what exists. */
+    vs_tui_select_host(t, 99);
+    assert_int_equal(t->host, 1);
+    vs_tui_select_host(t, -5);
+    assert_int_equal(t->host, -1);
+    t->host = 7;          /* as if the hosts had changed under it */
+    vs_tui_key(t, 'j');   /* any key clamps the selection */
+    assert_int_equal(t->host, 1);
+    assert_true(vs_tui_meter_host(t) == &t->snaps[1].hosts[1]);
+    /* The selector survives a restart (same hosts). */
+    vs_tui_key(t, 'r');
+    assert_int_equal(t->host, 1);
+    assert_string_equal(vs_tui_meter_host(t)->name, "client-host");
+    close_tui(t);
+}
+
+/* Several hosts: each guest row knows its host, and o can sort by it. */
+static void test_guest_hosts(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_two_hosts();
+    struct vs_error err;
+    assert_int_equal(vs_tui_step(t, &err), VS_OK);
+    int idx[64];
+    int n = vs_tui_guest_rows(t, idx, 64);
+    assert_int_equal(n, 3);
+    for (int i = 0; i < n; i++) {
+        const struct vs_guest_result *g = &t->snaps[0].instances[idx[i]];
+        assert_string_equal(g->host, strncmp(g->name, "web", 3) == 0 ? "web-host" : "client-host");
+    }
+    bool seen_host = false;
+    for (int i = 0; i < VS_COL_COUNT; i++) {
+        vs_tui_key(t, 'o');
+        if (t->sort_col == VS_COL_HOST) {
+            seen_host = true;
+            break;
+        }
+    }
+    assert_true(seen_host);
+    assert_string_equal(vs_tui_col_name(VS_COL_HOST), "host");
+    vs_tui_guest_rows(t, idx, 64);
+    assert_string_equal(t->snaps[0].instances[idx[0]].host, "client-host"); /* before web-host */
+    vs_tui_key(t, 'O');
+    vs_tui_guest_rows(t, idx, 64);
+    assert_string_equal(t->snaps[0].instances[idx[0]].host, "web-host");
+    close_tui(t);
+}
+
+/* One host: no selector (m changes nothing, the block reads the run's
+ * host), and the host column never comes up in the sort order. */
+static void test_one_host_has_no_selector(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    assert_int_equal(vs_tui_hosts(t), 1);
+    assert_int_equal(t->snaps[0].n_hosts, 1);
+    vs_tui_key(t, 'm');
+    assert_int_equal(t->host, -1);
+    vs_tui_key(t, 'M');
+    assert_int_equal(t->host, -1);
+    vs_tui_select_host(t, 0);
+    assert_int_equal(t->host, -1);
+    assert_true(vs_tui_meter_host(t) == &t->snaps[0].host);
+    assert_int_equal(vs_tui_meter_host(t)->spec.cpu.cores, 16);
+    for (int i = 0; i < 2 * VS_COL_COUNT; i++) {
+        vs_tui_key(t, 'o');
+        assert_true(t->sort_col != VS_COL_HOST);
+    }
+    close_tui(t);
+}
+
+/* Timeline events reach the Timeline panel at the simulated time they were
+ * applied: the run counts them from the end of boot, so under lxc (booting
+ * for a while) a pause at 1 s shows at boot + 1 s, after the boots. */
+static void test_timeline_event_times(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_two_hosts();
+    struct vs_error err;
+    t->speed = 3;
+    for (int i = 0; i < 6; i++) assert_int_equal(vs_tui_tick(t, 1, &err), VS_OK);
+    const struct vs_run_result *lxc = &t->snaps[1];
+    assert_string_equal(lxc->engine, "lxc");
+    vs_time_ns booted = 0;
+    for (uint32_t i = 0; i < lxc->n_instances; i++)
+        if (lxc->instances[i].start_ns > booted) booted = lxc->instances[i].start_ns;
+    assert_true(booted > 0);
+    bool seen[2] = {false, false};
+    for (int i = 0; i < t->timeline_len; i++) {
+        const struct vs_tui_event *e = &t->timeline[i];
+        if (strcmp(e->text, "lxc: pause web-2") == 0) {
+            seen[1] = true;
+            assert_true(e->at_ns == booted + VS_NS_PER_S);
+        }
+        if (strcmp(e->text, "native: pause web-2") == 0) {
+            seen[0] = true;
+            assert_true(e->at_ns >= VS_NS_PER_S && e->at_ns < booted + VS_NS_PER_S);
+        }
+    }
+    assert_true(seen[0] && seen[1]);
+    close_tui(t);
+}
+
 static void test_bar_cells(void **state)
 {
     (void)state;
@@ -287,6 +470,10 @@ int main(void)
         cmocka_unit_test(test_add_and_remove_guest),
         cmocka_unit_test(test_restart_new_seed_and_finish),
         cmocka_unit_test(test_live_changes_and_export),
+        cmocka_unit_test(test_host_selector),
+        cmocka_unit_test(test_guest_hosts),
+        cmocka_unit_test(test_one_host_has_no_selector),
+        cmocka_unit_test(test_timeline_event_times),
         cmocka_unit_test(test_bar_cells),
         cmocka_unit_test(test_formatting),
     };

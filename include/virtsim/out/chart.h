@@ -40,6 +40,11 @@ struct vs_chart {
     bool has_interval;                       /* grouped bars: series[].lo/.hi are whiskers */
     uint32_t n_points;                       /* categories (bars) or x values (lines) */
     char categories[VS_CHART_MAX_POINTS][48];
+    char category_name[32];                  /* the CSV's first column ("" = "category") */
+    /* Bars: a second level under the categories, e.g. the engine under
+     * each host; runs of equal names are labelled once. "" = none. */
+    char groups[VS_CHART_MAX_POINTS][48];
+    char group_name[32];                     /* the CSV column before the category, if groups */
     double x[VS_CHART_MAX_POINTS];
     struct vs_chart_series series[VS_CHART_MAX_SERIES];
     uint32_t n_series;
@@ -61,7 +66,7 @@ void vs_chart_write_csv(const struct vs_chart *c, FILE *f);
 /* Kinds built from results. */
 enum vs_chart_kind {
     VS_CHART_RELATIVE, VS_CHART_BREAKDOWN, VS_CHART_SWEEP, VS_CHART_TIMELINE, VS_CHART_DENSITY,
-    VS_CHART_DENSITY_CURVE
+    VS_CHART_DENSITY_CURVE, VS_CHART_HOSTS
 };
 /* What a sweep chart plots on y. */
 enum vs_chart_metric { VS_METRIC_THROUGHPUT, VS_METRIC_P50, VS_METRIC_P99, VS_METRIC_CPU };
@@ -86,6 +91,14 @@ void vs_chart_density(const struct vs_scenario *sc, const struct vs_density_resu
                       struct vs_chart *c);
 void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n,
                             double p99_sla_ns, struct vs_chart *c);
+/* hosts: per host, how much of each resource was used (CPU, memory, disk,
+ * NIC receive and transmit, in % of capacity), grouped bars; one host:
+ * per engine; several hosts: per host and engine, the engines as a second
+ * level (or the first engine alone when there would be more than
+ * VS_CHART_HOSTS_MAX_BARS groups, at most VS_CHART_HOSTS_MAX_BARS hosts).
+ * Reads runs[k].hosts[] (or runs[k].host when a results file has no hosts). */
+#define VS_CHART_HOSTS_MAX_BARS 12
+void vs_chart_hosts(const struct vs_results *r, struct vs_chart *c);
 /* timeline: total throughput per engine over simulated time (one line per
  * engine, each with its own x), what changed marked (from vs_stepper_timeline). */
 void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c);

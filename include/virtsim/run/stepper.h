@@ -24,7 +24,8 @@ struct vs_step_sample {
 
 struct vs_step_change {
     uint32_t engine;
-    vs_time_ns at_ns;   /* when it was seen (the end of the step that saw it) */
+    vs_time_ns at_ns;   /* simulated time: when a state change was seen (the end of the
+                           step that saw it); when a timeline event was applied */
     char text[120];     /* "kvm: web booted", "kvm: event: pause db-1" */
 };
 

@@ -19,9 +19,10 @@ enum {
     VS_TUI_KEY_BTAB, VS_TUI_KEY_ENTER, VS_TUI_KEY_ESC, VS_TUI_KEY_F1
 };
 
-/* Columns of the guest table, in display order; sorting uses the same ids. */
+/* Columns of the guest table, in display order; sorting uses the same ids.
+ * The host column exists only when the scenario has several hosts. */
 enum vs_tui_col {
-    VS_COL_NAME, VS_COL_ENGINE, VS_COL_STATE, VS_COL_CPU, VS_COL_OPS, VS_COL_P50, VS_COL_P99,
+    VS_COL_NAME, VS_COL_HOST, VS_COL_ENGINE, VS_COL_STATE, VS_COL_CPU, VS_COL_OPS, VS_COL_P50, VS_COL_P99,
     VS_COL_MEMORY, VS_COL_EXITS, VS_COL_COUNT
 };
 
@@ -45,6 +46,8 @@ struct vs_tui {
     enum vs_tui_panel panel;
     int engine;                 /* selected engine (compare rows, guests of) */
     int row;                    /* selected guest row */
+    int host;                   /* what the host meters show: -1 all hosts, else an index into
+                                   the runs' hosts[] (stays -1 with one host) */
     enum vs_tui_col sort_col;
     bool sort_desc;
     char filter[32];            /* guests whose name contains it */
@@ -91,6 +94,16 @@ void vs_tui_select(struct vs_tui *t, int panel, int engine, int row);
 
 /* Applies a key to the state. Returns true if the screen should redraw. */
 bool vs_tui_key(struct vs_tui *t, int key);
+
+/* The host meter block. vs_tui_hosts: the hosts of the scenario (every
+ * engine runs the same ones; 1 for a one-host scenario, which has no
+ * selector). vs_tui_select_host: -1 for all hosts or a host's index,
+ * clamped to what exists. vs_tui_meter_host: the figures the block shows,
+ * from the selected engine's snapshot: its whole-run `host` for all hosts
+ * (and always with one host), else hosts[t->host]. */
+uint32_t vs_tui_hosts(const struct vs_tui *t);
+void vs_tui_select_host(struct vs_tui *t, int host);
+const struct vs_host_result *vs_tui_meter_host(const struct vs_tui *t);
 
 /* Rows of the guest table of the selected engine, filtered and sorted:
  * fills idx with instance indices into snaps[engine].instances; returns the count. */
