@@ -13,6 +13,7 @@
 #include "virtsim/model/engine.h"
 #include "virtsim/out/output.h"
 #include "virtsim/out/report.h"
+#include "virtsim/out/scores.h"
 #include "virtsim/run/stepper.h"
 #include "virtsim/core/units.h"
 
@@ -37,15 +38,23 @@ static void add_event(struct vs_tui *t, vs_time_ns at, const char *fmt, const ch
 
 static void free_sims(struct vs_tui *t)
 {
+    free(t->scores.groups);
+    memset(&t->scores, 0, sizeof t->scores);
     vs_stepper_destroy(t->stepper);
     t->stepper = NULL;
     t->snaps = NULL;
 }
 
-/* Copies the stepper's latest samples into the sparklines. */
+/* Copies the stepper's latest samples into the sparklines and scores the
+ * snapshots (one replication: no intervals on screen). */
 static void refresh(struct vs_tui *t)
 {
     t->snaps = vs_stepper_snapshots(t->stepper);
+    struct vs_results r = {.runs = (struct vs_run_result *)t->snaps, .n_runs = t->n_engines};
+    struct vs_error err;
+    free(t->scores.groups);
+    if (vs_scores_compute(&r, 1, &t->scores, &err) != VS_OK) memset(&t->scores, 0, sizeof t->scores);
+    if (t->score_group >= (int)t->scores.n_groups) t->score_group = 0;
     for (uint32_t k = 0; k < t->n_engines; k++) {
         uint32_t n;
         const struct vs_step_sample *s = vs_stepper_samples(t->stepper, k, &n);
@@ -89,10 +98,30 @@ double vs_tui_engine_throughput(const struct vs_run_result *r)
     return sum;
 }
 
-double vs_tui_engine_relative(const struct vs_tui *t, int engine)
+void vs_tui_engine_score(const struct vs_tui *t, int engine, char *buf, size_t len, enum vs_score_kind *kind)
 {
-    double base = vs_tui_engine_throughput(&t->snaps[0]);
-    return base > 0 ? vs_tui_engine_throughput(&t->snaps[engine]) / base : NAN;
+    snprintf(buf, len, "-");
+    *kind = VS_SCORE_COST;
+    const struct vs_group_score *s = vs_scores_at(&t->scores, (uint32_t)engine, (uint32_t)t->score_group);
+    if (!s) return;
+    *kind = vs_scores_at(&t->scores, t->scores.baseline, (uint32_t)t->score_group)->kind;
+    /* No figure for a group still booting: not a zero one. */
+    const struct vs_guest_result *g = &t->snaps[engine].groups[t->score_group];
+    if (g->state == VS_GUEST_BOOTING || t->snaps[engine].window_ns <= 0) return;
+    /* One run on screen has no replications: a difference within twice the
+     * counting noise of the completions behind both figures (relative
+     * standard error 1/sqrt(n) each) is shown as none, so noise never reads
+     * as a difference. */
+    const struct vs_guest_result *b = &t->snaps[t->scores.baseline].groups[t->score_group];
+    double n1 = (double)g->completed, n2 = (double)b->completed;
+    double noise = n1 > 0 && n2 > 0 ? 2.0 * sqrt(1.0 / n1 + 1.0 / n2) : INFINITY;
+    if (*kind == VS_SCORE_COST) {
+        double v = s->cost_ratio.mean;
+        if (!isnan(v)) snprintf(buf, len, "%.2fx", fabs(v - 1) <= noise ? 1.0 : v);
+    } else if (!isnan(s->score.mean)) {
+        double v = s->score.mean;
+        snprintf(buf, len, "%.2f%s", fabs(v - 1) <= noise ? 1.0 : v, s->saturated ? "*" : "");
+    }
 }
 
 /* Runs every simulation dt further and notes what changed on the timeline. */
@@ -574,6 +603,13 @@ bool vs_tui_key(struct vs_tui *t, int key)
     case 'c': vs_tui_next_engine(t); break;
     case 'w': vs_tui_next_workload(t); break;
     case 'H': vs_tui_next_host(t); break;
+    case 'g':
+    case 'G':
+        if (t->scores.n_groups > 0) {
+            int n = (int)t->scores.n_groups;
+            t->score_group = (t->score_group + (key == 'g' ? 1 : n - 1)) % n;
+        }
+        break;
     case 'm': cycle_host(t, +1); break;
     case 'M': cycle_host(t, -1); break;
     case 'a': change_guests(t, +1); break;

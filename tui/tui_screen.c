@@ -257,8 +257,13 @@ static void draw_compare(const struct vs_tui *t, int top)
     if (bar_w > 40) bar_w = 40;
     if (bar_w < 8) bar_w = 8;
     attron(A_BOLD);
-    putf(top, 0, " %-11s %-10s %-8s %8s %5s %9s %5s  %-*s %s", "engine", "approach", "state", "ops/s",
-         "rel", "p99", "cpu%", bar_w, "where host CPU went", "ops/s trend");
+    enum vs_score_kind kind = VS_SCORE_COST;
+    char dummy[16];
+    if (t->n_engines) vs_tui_engine_score(t, 0, dummy, sizeof dummy, &kind);
+    /* The column says what it measures: it depends on the scored group's load. */
+    const char *col = kind == VS_SCORE_COST ? "cpu x" : kind == VS_SCORE_THROUGHPUT ? "thru x" : "speed";
+    putf(top, 0, " %-11s %-10s %-8s %8s %6s %9s %5s  %-*s %s", "engine", "approach", "state", "ops/s", col,
+         "p99", "cpu%", bar_w - 1, "where host CPU went", "ops/s trend");
     attroff(A_BOLD);
     for (uint32_t k = 0; k < t->n_engines; k++) {
         const struct vs_run_result *r = &t->snaps[k];
@@ -266,21 +271,28 @@ static void draw_compare(const struct vs_tui *t, int top)
         char ops[16], p99[32], rel[16];
         vs_tui_format_rate(vs_tui_engine_throughput(r), ops, sizeof ops);
         vs_units_format_time(worst_p99(r), p99, sizeof p99);
-        double rv = vs_tui_engine_relative(t, (int)k);
-        /* A guest still booting has no figure yet, not a zero one. */
-        if (isnan(rv) || strcmp(run_state(r), "booting") == 0) snprintf(rel, sizeof rel, "-");
-        else snprintf(rel, sizeof rel, "%.2f", rv);
+        enum vs_score_kind kk;
+        vs_tui_engine_score(t, (int)k, rel, sizeof rel, &kk);
         if ((int)k == t->engine) attron(A_REVERSE);
-        putf(y, 0, "%c%-11.11s %-10.10s %-8s %8s %5s %9s %5.1f ", (int)k == t->engine ? '>' : ' ',
+        putf(y, 0, "%c%-11.11s %-10.10s %-8s %8s %6s %9s %5.1f ", (int)k == t->engine ? '>' : ' ',
              r->engine, r->approach, run_state(r), ops, rel, p99, 100.0 * r->host.cpu_utilisation);
         if ((int)k == t->engine) attroff(A_REVERSE);
         double busy[VS_CAT_COUNT];
         memcpy(busy, r->host.cpu_ns_by_cat, sizeof busy);
-        draw_bar(y, 64, busy, bar_w);
-        int spark_w = COLS - 64 - bar_w - 2;
-        if (spark_w > 0) draw_spark(y, 64 + bar_w + 1, t->spark[k], t->spark_len[k], spark_w);
+        draw_bar(y, 65, busy, bar_w - 1);
+        int spark_w = COLS - 65 - (bar_w - 1) - 2;
+        if (spark_w > 0) draw_spark(y, 65 + bar_w, t->spark[k], t->spark_len[k], spark_w);
     }
-    int y = top + 2 + (int)t->n_engines;
+    int y = top + 1 + (int)t->n_engines;
+    if (t->n_engines && t->scores.n_groups) {
+        /* Which group the score column is about, and what its figure means. */
+        const struct vs_guest_result *g = &t->snaps[0].groups[t->score_group];
+        const char *what = kind == VS_SCORE_COST ? "CPU per request / native's (open load; lower is better)"
+                           : kind == VS_SCORE_THROUGHPUT ? "throughput / native's (higher is better)"
+                                                         : "batch speed / native's (higher is better)";
+        putf(y, 1, "%s: %.12s, %s%s", col, g->name, what, t->scores.n_groups > 1 ? "  g: next" : "");
+    }
+    y++;
     draw_legend(y++);
     draw_meters(t, y);
 }
@@ -456,11 +468,12 @@ static const char *const help_lines[] = {
     "  e                 export the figures on screen (.json, .csv or text)",
     "  o  O              sort guests by the next column / reverse the order",
     "  m  M              host meters: all hosts, then each host (several hosts)",
+    "  g  G              Compare: score the next / previous guest group",
     "  /                 filter guests by name (Enter keeps, Esc clears)",
     "  ?  F1             this help;   q  quit;   mouse: click tabs and rows",
     "",
-    "Compare: each engine runs the same guests on an identical host; rel = ops/s",
-    "  relative to the first engine; the bar splits host CPU by category.",
+    "Compare: each engine runs the same guests on an identical host; the score",
+    "  column fits a group's load (g: next group); the bar splits host CPU.",
     "Guests: one row per guest of the selected engine. Timeline: what happened.",
 };
 

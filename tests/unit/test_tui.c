@@ -419,6 +419,50 @@ static void test_timeline_event_times(void **state)
     close_tui(t);
 }
 
+/* The Compare panel's score fits the scored group's load and says so; g
+ * cycles the group; an engine identical to native in all but noise shows
+ * 1.00, and qemu's web guests show their CPU cost, not a throughput of 1. */
+static void test_compare_scores(void **state)
+{
+    (void)state;
+    static const char yaml[] =
+        "name: scores\n"
+        "duration: 6s\n"
+        "warmup: 1s\n"
+        "compare: [native, qemu, lxc]\n"
+        "guests:\n"
+        "  - {name: web, workload: web-server, load: {kind: open, rate: 200/s}}\n"
+        "  - {name: hog, workload: cpu-bound, load: {kind: closed, clients: 2, think_time: 0s}}\n";
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    assert_int_equal(vs_config_load_scenario(yaml, strlen(yaml), "t.yaml", NULL, sc, &err), VS_OK);
+    struct vs_tui *t = malloc(sizeof *t);
+    assert_int_equal(vs_tui_init(t, sc, 1, &err), VS_OK);
+    free(sc);
+    t->speed = 3; /* as fast as possible */
+    while (!t->finished) assert_int_equal(vs_tui_tick(t, 1.0, &err), VS_OK);
+    char cell[16];
+    enum vs_score_kind kind;
+    assert_int_equal(t->score_group, 0);
+    vs_tui_engine_score(t, 0, cell, sizeof cell, &kind);
+    assert_int_equal(kind, VS_SCORE_COST);
+    assert_string_equal(cell, "1.00x");
+    vs_tui_engine_score(t, 1, cell, sizeof cell, &kind);
+    assert_true(strtod(cell, NULL) > 3.0); /* emulation: several times the CPU per request */
+    assert_non_null(strchr(cell, 'x'));
+    vs_tui_key(t, 'g');
+    assert_int_equal(t->score_group, 1);
+    vs_tui_engine_score(t, 0, cell, sizeof cell, &kind);
+    assert_int_equal(kind, VS_SCORE_THROUGHPUT);
+    vs_tui_engine_score(t, 2, cell, sizeof cell, &kind);
+    assert_string_equal(cell, "1.00"); /* a container's CPU-bound loop: native, within noise */
+    vs_tui_engine_score(t, 1, cell, sizeof cell, &kind);
+    assert_true(strtod(cell, NULL) < 0.5);
+    vs_tui_key(t, 'G');
+    assert_int_equal(t->score_group, 0);
+    close_tui(t);
+}
+
 static void test_bar_cells(void **state)
 {
     (void)state;
@@ -474,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_guest_hosts),
         cmocka_unit_test(test_one_host_has_no_selector),
         cmocka_unit_test(test_timeline_event_times),
+        cmocka_unit_test(test_compare_scores),
         cmocka_unit_test(test_bar_cells),
         cmocka_unit_test(test_formatting),
     };

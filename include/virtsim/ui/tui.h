@@ -39,6 +39,8 @@ struct vs_tui {
     uint64_t seed;
     struct vs_stepper *stepper;                  /* one simulation per engine, stepped together */
     const struct vs_run_result *snaps;           /* latest snapshot per engine, owned by stepper */
+    struct vs_scores scores;                     /* the snapshots' scores against native (owned) */
+    int score_group;                             /* the group the Compare panel scores (g / G) */
     uint32_t n_engines;
     /* Controls. */
     bool paused, help, quit, finished;
@@ -109,9 +111,13 @@ const struct vs_host_result *vs_tui_meter_host(const struct vs_tui *t);
  * fills idx with instance indices into snaps[engine].instances; returns the count. */
 int vs_tui_guest_rows(const struct vs_tui *t, int *idx, int max);
 
-/* Total throughput of an engine (all groups), and relative to the first engine. */
+/* Total throughput of an engine (all groups). */
 double vs_tui_engine_throughput(const struct vs_run_result *r);
-double vs_tui_engine_relative(const struct vs_tui *t, int engine);
+/* The Compare panel's score of an engine for the scored group: the figure
+ * that fits the group's load (out/scores.h), as text in at most 7
+ * characters ("1.40x": CPU per request over native's; "0.83": throughput
+ * or speed over native's; "-": none yet). kind gets the group's score kind. */
+void vs_tui_engine_score(const struct vs_tui *t, int engine, char *buf, size_t len, enum vs_score_kind *kind);
 
 /* Formatting used on screen (and tested): a figure in at most `width` characters. */
 void vs_tui_format_rate(double per_s, char *buf, size_t len);
