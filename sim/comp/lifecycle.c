@@ -8,7 +8,64 @@
 #include "virtsim/model/component.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* What the component counts since the warm-up: guests started and stopped
+ * while the run went on (the timeline's doing), reported as figures. */
+struct lifecycle {
+    bool warm;
+    uint32_t started, stopped;
+};
+
+static int lc_build(struct vs_world *w, void **state, struct vs_error *err)
+{
+    (void)w;
+    *state = calloc(1, sizeof(struct lifecycle));
+    return *state ? VS_OK : vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+}
+
+static void lc_destroy(void *state) { free(state); }
+
+static void lc_guest_start(void *state, struct vs_world *w, uint32_t guest)
+{
+    (void)w;
+    (void)guest;
+    struct lifecycle *lc = state;
+    if (lc->warm) lc->started++;
+}
+
+static void lc_guest_stop(void *state, struct vs_world *w, uint32_t guest)
+{
+    (void)w;
+    (void)guest;
+    struct lifecycle *lc = state;
+    if (lc->warm) lc->stopped++;
+}
+
+static void lc_warmup_reset(void *state, struct vs_world *w)
+{
+    (void)w;
+    struct lifecycle *lc = state;
+    lc->warm = true;
+    lc->started = lc->stopped = 0;
+}
+
+static void lc_snapshot(const void *state, const struct vs_world *w, struct vs_component_figure *out, uint32_t *n)
+{
+    const struct lifecycle *lc = state;
+    uint32_t paused = 0;
+    for (uint32_t i = 0; i < vs_world_guest_count(w); i++) paused += vs_world_guest_state(w, i) == VS_GUEST_PAUSED;
+    const struct {
+        const char *name;
+        double value;
+    } figs[] = {{"guests_started", lc->started}, {"guests_stopped", lc->stopped}, {"guests_paused_now", paused}};
+    for (size_t k = 0; k < sizeof figs / sizeof figs[0] && *n < VS_COMPONENT_MAX_FIGURES; k++) {
+        snprintf(out[*n].name, sizeof out[*n].name, "%s", figs[k].name);
+        out[*n].value = figs[k].value;
+        (*n)++;
+    }
+}
 
 /* Applies fn to every instance the target names; the first refusal is
  * reported (the others still apply, as a real tool acting on a list would). */
@@ -105,4 +162,10 @@ const struct vs_component_ops vs_component_lifecycle = {
     .summary = "start, stop, pause, resume and change guests while they run",
     .actions = actions,
     .n_actions = sizeof actions / sizeof actions[0],
+    .build = lc_build,
+    .destroy = lc_destroy,
+    .guest_start = lc_guest_start,
+    .guest_stop = lc_guest_stop,
+    .warmup_reset = lc_warmup_reset,
+    .snapshot = lc_snapshot,
 };

@@ -722,6 +722,16 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
             vs_json_object_end(w);
         }
         vs_json_array_end(w);
+        vs_json_key(w, "components");
+        vs_json_array_begin(w, VS_JSON_BLOCK);
+        for (uint32_t f = 0; f < run->n_figures; f++) {
+            vs_json_object_begin(w, VS_JSON_INLINE);
+            vs_json_key_string(w, "component", run->figures[f].component);
+            vs_json_key_string(w, "name", run->figures[f].name);
+            vs_json_key_number(w, "value", run->figures[f].value);
+            vs_json_object_end(w);
+        }
+        vs_json_array_end(w);
         vs_json_key(w, "timeline");
         vs_json_array_begin(w, VS_JSON_BLOCK);
         for (uint32_t e = 0; e < run->n_applied; e++) {

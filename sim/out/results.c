@@ -30,6 +30,9 @@ void vs_run_result_free(struct vs_run_result *r)
     r->links = NULL;
     r->n_hosts = r->n_links = 0;
     free(r->applied);
+    free(r->figures);
+    r->figures = NULL;
+    r->n_figures = 0;
     r->host.core_ns_by_cat = NULL;
     r->applied = NULL;
     r->n_applied = 0;

@@ -1447,6 +1447,24 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
     out->n_links = s->n_links;
     if (s->n_applied) memcpy(out->applied, s->applied, s->n_applied * sizeof *out->applied);
     out->n_applied = s->n_applied;
+    /* The components' own figures. */
+    out->figures = calloc((size_t)s->n_comps * VS_COMPONENT_MAX_FIGURES + 1, sizeof *out->figures);
+    if (!out->figures) {
+        vs_run_result_free(out);
+        return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    }
+    for (uint32_t c = 0; c < s->n_comps; c++) {
+        if (!s->comps[c].ops->snapshot) continue;
+        struct vs_component_figure figs[VS_COMPONENT_MAX_FIGURES];
+        uint32_t n = 0;
+        s->comps[c].ops->snapshot(s->comps[c].state, &s->world, figs, &n);
+        for (uint32_t k = 0; k < n && k < VS_COMPONENT_MAX_FIGURES; k++) {
+            struct vs_result_figure *f = &out->figures[out->n_figures++];
+            snprintf(f->component, sizeof f->component, "%.31s", s->comps[c].ops->name);
+            snprintf(f->name, sizeof f->name, "%.47s", figs[k].name);
+            f->value = figs[k].value;
+        }
+    }
     return VS_OK;
 }
 

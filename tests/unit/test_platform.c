@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "virtsim/load/config.h"
+#include "virtsim/model/component.h"
 #include "virtsim/model/engine.h"
 #include "virtsim/out/report.h"
 #include "virtsim/run/sim.h"
@@ -307,6 +308,14 @@ static void test_start_stop_memory(void **state)
             assert_false(r.applied[3].ok);
             assert_non_null(strstr(r.applied[3].text, "not running"));
             assert_int_equal(r.instances[0].state, VS_GUEST_STOPPED);
+            /* The lifecycle component's hooks saw each start and stop once
+             * (its snapshot hook reports them). */
+            double started = -1, stopped = -1;
+            for (uint32_t f = 0; f < r.n_figures; f++) {
+                if (strcmp(r.figures[f].name, "guests_started") == 0) started = r.figures[f].value;
+                if (strcmp(r.figures[f].name, "guests_stopped") == 0) stopped = r.figures[f].value;
+            }
+            assert_true(started == 2 && stopped == 2);
             assert_int_equal(r.instances[2].state, VS_GUEST_STOPPED);
             /* web-4 started at 500 ms and is still booting or running. */
             assert_true(r.instances[3].state == VS_GUEST_BOOTING || r.instances[3].state == VS_GUEST_RUNNING);
@@ -492,6 +501,29 @@ static void test_stepper_reports_events(void **state)
     free(sc);
 }
 
+/* The component registry: unique names, unique actions, each action with a
+ * handler and a target key, and a lookup that finds its owner. */
+static void test_component_registry(void **state)
+{
+    (void)state;
+    assert_true(vs_component_count() >= 1);
+    for (size_t a = 0; a < vs_component_count(); a++) {
+        const struct vs_component_ops *ca = vs_component_at(a);
+        for (size_t b = a + 1; b < vs_component_count(); b++)
+            assert_string_not_equal(ca->name, vs_component_at(b)->name);
+        for (size_t i = 0; i < ca->n_actions; i++) {
+            const struct vs_action_def *d = &ca->actions[i];
+            assert_non_null(d->apply);
+            assert_non_null(d->target_key);
+            const struct vs_component_ops *owner = NULL;
+            assert_ptr_equal(vs_action_find(d->name, &owner), d); /* the first of that name is this one */
+            assert_ptr_equal(owner, ca);
+            assert_non_null(strstr(vs_action_names(), d->name));
+        }
+    }
+    assert_null(vs_action_find("migrate-to-mars", NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -504,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_unreachable_clients),
         cmocka_unit_test(test_placement),
         cmocka_unit_test(test_stepper_reports_events),
+        cmocka_unit_test(test_component_registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

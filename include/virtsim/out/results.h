@@ -89,6 +89,14 @@ struct vs_applied_event {
     char text[112];     /* "pause db-1", "set web load.rate = 4000/s", or why it was refused */
 };
 
+/* A figure a kernel component reported (model/component.h): e.g. lifecycle
+ * guests_started. */
+struct vs_result_figure {
+    char component[32];
+    char name[48];
+    double value;
+};
+
 struct vs_run_result {
     char engine[VS_NAME_MAX];
     char approach[VS_NAME_MAX];
@@ -106,6 +114,8 @@ struct vs_run_result {
     uint32_t n_instances;
     struct vs_applied_event *applied;   /* n_applied timeline events so far, owned */
     uint32_t n_applied;
+    struct vs_result_figure *figures;   /* n_figures, from the components' snapshot hooks, owned */
+    uint32_t n_figures;
 };
 
 /* A figure over replications: the mean and its 95 % confidence interval
