@@ -15,7 +15,8 @@
  * For interpreter and dbt there are no hardware traps at all: a guest system
  * call, fault or privileged instruction is just more emulated work, so every
  * native cost is scaled by the emulation factor; the native-equivalent part
- * stays in its native category and the rest is "translation".
+ * stays in its native category and the rest is "translation" (a port access
+ * goes to the emulator's device model instead).
  * Pricing: docs/cost-rules.md. */
 #include "virtsim/model/engine.h"
 
@@ -87,6 +88,12 @@ static void software_cost(const struct emulation *e, const struct vs_workload *w
         if (extra > 0) w->cycles[VS_CAT_TRANSLATION] += extra;
         return;
     }
+    if (op == VS_OP_PORT_IO) {
+        /* The emulator dispatches the access to its own device model; no
+         * chipset register is touched, so there is no native part. */
+        w->cycles[VS_CAT_DEVICE_MODEL] += n * vs_cost(c, VS_COST_DEVICE_ACCESS_CYCLES);
+        return;
+    }
     if (op == VS_OP_CODE_LOAD) {
         if (e->mode == VS_EMU_DBT && bytes > 0) {
             w->cycles[VS_CAT_TRANSLATION] += bytes / 1024.0 * vs_cost(c, VS_COST_TRANSLATE_CYCLES_PER_KIB);
@@ -117,7 +124,15 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
         w->cycles[VS_CAT_GUEST_KERNEL] += n * wl->request.cpi;
         w->cycles[VS_CAT_TRANSLATION] += n * wl->request.cpi * (vs_cost(c, VS_COST_BT_KERNEL_FACTOR) - 1);
         return;
-    case VS_OP_PRIVILEGED:
+    case VS_OP_IRQ_FLAG:
+        /* Translated inline into an update of the virtual CPU's IF: a few
+         * instructions of translated code, no call into the monitor. */
+        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_IRQ_FLAG_CYCLES);
+        return;
+    case VS_OP_PORT_IO:
+    case VS_OP_EXITING_INSN:
+        /* A call from translated code into the monitor, which emulates the
+         * instruction (its virtual chipset, its virtual cpuid): no trap. */
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);
         return;
     case VS_OP_CODE_LOAD: {
@@ -143,8 +158,9 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_FAULT_CYCLES);
         w->events[VS_EVT_TRAP] += n;
         break;
-    case VS_OP_CONTEXT_SWITCH:
-        /* The CR3 write is emulated in place; shadow tables switch with it. */
+    case VS_OP_CR3_LOAD:
+        /* A call into the monitor, which switches to the shadow of the new
+         * table and loads it into the real CR3 (the native part). */
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);
         break;
     case VS_OP_TIMER_IRQ:
