@@ -10,7 +10,10 @@
  * bt (VMware Workstation, Parallels, before VT-x): user code runs directly on
  *   the CPU; kernel code is binary translated so that privileged instructions
  *   become calls into the monitor inside the translated code, without a trap
- *   (Adams & Agesen, ASPLOS 2006). Page tables are shadowed and traced.
+ *   (Adams & Agesen, ASPLOS 2006). Page tables are shadowed and traced. The
+ *   course lists these systems under emulation; textbooks call the mechanism
+ *   full virtualization with binary translation: x86 translated to x86, with
+ *   no other instruction set emulated. Both names are shown with the presets.
  *
  * For interpreter and dbt there are no hardware traps at all: a guest system
  * call, fault or privileged instruction is just more emulated work, so every
@@ -214,18 +217,22 @@ static const struct vs_preset emu_presets[] = {
     {.name = "bochs", .system = "Bochs",
      .summary = "interprets every instruction (decode, dispatch, execute) in software",
      .mode = VS_EMU_INTERPRETER, .io = VS_IO_EMULATED},
-    {.name = "vmware", .system = "VMware Workstation (binary translation, pre-VT-x)",
-     .summary = "user code direct, kernel code translated, devices in the hosted VMX process",
+    {.name = "vmware", .system = "VMware Workstation, pre-VT-x",
+     .summary = "textbooks: full virtualization by binary translation (x86 on x86, not another "
+                "ISA): user code direct, kernel code translated, devices in the hosted VMX process",
      .mode = VS_EMU_BT, .io = VS_IO_EMULATED, .device_model_in_user = true},
-    {.name = "parallels", .system = "Parallels Workstation (software VMM)",
-     .summary = "same binary-translation mechanism as vmware in this model (listed by the course)",
+    {.name = "parallels", .system = "Parallels Workstation, software VMM",
+     .summary = "textbooks: full virtualization by binary translation, the same mechanism as "
+                "vmware in this model",
      .mode = VS_EMU_BT, .io = VS_IO_EMULATED, .device_model_in_user = true},
 };
 
 const struct vs_engine_ops vs_engine_emulation = {
     .name = "emulation",
     .approach = "emulation",
-    .summary = "the guest's instructions are interpreted or translated in software",
+    .summary = "the guest's instructions are interpreted or translated in software (the course's "
+               "grouping: it also holds vmware and parallels, which textbooks call full "
+               "virtualization with binary translation)",
     .presets = emu_presets,
     .n_presets = sizeof emu_presets / sizeof emu_presets[0],
     .create = emu_create,

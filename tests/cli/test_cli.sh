@@ -181,6 +181,21 @@ run list approaches
 for p in qemu bochs vmware parallels xen-pv uml kvm xen-hvm xen-pvhvm openvz virtuozzo vserver jail zones lxc; do
     expect_out "list approaches has $p" "  $p "
 done
+# The course's grouping and the textbooks' name, side by side: vmware and
+# parallels are listed under emulation and called full virtualization by
+# binary translation.
+for p in vmware parallels; do
+    if grep -E "^  $p " "$TMP/out" | grep -qF "full virtualization by binary translation"; then
+        ok "list approaches names $p's mechanism as textbooks do"
+    else
+        fail "list approaches names $p's mechanism as textbooks do" "$(grep -E "^  $p " "$TMP/out")"
+    fi
+done
+if awk '/^emulation:/ { e = 1; next } /^[a-z]/ { e = 0 } e && /^  vmware / { f = 1 } END { exit !f }' "$TMP/out"; then
+    ok "vmware stays in the course's emulation group"
+else
+    fail "vmware stays in the course's emulation group"
+fi
 run list hosts
 expect_out "list hosts has vtx-2006" "vtx-2006"
 expect_out "list hosts has ept-2009" "ept-2009"
