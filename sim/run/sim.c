@@ -1411,7 +1411,7 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
     }
     for (uint32_t l = 0; l < s->n_links; l++) fill_link(s, l, &out->links[l]);
     out->n_links = s->n_links;
-    memcpy(out->applied, s->applied, s->n_applied * sizeof *out->applied);
+    if (s->n_applied) memcpy(out->applied, s->applied, s->n_applied * sizeof *out->applied);
     out->n_applied = s->n_applied;
     return VS_OK;
 }
