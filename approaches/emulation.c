@@ -10,12 +10,16 @@
  * bt (VMware Workstation, Parallels, before VT-x): user code runs directly on
  *   the CPU; kernel code is binary translated so that privileged instructions
  *   become calls into the monitor inside the translated code, without a trap
- *   (Adams & Agesen, ASPLOS 2006). Page tables are shadowed and traced.
+ *   (Adams & Agesen, ASPLOS 2006). Page tables are shadowed and traced. The
+ *   course lists these systems under emulation; textbooks call the mechanism
+ *   full virtualization with binary translation: x86 translated to x86, with
+ *   no other instruction set emulated. Both names are shown with the presets.
  *
  * For interpreter and dbt there are no hardware traps at all: a guest system
  * call, fault or privileged instruction is just more emulated work, so every
  * native cost is scaled by the emulation factor; the native-equivalent part
- * stays in its native category and the rest is "translation".
+ * stays in its native category and the rest is "translation" (a port access
+ * goes to the emulator's device model instead).
  * Pricing: docs/cost-rules.md. */
 #include "virtsim/model/engine.h"
 
@@ -89,6 +93,12 @@ static void software_cost(const struct emulation *e, const struct vs_workload *w
         if (extra > 0) w->cycles[VS_CAT_TRANSLATION] += extra;
         return;
     }
+    if (op == VS_OP_PORT_IO) {
+        /* The emulator dispatches the access to its own device model; no
+         * chipset register is touched, so there is no native part. */
+        w->cycles[VS_CAT_DEVICE_MODEL] += n * vs_cost(c, VS_COST_DEVICE_ACCESS_CYCLES);
+        return;
+    }
     if (op == VS_OP_CODE_LOAD) {
         if (e->mode == VS_EMU_DBT && bytes > 0) {
             w->cycles[VS_CAT_TRANSLATION] += bytes / 1024.0 * vs_cost(c, VS_COST_TRANSLATE_CYCLES_PER_KIB);
@@ -126,7 +136,15 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
          * large leaves only where guest and host both use 2 MiB pages. */
         vs_engine_walk_cost(&e->host, wl, VS_WALK_SHADOW, n, w);
         return;
-    case VS_OP_PRIVILEGED:
+    case VS_OP_IRQ_FLAG:
+        /* Translated inline into an update of the virtual CPU's IF: a few
+         * instructions of translated code, no call into the monitor. */
+        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_IRQ_FLAG_CYCLES);
+        return;
+    case VS_OP_PORT_IO:
+    case VS_OP_EXITING_INSN:
+        /* A call from translated code into the monitor, which emulates the
+         * instruction (its virtual chipset, its virtual cpuid): no trap. */
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);
         return;
     case VS_OP_CODE_LOAD: {
@@ -152,8 +170,9 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_FAULT_CYCLES);
         w->events[VS_EVT_TRAP] += n;
         break;
-    case VS_OP_CONTEXT_SWITCH:
-        /* The CR3 write is emulated in place; shadow tables switch with it. */
+    case VS_OP_CR3_LOAD:
+        /* A call into the monitor, which switches to the shadow of the new
+         * table and loads it into the real CR3 (the native part). */
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);
         break;
     case VS_OP_TIMER_IRQ:
@@ -207,18 +226,22 @@ static const struct vs_preset emu_presets[] = {
     {.name = "bochs", .system = "Bochs",
      .summary = "interprets every instruction (decode, dispatch, execute) in software",
      .mode = VS_EMU_INTERPRETER, .io = VS_IO_EMULATED},
-    {.name = "vmware", .system = "VMware Workstation (binary translation, pre-VT-x)",
-     .summary = "user code direct, kernel code translated, devices in the hosted VMX process",
+    {.name = "vmware", .system = "VMware Workstation, pre-VT-x",
+     .summary = "textbooks: full virtualization by binary translation (x86 on x86, not another "
+                "ISA): user code direct, kernel code translated, devices in the hosted VMX process",
      .mode = VS_EMU_BT, .io = VS_IO_EMULATED, .device_model_in_user = true},
-    {.name = "parallels", .system = "Parallels Workstation (software VMM)",
-     .summary = "same binary-translation mechanism as vmware in this model (listed by the course)",
+    {.name = "parallels", .system = "Parallels Workstation, software VMM",
+     .summary = "textbooks: full virtualization by binary translation, the same mechanism as "
+                "vmware in this model",
      .mode = VS_EMU_BT, .io = VS_IO_EMULATED, .device_model_in_user = true},
 };
 
 const struct vs_engine_ops vs_engine_emulation = {
     .name = "emulation",
     .approach = "emulation",
-    .summary = "the guest's instructions are interpreted or translated in software",
+    .summary = "the guest's instructions are interpreted or translated in software (the course's "
+               "grouping: it also holds vmware and parallels, which textbooks call full "
+               "virtualization with binary translation)",
     .presets = emu_presets,
     .n_presets = sizeof emu_presets / sizeof emu_presets[0],
     .create = emu_create,

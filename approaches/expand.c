@@ -18,13 +18,17 @@
  * up (determinism). */
 static const struct vs_op_expansion expansions[VS_OP_COUNT] = {
     /* fork + exec: fork, execve, wait and exit; the kernel's own work; the
-     * parent's PTEs copied and marked copy-on-write; the child's faults. */
+     * parent's PTEs copied and marked copy-on-write; exec loading the new
+     * address space (a CR3 load); the child's faults. The switches between
+     * parent and child are the workload's context switches (and, being
+     * between address spaces, its CR3 loads). */
     [VS_OP_PROCESS_CREATE] = {
         .event = VS_EVT_PROCESS_CREATE,
         .steps = {
             {.op = VS_OP_SYSCALL, PER_HOST(VS_COST_FORK_SYSCALLS)},
             {.op = VS_OP_KERNEL_INSTRUCTION, PER_HOST(VS_COST_FORK_KERNEL_INSTRUCTIONS)},
             {.op = VS_OP_PT_UPDATE, PER_HOST(VS_COST_FORK_PT_UPDATES)},
+            {.op = VS_OP_CR3_LOAD, FIXED(1)},
             {.op = VS_OP_PAGE_FAULT, PER_HOST(VS_COST_FORK_PAGE_FAULTS)},
         },
     },

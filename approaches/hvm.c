@@ -1,6 +1,9 @@
 /* Hardware-assisted virtualization (VT-x / AMD-V): the guest, kernel
  * included, runs directly on the CPU in guest mode; sensitive operations
  * cause VM exits that the hypervisor handles and then re-enters the guest.
+ * Which ones exit is the VMCS's choice (Intel SDM vol. 3C, "VMX non-root
+ * operation"): cpuid and hlt always, port I/O and MSRs as configured, CR3
+ * loads only under shadow paging, cli/sti never.
  * What an exit costs comes from the host profile (it fell by an order of
  * magnitude across CPU generations). Memory is virtualized either by shadow
  * page tables, kept in sync by trapping the guest's page-table writes and
@@ -102,7 +105,22 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_SYSCALL_CYCLES);
         w->events[VS_EVT_SYSCALL] += n;
         break;
-    case VS_OP_PRIVILEGED:
+    case VS_OP_IRQ_FLAG:
+        /* cli, sti and popf are not among the instructions VMX non-root
+         * operation exits on: they run at native speed, on the guest's own
+         * RFLAGS.IF (external interrupts exit whatever it says). */
+        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_IRQ_FLAG_CYCLES);
+        break;
+    case VS_OP_CR3_LOAD:
+        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_CR3_LOAD_CYCLES);
+        /* Shadow paging needs "CR3-load exiting" to switch to the shadow of
+         * the new table; with EPT the guest owns CR3 and KVM clears it. */
+        if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
+        break;
+    case VS_OP_PORT_IO:
+    case VS_OP_EXITING_INSN:
+        /* Unconditional I/O exiting, cpuid, hlt, intercepted MSRs: an exit
+         * in every paging mode, emulated by the hypervisor. */
         exits(w, c, n, handler);
         break;
     case VS_OP_PT_UPDATE:
@@ -118,10 +136,10 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
         break;
     case VS_OP_CONTEXT_SWITCH:
+        /* The switch itself does not exit; a switch to another address
+         * space is also a CR3 load, which the workload counts (above). */
         w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_CONTEXT_SWITCH_CYCLES);
         w->events[VS_EVT_CONTEXT_SWITCH] += n;
-        /* A CR3 write must switch shadow tables; with EPT it does not exit. */
-        if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
         break;
     case VS_OP_TLB_MISS:
         /* Shadow tables are walked in one dimension; with EPT every guest
@@ -178,7 +196,7 @@ static const struct vs_preset hvm_presets[] = {
      .summary = "EPT if available; Xen PV front ends to the driver domain's back ends",
      .paging = VS_PAGING_AUTO, .io = VS_IO_PV, .device_model_in_user = true},
     {.name = "hvm-shadow", .system = "VT-x with shadow page tables (first-generation)",
-     .summary = "shadow paging forced: page-table writes, faults and CR3 writes exit",
+     .summary = "shadow paging forced: page-table writes, faults and CR3 loads exit",
      .paging = VS_PAGING_SHADOW, .io = VS_IO_EMULATED, .device_model_in_user = true},
     {.name = "hvm-ept", .system = "VT-x with EPT / AMD-V with NPT",
      .summary = "nested paging forced: no paging exits, 2-D page walks on TLB misses",

@@ -137,8 +137,17 @@ void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_work
     case VS_OP_KERNEL_INSTRUCTION:
         w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_host_cpi(host, wl->request.cpi);
         break;
-    case VS_OP_PRIVILEGED:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PRIVILEGED_CYCLES);
+    case VS_OP_IRQ_FLAG:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_IRQ_FLAG_CYCLES);
+        break;
+    case VS_OP_CR3_LOAD:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_CR3_LOAD_CYCLES);
+        break;
+    case VS_OP_PORT_IO:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PORT_IO_CYCLES);
+        break;
+    case VS_OP_EXITING_INSN:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_EXITING_INSN_CYCLES);
         break;
     case VS_OP_PT_UPDATE:
         w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PT_UPDATE_CYCLES);

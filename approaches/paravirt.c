@@ -1,7 +1,8 @@
 /* Paravirtualization: the guest kernel is modified to know it is virtual.
  *
  * xen: a thin hypervisor below a modified guest (Barham et al., SOSP 2003).
- * Privileged operations become hypercalls; page-table updates are validated
+ * Privileged operations become hypercalls, except the interrupt flag, which
+ * is a mask in memory shared with Xen; page-table updates are validated
  * by Xen and batched (mmu_update); on x86-64 the guest kernel runs in ring 3,
  * so a guest system call enters Xen first and is bounced to the guest kernel;
  * I/O goes through split drivers: a front end in the guest and a back end in
@@ -45,15 +46,37 @@ static void xen_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
                      double n, double bytes, struct vs_work *w)
 {
     const struct vs_costs *c = &h->costs;
-    /* Privileged instructions never run in a PV guest: they are hypercalls. */
-    if (op != VS_OP_PRIVILEGED) vs_engine_native_cost(h, wl, op, n, bytes, w);
+    /* cpuid, MSR accesses and hlt never run in a PV guest: they are
+     * hypercalls or trapped and emulated by Xen. Everything else does the
+     * native work, and Xen adds to it. */
+    if (op != VS_OP_EXITING_INSN) vs_engine_native_cost(h, wl, op, n, bytes, w);
     switch (op) {
     case VS_OP_SYSCALL:
         /* x86-64: guest kernel in ring 3, so the syscall lands in Xen first. */
         w->cycles[VS_CAT_HYPERCALL] += n * vs_cost(c, VS_COST_PV_SYSCALL_EXTRA_CYCLES);
         w->events[VS_EVT_TRAP] += n;
         break;
-    case VS_OP_PRIVILEGED:
+    case VS_OP_IRQ_FLAG:
+        /* Nothing more: the guest's "interrupt flag" is the event-channel
+         * upcall mask in the vCPU's shared-info page, and cli/sti become a
+         * store to it (Linux arch/x86/xen/irq.c). Unmasking with an event
+         * pending makes a hypercall, but that event is delivered and priced
+         * by the operation that raised it (timer, I/O). */
+        break;
+    case VS_OP_CR3_LOAD:
+        /* mmuext_op NEW_BASEPTR (and NEW_USER_BASEPTR on x86-64): Xen checks
+         * the new table is a pinned, validated one and loads it. */
+        hypercalls(w, n, vs_cost(c, VS_COST_HYPERCALL_CYCLES));
+        break;
+    case VS_OP_PORT_IO:
+        /* The guest kernel has no I/O privilege: the access faults into Xen,
+         * which checks the domain's I/O permissions and performs it. */
+        w->cycles[VS_CAT_HYPERCALL] += n * vs_cost(c, VS_COST_HYPERCALL_CYCLES);
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_EXITING_INSN:
+        /* cpuid through Xen's forced-emulation prefix, MSRs trapped and
+         * emulated, hlt as SCHEDOP_block: one entry into Xen each. */
         hypercalls(w, n, vs_cost(c, VS_COST_HYPERCALL_CYCLES));
         break;
     case VS_OP_PT_UPDATE:
@@ -65,7 +88,9 @@ static void xen_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_CONTEXT_SWITCH:
-        /* The new page-table base is installed by Xen (mmuext_op). */
+        /* The next task's kernel stack (stack_switch), TLS descriptors and
+         * FPU state are set through Xen: one multicall per switch. A CR3
+         * load, if the switch has one, is counted on its own (above). */
         hypercalls(w, n, vs_cost(c, VS_COST_HYPERCALL_CYCLES));
         break;
     case VS_OP_TIMER_IRQ:
@@ -98,7 +123,9 @@ static void uml_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
                      double n, double bytes, struct vs_work *w)
 {
     const struct vs_costs *c = &h->costs;
-    vs_engine_native_cost(h, wl, op, n, bytes, w);
+    /* Port accesses and exiting instructions are not executed at all; the
+     * rest runs as the guest kernel's native work, and the host adds to it. */
+    if (op != VS_OP_PORT_IO && op != VS_OP_EXITING_INSN) vs_engine_native_cost(h, wl, op, n, bytes, w);
     double host_syscall = vs_cost(c, VS_COST_SYSCALL_CYCLES);
     switch (op) {
     case VS_OP_SYSCALL:
@@ -115,8 +142,20 @@ static void uml_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
         /* A guest mapping change is an mmap/mprotect in the host. */
         w->cycles[VS_CAT_HOST_KERNEL] += n * host_syscall;
         break;
-    case VS_OP_PRIVILEGED:
-        /* No privileged instruction runs: "cli" is a host signal-mask call. */
+    case VS_OP_IRQ_FLAG:
+        /* "cli" is a store to the UML kernel's own signals_enabled flag:
+         * signals that arrive meanwhile are marked pending and replayed
+         * (arch/um/os-Linux/signal.c). No host call. */
+        break;
+    case VS_OP_CR3_LOAD:
+        /* An address space is a host process: the switch to it is the host
+         * context switch that uml_switch prices with the context switch. */
+        break;
+    case VS_OP_PORT_IO:
+    case VS_OP_EXITING_INSN:
+        /* No device registers and no privileged instructions in a host
+         * process: their equivalent is a host system call (the host's
+         * device, an idle wait for hlt). */
         w->cycles[VS_CAT_HOST_KERNEL] += n * host_syscall;
         break;
     case VS_OP_CONTEXT_SWITCH:

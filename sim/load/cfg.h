@@ -62,6 +62,9 @@ void cfg_suggest(const char *word, const char *const *words, size_t n, char *buf
 bool cfg_in_list(const char *word, const char *const *words, size_t n);
 int cfg_expect_mapping(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, const char *what);
 int cfg_check_keys(const struct cfg_ctx *c, const struct vs_ynode *map, const char *where, const char *const *allowed, size_t n_allowed);
+/* The key node of `key` in a mapping (for messages that point at the key,
+ * not its value), or NULL. */
+const struct vs_ynode *cfg_key_node(const struct vs_ynode *map, const char *key);
 int cfg_require_key(const struct cfg_ctx *c, const struct vs_ynode *map, const char *path, const char *key, const char *what);
 int cfg_scalar_text(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, const char *expected, const char **text);
 int cfg_node_quantity(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, enum vs_unit_kind kind, double *out);

@@ -22,6 +22,15 @@ int cfg_parse_costs(const struct cfg_ctx *c, const struct vs_ynode *n, const cha
 {
     int rc = cfg_expect_mapping(c, n, path, "a mapping of cost names to values, e.g. {syscall: 300}");
     if (rc != VS_OK) return rc;
+    /* Older profiles priced all privileged instructions with one constant;
+     * the kinds now have their own (docs/cost-model.md). */
+    const struct vs_ynode *old = cfg_key_node(n, "privileged");
+    if (old)
+        return cfg_fail_at(c, old,
+                           "%s.privileged: was split by kind; give irq_flag (cli/sti/popf), cr3_load "
+                           "(mov to CR3), port_io (port/MMIO device register) or exiting_instruction "
+                           "(cpuid, rdmsr/wrmsr, hlt) instead (docs/cost-model.md)",
+                           path);
     const char *names[VS_COST_COUNT];
     for (int i = 0; i < VS_COST_COUNT; i++) names[i] = vs_cost_info((enum vs_cost_id)i)->key;
     rc = cfg_check_keys(c, n, path, names, VS_COST_COUNT);

@@ -124,6 +124,14 @@ int cfg_check_keys(const struct cfg_ctx *c, const struct vs_ynode *map, const ch
     return VS_OK;
 }
 
+const struct vs_ynode *cfg_key_node(const struct vs_ynode *map, const char *key)
+{
+    if (map->kind != VS_YNODE_MAPPING) return NULL;
+    for (size_t i = 0; i < map->count; i++)
+        if (strcmp(map->pairs[i].key->text, key) == 0) return map->pairs[i].key;
+    return NULL;
+}
+
 int cfg_require_key(const struct cfg_ctx *c, const struct vs_ynode *map, const char *path,
                        const char *key, const char *what)
 {

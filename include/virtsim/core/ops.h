@@ -7,7 +7,7 @@
 /* Guest-visible operations. A workload's request says how many of each it
  * performs; an engine turns each into host work. Adding an operation: add it
  * here, to vs_op_names in sim/core/ops.c, to the workload loader's keys
- * (sim/load/config.c) and to what a request draws (run_cpu in sim/run/sim.c).
+ * (sim/load/cfg_workload.c) and to what a request draws (run_cpu in sim/run/sim.c).
  * Most operations are primitive: an engine's cost() prices them. A composite
  * one is a bundle of primitives, expanded by vs_engine_price from the table
  * in approaches/expand.c before any engine sees it: making an operation
@@ -19,8 +19,18 @@ enum vs_op_kind {
     VS_OP_TLB_MISS,       /* TLB misses (each is a page-table walk) */
     VS_OP_CONTEXT_SWITCH, /* switches between the guest's own processes/threads */
     VS_OP_KERNEL_INSTRUCTION, /* instructions the guest kernel executes for the request */
-    VS_OP_PRIVILEGED,     /* privileged/sensitive instructions: interrupt flag, control
-                             registers, port I/O (a guest kernel's, outside device drivers) */
+    /* Privileged and sensitive instructions of the guest kernel, in the four
+     * kinds that the mechanisms treat differently (docs/cost-rules.md): */
+    VS_OP_IRQ_FLAG,       /* interrupt-flag changes (cli, sti, popf) in the kernel work of
+                             system calls: VT-x runs them without an exit, Xen PV writes
+                             a mask in shared memory, BT emulates them in translated code */
+    VS_OP_CR3_LOAD,       /* loads of a new page-table base (a switch to another address
+                             space, exec): exit only under shadow paging; a hypercall on
+                             Xen PV. A context switch does not imply one. */
+    VS_OP_PORT_IO,        /* port or MMIO accesses to device registers outside the disk
+                             and network drivers (chipset, legacy timer, port 0x80) */
+    VS_OP_EXITING_INSN,   /* other instructions VT-x exits on in every paging mode:
+                             cpuid, rdmsr/wrmsr of intercepted MSRs, hlt */
     VS_OP_PT_UPDATE,      /* page-table entry writes by the guest kernel */
     VS_OP_PROCESS_CREATE, /* fork + exec: composite, a bundle of page-table updates, faults,
                              calls and kernel instructions (approaches/expand.c) */

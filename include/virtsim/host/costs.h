@@ -27,7 +27,10 @@ enum vs_cost_id {
     VS_COST_TIMER_HZ,              /* guest/host timer interrupts per second of CPU time */
     VS_COST_TIMER_IRQ_CYCLES,      /* handling one timer interrupt natively */
     VS_COST_IPI_CYCLES,            /* sending and handling one inter-processor interrupt */
-    VS_COST_PRIVILEGED_CYCLES,     /* one privileged instruction executed natively */
+    VS_COST_IRQ_FLAG_CYCLES,       /* one interrupt-flag change (cli, sti, popf) natively */
+    VS_COST_CR3_LOAD_CYCLES,       /* one load of a page-table base (mov to CR3) natively */
+    VS_COST_PORT_IO_CYCLES,        /* one port/MMIO access to a chipset register natively */
+    VS_COST_EXITING_INSN_CYCLES,   /* one cpuid, rdmsr/wrmsr or similar instruction natively */
     VS_COST_PT_UPDATE_CYCLES,      /* one page-table entry write natively */
     VS_COST_FORK_PT_UPDATES,       /* page-table entry writes in one fork + exec */
     VS_COST_FORK_PAGE_FAULTS,      /* page faults in one fork + exec (copy-on-write, exec) */
@@ -62,7 +65,9 @@ enum vs_cost_id {
     VS_COST_SOFTMMU_CYCLES,        /* dynamic translation: soft-MMU lookup per guest memory access */
     VS_COST_TRANSLATE_CYCLES_PER_KIB, /* translating 1 KiB of guest code */
     VS_COST_BT_KERNEL_FACTOR,      /* binary translation: translated kernel code vs native (x) */
-    VS_COST_BT_PRIVILEGED_CYCLES,  /* binary translation: emulating a privileged instruction in place */
+    VS_COST_BT_PRIVILEGED_CYCLES,  /* binary translation: a privileged instruction emulated by a call
+                                      into the monitor from translated code (no trap) */
+    VS_COST_BT_IRQ_FLAG_CYCLES,    /* binary translation: an interrupt-flag change emulated inline */
     VS_COST_BT_SYSCALL_CYCLES,     /* binary translation: a guest system call */
     VS_COST_BT_PT_UPDATE_CYCLES,   /* binary translation: a traced guest PTE write */
     VS_COST_BT_FAULT_CYCLES,       /* binary translation: a guest page fault (hidden + true) */
