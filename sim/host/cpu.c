@@ -840,6 +840,24 @@ bool vs_cpu_vcpu_busy(const struct vs_cpu *cpu, uint32_t vcpu_id)
     return vcpu_id < cpu->n_vcpus && cpu->vcpus[vcpu_id].state != VCPU_IDLE;
 }
 
+/* Stops the segment core ci is running for guest gid now, settled and
+ * unreserved, and returns its vCPU for the caller to place; NONE if the
+ * core runs another guest, nothing, or a segment ending at this very
+ * instant (its own event finishes it). */
+static uint32_t stop_segment(struct vs_cpu *cpu, uint32_t ci, uint32_t gid, vs_time_ns now)
+{
+    struct core *c = &cpu->cores[ci];
+    if (c->vcpu == NONE || cpu->vcpus[c->vcpu].guest != gid || c->end_ns <= now) return NONE;
+    uint32_t id = c->vcpu;
+    settle(cpu, c, now);
+    vs_event_cancel(cpu->q, c->event);
+    c->event = 0;
+    cpu->guests[gid].reserved_ns -= c->end_ns - now;
+    c->vcpu = NONE;
+    fold_vruntime(cpu, &cpu->vcpus[id]);
+    return id;
+}
+
 int vs_cpu_set_share(struct vs_cpu *cpu, uint32_t guest_id, double weight, double cap_fraction)
 {
     if (guest_id >= cpu->n_guests || !valid_share(weight, cap_fraction)) return VS_ERR_INPUT;
@@ -848,16 +866,9 @@ int vs_cpu_set_share(struct vs_cpu *cpu, uint32_t guest_id, double weight, doubl
      * stop now (charged at the old weight) and are planned again. A segment
      * ending at this very instant is left to finish by its own event. */
     for (uint32_t ci = 0; ci < cpu->n_cores; ci++) {
-        struct core *c = &cpu->cores[ci];
-        if (c->vcpu == NONE || cpu->vcpus[c->vcpu].guest != guest_id || c->end_ns <= now) continue;
-        uint32_t id = c->vcpu;
-        settle(cpu, c, now);
-        vs_event_cancel(cpu->q, c->event);
-        c->event = 0;
-        cpu->guests[guest_id].reserved_ns -= c->end_ns - now;
-        c->vcpu = NONE;
+        uint32_t id = stop_segment(cpu, ci, guest_id, now);
+        if (id == NONE) continue;
         struct vcpu *v = &cpu->vcpus[id];
-        fold_vruntime(cpu, v);
         if (cpu->guests[guest_id].throttled) {
             throttle_vcpu(cpu, id, now);
         } else {
@@ -899,16 +910,8 @@ int vs_cpu_pause_guest(struct vs_cpu *cpu, uint32_t guest_id)
      * ending at this very instant finishes by its own event, which then
      * finds the guest paused. */
     for (uint32_t ci = 0; ci < cpu->n_cores; ci++) {
-        struct core *c = &cpu->cores[ci];
-        if (c->vcpu == NONE || cpu->vcpus[c->vcpu].guest != guest_id || c->end_ns <= now) continue;
-        uint32_t id = c->vcpu;
-        settle(cpu, c, now);
-        vs_event_cancel(cpu->q, c->event);
-        c->event = 0;
-        g->reserved_ns -= c->end_ns - now;
-        c->vcpu = NONE;
-        fold_vruntime(cpu, &cpu->vcpus[id]);
-        park_vcpu(cpu, id, now);
+        uint32_t id = stop_segment(cpu, ci, guest_id, now);
+        if (id != NONE) park_vcpu(cpu, id, now);
     }
     for (uint32_t id = g->first_vcpu; id != NONE; id = cpu->vcpus[id].next_in_guest) {
         struct vcpu *v = &cpu->vcpus[id];

@@ -79,6 +79,19 @@ static double figure(const struct vs_guest_result *g, enum figure f)
     }
 }
 
+/* The baseline's figure over engine k's, per replication (for figures where
+ * lower is better: completion time, cost), so that higher is better. */
+static struct vs_estimate inverse_ratio(const struct vs_results *reps, uint32_t n, uint32_t k, uint32_t b,
+                                        uint32_t g, enum figure f, double *ratio)
+{
+    for (uint32_t r = 0; r < n; r++) {
+        double mine = figure(&reps[r].runs[k].groups[g], f);
+        double base = figure(&reps[r].runs[b].groups[g], f);
+        ratio[r] = mine > 0 ? base / mine : NAN;
+    }
+    return vs_estimate_of(ratio, n);
+}
+
 int vs_scores_compute(const struct vs_results *reps, uint32_t n, struct vs_scores *out, struct vs_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -129,23 +142,13 @@ int vs_scores_compute(const struct vs_results *reps, uint32_t n, struct vs_score
             /* The headline, higher is better. */
             if (g0->batch) {
                 sc->kind = VS_SCORE_SPEED;
-                for (uint32_t r = 0; r < n; r++) {
-                    double mine = figure(&reps[r].runs[k].groups[g], F_COMPLETION);
-                    double base = figure(&reps[r].runs[b].groups[g], F_COMPLETION);
-                    ratio[r] = mine > 0 ? base / mine : NAN;
-                }
-                sc->score = vs_estimate_of(ratio, n);
+                sc->score = inverse_ratio(reps, n, k, b, g, F_COMPLETION, ratio);
             } else if (sat || !open_load) {
                 sc->kind = VS_SCORE_THROUGHPUT;
                 sc->score = sc->throughput_ratio;
             } else {
                 sc->kind = VS_SCORE_COST;
-                for (uint32_t r = 0; r < n; r++) {
-                    double mine = figure(&reps[r].runs[k].groups[g], F_COST);
-                    double base = figure(&reps[r].runs[b].groups[g], F_COST);
-                    ratio[r] = mine > 0 ? base / mine : NAN;
-                }
-                sc->score = vs_estimate_of(ratio, n);
+                sc->score = inverse_ratio(reps, n, k, b, g, F_COST, ratio);
             }
         }
     /* A group's kind is one for all engines, so a row compares like with
