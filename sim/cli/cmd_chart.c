@@ -23,7 +23,7 @@ static const struct vs_cmd_opt options[] = {
     {VS_OPT_WIDTH, "width", 0, "N", "width from 200 to 10000 (pixels for PNG, points for SVG and PDF; the shape stays)"},
     {VS_OPT_SLA, "sla", 0, "SLA", "a density chart's SLA, like virtsim density --sla (repeat for several)"},
     {VS_OPT_MAX, "max", 0, "N", "upper bound of a density chart's search (default 256)"},
-    {VS_OPT_REPS, "reps", 0, "N", "replications behind a relative chart's scores: N > 1 draws 95 % intervals (default 1)"},
+    {VS_OPT_REPS, "reps", 0, "N", "replications behind a relative chart's scores, drawn with 95 % intervals\n(default: 5 when the scenario compares several engines, as run does)"},
     {0},
 };
 
@@ -59,7 +59,7 @@ static int chart_scenario(const char *what, enum vs_chart_kind kind, enum vs_cha
     case VS_CHART_BREAKDOWN: {
         struct vs_results res = {0};
         sc->sweep.n = 0; /* the scenario as written */
-        rc = vs_sim_run_replicated(sc, sc->seed, reps, 0, &res, e);
+        rc = vs_sim_run_replicated(sc, sc->seed, reps ? reps : sc->n_engines > 1 ? 5 : 1, 0, &res, e);
         if (rc == VS_OK) kind == VS_CHART_RELATIVE ? vs_chart_relative(&res, ch) : vs_chart_breakdown(&res, ch);
         vs_results_free(&res);
         return rc;
@@ -138,7 +138,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     enum vs_chart_metric metric = VS_METRIC_THROUGHPUT;
     double width = 0;
     struct vs_density_opts dop = {.max_guests = 256};
-    uint32_t reps = 1;
+    uint32_t reps = 0; /* 0: as `run` does, 5 when the scenario compares engines */
     for (int i = 0; i < a->n_opts; i++) {
         const struct vs_cmd_value *v = &a->opts[i];
         int rc = VS_OK;
