@@ -16,7 +16,7 @@ static const struct vs_cmd_opt options[] = {
     {VS_OPT_DURATION, "duration", 0, "TIME", "simulated time per approach (default: 10s)"},
     VS_CMD_OPT_SEED("random seed (default: 1)"),
     {VS_OPT_REPS, "reps", 0, "N",
-     "replications (default: as many as it takes, five at a time up to 40, for every\n"
+     "replications (default: as many as it takes, five at a time up to 100, for every\n"
      "score's 95 % interval to be within +-1 %)"},
     {VS_OPT_THREADS, "threads", 0, "N", "replications run in parallel (default: the CPUs; the output is the same)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json (the full report of every run)"),

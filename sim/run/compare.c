@@ -13,6 +13,7 @@
 #include "virtsim/model/engine.h"
 #include "virtsim/core/units.h"
 #include "virtsim/out/scores.h"
+#include "virtsim/run/replicate.h"
 
 static int add_engine(struct vs_scenario *sc, const char *name, struct vs_error *err)
 {
@@ -189,5 +190,18 @@ void vs_compare_write_table(FILE *f, const struct vs_results *r, const char *ski
                     run->window_ns > 0 ? g->events[shown[e]] * 1e9 / (double)run->window_ns : 0.0);
         fprintf(f, "\n");
     }
+    /* Say so when the replications stopped at their cap before every score
+     * was within the target: the lecturer should not read more into them. */
+    double worst = 0;
+    for (uint32_t k = 0; k < r->n_runs; k++) {
+        const struct vs_group_score *gs = vs_scores_at(sc, k, 0);
+        if (!gs || k == sc->baseline) continue;
+        double h = vs_estimate_rel_halfwidth(&gs->score);
+        if (!isnan(h) && h > worst) worst = h;
+    }
+    if (sc->reps > 1 && worst > VS_REPS_AUTO_TARGET)
+        fprintf(f, "\nnote: the widest interval is +-%.1f %% after %u replications; a longer --duration or more\n"
+                   "--reps narrows it (few requests complete per run: each counts for much)\n",
+                100.0 * worst, sc->reps);
     if (skipped && skipped[0]) fprintf(f, "\nnot run on this host: %s\n", skipped);
 }

@@ -16,7 +16,7 @@
  * (or VS_REPS_AUTO_MAX are done). */
 #define VS_REPS_AUTO 0
 #define VS_REPS_AUTO_TARGET 0.01
-#define VS_REPS_AUTO_MAX 40
+#define VS_REPS_AUTO_MAX 100
 
 /* The seed of replication r (r = 0: `seed` itself, so one replication is an
  * ordinary run). */
