@@ -742,11 +742,11 @@ void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
 {
     memset(c, 0, sizeof *c);
     snprintf(c->title, sizeof c->title, "%s: throughput over time", tl->scenario);
-    snprintf(c->x_label, sizeof c->x_label, "simulated time (s)");
+    snprintf(c->x_label, sizeof c->x_label, "simulated time since the guests booted (s), the same for every engine");
     snprintf(c->y_label, sizeof c->y_label, "throughput, all guests (requests/s)");
     c->style = VS_CHART_LINES;
-    /* Engines that boot later run longer: each line has its own x and
-     * stops where its run ended. */
+    /* Each engine's time counts from the end of its own boot, so the
+     * timeline's events line up; each line has its own sample times. */
     c->own_x = true;
     c->n_series = tl->n_series < VS_CHART_MAX_SERIES ? tl->n_series : VS_CHART_MAX_SERIES;
     for (uint32_t k = 0; k < c->n_series; k++) {

@@ -200,21 +200,28 @@ int vs_stepper_timeline(const struct vs_scenario *sc, uint64_t seed, vs_time_ns 
     out->n_series = st->n;
     for (uint32_t k = 0; k < st->n; k++)
         snprintf(out->series[k].engine, sizeof out->series[k].engine, "%s", st->snaps[k].engine);
-    /* Each engine runs until it is done or its series is full. */
+    /* Every engine runs to its end. Its samples while booting fall off the
+     * ring as later ones come (a long boot must not use up the series);
+     * with more than VS_TIMELINE_MAX_SAMPLES steps after the boot, the
+     * series keeps the last ones. */
     while (rc == VS_OK && !vs_stepper_done(st)) {
-        bool room = false;
-        for (uint32_t k = 0; k < st->n; k++)
-            if (!vs_stepper_engine_done(st, k) && st->e[k].ring_len < VS_TIMELINE_MAX_SAMPLES) room = true;
-        if (!room) break;
         rc = vs_stepper_advance(st, step_ns, err);
         uint32_t n;
         const struct vs_step_change *c = vs_stepper_take_changes(st, &n);
         for (uint32_t i = 0; i < n; i++) {
             /* The first engine's changes mark the chart: one set of marks
-             * for one x axis. */
-            if (c[i].engine != 0 || out->n_marks == VS_TIMELINE_MAX_MARKS) continue;
+             * for one x axis. On that axis every engine's time counts from
+             * the end of its boot (like warm-up, duration and the
+             * timeline's `at`), so an event lands at the same x under every
+             * engine; boots themselves are before it. */
+            vs_time_ns booted = vs_sim_booted(st->e[0].sim);
+            if (c[i].engine != 0 || out->n_marks == VS_TIMELINE_MAX_MARKS || c[i].at_ns <= booted) continue;
+            /* A boot is seen at the end of the step that saw it, just after
+             * the axis starts: not an event on it. */
+            size_t len = strlen(c[i].text);
+            if (len >= 7 && strcmp(c[i].text + len - 7, " booted") == 0) continue;
             const char *text = strchr(c[i].text, ':');
-            out->mark_ns[out->n_marks] = c[i].at_ns;
+            out->mark_ns[out->n_marks] = c[i].at_ns - booted;
             snprintf(out->mark_label[out->n_marks], sizeof out->mark_label[0], "%.47s",
                      text ? text + 2 : c[i].text);
             out->n_marks++;
@@ -223,11 +230,15 @@ int vs_stepper_timeline(const struct vs_scenario *sc, uint64_t seed, vs_time_ns 
     for (uint32_t k = 0; k < st->n && rc == VS_OK; k++) {
         uint32_t n;
         const struct vs_step_sample *s = vs_stepper_samples(st, k, &n);
+        vs_time_ns booted = vs_sim_booted(st->e[k].sim);
+        uint32_t m = 0;
         for (uint32_t i = 0; i < n; i++) {
-            out->series[k].at_ns[i] = s[i].at_ns;
-            out->series[k].rate_per_s[i] = s[i].rate_per_s;
+            if (s[i].at_ns <= booted) continue; /* still booting: before the axis starts */
+            out->series[k].at_ns[m] = s[i].at_ns - booted;
+            out->series[k].rate_per_s[m] = s[i].rate_per_s;
+            m++;
         }
-        out->series[k].n = n;
+        out->series[k].n = m;
     }
     vs_stepper_destroy(st);
     return rc;

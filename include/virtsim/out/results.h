@@ -225,7 +225,7 @@ struct vs_density_result {
 
 struct vs_timeline_series {
     char engine[VS_NAME_MAX];
-    vs_time_ns at_ns[VS_TIMELINE_MAX_SAMPLES];
+    vs_time_ns at_ns[VS_TIMELINE_MAX_SAMPLES];  /* since the end of this engine's boot */
     double rate_per_s[VS_TIMELINE_MAX_SAMPLES];
     uint32_t n;
 };
