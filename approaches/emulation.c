@@ -174,6 +174,14 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
         /* A call into the monitor, which switches to the shadow of the new
          * table and loads it into the real CR3 (the native part). */
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);
+        {
+            /* Then the pages whose shadow entries were evicted fault into
+             * the monitor (hidden faults), which fills them from the guest's
+             * table and resumes the guest without delivering anything. */
+            double hidden = n * vs_engine_hidden_faults_per_cr3(&e->host, wl);
+            w->cycles[VS_CAT_TRANSLATION] += hidden * vs_cost(c, VS_COST_BT_HIDDEN_FAULT_CYCLES);
+            w->events[VS_EVT_TRAP] += hidden;
+        }
         break;
     case VS_OP_TIMER_IRQ:
     case VS_OP_IPI:

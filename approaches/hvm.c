@@ -115,7 +115,14 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_CR3_LOAD_CYCLES);
         /* Shadow paging needs "CR3-load exiting" to switch to the shadow of
          * the new table; with EPT the guest owns CR3 and KVM clears it. */
-        if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
+        if (!h->ept) {
+            exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
+            /* Shadow entries evicted while the space was switched out are
+             * refilled lazily: each hidden fault is a page-fault exit and
+             * the shadow-fill handler, with nothing injected into the guest. */
+            exits(w, c, n * vs_engine_hidden_faults_per_cr3(&h->host, wl),
+                  vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
+        }
         break;
     case VS_OP_PORT_IO:
     case VS_OP_EXITING_INSN:

@@ -108,6 +108,32 @@ void vs_engine_walk_cost(const struct vs_host_spec *h, const struct vs_workload 
     w->events[VS_EVT_TLB_MISS] += misses;
 }
 
+double vs_engine_hidden_faults_per_cr3(const struct vs_host_spec *h, const struct vs_workload *wl)
+{
+    /* A CR3 load switches to the shadow of the new table. A new address
+     * space (exec, in a fork + exec) has no shadow yet; an existing one finds
+     * its shadow in the VMM's shadow cache unless the cache, smaller than the
+     * working set of all address spaces, evicted part of it while it was
+     * switched out. Either way, the missing shadow entries are refilled
+     * lazily: one hidden fault per page the space touches, with its guest
+     * PTE present, before the next switch. The TLB is flushed by the CR3
+     * load, so every page touched in that interval is a TLB miss: the
+     * workload's TLB misses per address-space switch bound the pages
+     * touched, and so does its working set. */
+    double ws = wl->memory.working_set_bytes;
+    if (ws <= 0) return 0;
+    double cache = vs_cost(&h->costs, VS_COST_SHADOW_CACHE_BYTES);
+    double evicted = ws > cache ? 1 - cache / ws : 0;
+    const double *n = wl->request.count;
+    double fresh = n[VS_OP_PROCESS_CREATE], switches = n[VS_OP_CR3_LOAD] + fresh;
+    /* mean over the request's CR3 loads: fresh spaces miss entirely */
+    double missing = switches > 0 ? (fresh + n[VS_OP_CR3_LOAD] * evicted) / switches : evicted;
+    double touched = n[VS_OP_TLB_MISS] / (switches > 0 ? switches : 1);
+    double ws_pages = ws / SMALL_PAGE_BYTES;
+    if (touched > ws_pages) touched = ws_pages;
+    return missing * touched;
+}
+
 void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_workload *wl,
                            enum vs_op_kind op, double count, double bytes, struct vs_work *w)
 {

@@ -67,6 +67,9 @@ static const struct vs_cost_info table[VS_COST_COUNT] = {
         "hypervisor work per trapped guest PTE write: emulate it, re-sync the shadow entry"},
     [VS_COST_SHADOW_FAULT_CYCLES] = {"shadow_fault", VS_UNIT_CYCLES, 4000,
         "hypervisor work per guest page fault under shadow paging (fill or forward), also per CR3 load"},
+    [VS_COST_SHADOW_CACHE_BYTES] = {"shadow_cache", VS_UNIT_BYTES, 1024.0 * 1048576,
+        "shadow paging: guest working set (all address spaces) whose shadow entries the VMM keeps "
+        "across CR3 switches; beyond it, a switch refills shadows through hidden faults"},
     [VS_COST_DEVICE_MODEL_CYCLES] = {"device_model", VS_UNIT_CYCLES, 5000,
         "extra round trip to a user-space device model (e.g. QEMU) per emulated register access"},
     [VS_COST_DEVICE_ACCESS_CYCLES] = {"device_access", VS_UNIT_CYCLES, 3000,
@@ -122,6 +125,9 @@ static const struct vs_cost_info table[VS_COST_COUNT] = {
         "binary translation: extra cost of a traced guest PTE write (adaptive translation)"},
     [VS_COST_BT_FAULT_CYCLES] = {"bt_fault", VS_UNIT_CYCLES, 2834,
         "binary translation: extra cost of a guest page fault taken through the monitor"},
+    [VS_COST_BT_HIDDEN_FAULT_CYCLES] = {"bt_hidden_fault", VS_UNIT_CYCLES, 1389,
+        "binary translation: a hidden page fault, taken by the monitor to fill a shadow entry, "
+        "never delivered to the guest"},
     [VS_COST_KERNEL_CODE_BYTES] = {"kernel_code", VS_UNIT_BYTES, 2.0 * 1048576,
         "hot guest kernel code a binary translator translates once"},
     [VS_COST_TRANSLATION_BLOCK_BYTES] = {"translation_block", VS_UNIT_BYTES, 64,

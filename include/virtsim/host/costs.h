@@ -41,6 +41,7 @@ enum vs_cost_id {
     VS_COST_EXIT_HANDLER_CYCLES,   /* hypervisor work to handle a simple exit */
     VS_COST_SHADOW_PT_UPDATE_CYCLES, /* hypervisor work per trapped guest PTE write (shadow sync) */
     VS_COST_SHADOW_FAULT_CYCLES,   /* hypervisor work per hidden page fault (shadow fill) */
+    VS_COST_SHADOW_CACHE_BYTES,    /* guest working set whose shadow entries a VMM keeps across switches */
     VS_COST_DEVICE_MODEL_CYCLES,   /* extra round trip to a user-space device model per access */
     VS_COST_DEVICE_ACCESS_CYCLES,  /* emulating one device register access in a device model */
     VS_COST_EMULATED_DISK_ACCESSES, /* register accesses per disk request (emulated IDE/AHCI) */
@@ -71,6 +72,7 @@ enum vs_cost_id {
     VS_COST_BT_SYSCALL_CYCLES,     /* binary translation: a guest system call */
     VS_COST_BT_PT_UPDATE_CYCLES,   /* binary translation: a traced guest PTE write */
     VS_COST_BT_FAULT_CYCLES,       /* binary translation: a guest page fault (hidden + true) */
+    VS_COST_BT_HIDDEN_FAULT_CYCLES, /* binary translation: a hidden fault (trap to the monitor, shadow fill) */
     VS_COST_KERNEL_CODE_BYTES,     /* hot guest kernel code a binary translator translates */
     VS_COST_TRANSLATION_BLOCK_BYTES, /* mean guest code per translated block */
     /* OS-level virtualization */

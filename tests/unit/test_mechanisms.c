@@ -1,0 +1,127 @@
+/* Address-space mechanisms of the engines, each priced as its real sequence
+ * of steps (docs/cost-rules.md). Invariants checked here:
+ * - shadow paging (hvm-shadow, binary translation): a process switch costs
+ *   hidden faults (exits under VT-x, monitor traps under BT) when the guest's
+ *   working set exceeds the VMM's shadow cache, and none when it fits; a new
+ *   address space (exec) has no shadow, so a fork + exec takes hidden faults
+ *   whatever the cache; nested paging takes none;
+ * - BT's process switch with a working set beyond the shadow cache costs
+ *   several times native's.
+ * Each follows from the mechanism: it is checked on priced operations, not
+ * by restating a constant. */
+#include "testutil.h"
+
+#include "virtsim/model/engine.h"
+
+static struct vs_host_spec host;
+static struct vs_workload wl;
+
+static int setup(void **state)
+{
+    (void)state;
+    vs_host_spec_defaults(&host);
+    memset(&wl, 0, sizeof wl);
+    wl.request.cpi = 1.0;
+    wl.request.mem_refs_per_instruction = 0.3;
+    wl.memory.footprint_bytes = 8.0 * 1024 * 1048576;
+    /* a request: one switch between two existing address spaces, and the
+     * pages it touches before the next one (each a TLB miss after the flush) */
+    wl.request.count[VS_OP_CONTEXT_SWITCH] = 1;
+    wl.request.count[VS_OP_CR3_LOAD] = 1;
+    wl.request.count[VS_OP_TLB_MISS] = 2000;
+    return 0;
+}
+
+static double c(enum vs_cost_id id) { return vs_cost(&host.costs, id); }
+
+static struct vs_work price(const char *preset, enum vs_op_kind op, double n)
+{
+    struct vs_engine e;
+    struct vs_error err;
+    int rc = vs_engine_open(preset, &host, &e, &err);
+    if (rc != VS_OK) print_error("%s: %s\n", preset, err.message);
+    assert_int_equal(rc, VS_OK);
+    struct vs_work w;
+    vs_work_clear(&w);
+    vs_engine_price(&e, &host, &wl, op, n, 0, &w);
+    vs_engine_close(&e);
+    return w;
+}
+
+/* A switch between processes: the scheduler's switch and the CR3 load. */
+static struct vs_work process_switch(const char *preset)
+{
+    struct vs_work w = price(preset, VS_OP_CONTEXT_SWITCH, 1);
+    struct vs_work cr3 = price(preset, VS_OP_CR3_LOAD, 1);
+    vs_work_add(&w, &cr3, 1.0);
+    return w;
+}
+
+static void test_hvm_shadow_switch_exits_only_beyond_the_shadow_cache(void **state)
+{
+    (void)state;
+    double cache = c(VS_COST_SHADOW_CACHE_BYTES);
+    wl.memory.working_set_bytes = cache / 2;
+    struct vs_work fits = process_switch("hvm-shadow");
+    wl.memory.working_set_bytes = cache * 2;
+    struct vs_work beyond = process_switch("hvm-shadow");
+    /* Fits: the CR3-load exit that switches to the cached shadow, nothing else. */
+    assert_true(fits.events[VS_EVT_VMEXIT] == 1);
+    /* Beyond: the evicted half of the shadow entries the switched-in space
+     * touches fault back in, each a hidden page-fault exit. */
+    assert_true(beyond.events[VS_EVT_VMEXIT] > 100);
+    assert_true(beyond.cycles[VS_CAT_VMEXIT] > 100 * fits.cycles[VS_CAT_VMEXIT]);
+    /* Hidden faults are never the guest's: its fault count does not move. */
+    assert_true(beyond.events[VS_EVT_PAGE_FAULT] == 0);
+    /* Nested paging has no shadow to refill, whatever the working set. */
+    if (host.cpu.nested_paging) {
+        struct vs_work ept = process_switch("hvm-ept");
+        assert_true(ept.events[VS_EVT_VMEXIT] == 0);
+    }
+}
+
+static void test_bt_switch_takes_hidden_faults_beyond_the_cache(void **state)
+{
+    (void)state;
+    double cache = c(VS_COST_SHADOW_CACHE_BYTES);
+    wl.memory.working_set_bytes = cache / 2;
+    struct vs_work fits = process_switch("vmware");
+    wl.memory.working_set_bytes = cache * 2;
+    struct vs_work beyond = process_switch("vmware");
+    assert_true(fits.events[VS_EVT_TRAP] == 0);
+    assert_true(beyond.events[VS_EVT_TRAP] > 100);
+    struct vs_work native = process_switch("native");
+    /* With its shadows evicted, BT's process switch costs several times a
+     * native one (the monitor's switch, then the refill). */
+    assert_true(vs_work_total_cycles(&beyond) > 3 * vs_work_total_cycles(&native));
+    /* With them cached, it costs more than native but within a factor 2. */
+    assert_true(vs_work_total_cycles(&fits) > vs_work_total_cycles(&native));
+    assert_true(vs_work_total_cycles(&fits) < 2 * vs_work_total_cycles(&native));
+}
+
+/* exec gives the child a new address space: no shadow exists for it, so
+ * the pages it touches with present guest PTEs fault into the VMM even
+ * though the working set fits the cache. */
+static void test_fork_exec_fills_a_new_shadow(void **state)
+{
+    (void)state;
+    wl.memory.working_set_bytes = c(VS_COST_SHADOW_CACHE_BYTES) / 16;
+    wl.request.count[VS_OP_PROCESS_CREATE] = 1;
+    struct vs_work bt = price("vmware", VS_OP_PROCESS_CREATE, 1);
+    double visible = c(VS_COST_FORK_SYSCALLS) + c(VS_COST_FORK_PT_UPDATES) + c(VS_COST_FORK_PAGE_FAULTS);
+    /* the monitor's traps: the guest's calls, PTE writes and faults, plus hidden faults */
+    assert_true(bt.events[VS_EVT_TRAP] > visible + 1);
+    struct vs_work hvm = price("hvm-shadow", VS_OP_PROCESS_CREATE, 1);
+    /* exits: PTE writes, faults, the CR3 load, plus hidden faults */
+    assert_true(hvm.events[VS_EVT_VMEXIT] > c(VS_COST_FORK_PT_UPDATES) + c(VS_COST_FORK_PAGE_FAULTS) + 1 + 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_hvm_shadow_switch_exits_only_beyond_the_shadow_cache, setup),
+        cmocka_unit_test_setup(test_bt_switch_takes_hidden_faults_beyond_the_cache, setup),
+        cmocka_unit_test_setup(test_fork_exec_fills_a_new_shadow, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
