@@ -6,7 +6,14 @@
  *   address space (exec) has no shadow, so a fork + exec takes hidden faults
  *   whatever the cache; nested paging takes none;
  * - BT's process switch with a working set beyond the shadow cache costs
- *   several times native's.
+ *   several times native's;
+ * - UML: a guest system call costs at least two host context switches more
+ *   than a native one (ptrace stops), a guest page fault a host signal and
+ *   host calls on top of the fault, and a guest process switch a host
+ *   process switch plus host remapping calls; the cheapest of these, the
+ *   null system call, is still more than 5x native;
+ * - Xen PV: a guest page fault is several guest-Xen transitions (the trap
+ *   and bounce, the PTE's mmu_update, the return through Xen), not one.
  * Each follows from the mechanism: it is checked on priced operations, not
  * by restating a constant. */
 #include "testutil.h"
@@ -116,12 +123,69 @@ static void test_fork_exec_fills_a_new_shadow(void **state)
     assert_true(hvm.events[VS_EVT_VMEXIT] > c(VS_COST_FORK_PT_UPDATES) + c(VS_COST_FORK_PAGE_FAULTS) + 1 + 1);
 }
 
+static double total(const char *preset, enum vs_op_kind op)
+{
+    struct vs_work w = price(preset, op, 1);
+    return vs_work_total_cycles(&w);
+}
+
+static void test_uml_syscall_is_ptrace_round_trips(void **state)
+{
+    (void)state;
+    double native = total("native", VS_OP_SYSCALL), uml = total("uml", VS_OP_SYSCALL);
+    assert_true(uml - native >= 2 * c(VS_COST_CONTEXT_SWITCH_CYCLES));
+    assert_true(uml > 5 * native);
+    /* with a dearer host switch, the difference follows it */
+    host.costs.value[VS_COST_CONTEXT_SWITCH_CYCLES] *= 2;
+    double uml2 = total("uml", VS_OP_SYSCALL);
+    assert_true(uml2 - uml >= 2 * c(VS_COST_CONTEXT_SWITCH_CYCLES) / 2);
+}
+
+static void test_uml_fault_and_switch_go_through_the_host(void **state)
+{
+    (void)state;
+    struct vs_work nf = price("native", VS_OP_PAGE_FAULT, 1), uf = price("uml", VS_OP_PAGE_FAULT, 1);
+    /* the guest's handler is native work; the host adds a signal delivery,
+     * a ptrace round trip and a fault of its own */
+    assert_true(uf.cycles[VS_CAT_GUEST_KERNEL] == nf.cycles[VS_CAT_GUEST_KERNEL]);
+    assert_true(uf.cycles[VS_CAT_HOST_KERNEL] >
+                c(VS_COST_SIGNAL_DELIVERY_CYCLES) + 2 * c(VS_COST_CONTEXT_SWITCH_CYCLES));
+    /* it is a sequence of host steps: a dearer host switch (the ptrace
+     * round trip) makes it dearer by two of them */
+    double before = total("uml", VS_OP_PAGE_FAULT);
+    host.costs.value[VS_COST_CONTEXT_SWITCH_CYCLES] += 1000;
+    assert_within_rel(total("uml", VS_OP_PAGE_FAULT) - before, 2 * 1000, 1e-9);
+    host.costs.value[VS_COST_CONTEXT_SWITCH_CYCLES] -= 1000;
+    struct vs_work ns = process_switch("native"), us = process_switch("uml");
+    /* a host process switch and host remapping calls on top of the guest's */
+    assert_true(vs_work_total_cycles(&us) - vs_work_total_cycles(&ns) >
+                c(VS_COST_CONTEXT_SWITCH_CYCLES) + c(VS_COST_SYSCALL_CYCLES));
+}
+
+static void test_xen_pv_fault_is_several_transitions(void **state)
+{
+    (void)state;
+    struct vs_work w = price("xen-pv", VS_OP_PAGE_FAULT, 1);
+    double transitions = w.events[VS_EVT_TRAP] + w.events[VS_EVT_HYPERCALL];
+    assert_true(transitions > 1);
+    assert_true(w.events[VS_EVT_HYPERCALL] >= 1); /* the PTE goes in through Xen */
+    /* the guest still sees exactly one fault, handled by its own kernel */
+    assert_true(w.events[VS_EVT_PAGE_FAULT] == 1);
+    struct vs_work nf = price("native", VS_OP_PAGE_FAULT, 1);
+    assert_true(w.cycles[VS_CAT_GUEST_KERNEL] == nf.cycles[VS_CAT_GUEST_KERNEL]);
+    /* more than one guest-Xen round trip of overhead */
+    assert_true(w.cycles[VS_CAT_HYPERCALL] > c(VS_COST_PV_FAULT_EXTRA_CYCLES) + c(VS_COST_HYPERCALL_CYCLES));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_hvm_shadow_switch_exits_only_beyond_the_shadow_cache, setup),
         cmocka_unit_test_setup(test_bt_switch_takes_hidden_faults_beyond_the_cache, setup),
         cmocka_unit_test_setup(test_fork_exec_fills_a_new_shadow, setup),
+        cmocka_unit_test_setup(test_uml_syscall_is_ptrace_round_trips, setup),
+        cmocka_unit_test_setup(test_uml_fault_and_switch_go_through_the_host, setup),
+        cmocka_unit_test_setup(test_xen_pv_fault_is_several_transitions, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,9 +57,8 @@ enum vs_cost_id {
     VS_COST_MMU_UPDATE_BATCH,      /* PTE updates per mmu_update hypercall */
     VS_COST_EVENT_CHANNEL_CYCLES,  /* event-channel notification and virtual interrupt */
     VS_COST_GRANT_CYCLES,          /* grant-table map/copy set-up per I/O request */
-    VS_COST_PTRACE_SYSCALL_CYCLES, /* UML: intercepting one guest syscall through ptrace */
-    VS_COST_UML_FAULT_CYCLES,      /* UML: a guest page fault (SIGSEGV, then mmap in the host) */
-    VS_COST_UML_SWITCH_CYCLES,     /* UML: switching guest processes (host address-space work) */
+    VS_COST_SIGNAL_DELIVERY_CYCLES, /* host: delivering a signal to a handler, and its sigreturn */
+    VS_COST_UML_REMAP_CALLS,       /* UML: host mmap/munmap/mprotect calls per guest process switch */
     /* emulation */
     VS_COST_INTERP_CYCLES,         /* interpreter: cycles per guest instruction */
     VS_COST_DBT_CYCLES,            /* dynamic translation: cycles per guest instruction (TCG code) */
