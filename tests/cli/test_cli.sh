@@ -81,6 +81,17 @@ EOF2
 run validate "$TMP/old-host.yaml"
 expect_status "costs.privileged exits 2" 2
 expect_err "costs.privileged points to the new keys" "port_io"
+# UML's lump sums became host steps; old profiles get a pointer to the new keys.
+cat >"$TMP/old-uml-host.yaml" <<'EOF2'
+name: oldumlhost
+cpu: {cores: 4, frequency: 3GHz}
+costs:
+  uml_fault: 30000
+EOF2
+run validate "$TMP/old-uml-host.yaml"
+expect_status "costs.uml_fault exits 2" 2
+expect_err "costs.uml_fault: position" "old-uml-host.yaml:4:3:"
+expect_err "costs.uml_fault points to the new keys" "signal_delivery"
 cat >"$TMP/new-kinds.yaml" <<'EOF2'
 name: kinds
 load: {kind: closed, clients: 1}
