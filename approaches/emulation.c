@@ -10,7 +10,8 @@
  * bt (VMware Workstation, Parallels, before VT-x): user code runs directly on
  *   the CPU; kernel code is binary translated so that privileged instructions
  *   become calls into the monitor inside the translated code, without a trap
- *   (Adams & Agesen, ASPLOS 2006). Page tables are shadowed and traced. The
+ *   (Adams & Agesen, ASPLOS 2006). Page tables are shadowed and traced, and
+ *   shadow entries are filled lazily by hidden faults into the monitor. The
  *   course lists these systems under emulation; textbooks call the mechanism
  *   full virtualization with binary translation: x86 translated to x86, with
  *   no other instruction set emulated. Both names are shown with the presets.

@@ -7,7 +7,8 @@
  * What an exit costs comes from the host profile (it fell by an order of
  * magnitude across CPU generations). Memory is virtualized either by shadow
  * page tables, kept in sync by trapping the guest's page-table writes and
- * faults, or by nested paging (EPT/NPT), which needs no exits but makes each
+ * faults and filled lazily by hidden faults (after a CR3 load, for entries
+ * the shadow cache evicted or never built), or by nested paging (EPT/NPT), which needs no exits but makes each
  * TLB miss walk two dimensions of page tables. Devices are either emulated
  * (each register access exits, often to a user-space device model) or
  * paravirtual (virtio / PV drivers: one notification per batch of requests).

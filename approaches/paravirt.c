@@ -12,7 +12,8 @@
  * uml: User-mode Linux (Dike, ALS 2000) is paravirtualization by another
  * route: the guest kernel is an ordinary host process, and every system call
  * and page fault of a guest process is intercepted through ptrace and
- * signals, at the price of several host context switches each.
+ * signals, at the price of several host context switches each; each guest
+ * event is priced as its sequence of host steps (tt mode, below).
  * Pricing: docs/cost-rules.md. */
 #include "virtsim/model/engine.h"
 

@@ -14,11 +14,18 @@
  *   null system call, is still more than 5x native;
  * - Xen PV: a guest page fault is several guest-Xen transitions (the trap
  *   and bounce, the PTE's mmu_update, the return through Xen), not one.
- * Each follows from the mechanism: it is checked on priced operations, not
- * by restating a constant. */
+ * Each follows from the mechanism: it is checked on priced operations, and
+ * the first in a whole simulation (a file server on the 2006 host, whose
+ * working set is made to fit its shadow cache or not), not by restating a
+ * constant. */
 #include "testutil.h"
 
+#include <stdlib.h>
+
 #include "virtsim/model/engine.h"
+#include "virtsim/run/compare.h"
+#include "virtsim/load/config.h"
+#include "virtsim/run/sim.h"
 
 static struct vs_host_spec host;
 static struct vs_workload wl;
@@ -177,6 +184,73 @@ static void test_xen_pv_fault_is_several_transitions(void **state)
     assert_true(w.cycles[VS_CAT_HYPERCALL] > c(VS_COST_PV_FAULT_EXTRA_CYCLES) + c(VS_COST_HYPERCALL_CYCLES));
 }
 
+/* A whole run on vtx-2006 (shadow paging only): file-server switches address
+ * space once per request. The same guests with the working set made 4x the
+ * shadow cache take hidden faults: more exits (hvm-shadow) and monitor traps
+ * (vmware) per request, and more of the VMM's CPU time per request (the
+ * hard disk bounds the throughput); at half the cache, none. */
+static void run_file_server(double working_set, struct vs_results *r)
+{
+    struct vs_compare_opts o = {.workload = "file-server", .host = "vtx-2006",
+                                .approaches = "vmware,hvm-shadow", .duration_ns = VS_NS_PER_S, .seed = 3};
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    assert_non_null(sc);
+    char skipped[1024];
+    struct vs_error err;
+    assert_int_equal(vs_compare_scenario(&o, sc, skipped, sizeof skipped, &err), VS_OK);
+    for (uint32_t g = 0; g < sc->n_guests; g++) sc->guests[g].workload.memory.working_set_bytes = working_set;
+    int rc = vs_sim_run_scenario(sc, 3, r, &err);
+    if (rc != VS_OK) print_error("%s\n", err.message);
+    assert_int_equal(rc, VS_OK);
+    free(sc);
+}
+
+static const struct vs_guest_result *run_of(const struct vs_results *r, const char *engine)
+{
+    for (uint32_t k = 0; k < r->n_runs; k++)
+        if (strcmp(r->runs[k].engine, engine) == 0) return &r->runs[k].groups[0];
+    fail_msg("no run for %s", engine);
+    return NULL;
+}
+
+static double per_request(const struct vs_results *r, const char *engine, enum vs_evt_kind e)
+{
+    const struct vs_guest_result *g = run_of(r, engine);
+    return g->events[e] / (double)g->completed;
+}
+
+static double cpu_per_request(const struct vs_results *r, const char *engine, enum vs_cpu_cat cat)
+{
+    const struct vs_guest_result *g = run_of(r, engine);
+    return g->cpu_ns[cat] / (double)g->completed;
+}
+
+static void test_simulated_switches_beyond_the_shadow_cache(void **state)
+{
+    (void)state;
+    struct vs_host_spec h;
+    struct vs_error err;
+    assert_int_equal(vs_config_resolve_host("vtx-2006", NULL, &h, &err), VS_OK);
+    double cache = vs_cost(&h.costs, VS_COST_SHADOW_CACHE_BYTES);
+    struct vs_results fits, beyond;
+    run_file_server(cache / 2, &fits);
+    run_file_server(cache * 4, &beyond);
+    /* 400 TLB misses per switch, 3/4 of their shadow entries evicted: ~300
+     * hidden faults per request, none when the working set fits */
+    double dx = per_request(&beyond, "hvm-shadow", VS_EVT_VMEXIT) - per_request(&fits, "hvm-shadow", VS_EVT_VMEXIT);
+    double dt = per_request(&beyond, "vmware", VS_EVT_TRAP) - per_request(&fits, "vmware", VS_EVT_TRAP);
+    if (dx < 200 || dt < 200) print_error("extra exits %.1f, traps %.1f per request\n", dx, dt);
+    assert_true(dx > 200 && dx < 400);
+    assert_true(dt > 200 && dt < 400);
+    /* the refill is CPU time of the VMM, per request: exits, monitor code */
+    assert_true(cpu_per_request(&beyond, "hvm-shadow", VS_CAT_VMEXIT) >
+                2 * cpu_per_request(&fits, "hvm-shadow", VS_CAT_VMEXIT));
+    assert_true(cpu_per_request(&beyond, "vmware", VS_CAT_TRANSLATION) >
+                cpu_per_request(&fits, "vmware", VS_CAT_TRANSLATION));
+    vs_results_free(&fits);
+    vs_results_free(&beyond);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +260,7 @@ int main(void)
         cmocka_unit_test_setup(test_uml_syscall_is_ptrace_round_trips, setup),
         cmocka_unit_test_setup(test_uml_fault_and_switch_go_through_the_host, setup),
         cmocka_unit_test_setup(test_xen_pv_fault_is_several_transitions, setup),
+        cmocka_unit_test(test_simulated_switches_beyond_the_shadow_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
