@@ -168,6 +168,8 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_PAGE_FAULT:
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_FAULT_CYCLES);
         w->events[VS_EVT_TRAP] += n;
         break;

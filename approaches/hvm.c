@@ -139,7 +139,9 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_PT_UPDATE_CYCLES));
         break;
     case VS_OP_PAGE_FAULT:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_PAGE_FAULT_CYCLES);
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
+        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_engine_fault_cycles(c, op);
         w->events[VS_EVT_PAGE_FAULT] += n;
         if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
         break;

@@ -108,6 +108,19 @@ void vs_engine_walk_cost(const struct vs_host_spec *h, const struct vs_workload 
     w->events[VS_EVT_TLB_MISS] += misses;
 }
 
+double vs_engine_fault_cycles(const struct vs_costs *c, enum vs_op_kind kind)
+{
+    /* page_fault is the zero-fill fault, zeroing included: a copy-on-write
+     * fault copies the shared page instead of zeroing a new one, a
+     * file-backed fault maps a page the page cache already holds. */
+    double fault = vs_cost(c, VS_COST_PAGE_FAULT_CYCLES);
+    double zero = vs_cost(c, VS_COST_PAGE_ZERO_CYCLES);
+    if (zero > fault) zero = fault;
+    if (kind == VS_OP_COW_FAULT) return fault - zero + 4 * vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB);
+    if (kind == VS_OP_FILE_FAULT) return fault - zero;
+    return fault;
+}
+
 double vs_engine_hidden_faults_per_cr3(const struct vs_host_spec *h, const struct vs_workload *wl)
 {
     /* A CR3 load switches to the shadow of the new table. A new address
@@ -149,7 +162,9 @@ void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_work
         w->events[VS_EVT_SYSCALL] += count;
         break;
     case VS_OP_PAGE_FAULT:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PAGE_FAULT_CYCLES);
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_engine_fault_cycles(c, op);
         w->events[VS_EVT_PAGE_FAULT] += count;
         break;
     case VS_OP_TLB_MISS:

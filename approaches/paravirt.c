@@ -85,6 +85,8 @@ static void xen_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
         hypercalls(w, n / vs_cost(c, VS_COST_MMU_UPDATE_BATCH), vs_cost(c, VS_COST_HYPERCALL_CYCLES));
         break;
     case VS_OP_PAGE_FAULT:
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
         /* The fault traps into Xen, whose handler reads CR2, finds it is the
          * guest's and bounces it to the guest kernel's handler (an upcall
          * with an exception frame): pv_fault_extra. The handler (the native
@@ -184,6 +186,8 @@ static void uml_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_PAGE_FAULT:
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
         /* The host faults on a page the host process has not mapped and
          * raises SIGSEGV (a trap into the host), which stops the traced
          * process and goes through the tracer, then runs the UML kernel's

@@ -13,6 +13,9 @@ static const struct vs_cost_info table[VS_COST_COUNT] = {
         "native null system call, entry and exit (~100 ns; no KPTI on current CPUs)"},
     [VS_COST_PAGE_FAULT_CYCLES] = {"page_fault", VS_UNIT_CYCLES, 3000,
         "native minor page fault on first touch, including zeroing the 4 KiB page (~1 us)"},
+    [VS_COST_PAGE_ZERO_CYCLES] = {"page_zero", VS_UNIT_CYCLES, 400,
+        "zeroing the 4 KiB page of a zero-fill fault (part of page_fault; copy-on-write copies "
+        "the page instead, a file-backed fault maps a page-cache page)"},
     [VS_COST_TLB_WALK_REFS] = {"tlb_walk_refs", VS_UNIT_COUNT, 4,
         "levels of a page table with 4 KiB leaves: references of a walk no cache shortens"},
     [VS_COST_WALK_REF_CYCLES] = {"walk_ref", VS_UNIT_CYCLES, 8,

@@ -13,7 +13,11 @@
  *   process switch plus host remapping calls; the cheapest of these, the
  *   null system call, is still more than 5x native;
  * - Xen PV: a guest page fault is several guest-Xen transitions (the trap
- *   and bounce, the PTE's mmu_update, the return through Xen), not one.
+ *   and bounce, the PTE's mmu_update, the return through Xen), not one;
+ * - page faults by kind: natively a copy-on-write fault costs a page copy
+ *   more than a file-backed one and a zero-fill fault the zeroing more; every
+ *   VMM takes each kind through the same steps, so its overhead does not
+ *   depend on the kind (a container's memory cgroup charges only new pages).
  * Each follows from the mechanism: it is checked on priced operations, and
  * the first in a whole simulation (a file server on the 2006 host, whose
  * working set is made to fit its shadow cache or not), not by restating a
@@ -189,6 +193,28 @@ static void test_xen_pv_fault_is_several_transitions(void **state)
  * shadow cache take hidden faults: more exits (hvm-shadow) and monitor traps
  * (vmware) per request, and more of the VMM's CPU time per request (the
  * hard disk bounds the throughput); at half the cache, none. */
+static void test_fault_kinds(void **state)
+{
+    (void)state;
+    double zero = total("native", VS_OP_PAGE_FAULT), cow = total("native", VS_OP_COW_FAULT),
+           file = total("native", VS_OP_FILE_FAULT);
+    assert_within_rel(cow - file, 4 * c(VS_COST_COPY_CYCLES_PER_KIB), 1e-9);
+    assert_within_rel(zero - file, c(VS_COST_PAGE_ZERO_CYCLES), 1e-9);
+    static const char *const vmms[] = {"vmware", "hvm-shadow", "uml", "xen-pv", "kvm"};
+    static const enum vs_op_kind kinds[] = {VS_OP_PAGE_FAULT, VS_OP_COW_FAULT, VS_OP_FILE_FAULT};
+    for (size_t i = 0; i < sizeof vmms / sizeof vmms[0]; i++) {
+        double overhead0 = total(vmms[i], kinds[0]) - total("native", kinds[0]);
+        for (size_t k = 1; k < 3; k++) {
+            struct vs_work w = price(vmms[i], kinds[k], 1);
+            assert_true(w.events[VS_EVT_PAGE_FAULT] == 1);
+            assert_within_rel(total(vmms[i], kinds[k]) - total("native", kinds[k]), overhead0, 1e-9);
+        }
+    }
+    /* a container: the page cache's page was charged when it was read */
+    assert_true(total("lxc", VS_OP_FILE_FAULT) - file < total("lxc", VS_OP_PAGE_FAULT) - zero);
+    assert_true(total("lxc", VS_OP_COW_FAULT) - cow == total("lxc", VS_OP_PAGE_FAULT) - zero);
+}
+
 static void run_file_server(double working_set, struct vs_results *r)
 {
     struct vs_compare_opts o = {.workload = "file-server", .host = "vtx-2006",
@@ -260,6 +286,7 @@ int main(void)
         cmocka_unit_test_setup(test_uml_syscall_is_ptrace_round_trips, setup),
         cmocka_unit_test_setup(test_uml_fault_and_switch_go_through_the_host, setup),
         cmocka_unit_test_setup(test_xen_pv_fault_is_several_transitions, setup),
+        cmocka_unit_test_setup(test_fault_kinds, setup),
         cmocka_unit_test(test_simulated_switches_beyond_the_shadow_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

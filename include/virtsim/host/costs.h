@@ -32,6 +32,7 @@ enum vs_cost_id {
     VS_COST_PORT_IO_CYCLES,        /* one port/MMIO access to a chipset register natively */
     VS_COST_EXITING_INSN_CYCLES,   /* one cpuid, rdmsr/wrmsr or similar instruction natively */
     VS_COST_PT_UPDATE_CYCLES,      /* one page-table entry write natively */
+    VS_COST_PAGE_ZERO_CYCLES,      /* zeroing the 4 KiB page, part of a zero-fill fault */
     VS_COST_FORK_PT_UPDATES,       /* page-table entry writes in one fork + exec */
     VS_COST_FORK_PAGE_FAULTS,      /* page faults in one fork + exec (copy-on-write, exec) */
     VS_COST_FORK_SYSCALLS,         /* system calls in one fork + exec */
