@@ -10,7 +10,8 @@
  * bt (VMware Workstation, Parallels, before VT-x): user code runs directly on
  *   the CPU; kernel code is binary translated so that privileged instructions
  *   become calls into the monitor inside the translated code, without a trap
- *   (Adams & Agesen, ASPLOS 2006). Page tables are shadowed and traced. The
+ *   (Adams & Agesen, ASPLOS 2006). Page tables are shadowed and traced, and
+ *   shadow entries are filled lazily by hidden faults into the monitor. The
  *   course lists these systems under emulation; textbooks call the mechanism
  *   full virtualization with binary translation: x86 translated to x86, with
  *   no other instruction set emulated. Both names are shown with the presets.
@@ -167,6 +168,8 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_PAGE_FAULT:
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_FAULT_CYCLES);
         w->events[VS_EVT_TRAP] += n;
         break;
@@ -174,6 +177,14 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
         /* A call into the monitor, which switches to the shadow of the new
          * table and loads it into the real CR3 (the native part). */
         w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);
+        {
+            /* Then the pages whose shadow entries were evicted fault into
+             * the monitor (hidden faults), which fills them from the guest's
+             * table and resumes the guest without delivering anything. */
+            double hidden = n * vs_engine_hidden_faults_per_cr3(&e->host, wl);
+            w->cycles[VS_CAT_TRANSLATION] += hidden * vs_cost(c, VS_COST_BT_HIDDEN_FAULT_CYCLES);
+            w->events[VS_EVT_TRAP] += hidden;
+        }
         break;
     case VS_OP_TIMER_IRQ:
     case VS_OP_IPI:

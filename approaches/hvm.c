@@ -7,7 +7,8 @@
  * What an exit costs comes from the host profile (it fell by an order of
  * magnitude across CPU generations). Memory is virtualized either by shadow
  * page tables, kept in sync by trapping the guest's page-table writes and
- * faults, or by nested paging (EPT/NPT), which needs no exits but makes each
+ * faults and filled lazily by hidden faults (after a CR3 load, for entries
+ * the shadow cache evicted or never built), or by nested paging (EPT/NPT), which needs no exits but makes each
  * TLB miss walk two dimensions of page tables. Devices are either emulated
  * (each register access exits, often to a user-space device model) or
  * paravirtual (virtio / PV drivers: one notification per batch of requests).
@@ -115,7 +116,14 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_CR3_LOAD_CYCLES);
         /* Shadow paging needs "CR3-load exiting" to switch to the shadow of
          * the new table; with EPT the guest owns CR3 and KVM clears it. */
-        if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
+        if (!h->ept) {
+            exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
+            /* Shadow entries evicted while the space was switched out are
+             * refilled lazily: each hidden fault is a page-fault exit and
+             * the shadow-fill handler, with nothing injected into the guest. */
+            exits(w, c, n * vs_engine_hidden_faults_per_cr3(&h->host, wl),
+                  vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
+        }
         break;
     case VS_OP_PORT_IO:
     case VS_OP_EXITING_INSN:
@@ -131,7 +139,9 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_PT_UPDATE_CYCLES));
         break;
     case VS_OP_PAGE_FAULT:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_PAGE_FAULT_CYCLES);
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
+        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_engine_fault_cycles(c, op);
         w->events[VS_EVT_PAGE_FAULT] += n;
         if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
         break;

@@ -108,6 +108,45 @@ void vs_engine_walk_cost(const struct vs_host_spec *h, const struct vs_workload 
     w->events[VS_EVT_TLB_MISS] += misses;
 }
 
+double vs_engine_fault_cycles(const struct vs_costs *c, enum vs_op_kind kind)
+{
+    /* page_fault is the zero-fill fault, zeroing included: a copy-on-write
+     * fault copies the shared page instead of zeroing a new one, a
+     * file-backed fault maps a page the page cache already holds. */
+    double fault = vs_cost(c, VS_COST_PAGE_FAULT_CYCLES);
+    double zero = vs_cost(c, VS_COST_PAGE_ZERO_CYCLES);
+    if (zero > fault) zero = fault;
+    if (kind == VS_OP_COW_FAULT) return fault - zero + 4 * vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB);
+    if (kind == VS_OP_FILE_FAULT) return fault - zero;
+    return fault;
+}
+
+double vs_engine_hidden_faults_per_cr3(const struct vs_host_spec *h, const struct vs_workload *wl)
+{
+    /* A CR3 load switches to the shadow of the new table. A new address
+     * space (exec, in a fork + exec) has no shadow yet; an existing one finds
+     * its shadow in the VMM's shadow cache unless the cache, smaller than the
+     * working set of all address spaces, evicted part of it while it was
+     * switched out. Either way, the missing shadow entries are refilled
+     * lazily: one hidden fault per page the space touches, with its guest
+     * PTE present, before the next switch. The TLB is flushed by the CR3
+     * load, so every page touched in that interval is a TLB miss: the
+     * workload's TLB misses per address-space switch bound the pages
+     * touched, and so does its working set. */
+    double ws = wl->memory.working_set_bytes;
+    if (ws <= 0) return 0;
+    double cache = vs_cost(&h->costs, VS_COST_SHADOW_CACHE_BYTES);
+    double evicted = ws > cache ? 1 - cache / ws : 0;
+    const double *n = wl->request.count;
+    double fresh = n[VS_OP_PROCESS_CREATE], switches = n[VS_OP_CR3_LOAD] + fresh;
+    /* mean over the request's CR3 loads: fresh spaces miss entirely */
+    double missing = switches > 0 ? (fresh + n[VS_OP_CR3_LOAD] * evicted) / switches : evicted;
+    double touched = n[VS_OP_TLB_MISS] / (switches > 0 ? switches : 1);
+    double ws_pages = ws / SMALL_PAGE_BYTES;
+    if (touched > ws_pages) touched = ws_pages;
+    return missing * touched;
+}
+
 void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_workload *wl,
                            enum vs_op_kind op, double count, double bytes, struct vs_work *w)
 {
@@ -123,7 +162,9 @@ void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_work
         w->events[VS_EVT_SYSCALL] += count;
         break;
     case VS_OP_PAGE_FAULT:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PAGE_FAULT_CYCLES);
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
+        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_engine_fault_cycles(c, op);
         w->events[VS_EVT_PAGE_FAULT] += count;
         break;
     case VS_OP_TLB_MISS:

@@ -46,8 +46,14 @@ static void osl_cost(const void *state, const struct vs_workload *wl, enum vs_op
         w->events[VS_EVT_SYSCALL] += n;
         return;
     case VS_OP_PAGE_FAULT:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_PAGE_FAULT_CYCLES);
-        w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_OSL_FAULT_EXTRA_CYCLES);
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
+        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_engine_fault_cycles(c, op);
+        /* A new page (zero-fill, or the copy of a copy-on-write fault) is
+         * charged to the container's memory cgroup; a page-cache page was
+         * charged when it was read in. */
+        if (op != VS_OP_FILE_FAULT)
+            w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_OSL_FAULT_EXTRA_CYCLES);
         w->events[VS_EVT_PAGE_FAULT] += n;
         return;
     case VS_OP_NET_RX:

@@ -12,7 +12,8 @@
  * uml: User-mode Linux (Dike, ALS 2000) is paravirtualization by another
  * route: the guest kernel is an ordinary host process, and every system call
  * and page fault of a guest process is intercepted through ptrace and
- * signals, at the price of several host context switches each.
+ * signals, at the price of several host context switches each; each guest
+ * event is priced as its sequence of host steps (tt mode, below).
  * Pricing: docs/cost-rules.md. */
 #include "virtsim/model/engine.h"
 
@@ -84,8 +85,20 @@ static void xen_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
         hypercalls(w, n / vs_cost(c, VS_COST_MMU_UPDATE_BATCH), vs_cost(c, VS_COST_HYPERCALL_CYCLES));
         break;
     case VS_OP_PAGE_FAULT:
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
+        /* The fault traps into Xen, whose handler reads CR2, finds it is the
+         * guest's and bounces it to the guest kernel's handler (an upcall
+         * with an exception frame): pv_fault_extra. The handler (the native
+         * part) installs the PTE in a page table Xen validated and mapped
+         * read-only: one mmu_update hypercall, not batched on the fault path
+         * (Linux's lazy MMU batching covers fork, mprotect and unmaps). On
+         * x86-64 the guest kernel runs in ring 3 with its own page table, so
+         * it returns to user space through Xen: the iret hypercall. Three
+         * transitions in all. */
         w->cycles[VS_CAT_HYPERCALL] += n * vs_cost(c, VS_COST_PV_FAULT_EXTRA_CYCLES);
         w->events[VS_EVT_TRAP] += n;
+        hypercalls(w, 2 * n, vs_cost(c, VS_COST_HYPERCALL_CYCLES));
         break;
     case VS_OP_CONTEXT_SWITCH:
         /* The next task's kernel stack (stack_switch), TLS descriptors and
@@ -119,6 +132,40 @@ static void xen_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
     }
 }
 
+/* UML's host steps (tt mode, Dike ALS 2000): each guest process is a host
+ * process traced by the UML kernel's tracing thread with ptrace. A ptrace
+ * stop hands the CPU to the tracer (a host context switch) and resuming the
+ * tracee hands it back (another); a signal to a traced process stops it
+ * first ("the tracee will stop each time a signal is delivered", ptrace(2)).
+ * Each ptrace request, wait, kill, mmap or mprotect is a host system call. */
+enum {
+    /* a guest system call: stop at the host syscall's entry (switch to the
+     * tracer), which nullifies it (getpid) and resumes the process (switch
+     * back); stop at its exit (switch), where the tracer signals the process
+     * to run the call in the UML kernel and resumes it (switch back) */
+    UML_SYSCALL_SWITCHES = 4,
+    /* the trapped call itself (run as getpid), then the tracer's wait,
+     * PTRACE_POKEUSER (nullify), PTRACE_SYSCALL, wait, kill(SIGUSR2),
+     * PTRACE_SYSCALL */
+    UML_SYSCALL_HOST_CALLS = 7,
+    /* a signal to a traced process: its signal-delivery stop, the tracer's
+     * wait and PTRACE_CONT with the signal, and back */
+    UML_SIGNAL_STOP_SWITCHES = 2,
+    UML_SIGNAL_STOP_HOST_CALLS = 2,
+    /* a switch between guest processes: the outgoing one wakes the next
+     * (a write to its pipe) and sleeps (a read on its own) */
+    UML_SWITCH_HOST_CALLS = 2
+};
+
+/* A host signal delivered to a traced UML process: the ptrace stop and the
+ * tracer's round trip, then the delivery to the handler and sigreturn. */
+static double uml_signal(const struct vs_costs *c)
+{
+    return UML_SIGNAL_STOP_SWITCHES * vs_cost(c, VS_COST_CONTEXT_SWITCH_CYCLES) +
+           UML_SIGNAL_STOP_HOST_CALLS * vs_cost(c, VS_COST_SYSCALL_CYCLES) +
+           vs_cost(c, VS_COST_SIGNAL_DELIVERY_CYCLES);
+}
+
 static void uml_cost(const struct vs_host_spec *h, const struct vs_workload *wl, enum vs_op_kind op,
                      double n, double bytes, struct vs_work *w)
 {
@@ -127,15 +174,28 @@ static void uml_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
      * rest runs as the guest kernel's native work, and the host adds to it. */
     if (op != VS_OP_PORT_IO && op != VS_OP_EXITING_INSN) vs_engine_native_cost(h, wl, op, n, bytes, w);
     double host_syscall = vs_cost(c, VS_COST_SYSCALL_CYCLES);
+    double host_switch = vs_cost(c, VS_COST_CONTEXT_SWITCH_CYCLES);
     switch (op) {
     case VS_OP_SYSCALL:
-        /* The tracing thread catches the call, nullifies it in the host and
-         * runs it in the UML kernel: several host context switches. */
-        w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_PTRACE_SYSCALL_CYCLES);
+        /* Two ptrace stops, each a round trip to the tracer, then a signal
+         * that makes the process enter the UML kernel (its handler), where
+         * the call runs as the guest kernel's native work. */
+        w->cycles[VS_CAT_HOST_KERNEL] +=
+            n * (UML_SYSCALL_SWITCHES * host_switch + UML_SYSCALL_HOST_CALLS * host_syscall +
+                 vs_cost(c, VS_COST_SIGNAL_DELIVERY_CYCLES));
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_PAGE_FAULT:
-        w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_UML_FAULT_CYCLES);
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
+        /* The host faults on a page the host process has not mapped and
+         * raises SIGSEGV (a trap into the host), which stops the traced
+         * process and goes through the tracer, then runs the UML kernel's
+         * fault handler (the native part); that maps the page from UML's
+         * physical-memory file (mmap), and the retried access faults it
+         * into the host process (a host page fault). */
+        w->cycles[VS_CAT_HOST_KERNEL] +=
+            n * (host_syscall + uml_signal(c) + host_syscall + vs_cost(c, VS_COST_PAGE_FAULT_CYCLES));
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_PT_UPDATE:
@@ -149,7 +209,7 @@ static void uml_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
         break;
     case VS_OP_CR3_LOAD:
         /* An address space is a host process: the switch to it is the host
-         * context switch that uml_switch prices with the context switch. */
+         * context switch priced with the context switch. */
         break;
     case VS_OP_PORT_IO:
     case VS_OP_EXITING_INSN:
@@ -159,12 +219,18 @@ static void uml_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
         w->cycles[VS_CAT_HOST_KERNEL] += n * host_syscall;
         break;
     case VS_OP_CONTEXT_SWITCH:
-        w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_UML_SWITCH_CYCLES);
+        /* The host switches processes (the outgoing one wakes the next and
+         * sleeps), and the incoming one's address space is brought up to
+         * date: the mappings changed while it was out are redone with
+         * mmap/munmap/mprotect. */
+        w->cycles[VS_CAT_HOST_KERNEL] +=
+            n * (host_switch + (UML_SWITCH_HOST_CALLS + vs_cost(c, VS_COST_UML_REMAP_CALLS)) * host_syscall);
+        w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_TIMER_IRQ:
     case VS_OP_IPI:
-        /* Interrupts arrive as host signals. */
-        w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_PTRACE_SYSCALL_CYCLES) / 2;
+        /* Interrupts arrive as host signals (SIGVTALRM, SIGIO, SIGUSR1). */
+        w->cycles[VS_CAT_HOST_KERNEL] += n * uml_signal(c);
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_DISK_READ:

@@ -12,6 +12,7 @@ static const char *const op_names[VS_OP_COUNT] = {
     [VS_OP_IRQ_FLAG] = "irq_flag_changes",  [VS_OP_CR3_LOAD] = "cr3_loads",
     [VS_OP_PORT_IO] = "port_io",            [VS_OP_EXITING_INSN] = "exiting_instructions",
     [VS_OP_PT_UPDATE] = "pt_updates",
+    [VS_OP_COW_FAULT] = "cow_faults",       [VS_OP_FILE_FAULT] = "file_faults",
     [VS_OP_PROCESS_CREATE] = "forks",       [VS_OP_TIMER_IRQ] = "timer_interrupts",
     [VS_OP_IPI] = "ipis",                   [VS_OP_CODE_LOAD] = "code_load",
     [VS_OP_DISK_READ] = "disk_reads",

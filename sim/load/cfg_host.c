@@ -31,6 +31,18 @@ int cfg_parse_costs(const struct cfg_ctx *c, const struct vs_ynode *n, const cha
                            "(mov to CR3), port_io (port/MMIO device register) or exiting_instruction "
                            "(cpuid, rdmsr/wrmsr, hlt) instead (docs/cost-model.md)",
                            path);
+    /* UML's three lump sums became sequences of host steps priced with the
+     * host's own constants (docs/cost-rules.md, uml). */
+    static const char *const uml_lumps[] = {"ptrace_syscall", "uml_fault", "uml_switch"};
+    for (size_t i = 0; i < sizeof uml_lumps / sizeof uml_lumps[0]; i++) {
+        old = cfg_key_node(n, uml_lumps[i]);
+        if (old)
+            return cfg_fail_at(c, old,
+                               "%s.%s: UML is now priced as its host steps (host context switches, "
+                               "host system calls, signals); give context_switch, syscall, "
+                               "signal_delivery or uml_remap_calls instead (docs/cost-rules.md)",
+                               path, uml_lumps[i]);
+    }
     const char *names[VS_COST_COUNT];
     for (int i = 0; i < VS_COST_COUNT; i++) names[i] = vs_cost_info((enum vs_cost_id)i)->key;
     rc = cfg_check_keys(c, n, path, names, VS_COST_COUNT);

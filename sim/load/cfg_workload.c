@@ -116,6 +116,7 @@ int cfg_parse_request(const struct cfg_ctx *c, const struct vs_ynode *n, const c
         "context_switches", "kernel_instructions", "irq_flag_changes",
         "cr3_loads",        "port_io",     "exiting_instructions",
         "pt_updates",       "forks",       "ipis",
+        "cow_faults",       "file_faults",
         "disk",             "net"};
     /* One count used to stand for every privileged instruction; the kinds
      * cost differently under every mechanism, so a workload must say which. */
@@ -165,6 +166,12 @@ int cfg_parse_request(const struct cfg_ctx *c, const struct vs_ynode *n, const c
     if (rc == VS_OK)
         rc = cfg_opt_bounded(c, n, path, "pt_updates", VS_UNIT_COUNT, MAX_OPS_PER_REQUEST,
                          &r->count[VS_OP_PT_UPDATE]);
+    if (rc == VS_OK)
+        rc = cfg_opt_bounded(c, n, path, "cow_faults", VS_UNIT_COUNT, MAX_OPS_PER_REQUEST,
+                         &r->count[VS_OP_COW_FAULT]);
+    if (rc == VS_OK)
+        rc = cfg_opt_bounded(c, n, path, "file_faults", VS_UNIT_COUNT, MAX_OPS_PER_REQUEST,
+                         &r->count[VS_OP_FILE_FAULT]);
     if (rc == VS_OK)
         rc = cfg_opt_bounded(c, n, path, "forks", VS_UNIT_COUNT, MAX_IOS_PER_REQUEST,
                          &r->count[VS_OP_PROCESS_CREATE]);

@@ -81,6 +81,17 @@ EOF2
 run validate "$TMP/old-host.yaml"
 expect_status "costs.privileged exits 2" 2
 expect_err "costs.privileged points to the new keys" "port_io"
+# UML's lump sums became host steps; old profiles get a pointer to the new keys.
+cat >"$TMP/old-uml-host.yaml" <<'EOF2'
+name: oldumlhost
+cpu: {cores: 4, frequency: 3GHz}
+costs:
+  uml_fault: 30000
+EOF2
+run validate "$TMP/old-uml-host.yaml"
+expect_status "costs.uml_fault exits 2" 2
+expect_err "costs.uml_fault: position" "old-uml-host.yaml:4:3:"
+expect_err "costs.uml_fault points to the new keys" "signal_delivery"
 cat >"$TMP/new-kinds.yaml" <<'EOF2'
 name: kinds
 load: {kind: closed, clients: 1}
@@ -95,6 +106,20 @@ memory: {footprint: 1MiB}
 EOF2
 run validate "$TMP/new-kinds.yaml"
 expect_status "the four kinds of privileged instruction are request keys" 0
+cat >"$TMP/fault-kinds.yaml" <<'EOF2'
+name: faultkinds
+load: {kind: closed, clients: 1}
+request:
+  instructions: 10k
+  page_faults: 2
+  cow_faults: 3
+  file_faults: 4
+memory: {footprint: 1MiB}
+EOF2
+run validate "$TMP/fault-kinds.yaml"
+expect_status "page faults by kind are request keys" 0
+run compare "$TMP/fault-kinds.yaml" --approaches xen-pv --duration 100ms --reps 1 --format csv
+expect_status "a workload with faults by kind runs" 0
 
 run validate "$D/bad-unit.yaml"
 expect_status "wrong unit exits 2" 2

@@ -32,6 +32,12 @@ enum vs_op_kind {
     VS_OP_EXITING_INSN,   /* other instructions VT-x exits on in every paging mode:
                              cpuid, rdmsr/wrmsr of intercepted MSRs, hlt */
     VS_OP_PT_UPDATE,      /* page-table entry writes by the guest kernel */
+    /* Page faults by kind: VS_OP_PAGE_FAULT is the zero-fill (first touch of
+     * anonymous memory); a copy-on-write fault copies the shared page, a
+     * file-backed one maps a page-cache page. Every mechanism takes each
+     * kind the same way; only the guest kernel's own work differs. */
+    VS_OP_COW_FAULT,      /* copy-on-write faults (a write to a page shared since fork) */
+    VS_OP_FILE_FAULT,     /* file-backed faults on a page already in the page cache */
     VS_OP_PROCESS_CREATE, /* fork + exec: composite, a bundle of page-table updates, faults,
                              calls and kernel instructions (approaches/expand.c) */
     VS_OP_TIMER_IRQ,      /* timer interrupts (the simulator derives them from CPU time) */

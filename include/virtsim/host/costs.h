@@ -32,6 +32,7 @@ enum vs_cost_id {
     VS_COST_PORT_IO_CYCLES,        /* one port/MMIO access to a chipset register natively */
     VS_COST_EXITING_INSN_CYCLES,   /* one cpuid, rdmsr/wrmsr or similar instruction natively */
     VS_COST_PT_UPDATE_CYCLES,      /* one page-table entry write natively */
+    VS_COST_PAGE_ZERO_CYCLES,      /* zeroing the 4 KiB page, part of a zero-fill fault */
     VS_COST_FORK_PT_UPDATES,       /* page-table entry writes in one fork + exec */
     VS_COST_FORK_PAGE_FAULTS,      /* page faults in one fork + exec (copy-on-write, exec) */
     VS_COST_FORK_SYSCALLS,         /* system calls in one fork + exec */
@@ -41,6 +42,7 @@ enum vs_cost_id {
     VS_COST_EXIT_HANDLER_CYCLES,   /* hypervisor work to handle a simple exit */
     VS_COST_SHADOW_PT_UPDATE_CYCLES, /* hypervisor work per trapped guest PTE write (shadow sync) */
     VS_COST_SHADOW_FAULT_CYCLES,   /* hypervisor work per hidden page fault (shadow fill) */
+    VS_COST_SHADOW_CACHE_BYTES,    /* guest working set whose shadow entries a VMM keeps across switches */
     VS_COST_DEVICE_MODEL_CYCLES,   /* extra round trip to a user-space device model per access */
     VS_COST_DEVICE_ACCESS_CYCLES,  /* emulating one device register access in a device model */
     VS_COST_EMULATED_DISK_ACCESSES, /* register accesses per disk request (emulated IDE/AHCI) */
@@ -56,9 +58,8 @@ enum vs_cost_id {
     VS_COST_MMU_UPDATE_BATCH,      /* PTE updates per mmu_update hypercall */
     VS_COST_EVENT_CHANNEL_CYCLES,  /* event-channel notification and virtual interrupt */
     VS_COST_GRANT_CYCLES,          /* grant-table map/copy set-up per I/O request */
-    VS_COST_PTRACE_SYSCALL_CYCLES, /* UML: intercepting one guest syscall through ptrace */
-    VS_COST_UML_FAULT_CYCLES,      /* UML: a guest page fault (SIGSEGV, then mmap in the host) */
-    VS_COST_UML_SWITCH_CYCLES,     /* UML: switching guest processes (host address-space work) */
+    VS_COST_SIGNAL_DELIVERY_CYCLES, /* host: delivering a signal to a handler, and its sigreturn */
+    VS_COST_UML_REMAP_CALLS,       /* UML: host mmap/munmap/mprotect calls per guest process switch */
     /* emulation */
     VS_COST_INTERP_CYCLES,         /* interpreter: cycles per guest instruction */
     VS_COST_DBT_CYCLES,            /* dynamic translation: cycles per guest instruction (TCG code) */
@@ -71,6 +72,7 @@ enum vs_cost_id {
     VS_COST_BT_SYSCALL_CYCLES,     /* binary translation: a guest system call */
     VS_COST_BT_PT_UPDATE_CYCLES,   /* binary translation: a traced guest PTE write */
     VS_COST_BT_FAULT_CYCLES,       /* binary translation: a guest page fault (hidden + true) */
+    VS_COST_BT_HIDDEN_FAULT_CYCLES, /* binary translation: a hidden fault (trap to the monitor, shadow fill) */
     VS_COST_KERNEL_CODE_BYTES,     /* hot guest kernel code a binary translator translates */
     VS_COST_TRANSLATION_BLOCK_BYTES, /* mean guest code per translated block */
     /* OS-level virtualization */

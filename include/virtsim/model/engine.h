@@ -174,6 +174,17 @@ double vs_engine_tlb_miss_factor(const struct vs_host_spec *host, const struct v
 void vs_engine_walk_cost(const struct vs_host_spec *host, const struct vs_workload *wl,
                          enum vs_walk_kind kind, double n, struct vs_work *w);
 
+/* The guest kernel's own work for one page fault of a kind (VS_OP_PAGE_FAULT:
+ * zero-fill, VS_OP_COW_FAULT, VS_OP_FILE_FAULT): what native charges. */
+double vs_engine_fault_cycles(const struct vs_costs *c, enum vs_op_kind kind);
+
+/* Shadow paging (hvm-shadow, binary translation): the hidden page faults a
+ * VMM takes, per CR3 load of workload wl, to refill the shadow entries its
+ * shadow cache evicted while the address space was switched out (faults the
+ * guest never sees). 0 when the working set fits the host's `shadow_cache`;
+ * docs/cost-rules.md, "Shadow paging: switches and hidden faults". */
+double vs_engine_hidden_faults_per_cr3(const struct vs_host_spec *host, const struct vs_workload *wl);
+
 /* Shared by VM engines: what one VM occupies on the host. The application,
  * the VM's own kernel and private page cache (together capped by the memory
  * the guest was given, when it was given one: the page cache shrinks
