@@ -60,7 +60,8 @@ static double emulation_factor(const struct emulation *e, const struct vs_worklo
 /* The emulated device and the emulator's real I/O on the host. Nothing
  * traps: the emulator sees the register accesses in its own loop, unless
  * (bt) the device model lives in a separate host process. */
-static void device_io(const struct emulation *e, enum vs_op_kind op, double n, struct vs_work *w)
+static void device_io(const struct emulation *e, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                      struct vs_work *w)
 {
     const struct vs_costs *c = &e->host.costs;
     bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE;
@@ -72,6 +73,10 @@ static void device_io(const struct emulation *e, enum vs_op_kind op, double n, s
     if (e->mode == VS_EMU_BT) w->events[VS_EVT_TRAP] += accesses;
     w->cycles[VS_CAT_HOST_KERNEL] +=
         n * (disk ? vs_cost(c, VS_COST_DISK_REQUEST_CYCLES) : vs_cost(c, VS_COST_NET_PACKET_CYCLES));
+    /* The emulator's I/O thread takes receptions and completions from the
+     * host and wakes the halted guest CPU's thread; a transmit is done in
+     * the emulation loop itself. */
+    vs_engine_io_delay(c, wl, op, n, true, w);
 }
 
 static bool is_io(enum vs_op_kind op)
@@ -113,7 +118,7 @@ static void software_cost(const struct emulation *e, const struct vs_workload *w
     vs_work_add(w, &native, 1.0);
     double total = vs_work_total_cycles(&native);
     if (f > 1) w->cycles[VS_CAT_TRANSLATION] += total * (f - 1);
-    if (is_io(op)) device_io(e, op, n, w);
+    if (is_io(op)) device_io(e, wl, op, n, w);
 }
 
 /* bt: user code direct, kernel code translated, monitor entered on
@@ -195,7 +200,7 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
     case VS_OP_DISK_WRITE:
     case VS_OP_NET_RX:
     case VS_OP_NET_TX:
-        device_io(e, op, n, w);
+        device_io(e, wl, op, n, w);
         break;
     default:
         break;

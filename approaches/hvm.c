@@ -57,8 +57,8 @@ static void exits(struct vs_work *w, const struct vs_costs *c, double n, double 
     w->events[VS_EVT_VMEXIT] += n;
 }
 
-static void io_request(const struct hvm *h, enum vs_op_kind op, double n, double bytes,
-                       struct vs_work *w)
+static void io_request(const struct hvm *h, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                       double bytes, struct vs_work *w)
 {
     const struct vs_costs *c = &h->host.costs;
     bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE;
@@ -67,9 +67,11 @@ static void io_request(const struct hvm *h, enum vs_op_kind op, double n, double
     /* The guest's own driver and stack do what they would natively. */
     w->cycles[VS_CAT_GUEST_KERNEL] += n * (native + copy);
     if (h->io == VS_IO_PV) {
-        /* A kick and an interrupt acknowledgement per batch of requests;
-         * the back end (vhost, blkback, netback) does the real I/O. */
-        exits(w, c, 2 * n / vs_cost(c, VS_COST_PV_BATCH), vs_cost(c, VS_COST_EXIT_HANDLER_CYCLES));
+        /* A kick and an interrupt acknowledgement per batch of requests
+         * (only requests in flight together share one); the back end
+         * (vhost, blkback, netback) does the real I/O in its own thread. */
+        exits(w, c, 2 * n / vs_engine_pv_batch(c, w), vs_cost(c, VS_COST_EXIT_HANDLER_CYCLES));
+        vs_engine_io_delay(c, wl, op, n, false, w);
         w->cycles[VS_CAT_HOST_KERNEL] +=
             n * (vs_cost(c, VS_COST_PV_BACKEND_CYCLES) + (disk ? 0 : copy));
     } else {
@@ -83,6 +85,9 @@ static void io_request(const struct hvm *h, enum vs_op_kind op, double n, double
             accesses * (vs_cost(c, VS_COST_DEVICE_ACCESS_CYCLES) +
                         (h->device_model_in_user ? vs_cost(c, VS_COST_DEVICE_MODEL_CYCLES) : 0));
         w->cycles[VS_CAT_HOST_KERNEL] += n * native;
+        /* A transmit is done by the exit on the tail register; receptions
+         * and completions come through the device model's I/O thread. */
+        vs_engine_io_delay(c, wl, op, n, true, w);
     }
     w->events[disk ? VS_EVT_DISK_IO : VS_EVT_PACKET] += n;
     if (disk || op == VS_OP_NET_RX) w->events[VS_EVT_INTERRUPT] += n;
@@ -170,7 +175,7 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
     case VS_OP_DISK_WRITE:
     case VS_OP_NET_RX:
     case VS_OP_NET_TX:
-        io_request(h, op, n, bytes, w);
+        io_request(h, wl, op, n, bytes, w);
         break;
     case VS_OP_CODE_LOAD:
         break;

@@ -108,6 +108,42 @@ void vs_engine_walk_cost(const struct vs_host_spec *h, const struct vs_workload 
     w->events[VS_EVT_TLB_MISS] += misses;
 }
 
+void vs_engine_io_delay(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op,
+                        double n, bool kick_is_synchronous, struct vs_work *w)
+{
+    double backend = kick_is_synchronous ? 0 : vs_cost(c, VS_COST_BACKEND_WAKEUP_NS);
+    double vcpu = vs_cost(c, VS_COST_VCPU_WAKEUP_NS);
+    switch (op) {
+    case VS_OP_DISK_READ:
+    case VS_OP_DISK_WRITE:
+        /* Submission wakes the back end; the completion wakes the vCPU. A
+         * request given to a device model run by the exit itself still
+         * completes through its I/O thread (asynchronous I/O). Write-back
+         * writes are off the request's path. */
+        if (op == VS_OP_DISK_READ || wl->request.disk_sync)
+            w->delay_ns += n * (vs_cost(c, VS_COST_BACKEND_WAKEUP_NS) + vcpu);
+        break;
+    case VS_OP_NET_RX:
+        /* The back end takes the packets off the host NIC or tap, then the
+         * guest's vCPU is woken to receive them. */
+        if (n > 0) w->delay_ns += vs_cost(c, VS_COST_BACKEND_WAKEUP_NS) + vcpu;
+        break;
+    case VS_OP_NET_TX:
+        if (n > 0) w->delay_ns += backend;
+        break;
+    default:
+        break;
+    }
+}
+
+double vs_engine_pv_batch(const struct vs_costs *c, const struct vs_work *w)
+{
+    double batch = vs_cost(c, VS_COST_PV_BATCH);
+    double together = w->in_flight > 1 ? w->in_flight : 1;
+    if (batch < 1) batch = 1;
+    return together < batch ? together : batch;
+}
+
 double vs_engine_fault_cycles(const struct vs_costs *c, enum vs_op_kind kind)
 {
     /* page_fault is the zero-fill fault, zeroing included: a copy-on-write

@@ -121,10 +121,13 @@ static void xen_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
         w->cycles[VS_CAT_HOST_KERNEL] +=
             n * (vs_cost(c, VS_COST_PV_BACKEND_CYCLES) + vs_cost(c, VS_COST_GRANT_CYCLES) +
                  (net ? vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0 : 0));
-        /* One event-channel notification per batch of requests. */
-        double batches = n / vs_cost(c, VS_COST_PV_BATCH);
+        /* One event-channel notification per batch of requests in flight
+         * together; netback/blkback run in dom0 and must be scheduled, the
+         * guest's vCPU woken by the event channel. */
+        double batches = n / vs_engine_pv_batch(c, w);
         hypercalls(w, batches, vs_cost(c, VS_COST_EVENT_CHANNEL_CYCLES));
         w->events[VS_EVT_INTERRUPT] += batches;
+        vs_engine_io_delay(c, wl, op, n, false, w);
         break;
     }
     default:

@@ -64,4 +64,5 @@ void vs_work_add(struct vs_work *dst, const struct vs_work *src, double scale)
 {
     for (int c = 0; c < VS_CAT_COUNT; c++) dst->cycles[c] += src->cycles[c] * scale;
     for (int e = 0; e < VS_EVT_COUNT; e++) dst->events[e] += src->events[e] * scale;
+    dst->delay_ns += src->delay_ns * scale;
 }

@@ -85,6 +85,12 @@ static const struct vs_cost_info table[VS_COST_COUNT] = {
         "requests per notification on a paravirtual ring (virtio, Xen), mean"},
     [VS_COST_PV_BACKEND_CYCLES] = {"pv_backend", VS_UNIT_CYCLES, 5000,
         "back-end work per paravirtual I/O request (vhost, blkback, netback)"},
+    [VS_COST_BACKEND_WAKEUP_NS] = {"backend_wakeup", VS_UNIT_TIME, 5000,
+        "latency until an idle I/O back-end thread runs (vhost worker, QEMU I/O thread, Xen netback/"
+        "blkback in dom0) once notified: a cross-CPU wake-up, no CPU of the guest"},
+    [VS_COST_VCPU_WAKEUP_NS] = {"vcpu_wakeup", VS_UNIT_TIME, 10000,
+        "latency until a halted vCPU waiting for I/O runs its interrupt handler: IPI to its core, "
+        "host scheduler wake-up of the vCPU thread, VM entry and interrupt injection"},
     [VS_COST_TIMER_EXITS] = {"timer_exits", VS_UNIT_COUNT, 2,
         "VM exits per virtual timer interrupt (interrupt exit + timer/EOI access)"},
     [VS_COST_IPI_EXITS] = {"ipi_exits", VS_UNIT_COUNT, 2,

@@ -64,6 +64,7 @@ struct request {
     uint32_t disk_reads_left;
     uint32_t disk_sync_writes_left;
     uint32_t tx_packets;
+    vs_time_ns io_delay_ns; /* the I/O latency chain still to wait (vs_work.delay_ns) */
     uint32_t next;          /* free list, or the instance's wait queue */
 };
 
@@ -539,6 +540,7 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     const struct vs_host_spec *host = h->spec;
     struct vs_work w;
     vs_work_clear(&w);
+    w.in_flight = in->in_flight; /* notifications batch only among these */
     struct vs_rng rng;
     content_stream(in, req->seq, 1, &rng);
 
@@ -577,6 +579,7 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     req->disk_reads_left = (uint32_t)reads;
     req->disk_sync_writes_left = rq->disk_sync ? (uint32_t)writes : 0;
     req->tx_packets = (uint32_t)tx;
+    req->io_delay_ns = (vs_time_ns)(w.delay_ns + 0.5);
     /* Write-back: the data reaches the disk later, off the request's path,
      * but it still occupies the device. */
     if (!rq->disk_sync) {
@@ -625,13 +628,19 @@ static void on_io_done(void *ctx, uint64_t r, vs_time_ns response_ns)
         next_io(s, (uint32_t)r);
 }
 
+static void on_io_delay_done(void *ctx, uint64_t r) { on_io_done(ctx, r, 0); }
+
 static void next_io(struct vs_sim *s, uint32_t r)
 {
     struct request *req = &s->req[r];
     struct instance *in = &s->inst[req->instance];
     const struct vs_request_spec *rq = &in->spec->workload.request;
     int rc = VS_OK;
-    if (req->disk_reads_left > 0) {
+    if (req->io_delay_ns > 0) {
+        /* The I/O latency chain: the request waits, holding no CPU. */
+        schedule(s, vs_event_now(s->q) + req->io_delay_ns, on_io_delay_done, r);
+        req->io_delay_ns = 0;
+    } else if (req->disk_reads_left > 0) {
         req->disk_reads_left--;
         rc = vs_disk_submit_drawn(host_of(s, in)->disk, in->local, false, (uint64_t)rq->disk_read_bytes,
                                   &req->io_rng, on_io_done, s, r);

@@ -90,15 +90,26 @@ const char *vs_cat_label(enum vs_cpu_cat cat);  /* short column label, e.g. "use
 const char *vs_evt_name(enum vs_evt_kind evt);
 
 /* Host work produced by an engine for some operations: cycles per category
- * (fractional because counts are means) and event counts. Engines add to it. */
+ * (fractional because counts are means) and event counts. Engines add to it.
+ * delay_ns is latency on the request's path that occupies no CPU of the
+ * guest (the I/O latency chain: waking a back-end thread, waking a halted
+ * vCPU and delivering its interrupt; docs/cost-rules.md, "The I/O latency
+ * chain"); the simulation makes the request wait that long after its CPU
+ * burst. in_flight is an input, not a result: the caller's hint of how many
+ * requests of the guest are in flight when the work is priced (0 when
+ * unknown, taken as one). Notifications on a paravirtual ring are batched
+ * only among requests in flight together, so an engine batches at most
+ * in_flight requests per notification. */
 struct vs_work {
     double cycles[VS_CAT_COUNT];
     double events[VS_EVT_COUNT];
+    double delay_ns;
+    double in_flight;
 };
 
 void vs_work_clear(struct vs_work *w);
 double vs_work_total_cycles(const struct vs_work *w);
-/* dst += src * scale */
+/* dst += src * scale (cycles, events and delay; dst's in_flight is kept) */
 void vs_work_add(struct vs_work *dst, const struct vs_work *src, double scale);
 
 #endif

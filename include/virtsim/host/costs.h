@@ -49,6 +49,8 @@ enum vs_cost_id {
     VS_COST_EMULATED_NET_ACCESSES, /* register accesses per packet (emulated e1000) */
     VS_COST_PV_BATCH,              /* requests per notification on a PV ring (batching) */
     VS_COST_PV_BACKEND_CYCLES,     /* back-end work per PV request (vhost, blkback, netback) */
+    VS_COST_BACKEND_WAKEUP_NS,     /* latency: an idle back-end thread (vhost, QEMU I/O thread, netback) scheduled */
+    VS_COST_VCPU_WAKEUP_NS,        /* latency: a halted vCPU woken (IPI, host scheduler, VM entry, injection) */
     VS_COST_TIMER_EXITS,           /* VM exits per virtual timer interrupt */
     VS_COST_IPI_EXITS,             /* VM exits per virtual IPI (send + receive) */
     /* paravirtualization */

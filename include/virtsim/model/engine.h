@@ -178,6 +178,23 @@ void vs_engine_walk_cost(const struct vs_host_spec *host, const struct vs_worklo
  * zero-fill, VS_OP_COW_FAULT, VS_OP_FILE_FAULT): what native charges. */
 double vs_engine_fault_cycles(const struct vs_costs *c, enum vs_op_kind kind);
 
+/* The I/O latency chain (docs/cost-rules.md): adds to w->delay_ns the
+ * waiting, on no CPU of the guest, of n I/O operations op of workload wl
+ * whose back end runs in another thread: a submitted disk request or a sent
+ * packet waits for the back-end thread to be scheduled (backend_wakeup,
+ * unless `kick_is_synchronous`: the exit itself runs the device model, as
+ * with an emulated device's transmit), and a completion or received packet
+ * waits for the halted vCPU to be woken (vcpu_wakeup). Disk requests wait
+ * one by one; a request's packets in one direction share one notification.
+ * Asynchronous (write-back) writes are off the request's path: no delay. */
+void vs_engine_io_delay(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op,
+                        double n, bool kick_is_synchronous, struct vs_work *w);
+
+/* Requests per notification on a paravirtual ring for work w: pv_batch at
+ * most, and no more than the requests in flight together (w->in_flight,
+ * at least 1): with one request in flight there is nothing to batch. */
+double vs_engine_pv_batch(const struct vs_costs *c, const struct vs_work *w);
+
 /* Shadow paging (hvm-shadow, binary translation): the hidden page faults a
  * VMM takes, per CR3 load of workload wl, to refill the shadow entries its
  * shadow cache evicted while the address space was switched out (faults the
