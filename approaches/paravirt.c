@@ -4,7 +4,9 @@
  * Privileged operations become hypercalls, except the interrupt flag, which
  * is a mask in memory shared with Xen; page-table updates are validated
  * by Xen and batched (mmu_update); on x86-64 the guest kernel runs in ring 3,
- * so a guest system call enters Xen first and is bounced to the guest kernel;
+ * so a guest system call enters Xen first and is bounced to the guest kernel
+ * (on 32-bit x86, preset xen-pv32, the ring-1 guest kernel takes its system
+ * calls directly through a trap gate);
  * I/O goes through split drivers: a front end in the guest and a back end in
  * the driver domain, connected by shared rings, with event channels for
  * notifications (batched) and grant copies for data.
@@ -43,8 +45,8 @@ static void hypercalls(struct vs_work *w, double n, double cycles_each)
     w->events[VS_EVT_HYPERCALL] += n;
 }
 
-static void xen_cost(const struct vs_host_spec *h, const struct vs_workload *wl, enum vs_op_kind op,
-                     double n, double bytes, struct vs_work *w)
+static void xen_cost(const struct vs_host_spec *h, bool syscall_direct, const struct vs_workload *wl,
+                     enum vs_op_kind op, double n, double bytes, struct vs_work *w)
 {
     const struct vs_costs *c = &h->costs;
     /* cpuid, MSR accesses and hlt never run in a PV guest: they are
@@ -53,6 +55,10 @@ static void xen_cost(const struct vs_host_spec *h, const struct vs_workload *wl,
     if (op != VS_OP_EXITING_INSN) vs_engine_native_cost(h, wl, op, n, bytes, w);
     switch (op) {
     case VS_OP_SYSCALL:
+        /* 32-bit: the guest kernel in ring 1 registers a "fast" system-call
+         * handler that the processor enters directly through a trap gate,
+         * without Xen (Barham et al., SOSP 2003, section 2.1.2): native. */
+        if (syscall_direct) break;
         /* x86-64: guest kernel in ring 3, so the syscall lands in Xen first. */
         w->cycles[VS_CAT_HYPERCALL] += n * vs_cost(c, VS_COST_PV_SYSCALL_EXTRA_CYCLES);
         w->events[VS_EVT_TRAP] += n;
@@ -256,7 +262,7 @@ static void pv_cost(const void *state, const struct vs_workload *wl, enum vs_op_
     if (p->mode == VS_PV_UML)
         uml_cost(&p->host, wl, op, n, bytes, w);
     else
-        xen_cost(&p->host, wl, op, n, bytes, w);
+        xen_cost(&p->host, p->mode == VS_PV_XEN32, wl, op, n, bytes, w);
 }
 
 static void pv_memory(const void *state, const struct vs_guest_spec *g, struct vs_mem_parts *out)
@@ -280,6 +286,9 @@ static const struct vs_preset pv_presets[] = {
     {.name = "xen-pv", .system = "Xen PV guest (x86-64)",
      .summary = "syscalls bounce through Xen; mmu_update batches; netfront/blkfront to dom0",
      .mode = VS_PV_XEN, .io = VS_IO_PV},
+    {.name = "xen-pv32", .system = "Xen PV guest (32-bit x86, the Xen of Barham et al. 2003)",
+     .summary = "syscalls through a trap gate straight to the guest kernel; otherwise as xen-pv",
+     .mode = VS_PV_XEN32, .io = VS_IO_PV},
     {.name = "uml", .system = "User-mode Linux",
      .summary = "guest kernel is a host process; syscalls and faults intercepted with ptrace",
      .mode = VS_PV_UML, .io = VS_IO_NATIVE},

@@ -229,6 +229,9 @@ expect_out "show host vtx-2006 says it has no nested paging" "nested_paging: fal
 run compare fork-exec --host vtx-2006 --approaches vmware,hvm-ept --duration 1s
 expect_status "compare on an old host runs" 0
 expect_out "a preset the host cannot run is named" "not run on this host: hvm-ept"
+run compare fork-exec --host p4-2003 --approaches xen-pv32,kvm --duration 1s
+expect_status "compare on the pre-VT host runs" 0
+expect_out "hvm on the pre-VT host is refused with the reason" "kvm needs hardware virtualization (VT-x/AMD-V), and host 'p4-2003' has none"
 
 # density: the largest number of guests meeting the SLAs, per approach.
 run density --help

@@ -205,6 +205,7 @@ static void test_builtin_hosts(void **state)
         {"current", true, true},
         {"ept-2009", true, true},
         {"vtx-2006", true, false},
+        {"p4-2003", false, false},
     };
     const size_t n_documented = sizeof documented / sizeof documented[0];
     size_t seen = 0;
