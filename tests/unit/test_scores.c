@@ -10,7 +10,7 @@
  *  - replications: the same scores whatever the thread count;
  *  - no approach scores above native beyond its interval, on any built-in
  *    workload and host (binary translation is not faster than the machine),
- *    to the resolution of one request of native's count. */
+ *    (a throughput's interval includes the resolution of its count). */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -149,21 +149,18 @@ static void test_nobody_beats_native(void **state)
             int rc = vs_sim_run_replicated(sc, 1, 5, 0, &r, &err);
             if (rc != VS_OK) print_error("%s on %s: %s\n", wl->name, host->name, err.message);
             assert_int_equal(rc, VS_OK);
-            /* The resolution of a throughput count: runs bound by the same
-             * saturated device complete requests at the same pace, and which
-             * of them fits one more completion into the window depends only on
-             * phase (seen: net-stream on p4-2003's 1 Gbit NIC, 1,232 against
-             * 1,231). One request of native's count is a tie, not a win. */
-            uint64_t base_done = r.runs[r.scores.baseline].groups[0].completed;
-            double resolution = base_done > 0 ? 1.0 / (double)base_done : 0;
+            /* (A tie of completion counts, one more completion fitting into
+             * the window by phase: net-stream on p4-2003's 1 Gbit NIC, 1,232
+             * against 1,231, is within the interval: scores.c widens a
+             * throughput ratio by one completion on each side.) */
             for (uint32_t k = 0; k < r.n_runs; k++) {
                 if (k == r.scores.baseline) continue;
                 const struct vs_group_score *s = vs_scores_at(&r.scores, k, 0);
                 if (isnan(s->score.mean)) continue; /* nothing completed: slower, not faster */
-                if (s->score.low > 1.0 + resolution)
+                if (s->score.low > 1.0)
                     print_error("%s on %s: %s scores %.4f [%.4f, %.4f] against native\n", wl->name, host->name,
                                 r.runs[k].engine, s->score.mean, s->score.low, s->score.high);
-                assert_false(s->score.low > 1.0 + resolution);
+                assert_false(s->score.low > 1.0);
                 checked++;
             }
             vs_results_free(&r);
