@@ -32,6 +32,20 @@ static const struct vs_op_expansion expansions[VS_OP_COUNT] = {
             {.op = VS_OP_PAGE_FAULT, PER_HOST(VS_COST_FORK_PAGE_FAULTS)},
         },
     },
+    /* A read served from the page cache: the guest kernel finds the page
+     * (radix-tree/xarray lookup, reference count, readahead bookkeeping)
+     * and copies a 4 KiB-class block to the user's buffer. Its read system
+     * call is already among the workload's syscalls. Kernel instructions,
+     * so that every engine prices it as it prices kernel work (the
+     * emulators' factor, BT's translated kernel) and nothing else: a VM
+     * reads its own cache without an exit, a container the host's.
+     * Estimate, docs/cost-model.md (Page cache). */
+    [VS_OP_PAGE_CACHE_READ] = {
+        .event = VS_EVT_PAGE_CACHE_HIT,
+        .steps = {
+            {.op = VS_OP_KERNEL_INSTRUCTION, FIXED(VS_PAGE_CACHE_HIT_INSTRUCTIONS)},
+        },
+    },
 };
 
 const struct vs_op_expansion *vs_op_expansion(enum vs_op_kind op)

@@ -180,6 +180,7 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
     case VS_OP_CODE_LOAD:
         break;
     case VS_OP_PROCESS_CREATE: /* composite: vs_engine_price expands it before cost() */
+    case VS_OP_PAGE_CACHE_READ:
     case VS_OP_COUNT:
         break;
     }

@@ -257,6 +257,7 @@ void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_work
     case VS_OP_CODE_LOAD:
         /* Native code runs as it is: nothing to translate. */
     case VS_OP_PROCESS_CREATE:
+    case VS_OP_PAGE_CACHE_READ:
         /* Composite: vs_engine_price expands it into the primitives above
          * before any engine (or this function, which others build on) sees it. */
     case VS_OP_COUNT:

@@ -144,7 +144,9 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         rc = cfg_expect_mapping(c, m, kp, "a mapping such as {class: nvme, read_latency: 20us}");
         static const char *const dk[] = {"class",        "seek",          "rpm",
                                          "read_latency", "write_latency", "latency_dist",
-                                         "parallelism",  "bandwidth"};
+                                         "parallelism",  "bandwidth",     "write_cache",
+                                         "write_cache_latency", "writeback_merge",
+                                         "writeback_interval"};
         if (rc == VS_OK) rc = cfg_check_keys(c, m, kp, dk, N_OF(dk));
         int cls = (int)h.disk.device_class;
         if (rc == VS_OK) rc = cfg_opt_choice(c, m, kp, "class", disk_class_names, 3, &cls);
@@ -163,6 +165,16 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         if (rc == VS_OK)
             rc = cfg_opt_quantity(c, m, kp, "bandwidth", VS_UNIT_BYTERATE,
                               &h.disk.bandwidth_bytes_per_s);
+        if (rc == VS_OK)
+            rc = cfg_opt_quantity(c, m, kp, "write_cache", VS_UNIT_BYTES, &h.disk.write_cache_bytes);
+        if (rc == VS_OK)
+            rc = cfg_opt_time(c, m, kp, "write_cache_latency", false, VS_NS_PER_S,
+                              &h.disk.write_cache_latency_ns);
+        if (rc == VS_OK)
+            rc = cfg_opt_quantity(c, m, kp, "writeback_merge", VS_UNIT_BYTES, &h.disk.writeback_merge_bytes);
+        if (rc == VS_OK)
+            rc = cfg_opt_time(c, m, kp, "writeback_interval", true, 3600 * VS_NS_PER_S,
+                              &h.disk.writeback_interval_ns);
         if (rc != VS_OK) return rc;
     }
     m = vs_ynode_get(n, "nic");

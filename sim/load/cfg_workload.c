@@ -241,7 +241,8 @@ int cfg_parse_memory_spec(const struct cfg_ctx *c, const struct vs_ynode *n, con
     int rc =
         cfg_expect_mapping(c, n, path, "a mapping such as {footprint: 256MiB, working_set: 64MiB}");
     if (rc != VS_OK) return rc;
-    static const char *const keys[] = {"footprint", "working_set", "dirty_rate", "code", "large_pages"};
+    static const char *const keys[] = {"footprint", "working_set", "dirty_rate", "code", "large_pages",
+                                       "file_set"};
     rc = cfg_check_keys(c, n, path, keys, N_OF(keys));
     if (rc == VS_OK) rc = cfg_require_key(c, n, path, "footprint", "resident memory, e.g. 256MiB");
     if (rc == VS_OK)
@@ -253,6 +254,7 @@ int cfg_parse_memory_spec(const struct cfg_ctx *c, const struct vs_ynode *n, con
         rc = cfg_opt_quantity(c, n, path, "dirty_rate", VS_UNIT_BYTERATE, &m->dirty_rate_bytes_per_s);
     if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "code", VS_UNIT_BYTES, &m->code_bytes);
     if (rc == VS_OK) rc = cfg_opt_bool(c, n, path, "large_pages", &m->large_pages);
+    if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "file_set", VS_UNIT_BYTES, &m->file_set_bytes);
     if (rc != VS_OK) return rc;
     if (m->working_set_bytes > m->footprint_bytes) {
         char a[32], b[32];

@@ -116,6 +116,14 @@ struct host_rt {
     struct vs_memory *mem;
     uint32_t n_local;           /* guests placed here */
     double planned_bytes;       /* placement: memory the guests placed here will need */
+    /* The host's page cache (natively and for containers: what guests do
+     * not use of the host's memory) is shared by the running guests that
+     * have no cache of their own: the sum of their file sets. */
+    double shared_file_set_bytes;
+    /* Write-back (disk.writeback_merge > 0): each local guest's dirty
+     * bytes not yet sent, and whether a flush is scheduled. */
+    double *wb_bytes;
+    bool wb_flush_pending;
 };
 
 struct link_rt {
@@ -527,6 +535,9 @@ static void enqueue_for_cpu(struct vs_sim *s, uint32_t r)
 }
 
 static void on_cpu_done(void *ctx, uint64_t arg);
+static double read_hit_probability(const struct host_rt *h, const struct instance *in);
+static int write_back(struct vs_sim *s, struct host_rt *h, const struct instance *in, uint64_t writes,
+                      double bytes_each, struct vs_rng *rng);
 
 /* Draws this request's operations and asks the engine what they cost. */
 static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
@@ -560,6 +571,18 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     /* Received packets crossed the NIC before the request got here; their
      * CPU cost (driver, stack, copy) is paid here, by the request. */
     uint64_t rx = req->rx_packets;
+    /* Which reads hit a page cache is part of the request's I/O: drawn from
+     * its own I/O stream (no draw at all when nothing can hit, so a
+     * workload without a file set meets the same device times as before). */
+    content_stream(in, req->seq, 2, &req->io_rng);
+    uint64_t hits = 0;
+    double p_hit = reads ? read_hit_probability(h, in) : 0;
+    if (p_hit >= 1)
+        hits = reads;
+    else if (p_hit > 0)
+        for (uint64_t k = 0; k < reads; k++) hits += vs_rng_uniform01(&req->io_rng) < p_hit;
+    reads -= hits;
+    if (hits) vs_engine_price(eng, host, wl, VS_OP_PAGE_CACHE_READ, (double)hits, rq->disk_read_bytes, &w);
     if (reads) vs_engine_price(eng, host, wl, VS_OP_DISK_READ, (double)reads, rq->disk_read_bytes, &w);
     if (writes) vs_engine_price(eng, host, wl, VS_OP_DISK_WRITE, (double)writes, rq->disk_write_bytes, &w);
     if (rx) vs_engine_price(eng, host, wl, VS_OP_NET_RX, (double)rx, in->rx_bytes_per_packet, &w);
@@ -575,20 +598,15 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
         if (ticks) vs_engine_price(eng, host, wl, VS_OP_TIMER_IRQ, (double)ticks, 0, &w);
     }
 
-    content_stream(in, req->seq, 2, &req->io_rng);
     req->disk_reads_left = (uint32_t)reads;
     req->disk_sync_writes_left = rq->disk_sync ? (uint32_t)writes : 0;
     req->tx_packets = (uint32_t)tx;
     req->io_delay_ns = (vs_time_ns)(w.delay_ns + 0.5);
     /* Write-back: the data reaches the disk later, off the request's path,
      * but it still occupies the device. */
-    if (!rq->disk_sync) {
-        for (uint64_t k = 0; k < writes; k++)
-            if (vs_disk_submit_drawn(h->disk, in->local, true, (uint64_t)rq->disk_write_bytes, &req->io_rng, NULL,
-                                     NULL, 0) != VS_OK) {
-                fail_msg(s, "out of memory in the disk queue");
-                return;
-            }
+    if (!rq->disk_sync && writes && write_back(s, h, in, writes, rq->disk_write_bytes, &req->io_rng) != VS_OK) {
+        fail_msg(s, "out of memory in the disk queue");
+        return;
     }
     for (int e = 0; e < VS_EVT_COUNT; e++) in->stats.events[e] += w.events[e];
 
@@ -597,6 +615,82 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
 }
 
 static void next_io(struct vs_sim *s, uint32_t r);
+
+/* Whether a guest reads from a page cache of its own (a VM: the part its
+ * engine charges) or from the host's (native, containers). */
+static bool own_page_cache(const struct instance *in)
+{
+    return in->memory.bytes[VS_MEM_PAGE_CACHE] > 0;
+}
+
+/* The probability that one of this guest's disk reads hits a page cache:
+ * reads spread uniformly over its file set, of which the cache holds what
+ * fits (docs/cost-rules.md, Page cache). A VM's cache is its own; the
+ * host's is its free memory, shared by the file sets of the guests that
+ * read through it. */
+static double read_hit_probability(const struct host_rt *h, const struct instance *in)
+{
+    double file_set = in->spec->workload.memory.file_set_bytes;
+    if (!(file_set > 0)) return 0;
+    double cache = in->memory.bytes[VS_MEM_PAGE_CACHE], set = file_set;
+    if (!own_page_cache(in)) {
+        cache = vs_memory_free(h->mem);
+        if (h->shared_file_set_bytes > set) set = h->shared_file_set_bytes;
+    }
+    if (!(cache > 0)) return 0;
+    return cache >= set ? 1.0 : cache / set;
+}
+
+/* Sends every guest's remaining dirty bytes of this host as one request
+ * each: the flusher's periodic pass. Not part of any request: the device
+ * time is drawn from the disk's own stream. */
+static void on_writeback_flush(void *ctx, uint64_t arg)
+{
+    struct vs_sim *s = ctx;
+    struct host_rt *h = &s->hosts[arg];
+    h->wb_flush_pending = false;
+    uint32_t guests = h->n_local ? h->n_local : 1;
+    for (uint32_t g = 0; g < guests; g++) {
+        if (!(h->wb_bytes[g] > 0)) continue;
+        uint64_t bytes = (uint64_t)(h->wb_bytes[g] + 0.5);
+        h->wb_bytes[g] = 0;
+        if (bytes && vs_disk_submit(h->disk, g, true, bytes, NULL, NULL, 0) != VS_OK) {
+            fail_msg(s, "out of memory in the disk queue");
+            return;
+        }
+    }
+}
+
+/* Write-back of a request's non-sync writes. Without merging each write
+ * goes to the device on its own, at once. With merging the guest's dirty
+ * data is gathered and sent in requests of up to the merge size (the
+ * elevator sorts a flush by offset, and a guest's written-back data is
+ * taken as contiguous: an upper bound on merging for scattered writes);
+ * what is left goes at the next flush, one interval after it was written. */
+static int write_back(struct vs_sim *s, struct host_rt *h, const struct instance *in, uint64_t writes,
+                      double bytes_each, struct vs_rng *rng)
+{
+    const struct vs_disk_spec *dk = &h->spec->disk;
+    if (!(dk->writeback_merge_bytes > 0)) {
+        for (uint64_t k = 0; k < writes; k++)
+            if (vs_disk_submit_drawn(h->disk, in->local, true, (uint64_t)bytes_each, rng, NULL, NULL, 0) != VS_OK)
+                return VS_ERR_RUNTIME;
+        return VS_OK;
+    }
+    double *acc = &h->wb_bytes[in->local];
+    *acc += (double)writes * bytes_each;
+    while (*acc >= dk->writeback_merge_bytes) {
+        *acc -= dk->writeback_merge_bytes;
+        if (vs_disk_submit_drawn(h->disk, in->local, true, (uint64_t)dk->writeback_merge_bytes, rng, NULL, NULL,
+                                 0) != VS_OK)
+            return VS_ERR_RUNTIME;
+    }
+    if (*acc > 0 && !h->wb_flush_pending) {
+        h->wb_flush_pending = true;
+        schedule(s, vs_event_now(s->q) + dk->writeback_interval_ns, on_writeback_flush, in->host);
+    }
+    return VS_OK;
+}
 
 static void on_cpu_done(void *ctx, uint64_t arg)
 {
@@ -885,7 +979,9 @@ static int start_instance(struct vs_sim *s, uint32_t i, char *why, size_t why_le
     struct instance *in = &s->inst[i];
     struct host_rt *h = host_of(s, in);
     h->engine.ops->memory(h->engine.state, in->spec, &in->memory);
-    if (!vs_memory_charge(h->mem, in->local, &in->memory)) {
+    if (vs_memory_charge(h->mem, in->local, &in->memory)) {
+        if (!own_page_cache(in)) h->shared_file_set_bytes += in->spec->workload.memory.file_set_bytes;
+    } else {
         /* It does not fit: reported as failed, as a real host would refuse
          * to start it; the others run. */
         in->state = VS_GUEST_FAILED;
@@ -948,7 +1044,8 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
         hr->disk = vs_disk_create(&sp->disk, s->q, disk_seed, guests);
         hr->nic = vs_nic_create(&sp->nic, s->q, guests);
         hr->mem = vs_memory_create(sp->memory_bytes, sp->host_reserved_bytes, guests);
-        if (!hr->cpu || !hr->disk || !hr->nic || !hr->mem)
+        hr->wb_bytes = calloc(guests, sizeof *hr->wb_bytes);
+        if (!hr->cpu || !hr->disk || !hr->nic || !hr->mem || !hr->wb_bytes)
             return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     }
 
@@ -1119,6 +1216,7 @@ void vs_sim_destroy(struct vs_sim *s)
         vs_disk_destroy(hr->disk);
         vs_nic_destroy(hr->nic);
         vs_memory_destroy(hr->mem);
+        free(hr->wb_bytes);
         vs_engine_close(&hr->engine);
     }
     free(s->hosts);
@@ -1604,6 +1702,7 @@ int vs_world_stop(struct vs_world *w, uint32_t guest, char *why, size_t why_len)
     /* Its vCPUs run nothing more; its memory goes back to the host. */
     int rc = vs_cpu_pause_guest(h->cpu, in->cpu_guest);
     vs_memory_release(h->mem, in->local);
+    if (!own_page_cache(in)) h->shared_file_set_bytes -= in->spec->workload.memory.file_set_bytes;
     memset(&in->memory, 0, sizeof in->memory);
     while (in->wait_head != REQ_NONE) {
         uint32_t r = in->wait_head;

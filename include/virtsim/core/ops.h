@@ -48,6 +48,10 @@ enum vs_op_kind {
     VS_OP_DISK_WRITE,     /* one disk write request */
     VS_OP_NET_RX,         /* one received packet */
     VS_OP_NET_TX,         /* one transmitted packet */
+    VS_OP_PAGE_CACHE_READ, /* a disk read that hits the page cache its guest reads from (its
+                             own, in a VM; the host's, natively and in a container):
+                             composite, a copy by the guest kernel, no device, no I/O path
+                             (approaches/expand.c); a miss stays VS_OP_DISK_READ */
     VS_OP_COUNT
 };
 
@@ -80,6 +84,7 @@ enum vs_evt_kind {
     VS_EVT_PACKET,
     VS_EVT_PT_UPDATE,      /* guest page-table entry writes */
     VS_EVT_PROCESS_CREATE, /* fork + exec */
+    VS_EVT_PAGE_CACHE_HIT, /* disk reads served from a page cache */
     VS_EVT_COUNT
 };
 

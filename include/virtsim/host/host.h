@@ -41,6 +41,18 @@ struct vs_disk_spec {
     enum vs_dist_kind latency_dist; /* distribution of the latency (or seek) term */
     uint32_t parallelism;
     double bandwidth_bytes_per_s;   /* whole device; 0 means transfers take no time */
+    /* Volatile write cache of the device: a write that fits is acknowledged
+     * after write_cache_latency_ns and reaches the media later (the cache
+     * drains at device speed); one that does not fit waits for the media.
+     * 0: no cache (write-through, as before). */
+    double write_cache_bytes;
+    vs_time_ns write_cache_latency_ns;
+    /* The host's write-back of non-sync writes: a guest's dirty data is
+     * merged into device requests of up to writeback_merge_bytes, each sent
+     * when full or writeback_interval_ns after the first data of the batch.
+     * 0: every write is sent on its own, at once (as before). */
+    double writeback_merge_bytes;
+    vs_time_ns writeback_interval_ns;
 };
 
 struct vs_nic_spec {

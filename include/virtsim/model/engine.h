@@ -121,6 +121,10 @@ struct vs_op_step {
 };
 
 #define VS_OP_MAX_STEPS 8
+/* Guest kernel instructions of one page-cache read hit: the page lookup and
+ * the copy of a 4 KiB-class block to user space (an estimate, documented in
+ * docs/cost-model.md, Page cache). */
+#define VS_PAGE_CACHE_HIT_INSTRUCTIONS 1500
 
 /* What one composite operation is made of, and the event it counts once
  * per composite (e.g. VS_EVT_PROCESS_CREATE), on top of its steps' events. */

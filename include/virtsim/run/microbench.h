@@ -31,6 +31,7 @@ enum vs_mb_row {
     VS_MB_EXITING_INSN,
     VS_MB_TIMER_IRQ,
     VS_MB_DISK_READ,
+    VS_MB_DISK_READ_HIT,
     VS_MB_NET_RTT,
     VS_MB_CODE_LOAD,
     VS_MB_ROWS

@@ -43,6 +43,7 @@ struct vs_memory_spec {
     double working_set_bytes;   /* memory touched often (used by migration and TLB issues) */
     double dirty_rate_bytes_per_s;
     double code_bytes;          /* code footprint (what a translator must translate) */
+    double file_set_bytes;      /* file data it reads (uniformly); 0: every read misses */
     bool large_pages;           /* maps its working set with 2 MiB pages (hugetlbfs, THP); tlb_misses are for 4 KiB */
 };
 
