@@ -160,20 +160,12 @@ int vs_tui_step(struct vs_tui *t, struct vs_error *err)
 
 /* ---- guest table ---- */
 
-static double cpu_ns(const struct vs_guest_result *g)
-{
-    double s = 0;
-    for (int c = 0; c < VS_CAT_COUNT; c++)
-        if (c != VS_CAT_IDLE) s += g->cpu_ns[c];
-    return s;
-}
-
 static const struct vs_tui *sort_ctx;
 
 static double col_value(const struct vs_guest_result *g, enum vs_tui_col c)
 {
     switch (c) {
-    case VS_COL_CPU: return cpu_ns(g);
+    case VS_COL_CPU: return vs_guest_cpu_ns(g);
     case VS_COL_OPS: return g->throughput_per_s;
     case VS_COL_P50: return (double)g->latency.p50_ns;
     case VS_COL_P99: return (double)g->latency.p99_ns;

@@ -38,14 +38,6 @@ static double per_s(double count, vs_time_ns window_ns)
     return window_ns > 0 ? count * 1e9 / (double)window_ns : 0;
 }
 
-static double cpu_total_ns(const struct vs_guest_result *g)
-{
-    double t = 0;
-    for (int c = 0; c < VS_CAT_COUNT; c++)
-        if (c != VS_CAT_IDLE) t += g->cpu_ns[c];
-    return t;
-}
-
 /* ---- table ---- */
 
 /* Which categories any guest of the run used: only those get a column. */
@@ -158,7 +150,7 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
         const struct vs_guest_result *g = &run->groups[i];
         char tp[40];
         throughput_cell(g, tp, sizeof tp);
-        double cpu = cpu_total_ns(g);
+        double cpu = vs_guest_cpu_ns(g);
         fprintf(f, "%-12.12s %-14.14s %4u %15s %9s %9s %9s %7.1f", g->name, g->workload,
                 g->instances, tp, vs_units_format_time(g->latency.mean_ns, a, sizeof a),
                 vs_units_format_time((double)g->latency.p50_ns, b, sizeof b),

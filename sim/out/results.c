@@ -17,6 +17,14 @@ const char *vs_guest_state_name(enum vs_guest_state s)
     return "?";
 }
 
+double vs_guest_cpu_ns(const struct vs_guest_result *g)
+{
+    double sum = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++)
+        if (c != VS_CAT_IDLE) sum += g->cpu_ns[c];
+    return sum;
+}
+
 void vs_run_result_free(struct vs_run_result *r)
 {
     if (!r) return;

@@ -51,14 +51,6 @@ const struct vs_group_score *vs_scores_at(const struct vs_scores *s, uint32_t en
     return &s->groups[engine * s->n_groups + group];
 }
 
-static double cpu_ns(const struct vs_guest_result *g)
-{
-    double sum = 0;
-    for (int c = 0; c < VS_CAT_COUNT; c++)
-        if (c != VS_CAT_IDLE) sum += g->cpu_ns[c];
-    return sum;
-}
-
 /* An open load this run did not carry. */
 static bool saturated(const struct vs_guest_result *g)
 {
@@ -70,7 +62,7 @@ enum figure { F_COST, F_TPUT, F_P50, F_P99, F_COMPLETION, F_COUNT };
 static double figure(const struct vs_guest_result *g, enum figure f)
 {
     switch (f) {
-    case F_COST: return g->completed ? cpu_ns(g) / (double)g->completed : NAN;
+    case F_COST: return g->completed ? vs_guest_cpu_ns(g) / (double)g->completed : NAN;
     case F_TPUT: return g->throughput_per_s;
     case F_P50: return g->latency.count ? (double)g->latency.p50_ns : NAN;
     case F_P99: return g->latency.count ? (double)g->latency.p99_ns : NAN;

@@ -106,14 +106,6 @@ int vs_compare_scenario(const struct vs_compare_opts *o, struct vs_scenario *sc,
     return VS_OK;
 }
 
-static double cpu_total(const struct vs_guest_result *g)
-{
-    double t = 0;
-    for (int c = 0; c < VS_CAT_COUNT; c++)
-        if (c != VS_CAT_IDLE) t += g->cpu_ns[c];
-    return t;
-}
-
 void vs_compare_write_table(FILE *f, const struct vs_results *r, const char *skipped)
 {
     if (r->n_runs == 0 || r->runs[0].n_groups == 0) return;
@@ -145,7 +137,7 @@ void vs_compare_write_table(FILE *f, const struct vs_results *r, const char *ski
     for (uint32_t k = 0; k < r->n_runs; k++) {
         const struct vs_run_result *run = &r->runs[k];
         const struct vs_guest_result *g = &run->groups[0];
-        double cpu = cpu_total(g);
+        double cpu = vs_guest_cpu_ns(g);
         const struct vs_group_score *gs = vs_scores_at(sc, k, 0);
         char score[32] = "-", cost[32] = "-", lat[32] = "-";
         if (gs && k == sc->baseline) {

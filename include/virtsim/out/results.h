@@ -239,6 +239,9 @@ struct vs_timeline {
     uint32_t n_marks;
 };
 
+/* Host CPU time a guest (or group) used, all categories but idle. */
+double vs_guest_cpu_ns(const struct vs_guest_result *g);
+
 /* Frees what a run result owns (not the struct itself). */
 void vs_run_result_free(struct vs_run_result *r);
 void vs_results_free(struct vs_results *r);
