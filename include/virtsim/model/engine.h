@@ -149,7 +149,8 @@ double vs_op_step_count(const struct vs_op_step *step, const struct vs_costs *c,
                         const struct vs_workload *wl);
 
 /* TLB refill walks after one CR3 load by a process of workload wl: its
- * working set's 4 KiB pages, at most the host's TLB entries. vs_engine_price
+ * working set's 4 KiB pages, at most the host's TLB entries; none when the
+ * workload states its own TLB misses (they include the refills). vs_engine_price
  * adds them (as TLB misses) to every primitive CR3 load. */
 double vs_cr3_refill_walks(const struct vs_host_spec *host, const struct vs_workload *wl);
 
