@@ -9,6 +9,10 @@
  * - under shadow paging every copied PTE write is trapped, so a parent with
  *   16x the footprint forks with many times the VM exits;
  * - the fork + exec composite (`forks`) is unchanged by the parent's size;
+ * - in a whole simulation (fork-exec's request forking without exec), a
+ *   4x larger parent costs more CPU per request natively, and under
+ *   hvm-shadow takes many more exits per request; the YAML keys
+ *   `forks_without_exec` and `execs` reach the request;
  * - a CR3 load refills the TLB with the switched-in working set: with 1 GiB
  *   it costs more than with 1 MiB (natively and more so under nested paging),
  *   with no working set it is the bare load, and a workload that states its
@@ -16,7 +20,12 @@
  *   does not depend on the working set. */
 #include "testutil.h"
 
+#include <stdlib.h>
+
+#include "virtsim/load/config.h"
 #include "virtsim/model/engine.h"
+#include "virtsim/run/compare.h"
+#include "virtsim/run/sim.h"
 
 #define MIB (1024.0 * 1024.0)
 
@@ -143,6 +152,87 @@ static void test_cr3_load_refills_working_set(void **state)
     assert_true(ept > native);
 }
 
+static void test_yaml_keys(void **state)
+{
+    (void)state;
+    const char *y = "name: f\nload: {kind: closed, clients: 1}\n"
+                    "request: {instructions: 1000, forks_without_exec: 2, execs: 0.5}\n"
+                    "memory: {footprint: 64MiB}\n";
+    struct vs_workload w;
+    struct vs_error e;
+    int rc = vs_config_load_workload(y, strlen(y), "t.yaml", &w, &e);
+    if (rc != VS_OK) print_error("%s\n", e.message);
+    assert_int_equal(rc, VS_OK);
+    assert_true(w.request.count[VS_OP_FORK] == 2);
+    assert_true(w.request.count[VS_OP_EXEC] == 0.5);
+    assert_true(w.request.count[VS_OP_PROCESS_CREATE] == 0);
+    const char *bad = "name: f\nload: {kind: closed, clients: 1}\n"
+                      "request: {instructions: 1000, execs: -1}\n";
+    assert_int_equal(vs_config_load_workload(bad, strlen(bad), "t.yaml", &w, &e), VS_ERR_INPUT);
+}
+
+/* fork-exec's workload with its fork + exec replaced by a fork alone, of a
+ * parent of the given footprint, under native and hvm-shadow. */
+static void run_forks(double footprint_bytes, struct vs_results *r)
+{
+    struct vs_compare_opts o = {.workload = "fork-exec", .host = "current",
+                                .approaches = "native,hvm-shadow", .duration_ns = VS_NS_PER_S, .seed = 3};
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    assert_non_null(sc);
+    char skipped[1024];
+    struct vs_error err;
+    assert_int_equal(vs_compare_scenario(&o, sc, skipped, sizeof skipped, &err), VS_OK);
+    for (uint32_t g = 0; g < sc->n_guests; g++) {
+        struct vs_workload *w = &sc->guests[g].workload;
+        w->request.count[VS_OP_PROCESS_CREATE] = 0;
+        w->request.count[VS_OP_FORK] = 1;
+        w->memory.footprint_bytes = footprint_bytes;
+    }
+    int rc = vs_sim_run_scenario(sc, 3, r, &err);
+    if (rc != VS_OK) print_error("%s\n", err.message);
+    assert_int_equal(rc, VS_OK);
+    free(sc);
+}
+
+static const struct vs_guest_result *run_of(const struct vs_results *r, const char *engine)
+{
+    for (uint32_t k = 0; k < r->n_runs; k++)
+        if (strcmp(r->runs[k].engine, engine) == 0) return &r->runs[k].groups[0];
+    fail_msg("no run for %s", engine);
+    return NULL;
+}
+
+static double cpu_ns_per_request(const struct vs_results *r, const char *engine)
+{
+    const struct vs_guest_result *g = run_of(r, engine);
+    double sum = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++)
+        if (c != VS_CAT_IDLE) sum += g->cpu_ns[c];
+    assert_true(g->completed > 0);
+    return sum / (double)g->completed;
+}
+
+static void test_simulated_fork_of_a_larger_parent(void **state)
+{
+    (void)state;
+    struct vs_results small, big;
+    run_forks(64 * MIB, &small);
+    run_forks(256 * MIB, &big);
+    /* 64 MiB: ~0.9 ms of CPU per request natively, 256 MiB: ~2.8 ms */
+    double ns = cpu_ns_per_request(&small, "native"), nb = cpu_ns_per_request(&big, "native");
+    if (!(nb > ns * 2)) print_error("native CPU per request: %g ns (64 MiB), %g ns (256 MiB)\n", ns, nb);
+    assert_true(nb > ns * 2);
+    /* every copied PTE write exits: ~33k exits per request, ~131k */
+    const struct vs_guest_result *hs = run_of(&small, "hvm-shadow"), *hb = run_of(&big, "hvm-shadow");
+    double xs = hs->events[VS_EVT_VMEXIT] / (double)hs->completed;
+    double xb = hb->events[VS_EVT_VMEXIT] / (double)hb->completed;
+    if (!(xb > 3 * xs)) print_error("hvm-shadow exits per request: %g (64 MiB), %g (256 MiB)\n", xs, xb);
+    assert_true(xb > 3 * xs);
+    assert_true(run_of(&big, "native")->events[VS_EVT_FORK] > 0);
+    vs_results_free(&small);
+    vs_results_free(&big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +241,8 @@ int main(void)
         cmocka_unit_test_setup(test_shadow_fork_exits_grow, setup),
         cmocka_unit_test_setup(test_fork_exec_composite_unchanged, setup),
         cmocka_unit_test_setup(test_cr3_load_refills_working_set, setup),
+        cmocka_unit_test(test_yaml_keys),
+        cmocka_unit_test(test_simulated_fork_of_a_larger_parent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
