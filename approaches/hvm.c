@@ -181,6 +181,8 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         break;
     case VS_OP_PROCESS_CREATE: /* composite: vs_engine_price expands it before cost() */
     case VS_OP_PAGE_CACHE_READ:
+    case VS_OP_FORK:
+    case VS_OP_EXEC:
     case VS_OP_COUNT:
         break;
     }

@@ -174,7 +174,7 @@ double vs_engine_hidden_faults_per_cr3(const struct vs_host_spec *h, const struc
     double cache = vs_cost(&h->costs, VS_COST_SHADOW_CACHE_BYTES);
     double evicted = ws > cache ? 1 - cache / ws : 0;
     const double *n = wl->request.count;
-    double fresh = n[VS_OP_PROCESS_CREATE], switches = n[VS_OP_CR3_LOAD] + fresh;
+    double fresh = n[VS_OP_PROCESS_CREATE] + n[VS_OP_EXEC], switches = n[VS_OP_CR3_LOAD] + fresh;
     /* mean over the request's CR3 loads: fresh spaces miss entirely */
     double missing = switches > 0 ? (fresh + n[VS_OP_CR3_LOAD] * evicted) / switches : evicted;
     double touched = n[VS_OP_TLB_MISS] / (switches > 0 ? switches : 1);
@@ -258,6 +258,8 @@ void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_work
         /* Native code runs as it is: nothing to translate. */
     case VS_OP_PROCESS_CREATE:
     case VS_OP_PAGE_CACHE_READ:
+    case VS_OP_FORK:
+    case VS_OP_EXEC:
         /* Composite: vs_engine_price expands it into the primitives above
          * before any engine (or this function, which others build on) sees it. */
     case VS_OP_COUNT:

@@ -19,6 +19,7 @@ static const char *const op_names[VS_OP_COUNT] = {
     [VS_OP_DISK_WRITE] = "disk_writes",     [VS_OP_NET_RX] = "rx_packets",
     [VS_OP_NET_TX] = "tx_packets",
     [VS_OP_PAGE_CACHE_READ] = "page_cache_reads",
+    [VS_OP_FORK] = "forks_without_exec",    [VS_OP_EXEC] = "execs",
 };
 
 static const char *const cat_names[VS_CAT_COUNT] = {
@@ -45,6 +46,7 @@ static const char *const evt_names[VS_EVT_COUNT] = {
     [VS_EVT_INTERRUPT] = "interrupts", [VS_EVT_DISK_IO] = "disk_ios",
     [VS_EVT_PACKET] = "packets",       [VS_EVT_PT_UPDATE] = "pt_updates",
     [VS_EVT_PROCESS_CREATE] = "forks", [VS_EVT_PAGE_CACHE_HIT] = "page_cache_hits",
+    [VS_EVT_FORK] = "forks_without_exec", [VS_EVT_EXEC] = "execs",
 };
 
 const char *vs_op_name(enum vs_op_kind op) { return op < VS_OP_COUNT ? op_names[op] : "?"; }

@@ -116,8 +116,8 @@ int cfg_parse_request(const struct cfg_ctx *c, const struct vs_ynode *n, const c
         "context_switches", "kernel_instructions", "irq_flag_changes",
         "cr3_loads",        "port_io",     "exiting_instructions",
         "pt_updates",       "forks",       "ipis",
-        "cow_faults",       "file_faults",
-        "disk",             "net"};
+        "cow_faults",       "file_faults", "forks_without_exec",
+        "execs",            "disk",             "net"};
     /* One count used to stand for every privileged instruction; the kinds
      * cost differently under every mechanism, so a workload must say which. */
     const struct vs_ynode *old = cfg_key_node(n, "privileged");
@@ -175,6 +175,12 @@ int cfg_parse_request(const struct cfg_ctx *c, const struct vs_ynode *n, const c
     if (rc == VS_OK)
         rc = cfg_opt_bounded(c, n, path, "forks", VS_UNIT_COUNT, MAX_IOS_PER_REQUEST,
                          &r->count[VS_OP_PROCESS_CREATE]);
+    if (rc == VS_OK)
+        rc = cfg_opt_bounded(c, n, path, "forks_without_exec", VS_UNIT_COUNT, MAX_IOS_PER_REQUEST,
+                         &r->count[VS_OP_FORK]);
+    if (rc == VS_OK)
+        rc = cfg_opt_bounded(c, n, path, "execs", VS_UNIT_COUNT, MAX_IOS_PER_REQUEST,
+                         &r->count[VS_OP_EXEC]);
     if (rc == VS_OK)
         rc = cfg_opt_bounded(c, n, path, "ipis", VS_UNIT_COUNT, MAX_OPS_PER_REQUEST,
                          &r->count[VS_OP_IPI]);

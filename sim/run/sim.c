@@ -559,7 +559,7 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     static const enum vs_op_kind simple[] = {
         VS_OP_SYSCALL,   VS_OP_PAGE_FAULT,     VS_OP_TLB_MISS,       VS_OP_CONTEXT_SWITCH,
         VS_OP_KERNEL_INSTRUCTION, VS_OP_IRQ_FLAG, VS_OP_CR3_LOAD, VS_OP_PORT_IO,
-        VS_OP_EXITING_INSN, VS_OP_PT_UPDATE, VS_OP_PROCESS_CREATE, VS_OP_IPI,
+        VS_OP_EXITING_INSN, VS_OP_PT_UPDATE, VS_OP_PROCESS_CREATE, VS_OP_FORK, VS_OP_EXEC, VS_OP_IPI,
         VS_OP_COW_FAULT, VS_OP_FILE_FAULT};
     for (size_t k = 0; k < sizeof simple / sizeof simple[0]; k++) {
         uint64_t n = vs_rng_count(&rng, rq->count[simple[k]]);

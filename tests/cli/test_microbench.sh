@@ -9,7 +9,7 @@
 #  - bad options (format, host, approach, an argument) exit 2 with a message.
 . "$(dirname "$0")/lib.sh"
 
-ROWS=15
+ROWS=17
 
 # Every host profile, two presets that stress different mechanisms.
 "$VIRTSIM" list hosts | awk '{print $1}' >"$TMP/hosts"

@@ -52,6 +52,10 @@ enum vs_op_kind {
                              own, in a VM; the host's, natively and in a container):
                              composite, a copy by the guest kernel, no device, no I/O path
                              (approaches/expand.c); a miss stays VS_OP_DISK_READ */
+    VS_OP_FORK,           /* a fork not followed by exec: composite; its page-table copy and
+                             copy-on-write faults grow with the parent's memory */
+    VS_OP_EXEC,           /* an exec on its own: composite; a new address space, faults of
+                             the new image; independent of the parent's size */
     VS_OP_COUNT
 };
 
@@ -85,6 +89,8 @@ enum vs_evt_kind {
     VS_EVT_PT_UPDATE,      /* guest page-table entry writes */
     VS_EVT_PROCESS_CREATE, /* fork + exec */
     VS_EVT_PAGE_CACHE_HIT, /* disk reads served from a page cache */
+    VS_EVT_FORK,           /* forks without exec */
+    VS_EVT_EXEC,           /* execs on their own */
     VS_EVT_COUNT
 };
 

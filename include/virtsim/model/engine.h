@@ -107,8 +107,16 @@ const char *vs_engine_names(void);
 enum vs_step_count {
     VS_STEP_END,       /* no step: ends the list (what an unused slot is) */
     VS_STEP_HOST_COST, /* count per composite: the host profile's cost constant `cost` */
-    VS_STEP_FIXED      /* count per composite: `fixed` */
+    VS_STEP_FIXED,     /* count per composite: `fixed` */
+    /* Counts that depend on the workload: `fixed` x its pages (of 4 KiB,
+     * VS_STEP_PAGE_BYTES) of memory.footprint, of memory.working_set, or of
+     * memory.code (the host constant `cost` when the workload gives no
+     * code size). */
+    VS_STEP_PER_FOOTPRINT_PAGE,
+    VS_STEP_PER_WORKING_SET_PAGE,
+    VS_STEP_PER_CODE_PAGE
 };
+#define VS_STEP_PAGE_BYTES 4096.0
 
 /* One step of a composite: `count` primitive operations `op` per composite,
  * each of `bytes` bytes (for I/O operations; 0 otherwise). */
@@ -116,7 +124,7 @@ struct vs_op_step {
     enum vs_op_kind op; /* a primitive operation: never a composite */
     enum vs_step_count count_from;
     enum vs_cost_id cost; /* VS_STEP_HOST_COST */
-    double fixed;         /* VS_STEP_FIXED */
+    double fixed;         /* VS_STEP_FIXED; the count per page for VS_STEP_PER_*_PAGE */
     double bytes;
 };
 
@@ -136,8 +144,15 @@ struct vs_op_expansion {
 /* The expansion of op, or NULL if op is primitive (priced by cost() itself). */
 const struct vs_op_expansion *vs_op_expansion(enum vs_op_kind op);
 /* How many primitive operations of a step one composite performs on a host
- * with cost constants c. */
-double vs_op_step_count(const struct vs_op_step *step, const struct vs_costs *c);
+ * with cost constants c, for workload wl (NULL: a workload of no memory). */
+double vs_op_step_count(const struct vs_op_step *step, const struct vs_costs *c,
+                        const struct vs_workload *wl);
+
+/* TLB refill walks after one CR3 load by a process of workload wl: its
+ * working set's 4 KiB pages, at most the host's TLB entries; none when the
+ * workload states its own TLB misses (they include the refills). vs_engine_price
+ * adds them (as TLB misses) to every primitive CR3 load. */
+double vs_cr3_refill_walks(const struct vs_host_spec *host, const struct vs_workload *wl);
 
 /* Adds to w the host work of `count` operations `op` (each of `bytes` bytes)
  * under engine e, opened for host: the one way every caller prices an

@@ -22,6 +22,8 @@ enum vs_mb_row {
     VS_MB_SYSCALL,
     VS_MB_CONTEXT_SWITCH,
     VS_MB_FORK_EXEC,
+    VS_MB_FORK,
+    VS_MB_EXEC,
     VS_MB_PAGE_FAULT,
     VS_MB_TLB_MISS,
     VS_MB_PT_UPDATE,
