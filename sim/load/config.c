@@ -34,23 +34,25 @@ int cfg_read_file(const char *path, char **text, size_t *len, struct vs_error *e
         return vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "out of memory");
     }
     for (;;) {
+        /* One byte past the limit is enough to know: the buffer never grows
+         * beyond the limit (and the byte for the terminating NUL). */
+        if (used > MAX_FILE_BYTES) {
+            free(buf);
+            fclose(f);
+            return vs_error_set(err, VS_ERR_INPUT, path, 0, 0,
+                                "the file is larger than %u MiB; that is not a virtsim YAML file",
+                                MAX_FILE_BYTES >> 20);
+        }
         if (used + 1 >= cap) {
-            if (cap > MAX_FILE_BYTES) {
-                free(buf);
-                fclose(f);
-                return vs_error_set(
-                    err, VS_ERR_INPUT, path, 0, 0,
-                    "the file is larger than %u MiB; that is not a virtsim YAML file",
-                    MAX_FILE_BYTES >> 20);
-            }
-            char *grown = realloc(buf, cap * 2);
+            size_t next = cap * 2 > (size_t)MAX_FILE_BYTES + 2 ? (size_t)MAX_FILE_BYTES + 2 : cap * 2;
+            char *grown = realloc(buf, next);
             if (!grown) {
                 free(buf);
                 fclose(f);
                 return vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "out of memory");
             }
             buf = grown;
-            cap *= 2;
+            cap = next;
         }
         size_t got = fread(buf + used, 1, cap - 1 - used, f);
         used += got;
