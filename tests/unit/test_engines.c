@@ -386,14 +386,6 @@ static void compare(const char *workload, const char *approaches, struct vs_resu
     free(sc);
 }
 
-static const struct vs_guest_result *run_of(const struct vs_results *r, const char *engine)
-{
-    for (uint32_t k = 0; k < r->n_runs; k++)
-        if (strcmp(r->runs[k].engine, engine) == 0) return &r->runs[k].groups[0];
-    fail_msg("no run for %s", engine);
-    return NULL;
-}
-
 static double score(const struct vs_results *r, const char *engine)
 {
     return run_of(r, engine)->throughput_per_s / run_of(r, "native")->throughput_per_s;

@@ -194,14 +194,6 @@ static void run_forks(double footprint_bytes, struct vs_results *r)
     free(sc);
 }
 
-static const struct vs_guest_result *run_of(const struct vs_results *r, const char *engine)
-{
-    for (uint32_t k = 0; k < r->n_runs; k++)
-        if (strcmp(r->runs[k].engine, engine) == 0) return &r->runs[k].groups[0];
-    fail_msg("no run for %s", engine);
-    return NULL;
-}
-
 static double cpu_ns_per_request(const struct vs_results *r, const char *engine)
 {
     const struct vs_guest_result *g = run_of(r, engine);
