@@ -26,7 +26,7 @@
  * instructions per page, estimate). The rest (task, mm and VMA copies) is a
  * fixed estimate. docs/cost-model.md (Fork and exec). */
 #define FORK_SYSCALLS 3
-#define FORK_KERNEL_INSTRUCTIONS 50000
+#define FORK_KERNEL_INSTRUCTIONS 18000
 #define FORK_PT_UPDATES_PER_PAGE 2
 #define FORK_KERNEL_INSTRUCTIONS_PER_PAGE 80
 #define FORK_COW_FAULTS 10 /* the stacks both sides write before exit (estimate) */
@@ -38,7 +38,7 @@
  * cost does not depend on the parent: the old space it tears down is taken
  * as small (a vfork/posix_spawn child, or the fork's own COW copy). */
 #define EXEC_SYSCALLS 25
-#define EXEC_KERNEL_INSTRUCTIONS 100000
+#define EXEC_KERNEL_INSTRUCTIONS 145000
 #define EXEC_ZERO_FILL_FAULTS 30
 
 /* Indexed by operation; a primitive operation has no entry (no steps). The

@@ -22,8 +22,10 @@
 enum vs_emu_mode { VS_EMU_DBT, VS_EMU_INTERPRETER, VS_EMU_BT };
 /* VS_PV_XEN: x86-64 Xen PV (guest kernel in ring 3: a system call enters Xen
  * first); VS_PV_XEN32: 32-bit Xen PV (guest kernel in ring 1: a system call
- * goes through a trap gate straight to the guest kernel); VS_PV_UML. */
-enum vs_pv_mode { VS_PV_XEN, VS_PV_UML, VS_PV_XEN32 };
+ * goes through a trap gate straight to the guest kernel); VS_PV_UML (tt mode);
+ * VS_PV_UML_SKAS3 (UML with the skas3 host patch: the UML kernel in a host
+ * process of its own, guest address spaces through /proc/mm). */
+enum vs_pv_mode { VS_PV_XEN, VS_PV_UML, VS_PV_XEN32, VS_PV_UML_SKAS3 };
 enum vs_paging { VS_PAGING_AUTO, VS_PAGING_SHADOW, VS_PAGING_EPT }; /* AUTO: EPT if the host has it */
 enum vs_io_path {
     VS_IO_NATIVE,   /* the host's own driver */
