@@ -39,38 +39,37 @@ static void osl_cost(const void *state, const struct vs_workload *wl, enum vs_op
 {
     const struct oslevel *o = state;
     const struct vs_costs *c = &o->host.costs;
+    /* The shared kernel does the native work; the container's accounting
+     * (cgroups, namespaces; beancounters for OpenVZ) adds to it. */
+    vs_engine_native_cost(&o->host, wl, op, n, bytes, w);
     switch (op) {
     case VS_OP_SYSCALL:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_SYSCALL_CYCLES);
-        w->cycles[VS_CAT_HOST_KERNEL] += n * o->accounting * vs_cost(c, VS_COST_OSL_SYSCALL_EXTRA_CYCLES);
-        w->events[VS_EVT_SYSCALL] += n;
+        vs_work_step(w, VS_CAT_HOST_KERNEL, n * o->accounting * vs_cost(c, VS_COST_OSL_SYSCALL_EXTRA_CYCLES),
+                     o->accounting > 1 ? "namespace lookups, cgroup and beancounter accounting"
+                                       : "namespace lookups and cgroup accounting",
+                     vs_cost_info(VS_COST_OSL_SYSCALL_EXTRA_CYCLES)->key);
         return;
     case VS_OP_PAGE_FAULT:
     case VS_OP_COW_FAULT:
     case VS_OP_FILE_FAULT:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_engine_fault_cycles(c, op);
         /* A new page (zero-fill, or the copy of a copy-on-write fault) is
          * charged to the container's memory cgroup; a page-cache page was
          * charged when it was read in. */
         if (op != VS_OP_FILE_FAULT)
-            w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_OSL_FAULT_EXTRA_CYCLES);
-        w->events[VS_EVT_PAGE_FAULT] += n;
+            vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_OSL_FAULT_EXTRA_CYCLES,
+                           "the new page charged to the container's memory cgroup");
         return;
     case VS_OP_NET_RX:
     case VS_OP_NET_TX:
-        w->cycles[VS_CAT_GUEST_KERNEL] +=
-            n * (vs_cost(c, VS_COST_NET_PACKET_CYCLES) +
-                 vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0);
-        w->events[VS_EVT_PACKET] += n;
-        if (op == VS_OP_NET_RX) w->events[VS_EVT_INTERRUPT] += n;
         if (o->io == VS_IO_VETH)
-            w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_VETH_PACKET_CYCLES);
+            vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_VETH_PACKET_CYCLES,
+                           "veth pair and bridge between the container and the host");
         else if (o->io == VS_IO_VENET)
-            w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_VENET_PACKET_CYCLES);
+            vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_VENET_PACKET_CYCLES,
+                           "venet: routed through the host's stack");
         return;
     default:
         /* Everything else is exactly what the host kernel does natively. */
-        vs_engine_native_cost(&o->host, wl, op, n, bytes, w);
         return;
     }
 }

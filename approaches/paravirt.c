@@ -39,9 +39,10 @@ static int pv_create(const struct vs_host_spec *host, const struct vs_preset *pr
 
 static void pv_destroy(void *state) { free(state); }
 
-static void hypercalls(struct vs_work *w, double n, double cycles_each)
+/* n entries into Xen, each `id` cycles, doing `what`. */
+static void hypercalls(struct vs_work *w, const struct vs_costs *c, double n, enum vs_cost_id id, const char *what)
 {
-    w->cycles[VS_CAT_HYPERCALL] += n * cycles_each;
+    vs_engine_step(w, VS_CAT_HYPERCALL, n, c, id, what);
     w->events[VS_EVT_HYPERCALL] += n;
 }
 
@@ -49,10 +50,7 @@ static void xen_cost(const struct vs_host_spec *h, bool ring1_kernel, const stru
                      enum vs_op_kind op, double n, double bytes, struct vs_work *w)
 {
     const struct vs_costs *c = &h->costs;
-    /* cpuid, MSR accesses and hlt never run in a PV guest: they are
-     * hypercalls or trapped and emulated by Xen. Everything else does the
-     * native work, and Xen adds to it. */
-    if (op != VS_OP_EXITING_INSN) vs_engine_native_cost(h, wl, op, n, bytes, w);
+    /* What happens in Xen before the guest kernel's own work. */
     switch (op) {
     case VS_OP_SYSCALL:
         /* 32-bit: the guest kernel in ring 1 registers a "fast" system-call
@@ -60,9 +58,35 @@ static void xen_cost(const struct vs_host_spec *h, bool ring1_kernel, const stru
          * without Xen (Barham et al., SOSP 2003, section 2.1.2): native. */
         if (ring1_kernel) break;
         /* x86-64: guest kernel in ring 3, so the syscall lands in Xen first. */
-        w->cycles[VS_CAT_HYPERCALL] += n * vs_cost(c, VS_COST_PV_SYSCALL_EXTRA_CYCLES);
+        vs_engine_step(w, VS_CAT_HYPERCALL, n, c, VS_COST_PV_SYSCALL_EXTRA_CYCLES,
+                       "syscall lands in Xen (guest kernel in ring 3), bounced to the guest kernel");
         w->events[VS_EVT_TRAP] += n;
         break;
+    case VS_OP_PAGE_FAULT:
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
+        /* The fault traps into Xen, whose handler reads CR2, finds it is the
+         * guest's and bounces it to the guest kernel's handler (an upcall
+         * with an exception frame). */
+        vs_engine_step(w, VS_CAT_HYPERCALL, n, c, VS_COST_PV_FAULT_EXTRA_CYCLES,
+                       "#PF traps into Xen, bounced to the guest kernel's handler");
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_TIMER_IRQ:
+        hypercalls(w, c, n, VS_COST_EVENT_CHANNEL_CYCLES, "Xen's timer: event-channel upcall into the guest");
+        break;
+    case VS_OP_IPI:
+        hypercalls(w, c, n, VS_COST_HYPERCALL_CYCLES, "hypercall: send the event to the other vCPU");
+        vs_engine_step(w, VS_CAT_HYPERCALL, n, c, VS_COST_EVENT_CHANNEL_CYCLES, "event-channel upcall on the target");
+        break;
+    default:
+        break;
+    }
+    /* cpuid, MSR accesses and hlt never run in a PV guest: they are
+     * hypercalls or trapped and emulated by Xen. Everything else does the
+     * native work, and Xen adds to it. */
+    if (op != VS_OP_EXITING_INSN) vs_engine_native_cost(h, wl, op, n, bytes, w);
+    switch (op) {
     case VS_OP_IRQ_FLAG:
         /* Nothing more: the guest's "interrupt flag" is the event-channel
          * upcall mask in the vCPU's shared-info page, and cli/sti become a
@@ -73,18 +97,19 @@ static void xen_cost(const struct vs_host_spec *h, bool ring1_kernel, const stru
     case VS_OP_CR3_LOAD:
         /* mmuext_op NEW_BASEPTR (and NEW_USER_BASEPTR on x86-64): Xen checks
          * the new table is a pinned, validated one and loads it. */
-        hypercalls(w, n, vs_cost(c, VS_COST_HYPERCALL_CYCLES));
+        hypercalls(w, c, n, VS_COST_HYPERCALL_CYCLES, "mmuext_op NEW_BASEPTR: Xen checks the pinned table, loads it");
         break;
     case VS_OP_PORT_IO:
         /* The guest kernel has no I/O privilege: the access faults into Xen,
          * which checks the domain's I/O permissions and performs it. */
-        w->cycles[VS_CAT_HYPERCALL] += n * vs_cost(c, VS_COST_HYPERCALL_CYCLES);
+        vs_engine_step(w, VS_CAT_HYPERCALL, n, c, VS_COST_HYPERCALL_CYCLES,
+                       "the access faults into Xen, which checks permission and performs it");
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_EXITING_INSN:
         /* cpuid through Xen's forced-emulation prefix, MSRs trapped and
          * emulated, hlt as SCHEDOP_block: one entry into Xen each. */
-        hypercalls(w, n, vs_cost(c, VS_COST_HYPERCALL_CYCLES));
+        hypercalls(w, c, n, VS_COST_HYPERCALL_CYCLES, "hypercall or trap: Xen emulates the instruction");
         break;
     case VS_OP_PT_UPDATE:
         /* Many updates per mmu_update hypercall, each validated by Xen:
@@ -92,38 +117,33 @@ static void xen_cost(const struct vs_host_spec *h, bool ring1_kernel, const stru
          * page table itself if writable (get_page_from_l1e: type and
          * reference counts), and the reference is dropped again when the
          * entry goes (put_page_from_l1e, at munmap or exit). */
-        hypercalls(w, n / vs_cost(c, VS_COST_MMU_UPDATE_BATCH), vs_cost(c, VS_COST_HYPERCALL_CYCLES));
-        w->cycles[VS_CAT_HYPERCALL] += n * vs_cost(c, VS_COST_PV_PTE_VALIDATE_CYCLES);
+        hypercalls(w, c, n / vs_cost(c, VS_COST_MMU_UPDATE_BATCH), VS_COST_HYPERCALL_CYCLES,
+                   "mmu_update hypercall, shared by a batch of updates");
+        vs_engine_step(w, VS_CAT_HYPERCALL, n, c, VS_COST_PV_PTE_VALIDATE_CYCLES,
+                       "Xen validates the entry (ownership, type and reference counts)");
         break;
     case VS_OP_PAGE_FAULT:
     case VS_OP_COW_FAULT:
     case VS_OP_FILE_FAULT:
-        /* The fault traps into Xen, whose handler reads CR2, finds it is the
-         * guest's and bounces it to the guest kernel's handler (an upcall
-         * with an exception frame): pv_fault_extra. The handler (the native
-         * part) installs the PTE in a page table Xen validated and mapped
-         * read-only: one mmu_update hypercall, not batched on the fault path
-         * (Linux's lazy MMU batching covers fork, mprotect and unmaps), with
-         * its validation. On x86-64 the guest kernel runs in ring 3 with its
-         * own page table, so it returns to user space through Xen: the iret
-         * hypercall, three transitions in all. A 32-bit guest kernel in ring
-         * 1 returns to its process with its own iret: two. */
-        w->cycles[VS_CAT_HYPERCALL] += n * (vs_cost(c, VS_COST_PV_FAULT_EXTRA_CYCLES) +
-                                            vs_cost(c, VS_COST_PV_PTE_VALIDATE_CYCLES));
-        w->events[VS_EVT_TRAP] += n;
-        hypercalls(w, (ring1_kernel ? 1 : 2) * n, vs_cost(c, VS_COST_HYPERCALL_CYCLES));
+        /* The handler (the native part) installs the PTE in a page table Xen
+         * validated and mapped read-only: one mmu_update hypercall, not
+         * batched on the fault path (Linux's lazy MMU batching covers fork,
+         * mprotect and unmaps), with its validation. On x86-64 the guest
+         * kernel runs in ring 3 with its own page table, so it returns to
+         * user space through Xen: the iret hypercall, three transitions in
+         * all. A 32-bit guest kernel in ring 1 returns to its process with
+         * its own iret: two. */
+        hypercalls(w, c, n, VS_COST_HYPERCALL_CYCLES, "mmu_update hypercall: install the new PTE");
+        vs_engine_step(w, VS_CAT_HYPERCALL, n, c, VS_COST_PV_PTE_VALIDATE_CYCLES,
+                       "Xen validates the entry (ownership, type and reference counts)");
+        if (!ring1_kernel)
+            hypercalls(w, c, n, VS_COST_HYPERCALL_CYCLES, "iret hypercall: back to user space through Xen");
         break;
     case VS_OP_CONTEXT_SWITCH:
         /* The next task's kernel stack (stack_switch), TLS descriptors and
          * FPU state are set through Xen: one multicall per switch. A CR3
          * load, if the switch has one, is counted on its own (above). */
-        hypercalls(w, n, vs_cost(c, VS_COST_HYPERCALL_CYCLES));
-        break;
-    case VS_OP_TIMER_IRQ:
-        hypercalls(w, n, vs_cost(c, VS_COST_EVENT_CHANNEL_CYCLES));
-        break;
-    case VS_OP_IPI:
-        hypercalls(w, n, vs_cost(c, VS_COST_HYPERCALL_CYCLES) + vs_cost(c, VS_COST_EVENT_CHANNEL_CYCLES));
+        hypercalls(w, c, n, VS_COST_HYPERCALL_CYCLES, "multicall: kernel stack, TLS and FPU state set through Xen");
         break;
     case VS_OP_DISK_READ:
     case VS_OP_DISK_WRITE:
@@ -131,14 +151,18 @@ static void xen_cost(const struct vs_host_spec *h, bool ring1_kernel, const stru
     case VS_OP_NET_TX: {
         bool net = op == VS_OP_NET_RX || op == VS_OP_NET_TX;
         /* Back end in the driver domain: ring processing, grant map or copy. */
-        w->cycles[VS_CAT_HOST_KERNEL] +=
-            n * (vs_cost(c, VS_COST_PV_BACKEND_CYCLES) + vs_cost(c, VS_COST_GRANT_CYCLES) +
-                 (net ? vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0 : 0));
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_PV_BACKEND_CYCLES,
+                       net ? "netback in the driver domain takes the request off the ring"
+                           : "blkback in the driver domain takes the request off the ring");
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_GRANT_CYCLES, "grant table: map or copy set-up");
+        if (net)
+            vs_work_step(w, VS_CAT_HOST_KERNEL, n * vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0,
+                         "grant copy of the packet", "copy_per_kib");
         /* One event-channel notification per batch of requests in flight
          * together; netback/blkback run in dom0 and must be scheduled, the
          * guest's vCPU woken by the event channel. */
         double batches = n / vs_engine_pv_batch(c, w);
-        hypercalls(w, batches, vs_cost(c, VS_COST_EVENT_CHANNEL_CYCLES));
+        hypercalls(w, c, batches, VS_COST_EVENT_CHANNEL_CYCLES, "event-channel notification (per batch)");
         w->events[VS_EVT_INTERRUPT] += batches;
         vs_engine_io_delay(c, wl, op, n, false, w);
         break;
@@ -166,71 +190,73 @@ static void xen_cost(const struct vs_host_spec *h, bool ring1_kernel, const stru
  * the skas loop userspace() and handle_trap() of arch/um/os-Linux/skas/
  * process.c as it was before PTRACE_SYSEMU. */
 enum {
-    /* tt: a guest system call: stop at the host syscall's entry (switch to
-     * the tracer), which nullifies it (getpid) and resumes the process
-     * (switch back); stop at its exit (switch), where the tracer signals the
-     * process to run the call in the UML kernel and resumes it (switch back) */
-    UML_SYSCALL_SWITCHES = 4,
-    UML_SYSCALL_STOPS = 2,
-    /* the trapped call itself (run as getpid), then the tracer's wait,
-     * PTRACE_POKEUSER (nullify), PTRACE_SYSCALL, wait, kill(SIGUSR2),
-     * PTRACE_SYSCALL */
-    UML_SYSCALL_HOST_CALLS = 7,
     /* a signal to a traced process: its signal-delivery stop, the tracer's
      * wait and PTRACE_CONT with the signal, and back */
     UML_SIGNAL_STOP_SWITCHES = 2,
     UML_SIGNAL_STOP_HOST_CALLS = 2,
     /* tt: a switch between guest processes: the outgoing one wakes the next
      * (a write to its pipe) and sleeps (a read on its own) */
-    UML_SWITCH_HOST_CALLS = 2,
-    /* skas3: a guest system call stops the process twice (entry, then exit
-     * of the nullified call) and the UML kernel runs the call between them
-     * in its own process: PTRACE_SYSCALL, wait, GETREGS, POKEUSER (getpid),
-     * PTRACE_SYSCALL, wait, SETREGS, and the getpid itself */
-    SKAS_SYSCALL_SWITCHES = 4,
-    SKAS_SYSCALL_STOPS = 2,
-    SKAS_SYSCALL_HOST_CALLS = 8,
-    /* skas3: a page fault is a SIGSEGV stop; the UML kernel reads the fault
-     * (wait, GETREGS, PTRACE_FAULTINFO), handles it, maps the page into the
-     * process's /proc/mm address space (a write to /proc/mm: MM_MMAP), and
-     * resumes it (SETREGS, PTRACE_SYSCALL); the retried access then faults
-     * the page into the host's page table */
-    SKAS_FAULT_SWITCHES = 2,
-    SKAS_FAULT_HOST_CALLS = 6
+    UML_SWITCH_HOST_CALLS = 2
 };
 
-/* A host signal delivered to a traced UML process: the ptrace stop and the
- * tracer's round trip, then the delivery to the handler and sigreturn. */
-static double uml_signal(const struct vs_costs *c)
+/* Host steps of UML's sequences: `switches` host context switches, `stops`
+ * ptrace stops, `calls` host system calls, `signals` signal deliveries and
+ * `faults` host page faults, as one step of the sequence. */
+struct host_steps {
+    double switches, stops, calls, signals, faults;
+};
+
+static void uml_step(struct vs_work *w, const struct vs_costs *c, double n, struct host_steps k, const char *what)
 {
-    return UML_SIGNAL_STOP_SWITCHES * vs_cost(c, VS_COST_CONTEXT_SWITCH_CYCLES) +
-           vs_cost(c, VS_COST_PTRACE_STOP_CYCLES) + UML_SIGNAL_STOP_HOST_CALLS * vs_cost(c, VS_COST_SYSCALL_CYCLES) +
-           vs_cost(c, VS_COST_SIGNAL_DELIVERY_CYCLES);
+    double cycles = k.switches * vs_cost(c, VS_COST_CONTEXT_SWITCH_CYCLES) +
+                    k.stops * vs_cost(c, VS_COST_PTRACE_STOP_CYCLES) + k.calls * vs_cost(c, VS_COST_SYSCALL_CYCLES) +
+                    k.signals * vs_cost(c, VS_COST_SIGNAL_DELIVERY_CYCLES) +
+                    k.faults * vs_cost(c, VS_COST_PAGE_FAULT_CYCLES);
+    /* the constants the step is priced from, for the trace */
+    const char *from = k.stops > 0 ? "context_switch, ptrace_stop, syscall"
+                       : k.signals > 0 ? "context_switch, syscall, signal_delivery"
+                       : k.faults > 0  ? "page_fault, syscall"
+                       : k.switches > 0 ? "context_switch, syscall"
+                                        : "syscall";
+    vs_work_step(w, VS_CAT_HOST_KERNEL, n * cycles, what, from);
+}
+
+/* A host signal delivered to a traced UML process: its signal-delivery stop
+ * (a switch to the tracer), the tracer's wait and PTRACE_CONT with the
+ * signal, the switch back, then the delivery to the handler and sigreturn. */
+static void uml_signal(struct vs_work *w, const struct vs_costs *c, double n, const char *what)
+{
+    uml_step(w, c, n,
+             (struct host_steps){.switches = UML_SIGNAL_STOP_SWITCHES, .stops = 1,
+                                 .calls = UML_SIGNAL_STOP_HOST_CALLS, .signals = 1},
+             what);
 }
 
 static void uml_cost(const struct vs_host_spec *h, bool skas3, const struct vs_workload *wl, enum vs_op_kind op,
                      double n, double bytes, struct vs_work *w)
 {
     const struct vs_costs *c = &h->costs;
-    /* Port accesses and exiting instructions are not executed at all; the
-     * rest runs as the guest kernel's native work, and the host adds to it. */
-    if (op != VS_OP_PORT_IO && op != VS_OP_EXITING_INSN) vs_engine_native_cost(h, wl, op, n, bytes, w);
-    double host_syscall = vs_cost(c, VS_COST_SYSCALL_CYCLES);
-    double host_switch = vs_cost(c, VS_COST_CONTEXT_SWITCH_CYCLES);
-    double stop = vs_cost(c, VS_COST_PTRACE_STOP_CYCLES);
+    /* The host's steps that come before the UML kernel's own work (the
+     * native part), which then runs, and those that follow it. */
     switch (op) {
     case VS_OP_SYSCALL:
         if (skas3) {
             /* Two stops; the call runs in the UML kernel's own process. */
-            w->cycles[VS_CAT_HOST_KERNEL] += n * (SKAS_SYSCALL_SWITCHES * host_switch + SKAS_SYSCALL_STOPS * stop +
-                                                  SKAS_SYSCALL_HOST_CALLS * host_syscall);
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .stops = 1, .calls = 2},
+                     "the call stops the process (ptrace); the UML kernel: wait, GETREGS");
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .calls = 3},
+                     "POKEUSER: the call becomes getpid; PTRACE_SYSCALL; getpid runs");
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .stops = 1, .calls = 1},
+                     "stop at the getpid's exit; the UML kernel: wait, then runs the call");
         } else {
-            /* Two stops, then a signal that makes the process enter the UML
-             * kernel (its handler), where the call runs as the guest
-             * kernel's native work. */
-            w->cycles[VS_CAT_HOST_KERNEL] +=
-                n * (UML_SYSCALL_SWITCHES * host_switch + UML_SYSCALL_STOPS * stop +
-                     UML_SYSCALL_HOST_CALLS * host_syscall + vs_cost(c, VS_COST_SIGNAL_DELIVERY_CYCLES));
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .stops = 1, .calls = 2},
+                     "the call stops the process (ptrace); the tracing thread: wait, POKEUSER (getpid)");
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .calls = 2},
+                     "PTRACE_SYSCALL: the process resumes, the nullified getpid runs");
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .stops = 1, .calls = 3},
+                     "stop at its exit; the tracing thread: wait, kill(SIGUSR2), PTRACE_SYSCALL");
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .signals = 1},
+                     "the process resumes into its SIGUSR2 handler: the UML kernel");
         }
         w->events[VS_EVT_TRAP] += n;
         break;
@@ -238,27 +264,53 @@ static void uml_cost(const struct vs_host_spec *h, bool skas3, const struct vs_w
     case VS_OP_COW_FAULT:
     case VS_OP_FILE_FAULT:
         if (skas3) {
-            /* The host fault raising SIGSEGV, the stop, the UML kernel's
-             * calls, and the host fault of the retried access. */
-            w->cycles[VS_CAT_HOST_KERNEL] +=
-                n * (2 * vs_cost(c, VS_COST_PAGE_FAULT_CYCLES) + SKAS_FAULT_SWITCHES * host_switch + stop +
-                     SKAS_FAULT_HOST_CALLS * host_syscall);
+            uml_step(w, c, n, (struct host_steps){.faults = 1},
+                     "host #PF on a page the host process has not mapped: SIGSEGV");
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .stops = 1, .calls = 3},
+                     "the SIGSEGV stops the process; the UML kernel: wait, GETREGS, PTRACE_FAULTINFO");
         } else {
-            /* The host faults on a page the host process has not mapped and
-             * raises SIGSEGV (a trap into the host), which stops the traced
-             * process and goes through the tracer, then runs the UML
-             * kernel's fault handler (the native part); that maps the page
-             * from UML's physical-memory file (mmap), and the retried access
-             * faults it into the host process (a host page fault). */
-            w->cycles[VS_CAT_HOST_KERNEL] +=
-                n * (host_syscall + uml_signal(c) + host_syscall + vs_cost(c, VS_COST_PAGE_FAULT_CYCLES));
+            uml_step(w, c, n, (struct host_steps){.calls = 1},
+                     "host #PF on a page the host process has not mapped: SIGSEGV");
+            uml_signal(w, c, n, "the SIGSEGV stops the process, goes through the tracer to the UML kernel's handler");
         }
         w->events[VS_EVT_TRAP] += n;
+        break;
+    case VS_OP_TIMER_IRQ:
+    case VS_OP_IPI:
+        /* Interrupts arrive as host signals (SIGVTALRM, SIGIO, SIGUSR1). */
+        uml_signal(w, c, n, "the interrupt arrives as a host signal, through the tracer to the handler");
+        w->events[VS_EVT_TRAP] += n;
+        break;
+    default:
+        break;
+    }
+    /* Port accesses and exiting instructions are not executed at all; the
+     * rest runs as the guest kernel's native work, and the host adds to it. */
+    if (op != VS_OP_PORT_IO && op != VS_OP_EXITING_INSN) vs_engine_native_cost(h, wl, op, n, bytes, w);
+    switch (op) {
+    case VS_OP_SYSCALL:
+        if (skas3)
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .calls = 2},
+                     "SETREGS (the call's result), PTRACE_SYSCALL: back to the process");
+        break;
+    case VS_OP_PAGE_FAULT:
+    case VS_OP_COW_FAULT:
+    case VS_OP_FILE_FAULT:
+        if (skas3) {
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .calls = 3},
+                     "write to /proc/mm (MM_MMAP) maps the page; SETREGS, PTRACE_SYSCALL: the process resumes");
+            uml_step(w, c, n, (struct host_steps){.faults = 1}, "the retried access faults the page into the host");
+        } else {
+            uml_step(w, c, n, (struct host_steps){.calls = 1},
+                     "mmap of the page from UML's physical-memory file");
+            uml_step(w, c, n, (struct host_steps){.faults = 1}, "the retried access faults the page into the host");
+        }
         break;
     case VS_OP_PT_UPDATE:
         /* A guest mapping change is an mmap/mprotect in the host (skas3: a
          * write to the address space's /proc/mm file). */
-        w->cycles[VS_CAT_HOST_KERNEL] += n * host_syscall;
+        uml_step(w, c, n, (struct host_steps){.calls = 1},
+                 skas3 ? "a write to /proc/mm changes the host mapping" : "mmap/mprotect changes the host mapping");
         break;
     case VS_OP_IRQ_FLAG:
         /* "cli" is a store to the UML kernel's own signals_enabled flag:
@@ -274,7 +326,7 @@ static void uml_cost(const struct vs_host_spec *h, bool skas3, const struct vs_w
         /* No device registers and no privileged instructions in a host
          * process: their equivalent is a host system call (the host's
          * device, an idle wait for hlt). */
-        w->cycles[VS_CAT_HOST_KERNEL] += n * host_syscall;
+        uml_step(w, c, n, (struct host_steps){.calls = 1}, "a host system call does it instead");
         break;
     case VS_OP_CONTEXT_SWITCH:
         if (skas3) {
@@ -282,30 +334,29 @@ static void uml_cost(const struct vs_host_spec *h, bool skas3, const struct vs_w
              * the traced process to the next address space with
              * PTRACE_SWITCH_MM: one host call, no host process switch, and
              * nothing to remap (each address space keeps its mappings). */
-            w->cycles[VS_CAT_HOST_KERNEL] += n * host_syscall;
+            uml_step(w, c, n, (struct host_steps){.calls = 1},
+                     "PTRACE_SWITCH_MM: the traced process moves to the next address space");
         } else {
             /* The host switches processes (the outgoing one wakes the next
              * and sleeps), and the incoming one's address space is brought
              * up to date: the mappings changed while it was out are redone
              * with mmap/munmap/mprotect. */
-            w->cycles[VS_CAT_HOST_KERNEL] +=
-                n * (host_switch + (UML_SWITCH_HOST_CALLS + vs_cost(c, VS_COST_UML_REMAP_CALLS)) * host_syscall);
+            uml_step(w, c, n, (struct host_steps){.switches = 1, .calls = UML_SWITCH_HOST_CALLS},
+                     "host process switch: the outgoing one writes the next one's pipe, reads its own");
+            vs_engine_step(w, VS_CAT_HOST_KERNEL, n * vs_cost(c, VS_COST_UML_REMAP_CALLS), c, VS_COST_SYSCALL_CYCLES,
+                           "mmap/munmap/mprotect redo the mappings changed while it was out");
         }
-        w->events[VS_EVT_TRAP] += n;
-        break;
-    case VS_OP_TIMER_IRQ:
-    case VS_OP_IPI:
-        /* Interrupts arrive as host signals (SIGVTALRM, SIGIO, SIGUSR1). */
-        w->cycles[VS_CAT_HOST_KERNEL] += n * uml_signal(c);
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_DISK_READ:
     case VS_OP_DISK_WRITE:
-        w->cycles[VS_CAT_HOST_KERNEL] += n * (host_syscall + vs_cost(c, VS_COST_DISK_REQUEST_CYCLES));
+        uml_step(w, c, n, (struct host_steps){.calls = 1}, "a host read/write on the disk image");
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_DISK_REQUEST_CYCLES, "host kernel does the real disk I/O");
         break;
     case VS_OP_NET_RX:
     case VS_OP_NET_TX:
-        w->cycles[VS_CAT_HOST_KERNEL] += n * (host_syscall + vs_cost(c, VS_COST_NET_PACKET_CYCLES));
+        uml_step(w, c, n, (struct host_steps){.calls = 1}, "a host read/write on the TAP device");
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_NET_PACKET_CYCLES, "host network stack and NIC");
         break;
     default:
         break;

@@ -165,6 +165,16 @@ void vs_engine_price(const struct vs_engine *e, const struct vs_host_spec *host,
                      const struct vs_workload *wl, enum vs_op_kind op, double count, double bytes,
                      struct vs_work *w);
 
+/* One step of an operation's path priced from one host-profile constant:
+ * count x c(id) cycles in category cat (vs_work_step, with the constant's
+ * key as the step's source). Engines price every step through this or
+ * vs_work_step, so that a trace shows exactly what is charged. */
+static inline void vs_engine_step(struct vs_work *w, enum vs_cpu_cat cat, double count, const struct vs_costs *c,
+                                  enum vs_cost_id id, const char *what)
+{
+    vs_work_step(w, cat, count * vs_cost(c, id), what, vs_cost_info(id)->key);
+}
+
 /* The native engine's pricing, for other engines to build on: the split rule
  * (docs/cost-rules.md) puts exactly this part in the native categories and
  * only the mechanism's overhead elsewhere. */
