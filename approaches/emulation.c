@@ -60,8 +60,7 @@ static double emulation_factor(const struct emulation *e, const struct vs_worklo
 /* The emulated device and the emulator's real I/O on the host. Nothing
  * traps: the emulator sees the register accesses in its own loop, unless
  * (bt) the device model lives in a separate host process. */
-static void device_io(const struct emulation *e, const struct vs_workload *wl, enum vs_op_kind op, double n,
-                      struct vs_work *w)
+static void device_io(const struct emulation *e, enum vs_op_kind op, double n, struct vs_work *w)
 {
     const struct vs_costs *c = &e->host.costs;
     bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE;
@@ -74,14 +73,24 @@ static void device_io(const struct emulation *e, const struct vs_workload *wl, e
         vs_engine_step(w, VS_CAT_DEVICE_MODEL, accesses, c, VS_COST_DEVICE_MODEL_CYCLES,
                        "world switch to the device-model process and back, per access");
     if (e->mode == VS_EMU_BT) w->events[VS_EVT_TRAP] += accesses;
+}
+
+/* The emulator's real I/O on the host: what the device model asks the host
+ * kernel for, and the waits of its I/O thread, which takes receptions and
+ * completions from the host and wakes the halted guest CPU's thread; a
+ * transmit is done in the emulation loop itself. */
+static void host_io(const struct emulation *e, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                    struct vs_work *w)
+{
+    const struct vs_costs *c = &e->host.costs;
+    bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE;
+    vs_engine_wait_backend(c, wl, op, n, true, w);
     if (disk)
         vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_DISK_REQUEST_CYCLES, "host kernel does the real disk I/O");
     else
-        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_NET_PACKET_CYCLES, "host kernel sends/receives on the real NIC");
-    /* The emulator's I/O thread takes receptions and completions from the
-     * host and wakes the halted guest CPU's thread; a transmit is done in
-     * the emulation loop itself. */
-    vs_engine_io_delay(c, wl, op, n, true, w);
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_NET_PACKET_CYCLES,
+                       op == VS_OP_NET_RX ? "host kernel receives on the real NIC" : "host kernel sends on the real NIC");
+    vs_engine_wait_vcpu(c, wl, op, n, w);
 }
 
 static bool is_io(enum vs_op_kind op)
@@ -129,6 +138,7 @@ static void software_cost(const struct emulation *e, const struct vs_workload *w
     /* The native steps, run by the emulator: their cycles are recorded
      * once, in the native categories, then (f - 1) times them again as the
      * emulator's own work. */
+    if (op == VS_OP_NET_RX) host_io(e, wl, op, n, w);
     struct vs_work native;
     vs_work_clear(&native);
     native.trace = w->trace;
@@ -141,7 +151,10 @@ static void software_cost(const struct emulation *e, const struct vs_workload *w
                      e->mode == VS_EMU_INTERPRETER ? "all of it interpreted: (f - 1) x the native steps"
                                                    : "all of it as translated code: (f - 1) x the native steps",
                      e->mode == VS_EMU_INTERPRETER ? "interp_instruction" : "dbt_instruction");
-    if (is_io(op)) device_io(e, wl, op, n, w);
+    if (is_io(op)) {
+        device_io(e, op, n, w);
+        if (op != VS_OP_NET_RX) host_io(e, wl, op, n, w);
+    }
 }
 
 /* bt: user code direct, kernel code translated, monitor entered on
@@ -223,6 +236,9 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
                      "bt_syscall");
         w->events[VS_EVT_TRAP] += n;
         break;
+    case VS_OP_NET_RX:
+        host_io(e, wl, op, n, w);
+        break;
     default:
         break;
     }
@@ -243,7 +259,8 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
     case VS_OP_DISK_WRITE:
     case VS_OP_NET_RX:
     case VS_OP_NET_TX:
-        device_io(e, wl, op, n, w);
+        device_io(e, op, n, w);
+        if (op != VS_OP_NET_RX) host_io(e, wl, op, n, w);
         break;
     default:
         break;

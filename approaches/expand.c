@@ -150,11 +150,20 @@ void vs_engine_price(const struct vs_engine *e, const struct vs_host_spec *host,
                      struct vs_work *w)
 {
     const struct vs_op_expansion *x = vs_op_expansion(op);
+    struct vs_trace *t = w->trace;
     if (!x) {
         e->ops->cost(e->state, wl, op, count, bytes, w);
         if (op == VS_OP_CR3_LOAD) {
             double walks = vs_cr3_refill_walks(host, wl);
-            if (walks > 0) e->ops->cost(e->state, wl, VS_OP_TLB_MISS, count * walks, 0, w);
+            if (walks > 0) {
+                /* a trace shows the refill as its own part */
+                if (t) {
+                    t->part = "TLB refill after the CR3 load";
+                    t->part_count = count * walks;
+                }
+                e->ops->cost(e->state, wl, VS_OP_TLB_MISS, count * walks, 0, w);
+                if (t) t->part = NULL;
+            }
         }
         return;
     }
@@ -162,8 +171,13 @@ void vs_engine_price(const struct vs_engine *e, const struct vs_host_spec *host,
      * one level of expansion is all there is. */
     for (size_t k = 0; k < VS_OP_MAX_STEPS && x->steps[k].count_from != VS_STEP_END; k++) {
         const struct vs_op_step *step = &x->steps[k];
-        e->ops->cost(e->state, wl, step->op, count * vs_op_step_count(step, &host->costs, wl),
-                     step->bytes, w);
+        double n = count * vs_op_step_count(step, &host->costs, wl);
+        if (t) {
+            t->part = vs_op_name(step->op);
+            t->part_count = n;
+        }
+        e->ops->cost(e->state, wl, step->op, n, step->bytes, w);
     }
+    if (t) t->part = NULL;
     w->events[x->event] += count;
 }

@@ -63,48 +63,75 @@ static void exits(struct vs_work *w, const struct vs_costs *c, double n, enum vs
     w->events[VS_EVT_VMEXIT] += n;
 }
 
+/* The guest's own driver and stack: what they would do natively. */
+static void guest_io(const struct hvm *h, bool disk, double n, double native, double copy, struct vs_work *w)
+{
+    vs_work_step(w, VS_CAT_GUEST_KERNEL, n * native,
+                 disk ? (h->io == VS_IO_PV ? "guest driver (virtio-blk): request on the ring, completion"
+                                           : "guest driver: programs the emulated controller, completion")
+                      : (h->io == VS_IO_PV ? "guest network stack and virtio-net driver"
+                                           : "guest network stack and NIC driver"),
+                 disk ? "disk_request" : "net_packet");
+    vs_work_step(w, VS_CAT_GUEST_KERNEL, n * copy, "copy between buffers in the guest", "copy_per_kib");
+}
+
+/* In the order the steps happen: a received packet comes through the host
+ * and the back end before the guest sees it; a request or a sent packet
+ * starts in the guest. */
 static void io_request(const struct hvm *h, const struct vs_workload *wl, enum vs_op_kind op, double n,
                        double bytes, struct vs_work *w)
 {
     const struct vs_costs *c = &h->host.costs;
-    bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE;
+    bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE, rx = op == VS_OP_NET_RX;
     double native = disk ? vs_cost(c, VS_COST_DISK_REQUEST_CYCLES) : vs_cost(c, VS_COST_NET_PACKET_CYCLES);
     double copy = vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0;
-    /* The guest's own driver and stack do what they would natively. */
-    vs_work_step(w, VS_CAT_GUEST_KERNEL, n * native,
-                 disk ? (h->io == VS_IO_PV ? "guest driver (virtio/blkfront): request on the ring"
-                                           : "guest driver: programs the emulated controller")
-                      : (h->io == VS_IO_PV ? "guest network stack and virtio-net/netfront driver"
-                                           : "guest network stack and NIC driver"),
-                 disk ? "disk_request" : "net_packet");
-    vs_work_step(w, VS_CAT_GUEST_KERNEL, n * copy, "copy between buffers in the guest", "copy_per_kib");
     if (h->io == VS_IO_PV) {
         /* A kick and an interrupt acknowledgement per batch of requests
          * (only requests in flight together share one); the back end
          * (vhost, blkback, netback) does the real I/O in its own thread. */
-        exits(w, c, 2 * n / vs_engine_pv_batch(c, w), VS_COST_EXIT_HANDLER_CYCLES,
-              "hypervisor: kick to the back end / interrupt acknowledged");
-        vs_engine_io_delay(c, wl, op, n, false, w);
+        double batches = n / vs_engine_pv_batch(c, w);
+        if (!rx) {
+            guest_io(h, disk, n, native, copy, w);
+            exits(w, c, batches, VS_COST_EXIT_HANDLER_CYCLES, "kick: the hypervisor notifies the back end");
+        }
+        vs_engine_wait_backend(c, wl, op, n, false, w);
         vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_PV_BACKEND_CYCLES,
-                       "back end (vhost/blkback/netback) does the real I/O");
+                       "back end (vhost) does the real I/O on the host");
         if (!disk) vs_work_step(w, VS_CAT_HOST_KERNEL, n * copy, "back end copies the packet", "copy_per_kib");
+        exits(w, c, batches, VS_COST_EXIT_HANDLER_CYCLES, "interrupt injected, its acknowledgement exits");
+        vs_engine_wait_vcpu(c, wl, op, n, w);
+        if (rx) {
+            guest_io(h, disk, n, native, copy, w);
+            exits(w, c, batches, VS_COST_EXIT_HANDLER_CYCLES, "the guest refills the receive ring: a kick");
+        }
     } else {
         /* Every register access of the emulated device exits; the device
          * model emulates it (in a user-space process for QEMU-style models,
-         * one more round trip) and then does the real I/O on the host. */
+         * one more round trip) and then does the real I/O on the host. A
+         * received packet comes through the device model's I/O thread
+         * first; the guest's driver then reads the device's registers. */
         double accesses = n * (disk ? vs_cost(c, VS_COST_EMULATED_DISK_ACCESSES)
                                     : vs_cost(c, VS_COST_EMULATED_NET_ACCESSES));
+        if (rx) {
+            vs_engine_wait_backend(c, wl, op, n, true, w);
+            vs_work_step(w, VS_CAT_HOST_KERNEL, n * native, "host kernel receives on the real NIC", "net_packet");
+            vs_engine_wait_vcpu(c, wl, op, n, w);
+        }
+        guest_io(h, disk, n, native, copy, w);
         exits(w, c, accesses, NO_HANDLER, NULL);
         vs_engine_step(w, VS_CAT_DEVICE_MODEL, accesses, c, VS_COST_DEVICE_ACCESS_CYCLES,
                        "device model emulates each register access");
         if (h->device_model_in_user)
             vs_engine_step(w, VS_CAT_DEVICE_MODEL, accesses, c, VS_COST_DEVICE_MODEL_CYCLES,
                            "to the user-space device model (QEMU) and back, per access");
-        vs_work_step(w, VS_CAT_HOST_KERNEL, n * native, "host kernel does the real I/O",
-                     disk ? "disk_request" : "net_packet");
-        /* A transmit is done by the exit on the tail register; receptions
-         * and completions come through the device model's I/O thread. */
-        vs_engine_io_delay(c, wl, op, n, true, w);
+        if (!rx) {
+            /* A transmit is done by the exit on the tail register;
+             * completions come through the device model's I/O thread. */
+            vs_work_step(w, VS_CAT_HOST_KERNEL, n * native, "host kernel does the real I/O",
+                         disk ? "disk_request" : "net_packet");
+            vs_engine_wait_backend(c, wl, op, n, true, w);
+            vs_engine_wait_vcpu(c, wl, op, n, w);
+        }
     }
     w->events[disk ? VS_EVT_DISK_IO : VS_EVT_PACKET] += n;
     if (disk || op == VS_OP_NET_RX) w->events[VS_EVT_INTERRUPT] += n;

@@ -113,35 +113,50 @@ void vs_engine_walk_cost(const struct vs_host_spec *h, const struct vs_workload 
     w->events[VS_EVT_TLB_MISS] += misses;
 }
 
-void vs_engine_io_delay(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op,
-                        double n, bool kick_is_synchronous, struct vs_work *w)
+/* Whether the request waits for this I/O: reads, sync writes and packets
+ * do; write-back writes are off its path. */
+static bool on_path(const struct vs_workload *wl, enum vs_op_kind op)
 {
-    double backend = kick_is_synchronous ? 0 : vs_cost(c, VS_COST_BACKEND_WAKEUP_NS);
+    return op != VS_OP_DISK_WRITE || wl->request.disk_sync;
+}
+
+void vs_engine_wait_backend(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op,
+                            double n, bool kick_is_synchronous, struct vs_work *w)
+{
+    double backend = vs_cost(c, VS_COST_BACKEND_WAKEUP_NS);
+    switch (op) {
+    case VS_OP_DISK_READ:
+    case VS_OP_DISK_WRITE:
+        /* Submission wakes the back end. A request given to a device model
+         * run by the exit itself still completes through its I/O thread
+         * (asynchronous I/O). */
+        if (on_path(wl, op))
+            vs_work_wait(w, n * backend, "back-end I/O thread woken (a scheduler trip)", "backend_wakeup");
+        break;
+    case VS_OP_NET_RX:
+        /* The back end takes the packets off the host NIC or tap. */
+        if (n > 0) vs_work_wait(w, backend, "back-end thread woken to take the packets", "backend_wakeup");
+        break;
+    case VS_OP_NET_TX:
+        if (n > 0 && !kick_is_synchronous)
+            vs_work_wait(w, backend, "back-end thread woken to send", "backend_wakeup");
+        break;
+    default:
+        break;
+    }
+}
+
+void vs_engine_wait_vcpu(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                         struct vs_work *w)
+{
     double vcpu = vs_cost(c, VS_COST_VCPU_WAKEUP_NS);
     switch (op) {
     case VS_OP_DISK_READ:
     case VS_OP_DISK_WRITE:
-        /* Submission wakes the back end; the completion wakes the vCPU. A
-         * request given to a device model run by the exit itself still
-         * completes through its I/O thread (asynchronous I/O). Write-back
-         * writes are off the request's path. */
-        if (op == VS_OP_DISK_READ || wl->request.disk_sync) {
-            vs_work_wait(w, n * vs_cost(c, VS_COST_BACKEND_WAKEUP_NS), "back-end I/O thread woken (scheduler)",
-                         "backend_wakeup");
-            vs_work_wait(w, n * vcpu, "halted vCPU woken for the completion", "vcpu_wakeup");
-        }
+        if (on_path(wl, op)) vs_work_wait(w, n * vcpu, "halted vCPU woken by the completion", "vcpu_wakeup");
         break;
     case VS_OP_NET_RX:
-        /* The back end takes the packets off the host NIC or tap, then the
-         * guest's vCPU is woken to receive them. */
-        if (n > 0) {
-            vs_work_wait(w, vs_cost(c, VS_COST_BACKEND_WAKEUP_NS), "back-end thread woken to take the packets",
-                         "backend_wakeup");
-            vs_work_wait(w, vcpu, "halted vCPU woken to receive", "vcpu_wakeup");
-        }
-        break;
-    case VS_OP_NET_TX:
-        if (n > 0 && backend > 0) vs_work_wait(w, backend, "back-end thread woken to send", "backend_wakeup");
+        if (n > 0) vs_work_wait(w, vcpu, "halted vCPU woken to receive", "vcpu_wakeup");
         break;
     default:
         break;

@@ -34,11 +34,26 @@ static int osl_create(const struct vs_host_spec *host, const struct vs_preset *p
 
 static void osl_destroy(void *state) { free(state); }
 
+/* The host's side of a container's packet: a veth pair and the bridge, or
+ * venet's route through the host's stack. */
+static void host_net(const struct oslevel *o, double n, struct vs_work *w)
+{
+    const struct vs_costs *c = &o->host.costs;
+    if (o->io == VS_IO_VETH)
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_VETH_PACKET_CYCLES,
+                       "veth pair and bridge between the container and the host");
+    else if (o->io == VS_IO_VENET)
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_VENET_PACKET_CYCLES, "venet: routed through the host's stack");
+}
+
 static void osl_cost(const void *state, const struct vs_workload *wl, enum vs_op_kind op, double n,
                      double bytes, struct vs_work *w)
 {
     const struct oslevel *o = state;
     const struct vs_costs *c = &o->host.costs;
+    /* A received packet crosses the host's side first (the bridge or the
+     * route to the container's interface), then the container's stack. */
+    if (op == VS_OP_NET_RX) host_net(o, n, w);
     /* The shared kernel does the native work; the container's accounting
      * (cgroups, namespaces; beancounters for OpenVZ) adds to it. */
     vs_engine_native_cost(&o->host, wl, op, n, bytes, w);
@@ -59,14 +74,8 @@ static void osl_cost(const void *state, const struct vs_workload *wl, enum vs_op
             vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_OSL_FAULT_EXTRA_CYCLES,
                            "the new page charged to the container's memory cgroup");
         return;
-    case VS_OP_NET_RX:
     case VS_OP_NET_TX:
-        if (o->io == VS_IO_VETH)
-            vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_VETH_PACKET_CYCLES,
-                           "veth pair and bridge between the container and the host");
-        else if (o->io == VS_IO_VENET)
-            vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_VENET_PACKET_CYCLES,
-                           "venet: routed through the host's stack");
+        host_net(o, n, w);
         return;
     default:
         /* Everything else is exactly what the host kernel does natively. */

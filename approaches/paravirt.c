@@ -46,6 +46,34 @@ static void hypercalls(struct vs_work *w, const struct vs_costs *c, double n, en
     w->events[VS_EVT_HYPERCALL] += n;
 }
 
+/* Split drivers: the back end in the driver domain (blkback, netback)
+ * takes the request off the shared ring, maps or copies the guest's pages
+ * through the grant table and does the real I/O; one event-channel
+ * notification per batch of requests in flight together. In the order of a
+ * request or sent packet (the guest has put it on the ring: the back end is
+ * notified and scheduled, does the work, the completion's event wakes the
+ * vCPU); a received packet (xen_cost calls this before the guest's part)
+ * takes the same path in the other direction. */
+static void xen_backend(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                        double bytes, struct vs_work *w)
+{
+    bool net = op == VS_OP_NET_RX || op == VS_OP_NET_TX;
+    double batches = n / vs_engine_pv_batch(c, w);
+    vs_engine_wait_backend(c, wl, op, n, false, w);
+    vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_PV_BACKEND_CYCLES,
+                   net ? "netback in the driver domain takes the packet off the ring"
+                       : "blkback in the driver domain takes the request off the ring");
+    vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_GRANT_CYCLES, "grant table: map or copy set-up");
+    if (net)
+        vs_work_step(w, VS_CAT_HOST_KERNEL, n * vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0,
+                     "grant copy of the packet", "copy_per_kib");
+    vs_engine_step(w, VS_CAT_HYPERCALL, batches, c, VS_COST_EVENT_CHANNEL_CYCLES,
+                   "event-channel notification (one per batch in flight together)");
+    w->events[VS_EVT_HYPERCALL] += batches;
+    w->events[VS_EVT_INTERRUPT] += batches;
+    vs_engine_wait_vcpu(c, wl, op, n, w);
+}
+
 static void xen_cost(const struct vs_host_spec *h, bool ring1_kernel, const struct vs_workload *wl,
                      enum vs_op_kind op, double n, double bytes, struct vs_work *w)
 {
@@ -82,6 +110,8 @@ static void xen_cost(const struct vs_host_spec *h, bool ring1_kernel, const stru
     default:
         break;
     }
+    /* A received packet reaches the guest through netback first. */
+    if (op == VS_OP_NET_RX) xen_backend(c, wl, op, n, bytes, w);
     /* cpuid, MSR accesses and hlt never run in a PV guest: they are
      * hypercalls or trapped and emulated by Xen. Everything else does the
      * native work, and Xen adds to it. */
@@ -147,26 +177,9 @@ static void xen_cost(const struct vs_host_spec *h, bool ring1_kernel, const stru
         break;
     case VS_OP_DISK_READ:
     case VS_OP_DISK_WRITE:
-    case VS_OP_NET_RX:
-    case VS_OP_NET_TX: {
-        bool net = op == VS_OP_NET_RX || op == VS_OP_NET_TX;
-        /* Back end in the driver domain: ring processing, grant map or copy. */
-        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_PV_BACKEND_CYCLES,
-                       net ? "netback in the driver domain takes the request off the ring"
-                           : "blkback in the driver domain takes the request off the ring");
-        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_GRANT_CYCLES, "grant table: map or copy set-up");
-        if (net)
-            vs_work_step(w, VS_CAT_HOST_KERNEL, n * vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0,
-                         "grant copy of the packet", "copy_per_kib");
-        /* One event-channel notification per batch of requests in flight
-         * together; netback/blkback run in dom0 and must be scheduled, the
-         * guest's vCPU woken by the event channel. */
-        double batches = n / vs_engine_pv_batch(c, w);
-        hypercalls(w, c, batches, VS_COST_EVENT_CHANNEL_CYCLES, "event-channel notification (per batch)");
-        w->events[VS_EVT_INTERRUPT] += batches;
-        vs_engine_io_delay(c, wl, op, n, false, w);
+    case VS_OP_NET_TX:
+        xen_backend(c, wl, op, n, bytes, w);
         break;
-    }
     default:
         break;
     }
@@ -212,13 +225,21 @@ static void uml_step(struct vs_work *w, const struct vs_costs *c, double n, stru
                     k.stops * vs_cost(c, VS_COST_PTRACE_STOP_CYCLES) + k.calls * vs_cost(c, VS_COST_SYSCALL_CYCLES) +
                     k.signals * vs_cost(c, VS_COST_SIGNAL_DELIVERY_CYCLES) +
                     k.faults * vs_cost(c, VS_COST_PAGE_FAULT_CYCLES);
-    /* the constants the step is priced from, for the trace */
-    const char *from = k.stops > 0 ? "context_switch, ptrace_stop, syscall"
-                       : k.signals > 0 ? "context_switch, syscall, signal_delivery"
-                       : k.faults > 0  ? "page_fault, syscall"
-                       : k.switches > 0 ? "context_switch, syscall"
-                                        : "syscall";
-    vs_work_step(w, VS_CAT_HOST_KERNEL, n * cycles, what, from);
+    /* the constants the step is priced from, for the trace: one string per
+     * combination (bit 0 switches, 1 stops, 2 calls, 3 signals, 4 faults) */
+    static const char *const from_keys[32] = {
+        NULL, "context_switch", "ptrace_stop", "context_switch, ptrace_stop",
+        "syscall", "context_switch, syscall", "ptrace_stop, syscall", "context_switch, ptrace_stop, syscall",
+        "signal_delivery", "context_switch, signal_delivery", "ptrace_stop, signal_delivery", "context_switch, ptrace_stop, signal_delivery",
+        "syscall, signal_delivery", "context_switch, syscall, signal_delivery", "ptrace_stop, syscall, signal_delivery", "context_switch, ptrace_stop, syscall, signal_delivery",
+        "page_fault", "context_switch, page_fault", "ptrace_stop, page_fault", "context_switch, ptrace_stop, page_fault",
+        "syscall, page_fault", "context_switch, syscall, page_fault", "ptrace_stop, syscall, page_fault", "context_switch, ptrace_stop, syscall, page_fault",
+        "signal_delivery, page_fault", "context_switch, signal_delivery, page_fault", "ptrace_stop, signal_delivery, page_fault", "context_switch, ptrace_stop, signal_delivery, page_fault",
+        "syscall, signal_delivery, page_fault", "context_switch, syscall, signal_delivery, page_fault", "ptrace_stop, syscall, signal_delivery, page_fault", "context_switch, ptrace_stop, syscall, signal_delivery, page_fault",
+    };
+    unsigned used = (k.switches > 0) | (k.stops > 0) << 1 | (k.calls > 0) << 2 | (k.signals > 0) << 3 |
+                    (k.faults > 0) << 4;
+    vs_work_step(w, VS_CAT_HOST_KERNEL, n * cycles, what, from_keys[used]);
 }
 
 /* A host signal delivered to a traced UML process: its signal-delivery stop

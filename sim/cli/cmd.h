@@ -44,6 +44,8 @@ enum vs_opt_id {
     VS_OPT_SIZE,
     VS_OPT_WIDTH,
     VS_OPT_REPS,
+    VS_OPT_REQUEST,
+    VS_OPT_CHART,
 };
 
 /* One option of a command. */
@@ -96,7 +98,7 @@ struct vs_cmd {
 };
 
 extern const struct vs_cmd vs_cmd_run, vs_cmd_compare, vs_cmd_tui, vs_cmd_density, vs_cmd_merge,
-    vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench;
+    vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench, vs_cmd_trace;
 
 /* ---- helpers every command uses (cli.c) ---- */
 

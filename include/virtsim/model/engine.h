@@ -221,8 +221,10 @@ double vs_engine_fault_cycles(const struct vs_costs *c, enum vs_op_kind kind);
  * waits for the halted vCPU to be woken (vcpu_wakeup). Disk requests wait
  * one by one; a request's packets in one direction share one notification.
  * Asynchronous (write-back) writes are off the request's path: no delay. */
-void vs_engine_io_delay(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op,
-                        double n, bool kick_is_synchronous, struct vs_work *w);
+void vs_engine_wait_backend(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op,
+                            double n, bool kick_is_synchronous, struct vs_work *w);
+void vs_engine_wait_vcpu(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                         struct vs_work *w);
 
 /* Requests per notification on a paravirtual ring for work w: pv_batch at
  * most, and no more than the requests in flight together (w->in_flight,
