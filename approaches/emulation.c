@@ -292,6 +292,18 @@ static vs_time_ns emu_start_time(const void *state, const struct vs_guest_spec *
     return (vs_time_ns)boot;
 }
 
+/* Dirty logging. QEMU's soft MMU marks a logged page's TLB entry
+ * "not dirty", so the first write to it takes the slow path that sets the
+ * dirty bitmap (emulated_dirty_log). A binary translator's monitor
+ * write-protects the page like a shadow page table: a trace fault into the
+ * monitor (bt_hidden_fault). */
+static double emu_dirty_page_cycles(const void *state)
+{
+    const struct emulation *e = state;
+    const struct vs_costs *c = &e->host.costs;
+    return e->mode == VS_EMU_BT ? vs_cost(c, VS_COST_BT_HIDDEN_FAULT_CYCLES) : vs_cost(c, VS_COST_SOFT_DIRTY_LOG_CYCLES);
+}
+
 static const struct vs_preset emu_presets[] = {
     {.name = "emulation", .system = "a dynamic binary translator",
      .summary = "every guest instruction translated; soft MMU on each memory access",
@@ -325,4 +337,5 @@ const struct vs_engine_ops vs_engine_emulation = {
     .cost = emu_cost,
     .memory = emu_memory,
     .start_time = emu_start_time,
+    .dirty_page_cycles = emu_dirty_page_cycles,
 };

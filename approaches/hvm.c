@@ -238,6 +238,22 @@ static vs_time_ns hvm_start_time(const void *state, const struct vs_guest_spec *
     return (vs_time_ns)vs_cost(&((const struct hvm *)state)->host.costs, VS_COST_VM_BOOT_NS);
 }
 
+/* Dirty logging. With EPT, KVM write-protects the guest's memory in the
+ * EPT (or, with page-modification logging, lets the CPU log each first
+ * write in a 512-entry buffer and exits when it is full): an EPT-violation
+ * exit per page, or a PML buffer's share of one. With shadow paging the
+ * shadow entries are write-protected: a page-fault exit and the shadow fix. */
+static double hvm_dirty_page_cycles(const void *state)
+{
+    const struct hvm *h = state;
+    const struct vs_costs *c = &h->host.costs;
+    double exit = vs_cost(c, VS_COST_VMEXIT_CYCLES);
+    if (!h->ept) return exit + vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES);
+    double pml = vs_cost(c, VS_COST_PML_ENTRIES);
+    double one = exit + vs_cost(c, VS_COST_EXIT_HANDLER_CYCLES);
+    return pml >= 1 ? one / pml : one;
+}
+
 static const struct vs_preset hvm_presets[] = {
     {.name = "hvm", .system = "a generic VT-x/AMD-V hypervisor",
      .summary = "EPT if the CPU has it (else shadow paging), emulated devices in a user-space model",
@@ -270,4 +286,5 @@ const struct vs_engine_ops vs_engine_hvm = {
     .cost = hvm_cost,
     .memory = hvm_memory,
     .start_time = hvm_start_time,
+    .dirty_page_cycles = hvm_dirty_page_cycles,
 };

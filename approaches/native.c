@@ -328,6 +328,16 @@ static vs_time_ns native_start_time(const void *state, const struct vs_guest_spe
     return 0;
 }
 
+/* A process checkpointed or migrated by CRIU: its PTEs' soft-dirty bits are
+ * cleared and write-protected, so the first write to a page takes a minor
+ * fault (no zeroing, no copy) that marks it dirty again
+ * (Documentation/admin-guide/mm/soft-dirty.rst). */
+static double native_dirty_page_cycles(const void *state)
+{
+    const struct vs_costs *c = &((const struct native *)state)->host.costs;
+    return vs_engine_fault_cycles(c, VS_OP_FILE_FAULT);
+}
+
 static const struct vs_preset native_presets[] = {
     {.name = "native", .system = "the host OS itself",
      .summary = "no virtualization: the workload runs directly on the host (the baseline)",
@@ -345,4 +355,5 @@ const struct vs_engine_ops vs_engine_native = {
     .cost = native_cost,
     .memory = native_memory,
     .start_time = native_start_time,
+    .dirty_page_cycles = native_dirty_page_cycles,
 };

@@ -98,6 +98,14 @@ static vs_time_ns osl_start_time(const void *state, const struct vs_guest_spec *
                                VS_COST_CONTAINER_START_NS);
 }
 
+/* CRIU's pre-dumps (and OpenVZ's own checkpointing) track a container's
+ * writes with soft-dirty bits: the first write to a page after they are
+ * cleared takes a minor fault (Documentation/admin-guide/mm/soft-dirty.rst). */
+static double osl_dirty_page_cycles(const void *state)
+{
+    return vs_engine_fault_cycles(&((const struct oslevel *)state)->host.costs, VS_OP_FILE_FAULT);
+}
+
 static const struct vs_preset osl_presets[] = {
     {.name = "oslevel", .system = "a generic Linux container",
      .summary = "namespaces + cgroups, veth pair and bridge", .io = VS_IO_VETH},
@@ -129,4 +137,5 @@ const struct vs_engine_ops vs_engine_oslevel = {
     .cost = osl_cost,
     .memory = osl_memory,
     .start_time = osl_start_time,
+    .dirty_page_cycles = osl_dirty_page_cycles,
 };

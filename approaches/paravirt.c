@@ -408,6 +408,20 @@ static vs_time_ns pv_start_time(const void *state, const struct vs_guest_spec *g
     return (vs_time_ns)vs_cost(&((const struct paravirt *)state)->host.costs, VS_COST_VM_BOOT_NS);
 }
 
+/* Dirty logging. Xen puts a PV guest into log-dirty mode: its page tables
+ * are write-protected, so the first write to a page faults into Xen, which
+ * marks the page in the dirty bitmap and restores the write access (a
+ * fault into Xen and its return). UML's guest memory is a host file mapped
+ * into host processes: what tracks its writes is the host's soft-dirty
+ * fault, as for any process. */
+static double pv_dirty_page_cycles(const void *state)
+{
+    const struct paravirt *p = state;
+    const struct vs_costs *c = &p->host.costs;
+    if (p->mode == VS_PV_UML || p->mode == VS_PV_UML_SKAS3) return vs_engine_fault_cycles(c, VS_OP_FILE_FAULT);
+    return vs_cost(c, VS_COST_PV_FAULT_EXTRA_CYCLES) + vs_cost(c, VS_COST_HYPERCALL_CYCLES);
+}
+
 static const struct vs_preset pv_presets[] = {
     {.name = "paravirt", .system = "a Xen-style paravirtualizing hypervisor",
      .summary = "hypercalls, batched page-table updates, split drivers", .mode = VS_PV_XEN,
@@ -437,4 +451,5 @@ const struct vs_engine_ops vs_engine_paravirt = {
     .cost = pv_cost,
     .memory = pv_memory,
     .start_time = pv_start_time,
+    .dirty_page_cycles = pv_dirty_page_cycles,
 };

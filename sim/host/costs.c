@@ -113,6 +113,10 @@ static const struct vs_cost_info table[VS_COST_COUNT] = {
         "host: delivering a signal to a user handler and returning with sigreturn (~1 us)"},
     [VS_COST_PTRACE_STOP_CYCLES] = {"ptrace_stop", VS_UNIT_CYCLES, 21000,
         "host: a ptrace stop beyond its context switch (the tracee stops, SIGCHLD, the tracer's wait returns)"},
+    [VS_COST_PML_ENTRIES] = {"pml_entries", VS_UNIT_COUNT, 512,
+        "page-modification logging: dirty pages logged per VM exit (512 on Broadwell and later; 0: no PML)"},
+    [VS_COST_SOFT_DIRTY_LOG_CYCLES] = {"emulated_dirty_log", VS_UNIT_CYCLES, 200,
+        "an emulator's soft-TLB slow path on the first write to a page whose writes are logged"},
     [VS_COST_UML_REMAP_CALLS] = {"uml_remap_calls", VS_UNIT_COUNT, 8,
         "UML: host mmap/munmap/mprotect calls that bring a switched-in guest process's address "
         "space up to date"},

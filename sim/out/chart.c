@@ -948,7 +948,7 @@ static void draw_trace(const void *what, cairo_t *cr, double W, double H)
             cairo_set_line_width(cr, 0.08 * u);
             cairo_stroke(cr);
             if (cat == VS_CAT_IDLE) hatch(cr, x0, lane_y[cat] + lane_h * 0.1, w, lane_h * 0.7, 1, u);
-            char num[8];
+            char num[12];
             snprintf(num, sizeof num, "%u", i + 1);
             cairo_text_extents_t e;
             cairo_text_extents(cr, num, &e);

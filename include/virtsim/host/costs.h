@@ -63,6 +63,8 @@ enum vs_cost_id {
     VS_COST_GRANT_CYCLES,          /* grant-table map/copy set-up per I/O request */
     VS_COST_SIGNAL_DELIVERY_CYCLES, /* host: delivering a signal to a handler, and its sigreturn */
     VS_COST_PTRACE_STOP_CYCLES,    /* host: stopping a traced process and waking its tracer */
+    VS_COST_PML_ENTRIES,           /* page-modification log entries per exit (0: the CPU has no PML) */
+    VS_COST_SOFT_DIRTY_LOG_CYCLES, /* an emulator's soft-TLB slow path on the first write to a logged page */
     VS_COST_UML_REMAP_CALLS,       /* UML: host mmap/munmap/mprotect calls per guest process switch */
     /* emulation */
     VS_COST_INTERP_CYCLES,         /* interpreter: cycles per guest instruction */

@@ -78,6 +78,12 @@ struct vs_engine_ops {
 
     /* Time from creation until the guest serves its first request (boot or start). */
     vs_time_ns (*start_time)(const void *state, const struct vs_guest_spec *g);
+
+    /* Cycles the guest pays for the first write to a page while its writes
+     * are logged (live migration, incremental checkpoints): a write-protect
+     * fault into the hypervisor, an EPT violation, a PML buffer's share of
+     * an exit, a soft-dirty fault, a soft-TLB slow path. docs/cost-rules.md. */
+    double (*dirty_page_cycles)(const void *state);
 };
 
 /* An engine opened for one run. */
