@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "virtsim/core/inputs.h"
 #include "virtsim/load/builtin.h"
 #include "virtsim/load/config.h"
 #include "virtsim/out/output.h"
@@ -397,8 +398,12 @@ static int run_command(const struct vs_cli *c, const struct vs_cmd *cmd, int arg
             else if (cmd->max_args >= 0 && a.n_pos > cmd->max_args)
                 rc = vs_cli_usage(c, cmd, "'%s' is one argument too many (usage: virtsim %s %s)",
                                   a.pos[cmd->max_args], cmd->name, cmd->args);
-            else
+            else {
+                /* Every file named as an argument is an input: no output
+                 * of the command may replace it (out/output.h). */
+                for (int i = 0; i < a.n_pos; i++) vs_inputs_note_path(a.pos[i]);
                 rc = cmd->run(c, cmd, &a);
+            }
         }
     }
     free(values);
