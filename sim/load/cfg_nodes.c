@@ -331,6 +331,23 @@ int cfg_opt_bounded(const struct cfg_ctx *c, const struct vs_ynode *map, const c
     return VS_OK;
 }
 
+int cfg_opt_range(const struct cfg_ctx *c, const struct vs_ynode *map, const char *path, const char *key,
+                  enum vs_unit_kind kind, double min, double max, const char *min_text, const char *max_text,
+                  double *out)
+{
+    const struct vs_ynode *n = vs_ynode_get(map, key);
+    if (!n) return VS_OK;
+    char kp[KEYPATH_LEN];
+    cfg_join(kp, sizeof kp, path, key);
+    double v;
+    int rc = cfg_node_quantity(c, n, kp, kind, &v);
+    if (rc != VS_OK) return rc;
+    if (!(v >= min && v <= max))
+        return cfg_fail_at(c, n, "%s: '%.60s' is out of range; allowed: %s to %s", kp, n->text, min_text, max_text);
+    *out = v;
+    return VS_OK;
+}
+
 int cfg_opt_positive(const struct cfg_ctx *c, const struct vs_ynode *map, const char *path,
                         const char *key, enum vs_unit_kind kind, double max, double *out)
 {

@@ -159,7 +159,8 @@ static int parse_links(const struct cfg_ctx *c, const struct vs_ynode *n, struct
         l->line = m->line;
         l->net.latency_ns = 0;
         l->net.overhead_bytes = 38; /* Ethernet framing, as a host NIC's default */
-        rc = cfg_opt_positive(c, m, path, "bandwidth", VS_UNIT_BITRATE, 1e15, &l->net.bandwidth_bits_per_s);
+        rc = cfg_opt_range(c, m, path, "bandwidth", VS_UNIT_BITRATE, MIN_BITRATE, MAX_BITRATE, "1Mbit", "1Pbit",
+                           &l->net.bandwidth_bits_per_s);
         if (rc == VS_OK) rc = cfg_opt_time(c, m, path, "latency", false, VS_NS_PER_S, &l->net.latency_ns);
         if (rc == VS_OK) rc = cfg_opt_u32(c, m, path, "overhead", 0, MAX_OVERHEAD_BYTES, &l->net.overhead_bytes);
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, path, "shared", &l->shared);
