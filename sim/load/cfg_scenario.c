@@ -227,6 +227,39 @@ static int parse_placement(const struct cfg_ctx *c, const struct vs_ynode *gn, s
     return VS_OK;
 }
 
+/* A guest's stated memory must fit in what some host it may be placed on
+ * keeps for guests (capacity less reserved): otherwise not one of its
+ * instances could ever start, and the run would say so only in a table. */
+static int check_guest_memory(const struct cfg_ctx *c, const struct vs_ynode *gn, size_t i,
+                              const struct vs_scenario *sc)
+{
+    const struct vs_guest_spec *g = &sc->guests[i];
+    if (!(g->memory_bytes > 0)) return VS_OK;
+    double best = 0;
+    const struct vs_host_decl *best_host = NULL;
+    for (uint32_t h = 0; h < sc->n_hosts; h++) {
+        const struct vs_host_decl *d = &sc->hosts[h];
+        uint32_t inst;
+        if (g->placement == VS_PLACE_NAMED && strcmp(d->name, g->host) != 0 &&
+            !(find_host_instance(sc, g->host, &inst) && inst == h))
+            continue;
+        double avail = d->spec.memory_bytes - d->spec.host_reserved_bytes;
+        if (!best_host || avail > best) {
+            best = avail;
+            best_host = d;
+        }
+    }
+    if (!best_host || g->memory_bytes <= best) return VS_OK;
+    char want[32], have[32], cap[32], res[32];
+    return cfg_fail_at(c, vs_ynode_get(gn, "memory"),
+                       "guests[%zu].memory: %s is more than host '%s' keeps for guests (%s: %s less %s reserved), "
+                       "so no instance could start; lower it or give the host more memory",
+                       i, vs_units_format_bytes(g->memory_bytes, want, sizeof want), best_host->name,
+                       vs_units_format_bytes(best, have, sizeof have),
+                       vs_units_format_bytes(best_host->spec.memory_bytes, cap, sizeof cap),
+                       vs_units_format_bytes(best_host->spec.host_reserved_bytes, res, sizeof res));
+}
+
 static int parse_peer(const struct cfg_ctx *c, const struct vs_ynode *gn, size_t i, struct vs_scenario *sc)
 {
     const struct vs_ynode *p = vs_ynode_get(gn, "clients_from");
@@ -569,6 +602,7 @@ int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, con
         }
         sc->n_guests = (uint32_t)(i + 1);
         rc = parse_placement(c, gl->items[i], i, sc);
+        if (rc == VS_OK) rc = check_guest_memory(c, gl->items[i], i, sc);
         if (rc != VS_OK) return rc;
     }
     for (size_t i = 0; i < gl->count && rc == VS_OK; i++) rc = parse_peer(c, gl->items[i], i, sc);
@@ -649,8 +683,10 @@ int vs_config_validate_file(const char *path, enum vs_config_kind *kind, struct 
     }
     char dir[PATH_MAX_LEN];
     cfg_dir_of(path, dir, sizeof dir);
+    /* The kind is known before the checks: a caller that reads a scenario
+     * differently from a workload (density) reports the right error. */
+    if (kind) *kind = k;
     if (rc == VS_OK) {
-        if (kind) *kind = k;
         if (k == VS_CONFIG_SCENARIO) {
             struct vs_scenario *sc = malloc(sizeof *sc);
             rc = sc ? cfg_parse_scenario(&c, root, dir, sc)
