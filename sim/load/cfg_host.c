@@ -108,12 +108,12 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         if (rc == VS_OK)
             rc = cfg_opt_time(c, m, kp, "time_slice", true, 10 * VS_NS_PER_S, &h.cpu.time_slice_ns);
         if (rc == VS_OK && h.cpu.time_slice_ns < MIN_SLICE_NS)
-            rc = cfg_fail_at(c, vs_ynode_get(m, "time_slice"), "%s.time_slice: '%.60s' is out of range; expected a time from 10us to 10s",
+            rc = cfg_fail_at(c, vs_ynode_get(m, "time_slice"), "%s.time_slice: '%.60s' is out of range; allowed: 10us to 10s",
                              kp, vs_ynode_get(m, "time_slice")->text);
         if (rc == VS_OK)
             rc = cfg_opt_time(c, m, kp, "cap_period", true, 60 * VS_NS_PER_S, &h.cpu.cap_period_ns);
         if (rc == VS_OK && h.cpu.cap_period_ns < MIN_SLICE_NS)
-            rc = cfg_fail_at(c, vs_ynode_get(m, "cap_period"), "%s.cap_period: '%.60s' is out of range; expected a time from 10us to 60s",
+            rc = cfg_fail_at(c, vs_ynode_get(m, "cap_period"), "%s.cap_period: '%.60s' is out of range; allowed: 10us to 60s",
                              kp, vs_ynode_get(m, "cap_period")->text);
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "hardware_virtualization", &h.cpu.hw_virt);
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "nested_paging", &h.cpu.nested_paging);
@@ -143,7 +143,7 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
             rc = cfg_opt_range(c, m, kp, "capacity", VS_UNIT_BYTES, MIN_MEMORY_BYTES, MAX_MEMORY_BYTES, "1MiB", "1EiB",
                                &h.memory_bytes);
         if (rc == VS_OK)
-            rc = cfg_opt_quantity(c, m, kp, "reserved", VS_UNIT_BYTES, &h.host_reserved_bytes);
+            rc = cfg_opt_range(c, m, kp, "reserved", VS_UNIT_BYTES, 0, MAX_MEMORY_BYTES, "0", "1EiB", &h.host_reserved_bytes);
         vs_time_ns latency_ns = (vs_time_ns)h.memory_latency_ns;
         if (rc == VS_OK) rc = cfg_opt_time(c, m, kp, "latency", true, 10 * VS_NS_PER_US, &latency_ns);
         h.memory_latency_ns = (double)latency_ns;
@@ -186,12 +186,13 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         if (rc == VS_OK)
             rc = cfg_opt_bandwidth(c, m, kp, &h.disk.bandwidth_bytes_per_s);
         if (rc == VS_OK)
-            rc = cfg_opt_quantity(c, m, kp, "write_cache", VS_UNIT_BYTES, &h.disk.write_cache_bytes);
+            rc = cfg_opt_range(c, m, kp, "write_cache", VS_UNIT_BYTES, 0, MAX_IO_BYTES, "0", "1TiB", &h.disk.write_cache_bytes);
         if (rc == VS_OK)
             rc = cfg_opt_time(c, m, kp, "write_cache_latency", false, VS_NS_PER_S,
                               &h.disk.write_cache_latency_ns);
         if (rc == VS_OK)
-            rc = cfg_opt_quantity(c, m, kp, "writeback_merge", VS_UNIT_BYTES, &h.disk.writeback_merge_bytes);
+            rc = cfg_opt_range(c, m, kp, "writeback_merge", VS_UNIT_BYTES, 0, MAX_IO_BYTES, "0", "1TiB",
+                               &h.disk.writeback_merge_bytes);
         if (rc == VS_OK)
             rc = cfg_opt_time(c, m, kp, "writeback_interval", true, 3600 * VS_NS_PER_S,
                               &h.disk.writeback_interval_ns);

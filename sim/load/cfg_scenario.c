@@ -364,7 +364,7 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
     rc = cfg_opt_name(c, n, path, "name", g->name, GUEST_NAME_MAX);
     if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "count", 1, VS_MAX_GUESTS, &g->count);
     if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "vcpus", 1, VS_MAX_VCPUS, &g->vcpus);
-    if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "memory", VS_UNIT_BYTES, &g->memory_bytes);
+    if (rc == VS_OK) rc = cfg_opt_range(c, n, path, "memory", VS_UNIT_BYTES, 0, MAX_MEMORY_BYTES, "0", "1EiB", &g->memory_bytes);
     if (rc == VS_OK) rc = cfg_opt_positive(c, n, path, "weight", VS_UNIT_COUNT, MAX_WEIGHT, &g->weight);
     if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "cap", VS_UNIT_PERCENT, &g->cap_fraction);
     if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "queue_limit", 1, MAX_QUEUE_LIMIT, &g->queue_limit);
