@@ -316,11 +316,12 @@ int cfg_node_text(const struct cfg_ctx *c, const struct vs_ynode *n, const char 
         return cfg_fail_at(c, n, "%s: is %zu characters long; at most %zu are allowed", keypath, len,
                        cap - 1);
     /* Text reaches the terminal in reports: a control character (an escape
-     * sequence, a line break, a C1 control in UTF-8) would act on it. */
+     * sequence, a line break, a C1 control in UTF-8) would act on it. A tab
+     * only moves the cursor, and JSON and CSV escape it. */
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)t[i];
         bool c1 = ch == 0xC2 && i + 1 < len && (unsigned char)t[i + 1] >= 0x80 && (unsigned char)t[i + 1] <= 0x9F;
-        if (ch < 0x20 || ch == 0x7F || c1)
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7F || c1)
             return cfg_fail_at(c, n, "%s: contains the control character U+%04X (character %zu); expected one "
                                      "line of printable text",
                                keypath, c1 ? (unsigned)(unsigned char)t[i + 1] : (unsigned)ch, i + 1);
