@@ -162,7 +162,14 @@ static int parse_links(const struct cfg_ctx *c, const struct vs_ynode *n, struct
         rc = cfg_opt_range(c, m, path, "bandwidth", VS_UNIT_BITRATE, MIN_BITRATE, MAX_BITRATE, "1Mbit", "1Pbit",
                            &l->net.bandwidth_bits_per_s);
         if (rc == VS_OK) rc = cfg_opt_time(c, m, path, "latency", false, VS_NS_PER_S, &l->net.latency_ns);
-        if (rc == VS_OK) rc = cfg_opt_u32(c, m, path, "overhead", 0, MAX_OVERHEAD_BYTES, &l->net.overhead_bytes);
+        /* A size, like a host NIC's overhead: bytes are written with their unit. */
+        double overhead = l->net.overhead_bytes;
+        if (rc == VS_OK)
+            rc = cfg_opt_range(c, m, path, "overhead", VS_UNIT_BYTES, 0, MAX_OVERHEAD_BYTES, "0", "65536B", &overhead);
+        if (rc == VS_OK && overhead != floor(overhead))
+            rc = cfg_fail_at(c, vs_ynode_get(m, "overhead"), "%s.overhead: '%.60s' is not a whole number of bytes", path,
+                             vs_ynode_get(m, "overhead")->text);
+        l->net.overhead_bytes = (uint32_t)overhead;
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, path, "shared", &l->shared);
         if (rc != VS_OK) return rc;
         const struct vs_ynode *hn = vs_ynode_get(m, "hosts");

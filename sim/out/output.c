@@ -176,7 +176,7 @@ int vs_output_open(const char *path, struct vs_output *o, struct vs_error *err)
         if ((st.st_mode & 0222) == 0 || access(o->target, W_OK) != 0)
             return vs_error_set(err, VS_ERR_INPUT, path, 0, 0,
                                 "the output file is read-only; make it writable (chmod u+w) or name another file");
-        mode = st.st_mode & 07777;
+        mode = st.st_mode & 0777; /* not set-id bits: a report is no program */
         o->replaces = true;
     } else {
         /* mkstemp makes the file private (0600); an output file should have
