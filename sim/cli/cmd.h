@@ -143,6 +143,11 @@ struct vs_cli_report {
 };
 int vs_cli_write_report(FILE *f, const void *ctx, struct vs_error *e);
 
+/* A warning on stderr for each engine under which guest instances could not
+ * start: the run succeeded, but a reader of the report alone could miss it. */
+struct vs_results;
+void vs_cli_warn_failed_starts(const struct vs_cli *c, const struct vs_results *r);
+
 /* ---- what `virtsim` with no command does (cmd_run.c, cmd_tui.c) ---- */
 
 /* Runs a scenario (all of a sweep's points) and writes its report. */

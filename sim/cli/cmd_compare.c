@@ -75,6 +75,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     free(sc);
     struct vs_cli_report job = {&res, a->format, skipped};
     if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, vs_cli_write_report, &job, &e);
+    if (rc == VS_OK) vs_cli_warn_failed_starts(c, &res);
     vs_results_free(&res);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
 }

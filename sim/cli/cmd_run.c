@@ -73,7 +73,10 @@ static int run_sweep(const struct vs_cli *c, const char *scenario, const struct 
     if (rc == VS_OK) {
         struct sweep_job job = {sc, first, n, pts, (int)a->format};
         rc = vs_cli_write_to(c, a->output, write_sweep, &job, e);
-        for (uint32_t i = 0; i < n; i++) vs_results_free(&pts[i]);
+        for (uint32_t i = 0; i < n; i++) {
+            if (rc == VS_OK) vs_cli_warn_failed_starts(c, &pts[i]);
+            vs_results_free(&pts[i]);
+        }
     }
     free(pts);
     return rc;
@@ -127,6 +130,7 @@ int vs_cli_run_scenario(const struct vs_cli *c, const char *scenario, const stru
     free(sc);
     struct vs_cli_report job = {&res, a->format, NULL};
     if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, vs_cli_write_report, &job, &e);
+    if (rc == VS_OK) vs_cli_warn_failed_starts(c, &res);
     vs_results_free(&res);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
 }

@@ -441,35 +441,42 @@ static char *svg_with_metadata(const char *title, const char *desc, const char *
 
 typedef void (*draw_fn)(const void *what, cairo_t *cr, double width, double height);
 
-/* Draws with `draw` to path (.svg, .pdf or .png), through a temporary file
- * and a rename. */
-static int render(const char *path, double width, double height, draw_fn draw_what, const void *what,
-                  const char *title, const char *desc, struct vs_error *err)
+/* The chart's type from the file's name. */
+enum chart_type { SVG, PDF, PNG };
+
+static int chart_type(const char *path, enum chart_type *type, struct vs_error *err)
 {
     size_t plen = strlen(path);
-    enum { SVG, PDF, PNG } type;
-    if (plen > 4 && strcmp(path + plen - 4, ".svg") == 0) type = SVG;
-    else if (plen > 4 && strcmp(path + plen - 4, ".pdf") == 0) type = PDF;
-    else if (plen > 4 && strcmp(path + plen - 4, ".png") == 0) type = PNG;
+    if (plen > 4 && strcmp(path + plen - 4, ".svg") == 0) *type = SVG;
+    else if (plen > 4 && strcmp(path + plen - 4, ".pdf") == 0) *type = PDF;
+    else if (plen > 4 && strcmp(path + plen - 4, ".png") == 0) *type = PNG;
     else return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "the chart's file must end in .svg, .pdf or .png");
+    return VS_OK;
+}
+
+/* Draws with `draw` into an output already open (the type from its path),
+ * without committing it. */
+static int render_to(struct vs_output *out, double width, double height, draw_fn draw_what, const void *what,
+                     const char *title, const char *desc, struct vs_error *err)
+{
+    enum chart_type type;
+    int rc = chart_type(out->path, &type, err);
+    if (rc != VS_OK) return rc;
     if (!(width >= 200 && width <= 10000 && height >= 100 && height <= 10000))
         return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "chart size %gx%g: expected 200..10000 x 100..10000", width, height);
-    struct vs_output out;
-    int rc = vs_output_open(path, &out, err);
-    if (rc != VS_OK) return rc;
     char *buf = NULL;
     size_t blen = 0;
     FILE *mem = type == SVG ? open_memstream(&buf, &blen) : NULL;
     cairo_surface_t *surf;
     if (type == SVG) surf = cairo_svg_surface_create_for_stream(write_to_file, mem, width, height);
-    else if (type == PDF) surf = cairo_pdf_surface_create_for_stream(write_to_file, out.file, width, height);
+    else if (type == PDF) surf = cairo_pdf_surface_create_for_stream(write_to_file, out->file, width, height);
     else surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)width, (int)height);
     cairo_t *cr = cairo_create(surf);
     draw_what(what, cr, width, height);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     if (type == PNG && st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_write_to_png_stream(surf, write_to_file, out.file);
+        st = cairo_surface_write_to_png_stream(surf, write_to_file, out->file);
     cairo_surface_finish(surf);
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
@@ -477,15 +484,32 @@ static int render(const char *path, double width, double height, draw_fn draw_wh
         fclose(mem);
         size_t olen = 0;
         char *svg = st == CAIRO_STATUS_SUCCESS ? svg_with_metadata(title, desc, buf, blen, &olen) : NULL;
-        if (svg) fwrite(svg, 1, olen, out.file);
+        if (svg) fwrite(svg, 1, olen, out->file);
         else if (st == CAIRO_STATUS_SUCCESS) st = CAIRO_STATUS_NO_MEMORY;
         free(svg);
         free(buf);
     }
-    if (st != CAIRO_STATUS_SUCCESS) {
-        vs_output_abort(&out);
-        return vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "drawing the chart failed: %s",
+    if (st != CAIRO_STATUS_SUCCESS)
+        return vs_error_set(err, VS_ERR_RUNTIME, out->path, 0, 0, "drawing the chart failed: %s",
                             cairo_status_to_string(st));
+    return VS_OK;
+}
+
+/* Draws with `draw` to path (.svg, .pdf or .png), through a temporary file
+ * and a rename. */
+static int render(const char *path, double width, double height, draw_fn draw_what, const void *what,
+                  const char *title, const char *desc, struct vs_error *err)
+{
+    enum chart_type type;
+    int rc = chart_type(path, &type, err);
+    if (rc != VS_OK) return rc;
+    struct vs_output out;
+    rc = vs_output_open(path, &out, err);
+    if (rc != VS_OK) return rc;
+    rc = render_to(&out, width, height, draw_what, what, title, desc, err);
+    if (rc != VS_OK) {
+        vs_output_abort(&out);
+        return rc;
     }
     return vs_output_commit(&out, err);
 }
@@ -500,6 +524,15 @@ int vs_chart_render(const struct vs_chart *c, const char *path, double width, do
 {
     char *desc = chart_desc(c);
     int rc = render(path, width, height, draw_chart, c, c->title, desc, err);
+    free(desc);
+    return rc;
+}
+
+int vs_chart_render_to(const struct vs_chart *c, struct vs_output *out, double width, double height,
+                       struct vs_error *err)
+{
+    char *desc = chart_desc(c);
+    int rc = render_to(out, width, height, draw_chart, c, c->title, desc, err);
     free(desc);
     return rc;
 }

@@ -354,7 +354,7 @@ static void on_guest_started(void *ctx, uint64_t arg)
     for (int e = 0; e < VS_EVT_COUNT; e++) in->stats.events[e] += w.events[e];
     uint32_t vcpu = in->idle_vcpus[--in->n_idle];
     if (vs_cpu_submit(h->cpu, vcpu, w.cycles, start_load, s, pack2((uint32_t)arg + 1, vcpu)) != VS_OK)
-        fail_msg(s, "internal error: a booting guest's vCPU was busy");
+        fail_msg(s, vs_cpu_submit_error(h->cpu, vcpu, w.cycles));
 }
 
 /* arg: the instance; or, after a code-load burst, (instance + 1) in the
@@ -642,7 +642,7 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     for (int e = 0; e < VS_EVT_COUNT; e++) in->stats.events[e] += w.events[e];
 
     if (vs_cpu_submit(h->cpu, vcpu, w.cycles, on_cpu_done, s, pack2(r, vcpu)) != VS_OK)
-        fail_msg(s, "internal error: a busy vCPU was given a second request");
+        fail_msg(s, vs_cpu_submit_error(h->cpu, vcpu, w.cycles));
 }
 
 static void next_io(struct vs_sim *s, uint32_t r);
