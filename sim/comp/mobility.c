@@ -52,6 +52,7 @@
 #define POSTCOPY_STEPS 8                  /* how often post-copy's fault rate is recomputed */
 #define CHUNKS 256                        /* at most this many disk requests per image */
 #define CHUNK_MIN_BYTES (4.0 * 1048576)
+#define IN_FLIGHT 32                      /* image chunks queued at once */
 
 enum method { PRECOPY, POSTCOPY, STOPCOPY };
 static const char *const methods[] = {"precopy", "postcopy", "stopcopy", NULL};
@@ -83,6 +84,8 @@ struct checkpoint {
     bool restore, to_disk;
     uint32_t other_host;         /* to/from a host */
     double bytes_left, chunk;
+    double flow_bps;             /* the image's stream to or from a host, while it lasts */
+    uint32_t in_flight;          /* disk requests queued */
     vs_time_ns started_ns;
     bool resume_after;           /* it was running: resume it when done */
 };
@@ -224,7 +227,7 @@ static void stop_and_copy(struct mobility *m, struct migration *g, uint32_t idx,
 static void finish(struct mobility *m, struct migration *g)
 {
     struct vs_migration_record *r = rec_of(m, g);
-    vs_world_path_flow(m->w, g->from, g->to, 0);
+    vs_world_path_flow(m->w, g->from, g->to, -g->bps);
     vs_world_throttle(m->w, g->twin, 1);
     g->phase = DONE;
     r->end_ns = vs_world_now(m->w) - vs_world_boot_end(m->w);
@@ -253,7 +256,9 @@ static void on_round_end(void *ctx, uint64_t arg)
         stop_and_copy(m, g, (uint32_t)arg, d, "the rest fits the downtime target");
     } else if (r->rounds >= g->max_rounds) {
         stop_and_copy(m, g, (uint32_t)arg, d, "round limit");
-    } else if (r->bytes_sent + d > MAX_DATA_FACTOR * g->memory_bytes) {
+    } else if (!g->auto_converge && r->bytes_sent + d > MAX_DATA_FACTOR * g->memory_bytes) {
+        /* Xen's cap on the data sent; with auto-converge (QEMU's way) the
+         * rounds go on while the throttle tightens. */
         stop_and_copy(m, g, (uint32_t)arg, d, "data limit (3x the memory)");
     } else {
         send_round(m, g, (uint32_t)arg, d);
@@ -359,8 +364,9 @@ static int start_migration(struct mobility *m, uint32_t guest, const struct vs_t
                             .dirty_rate = gs->workload.memory.dirty_rate_bytes_per_s, .throttle = 1,
                             .record = idx};
     if (!(g->hot_bytes > 0) || g->hot_bytes > g->memory_bytes) g->hot_bytes = g->memory_bytes;
-    /* The stream takes what the guests leave of the path, at most its cap. */
-    double free_bw = bw * (1 - vs_world_path_utilisation(w, from, to));
+    /* The stream takes what the guests and other streams leave of the
+     * path, at most its cap. */
+    double free_bw = bw * (1 - vs_world_path_utilisation(w, from, to)) - vs_world_path_flows(w, from, to);
     if (free_bw < bw / 20) free_bw = bw / 20;
     g->bps = g->bandwidth_cap_bps > 0 && g->bandwidth_cap_bps < free_bw ? g->bandwidth_cap_bps : free_bw;
     vs_world_path_flow(w, from, to, g->bps);
@@ -400,7 +406,7 @@ static void cp_finish(struct mobility *m, struct checkpoint *c)
     r->freeze_ns = r->total_ns;
     r->done = true;
     if (c->resume_after) vs_world_resume(m->w, c->guest, why, sizeof why);
-    vs_world_path_flow(m->w, vs_world_guest_host(m->w, c->guest), c->other_host, 0);
+    if (c->flow_bps > 0) vs_world_path_flow(m->w, vs_world_guest_host(m->w, c->guest), c->other_host, -c->flow_bps);
 }
 
 /* The next chunk of the image to (or from) the disk, or the whole image
@@ -414,19 +420,40 @@ static void next_chunk(struct mobility *m, uint32_t idx)
     }
     if (!c->to_disk) {
         uint32_t host = vs_world_guest_host(m->w, c->guest);
-        double bps = vs_world_path_bandwidth(m->w, host, c->other_host);
+        double bw = vs_world_path_bandwidth(m->w, host, c->other_host);
+        double bps = bw - vs_world_path_flows(m->w, host, c->other_host);
+        if (bps < bw / 20) bps = bw / 20;
+        c->flow_bps = bps;
         vs_world_path_flow(m->w, host, c->other_host, bps);
         vs_time_ns t = transfer_ns(c->bytes_left, bps) + vs_world_path_rtt(m->w, host, c->other_host);
         c->bytes_left = 0;
         vs_world_schedule(m->w, vs_world_now(m->w) + t, on_chunk, m, idx);
         return;
     }
-    double bytes = c->bytes_left < c->chunk ? c->bytes_left : c->chunk;
-    c->bytes_left -= bytes;
-    if (vs_world_disk_io(m->w, c->guest, !c->restore, bytes, on_chunk, m, idx) != VS_OK) cp_finish(m, c);
+    /* Up to IN_FLIGHT chunks queued at once, as a streaming writer keeps
+     * the device's queue full (an SSD serves several in parallel). */
+    while (c->bytes_left > 0 && c->in_flight < IN_FLIGHT) {
+        double bytes = c->bytes_left < c->chunk ? c->bytes_left : c->chunk;
+        c->bytes_left -= bytes;
+        c->in_flight++;
+        if (vs_world_disk_io(m->w, c->guest, !c->restore, bytes, on_chunk, m, idx) != VS_OK) {
+            cp_finish(m, c);
+            return;
+        }
+    }
 }
 
-static void on_chunk(void *ctx, uint64_t arg) { next_chunk(ctx, (uint32_t)arg); }
+static void on_chunk(void *ctx, uint64_t arg)
+{
+    struct mobility *m = ctx;
+    struct checkpoint *c = &m->cps[arg];
+    if (c->to_disk && c->in_flight > 0) c->in_flight--;
+    if (c->to_disk && !(c->bytes_left > 0)) {
+        if (c->in_flight == 0) cp_finish(m, c);
+        return;
+    }
+    next_chunk(m, (uint32_t)arg);
+}
 
 static int start_checkpoint(struct mobility *m, uint32_t guest, const struct vs_timeline_event *ev, bool restore,
                             char *why, size_t n)

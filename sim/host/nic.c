@@ -190,3 +190,8 @@ void vs_nic_set_flow(struct vs_nic *n, enum vs_nic_dir dir, double bits_per_s)
 {
     if (dir == VS_NIC_RX || dir == VS_NIC_TX) n->flow_bps[dir] = bits_per_s > 0 ? bits_per_s : 0;
 }
+
+double vs_nic_flow(const struct vs_nic *n, enum vs_nic_dir dir)
+{
+    return dir == VS_NIC_RX || dir == VS_NIC_TX ? n->flow_bps[dir] : 0;
+}

@@ -1939,16 +1939,36 @@ double vs_world_path_utilisation(const struct vs_world *w, uint32_t from, uint32
     return u;
 }
 
-void vs_world_path_flow(struct vs_world *w, uint32_t from, uint32_t to, double bits_per_s)
+static void add_flow(struct vs_nic *nic, enum vs_nic_dir dir, double delta)
+{
+    double f = vs_nic_flow(nic, dir) + delta;
+    vs_nic_set_flow(nic, dir, f > 1 ? f : 0); /* sums of doubles: below a bit/s is none */
+}
+
+void vs_world_path_flow(struct vs_world *w, uint32_t from, uint32_t to, double delta_bits_per_s)
 {
     struct vs_sim *s = w->sim;
-    vs_nic_set_flow(s->hosts[from].nic, VS_NIC_TX, bits_per_s);
-    vs_nic_set_flow(s->hosts[to].nic, VS_NIC_RX, bits_per_s);
+    add_flow(s->hosts[from].nic, VS_NIC_TX, delta_bits_per_s);
+    add_flow(s->hosts[to].nic, VS_NIC_RX, delta_bits_per_s);
     uint32_t l = route(s, from, to);
     if (l != NONE) {
         struct link_rt *lr = &s->links[l];
-        vs_nic_set_flow(lr->net, lr->spec->shared || from == lr->first_host ? VS_NIC_TX : VS_NIC_RX, bits_per_s);
+        add_flow(lr->net, lr->spec->shared || from == lr->first_host ? VS_NIC_TX : VS_NIC_RX, delta_bits_per_s);
     }
+}
+
+double vs_world_path_flows(const struct vs_world *w, uint32_t from, uint32_t to)
+{
+    const struct vs_sim *s = w->sim;
+    double f = vs_nic_flow(s->hosts[from].nic, VS_NIC_TX), rx = vs_nic_flow(s->hosts[to].nic, VS_NIC_RX);
+    if (rx > f) f = rx;
+    uint32_t l = route(s, from, to);
+    if (l != NONE) {
+        const struct link_rt *lr = &s->links[l];
+        double lf = vs_nic_flow(lr->net, lr->spec->shared || from == lr->first_host ? VS_NIC_TX : VS_NIC_RX);
+        if (lf > f) f = lf;
+    }
+    return f;
 }
 
 /* A disk request of a component: done runs as an event callback. */

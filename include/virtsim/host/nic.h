@@ -32,6 +32,7 @@ int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, u
  * direction's bandwidth until set back to 0: packets cross at what is left
  * (at least a twentieth of the link). */
 void vs_nic_set_flow(struct vs_nic *n, enum vs_nic_dir dir, double bits_per_s);
+double vs_nic_flow(const struct vs_nic *n, enum vs_nic_dir dir);
 struct vs_station *vs_nic_station(struct vs_nic *n, enum vs_nic_dir dir);
 const struct vs_station *vs_nic_station_const(const struct vs_nic *n, enum vs_nic_dir dir);
 

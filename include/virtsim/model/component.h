@@ -188,9 +188,11 @@ double vs_world_path_bandwidth(const struct vs_world *w, uint32_t from, uint32_t
 vs_time_ns vs_world_path_rtt(const struct vs_world *w, uint32_t from, uint32_t to);
 /* Guest traffic's recent use of the path, 0..1 (the busiest leg). */
 double vs_world_path_utilisation(const struct vs_world *w, uint32_t from, uint32_t to);
-/* A bulk flow on the path (bits/s; 0 ends it): it takes that much of each
- * leg's bandwidth, so guests' packets on the path cross slower meanwhile. */
-void vs_world_path_flow(struct vs_world *w, uint32_t from, uint32_t to, double bits_per_s);
+/* Bulk flows on the path: adds delta bits/s (negative: a flow ends) to
+ * what they take of each leg's bandwidth, so guests' packets on the path
+ * cross slower meanwhile. vs_world_path_flows: what they take now. */
+void vs_world_path_flow(struct vs_world *w, uint32_t from, uint32_t to, double delta_bits_per_s);
+double vs_world_path_flows(const struct vs_world *w, uint32_t from, uint32_t to);
 /* A disk request of the guest's host (its disk queue, shared with guests),
  * attributed to the guest; done(ctx, arg) when it completes. */
 int vs_world_disk_io(struct vs_world *w, uint32_t guest, bool write, double bytes, vs_event_fn done, void *ctx,
