@@ -5,11 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const struct vs_component_ops vs_component_lifecycle, vs_component_mobility;
+extern const struct vs_component_ops vs_component_lifecycle, vs_component_mobility, vs_component_faults;
 
 static const struct vs_component_ops *const components[] = {
     &vs_component_lifecycle,
     &vs_component_mobility,
+    &vs_component_faults,
 };
 
 size_t vs_component_count(void) { return sizeof components / sizeof components[0]; }

@@ -166,6 +166,33 @@ static void write_mobility(FILE *f, const struct vs_run_result *run)
     }
 }
 
+static void write_outages(FILE *f, const struct vs_run_result *run)
+{
+    if (!run->n_outages) return;
+    char a[32], b[32], c[32];
+    fputs("\noutages (times from the end of boot)\n", f);
+    fprintf(f, "%-16s %-16s %-20s %9s %10s %12s %9s\n", "guest", "host", "cause", "down at", "served at",
+            "time down", "lost");
+    for (uint32_t k = 0; k < run->n_outages; k++) {
+        const struct vs_outage_record *o = &run->outages[k];
+        fprintf(f, "%-16.16s %-16.16s %-20s %9s %10s %12s %9llu\n", o->guest, o->host, o->cause,
+                vs_units_format_time((double)o->start_ns, a, sizeof a),
+                o->recovered_ns >= 0 ? vs_units_format_time((double)o->recovered_ns, b, sizeof b) : "still down",
+                o->recovered_ns >= 0 ? vs_units_format_time((double)(o->recovered_ns - o->start_ns), c, sizeof c) : "-",
+                (unsigned long long)o->lost_in_flight);
+    }
+    fputs("availability in the window (share of the time it served) and requests lost (in flight or arriving while "
+          "down):\n",
+          f);
+    for (uint32_t i = 0; i < run->n_instances; i++) {
+        const struct vs_guest_result *g = &run->instances[i];
+        if (!g->outages && !(g->down_ns > 0)) continue;
+        fprintf(f, "  %-16.16s %-16.16s %7.3f %%  lost %llu\n", g->name, g->host,
+                run->window_ns > 0 ? 100 * (1 - g->down_ns / (double)run->window_ns) : 0.0,
+                (unsigned long long)g->lost);
+    }
+}
+
 static void write_table_run(FILE *f, const struct vs_run_result *run)
 {
     char a[32], b[32], c[32], d[32];
@@ -254,6 +281,7 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
     write_links(f, run);
     write_timeline(f, run);
     write_mobility(f, run);
+    write_outages(f, run);
 }
 
 /* A ratio cell: "1.41x +-0.02" (x: a cost, lower is better) or "0.93 +-0.01".
@@ -672,6 +700,12 @@ static void json_guest(struct vs_json *w, const struct vs_results *r, const stru
     vs_json_key_string(w, "state", vs_guest_state_name(g->state));
     vs_json_key_uint(w, "instances", g->instances);
     vs_json_key_uint(w, "failed_instances", g->failed_instances);
+    /* Faults: the share of the window it served (per instance on average
+     * for a group), requests lost, outages. */
+    vs_json_key_number(w, "availability",
+                       window_ns > 0 ? 1 - g->down_ns / ((double)window_ns * (g->instances ? g->instances : 1)) : NAN);
+    vs_json_key_uint(w, "lost_requests", g->lost);
+    vs_json_key_uint(w, "outages", g->outages);
     vs_json_key_uint(w, "vcpus", g->vcpus);
     vs_json_key_bool(w, "batch", g->batch);
     vs_json_key_uint(w, "completed", g->completed);
@@ -842,6 +876,22 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
             vs_json_key_number(w, "remote_faults", mg->remote_faults);
             vs_json_key_number(w, "dirty_tracking_cycles", mg->dirty_tracking_cycles);
             vs_json_key_string(w, "stop_reason", mg->stop_reason);
+            vs_json_object_end(w);
+        }
+        vs_json_array_end(w);
+        vs_json_key(w, "outages");
+        vs_json_array_begin(w, VS_JSON_BLOCK);
+        for (uint32_t o = 0; o < run->n_outages; o++) {
+            const struct vs_outage_record *ou = &run->outages[o];
+            vs_json_object_begin(w, VS_JSON_INLINE);
+            vs_json_key_string(w, "guest", ou->guest);
+            vs_json_key_string(w, "host", ou->host);
+            vs_json_key_string(w, "cause", ou->cause);
+            vs_json_key_number(w, "down_at_s", (double)ou->start_ns / 1e9);
+            vs_json_key_number(w, "served_again_s", ou->recovered_ns >= 0 ? (double)ou->recovered_ns / 1e9 : NAN);
+            vs_json_key_number(w, "time_to_recover_s",
+                               ou->recovered_ns >= 0 ? (double)(ou->recovered_ns - ou->start_ns) / 1e9 : NAN);
+            vs_json_key_uint(w, "lost_in_flight", ou->lost_in_flight);
             vs_json_object_end(w);
         }
         vs_json_array_end(w);

@@ -83,6 +83,7 @@ enum vs_guest_state {
     VS_GUEST_PAUSED,    /* paused by the timeline: holds its memory, runs nothing */
     VS_GUEST_STOPPED,   /* stopped by the timeline, or not started yet: no memory, no work */
     VS_GUEST_INCOMING,  /* a migration's destination: holds its memory, runs nothing yet */
+    VS_GUEST_DOWN,      /* crashed (a fault of the timeline): restarting, serving nothing */
     VS_GUEST_MIGRATED   /* moved to another host by a migration: no memory, no work here */
 };
 /* An instance a `migrate` event reserves on its destination: it takes over
