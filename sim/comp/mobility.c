@@ -85,6 +85,8 @@ struct checkpoint {
     uint32_t other_host;         /* to/from a host */
     double bytes_left, chunk;
     double flow_bps;             /* the image's stream to or from a host, while it lasts */
+    uint64_t nb_completed;       /* the neighbours' disk requests when it began */
+    double nb_response_ns;
     uint32_t in_flight;          /* disk requests queued */
     vs_time_ns started_ns;
     bool resume_after;           /* it was running: resume it when done */
@@ -421,6 +423,10 @@ static void cp_finish(struct mobility *m, struct checkpoint *c)
     r->total_ns = vs_world_now(m->w) - c->started_ns;
     r->freeze_ns = r->total_ns;
     r->done = true;
+    uint64_t n;
+    double sum;
+    vs_world_neighbours_disk(m->w, c->guest, &n, &sum);
+    r->neighbours_disk_during_ns = n > c->nb_completed ? (sum - c->nb_response_ns) / (double)(n - c->nb_completed) : -1;
     if (c->resume_after) vs_world_resume(m->w, c->guest, why, sizeof why);
     if (c->flow_bps > 0) vs_world_path_flow(m->w, vs_world_guest_host(m->w, c->guest), c->other_host, -c->flow_bps);
 }
@@ -518,6 +524,9 @@ static int start_checkpoint(struct mobility *m, uint32_t guest, const struct vs_
     r->total_ns = r->freeze_ns = -1;
     r->image_bytes = image;
     if (!restore) m->last_checkpoint_ns[guest] = c->started_ns;
+    vs_world_neighbours_disk(w, guest, &c->nb_completed, &c->nb_response_ns);
+    r->neighbours_disk_before_ns = c->nb_completed ? c->nb_response_ns / (double)c->nb_completed : -1;
+    r->neighbours_disk_during_ns = -1;
     /* The guest is frozen while its image is written (a VM's save, CRIU's
      * dump) or read back. */
     if (st != VS_GUEST_PAUSED) {

@@ -35,6 +35,7 @@ struct guest_use {
     int64_t busy_ns;
     uint64_t completed;
     uint64_t bytes;
+    double response_sum_ns;
 };
 
 struct vs_station {
@@ -160,6 +161,7 @@ static void on_complete(void *ctx, uint64_t arg)
     u->busy_ns += now - (srv->start_ns > s->window_start_ns ? srv->start_ns : s->window_start_ns);
     u->completed++;
     u->bytes += r.bytes;
+    u->response_sum_ns += (double)response_ns;
     s->completed++;
     s->response_sum_ns += (double)response_ns;
 
@@ -224,4 +226,5 @@ void vs_station_get_guest_stats(const struct vs_station *s, uint32_t guest,
     out->busy_ns = (double)busy;
     out->completed = s->use[guest].completed;
     out->bytes = s->use[guest].bytes;
+    out->response_sum_ns = s->use[guest].response_sum_ns;
 }

@@ -153,15 +153,18 @@ static void write_mobility(FILE *f, const struct vs_run_result *run)
     }
     if (run->n_checkpoints) {
         fputs("\ncheckpoints and restores (times from the end of boot)\n", f);
-        fprintf(f, "%-16s %-10s %-16s %-11s %9s %9s %9s %10s\n", "guest", "kind", "where", "incremental", "start",
-                "frozen", "total", "image");
+        fprintf(f, "%-16s %-10s %-16s %-11s %9s %9s %9s %10s  %s\n", "guest", "kind", "where", "incremental", "start",
+                "frozen", "total", "image", "neighbours' disk response: before -> during");
         for (uint32_t k = 0; k < run->n_checkpoints; k++) {
             const struct vs_checkpoint_record *p = &run->checkpoints[k];
-            fprintf(f, "%-16.16s %-10s %-16.16s %-11s %9s %9s %9s %10s\n", p->guest, p->kind, p->where,
+            char e[32], g[32];
+            fprintf(f, "%-16.16s %-10s %-16.16s %-11s %9s %9s %9s %10s  %s -> %s\n", p->guest, p->kind, p->where,
                     p->incremental ? "yes" : "no", vs_units_format_time((double)p->start_ns, a, sizeof a),
                     p->done ? vs_units_format_time((double)p->freeze_ns, b, sizeof b) : "going",
                     p->done ? vs_units_format_time((double)p->total_ns, c, sizeof c) : "going",
-                    vs_units_format_bytes(p->image_bytes, d, sizeof d));
+                    vs_units_format_bytes(p->image_bytes, d, sizeof d),
+                    p->neighbours_disk_before_ns >= 0 ? vs_units_format_time(p->neighbours_disk_before_ns, e, sizeof e) : "-",
+                    p->neighbours_disk_during_ns >= 0 ? vs_units_format_time(p->neighbours_disk_during_ns, g, sizeof g) : "-");
         }
     }
 }
@@ -909,6 +912,10 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
             vs_json_key_number(w, "total_s", cp->done ? (double)cp->total_ns / 1e9 : NAN);
             vs_json_key_number(w, "image_bytes", cp->image_bytes);
             vs_json_key_bool(w, "done", cp->done);
+            vs_json_key_number(w, "neighbours_disk_response_before_s",
+                               cp->neighbours_disk_before_ns >= 0 ? cp->neighbours_disk_before_ns / 1e9 : NAN);
+            vs_json_key_number(w, "neighbours_disk_response_during_s",
+                               cp->neighbours_disk_during_ns >= 0 ? cp->neighbours_disk_during_ns / 1e9 : NAN);
             vs_json_object_end(w);
         }
         vs_json_array_end(w);

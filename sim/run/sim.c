@@ -2283,3 +2283,19 @@ const struct vs_preset *vs_world_preset(const struct vs_world *w, uint32_t guest
 {
     return w->sim->hosts[w->sim->inst[guest].host].engine.preset;
 }
+
+void vs_world_neighbours_disk(const struct vs_world *w, uint32_t guest, uint64_t *completed, double *response_sum_ns)
+{
+    const struct vs_sim *s = w->sim;
+    const struct instance *in = &s->inst[guest];
+    const struct host_rt *h = &s->hosts[in->host];
+    *completed = 0;
+    *response_sum_ns = 0;
+    for (uint32_t g = 0; g < h->n_local; g++) {
+        if (g == in->local) continue;
+        struct vs_station_guest_stats st;
+        vs_station_get_guest_stats(vs_disk_station_const(h->disk), g, &st);
+        *completed += st.completed;
+        *response_sum_ns += st.response_sum_ns;
+    }
+}

@@ -37,6 +37,7 @@ struct vs_station_guest_stats {
     double busy_ns;          /* server time used */
     uint64_t completed;
     uint64_t bytes;
+    double response_sum_ns;  /* queueing + service of those completed, summed */
 };
 void vs_station_get_stats(const struct vs_station *s, struct vs_station_stats *out);
 void vs_station_get_guest_stats(const struct vs_station *s, uint32_t guest,

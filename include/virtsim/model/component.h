@@ -104,6 +104,9 @@ struct vs_checkpoint_record {
     vs_time_ns total_ns;       /* -1: still going */
     double image_bytes;
     bool done;
+    /* Its neighbours (the other guests of its host): their disk requests'
+     * mean response before it began and while it ran (-1: none). */
+    double neighbours_disk_before_ns, neighbours_disk_during_ns;
 };
 
 /* One outage of a guest (a fault of the timeline). Times from the end of
@@ -215,6 +218,10 @@ double vs_world_path_flows(const struct vs_world *w, uint32_t from, uint32_t to)
  * attributed to the guest; done(ctx, arg) when it completes. */
 int vs_world_disk_io(struct vs_world *w, uint32_t guest, bool write, double bytes, vs_event_fn done, void *ctx,
                      uint64_t arg);
+/* The disk requests of the other guests of the guest's host, completed so
+ * far in the window, and their response times summed (a checkpoint's
+ * effect on its neighbours is the change of their mean response). */
+void vs_world_neighbours_disk(const struct vs_world *w, uint32_t guest, uint64_t *completed, double *response_sum_ns);
 /* Caps the guest's CPU to `share` of what its vCPUs could use (1: no
  * throttle): auto-converge, dirty tracking, post-copy's remote faults. */
 int vs_world_throttle(struct vs_world *w, uint32_t guest, double share);
