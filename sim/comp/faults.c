@@ -115,25 +115,22 @@ static int fault_guest(struct faults *f, struct vs_world *w, uint32_t guest, enu
     return VS_ERR_INPUT;
 }
 
+struct call {
+    struct faults *f;
+    enum cause cause;
+};
+
+static int do_fault(void *ctx, struct vs_world *w, uint32_t guest, char *why, size_t n)
+{
+    const struct call *c = ctx;
+    return fault_guest(c->f, w, guest, c->cause, why, n);
+}
+
 static int each_guest(struct faults *f, struct vs_world *w, const struct vs_timeline_event *ev, enum cause cause,
                       char *why, size_t n)
 {
-    uint32_t idx[VS_MAX_GUESTS];
-    uint32_t count = vs_world_find_guests(w, ev->target, idx, VS_MAX_GUESTS);
-    if (count == 0) {
-        snprintf(why, n, "no guest is called %.60s", ev->target);
-        return VS_ERR_INPUT;
-    }
-    int rc = VS_OK;
-    for (uint32_t k = 0; k < count; k++) {
-        char one[200];
-        int r = fault_guest(f, w, idx[k], cause, one, sizeof one);
-        if (r != VS_OK && rc == VS_OK) {
-            rc = r;
-            snprintf(why, n, "%s", one);
-        }
-    }
-    return rc;
+    struct call c = {f, cause};
+    return vs_component_each_guest(w, ev->target, do_fault, &c, why, n);
 }
 
 static int act_panic(void *state, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
@@ -218,11 +215,7 @@ static void f_snapshot(const void *state, const struct vs_world *w, struct vs_co
 {
     (void)w;
     const struct faults *f = state;
-    if (*n < VS_COMPONENT_MAX_FIGURES) {
-        snprintf(out[*n].name, sizeof out[*n].name, "outages");
-        out[*n].value = f->n;
-        (*n)++;
-    }
+    vs_component_figure(out, n, "outages", f->n);
 }
 
 static const struct vs_action_def actions[] = {

@@ -160,6 +160,16 @@ const struct vs_action_def *vs_action_find(const char *name, const struct vs_com
 /* Comma-separated names of every action, for messages. */
 const char *vs_action_names(void);
 
+/* Helpers for components (sim/comp/registry.c). */
+/* Applies fn to every instance `target` names (a group, or one instance);
+ * the first refusal is reported in why (the others still apply, as a real
+ * tool acting on a list would). VS_ERR_INPUT when nothing is called so. */
+typedef int (*vs_guest_action_fn)(void *ctx, struct vs_world *w, uint32_t guest, char *why, size_t why_len);
+int vs_component_each_guest(struct vs_world *w, const char *target, vs_guest_action_fn fn, void *ctx, char *why,
+                            size_t why_len);
+/* Adds one figure to a snapshot's list, if there is room. */
+void vs_component_figure(struct vs_component_figure *out, uint32_t *n, const char *name, double value);
+
 /* ---- the world, as components see it (implemented by run/sim.c) ---- */
 
 vs_time_ns vs_world_now(const struct vs_world *w);
