@@ -17,6 +17,7 @@
 static const struct vs_cmd_opt options[] = {
     {VS_OPT_KIND, "kind", 'k', "KIND", "relative, breakdown, hosts, sweep, timeline, density or density-curve (below)"},
     VS_CMD_OPT_OUTPUT("FILE.svg, FILE.pdf or FILE.png (the numbers go to FILE.csv)"),
+    VS_CMD_OPT_MEMORY_BUDGET,
     {VS_OPT_TITLE, "title", 0, "TEXT", "the chart's title (default: one that says what it shows)"},
     {VS_OPT_METRIC, "metric", 0, "M", "throughput (default), p50, p99 or cpu: what a sweep chart plots"},
     {VS_OPT_SIZE, "size", 0, "S", "slide (16:9, 1280x720, the default) or column (a page column, 640x400)"},

@@ -28,6 +28,7 @@ static const struct vs_cmd_opt options[] = {
     {VS_OPT_THREADS, "threads", 0, "N", "replications run in parallel (default: the CPUs; the output is the same)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json (the full report of every run)"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
+    VS_CMD_OPT_MEMORY_BUDGET,
     {0},
 };
 

@@ -24,6 +24,7 @@ static const struct vs_cmd_opt options[] = {
     {VS_OPT_THREADS, "threads", 0, "N", "approaches searched in parallel (default: the CPUs; same result)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
+    VS_CMD_OPT_MEMORY_BUDGET,
     {0},
 };
 

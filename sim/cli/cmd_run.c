@@ -17,6 +17,7 @@ static const struct vs_cmd_opt options[] = {
     VS_CMD_OPT_SEED("random seed (default: the scenario's seed:)"),
     VS_CMD_OPT_FORMAT("table (default), csv or json; all carry the same figures"),
     VS_CMD_OPT_OUTPUT("write the report to FILE (written whole, then renamed into place)"),
+    VS_CMD_OPT_MEMORY_BUDGET,
     {VS_OPT_REPS, "reps", 0, "N",
      "independent replications (seeds derived from the scenario's); scores get 95 %\n"
      "intervals (default: 5 when the scenario compares several engines, else 1)"},

@@ -167,6 +167,10 @@ struct vs_sim {
     uint32_t n_applied, cap_applied;
     bool failed;             /* a callback hit a limit; the run stops */
     struct vs_error fail_err;
+    struct vs_control *ctl;  /* the scenario's: budget, stop request, progress; or NULL */
+    /* What grows with the load (the event queue, the device and network
+     * queues, requests in flight) is charged here, against ctl's budget. */
+    struct vs_mem_account mem;
     bool warm;               /* warm-up is over */
     /* Warm-up, duration and the timeline count from the moment the last
      * guest has booted, so engines with slow boots are measured over the
@@ -189,10 +193,15 @@ static void fail_run(struct vs_sim *s, const struct vs_error *err)
     vs_event_stop(s->q);
 }
 
+/* A structure that could not grow: past the memory budget (the account
+ * says which and by how much), or the machine's memory ran out (msg). */
 static void fail_msg(struct vs_sim *s, const char *msg)
 {
     struct vs_error e;
-    vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "%s", msg);
+    if (s->mem.refused)
+        vs_mem_refusal_error(&s->mem, &e);
+    else
+        vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "%s", msg);
     fail_run(s, &e);
 }
 
@@ -224,11 +233,19 @@ static uint32_t alloc_request(struct vs_sim *s)
             return REQ_NONE;
         }
         uint32_t cap = s->cap_req ? s->cap_req * 2 : 1024;
-        struct request *grown = realloc(s->req, (size_t)cap * sizeof *grown);
-        if (!grown) {
+        /* realloc may copy: the new table is charged while the old one exists. */
+        uint64_t bytes = (uint64_t)cap * sizeof(struct request), old = (uint64_t)s->cap_req * sizeof(struct request);
+        if (!vs_mem_take(&s->mem, bytes, "the requests in flight", old)) {
             fail_msg(s, "out of memory for requests in flight");
             return REQ_NONE;
         }
+        struct request *grown = realloc(s->req, (size_t)cap * sizeof *grown);
+        if (!grown) {
+            vs_mem_give(&s->mem, bytes);
+            fail_msg(s, "out of memory for requests in flight");
+            return REQ_NONE;
+        }
+        vs_mem_give(&s->mem, old);
         s->req = grown;
         s->cap_req = cap;
     }
@@ -950,6 +967,9 @@ static int build_links(struct vs_sim *s, struct vs_error *err)
         lr->joins = calloc(s->n_hosts, sizeof *lr->joins);
         lr->net = vs_nic_create(&lr->spec->net, s->q, s->n_inst ? s->n_inst : 1);
         if (!lr->joins || !lr->net) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        char what[64];
+        snprintf(what, sizeof what, "link %u (links[%u])", l + 1, l);
+        vs_nic_set_what(lr->net, what);
         lr->first_host = NONE;
         for (uint32_t e = 0; e < lr->spec->n_ends; e++) {
             const char *end = lr->spec->ends[e];
@@ -1047,6 +1067,11 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
         hr->wb_bytes = calloc(guests, sizeof *hr->wb_bytes);
         if (!hr->cpu || !hr->disk || !hr->nic || !hr->mem || !hr->wb_bytes)
             return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        char what[96];
+        snprintf(what, sizeof what, "host %.60s's NIC", hr->name);
+        vs_nic_set_what(hr->nic, what);
+        snprintf(what, sizeof what, "the disk queue of host %.60s", hr->name);
+        vs_station_set_what(vs_disk_station(hr->disk), what);
     }
 
     i = 0;
@@ -1157,8 +1182,12 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
     s->seed = seed;
     s->world.sim = s;
     s->free_req = REQ_NONE;
+    s->ctl = sc->control;
+    vs_mem_account_init(&s->mem, s->ctl ? &s->ctl->budget : NULL);
     s->q = vs_event_queue_create(1024);
     int rc = s->q ? VS_OK : vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    if (rc == VS_OK && !vs_event_set_account(s->q, &s->mem)) rc = vs_mem_refusal_error(&s->mem, err);
+    if (rc == VS_OK && s->ctl) vs_event_set_interrupt(s->q, &s->ctl->stop);
     if (rc == VS_OK) rc = build_hosts(s, engine, err);
     if (rc == VS_OK) rc = build_instances(s, err);
     if (rc == VS_OK) rc = build_links(s, err);
@@ -1188,9 +1217,14 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
     for (uint32_t e = 0; e < s->sc.n_events && rc == VS_OK; e++)
         if (vs_event_schedule(s->q, s->booted_ns + s->sc.events[e].at_ns, on_timeline_event, s, e, NULL) != VS_OK)
             rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "event queue full");
+    if (rc == VS_OK && s->mem.refused) rc = vs_mem_refusal_error(&s->mem, err);
     if (rc != VS_OK) {
         vs_sim_destroy(s);
         return rc;
+    }
+    if (s->ctl) {
+        atomic_fetch_add(&s->ctl->runs_started, 1);
+        atomic_fetch_add(&s->ctl->started_ns, s->end_ns);
     }
     *out = s;
     return VS_OK;
@@ -1208,6 +1242,7 @@ void vs_sim_destroy(struct vs_sim *s)
     free(s->inst);
     free(s->group_first);
     free(s->group_active);
+    vs_mem_give(&s->mem, (uint64_t)s->cap_req * sizeof(struct request));
     free(s->req);
     free(s->applied);
     for (uint32_t h = 0; h < s->n_hosts; h++) {
@@ -1226,30 +1261,48 @@ void vs_sim_destroy(struct vs_sim *s)
     }
     free(s->links);
     vs_event_queue_destroy(s->q);
+    vs_mem_account_close(&s->mem);
     free(s);
 }
 
-int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err)
+/* Why the run stopped: the first failure, a refusal of the memory budget
+ * that no callback reported, or the user's stop request. */
+static int stop_status(struct vs_sim *s, struct vs_error *err)
 {
+    if (!s->failed && s->mem.refused) fail_msg(s, "");
     if (s->failed) {
         *err = s->fail_err;
         return VS_ERR_RUNTIME;
     }
+    if (vs_control_stopped(s->ctl))
+        return vs_error_set(err, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted at simulated time %.3f s",
+                            (double)vs_event_now(s->q) / 1e9);
+    return VS_OK;
+}
+
+int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err)
+{
+    int rc = stop_status(s, err);
+    if (rc != VS_OK) return rc;
     if (until > s->end_ns) until = s->end_ns;
-    /* Run in slices so the event limit is checked without a test per event. */
-    while (vs_event_now(s->q) < until && !s->failed) {
-        vs_time_ns step = vs_event_now(s->q) + 10 * VS_NS_PER_MS;
-        vs_event_run_until(s->q, step < until ? step : until);
+    /* Run in slices so the event limit, the budget and the stop request are
+     * checked without a test per event (the event loop itself stops at once
+     * on a stop request), and the progress counters move. */
+    while (vs_event_now(s->q) < until) {
+        vs_time_ns step = vs_event_now(s->q) + 10 * VS_NS_PER_MS, was = vs_event_now(s->q);
+        uint64_t ran = vs_event_run_until(s->q, step < until ? step : until);
+        if (s->ctl) {
+            atomic_fetch_add_explicit(&s->ctl->events, ran, memory_order_relaxed);
+            atomic_fetch_add_explicit(&s->ctl->done_ns, vs_event_now(s->q) - was, memory_order_relaxed);
+        }
+        rc = stop_status(s, err);
+        if (rc != VS_OK) return rc;
         if (vs_event_executed(s->q) > s->sc.max_events)
             return vs_error_set(err, VS_ERR_RUNTIME, s->sc.file, 0, 0,
                                 "more than %llu events by simulated time %.3f s: raise max_events "
                                 "or shorten the run",
                                 (unsigned long long)s->sc.max_events,
                                 (double)vs_event_now(s->q) / 1e9);
-    }
-    if (s->failed) {
-        *err = s->fail_err;
-        return VS_ERR_RUNTIME;
     }
     return VS_OK;
 }

@@ -28,6 +28,10 @@ int vs_nic_submit(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint64_
  * the burst as one job (its queue length is in bursts). */
 int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint32_t packets,
                         uint64_t bytes, vs_io_done_fn done, void *ctx, uint64_t arg);
+/* Names it in memory-budget errors ("host a's NIC", "the link a <-> b"):
+ * its two queues and its packets in flight, all charged to the event
+ * queue's memory account (station.h). */
+void vs_nic_set_what(struct vs_nic *n, const char *what);
 struct vs_station *vs_nic_station(struct vs_nic *n, enum vs_nic_dir dir);
 const struct vs_station *vs_nic_station_const(const struct vs_nic *n, enum vs_nic_dir dir);
 
