@@ -492,6 +492,23 @@ int vs_cli_write_report(FILE *f, const void *ctx, struct vs_error *e)
     return vs_report_write(f, j->res, j->fmt, e);
 }
 
+int vs_cli_write_partial(const struct vs_cli *c, const char *path, const struct vs_results *res,
+                         enum vs_report_format fmt, int rc, struct vs_error *e)
+{
+    if (rc != VS_OK && rc != VS_ERR_INTERRUPTED) return rc;
+    struct vs_cli_report job = {res, fmt, NULL};
+    struct vs_error we;
+    int wrc = vs_cli_write_to(c, path, vs_cli_write_report, &job, &we);
+    if (wrc != VS_OK) {
+        *e = we;
+        return wrc;
+    }
+    if (rc == VS_ERR_INTERRUPTED)
+        vs_error_set(e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the report%s%s holds partial results",
+                     path && strcmp(path, "-") != 0 ? " in " : "", path && strcmp(path, "-") != 0 ? path : "");
+    return rc;
+}
+
 /* ---- the entry point ---- */
 
 int vs_cli_main(int argc, char **argv, FILE *out, FILE *err)

@@ -155,6 +155,13 @@ struct vs_cli_report {
 };
 int vs_cli_write_report(FILE *f, const void *ctx, struct vs_error *e);
 
+/* After a run that returned rc: writes the report when the run finished or
+ * was stopped (then the report says it is partial), and returns what the
+ * command returns: rc, or the write's failure. On VS_ERR_INTERRUPTED, *e
+ * says the results are partial. */
+int vs_cli_write_partial(const struct vs_cli *c, const char *path, const struct vs_results *res,
+                         enum vs_report_format fmt, int rc, struct vs_error *e);
+
 /* ---- watching a long run (watch.c) ---- */
 
 /* From begin to end: Ctrl-C asks the run to stop at its next event (a

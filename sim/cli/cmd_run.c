@@ -70,10 +70,19 @@ static int run_sweep(const struct vs_cli *c, const char *scenario, const struct 
     }
     struct vs_results *pts = calloc(n, sizeof *pts);
     if (!pts) return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    struct vs_cli_watch watch;
+    vs_control_plan(sc->control, n * sc->n_engines);
+    vs_cli_watch_begin(&watch, c->err, sc->control);
     int rc = vs_sweep_run(sc, seed, first, n, o->threads, pts, e);
-    if (rc == VS_OK) {
+    vs_cli_watch_end(&watch);
+    if (rc == VS_OK || rc == VS_ERR_INTERRUPTED) {
+        struct vs_error we;
         struct sweep_job job = {sc, first, n, pts, (int)a->format};
-        rc = vs_cli_write_to(c, a->output, write_sweep, &job, e);
+        int wrc = vs_cli_write_to(c, a->output, write_sweep, &job, &we);
+        if (wrc != VS_OK) {
+            rc = wrc;
+            *e = we;
+        }
         for (uint32_t i = 0; i < n; i++) vs_results_free(&pts[i]);
     }
     free(pts);
@@ -123,11 +132,15 @@ int vs_cli_run_scenario(const struct vs_cli *c, const char *scenario, const stru
     }
     struct vs_results res = {0};
     uint32_t reps = o.reps ? o.reps : sc->n_engines > 1 ? DEFAULT_COMPARE_REPS : 1;
-    if (rc == VS_OK)
+    if (rc == VS_OK) {
+        struct vs_cli_watch watch;
+        vs_control_plan(sc->control, reps * sc->n_engines);
+        vs_cli_watch_begin(&watch, c->err, sc->control);
         rc = vs_sim_run_replicated(sc, a->have_seed ? a->seed : sc->seed, reps, o.threads, &res, &e);
+        vs_cli_watch_end(&watch);
+    }
     free(sc);
-    struct vs_cli_report job = {&res, a->format, NULL};
-    if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, vs_cli_write_report, &job, &e);
+    rc = vs_cli_write_partial(c, a->output, &res, a->format, rc, &e);
     vs_results_free(&res);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
 }

@@ -1642,20 +1642,36 @@ int vs_sim_run_scenario(const struct vs_scenario *sc, uint64_t seed, struct vs_r
         return vs_error_set(err, VS_ERR_INPUT, sc->file, 0, 0, "the scenario names no engine in compare:");
     out->runs = calloc(sc->n_engines, sizeof *out->runs);
     if (!out->runs) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    for (uint32_t e = 0; e < sc->n_engines; e++) {
-        struct vs_sim *s;
-        int rc = vs_sim_create(sc, sc->engines[e], seed, &s, err);
-        if (rc == VS_OK) rc = vs_sim_advance(s, VS_TIME_NEVER, err);
-        if (rc == VS_OK) rc = vs_sim_snapshot(s, &out->runs[e], err);
-        if (rc == VS_OK) out->n_runs++;
-        vs_sim_destroy(s);
-        if (rc != VS_OK) {
-            vs_results_free(out);
-            return rc;
+    int rc = VS_OK;
+    for (uint32_t e = 0; e < sc->n_engines && rc == VS_OK; e++) {
+        if (vs_control_stopped(sc->control)) {
+            rc = vs_error_set(err, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted before %s ran", sc->engines[e]);
+            break;
         }
+        struct vs_sim *s;
+        rc = vs_sim_create(sc, sc->engines[e], seed, &s, err);
+        if (rc == VS_OK) rc = vs_sim_advance(s, VS_TIME_NEVER, err);
+        /* Stopped by the user: what ran so far is kept, marked partial. */
+        if (rc == VS_ERR_INTERRUPTED) {
+            struct vs_error snap_err;
+            if (vs_sim_snapshot(s, &out->runs[e], &snap_err) == VS_OK) out->n_runs++;
+        } else if (rc == VS_OK) {
+            rc = vs_sim_snapshot(s, &out->runs[e], err);
+            if (rc == VS_OK) out->n_runs++;
+        }
+        vs_sim_destroy(s);
+    }
+    if (rc == VS_ERR_INTERRUPTED) {
+        out->partial = true;
+        if (vs_scores_compute(out, 1, &out->scores, err) != VS_OK) memset(&out->scores, 0, sizeof out->scores);
+        return vs_error_set(err, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the results are partial");
+    }
+    if (rc != VS_OK) {
+        vs_results_free(out);
+        return rc;
     }
     /* One replication's scores (no intervals): replicate.h gives more. */
-    int rc = vs_scores_compute(out, 1, &out->scores, err);
+    rc = vs_scores_compute(out, 1, &out->scores, err);
     if (rc != VS_OK) vs_results_free(out);
     return rc;
 }
