@@ -181,9 +181,15 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     struct vs_chart *ch = calloc(1, sizeof *ch);
     struct vs_scenario *sc = malloc(sizeof *sc);
     int rc = ch && sc ? VS_OK : vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    if (rc == VS_OK)
-        rc = ends_with(what, ".json") ? chart_json(what, kind, kind_name, &dop, sc, ch, &e)
-                                      : chart_scenario(what, kind, metric, &dop, reps, sc, ch, &e);
+    if (rc == VS_OK && ends_with(what, ".json")) {
+        rc = chart_json(what, kind, kind_name, &dop, sc, ch, &e);
+    } else if (rc == VS_OK) {
+        /* Simulating: progress on a terminal, Ctrl-C stops (and no chart is made). */
+        struct vs_cli_watch watch;
+        vs_cli_watch_begin(&watch, c->err, c->control);
+        rc = chart_scenario(what, kind, metric, &dop, reps, sc, ch, &e);
+        vs_cli_watch_end(&watch);
+    }
     if (rc == VS_OK && title) snprintf(ch->title, sizeof ch->title, "%s", title);
     if (rc == VS_OK) rc = vs_chart_render(ch, output, width, height, &e);
     if (rc == VS_OK) {

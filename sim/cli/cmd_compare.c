@@ -53,6 +53,11 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     char skipped[2048];
     int rc = vs_compare_scenario(&o, sc, skipped, sizeof skipped, &e);
     struct vs_results res = {0};
+    struct vs_cli_watch watch;
+    sc->control = c->control;
+    /* An automatic number of replications starts with five. */
+    vs_control_plan(c->control, (reps == VS_REPS_AUTO ? 5 : reps) * sc->n_engines);
+    vs_cli_watch_begin(&watch, c->err, c->control);
     if (rc == VS_OK) rc = vs_sim_run_replicated(sc, o.seed, reps, threads, &res, &e);
     /* A throughput counted over few completions cannot resolve +-1 %
      * however many replications run (each count is +-1): unless the user
@@ -69,13 +74,24 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
                 sc->duration_ns = (vs_time_ns)longer;
                 sc->warmup_ns = sc->duration_ns / 10;
                 vs_results_free(&res);
+                vs_control_plan(c->control, (reps == VS_REPS_AUTO ? 5 : reps) * sc->n_engines);
                 rc = vs_sim_run_replicated(sc, o.seed, reps, threads, &res, &e);
             }
         }
     }
+    vs_cli_watch_end(&watch);
     free(sc);
     struct vs_cli_report job = {&res, a->format, skipped};
-    if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, vs_cli_write_report, &job, &e);
+    if (rc == VS_OK || rc == VS_ERR_INTERRUPTED) {
+        struct vs_error we;
+        int wrc = vs_cli_write_to(c, a->output, vs_cli_write_report, &job, &we);
+        if (wrc != VS_OK) {
+            rc = wrc;
+            e = we;
+        } else if (rc == VS_ERR_INTERRUPTED) {
+            vs_error_set(&e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the report holds partial results");
+        }
+    }
     vs_results_free(&res);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
 }

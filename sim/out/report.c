@@ -320,14 +320,14 @@ static void write_table(FILE *f, const struct vs_results *r)
             vs_units_format_time((double)r->warmup_ns, b, sizeof b));
     if (r->description[0]) fprintf(f, "%s\n", r->description);
     if (r->partial) {
-        fputs("PARTIAL RESULTS: the run was stopped (Ctrl-C) before its end. Each engine's figures cover the\n"
-              "simulated time it reached:",
+        fputs("PARTIAL RESULTS: stopped (Ctrl-C) before the end; the figures cover the simulated time each\n"
+              "engine reached (",
               f);
         for (uint32_t k = 0; k < r->n_runs; k++)
-            fprintf(f, "%s %s %s", k ? "," : "", r->runs[k].engine,
+            fprintf(f, "%s%s %s", k ? ", " : "", r->runs[k].engine,
                     vs_units_format_time((double)r->runs[k].now_ns, a, sizeof a));
-        fputs(r->n_runs ? "; engines not listed did not run; scores are over finished replications only.\n"
-                        : " none.\n",
+        fputs(r->n_runs ? "); engines not listed did not run; scores are over finished replications only.\n"
+                        : "none ran).\n",
               f);
     }
     if (r->n_runs > 0) {
