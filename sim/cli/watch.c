@@ -119,12 +119,25 @@ static void clock_text(double s, char *buf, size_t len)
         snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
 }
 
+/* "950", "12.5k", "4.75M": events per second, three figures. */
+static void count_text(double v, char *buf, size_t len)
+{
+    if (v >= 1e9)
+        snprintf(buf, len, "%.3gG", v / 1e9);
+    else if (v >= 1e6)
+        snprintf(buf, len, "%.3gM", v / 1e6);
+    else if (v >= 1e3)
+        snprintf(buf, len, "%.3gk", v / 1e3);
+    else
+        snprintf(buf, len, "%.0f", v);
+}
+
 void vs_progress_format(const struct vs_progress *p, double wall_s, int width, char *buf, size_t len)
 {
     char sim[32], total[32], rate[32], eta[32] = "", runs[32] = "";
     vs_units_format_time((double)p->done_ns, sim, sizeof sim);
     double per_s = wall_s > 0 ? (double)p->events / wall_s : 0;
-    vs_units_format_rate(per_s, rate, sizeof rate);
+    count_text(per_s, rate, sizeof rate);
     if (p->runs_planned > 1 || p->runs_started > 1)
         snprintf(runs, sizeof runs, "  runs %u/%u", p->runs_started,
                  p->runs_planned > p->runs_started ? p->runs_planned : p->runs_started);
@@ -136,10 +149,10 @@ void vs_progress_format(const struct vs_progress *p, double wall_s, int width, c
         } else {
             snprintf(eta, sizeof eta, "?");
         }
-        snprintf(tail, sizeof tail, " %3d%%  simulated %s of %s%s  %s events  %s left",
+        snprintf(tail, sizeof tail, " %3d%%  simulated %s of %s%s  %s events/s  %s left",
                  (int)(p->fraction * 100), sim, total, runs, rate, eta);
     } else {
-        snprintf(tail, sizeof tail, "simulated %s%s  %s events", sim, runs, rate);
+        snprintf(tail, sizeof tail, "simulated %s%s  %s events/s", sim, runs, rate);
     }
     if (width < 20) width = 20;
     size_t room = (size_t)width - 1 < len ? (size_t)width - 1 : len - 1;

@@ -455,6 +455,11 @@ void vs_event_stop(struct vs_event_queue *q)
     q->stop_requested = true;
 }
 
+size_t vs_event_pending_bytes(void)
+{
+    return sizeof(struct entry) + sizeof(struct slot);
+}
+
 size_t vs_event_pending(const struct vs_event_queue *q)
 {
     return q->heap_len - q->cancelled;

@@ -181,6 +181,8 @@ int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, u
     return rc;
 }
 
+size_t vs_nic_packet_bytes(void) { return sizeof(struct packet); }
+
 void vs_nic_set_what(struct vs_nic *n, const char *what)
 {
     char buf[96];

@@ -199,6 +199,8 @@ static void on_complete(void *ctx, uint64_t arg)
     if (r.done) r.done(r.ctx, r.arg, response_ns);
 }
 
+size_t vs_station_waiting_bytes(void) { return sizeof(struct request); }
+
 void vs_station_set_what(struct vs_station *s, const char *what)
 {
     snprintf(s->what, sizeof s->what, "%s", what);

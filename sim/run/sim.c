@@ -1307,6 +1307,8 @@ int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err)
     return VS_OK;
 }
 
+size_t vs_sim_request_bytes(void) { return sizeof(struct request); }
+
 vs_time_ns vs_sim_now(const struct vs_sim *s) { return vs_event_now(s->q); }
 
 vs_time_ns vs_sim_booted(const struct vs_sim *s) { return s->booted_ns; }

@@ -76,6 +76,8 @@ uint64_t vs_event_run_until(struct vs_event_queue *q, vs_time_ns end);
 void vs_event_stop(struct vs_event_queue *q);
 
 size_t vs_event_pending(const struct vs_event_queue *q);
+/* Bytes one pending event takes (heap entry and slot), for estimates. */
+size_t vs_event_pending_bytes(void);
 uint64_t vs_event_executed(const struct vs_event_queue *q);
 
 #endif

@@ -32,6 +32,8 @@ int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, u
  * its two queues and its packets in flight, all charged to the event
  * queue's memory account (station.h). */
 void vs_nic_set_what(struct vs_nic *n, const char *what);
+/* Bytes one packet in flight takes besides its queue entry (for estimates). */
+size_t vs_nic_packet_bytes(void);
 struct vs_station *vs_nic_station(struct vs_nic *n, enum vs_nic_dir dir);
 const struct vs_station *vs_nic_station_const(const struct vs_nic *n, enum vs_nic_dir dir);
 

@@ -4,6 +4,7 @@
 #ifndef VIRTSIM_STATION_H
 #define VIRTSIM_STATION_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "virtsim/core/event.h"
 #include "virtsim/core/stats.h"
@@ -30,6 +31,9 @@ int vs_station_submit(struct vs_station *s, uint32_t guest, vs_time_ns service_n
                       uint64_t bytes, vs_io_done_fn done, void *ctx, uint64_t arg);
 
 void vs_station_reset_stats(struct vs_station *s);
+
+/* Bytes one waiting request takes in a station's queue (for estimates). */
+size_t vs_station_waiting_bytes(void);
 
 struct vs_station_stats {
     double window_ns;

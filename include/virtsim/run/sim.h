@@ -35,6 +35,10 @@ bool vs_sim_done(const struct vs_sim *s);
  * release with vs_run_result_free. */
 int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs_error *err);
 
+/* Bytes one request in flight takes in a simulation's own records (for
+ * estimates, run/estimate.h). */
+size_t vs_sim_request_bytes(void);
+
 /* Runs every engine of the scenario to the end. seed overrides the
  * scenario's. Caller owns out: release with vs_results_free. On
  * VS_ERR_INTERRUPTED (a stop request) out holds what ran, marked partial:
