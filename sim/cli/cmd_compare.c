@@ -55,8 +55,6 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     struct vs_results res = {0};
     struct vs_cli_watch watch;
     sc->control = c->control;
-    /* An automatic number of replications starts with five. */
-    vs_control_plan(c->control, (reps == VS_REPS_AUTO ? 5 : reps) * sc->n_engines);
     vs_cli_watch_begin(&watch, c->err, c->control);
     if (rc == VS_OK) rc = vs_sim_run_replicated(sc, o.seed, reps, threads, &res, &e);
     /* A throughput counted over few completions cannot resolve +-1 %
@@ -74,7 +72,6 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
                 sc->duration_ns = (vs_time_ns)longer;
                 sc->warmup_ns = sc->duration_ns / 10;
                 vs_results_free(&res);
-                vs_control_plan(c->control, (reps == VS_REPS_AUTO ? 5 : reps) * sc->n_engines);
                 rc = vs_sim_run_replicated(sc, o.seed, reps, threads, &res, &e);
             }
         }

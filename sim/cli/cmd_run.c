@@ -71,7 +71,6 @@ static int run_sweep(const struct vs_cli *c, const char *scenario, const struct 
     struct vs_results *pts = calloc(n, sizeof *pts);
     if (!pts) return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     struct vs_cli_watch watch;
-    vs_control_plan(sc->control, n * sc->n_engines);
     vs_cli_watch_begin(&watch, c->err, sc->control);
     int rc = vs_sweep_run(sc, seed, first, n, o->threads, pts, e);
     vs_cli_watch_end(&watch);
@@ -134,7 +133,6 @@ int vs_cli_run_scenario(const struct vs_cli *c, const char *scenario, const stru
     uint32_t reps = o.reps ? o.reps : sc->n_engines > 1 ? DEFAULT_COMPARE_REPS : 1;
     if (rc == VS_OK) {
         struct vs_cli_watch watch;
-        vs_control_plan(sc->control, reps * sc->n_engines);
         vs_cli_watch_begin(&watch, c->err, sc->control);
         rc = vs_sim_run_replicated(sc, a->have_seed ? a->seed : sc->seed, reps, o.threads, &res, &e);
         vs_cli_watch_end(&watch);

@@ -91,6 +91,8 @@ int vs_sim_run_replicated(const struct vs_scenario *sc, uint64_t seed, uint32_t 
         uint32_t next = autom ? done + 5 : cap;
         if (next > cap) next = cap;
         uint32_t complete = done;
+        /* For the progress display: the simulations this batch adds. */
+        vs_control_plan(sc->control, (next - done) * sc->n_engines);
         rc = run_range(sc, seed, done, next, threads, all, &complete, err);
         if (rc == VS_ERR_INTERRUPTED) {
             /* Stopped: the first replication as far as it got, scored over

@@ -110,3 +110,45 @@ if [ -s "$TMP/err" ]; then fail "its stderr is empty when not a terminal" "$(hea
     ok "its stderr is empty when not a terminal"
 fi
 expect_no_out "and its report is not partial" '"partial"'
+
+# ---- on a terminal: the progress line, and a real Ctrl-C ----
+if ! command -v tmux >/dev/null 2>&1; then
+    ok "progress on a terminal (no tmux here: skipped)"
+    exit 0
+fi
+SOCK="virtsim-budget-$$"
+T() { tmux -L "$SOCK" "$@"; }
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+# The report goes to a file; the pane shows only standard error.
+T new-session -d -s p -x 100 -y 10 \
+    "$VIRTSIM run $TMP/long.yaml --format json >$TMP/tty.json; echo EXIT=\$?; sleep 30"
+# wait_for TEXT SECONDS: polls the pane until TEXT shows.
+wait_for() {
+    i=0
+    while [ $i -lt $(($2 * 10)) ]; do
+        T capture-pane -t p -p | grep -qF -- "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+if wait_for "events/s" 10; then ok "a long run shows a progress line on a terminal"; else
+    fail "a long run shows a progress line on a terminal" "$(T capture-pane -t p -p)"
+fi
+line=$(T capture-pane -t p -p | grep -F "events/s" | head -1)
+case "$line" in
+*"simulated "*" of 86400 s"*"% "*|*"%  simulated "*" of 86400 s"*) ok "it gives the share and the simulated time of the total" ;;
+*) fail "it gives the share and the simulated time of the total" "$line" ;;
+esac
+case "$line" in *" left"*) ok "and the time left" ;; *) fail "and the time left" "$line" ;; esac
+T send-keys -t p C-c
+if wait_for "EXIT=130" 10; then ok "Ctrl-C on the terminal stops the run with 130"; else
+    fail "Ctrl-C on the terminal stops the run with 130" "$(T capture-pane -t p -p)"
+fi
+if T capture-pane -t p -p | grep -qF "events/s"; then fail "the progress line is erased at the end" "$(T capture-pane -t p -p)"; else
+    ok "the progress line is erased at the end"
+fi
+expect_file_partial() {
+    if grep -qF '"partial": true' "$TMP/tty.json"; then ok "$1"; else fail "$1" "$(head -c 300 "$TMP/tty.json")"; fi
+}
+expect_file_partial "the report it printed is marked partial"
