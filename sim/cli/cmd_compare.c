@@ -106,7 +106,10 @@ const struct vs_cmd vs_cmd_compare = {
             "interrupts). The workload runs saturated - a closed loop with no think time - so\n"
             "throughput is the guest's capacity under each approach.\n"
             "\n"
-            "  WORKLOAD   a built-in workload (virtsim list workloads) or a YAML file\n",
+            "  WORKLOAD   a built-in workload (virtsim list workloads) or a YAML file\n"
+            "\n"
+            "On a terminal a progress line shows on standard error after a second. Ctrl-C stops\n"
+            "at the next event and prints the results so far, marked partial (exit 130).\n",
     .opts = options,
     .run = run,
 };

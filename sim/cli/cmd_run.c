@@ -172,7 +172,12 @@ const struct vs_cmd vs_cmd_run = {
             "replication's.\n"
             "\n"
             "A scenario with sweep: runs once per value of its parameter (one report row per\n"
-            "point); --threads, --sweep-point and --emit-jobs apply to it.\n",
+            "point); --threads, --sweep-point and --emit-jobs apply to it.\n"
+            "\n"
+            "The run's queues may hold at most --memory-budget in all (default: a quarter of the\n"
+            "machine's memory); past it the run stops with an error naming the queue (exit 1).\n"
+            "On a terminal a progress line shows on standard error after a second. Ctrl-C stops\n"
+            "the run at its next event and prints the report so far, marked partial (exit 130).\n",
     .opts = options,
     .run = run,
 };
