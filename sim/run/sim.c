@@ -967,8 +967,13 @@ static int build_links(struct vs_sim *s, struct vs_error *err)
         lr->joins = calloc(s->n_hosts, sizeof *lr->joins);
         lr->net = vs_nic_create(&lr->spec->net, s->q, s->n_inst ? s->n_inst : 1);
         if (!lr->joins || !lr->net) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-        char what[64];
-        snprintf(what, sizeof what, "link %u (links[%u])", l + 1, l);
+        /* Named as the report names it: "the link a <-> b", "the switch a, b". */
+        char what[72];
+        size_t used = (size_t)snprintf(what, sizeof what, "the %s ", lr->spec->shared || lr->spec->n_ends > 2 ? "switch" : "link");
+        for (uint32_t e = 0; e < lr->spec->n_ends && used < sizeof what; e++)
+            used += (size_t)snprintf(what + used, sizeof what - used, "%s%.20s",
+                                     e ? (lr->spec->shared || lr->spec->n_ends > 2 ? ", " : " <-> ") : "",
+                                     lr->spec->ends[e]);
         vs_nic_set_what(lr->net, what);
         lr->first_host = NONE;
         for (uint32_t e = 0; e < lr->spec->n_ends; e++) {
