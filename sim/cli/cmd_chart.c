@@ -189,6 +189,8 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         vs_cli_watch_begin(&watch, c->err, c->control);
         rc = chart_scenario(what, kind, metric, &dop, reps, sc, ch, &e);
         vs_cli_watch_end(&watch);
+        if (rc == VS_ERR_INTERRUPTED)
+            vs_error_set(&e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: no chart was written");
     }
     if (rc == VS_OK && title) snprintf(ch->title, sizeof ch->title, "%s", title);
     if (rc == VS_OK) rc = vs_chart_render(ch, output, width, height, &e);

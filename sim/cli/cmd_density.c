@@ -120,6 +120,9 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         vs_cli_watch_begin(&watch, c->err, c->control);
         rc = vs_density_run(sc, &o, res, &e);
         vs_cli_watch_end(&watch);
+        /* A search cut short has no answer: nothing is written. */
+        if (rc == VS_ERR_INTERRUPTED)
+            vs_error_set(&e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the search did not finish; nothing was written");
     }
     struct density_job job = {sc, &o, res, a->format};
     if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, write_density, &job, &e);

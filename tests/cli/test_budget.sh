@@ -106,6 +106,17 @@ fi
 left=$(ls -A "$TMP/dir" | grep -v '^report.json$')
 if [ -z "$left" ]; then ok "no temporary file is left"; else fail "no temporary file is left" "$left"; fi
 
+# A density search cut short has no answer: exit 130, nothing written.
+"$VIRTSIM" density web-server --duration 600s >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+STATUS=$?
+expect_status "Ctrl-C stops density with exit 130" 130
+expect_err "and says nothing was written" "interrupted: the search did not finish; nothing was written"
+if [ -s "$TMP/out" ]; then fail "density writes no partial report" "$(head -c 200 "$TMP/out")"; else ok "density writes no partial report"; fi
+
 # A finished run says nothing on a non-terminal stderr: no progress, no mark.
 run run "$HERE/data/small.yaml" --format json
 expect_status "a finished run exits 0" 0
