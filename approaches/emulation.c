@@ -60,23 +60,37 @@ static double emulation_factor(const struct emulation *e, const struct vs_worklo
 /* The emulated device and the emulator's real I/O on the host. Nothing
  * traps: the emulator sees the register accesses in its own loop, unless
  * (bt) the device model lives in a separate host process. */
-static void device_io(const struct emulation *e, const struct vs_workload *wl, enum vs_op_kind op, double n,
-                      struct vs_work *w)
+static void device_io(const struct emulation *e, enum vs_op_kind op, double n, struct vs_work *w)
 {
     const struct vs_costs *c = &e->host.costs;
     bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE;
     double accesses = n * (disk ? vs_cost(c, VS_COST_EMULATED_DISK_ACCESSES)
                                 : vs_cost(c, VS_COST_EMULATED_NET_ACCESSES));
-    double per_access = vs_cost(c, VS_COST_DEVICE_ACCESS_CYCLES) +
-                        (e->device_model_in_user ? vs_cost(c, VS_COST_DEVICE_MODEL_CYCLES) : 0);
-    w->cycles[VS_CAT_DEVICE_MODEL] += accesses * per_access;
+    vs_work_step(w, VS_CAT_DEVICE_MODEL, accesses * vs_cost(c, VS_COST_DEVICE_ACCESS_CYCLES),
+                 disk ? "emulated disk controller: register accesses decoded" : "emulated NIC: register accesses decoded",
+                 vs_cost_info(VS_COST_DEVICE_ACCESS_CYCLES)->key);
+    if (e->device_model_in_user)
+        vs_engine_step(w, VS_CAT_DEVICE_MODEL, accesses, c, VS_COST_DEVICE_MODEL_CYCLES,
+                       "world switch to the device-model process and back, per access");
     if (e->mode == VS_EMU_BT) w->events[VS_EVT_TRAP] += accesses;
-    w->cycles[VS_CAT_HOST_KERNEL] +=
-        n * (disk ? vs_cost(c, VS_COST_DISK_REQUEST_CYCLES) : vs_cost(c, VS_COST_NET_PACKET_CYCLES));
-    /* The emulator's I/O thread takes receptions and completions from the
-     * host and wakes the halted guest CPU's thread; a transmit is done in
-     * the emulation loop itself. */
-    vs_engine_io_delay(c, wl, op, n, true, w);
+}
+
+/* The emulator's real I/O on the host: what the device model asks the host
+ * kernel for, and the waits of its I/O thread, which takes receptions and
+ * completions from the host and wakes the halted guest CPU's thread; a
+ * transmit is done in the emulation loop itself. */
+static void host_io(const struct emulation *e, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                    struct vs_work *w)
+{
+    const struct vs_costs *c = &e->host.costs;
+    bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE;
+    vs_engine_wait_backend(c, wl, op, n, true, w);
+    if (disk)
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_DISK_REQUEST_CYCLES, "host kernel does the real disk I/O");
+    else
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_NET_PACKET_CYCLES,
+                       op == VS_OP_NET_RX ? "host kernel receives on the real NIC" : "host kernel sends on the real NIC");
+    vs_engine_wait_vcpu(c, wl, op, n, w);
 }
 
 static bool is_io(enum vs_op_kind op)
@@ -94,31 +108,53 @@ static void software_cost(const struct emulation *e, const struct vs_workload *w
         /* f is in reference-core cycles too: the emulator's own code runs
          * at this core's IPC like any other. */
         double native = n * vs_host_cpi(&e->host, wl->request.cpi);
-        w->cycles[op == VS_OP_INSTRUCTION ? VS_CAT_GUEST_USER : VS_CAT_GUEST_KERNEL] += native;
+        vs_work_step(w, op == VS_OP_INSTRUCTION ? VS_CAT_GUEST_USER : VS_CAT_GUEST_KERNEL, native,
+                     op == VS_OP_INSTRUCTION ? "the guest's user instructions (their native share)"
+                                             : "the guest's kernel instructions (their native share)",
+                     "cpu.ipc");
         double extra = n * vs_host_cpi(&e->host, f) - native;
-        if (extra > 0) w->cycles[VS_CAT_TRANSLATION] += extra;
+        if (extra > 0)
+            vs_work_step(w, VS_CAT_TRANSLATION, extra,
+                         e->mode == VS_EMU_INTERPRETER ? "interpreter: fetch, decode, dispatch; soft-MMU lookups"
+                                                       : "translated code: block dispatch; soft-TLB check per load/store",
+                         e->mode == VS_EMU_INTERPRETER ? "interp_instruction" : "dbt_instruction");
         return;
     }
     if (op == VS_OP_PORT_IO) {
         /* The emulator dispatches the access to its own device model; no
          * chipset register is touched, so there is no native part. */
-        w->cycles[VS_CAT_DEVICE_MODEL] += n * vs_cost(c, VS_COST_DEVICE_ACCESS_CYCLES);
+        vs_engine_step(w, VS_CAT_DEVICE_MODEL, n, c, VS_COST_DEVICE_ACCESS_CYCLES,
+                       "emulator dispatches the access to its device model");
         return;
     }
     if (op == VS_OP_CODE_LOAD) {
         if (e->mode == VS_EMU_DBT && bytes > 0) {
-            w->cycles[VS_CAT_TRANSLATION] += bytes / 1024.0 * vs_cost(c, VS_COST_TRANSLATE_CYCLES_PER_KIB);
+            vs_engine_step(w, VS_CAT_TRANSLATION, bytes / 1024.0, c, VS_COST_TRANSLATE_CYCLES_PER_KIB,
+                           "translate guest code into the translation cache");
             w->events[VS_EVT_TRANSLATION] += bytes / vs_cost(c, VS_COST_TRANSLATION_BLOCK_BYTES);
         }
         return;
     }
+    /* The native steps, run by the emulator: their cycles are recorded
+     * once, in the native categories, then (f - 1) times them again as the
+     * emulator's own work. */
+    if (op == VS_OP_NET_RX) host_io(e, wl, op, n, w);
     struct vs_work native;
     vs_work_clear(&native);
+    native.trace = w->trace;
     vs_engine_native_cost(&e->host, wl, op, n, bytes, &native);
+    native.trace = NULL;
     vs_work_add(w, &native, 1.0);
     double total = vs_work_total_cycles(&native);
-    if (f > 1) w->cycles[VS_CAT_TRANSLATION] += total * (f - 1);
-    if (is_io(op)) device_io(e, wl, op, n, w);
+    if (f > 1)
+        vs_work_step(w, VS_CAT_TRANSLATION, total * (f - 1),
+                     e->mode == VS_EMU_INTERPRETER ? "all of it interpreted: (f - 1) x the native steps"
+                                                   : "all of it as translated code: (f - 1) x the native steps",
+                     e->mode == VS_EMU_INTERPRETER ? "interp_instruction" : "dbt_instruction");
+    if (is_io(op)) {
+        device_io(e, op, n, w);
+        if (op != VS_OP_NET_RX) host_io(e, wl, op, n, w);
+    }
 }
 
 /* bt: user code direct, kernel code translated, monitor entered on
@@ -133,8 +169,9 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
     switch (op) {
     case VS_OP_KERNEL_INSTRUCTION: {
         double cpi = vs_host_cpi(&e->host, wl->request.cpi);
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * cpi;
-        w->cycles[VS_CAT_TRANSLATION] += n * cpi * (vs_cost(c, VS_COST_BT_KERNEL_FACTOR) - 1);
+        vs_work_step(w, VS_CAT_GUEST_KERNEL, n * cpi, "kernel instructions (their native share)", "cpu.ipc");
+        vs_work_step(w, VS_CAT_TRANSLATION, n * cpi * (vs_cost(c, VS_COST_BT_KERNEL_FACTOR) - 1),
+                     "kernel code runs translated (mean slowdown)", "bt_kernel_factor");
         return;
     }
     case VS_OP_TLB_MISS:
@@ -145,62 +182,85 @@ static void bt_cost(const struct emulation *e, const struct vs_workload *wl, enu
     case VS_OP_IRQ_FLAG:
         /* Translated inline into an update of the virtual CPU's IF: a few
          * instructions of translated code, no call into the monitor. */
-        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_IRQ_FLAG_CYCLES);
+        vs_engine_step(w, VS_CAT_TRANSLATION, n, c, VS_COST_BT_IRQ_FLAG_CYCLES,
+                       "translated inline: update the virtual CPU's IF");
         return;
     case VS_OP_PORT_IO:
     case VS_OP_EXITING_INSN:
         /* A call from translated code into the monitor, which emulates the
          * instruction (its virtual chipset, its virtual cpuid): no trap. */
-        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);
+        vs_engine_step(w, VS_CAT_TRANSLATION, n, c, VS_COST_BT_PRIVILEGED_CYCLES,
+                       op == VS_OP_PORT_IO ? "call into the monitor: its virtual chipset does the access"
+                                           : "call into the monitor: it emulates the instruction");
         return;
     case VS_OP_CODE_LOAD: {
         double kernel_code = vs_cost(c, VS_COST_KERNEL_CODE_BYTES);
-        w->cycles[VS_CAT_TRANSLATION] += kernel_code / 1024.0 * vs_cost(c, VS_COST_TRANSLATE_CYCLES_PER_KIB);
+        vs_engine_step(w, VS_CAT_TRANSLATION, kernel_code / 1024.0, c, VS_COST_TRANSLATE_CYCLES_PER_KIB,
+                       "translate the guest kernel's code");
         w->events[VS_EVT_TRANSLATION] += kernel_code / vs_cost(c, VS_COST_TRANSLATION_BLOCK_BYTES);
         return;
     }
     default:
         break;
     }
-    vs_engine_native_cost(&e->host, wl, op, n, bytes, w);
+    /* The monitor's part comes first where the guest enters it first (the
+     * transition, the trace or fault it takes), then the guest kernel's own
+     * work (the native part); devices after the driver. */
     switch (op) {
     case VS_OP_SYSCALL:
-        w->cycles[VS_CAT_TRANSLATION] += n * monitor;
+        vs_work_step(w, VS_CAT_TRANSLATION, n * monitor,
+                     "user->kernel transition through the monitor (extra privilege switch)", "bt_syscall");
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_PT_UPDATE:
-        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PT_UPDATE_CYCLES);
+        vs_engine_step(w, VS_CAT_TRANSLATION, n, c, VS_COST_BT_PT_UPDATE_CYCLES,
+                       "traced page-table page: the monitor updates the shadow entry");
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_PAGE_FAULT:
     case VS_OP_COW_FAULT:
     case VS_OP_FILE_FAULT:
-        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_FAULT_CYCLES);
+        vs_engine_step(w, VS_CAT_TRANSLATION, n, c, VS_COST_BT_FAULT_CYCLES,
+                       "#PF to the monitor, which delivers it to the guest kernel");
         w->events[VS_EVT_TRAP] += n;
         break;
     case VS_OP_CR3_LOAD:
         /* A call into the monitor, which switches to the shadow of the new
          * table and loads it into the real CR3 (the native part). */
-        w->cycles[VS_CAT_TRANSLATION] += n * vs_cost(c, VS_COST_BT_PRIVILEGED_CYCLES);
-        {
-            /* Then the pages whose shadow entries were evicted fault into
-             * the monitor (hidden faults), which fills them from the guest's
-             * table and resumes the guest without delivering anything. */
-            double hidden = n * vs_engine_hidden_faults_per_cr3(&e->host, wl);
-            w->cycles[VS_CAT_TRANSLATION] += hidden * vs_cost(c, VS_COST_BT_HIDDEN_FAULT_CYCLES);
-            w->events[VS_EVT_TRAP] += hidden;
-        }
+        vs_engine_step(w, VS_CAT_TRANSLATION, n, c, VS_COST_BT_PRIVILEGED_CYCLES,
+                       "call into the monitor: switch to the new table's shadow");
         break;
     case VS_OP_TIMER_IRQ:
     case VS_OP_IPI:
-        w->cycles[VS_CAT_TRANSLATION] += n * monitor;
+        vs_work_step(w, VS_CAT_TRANSLATION, n * monitor, "interrupt taken by the monitor, delivered to the guest",
+                     "bt_syscall");
         w->events[VS_EVT_TRAP] += n;
         break;
+    case VS_OP_NET_RX:
+        host_io(e, wl, op, n, w);
+        break;
+    default:
+        break;
+    }
+    vs_engine_native_cost(&e->host, wl, op, n, bytes, w);
+    switch (op) {
+    case VS_OP_CR3_LOAD: {
+        /* Then the pages whose shadow entries were evicted fault into the
+         * monitor (hidden faults), which fills them from the guest's table
+         * and resumes the guest without delivering anything. */
+        double hidden = n * vs_engine_hidden_faults_per_cr3(&e->host, wl);
+        if (hidden > 0)
+            vs_engine_step(w, VS_CAT_TRANSLATION, hidden, c, VS_COST_BT_HIDDEN_FAULT_CYCLES,
+                           "hidden faults: shadow entries refilled from the guest's table");
+        w->events[VS_EVT_TRAP] += hidden;
+        break;
+    }
     case VS_OP_DISK_READ:
     case VS_OP_DISK_WRITE:
     case VS_OP_NET_RX:
     case VS_OP_NET_TX:
-        device_io(e, wl, op, n, w);
+        device_io(e, op, n, w);
+        if (op != VS_OP_NET_RX) host_io(e, wl, op, n, w);
         break;
     default:
         break;
@@ -230,6 +290,18 @@ static vs_time_ns emu_start_time(const void *state, const struct vs_guest_spec *
     /* A software CPU boots the guest kernel as slowly as it runs anything. */
     if (e->mode != VS_EMU_BT) boot *= emulation_factor(e, &g->workload);
     return (vs_time_ns)boot;
+}
+
+/* Dirty logging. QEMU's soft MMU marks a logged page's TLB entry
+ * "not dirty", so the first write to it takes the slow path that sets the
+ * dirty bitmap (emulated_dirty_log). A binary translator's monitor
+ * write-protects the page like a shadow page table: a trace fault into the
+ * monitor (bt_hidden_fault). */
+static double emu_dirty_page_cycles(const void *state)
+{
+    const struct emulation *e = state;
+    const struct vs_costs *c = &e->host.costs;
+    return e->mode == VS_EMU_BT ? vs_cost(c, VS_COST_BT_HIDDEN_FAULT_CYCLES) : vs_cost(c, VS_COST_SOFT_DIRTY_LOG_CYCLES);
 }
 
 static const struct vs_preset emu_presets[] = {
@@ -265,4 +337,5 @@ const struct vs_engine_ops vs_engine_emulation = {
     .cost = emu_cost,
     .memory = emu_memory,
     .start_time = emu_start_time,
+    .dirty_page_cycles = emu_dirty_page_cycles,
 };

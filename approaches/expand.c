@@ -26,7 +26,7 @@
  * instructions per page, estimate). The rest (task, mm and VMA copies) is a
  * fixed estimate. docs/cost-model.md (Fork and exec). */
 #define FORK_SYSCALLS 3
-#define FORK_KERNEL_INSTRUCTIONS 50000
+#define FORK_KERNEL_INSTRUCTIONS 18000
 #define FORK_PT_UPDATES_PER_PAGE 2
 #define FORK_KERNEL_INSTRUCTIONS_PER_PAGE 80
 #define FORK_COW_FAULTS 10 /* the stacks both sides write before exit (estimate) */
@@ -38,7 +38,7 @@
  * cost does not depend on the parent: the old space it tears down is taken
  * as small (a vfork/posix_spawn child, or the fork's own COW copy). */
 #define EXEC_SYSCALLS 25
-#define EXEC_KERNEL_INSTRUCTIONS 100000
+#define EXEC_KERNEL_INSTRUCTIONS 145000
 #define EXEC_ZERO_FILL_FAULTS 30
 
 /* Indexed by operation; a primitive operation has no entry (no steps). The
@@ -150,11 +150,20 @@ void vs_engine_price(const struct vs_engine *e, const struct vs_host_spec *host,
                      struct vs_work *w)
 {
     const struct vs_op_expansion *x = vs_op_expansion(op);
+    struct vs_trace *t = w->trace;
     if (!x) {
         e->ops->cost(e->state, wl, op, count, bytes, w);
         if (op == VS_OP_CR3_LOAD) {
             double walks = vs_cr3_refill_walks(host, wl);
-            if (walks > 0) e->ops->cost(e->state, wl, VS_OP_TLB_MISS, count * walks, 0, w);
+            if (walks > 0) {
+                /* a trace shows the refill as its own part */
+                if (t) {
+                    t->part = "TLB refill after the CR3 load";
+                    t->part_count = count * walks;
+                }
+                e->ops->cost(e->state, wl, VS_OP_TLB_MISS, count * walks, 0, w);
+                if (t) t->part = NULL;
+            }
         }
         return;
     }
@@ -162,8 +171,13 @@ void vs_engine_price(const struct vs_engine *e, const struct vs_host_spec *host,
      * one level of expansion is all there is. */
     for (size_t k = 0; k < VS_OP_MAX_STEPS && x->steps[k].count_from != VS_STEP_END; k++) {
         const struct vs_op_step *step = &x->steps[k];
-        e->ops->cost(e->state, wl, step->op, count * vs_op_step_count(step, &host->costs, wl),
-                     step->bytes, w);
+        double n = count * vs_op_step_count(step, &host->costs, wl);
+        if (t) {
+            t->part = vs_op_name(step->op);
+            t->part_count = n;
+        }
+        e->ops->cost(e->state, wl, step->op, n, step->bytes, w);
     }
+    if (t) t->part = NULL;
     w->events[x->event] += count;
 }

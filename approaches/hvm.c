@@ -50,44 +50,88 @@ static int hvm_create(const struct vs_host_spec *host, const struct vs_preset *p
 
 static void hvm_destroy(void *state) { free(state); }
 
-/* n exits, each a hardware round trip plus `handler` cycles of hypervisor work. */
-static void exits(struct vs_work *w, const struct vs_costs *c, double n, double handler)
+/* No handler constant: the exit's own round trip only. */
+#define NO_HANDLER VS_COST_COUNT
+
+/* n exits, each a hardware round trip plus the hypervisor's handler
+ * (host-profile constant `handler`, doing `what`). */
+static void exits(struct vs_work *w, const struct vs_costs *c, double n, enum vs_cost_id handler, const char *what)
 {
-    w->cycles[VS_CAT_VMEXIT] += n * (vs_cost(c, VS_COST_VMEXIT_CYCLES) + handler);
+    if (!(n > 0)) return;
+    vs_engine_step(w, VS_CAT_VMEXIT, n, c, VS_COST_VMEXIT_CYCLES, "VM exit and VM entry (hardware round trip)");
+    if (handler != NO_HANDLER) vs_engine_step(w, VS_CAT_VMEXIT, n, c, handler, what);
     w->events[VS_EVT_VMEXIT] += n;
 }
 
+/* The guest's own driver and stack: what they would do natively. */
+static void guest_io(const struct hvm *h, bool disk, double n, double native, double copy, struct vs_work *w)
+{
+    vs_work_step(w, VS_CAT_GUEST_KERNEL, n * native,
+                 disk ? (h->io == VS_IO_PV ? "guest driver (virtio-blk): request on the ring, completion"
+                                           : "guest driver: programs the emulated controller, completion")
+                      : (h->io == VS_IO_PV ? "guest network stack and virtio-net driver"
+                                           : "guest network stack and NIC driver"),
+                 disk ? "disk_request" : "net_packet");
+    vs_work_step(w, VS_CAT_GUEST_KERNEL, n * copy, "copy between buffers in the guest", "copy_per_kib");
+}
+
+/* In the order the steps happen: a received packet comes through the host
+ * and the back end before the guest sees it; a request or a sent packet
+ * starts in the guest. */
 static void io_request(const struct hvm *h, const struct vs_workload *wl, enum vs_op_kind op, double n,
                        double bytes, struct vs_work *w)
 {
     const struct vs_costs *c = &h->host.costs;
-    bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE;
+    bool disk = op == VS_OP_DISK_READ || op == VS_OP_DISK_WRITE, rx = op == VS_OP_NET_RX;
     double native = disk ? vs_cost(c, VS_COST_DISK_REQUEST_CYCLES) : vs_cost(c, VS_COST_NET_PACKET_CYCLES);
     double copy = vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0;
-    /* The guest's own driver and stack do what they would natively. */
-    w->cycles[VS_CAT_GUEST_KERNEL] += n * (native + copy);
     if (h->io == VS_IO_PV) {
         /* A kick and an interrupt acknowledgement per batch of requests
          * (only requests in flight together share one); the back end
          * (vhost, blkback, netback) does the real I/O in its own thread. */
-        exits(w, c, 2 * n / vs_engine_pv_batch(c, w), vs_cost(c, VS_COST_EXIT_HANDLER_CYCLES));
-        vs_engine_io_delay(c, wl, op, n, false, w);
-        w->cycles[VS_CAT_HOST_KERNEL] +=
-            n * (vs_cost(c, VS_COST_PV_BACKEND_CYCLES) + (disk ? 0 : copy));
+        double batches = n / vs_engine_pv_batch(c, w);
+        if (!rx) {
+            guest_io(h, disk, n, native, copy, w);
+            exits(w, c, batches, VS_COST_EXIT_HANDLER_CYCLES, "kick: the hypervisor notifies the back end");
+        }
+        vs_engine_wait_backend(c, wl, op, n, false, w);
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_PV_BACKEND_CYCLES,
+                       "back end (vhost) does the real I/O on the host");
+        if (!disk) vs_work_step(w, VS_CAT_HOST_KERNEL, n * copy, "back end copies the packet", "copy_per_kib");
+        exits(w, c, batches, VS_COST_EXIT_HANDLER_CYCLES, "interrupt injected, its acknowledgement exits");
+        vs_engine_wait_vcpu(c, wl, op, n, w);
+        if (rx) {
+            guest_io(h, disk, n, native, copy, w);
+            exits(w, c, batches, VS_COST_EXIT_HANDLER_CYCLES, "the guest refills the receive ring: a kick");
+        }
     } else {
         /* Every register access of the emulated device exits; the device
          * model emulates it (in a user-space process for QEMU-style models,
-         * one more round trip) and then does the real I/O on the host. */
+         * one more round trip) and then does the real I/O on the host. A
+         * received packet comes through the device model's I/O thread
+         * first; the guest's driver then reads the device's registers. */
         double accesses = n * (disk ? vs_cost(c, VS_COST_EMULATED_DISK_ACCESSES)
                                     : vs_cost(c, VS_COST_EMULATED_NET_ACCESSES));
-        exits(w, c, accesses, 0);
-        w->cycles[VS_CAT_DEVICE_MODEL] +=
-            accesses * (vs_cost(c, VS_COST_DEVICE_ACCESS_CYCLES) +
-                        (h->device_model_in_user ? vs_cost(c, VS_COST_DEVICE_MODEL_CYCLES) : 0));
-        w->cycles[VS_CAT_HOST_KERNEL] += n * native;
-        /* A transmit is done by the exit on the tail register; receptions
-         * and completions come through the device model's I/O thread. */
-        vs_engine_io_delay(c, wl, op, n, true, w);
+        if (rx) {
+            vs_engine_wait_backend(c, wl, op, n, true, w);
+            vs_work_step(w, VS_CAT_HOST_KERNEL, n * native, "host kernel receives on the real NIC", "net_packet");
+            vs_engine_wait_vcpu(c, wl, op, n, w);
+        }
+        guest_io(h, disk, n, native, copy, w);
+        exits(w, c, accesses, NO_HANDLER, NULL);
+        vs_engine_step(w, VS_CAT_DEVICE_MODEL, accesses, c, VS_COST_DEVICE_ACCESS_CYCLES,
+                       "device model emulates each register access");
+        if (h->device_model_in_user)
+            vs_engine_step(w, VS_CAT_DEVICE_MODEL, accesses, c, VS_COST_DEVICE_MODEL_CYCLES,
+                           "to the user-space device model (QEMU) and back, per access");
+        if (!rx) {
+            /* A transmit is done by the exit on the tail register;
+             * completions come through the device model's I/O thread. */
+            vs_work_step(w, VS_CAT_HOST_KERNEL, n * native, "host kernel does the real I/O",
+                         disk ? "disk_request" : "net_packet");
+            vs_engine_wait_backend(c, wl, op, n, true, w);
+            vs_engine_wait_vcpu(c, wl, op, n, w);
+        }
     }
     w->events[disk ? VS_EVT_DISK_IO : VS_EVT_PACKET] += n;
     if (disk || op == VS_OP_NET_RX) w->events[VS_EVT_INTERRUPT] += n;
@@ -98,63 +142,57 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
 {
     const struct hvm *h = state;
     const struct vs_costs *c = &h->host.costs;
-    double handler = vs_cost(c, VS_COST_EXIT_HANDLER_CYCLES);
     switch (op) {
     case VS_OP_INSTRUCTION:
-        w->cycles[VS_CAT_GUEST_USER] += n * vs_host_cpi(&h->host, wl->request.cpi);
-        break;
     case VS_OP_KERNEL_INSTRUCTION:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_host_cpi(&h->host, wl->request.cpi);
-        break;
     case VS_OP_SYSCALL:
-        /* VT-x runs the guest kernel in guest ring 0: no exit. */
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_SYSCALL_CYCLES);
-        w->events[VS_EVT_SYSCALL] += n;
-        break;
     case VS_OP_IRQ_FLAG:
-        /* cli, sti and popf are not among the instructions VMX non-root
-         * operation exits on: they run at native speed, on the guest's own
-         * RFLAGS.IF (external interrupts exit whatever it says). */
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_IRQ_FLAG_CYCLES);
+    case VS_OP_CONTEXT_SWITCH:
+        /* VT-x runs the guest kernel in guest ring 0: system calls and
+         * switches do not exit, and cli, sti and popf are not among the
+         * instructions VMX non-root operation exits on: they run at native
+         * speed, on the guest's own RFLAGS.IF (external interrupts exit
+         * whatever it says). A switch to another address space is also a
+         * CR3 load, which the workload counts (below). */
+        vs_engine_native_cost(&h->host, wl, op, n, bytes, w);
         break;
     case VS_OP_CR3_LOAD:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_CR3_LOAD_CYCLES);
+        vs_engine_native_cost(&h->host, wl, op, n, bytes, w);
         /* Shadow paging needs "CR3-load exiting" to switch to the shadow of
          * the new table; with EPT the guest owns CR3 and KVM clears it. */
         if (!h->ept) {
-            exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
+            exits(w, c, n, VS_COST_SHADOW_FAULT_CYCLES, "hypervisor: switch to the new table's shadow");
             /* Shadow entries evicted while the space was switched out are
              * refilled lazily: each hidden fault is a page-fault exit and
              * the shadow-fill handler, with nothing injected into the guest. */
-            exits(w, c, n * vs_engine_hidden_faults_per_cr3(&h->host, wl),
-                  vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
+            exits(w, c, n * vs_engine_hidden_faults_per_cr3(&h->host, wl), VS_COST_SHADOW_FAULT_CYCLES,
+                  "hidden faults: hypervisor refills evicted shadow entries");
         }
         break;
     case VS_OP_PORT_IO:
     case VS_OP_EXITING_INSN:
         /* Unconditional I/O exiting, cpuid, hlt, intercepted MSRs: an exit
          * in every paging mode, emulated by the hypervisor. */
-        exits(w, c, n, handler);
+        exits(w, c, n, VS_COST_EXIT_HANDLER_CYCLES,
+              op == VS_OP_PORT_IO ? "hypervisor emulates the port access" : "hypervisor emulates the instruction");
         break;
     case VS_OP_PT_UPDATE:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_PT_UPDATE_CYCLES);
-        w->events[VS_EVT_PT_UPDATE] += n;
+        vs_engine_native_cost(&h->host, wl, op, n, bytes, w);
         /* Shadow paging write-protects guest page tables to keep the shadow
          * in sync: every write traps. With EPT the guest owns its tables. */
-        if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_PT_UPDATE_CYCLES));
+        if (!h->ept)
+            exits(w, c, n, VS_COST_SHADOW_PT_UPDATE_CYCLES,
+                  "write-protected guest table: hypervisor emulates the write, updates the shadow");
         break;
     case VS_OP_PAGE_FAULT:
     case VS_OP_COW_FAULT:
     case VS_OP_FILE_FAULT:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_engine_fault_cycles(c, op);
-        w->events[VS_EVT_PAGE_FAULT] += n;
-        if (!h->ept) exits(w, c, n, vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES));
-        break;
-    case VS_OP_CONTEXT_SWITCH:
-        /* The switch itself does not exit; a switch to another address
-         * space is also a CR3 load, which the workload counts (above). */
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_CONTEXT_SWITCH_CYCLES);
-        w->events[VS_EVT_CONTEXT_SWITCH] += n;
+        /* Under shadow paging the fault exits first: the hypervisor walks
+         * the guest's table, finds the guest's own fault and injects it;
+         * with EPT the guest takes it directly. */
+        if (!h->ept)
+            exits(w, c, n, VS_COST_SHADOW_FAULT_CYCLES, "hypervisor walks the guest table, injects the #PF");
+        vs_engine_native_cost(&h->host, wl, op, n, bytes, w);
         break;
     case VS_OP_TLB_MISS:
         /* Shadow tables are walked in one dimension; with EPT every guest
@@ -162,14 +200,14 @@ static void hvm_cost(const void *state, const struct vs_workload *wl, enum vs_op
         vs_engine_walk_cost(&h->host, wl, h->ept ? VS_WALK_NESTED : VS_WALK_SHADOW, n, w);
         break;
     case VS_OP_TIMER_IRQ:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_TIMER_IRQ_CYCLES);
-        w->events[VS_EVT_INTERRUPT] += n;
-        exits(w, c, n * vs_cost(c, VS_COST_TIMER_EXITS), handler);
+        exits(w, c, n * vs_cost(c, VS_COST_TIMER_EXITS), VS_COST_EXIT_HANDLER_CYCLES,
+              "hypervisor: external-interrupt exit, timer/EOI emulation, virtual interrupt injected");
+        vs_engine_native_cost(&h->host, wl, op, n, bytes, w);
         break;
     case VS_OP_IPI:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_IPI_CYCLES);
-        w->events[VS_EVT_INTERRUPT] += n;
-        exits(w, c, n * vs_cost(c, VS_COST_IPI_EXITS), handler);
+        exits(w, c, n * vs_cost(c, VS_COST_IPI_EXITS), VS_COST_EXIT_HANDLER_CYCLES,
+              "hypervisor: ICR write emulated, IPI delivered to the target vCPU");
+        vs_engine_native_cost(&h->host, wl, op, n, bytes, w);
         break;
     case VS_OP_DISK_READ:
     case VS_OP_DISK_WRITE:
@@ -198,6 +236,22 @@ static vs_time_ns hvm_start_time(const void *state, const struct vs_guest_spec *
 {
     (void)g;
     return (vs_time_ns)vs_cost(&((const struct hvm *)state)->host.costs, VS_COST_VM_BOOT_NS);
+}
+
+/* Dirty logging. With EPT, KVM write-protects the guest's memory in the
+ * EPT (or, with page-modification logging, lets the CPU log each first
+ * write in a 512-entry buffer and exits when it is full): an EPT-violation
+ * exit per page, or a PML buffer's share of one. With shadow paging the
+ * shadow entries are write-protected: a page-fault exit and the shadow fix. */
+static double hvm_dirty_page_cycles(const void *state)
+{
+    const struct hvm *h = state;
+    const struct vs_costs *c = &h->host.costs;
+    double exit = vs_cost(c, VS_COST_VMEXIT_CYCLES);
+    if (!h->ept) return exit + vs_cost(c, VS_COST_SHADOW_FAULT_CYCLES);
+    double pml = vs_cost(c, VS_COST_PML_ENTRIES);
+    double one = exit + vs_cost(c, VS_COST_EXIT_HANDLER_CYCLES);
+    return pml >= 1 ? one / pml : one;
 }
 
 static const struct vs_preset hvm_presets[] = {
@@ -232,4 +286,5 @@ const struct vs_engine_ops vs_engine_hvm = {
     .cost = hvm_cost,
     .memory = hvm_memory,
     .start_time = hvm_start_time,
+    .dirty_page_cycles = hvm_dirty_page_cycles,
 };

@@ -104,32 +104,59 @@ void vs_engine_walk_cost(const struct vs_host_spec *h, const struct vs_workload 
                          enum vs_walk_kind kind, double n, struct vs_work *w)
 {
     double misses = n * vs_engine_tlb_miss_factor(h, wl, kind);
-    w->cycles[VS_CAT_PAGE_WALK] += misses * vs_engine_walk_refs(h, wl, kind) * vs_engine_walk_ref_cycles(h);
+    static const char *const walk_what[] = {
+        [VS_WALK_NATIVE] = "hardware page walk of the process's table",
+        [VS_WALK_SHADOW] = "hardware page walk of the shadow table",
+        [VS_WALK_NESTED] = "hardware 2-D page walk (guest table x EPT/NPT)"};
+    vs_work_step(w, VS_CAT_PAGE_WALK, misses * vs_engine_walk_refs(h, wl, kind) * vs_engine_walk_ref_cycles(h),
+                 walk_what[kind], "walk_ref");
     w->events[VS_EVT_TLB_MISS] += misses;
 }
 
-void vs_engine_io_delay(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op,
-                        double n, bool kick_is_synchronous, struct vs_work *w)
+/* Whether the request waits for this I/O: reads, sync writes and packets
+ * do; write-back writes are off its path. */
+static bool on_path(const struct vs_workload *wl, enum vs_op_kind op)
 {
-    double backend = kick_is_synchronous ? 0 : vs_cost(c, VS_COST_BACKEND_WAKEUP_NS);
+    return op != VS_OP_DISK_WRITE || wl->request.disk_sync;
+}
+
+void vs_engine_wait_backend(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op,
+                            double n, bool kick_is_synchronous, struct vs_work *w)
+{
+    double backend = vs_cost(c, VS_COST_BACKEND_WAKEUP_NS);
+    switch (op) {
+    case VS_OP_DISK_READ:
+    case VS_OP_DISK_WRITE:
+        /* Submission wakes the back end. A request given to a device model
+         * run by the exit itself still completes through its I/O thread
+         * (asynchronous I/O). */
+        if (on_path(wl, op))
+            vs_work_wait(w, n * backend, "back-end I/O thread woken (a scheduler trip)", "backend_wakeup");
+        break;
+    case VS_OP_NET_RX:
+        /* The back end takes the packets off the host NIC or tap. */
+        if (n > 0) vs_work_wait(w, backend, "back-end thread woken to take the packets", "backend_wakeup");
+        break;
+    case VS_OP_NET_TX:
+        if (n > 0 && !kick_is_synchronous)
+            vs_work_wait(w, backend, "back-end thread woken to send", "backend_wakeup");
+        break;
+    default:
+        break;
+    }
+}
+
+void vs_engine_wait_vcpu(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                         struct vs_work *w)
+{
     double vcpu = vs_cost(c, VS_COST_VCPU_WAKEUP_NS);
     switch (op) {
     case VS_OP_DISK_READ:
     case VS_OP_DISK_WRITE:
-        /* Submission wakes the back end; the completion wakes the vCPU. A
-         * request given to a device model run by the exit itself still
-         * completes through its I/O thread (asynchronous I/O). Write-back
-         * writes are off the request's path. */
-        if (op == VS_OP_DISK_READ || wl->request.disk_sync)
-            w->delay_ns += n * (vs_cost(c, VS_COST_BACKEND_WAKEUP_NS) + vcpu);
+        if (on_path(wl, op)) vs_work_wait(w, n * vcpu, "halted vCPU woken by the completion", "vcpu_wakeup");
         break;
     case VS_OP_NET_RX:
-        /* The back end takes the packets off the host NIC or tap, then the
-         * guest's vCPU is woken to receive them. */
-        if (n > 0) w->delay_ns += vs_cost(c, VS_COST_BACKEND_WAKEUP_NS) + vcpu;
-        break;
-    case VS_OP_NET_TX:
-        if (n > 0) w->delay_ns += backend;
+        if (n > 0) vs_work_wait(w, vcpu, "halted vCPU woken to receive", "vcpu_wakeup");
         break;
     default:
         break;
@@ -191,16 +218,22 @@ void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_work
     case VS_OP_INSTRUCTION:
         /* The workload's CPI (cache behaviour included, TLB misses priced
          * below) is the reference core's; this core runs it at its own IPC. */
-        w->cycles[VS_CAT_GUEST_USER] += count * vs_host_cpi(host, wl->request.cpi);
+        vs_work_step(w, VS_CAT_GUEST_USER, count * vs_host_cpi(host, wl->request.cpi), "user instructions at the workload's CPI",
+                     "cpu.ipc");
         break;
     case VS_OP_SYSCALL:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_SYSCALL_CYCLES);
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_SYSCALL_CYCLES,
+                       "syscall instruction, kernel entry, handler, sysret");
         w->events[VS_EVT_SYSCALL] += count;
         break;
     case VS_OP_PAGE_FAULT:
     case VS_OP_COW_FAULT:
     case VS_OP_FILE_FAULT:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_engine_fault_cycles(c, op);
+        vs_work_step(w, VS_CAT_GUEST_KERNEL, count * vs_engine_fault_cycles(c, op),
+                     op == VS_OP_COW_FAULT    ? "#PF, kernel handler: copy the shared page, map it writable"
+                     : op == VS_OP_FILE_FAULT ? "#PF, kernel handler: map the page-cache page"
+                                              : "#PF, kernel handler: zero a new page, map it",
+                     "page_fault");
         w->events[VS_EVT_PAGE_FAULT] += count;
         break;
     case VS_OP_TLB_MISS:
@@ -208,49 +241,54 @@ void vs_engine_native_cost(const struct vs_host_spec *host, const struct vs_work
         vs_engine_walk_cost(host, wl, VS_WALK_NATIVE, count, w);
         break;
     case VS_OP_CONTEXT_SWITCH:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_CONTEXT_SWITCH_CYCLES);
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_CONTEXT_SWITCH_CYCLES,
+                       "scheduler switches tasks (registers, kernel stack)");
         w->events[VS_EVT_CONTEXT_SWITCH] += count;
         break;
     case VS_OP_KERNEL_INSTRUCTION:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_host_cpi(host, wl->request.cpi);
+        vs_work_step(w, VS_CAT_GUEST_KERNEL, count * vs_host_cpi(host, wl->request.cpi), "kernel instructions", "cpu.ipc");
         break;
     case VS_OP_IRQ_FLAG:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_IRQ_FLAG_CYCLES);
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_IRQ_FLAG_CYCLES, "cli/sti/popf on the CPU");
         break;
     case VS_OP_CR3_LOAD:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_CR3_LOAD_CYCLES);
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_CR3_LOAD_CYCLES, "mov to CR3 (TLB flushed)");
         break;
     case VS_OP_PORT_IO:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PORT_IO_CYCLES);
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_PORT_IO_CYCLES, "in/out to a chipset register");
         break;
     case VS_OP_EXITING_INSN:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_EXITING_INSN_CYCLES);
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_EXITING_INSN_CYCLES, "cpuid/rdmsr/hlt on the CPU");
         break;
     case VS_OP_PT_UPDATE:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_PT_UPDATE_CYCLES);
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_PT_UPDATE_CYCLES, "store to a page-table entry");
         w->events[VS_EVT_PT_UPDATE] += count;
         break;
     case VS_OP_TIMER_IRQ:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_TIMER_IRQ_CYCLES);
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_TIMER_IRQ_CYCLES, "timer interrupt handler");
         w->events[VS_EVT_INTERRUPT] += count;
         break;
     case VS_OP_IPI:
-        w->cycles[VS_CAT_GUEST_KERNEL] += count * vs_cost(c, VS_COST_IPI_CYCLES);
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_IPI_CYCLES, "inter-processor interrupt");
         w->events[VS_EVT_INTERRUPT] += count;
         break;
     case VS_OP_DISK_READ:
     case VS_OP_DISK_WRITE:
         /* Block layer and driver on submission, an interrupt on completion,
          * and the copy between page cache and the application's buffer. */
-        w->cycles[VS_CAT_GUEST_KERNEL] +=
-            count * (vs_cost(c, VS_COST_DISK_REQUEST_CYCLES) + copy_cycles(c, bytes));
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_DISK_REQUEST_CYCLES,
+                       "block layer and driver: submit, completion interrupt");
+        vs_work_step(w, VS_CAT_GUEST_KERNEL, count * copy_cycles(c, bytes), "copy between page cache and buffer",
+                     "copy_per_kib");
         w->events[VS_EVT_DISK_IO] += count;
         w->events[VS_EVT_INTERRUPT] += count;
         break;
     case VS_OP_NET_RX:
     case VS_OP_NET_TX:
-        w->cycles[VS_CAT_GUEST_KERNEL] +=
-            count * (vs_cost(c, VS_COST_NET_PACKET_CYCLES) + copy_cycles(c, bytes));
+        vs_engine_step(w, VS_CAT_GUEST_KERNEL, count, c, VS_COST_NET_PACKET_CYCLES,
+                       op == VS_OP_NET_RX ? "NIC interrupt, driver, network stack up" : "network stack down, driver, NIC");
+        vs_work_step(w, VS_CAT_GUEST_KERNEL, count * copy_cycles(c, bytes), "copy between socket and buffer",
+                     "copy_per_kib");
         w->events[VS_EVT_PACKET] += count;
         if (op == VS_OP_NET_RX) w->events[VS_EVT_INTERRUPT] += count;
         break;
@@ -290,6 +328,16 @@ static vs_time_ns native_start_time(const void *state, const struct vs_guest_spe
     return 0;
 }
 
+/* A process checkpointed or migrated by CRIU: its PTEs' soft-dirty bits are
+ * cleared and write-protected, so the first write to a page takes a minor
+ * fault (no zeroing, no copy) that marks it dirty again
+ * (Documentation/admin-guide/mm/soft-dirty.rst). */
+static double native_dirty_page_cycles(const void *state)
+{
+    const struct vs_costs *c = &((const struct native *)state)->host.costs;
+    return vs_engine_fault_cycles(c, VS_OP_FILE_FAULT);
+}
+
 static const struct vs_preset native_presets[] = {
     {.name = "native", .system = "the host OS itself",
      .summary = "no virtualization: the workload runs directly on the host (the baseline)",
@@ -307,4 +355,5 @@ const struct vs_engine_ops vs_engine_native = {
     .cost = native_cost,
     .memory = native_memory,
     .start_time = native_start_time,
+    .dirty_page_cycles = native_dirty_page_cycles,
 };

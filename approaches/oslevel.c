@@ -34,43 +34,51 @@ static int osl_create(const struct vs_host_spec *host, const struct vs_preset *p
 
 static void osl_destroy(void *state) { free(state); }
 
+/* The host's side of a container's packet: a veth pair and the bridge, or
+ * venet's route through the host's stack. */
+static void host_net(const struct oslevel *o, double n, struct vs_work *w)
+{
+    const struct vs_costs *c = &o->host.costs;
+    if (o->io == VS_IO_VETH)
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_VETH_PACKET_CYCLES,
+                       "veth pair and bridge between the container and the host");
+    else if (o->io == VS_IO_VENET)
+        vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_VENET_PACKET_CYCLES, "venet: routed through the host's stack");
+}
+
 static void osl_cost(const void *state, const struct vs_workload *wl, enum vs_op_kind op, double n,
                      double bytes, struct vs_work *w)
 {
     const struct oslevel *o = state;
     const struct vs_costs *c = &o->host.costs;
+    /* A received packet crosses the host's side first (the bridge or the
+     * route to the container's interface), then the container's stack. */
+    if (op == VS_OP_NET_RX) host_net(o, n, w);
+    /* The shared kernel does the native work; the container's accounting
+     * (cgroups, namespaces; beancounters for OpenVZ) adds to it. */
+    vs_engine_native_cost(&o->host, wl, op, n, bytes, w);
     switch (op) {
     case VS_OP_SYSCALL:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_cost(c, VS_COST_SYSCALL_CYCLES);
-        w->cycles[VS_CAT_HOST_KERNEL] += n * o->accounting * vs_cost(c, VS_COST_OSL_SYSCALL_EXTRA_CYCLES);
-        w->events[VS_EVT_SYSCALL] += n;
+        vs_work_step(w, VS_CAT_HOST_KERNEL, n * o->accounting * vs_cost(c, VS_COST_OSL_SYSCALL_EXTRA_CYCLES),
+                     o->accounting > 1 ? "namespace lookups, cgroup and beancounter accounting"
+                                       : "namespace lookups and cgroup accounting",
+                     vs_cost_info(VS_COST_OSL_SYSCALL_EXTRA_CYCLES)->key);
         return;
     case VS_OP_PAGE_FAULT:
     case VS_OP_COW_FAULT:
     case VS_OP_FILE_FAULT:
-        w->cycles[VS_CAT_GUEST_KERNEL] += n * vs_engine_fault_cycles(c, op);
         /* A new page (zero-fill, or the copy of a copy-on-write fault) is
          * charged to the container's memory cgroup; a page-cache page was
          * charged when it was read in. */
         if (op != VS_OP_FILE_FAULT)
-            w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_OSL_FAULT_EXTRA_CYCLES);
-        w->events[VS_EVT_PAGE_FAULT] += n;
+            vs_engine_step(w, VS_CAT_HOST_KERNEL, n, c, VS_COST_OSL_FAULT_EXTRA_CYCLES,
+                           "the new page charged to the container's memory cgroup");
         return;
-    case VS_OP_NET_RX:
     case VS_OP_NET_TX:
-        w->cycles[VS_CAT_GUEST_KERNEL] +=
-            n * (vs_cost(c, VS_COST_NET_PACKET_CYCLES) +
-                 vs_cost(c, VS_COST_COPY_CYCLES_PER_KIB) * bytes / 1024.0);
-        w->events[VS_EVT_PACKET] += n;
-        if (op == VS_OP_NET_RX) w->events[VS_EVT_INTERRUPT] += n;
-        if (o->io == VS_IO_VETH)
-            w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_VETH_PACKET_CYCLES);
-        else if (o->io == VS_IO_VENET)
-            w->cycles[VS_CAT_HOST_KERNEL] += n * vs_cost(c, VS_COST_VENET_PACKET_CYCLES);
+        host_net(o, n, w);
         return;
     default:
         /* Everything else is exactly what the host kernel does natively. */
-        vs_engine_native_cost(&o->host, wl, op, n, bytes, w);
         return;
     }
 }
@@ -88,6 +96,14 @@ static vs_time_ns osl_start_time(const void *state, const struct vs_guest_spec *
     (void)g;
     return (vs_time_ns)vs_cost(&((const struct oslevel *)state)->host.costs,
                                VS_COST_CONTAINER_START_NS);
+}
+
+/* CRIU's pre-dumps (and OpenVZ's own checkpointing) track a container's
+ * writes with soft-dirty bits: the first write to a page after they are
+ * cleared takes a minor fault (Documentation/admin-guide/mm/soft-dirty.rst). */
+static double osl_dirty_page_cycles(const void *state)
+{
+    return vs_engine_fault_cycles(&((const struct oslevel *)state)->host.costs, VS_OP_FILE_FAULT);
 }
 
 static const struct vs_preset osl_presets[] = {
@@ -121,4 +137,5 @@ const struct vs_engine_ops vs_engine_oslevel = {
     .cost = osl_cost,
     .memory = osl_memory,
     .start_time = osl_start_time,
+    .dirty_page_cycles = osl_dirty_page_cycles,
 };

@@ -15,6 +15,7 @@
 #include "virtsim/out/report.h"
 #include "virtsim/out/scores.h"
 #include "virtsim/run/stepper.h"
+#include "virtsim/run/trace.h"
 #include "virtsim/core/units.h"
 
 const double vs_tui_speeds[] = {1, 10, 100, 0};
@@ -89,7 +90,40 @@ int vs_tui_init(struct vs_tui *t, const struct vs_scenario *sc, uint64_t seed, s
     return build(t, err);
 }
 
-void vs_tui_free(struct vs_tui *t) { free_sims(t); }
+void vs_tui_free(struct vs_tui *t)
+{
+    free_sims(t);
+    free(t->trace);
+    t->trace = NULL;
+}
+
+int vs_tui_open_trace(struct vs_tui *t, struct vs_error *err)
+{
+    int idx[VS_MAX_GUESTS];
+    int n = vs_tui_guest_rows(t, idx, VS_MAX_GUESTS);
+    if (n == 0 || t->row < 0 || t->row >= n)
+        return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "select a guest first (Guests panel)");
+    const struct vs_run_result *r = &t->snaps[t->engine];
+    const struct vs_guest_result *g = &r->instances[idx[t->row]];
+    const struct vs_guest_spec *spec = NULL;
+    for (uint32_t k = 0; k < t->sc.n_guests; k++)
+        if (strcmp(t->sc.guests[k].name, g->group) == 0) spec = &t->sc.guests[k];
+    if (!spec) return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "no group %s in the scenario", g->group);
+    /* the guest's host: its own when the scenario has several */
+    const struct vs_host_spec *host = &t->sc.hosts[0].spec;
+    for (uint32_t h = 0; h < t->sc.n_hosts; h++)
+        if (strcmp(t->sc.hosts[h].spec.name, g->host) == 0) host = &t->sc.hosts[h].spec;
+    struct vs_trace_report *tr = malloc(sizeof *tr);
+    if (!tr) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    int rc = vs_trace_dominant(host, r->engine, &spec->workload, tr, err);
+    if (rc != VS_OK) {
+        free(tr);
+        return rc;
+    }
+    free(t->trace);
+    t->trace = tr;
+    return VS_OK;
+}
 
 double vs_tui_engine_throughput(const struct vs_run_result *r)
 {
@@ -514,9 +548,11 @@ bool vs_tui_key(struct vs_tui *t, int key)
         clamp_selection(t);
         return true;
     }
-    if (t->help) {
-        /* Any key closes the help; q still quits. */
+    if (t->help || t->trace) {
+        /* Any key closes the help or the trace box; q still quits. */
         t->help = false;
+        free(t->trace);
+        t->trace = NULL;
         if (key == 'q') t->quit = true;
         return true;
     }
@@ -524,6 +560,12 @@ bool vs_tui_key(struct vs_tui *t, int key)
     switch (key) {
     case 'q': t->quit = true; break;
     case '?': case VS_TUI_KEY_F1: t->help = true; break;
+    case 't':
+        if (t->panel != VS_TUI_GUESTS && t->panel != VS_TUI_DETAIL)
+            snprintf(t->status, sizeof t->status, "t: select a guest (Guests or Detail) to trace");
+        else if (vs_tui_open_trace(t, &err) != VS_OK)
+            snprintf(t->status, sizeof t->status, "%.150s", err.message);
+        break;
     case ' ': case 'p':
         t->paused = !t->paused;
         snprintf(t->status, sizeof t->status, "%s", t->paused ? "paused" : "running");

@@ -466,6 +466,7 @@ static const char *const help_lines[] = {
     "  c  w  H           next preset for the engine / workload for the guest / host",
     "                    (every change restarts the run: a d [ ] c w H)",
     "  e                 export the figures on screen (.json, .csv or text)",
+    "  t                 trace: the steps of the selected guest's main operation",
     "  o  O              sort guests by the next column / reverse the order",
     "  m  M              host meters: all hosts, then each host (several hosts)",
     "  g  G              Compare: score the next / previous guest group",
@@ -491,6 +492,43 @@ static void draw_help(void)
         if (i == 0) wattron(win, A_BOLD);
         mvwaddnstr(win, i + 1, 2, help_lines[i], w - 4);
         if (i == 0) wattroff(win, A_BOLD);
+    }
+    wrefresh(win);
+    delwin(win);
+}
+
+/* The trace box ('t'): the steps of the selected guest's dominant
+ * operation, in order, with where each runs and its time; over the panels
+ * like the help. */
+static void draw_trace_box(const struct vs_tui *t)
+{
+    const struct vs_trace_report *r = t->trace;
+    const struct vs_trace_run *run = &r->runs[0];
+    const struct vs_trace_op *op = &run->ops[0];
+    int n = (int)op->steps.n_steps;
+    int w = COLS, h = n + 6 < LINES ? n + 6 : LINES;
+    WINDOW *win = newwin(h, w, (LINES - h) / 2, 0);
+    if (!win) return;
+    werase(win);
+    box(win, 0, 0);
+    char head[400], tl[32];
+    double total_ns = op->delay_ns + vs_cycles_to_ns(&r->host.cpu, op->cycles);
+    snprintf(head, sizeof head, "%s under %s: one %s", t->snaps[t->engine].engine, run->approach, r->what);
+    wattron(win, A_BOLD);
+    mvwaddnstr(win, 1, 2, head, w - 4);
+    wattroff(win, A_BOLD);
+    snprintf(head, sizeof head, "%s in all (%.0f cycles of CPU%s); any key closes; virtsim trace for more",
+             vs_units_format_time(total_ns, tl, sizeof tl), op->cycles, op->delay_ns > 0 ? " and waits" : "");
+    mvwaddnstr(win, 2, 2, head, w - 4);
+    mvwaddnstr(win, 3, 2, " #  place               time        step", w - 4);
+    for (int i = 0; i < n && i + 4 < h - 1; i++) {
+        const struct vs_step *st = &op->steps.steps[i];
+        char line[400], tm[32];
+        double ns = st->delay_ns > 0 ? st->delay_ns : vs_cycles_to_ns(&r->host.cpu, st->cycles);
+        snprintf(line, sizeof line, "%2d  %-18s %10s  %s%s%s%s", i + 1,
+                 st->delay_ns > 0 ? "waiting" : vs_trace_place(st->cat), vs_units_format_time(ns, tm, sizeof tm),
+                 st->part ? "[" : "", st->part ? st->part : "", st->part ? "] " : "", st->what);
+        mvwaddnstr(win, i + 4, 2, line, w - 4);
     }
     wrefresh(win);
     delwin(win);
@@ -545,6 +583,7 @@ static void draw(const struct vs_tui *t)
         put(LINES - 1, 0, t->status);
     refresh();
     if (t->help) draw_help();
+    else if (t->trace) draw_trace_box(t);
 }
 
 /* A click: on a tab opens its panel, on a row of the Compare or Guests panel

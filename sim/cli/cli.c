@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "virtsim/core/inputs.h"
 #include "virtsim/load/builtin.h"
 #include "virtsim/load/config.h"
 #include "virtsim/out/output.h"
@@ -46,8 +47,8 @@ static const struct vs_cmd help_cmd = {
 
 /* In the order `virtsim help` lists them. */
 static const struct vs_cmd *const commands[] = {
-    &vs_cmd_run,   &vs_cmd_compare, &vs_cmd_microbench, &vs_cmd_tui,      &vs_cmd_density, &vs_cmd_merge,
-    &vs_cmd_chart, &vs_cmd_list,    &vs_cmd_show,       &vs_cmd_validate, &help_cmd,
+    &vs_cmd_run,   &vs_cmd_compare, &vs_cmd_microbench, &vs_cmd_trace,    &vs_cmd_tui,  &vs_cmd_density,
+    &vs_cmd_merge, &vs_cmd_chart,   &vs_cmd_list,       &vs_cmd_show,     &vs_cmd_validate, &help_cmd,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -226,6 +227,13 @@ int vs_cli_sla(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
                             v->value);
     struct vs_error e;
     if (vs_sla_parse(v->value, &o->slas[o->n_slas], &e) != VS_OK) return vs_cli_error(c, &e, VS_ERR_INPUT);
+    /* Completions never exceed arrivals, nor a guest its throughput alone
+     * (beyond noise): a throughput SLA above 100 % could never be met. */
+    if (o->slas[o->n_slas].kind == VS_SLA_THROUGHPUT && o->slas[o->n_slas].limit > 1.0)
+        return vs_cli_usage(c, cmd, "--sla '%s': a throughput SLA is a share of what is offered, from above 0%% to 100%%",
+                            v->value);
+    if (o->slas[o->n_slas].kind != VS_SLA_THROUGHPUT && o->slas[o->n_slas].limit > (double)VS_MAX_DURATION_NS)
+        return vs_cli_usage(c, cmd, "--sla '%s': a latency SLA is at most 1 day", v->value);
     o->n_slas++;
     return VS_OK;
 }
@@ -253,6 +261,15 @@ static int shared_flag(const struct vs_cli *c, const struct vs_cmd *cmd, int id,
         return VS_OK;
     case VS_OPT_APPROACHES:
         if (!v[0]) return vs_cli_usage(c, cmd, "--approaches needs a list (see virtsim list approaches)");
+        /* An empty name (",", "kvm,,lxc", "kvm,") is a slip, not "all". */
+        for (const char *p = v;;) {
+            size_t n = strcspn(p, ","), lead = strspn(p, " ");
+            if (lead >= n)
+                return vs_cli_usage(c, cmd, "--approaches '%s' has an empty name; give presets separated by commas, "
+                                            "such as kvm,lxc (see virtsim list approaches)", v);
+            if (!p[n]) break;
+            p += n + 1;
+        }
         a->approaches = v;
         return VS_OK;
     case VS_OPT_MEMORY_BUDGET: {
@@ -413,6 +430,9 @@ static int run_command(const struct vs_cli *c, const struct vs_cmd *cmd, int arg
                 rc = vs_cli_usage(c, cmd, "'%s' is one argument too many (usage: virtsim %s %s)",
                                   a.pos[cmd->max_args], cmd->name, cmd->args);
             else {
+                /* Every file named as an argument is an input: no output
+                 * of the command may replace it (out/output.h). */
+                for (int i = 0; i < a.n_pos; i++) vs_inputs_note_path(a.pos[i]);
                 vs_control_init(&cli_control, a.memory_budget ? a.memory_budget : vs_budget_default_bytes());
                 rc = cmd->run(c, cmd, &a);
             }
@@ -480,6 +500,23 @@ int vs_cli_write_to(const struct vs_cli *c, const char *path, vs_cli_writer fn, 
         return rc;
     }
     return vs_output_commit(&out, e);
+}
+
+void vs_cli_warn_failed_starts(const struct vs_cli *c, const struct vs_results *r)
+{
+    for (uint32_t k = 0; k < r->n_runs; k++) {
+        const struct vs_run_result *run = &r->runs[k];
+        uint64_t failed = 0, total = 0;
+        for (uint32_t g = 0; g < run->n_groups; g++) {
+            failed += run->groups[g].failed_instances;
+            total += run->groups[g].instances;
+        }
+        if (failed)
+            fprintf(c->err,
+                    "virtsim: warning: under %s, %llu of %llu guest instances could not start (not enough memory "
+                    "on their host); their figures are missing from the report\n",
+                    run->engine, (unsigned long long)failed, (unsigned long long)total);
+    }
 }
 
 int vs_cli_write_report(FILE *f, const void *ctx, struct vs_error *e)

@@ -53,6 +53,8 @@ enum vs_opt_id {
     VS_OPT_SIZE,
     VS_OPT_WIDTH,
     VS_OPT_REPS,
+    VS_OPT_REQUEST,
+    VS_OPT_CHART,
 };
 
 /* One option of a command. */
@@ -110,7 +112,7 @@ struct vs_cmd {
 };
 
 extern const struct vs_cmd vs_cmd_run, vs_cmd_compare, vs_cmd_tui, vs_cmd_density, vs_cmd_merge,
-    vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench;
+    vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench, vs_cmd_trace;
 
 /* ---- helpers every command uses (cli.c) ---- */
 
@@ -154,6 +156,11 @@ struct vs_cli_report {
     const char *skipped;
 };
 int vs_cli_write_report(FILE *f, const void *ctx, struct vs_error *e);
+
+/* A warning on stderr for each engine under which guest instances could not
+ * start: the run succeeded, but a reader of the report alone could miss it. */
+struct vs_results;
+void vs_cli_warn_failed_starts(const struct vs_cli *c, const struct vs_results *r);
 
 /* After a run that returned rc: writes the report when the run finished or
  * was stopped (then the report says it is partial), and returns what the

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "virtsim/out/output.h"
 #include "virtsim/run/replicate.h"
 #include "virtsim/core/units.h"
 #include "virtsim/out/chart.h"
@@ -38,6 +39,38 @@ static int write_chart_csv(FILE *f, const void *ctx, struct vs_error *e)
 {
     vs_chart_write_csv(ctx, f);
     return ferror(f) ? vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "writing the chart's numbers failed") : VS_OK;
+}
+
+/* The chart and the numbers beside it (FILE.svg -> FILE.csv), committed
+ * together: both are written whole to temporary files first, so a failure
+ * leaves both old files, or none, in place. */
+static int write_pair(const struct vs_cli *c, const struct vs_chart *ch, const char *output, double width,
+                      double height, struct vs_error *e)
+{
+    char csv[1100];
+    snprintf(csv, sizeof csv, "%.*s.csv", (int)(strlen(output) - 4), output);
+    struct vs_output chart_out, csv_out;
+    int rc = vs_output_open(output, &chart_out, e);
+    if (rc != VS_OK) return rc;
+    rc = vs_output_open(csv, &csv_out, e);
+    if (rc != VS_OK) {
+        vs_output_abort(&chart_out);
+        return rc;
+    }
+    bool replaced_csv = csv_out.replaces;
+    rc = vs_chart_render_to(ch, &chart_out, width, height, e);
+    if (rc == VS_OK) rc = write_chart_csv(csv_out.file, ch, e);
+    if (rc != VS_OK) {
+        vs_output_abort(&chart_out);
+        vs_output_abort(&csv_out);
+        return rc;
+    }
+    struct vs_output *const pair[] = {&chart_out, &csv_out};
+    rc = vs_output_commit_all(pair, 2, e);
+    /* FILE.csv is written without being named: say so when it replaced one. */
+    if (rc == VS_OK)
+        fprintf(c->out, "wrote %s and %s%s\n", output, csv, replaced_csv ? " (replacing the old one)" : "");
+    return rc;
 }
 
 static double p99_sla(const struct vs_density_opts *o)
@@ -193,14 +226,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
             vs_error_set(&e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: no chart was written");
     }
     if (rc == VS_OK && title) snprintf(ch->title, sizeof ch->title, "%s", title);
-    if (rc == VS_OK) rc = vs_chart_render(ch, output, width, height, &e);
-    if (rc == VS_OK) {
-        /* The numbers beside the chart: FILE.svg -> FILE.csv. */
-        char csv[1100];
-        snprintf(csv, sizeof csv, "%.*s.csv", (int)(strlen(output) - 4), output);
-        rc = vs_cli_write_to(c, csv, write_chart_csv, ch, &e);
-        if (rc == VS_OK) fprintf(c->out, "wrote %s and %s\n", output, csv);
-    }
+    if (rc == VS_OK) rc = write_pair(c, ch, output, width, height, &e);
     free(ch);
     free(sc);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);

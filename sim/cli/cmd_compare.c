@@ -89,6 +89,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
             vs_error_set(&e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the report holds partial results");
         }
     }
+    if (rc == VS_OK) vs_cli_warn_failed_starts(c, &res);
     vs_results_free(&res);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
 }

@@ -54,7 +54,10 @@ static int build_scenario(const char *what, const struct vs_cmd_args *a, uint32_
     if (!is_scenario && vs_cli_file_exists(what)) {
         enum vs_config_kind kind = VS_CONFIG_UNKNOWN;
         struct vs_error probe;
-        if (vs_config_validate_file(what, &kind, &probe) == VS_OK && kind == VS_CONFIG_SCENARIO) is_scenario = true;
+        /* A scenario with an error is still a scenario: its own error, not
+         * a workload's complaint about its keys. */
+        vs_config_validate_file(what, &kind, &probe);
+        if (kind == VS_CONFIG_SCENARIO) is_scenario = true;
     }
     if (is_scenario) {
         rc = vs_cli_load_scenario(what, sc, e);

@@ -1,7 +1,7 @@
 /* `virtsim merge`: the CSVs of a sweep's points, run as separate jobs, put
- * back together in point order (run/sweep.c). */
+ * back together in point order, checked strictly (out/merge.c). */
 #include "cmd.h"
-#include "virtsim/run/sweep.h"
+#include "virtsim/out/merge.h"
 
 static const struct vs_cmd_opt options[] = {
     VS_CMD_OPT_OUTPUT("write the merged CSV to FILE (written whole, then renamed into place)"),
@@ -16,7 +16,7 @@ struct merge_job {
 static int write_merge(FILE *f, const void *ctx, struct vs_error *e)
 {
     const struct merge_job *j = ctx;
-    return vs_sweep_merge_csv(f, j->files, j->n, e);
+    return vs_merge_sweep_csv(f, j->files, j->n, e);
 }
 
 static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs_cmd_args *a)

@@ -82,7 +82,10 @@ static int run_sweep(const struct vs_cli *c, const char *scenario, const struct 
             rc = wrc;
             *e = we;
         }
-        for (uint32_t i = 0; i < n; i++) vs_results_free(&pts[i]);
+        for (uint32_t i = 0; i < n; i++) {
+            if (rc == VS_OK) vs_cli_warn_failed_starts(c, &pts[i]);
+            vs_results_free(&pts[i]);
+        }
     }
     free(pts);
     return rc;
@@ -139,6 +142,7 @@ int vs_cli_run_scenario(const struct vs_cli *c, const char *scenario, const stru
     }
     free(sc);
     rc = vs_cli_write_partial(c, a->output, &res, a->format, rc, &e);
+    if (rc == VS_OK) vs_cli_warn_failed_starts(c, &res);
     vs_results_free(&res);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
 }

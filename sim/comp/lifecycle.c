@@ -142,7 +142,7 @@ static int act_set(void *st, struct vs_world *w, const struct vs_timeline_event 
 }
 
 static const struct vs_action_key start_keys[] = {
-    {"count", VS_UNIT_COUNT, "how many more instances to start (default 1)", false},
+    {"count", VS_UNIT_COUNT, "how many more instances to start (default 1)", false, NULL, false},
 };
 
 static const struct vs_action_def actions[] = {

@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const struct vs_component_ops vs_component_lifecycle;
+extern const struct vs_component_ops vs_component_lifecycle, vs_component_mobility;
 
 static const struct vs_component_ops *const components[] = {
     &vs_component_lifecycle,
+    &vs_component_mobility,
 };
 
 size_t vs_component_count(void) { return sizeof components / sizeof components[0]; }

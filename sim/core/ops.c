@@ -56,6 +56,32 @@ const char *vs_evt_name(enum vs_evt_kind evt) { return evt < VS_EVT_COUNT ? evt_
 
 void vs_work_clear(struct vs_work *w) { memset(w, 0, sizeof *w); }
 
+static void record(struct vs_work *w, enum vs_cpu_cat cat, double cycles, double delay_ns, const char *what,
+                   const char *constant)
+{
+    struct vs_trace *t = w->trace;
+    if (!t) return;
+    if (t->n_steps == VS_TRACE_MAX_STEPS) {
+        t->dropped++;
+        return;
+    }
+    t->steps[t->n_steps++] = (struct vs_step){.what = what, .constant = constant, .part = t->part,
+                                              .part_count = t->part_count, .cat = cat, .cycles = cycles,
+                                              .delay_ns = delay_ns};
+}
+
+void vs_work_step(struct vs_work *w, enum vs_cpu_cat cat, double cycles, const char *what, const char *constant)
+{
+    w->cycles[cat] += cycles;
+    record(w, cat, cycles, 0, what, constant);
+}
+
+void vs_work_wait(struct vs_work *w, double ns, const char *what, const char *constant)
+{
+    w->delay_ns += ns;
+    record(w, VS_CAT_IDLE, 0, ns, what, constant);
+}
+
 double vs_work_total_cycles(const struct vs_work *w)
 {
     double total = 0;

@@ -205,7 +205,7 @@ struct kind_info {
 
 static const struct kind_info kinds[VS_UNIT_KIND_COUNT] = {
     [VS_UNIT_COUNT] = {match_count, "a count", "a count such as 150k", true},
-    [VS_UNIT_BYTES] = {match_bytes, "a size", "a size such as 16KiB", true},
+    [VS_UNIT_BYTES] = {match_bytes, "a size", "a size such as 16KiB", false},
     [VS_UNIT_TIME] = {match_time, "a time", "a time such as 10ms", false},
     [VS_UNIT_RATE] = {match_rate, "a rate", "a rate such as 2000/s", false},
     [VS_UNIT_BITRATE] = {match_bitrate, "a bit rate", "a bit rate such as 10Gbit", false},
@@ -214,7 +214,7 @@ static const struct kind_info kinds[VS_UNIT_KIND_COUNT] = {
     [VS_UNIT_CYCLES] = {match_cycles, "a number of cycles", "a number of cycles such as 1500",
                         true},
     [VS_UNIT_PERCENT] = {match_percent, "a percentage", "a percentage such as 50%", true},
-    [VS_UNIT_RPM] = {match_rpm, "a rotation speed", "a rotation speed such as 7200rpm", true},
+    [VS_UNIT_RPM] = {match_rpm, "a rotation speed", "a rotation speed such as 7200rpm", false},
 };
 
 /* The order in which a unit of the wrong kind is named: the most specific
@@ -369,6 +369,9 @@ int vs_units_parse(const char *text, enum vs_unit_kind kind, double *out, char *
     double factor = 1.0;
     bool bare_zero = ulen == 0 && value == 0; /* 0 needs no unit, whatever the kind */
     if (!bare_zero && (!k->match(u, ulen, &factor) || (ulen == 0 && !k->bare_allowed))) {
+        if (ulen == 0 && kind == VS_UNIT_BYTES)
+            return fail(why, why_len, "'%s' has no unit; expected %s (write %sMiB, %sKiB or %sB, for example)",
+                        shown, k->expected, shown, shown, shown);
         if (ulen == 0)
             return fail(why, why_len, "'%s' has no unit; expected %s", shown, k->expected);
         for (size_t i = 0; i < N_OF(classify_order); i++) {

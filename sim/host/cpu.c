@@ -808,6 +808,27 @@ static int load_burst(const struct vs_cpu *cpu, struct vcpu *v, const double cyc
     return VS_OK;
 }
 
+const char *vs_cpu_submit_error(const struct vs_cpu *cpu, uint32_t vcpu_id, const double cycles[VS_CAT_COUNT])
+{
+    if (cpu->failed)
+        return "the event queue is full: the CPU scheduler could not schedule its next event (lower the "
+               "load, the guests or the duration)";
+    if (vcpu_id < cpu->n_vcpus && cpu->vcpus[vcpu_id].state != VCPU_IDLE)
+        return "internal error: a busy vCPU was given a second request";
+    double total = 0;
+    for (int cat = 0; cycles && cat < VS_CAT_COUNT; cat++) {
+        if (!(cycles[cat] >= 0) || !isfinite(cycles[cat]))
+            return "a request was priced at a negative or non-finite number of cycles: a cost constant or "
+                   "count of the workload is out of range";
+        total += cycles[cat];
+    }
+    if (!(total * 1e9 / cpu->frequency_hz < MAX_BURST_NS))
+        return "a request needs more CPU time than one burst can hold (the model's limit: 4e18 ns, about 126 "
+               "years, at this host's frequency): lower the workload's instructions, cpi or counts per "
+               "request, or raise the host's cpu.frequency";
+    return "the CPU refused a request";
+}
+
 int vs_cpu_submit(struct vs_cpu *cpu, uint32_t vcpu_id, const double cycles[VS_CAT_COUNT],
                   vs_burst_done_fn done, void *ctx, uint64_t arg)
 {

@@ -39,6 +39,7 @@ struct vs_nic {
     uint32_t pool_cap;
     uint32_t free_head;
     bool failed; /* a latency event could not be scheduled; later submits fail */
+    double flow_bps[2]; /* bulk flows (a migration) taking part of each direction's bandwidth */
     struct vs_mem_account *account; /* the pool is charged here (the event queue's) */
     char what[96];                  /* the pool's name in a budget error */
 };
@@ -141,11 +142,19 @@ static void on_link_done(void *ctx, uint64_t arg, vs_time_ns response_ns)
     finish(n, i, response_ns);
 }
 
-static vs_time_ns transmit_ns(const struct vs_nic *n, uint64_t bytes)
+/* The bandwidth packets get: what a bulk flow leaves them, and at least a
+ * twentieth of the link (a flow's congestion control yields that much). */
+static double packet_bandwidth(const struct vs_nic *n, enum vs_nic_dir dir)
+{
+    double bw = n->spec.bandwidth_bits_per_s, left = bw - n->flow_bps[dir];
+    return left > bw / 20 ? left : bw / 20;
+}
+
+static vs_time_ns transmit_ns(const struct vs_nic *n, enum vs_nic_dir dir, uint64_t bytes)
 {
     if (!(n->spec.bandwidth_bits_per_s > 0)) return 0;
     double bits = ((double)bytes + (double)n->spec.overhead_bytes) * 8.0;
-    double ns = bits * 1e9 / n->spec.bandwidth_bits_per_s;
+    double ns = bits * 1e9 / packet_bandwidth(n, dir);
     if (!(ns < MAX_TRANSMIT_NS)) ns = MAX_TRANSMIT_NS;
     return (vs_time_ns)floor(ns + 0.5);
 }
@@ -165,7 +174,7 @@ int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, u
     struct vs_station *st = n->station[dir];
     /* Each packet rounded as on its own, so a burst ends exactly when its
      * last packet would have. */
-    double per = (double)transmit_ns(n, bytes);
+    double per = (double)transmit_ns(n, dir, bytes);
     double total = per * packets;
     vs_time_ns service = total < MAX_TRANSMIT_NS ? (vs_time_ns)total : (vs_time_ns)MAX_TRANSMIT_NS;
     bytes *= packets;
@@ -201,4 +210,14 @@ struct vs_station *vs_nic_station(struct vs_nic *n, enum vs_nic_dir dir)
 const struct vs_station *vs_nic_station_const(const struct vs_nic *n, enum vs_nic_dir dir)
 {
     return n->station[dir == VS_NIC_TX ? VS_NIC_TX : VS_NIC_RX];
+}
+
+void vs_nic_set_flow(struct vs_nic *n, enum vs_nic_dir dir, double bits_per_s)
+{
+    if (dir == VS_NIC_RX || dir == VS_NIC_TX) n->flow_bps[dir] = bits_per_s > 0 ? bits_per_s : 0;
+}
+
+double vs_nic_flow(const struct vs_nic *n, enum vs_nic_dir dir)
+{
+    return dir == VS_NIC_RX || dir == VS_NIC_TX ? n->flow_bps[dir] : 0;
 }

@@ -25,6 +25,19 @@
 /* Limits that keep a run's memory and event count sane; documented in
  * docs/yaml-reference.md. */
 #define MAX_CORES 4096
+/* A host's quantities (docs/yaml-reference.md, "Limits"): wide enough for any
+ * machine from a 1980s workstation to a future one, narrow enough that one
+ * request's work never reaches the model's own limits (a CPU burst of 126
+ * years, a device service of 2^62 ns). */
+#define MIN_FREQUENCY_HZ 1e6
+#define MAX_FREQUENCY_HZ 1e11
+#define MIN_MEMORY_BYTES (1024.0 * 1024)
+#define MAX_MEMORY_BYTES (1024.0 * 1024 * 1024 * 1024 * 1024 * 1024)
+#define MIN_BITRATE 1e6
+#define MAX_BITRATE 1e15
+#define MIN_BYTERATE 1e6
+#define MAX_BYTERATE 1e12
+#define MIN_SLICE_NS (10 * VS_NS_PER_US)
 #define MAX_CLIENTS 1000000
 #define MAX_BATCH_TOTAL 1e12
 #define MAX_RATE_PER_S 1e9
@@ -77,6 +90,11 @@ bool cfg_name_char_ok(char ch);
 int cfg_node_name(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, char *out, size_t cap);
 int cfg_node_text(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, char *out, size_t cap);
 int cfg_opt_quantity(const struct cfg_ctx *c, const struct vs_ynode *map, const char *path, const char *key, enum vs_unit_kind kind, double *out);
+/* An optional quantity that must lie in [min, max]; the message gives the
+ * range as min_text to max_text ("1MHz", "100GHz"). */
+int cfg_opt_range(const struct cfg_ctx *c, const struct vs_ynode *map, const char *path, const char *key,
+                  enum vs_unit_kind kind, double min, double max, const char *min_text, const char *max_text,
+                  double *out);
 int cfg_opt_bounded(const struct cfg_ctx *c, const struct vs_ynode *map, const char *path, const char *key, enum vs_unit_kind kind, double max, double *out);
 int cfg_opt_positive(const struct cfg_ctx *c, const struct vs_ynode *map, const char *path, const char *key, enum vs_unit_kind kind, double max, double *out);
 int cfg_opt_u32(const struct cfg_ctx *c, const struct vs_ynode *map, const char *path, const char *key, double min, double max, uint32_t *out);

@@ -59,6 +59,19 @@ int cfg_parse_costs(const struct cfg_ctx *c, const struct vs_ynode *n, const cha
     return rc;
 }
 
+/* A disk's bandwidth: 0 for no limit (latency only), else 1 MB/s to 1 TB/s,
+ * so a transfer of the largest request stays far inside the clock. */
+static int cfg_opt_bandwidth(const struct cfg_ctx *c, const struct vs_ynode *m, const char *kp, double *out)
+{
+    const struct vs_ynode *b = vs_ynode_get(m, "bandwidth");
+    if (b && b->kind == VS_YNODE_SCALAR && b->text && strcmp(b->text, "0") == 0) {
+        *out = 0;
+        return VS_OK;
+    }
+    return cfg_opt_range(c, m, kp, "bandwidth", VS_UNIT_BYTERATE, MIN_BYTERATE, MAX_BYTERATE, "1MB/s (or 0: no limit)",
+                         "1TB/s", out);
+}
+
 /* Starts from *base and overrides what the mapping gives. inline_level: 0
  * for a profile file; 1 for an inline host in a scenario, which may also
  * carry `profile:` (already applied by the caller into base); 2 for an
@@ -90,11 +103,18 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         if (rc == VS_OK) rc = cfg_check_keys(c, m, kp, ck, N_OF(ck));
         if (rc == VS_OK) rc = cfg_opt_u32(c, m, kp, "cores", 1, MAX_CORES, &h.cpu.cores);
         if (rc == VS_OK)
-            rc = cfg_opt_positive(c, m, kp, "frequency", VS_UNIT_FREQUENCY, 1e12, &h.cpu.frequency_hz);
+            rc = cfg_opt_range(c, m, kp, "frequency", VS_UNIT_FREQUENCY, MIN_FREQUENCY_HZ, MAX_FREQUENCY_HZ, "1MHz",
+                               "100GHz", &h.cpu.frequency_hz);
         if (rc == VS_OK)
             rc = cfg_opt_time(c, m, kp, "time_slice", true, 10 * VS_NS_PER_S, &h.cpu.time_slice_ns);
+        if (rc == VS_OK && h.cpu.time_slice_ns < MIN_SLICE_NS)
+            rc = cfg_fail_at(c, vs_ynode_get(m, "time_slice"), "%s.time_slice: '%.60s' is out of range; allowed: 10us to 10s",
+                             kp, vs_ynode_get(m, "time_slice")->text);
         if (rc == VS_OK)
             rc = cfg_opt_time(c, m, kp, "cap_period", true, 60 * VS_NS_PER_S, &h.cpu.cap_period_ns);
+        if (rc == VS_OK && h.cpu.cap_period_ns < MIN_SLICE_NS)
+            rc = cfg_fail_at(c, vs_ynode_get(m, "cap_period"), "%s.cap_period: '%.60s' is out of range; allowed: 10us to 60s",
+                             kp, vs_ynode_get(m, "cap_period")->text);
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "hardware_virtualization", &h.cpu.hw_virt);
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "nested_paging", &h.cpu.nested_paging);
         /* Relative to the reference core; a factor of 100 either way is no real CPU. */
@@ -120,9 +140,10 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         static const char *const mk[] = {"capacity", "reserved", "latency", "large_pages"};
         if (rc == VS_OK) rc = cfg_check_keys(c, m, kp, mk, N_OF(mk));
         if (rc == VS_OK)
-            rc = cfg_opt_positive(c, m, kp, "capacity", VS_UNIT_BYTES, 1e18, &h.memory_bytes);
+            rc = cfg_opt_range(c, m, kp, "capacity", VS_UNIT_BYTES, MIN_MEMORY_BYTES, MAX_MEMORY_BYTES, "1MiB", "1EiB",
+                               &h.memory_bytes);
         if (rc == VS_OK)
-            rc = cfg_opt_quantity(c, m, kp, "reserved", VS_UNIT_BYTES, &h.host_reserved_bytes);
+            rc = cfg_opt_range(c, m, kp, "reserved", VS_UNIT_BYTES, 0, MAX_MEMORY_BYTES, "0", "1EiB", &h.host_reserved_bytes);
         vs_time_ns latency_ns = (vs_time_ns)h.memory_latency_ns;
         if (rc == VS_OK) rc = cfg_opt_time(c, m, kp, "latency", true, 10 * VS_NS_PER_US, &latency_ns);
         h.memory_latency_ns = (double)latency_ns;
@@ -152,7 +173,7 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         if (rc == VS_OK) rc = cfg_opt_choice(c, m, kp, "class", disk_class_names, 3, &cls);
         h.disk.device_class = (enum vs_disk_class)cls;
         if (rc == VS_OK) rc = cfg_opt_time(c, m, kp, "seek", false, VS_NS_PER_S, &h.disk.seek_ns);
-        if (rc == VS_OK) rc = cfg_opt_positive(c, m, kp, "rpm", VS_UNIT_RPM, 1e6, &h.disk.rpm);
+        if (rc == VS_OK) rc = cfg_opt_range(c, m, kp, "rpm", VS_UNIT_RPM, 100, 100000, "100rpm", "100000rpm", &h.disk.rpm);
         if (rc == VS_OK)
             rc = cfg_opt_time(c, m, kp, "read_latency", false, VS_NS_PER_S, &h.disk.read_latency_ns);
         if (rc == VS_OK)
@@ -163,15 +184,15 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         if (rc == VS_OK)
             rc = cfg_opt_u32(c, m, kp, "parallelism", 1, MAX_PARALLELISM, &h.disk.parallelism);
         if (rc == VS_OK)
-            rc = cfg_opt_quantity(c, m, kp, "bandwidth", VS_UNIT_BYTERATE,
-                              &h.disk.bandwidth_bytes_per_s);
+            rc = cfg_opt_bandwidth(c, m, kp, &h.disk.bandwidth_bytes_per_s);
         if (rc == VS_OK)
-            rc = cfg_opt_quantity(c, m, kp, "write_cache", VS_UNIT_BYTES, &h.disk.write_cache_bytes);
+            rc = cfg_opt_range(c, m, kp, "write_cache", VS_UNIT_BYTES, 0, MAX_IO_BYTES, "0", "1TiB", &h.disk.write_cache_bytes);
         if (rc == VS_OK)
             rc = cfg_opt_time(c, m, kp, "write_cache_latency", false, VS_NS_PER_S,
                               &h.disk.write_cache_latency_ns);
         if (rc == VS_OK)
-            rc = cfg_opt_quantity(c, m, kp, "writeback_merge", VS_UNIT_BYTES, &h.disk.writeback_merge_bytes);
+            rc = cfg_opt_range(c, m, kp, "writeback_merge", VS_UNIT_BYTES, 0, MAX_IO_BYTES, "0", "1TiB",
+                               &h.disk.writeback_merge_bytes);
         if (rc == VS_OK)
             rc = cfg_opt_time(c, m, kp, "writeback_interval", true, 3600 * VS_NS_PER_S,
                               &h.disk.writeback_interval_ns);
@@ -184,8 +205,8 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         static const char *const nk[] = {"bandwidth", "latency", "overhead"};
         if (rc == VS_OK) rc = cfg_check_keys(c, m, kp, nk, N_OF(nk));
         if (rc == VS_OK)
-            rc = cfg_opt_positive(c, m, kp, "bandwidth", VS_UNIT_BITRATE, 1e15,
-                              &h.nic.bandwidth_bits_per_s);
+            rc = cfg_opt_range(c, m, kp, "bandwidth", VS_UNIT_BITRATE, MIN_BITRATE, MAX_BITRATE, "1Mbit", "1Pbit",
+                               &h.nic.bandwidth_bits_per_s);
         if (rc == VS_OK) rc = cfg_opt_time(c, m, kp, "latency", false, VS_NS_PER_S, &h.nic.latency_ns);
         const struct vs_ynode *o = vs_ynode_get(m, "overhead");
         if (rc == VS_OK && o) {

@@ -156,6 +156,16 @@ int cfg_scalar_text(const struct cfg_ctx *c, const struct vs_ynode *n, const cha
     return VS_OK;
 }
 
+/* Whether a scalar is written as a negative number: a check with a lower
+ * bound above 0 says so itself, instead of the parser's "expected >= 0". */
+static bool written_negative(const struct vs_ynode *n)
+{
+    if (n->kind != VS_YNODE_SCALAR || !n->text) return false;
+    const char *t = n->text;
+    while (*t == ' ' || *t == '\t') t++;
+    return t[0] == '-' && ((t[1] >= '0' && t[1] <= '9') || t[1] == '.');
+}
+
 int cfg_node_quantity(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath,
                          enum vs_unit_kind kind, double *out)
 {
@@ -171,6 +181,9 @@ int cfg_node_quantity(const struct cfg_ctx *c, const struct vs_ynode *n, const c
 int cfg_node_positive(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath,
                          enum vs_unit_kind kind, double max, double *out)
 {
+    if (written_negative(n))
+        return cfg_fail_at(c, n, "%s: '%.60s' must be greater than 0; expected %s", keypath, n->text,
+                           vs_units_expected(kind));
     double v;
     int rc = cfg_node_quantity(c, n, keypath, kind, &v);
     if (rc != VS_OK) return rc;
@@ -186,6 +199,8 @@ int cfg_node_positive(const struct cfg_ctx *c, const struct vs_ynode *n, const c
 int cfg_node_uint(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, double min,
                      double max, uint64_t *out)
 {
+    if (min > 0 && written_negative(n))
+        return cfg_fail_at(c, n, "%s: '%.60s' is too small; expected a whole number >= %.0f", keypath, n->text, min);
     double v;
     int rc = cfg_node_quantity(c, n, keypath, VS_UNIT_COUNT, &v);
     if (rc != VS_OK) return rc;
@@ -202,6 +217,9 @@ int cfg_node_uint(const struct cfg_ctx *c, const struct vs_ynode *n, const char 
 int cfg_node_time(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath,
                      bool positive, vs_time_ns max_ns, vs_time_ns *out)
 {
+    if (positive && written_negative(n))
+        return cfg_fail_at(c, n, "%s: '%.60s' must be longer than 0; expected %s", keypath, n->text,
+                           vs_units_expected(VS_UNIT_TIME));
     double ns;
     int rc = cfg_node_quantity(c, n, keypath, VS_UNIT_TIME, &ns);
     if (rc != VS_OK) return rc;
@@ -297,6 +315,17 @@ int cfg_node_text(const struct cfg_ctx *c, const struct vs_ynode *n, const char 
     if (len >= cap)
         return cfg_fail_at(c, n, "%s: is %zu characters long; at most %zu are allowed", keypath, len,
                        cap - 1);
+    /* Text reaches the terminal in reports: a control character (an escape
+     * sequence, a line break, a C1 control in UTF-8) would act on it. A tab
+     * only moves the cursor, and JSON and CSV escape it. */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)t[i];
+        bool c1 = ch == 0xC2 && i + 1 < len && (unsigned char)t[i + 1] >= 0x80 && (unsigned char)t[i + 1] <= 0x9F;
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7F || c1)
+            return cfg_fail_at(c, n, "%s: contains the control character U+%04X (character %zu); expected one "
+                                     "line of printable text",
+                               keypath, c1 ? (unsigned)(unsigned char)t[i + 1] : (unsigned)ch, i + 1);
+    }
     memcpy(out, t, len + 1);
     return VS_OK;
 }
@@ -327,6 +356,25 @@ int cfg_opt_bounded(const struct cfg_ctx *c, const struct vs_ynode *map, const c
     int rc = cfg_node_quantity(c, n, kp, kind, &v);
     if (rc != VS_OK) return rc;
     if (v > max) return cfg_fail_at(c, n, "%s: '%.60s' is too large (at most %.0f)", kp, n->text, max);
+    *out = v;
+    return VS_OK;
+}
+
+int cfg_opt_range(const struct cfg_ctx *c, const struct vs_ynode *map, const char *path, const char *key,
+                  enum vs_unit_kind kind, double min, double max, const char *min_text, const char *max_text,
+                  double *out)
+{
+    const struct vs_ynode *n = vs_ynode_get(map, key);
+    if (!n) return VS_OK;
+    char kp[KEYPATH_LEN];
+    cfg_join(kp, sizeof kp, path, key);
+    if (min > 0 && written_negative(n))
+        return cfg_fail_at(c, n, "%s: '%.60s' is out of range; allowed: %s to %s", kp, n->text, min_text, max_text);
+    double v;
+    int rc = cfg_node_quantity(c, n, kp, kind, &v);
+    if (rc != VS_OK) return rc;
+    if (!(v >= min && v <= max))
+        return cfg_fail_at(c, n, "%s: '%.60s' is out of range; allowed: %s to %s", kp, n->text, min_text, max_text);
     *out = v;
     return VS_OK;
 }

@@ -159,9 +159,17 @@ static int parse_links(const struct cfg_ctx *c, const struct vs_ynode *n, struct
         l->line = m->line;
         l->net.latency_ns = 0;
         l->net.overhead_bytes = 38; /* Ethernet framing, as a host NIC's default */
-        rc = cfg_opt_positive(c, m, path, "bandwidth", VS_UNIT_BITRATE, 1e15, &l->net.bandwidth_bits_per_s);
+        rc = cfg_opt_range(c, m, path, "bandwidth", VS_UNIT_BITRATE, MIN_BITRATE, MAX_BITRATE, "1Mbit", "1Pbit",
+                           &l->net.bandwidth_bits_per_s);
         if (rc == VS_OK) rc = cfg_opt_time(c, m, path, "latency", false, VS_NS_PER_S, &l->net.latency_ns);
-        if (rc == VS_OK) rc = cfg_opt_u32(c, m, path, "overhead", 0, MAX_OVERHEAD_BYTES, &l->net.overhead_bytes);
+        /* A size, like a host NIC's overhead: bytes are written with their unit. */
+        double overhead = l->net.overhead_bytes;
+        if (rc == VS_OK)
+            rc = cfg_opt_range(c, m, path, "overhead", VS_UNIT_BYTES, 0, MAX_OVERHEAD_BYTES, "0", "65536B", &overhead);
+        if (rc == VS_OK && overhead != floor(overhead))
+            rc = cfg_fail_at(c, vs_ynode_get(m, "overhead"), "%s.overhead: '%.60s' is not a whole number of bytes", path,
+                             vs_ynode_get(m, "overhead")->text);
+        l->net.overhead_bytes = (uint32_t)overhead;
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, path, "shared", &l->shared);
         if (rc != VS_OK) return rc;
         const struct vs_ynode *hn = vs_ynode_get(m, "hosts");
@@ -224,6 +232,39 @@ static int parse_placement(const struct cfg_ctx *c, const struct vs_ynode *gn, s
     g->placement = VS_PLACE_NAMED;
     snprintf(g->host, sizeof g->host, "%s", name);
     return VS_OK;
+}
+
+/* A guest's stated memory must fit in what some host it may be placed on
+ * keeps for guests (capacity less reserved): otherwise not one of its
+ * instances could ever start, and the run would say so only in a table. */
+static int check_guest_memory(const struct cfg_ctx *c, const struct vs_ynode *gn, size_t i,
+                              const struct vs_scenario *sc)
+{
+    const struct vs_guest_spec *g = &sc->guests[i];
+    if (!(g->memory_bytes > 0)) return VS_OK;
+    double best = 0;
+    const struct vs_host_decl *best_host = NULL;
+    for (uint32_t h = 0; h < sc->n_hosts; h++) {
+        const struct vs_host_decl *d = &sc->hosts[h];
+        uint32_t inst;
+        if (g->placement == VS_PLACE_NAMED && strcmp(d->name, g->host) != 0 &&
+            !(find_host_instance(sc, g->host, &inst) && inst == h))
+            continue;
+        double avail = d->spec.memory_bytes - d->spec.host_reserved_bytes;
+        if (!best_host || avail > best) {
+            best = avail;
+            best_host = d;
+        }
+    }
+    if (!best_host || g->memory_bytes <= best) return VS_OK;
+    char want[32], have[32], cap[32], res[32];
+    return cfg_fail_at(c, vs_ynode_get(gn, "memory"),
+                       "guests[%zu].memory: %s is more than host '%s' keeps for guests (%s: %s less %s reserved), "
+                       "so no instance could start; lower it or give the host more memory",
+                       i, vs_units_format_bytes(g->memory_bytes, want, sizeof want), best_host->name,
+                       vs_units_format_bytes(best, have, sizeof have),
+                       vs_units_format_bytes(best_host->spec.memory_bytes, cap, sizeof cap),
+                       vs_units_format_bytes(best_host->spec.host_reserved_bytes, res, sizeof res));
 }
 
 static int parse_peer(const struct cfg_ctx *c, const struct vs_ynode *gn, size_t i, struct vs_scenario *sc)
@@ -330,7 +371,7 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
     rc = cfg_opt_name(c, n, path, "name", g->name, GUEST_NAME_MAX);
     if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "count", 1, VS_MAX_GUESTS, &g->count);
     if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "vcpus", 1, VS_MAX_VCPUS, &g->vcpus);
-    if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "memory", VS_UNIT_BYTES, &g->memory_bytes);
+    if (rc == VS_OK) rc = cfg_opt_range(c, n, path, "memory", VS_UNIT_BYTES, 0, MAX_MEMORY_BYTES, "0", "1EiB", &g->memory_bytes);
     if (rc == VS_OK) rc = cfg_opt_positive(c, n, path, "weight", VS_UNIT_COUNT, MAX_WEIGHT, &g->weight);
     if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "cap", VS_UNIT_PERCENT, &g->cap_fraction);
     if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "queue_limit", 1, MAX_QUEUE_LIMIT, &g->queue_limit);
@@ -568,6 +609,7 @@ int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, con
         }
         sc->n_guests = (uint32_t)(i + 1);
         rc = parse_placement(c, gl->items[i], i, sc);
+        if (rc == VS_OK) rc = check_guest_memory(c, gl->items[i], i, sc);
         if (rc != VS_OK) return rc;
     }
     for (size_t i = 0; i < gl->count && rc == VS_OK; i++) rc = parse_peer(c, gl->items[i], i, sc);
@@ -648,8 +690,10 @@ int vs_config_validate_file(const char *path, enum vs_config_kind *kind, struct 
     }
     char dir[PATH_MAX_LEN];
     cfg_dir_of(path, dir, sizeof dir);
+    /* The kind is known before the checks: a caller that reads a scenario
+     * differently from a workload (density) reports the right error. */
+    if (kind) *kind = k;
     if (rc == VS_OK) {
-        if (kind) *kind = k;
         if (k == VS_CONFIG_SCENARIO) {
             struct vs_scenario *sc = malloc(sizeof *sc);
             rc = sc ? cfg_parse_scenario(&c, root, dir, sc)

@@ -84,7 +84,46 @@ static int parse_option(const struct cfg_ctx *c, const struct vs_action_def *def
     }
     const char *text;
     int rc = cfg_scalar_text(c, p->value, okp, "a value", &text);
-    if (rc == VS_OK) rc = cfg_node_quantity(c, p->value, okp, unit, &o->value);
+    if (rc != VS_OK) return rc;
+    if (k && (k->choices || k->host_name)) {
+        /* A word: one of the choices, or a host's name. */
+        o->value = -1;
+        for (size_t i = 0; k->choices && k->choices[i]; i++)
+            if (strcmp(text, k->choices[i]) == 0) o->value = (double)i;
+        if (o->value < 0 && k->host_name) {
+            uint32_t first = 0;
+            for (uint32_t d = 0; d < sc->n_hosts && o->value < 0; d++) {
+                uint32_t count = sc->hosts[d].count ? sc->hosts[d].count : 1;
+                for (uint32_t h = 0; h < count && o->value < 0; h++) {
+                    char name[VS_NAME_MAX + 8];
+                    const char *decl = sc->hosts[d].name[0] ? sc->hosts[d].name : "host";
+                    if (count == 1) snprintf(name, sizeof name, "%s", decl);
+                    else snprintf(name, sizeof name, "%.50s-%u", decl, h + 1);
+                    if (strcmp(text, name) == 0) o->value = (double)(first + h);
+                }
+                first += count;
+            }
+        }
+        if (o->value < 0) {
+            const char *names[40];
+            size_t nn = 0;
+            for (size_t i = 0; k->choices && k->choices[i] && nn < 8; i++) names[nn++] = k->choices[i];
+            for (uint32_t d = 0; k->host_name && d < sc->n_hosts && nn < 40; d++)
+                names[nn++] = sc->hosts[d].name[0] ? sc->hosts[d].name : "host";
+            char list[300], hint[96];
+            cfg_suggest(text, names, nn, hint, sizeof hint);
+            cfg_list_words(names, nn, " or ", list, sizeof list);
+            return cfg_fail_at(c, p->value, "%s: '%.40s'%s is not allowed; expected %s%s", okp, text, hint, list,
+                               k->host_name ? " (a host of the scenario; NAME-1 ... for an entry with a count)" : "");
+        }
+        if (strlen(text) >= sizeof o->text) return cfg_fail_at(c, p->value, "%s: the name is too long", okp);
+        snprintf(o->key, sizeof o->key, "%s", key);
+        snprintf(o->text, sizeof o->text, "%s", text);
+        o->has_value = true;
+        ev->n_opts++;
+        return VS_OK;
+    }
+    rc = cfg_node_quantity(c, p->value, okp, unit, &o->value);
     if (rc != VS_OK) return rc;
     if (k && unit == VS_UNIT_COUNT && (o->value < 1 || o->value != (double)(uint64_t)o->value || o->value > VS_MAX_GUESTS))
         return cfg_fail_at(c, p->value, "%s: '%.40s' is not allowed; expected a whole number from 1 to %d (%s)",
@@ -248,6 +287,7 @@ int cfg_parse_events(const struct cfg_ctx *c, const struct vs_ynode *n, struct v
         existing[g] = sc->guests[g].count;
         total += existing[g];
         sc->guests[g].started_later = 0;
+        sc->guests[g].n_twins = 0;
     }
     for (size_t k = 0; k < n->count && rc == VS_OK; k++) {
         uint32_t i = ord[k].index;
@@ -265,6 +305,38 @@ int cfg_parse_events(const struct cfg_ctx *c, const struct vs_ynode *n, struct v
             rc = cfg_fail_at(c, targets[i], "%s: host targets are not supported yet", kp);
         }
         if (rc != VS_OK) break;
+        /* A migration reserves, on its destination, an instance to take over
+         * from each instance it moves. */
+        if (strcmp(ev->action, "migrate") == 0) {
+            const char *to = "";
+            for (uint32_t o = 0; o < ev->n_opts; o++)
+                if (strcmp(ev->opts[o].key, "to") == 0) to = ev->opts[o].text;
+            uint32_t gi = g != UINT32_MAX ? g : instance_group(sc, ev->target, existing);
+            struct vs_guest_spec *gs = &sc->guests[gi];
+            /* the instances it moves: all of a group's that exist then, or one */
+            uint32_t moving = g != UINT32_MAX ? existing[gi] : 1;
+            if (gs->n_twins + moving > VS_MAX_TWINS) {
+                rc = cfg_fail_at(c, targets[i], "%s: more than %d migrations of %s's instances; at most %d are allowed",
+                                 kp, VS_MAX_TWINS, gs->name, VS_MAX_TWINS);
+                break;
+            }
+            char group_name[VS_NAME_MAX], to_name[VS_NAME_MAX];
+            snprintf(group_name, sizeof group_name, "%s", gs->name);
+            snprintf(to_name, sizeof to_name, "%s", to);
+            for (uint32_t k2 = 0; k2 < moving; k2++) {
+                struct vs_twin *tw = &gs->twins[gs->n_twins++];
+                if (g == UINT32_MAX) snprintf(tw->of, sizeof tw->of, "%s", ev->target);
+                else if (gs->count == 1 && k2 == 0) snprintf(tw->of, sizeof tw->of, "%s", group_name);
+                else snprintf(tw->of, sizeof tw->of, "%.50s-%u", group_name, k2 + 1);
+                snprintf(tw->host, sizeof tw->host, "%s", to_name);
+            }
+            total += moving;
+            if (total > VS_MAX_GUESTS) {
+                rc = cfg_fail_at(c, targets[i], "%s: brings the total to %llu guest instances; at most %d are allowed",
+                                 kp, (unsigned long long)total, VS_MAX_GUESTS);
+                break;
+            }
+        }
         /* Only `start` adds instances; its count is the one option it has. */
         if (strcmp(ev->action, "start") == 0) {
             uint32_t more = 1;

@@ -252,15 +252,16 @@ int cfg_parse_memory_spec(const struct cfg_ctx *c, const struct vs_ynode *n, con
     rc = cfg_check_keys(c, n, path, keys, N_OF(keys));
     if (rc == VS_OK) rc = cfg_require_key(c, n, path, "footprint", "resident memory, e.g. 256MiB");
     if (rc == VS_OK)
-        rc = cfg_opt_positive(c, n, path, "footprint", VS_UNIT_BYTES, 1e18, &m->footprint_bytes);
+        rc = cfg_opt_range(c, n, path, "footprint", VS_UNIT_BYTES, 1, MAX_MEMORY_BYTES, "1B", "1EiB", &m->footprint_bytes);
     m->working_set_bytes = m->footprint_bytes;
     if (rc == VS_OK)
-        rc = cfg_opt_quantity(c, n, path, "working_set", VS_UNIT_BYTES, &m->working_set_bytes);
+        rc = cfg_opt_range(c, n, path, "working_set", VS_UNIT_BYTES, 0, MAX_MEMORY_BYTES, "0", "1EiB", &m->working_set_bytes);
     if (rc == VS_OK)
-        rc = cfg_opt_quantity(c, n, path, "dirty_rate", VS_UNIT_BYTERATE, &m->dirty_rate_bytes_per_s);
-    if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "code", VS_UNIT_BYTES, &m->code_bytes);
+        rc = cfg_opt_range(c, n, path, "dirty_rate", VS_UNIT_BYTERATE, 0, MAX_BYTERATE, "0", "1TB/s",
+                           &m->dirty_rate_bytes_per_s);
+    if (rc == VS_OK) rc = cfg_opt_range(c, n, path, "code", VS_UNIT_BYTES, 0, MAX_MEMORY_BYTES, "0", "1EiB", &m->code_bytes);
     if (rc == VS_OK) rc = cfg_opt_bool(c, n, path, "large_pages", &m->large_pages);
-    if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "file_set", VS_UNIT_BYTES, &m->file_set_bytes);
+    if (rc == VS_OK) rc = cfg_opt_range(c, n, path, "file_set", VS_UNIT_BYTES, 0, MAX_MEMORY_BYTES, "0", "1EiB", &m->file_set_bytes);
     if (rc != VS_OK) return rc;
     if (m->working_set_bytes > m->footprint_bytes) {
         char a[32], b[32];

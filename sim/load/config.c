@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "virtsim/core/inputs.h"
 #include "virtsim/host/costs.h"
 #include "virtsim/load/params.h"
 #include "virtsim/model/engine.h"
@@ -27,6 +28,7 @@ int cfg_read_file(const char *path, char **text, size_t *len, struct vs_error *e
     *text = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    vs_inputs_note_fd(fileno(f)); /* never to be replaced by an output */
     size_t cap = 4096, used = 0;
     char *buf = malloc(cap);
     if (!buf) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "virtsim/host/costs.h"
 
 /* A resolved parameter: where its value lives and how it is written. */
@@ -41,9 +42,10 @@ static int resolve(struct vs_scenario *sc, const char *param, struct target *t, 
     } else if (strcmp(param, "host.cpu.cores") == 0) {
         t->u32 = &sc->hosts[0].spec.cpu.cores, t->unit = VS_UNIT_COUNT, t->min = 1, t->max = 1024;
     } else if (strcmp(param, "host.cpu.frequency") == 0) {
-        t->d = &sc->hosts[0].spec.cpu.frequency_hz, t->unit = VS_UNIT_FREQUENCY, t->min = 1e6, t->max = 1e12;
+        t->d = &sc->hosts[0].spec.cpu.frequency_hz, t->unit = VS_UNIT_FREQUENCY, t->min = MIN_FREQUENCY_HZ, t->max = MAX_FREQUENCY_HZ;
     } else if (strcmp(param, "host.memory.capacity") == 0) {
-        t->d = &sc->hosts[0].spec.memory_bytes, t->unit = VS_UNIT_BYTES, t->min = 1;
+        t->d = &sc->hosts[0].spec.memory_bytes, t->unit = VS_UNIT_BYTES, t->min = MIN_MEMORY_BYTES,
+        t->max = MAX_MEMORY_BYTES;
     } else if (strncmp(param, "host.costs.", 11) == 0) {
         int id = vs_cost_find(param + 11);
         if (id < 0) {
@@ -66,15 +68,15 @@ static int resolve(struct vs_scenario *sc, const char *param, struct target *t, 
         else if (strcmp(f, "memory") == 0) t->d = &g->memory_bytes, t->unit = VS_UNIT_BYTES;
         else if (strcmp(f, "cap") == 0) t->d = &g->cap_fraction, t->unit = VS_UNIT_PERCENT;
         else if (strcmp(f, "queue_limit") == 0) t->u32 = &g->queue_limit, t->unit = VS_UNIT_COUNT, t->min = 1;
-        else if (strcmp(f, "load.rate") == 0) t->d = &w->load.rate_per_s, t->unit = VS_UNIT_RATE;
+        else if (strcmp(f, "load.rate") == 0) t->d = &w->load.rate_per_s, t->unit = VS_UNIT_RATE, t->max = MAX_RATE_PER_S;
         else if (strcmp(f, "load.clients") == 0) t->u32 = &w->load.clients, t->unit = VS_UNIT_COUNT, t->max = 1e6;
         else if (strcmp(f, "load.total") == 0) t->u64 = &w->load.total, t->unit = VS_UNIT_COUNT, t->min = 1;
         else if (strcmp(f, "load.think_time") == 0) t->d = &w->load.think_ns.a, t->unit = VS_UNIT_TIME;
-        else if (strcmp(f, "request.instructions") == 0) t->d = &w->request.instructions.a, t->unit = VS_UNIT_COUNT;
+        else if (strcmp(f, "request.instructions") == 0) t->d = &w->request.instructions.a, t->unit = VS_UNIT_COUNT, t->max = MAX_INSTRUCTIONS;
         else if (strncmp(f, "request.", 8) == 0) {
             for (int op = 0; op < VS_OP_COUNT; op++)
                 if (op != VS_OP_INSTRUCTION && strcmp(f + 8, vs_op_name((enum vs_op_kind)op)) == 0)
-                    t->d = &w->request.count[op], t->unit = VS_UNIT_COUNT;
+                    t->d = &w->request.count[op], t->unit = VS_UNIT_COUNT, t->max = MAX_OPS_PER_REQUEST;
         }
         if (!t->d && !t->u32 && !t->u64 && !t->t) {
             snprintf(why, n,

@@ -5,6 +5,7 @@
  * marker shapes on lines, so the chart survives a greyscale printout. */
 #include "virtsim/out/chart.h"
 #include "virtsim/out/scores.h"
+#include "virtsim/out/trace.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -390,7 +391,28 @@ static void xml_text(FILE *f, const char *s)
     }
 }
 
-static char *svg_with_metadata(const struct vs_chart *c, const char *svg, size_t len, size_t *out_len)
+/* What a chart shows, in words, for the SVG's <desc>: axes, series and bar
+ * labels (drawn as outlines like the rest). Caller frees. */
+static char *chart_desc(const struct vs_chart *c)
+{
+    char *desc = NULL;
+    size_t dlen = 0;
+    FILE *m = open_memstream(&desc, &dlen);
+    if (!m) return NULL;
+    fprintf(m, "x: %s; y: %s; series:", c->x_label, c->y_label);
+    for (uint32_t s = 0; s < c->n_series; s++) fprintf(m, "%s%s", s ? ", " : " ", c->series[s].name);
+    for (uint32_t i = 0; c->style != VS_CHART_LINES && i < c->n_points; i++) {
+        fputs(i ? ", " : "; categories: ", m);
+        if (c->groups[i][0]) fprintf(m, "%s/", c->groups[i]);
+        fputs(c->categories[i], m);
+    }
+    fclose(m);
+    return desc;
+}
+
+/* The SVG with a <title> and a <desc> after its opening tag, so the text a
+ * chart shows can be found and read without rendering it. Caller frees. */
+static char *svg_with_metadata(const char *title, const char *desc, const char *svg, size_t len, size_t *out_len)
 {
     const char *open = strstr(svg, "<svg");
     const char *end = open ? strchr(open, '>') : NULL;
@@ -400,25 +422,9 @@ static char *svg_with_metadata(const struct vs_chart *c, const char *svg, size_t
     FILE *m = open_memstream(&meta, &mlen);
     if (!m) return NULL;
     fputs("\n<title>", m);
-    xml_text(m, c->title);
-    fputs("</title>\n<desc>x: ", m);
-    xml_text(m, c->x_label);
-    fputs("; y: ", m);
-    xml_text(m, c->y_label);
-    fputs("; series:", m);
-    for (uint32_t s = 0; s < c->n_series; s++) {
-        fputs(s ? ", " : " ", m);
-        xml_text(m, c->series[s].name);
-    }
-    /* Bar labels too (drawn as outlines like the rest), group/category. */
-    for (uint32_t i = 0; c->style != VS_CHART_LINES && i < c->n_points; i++) {
-        fputs(i ? ", " : "; categories: ", m);
-        if (c->groups[i][0]) {
-            xml_text(m, c->groups[i]);
-            fputc('/', m);
-        }
-        xml_text(m, c->categories[i]);
-    }
+    xml_text(m, title);
+    fputs("</title>\n<desc>", m);
+    xml_text(m, desc ? desc : "");
     fputs("</desc>", m);
     fclose(m);
     size_t head = (size_t)(end + 1 - svg);
@@ -433,51 +439,102 @@ static char *svg_with_metadata(const struct vs_chart *c, const char *svg, size_t
     return out;
 }
 
-int vs_chart_render(const struct vs_chart *c, const char *path, double width, double height,
-                    struct vs_error *err)
+typedef void (*draw_fn)(const void *what, cairo_t *cr, double width, double height);
+
+/* The chart's type from the file's name. */
+enum chart_type { SVG, PDF, PNG };
+
+static int chart_type(const char *path, enum chart_type *type, struct vs_error *err)
 {
     size_t plen = strlen(path);
-    enum { SVG, PDF, PNG } type;
-    if (plen > 4 && strcmp(path + plen - 4, ".svg") == 0) type = SVG;
-    else if (plen > 4 && strcmp(path + plen - 4, ".pdf") == 0) type = PDF;
-    else if (plen > 4 && strcmp(path + plen - 4, ".png") == 0) type = PNG;
+    if (plen > 4 && strcmp(path + plen - 4, ".svg") == 0) *type = SVG;
+    else if (plen > 4 && strcmp(path + plen - 4, ".pdf") == 0) *type = PDF;
+    else if (plen > 4 && strcmp(path + plen - 4, ".png") == 0) *type = PNG;
     else return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "the chart's file must end in .svg, .pdf or .png");
+    return VS_OK;
+}
+
+/* Draws with `draw` into an output already open (the type from its path),
+ * without committing it. */
+static int render_to(struct vs_output *out, double width, double height, draw_fn draw_what, const void *what,
+                     const char *title, const char *desc, struct vs_error *err)
+{
+    enum chart_type type;
+    int rc = chart_type(out->path, &type, err);
+    if (rc != VS_OK) return rc;
     if (!(width >= 200 && width <= 10000 && height >= 100 && height <= 10000))
         return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "chart size %gx%g: expected 200..10000 x 100..10000", width, height);
-    struct vs_output out;
-    int rc = vs_output_open(path, &out, err);
-    if (rc != VS_OK) return rc;
     char *buf = NULL;
     size_t blen = 0;
     FILE *mem = type == SVG ? open_memstream(&buf, &blen) : NULL;
     cairo_surface_t *surf;
     if (type == SVG) surf = cairo_svg_surface_create_for_stream(write_to_file, mem, width, height);
-    else if (type == PDF) surf = cairo_pdf_surface_create_for_stream(write_to_file, out.file, width, height);
+    else if (type == PDF) surf = cairo_pdf_surface_create_for_stream(write_to_file, out->file, width, height);
     else surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)width, (int)height);
     cairo_t *cr = cairo_create(surf);
-    draw(c, cr, width, height);
+    draw_what(what, cr, width, height);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     if (type == PNG && st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_write_to_png_stream(surf, write_to_file, out.file);
+        st = cairo_surface_write_to_png_stream(surf, write_to_file, out->file);
     cairo_surface_finish(surf);
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
     if (mem) {
         fclose(mem);
         size_t olen = 0;
-        char *svg = st == CAIRO_STATUS_SUCCESS ? svg_with_metadata(c, buf, blen, &olen) : NULL;
-        if (svg) fwrite(svg, 1, olen, out.file);
+        char *svg = st == CAIRO_STATUS_SUCCESS ? svg_with_metadata(title, desc, buf, blen, &olen) : NULL;
+        if (svg) fwrite(svg, 1, olen, out->file);
         else if (st == CAIRO_STATUS_SUCCESS) st = CAIRO_STATUS_NO_MEMORY;
         free(svg);
         free(buf);
     }
-    if (st != CAIRO_STATUS_SUCCESS) {
-        vs_output_abort(&out);
-        return vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "drawing the chart failed: %s",
+    if (st != CAIRO_STATUS_SUCCESS)
+        return vs_error_set(err, VS_ERR_RUNTIME, out->path, 0, 0, "drawing the chart failed: %s",
                             cairo_status_to_string(st));
+    return VS_OK;
+}
+
+/* Draws with `draw` to path (.svg, .pdf or .png), through a temporary file
+ * and a rename. */
+static int render(const char *path, double width, double height, draw_fn draw_what, const void *what,
+                  const char *title, const char *desc, struct vs_error *err)
+{
+    enum chart_type type;
+    int rc = chart_type(path, &type, err);
+    if (rc != VS_OK) return rc;
+    struct vs_output out;
+    rc = vs_output_open(path, &out, err);
+    if (rc != VS_OK) return rc;
+    rc = render_to(&out, width, height, draw_what, what, title, desc, err);
+    if (rc != VS_OK) {
+        vs_output_abort(&out);
+        return rc;
     }
     return vs_output_commit(&out, err);
+}
+
+static void draw_chart(const void *what, cairo_t *cr, double width, double height)
+{
+    draw(what, cr, width, height);
+}
+
+int vs_chart_render(const struct vs_chart *c, const char *path, double width, double height,
+                    struct vs_error *err)
+{
+    char *desc = chart_desc(c);
+    int rc = render(path, width, height, draw_chart, c, c->title, desc, err);
+    free(desc);
+    return rc;
+}
+
+int vs_chart_render_to(const struct vs_chart *c, struct vs_output *out, double width, double height,
+                       struct vs_error *err)
+{
+    char *desc = chart_desc(c);
+    int rc = render_to(out, width, height, draw_chart, c, c->title, desc, err);
+    free(desc);
+    return rc;
 }
 
 void vs_chart_write_csv(const struct vs_chart *c, FILE *f)
@@ -768,4 +825,230 @@ void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
         snprintf(c->mark_label[m], sizeof c->mark_label[m], "%s", tl->mark_label[m]);
         c->n_marks++;
     }
+}
+
+/* ---- the swim-lane chart of `virtsim trace` ---- */
+
+/* The lanes, top to bottom: where a step runs, from the guest's process
+ * down to the hardware, and the waits (no CPU) last. */
+static const enum vs_cpu_cat lane_order[] = {
+    VS_CAT_GUEST_USER, VS_CAT_GUEST_KERNEL, VS_CAT_TRANSLATION, VS_CAT_VMEXIT, VS_CAT_HYPERCALL,
+    VS_CAT_DEVICE_MODEL, VS_CAT_HOST_KERNEL, VS_CAT_PAGE_WALK, VS_CAT_IDLE};
+#define N_LANES (sizeof lane_order / sizeof lane_order[0])
+
+/* One colour per place, the same in every trace chart. */
+static const double *lane_color(enum vs_cpu_cat cat)
+{
+    static const double grey[3] = {0.75, 0.75, 0.75};
+    switch (cat) {
+    case VS_CAT_GUEST_USER: return palette[1];
+    case VS_CAT_GUEST_KERNEL: return palette[3];
+    case VS_CAT_TRANSLATION: return palette[0];
+    case VS_CAT_VMEXIT: return palette[4];
+    case VS_CAT_HYPERCALL: return palette[5];
+    case VS_CAT_DEVICE_MODEL: return palette[6];
+    case VS_CAT_HOST_KERNEL: return palette[2];
+    case VS_CAT_PAGE_WALK: return palette[7];
+    default: return grey;
+    }
+}
+
+static double step_ns(const struct vs_trace_report *r, const struct vs_step *st)
+{
+    return st->delay_ns + vs_cycles_to_ns(&r->host.cpu, st->cycles);
+}
+
+/* A time in the unit the axis uses, to 3 significant digits. */
+static void time_label(double ns, double axis_max, char *buf, size_t len)
+{
+    if (axis_max >= 1e6) snprintf(buf, len, "%.3g ms", ns / 1e6);
+    else if (axis_max >= 1e3) snprintf(buf, len, "%.3g us", ns / 1e3);
+    else snprintf(buf, len, "%.3g ns", ns);
+}
+
+static void draw_trace(const void *what, cairo_t *cr, double W, double H)
+{
+    const struct vs_trace_report *r = what;
+    double u = W / 100.0;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_size(cr, 2.4 * u);
+    char title[300];
+    snprintf(title, sizeof title, "One %s, step by step (host %s, %.2f GHz)", r->what, r->host.name,
+             r->host.cpu.frequency_hz / 1e9);
+    text(cr, W / 2, 1.2 * u, title, 0.5, 0);
+
+    /* A common time scale, so lengths compare. */
+    double tmax = 0;
+    uint32_t listed = 0;
+    for (uint32_t k = 0; k < r->n_runs; k++) {
+        const struct vs_trace_op *op = &r->runs[k].ops[0];
+        double t = 0;
+        for (uint32_t i = 0; i < op->steps.n_steps; i++) {
+            const struct vs_step *st = &op->steps.steps[i];
+            t += step_ns(r, st);
+        }
+        listed += op->steps.n_steps;
+        if (t > tmax) tmax = t;
+    }
+    /* Each panel shows the lanes its own steps use (in the common order). */
+    uint32_t lanes = 0;
+    bool run_used[VS_MAX_ENGINES][VS_CAT_COUNT] = {{false}};
+    for (uint32_t k = 0; k < r->n_runs; k++) {
+        const struct vs_trace_op *op = &r->runs[k].ops[0];
+        for (uint32_t i = 0; i < op->steps.n_steps; i++) {
+            const struct vs_step *st = &op->steps.steps[i];
+            enum vs_cpu_cat cat = st->delay_ns > 0 ? VS_CAT_IDLE : st->cat;
+            if (!run_used[k][cat]) lanes++;
+            run_used[k][cat] = true;
+        }
+    }
+    if (!lanes || !(tmax > 0)) return;
+    /* Many steps: list them in two columns. */
+    bool two_columns = listed > 14;
+    double list_lines = 0;
+    for (uint32_t k = 0; k < r->n_runs; k++) {
+        uint32_t n = r->runs[k].ops[0].steps.n_steps;
+        list_lines += two_columns ? (n + 1) / 2 : n;
+    }
+
+    /* Vertical budget in units of u: per run a header, its lanes and its
+     * numbered steps; then the time axis. Everything shrinks together when
+     * there is a lot to show, and grows a little when there is room. */
+    double top = 4.6 * u, axis_room = 6.0 * u;
+    double units = r->n_runs * (2.4 + 0.9) + lanes * 2.6 + list_lines * 1.9;
+    double scale = (H - top - axis_room) / (units * u);
+    if (scale > 1.25) scale = 1.25;
+    double lane_h = 2.6 * u * scale, line_h = 1.9 * u * scale;
+    double fs = 1.45 * u * (scale < 0.6 ? 0.6 : scale > 1.1 ? 1.1 : scale);
+    double left = 17 * u, right = W - 3 * u;
+    double xscale = (right - left) / tmax;
+    double tick = nice_step(tmax, 6);
+    double y = top;
+    for (uint32_t k = 0; k < r->n_runs; k++) {
+        const struct vs_trace_run *run = &r->runs[k];
+        const struct vs_trace_op *op = &run->ops[0];
+        double total_ns = op->delay_ns + vs_cycles_to_ns(&r->host.cpu, op->cycles);
+        char head[240], tl[32], cyc[32];
+        time_label(total_ns, total_ns, tl, sizeof tl);
+        snprintf(cyc, sizeof cyc, "%.0f", op->cycles);
+        snprintf(head, sizeof head, "%s (%s): %s, %s cycles of CPU%s", run->engine, run->approach, tl, cyc,
+                 op->delay_ns > 0 ? ", and waits" : "");
+        cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+        cairo_set_font_size(cr, fs * 1.15);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        text(cr, 1.5 * u, y, head, 0, 0);
+        y += 2.4 * u * scale;
+        cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+        cairo_set_font_size(cr, fs);
+        /* lanes, with the time grid across them */
+        double lane_y[VS_CAT_COUNT] = {0};
+        double ly = y;
+        for (size_t l = 0; l < N_LANES; l++) {
+            enum vs_cpu_cat cat = lane_order[l];
+            if (!run_used[k][cat]) continue;
+            lane_y[cat] = ly;
+            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+            cairo_rectangle(cr, left, ly, right - left, lane_h * 0.9);
+            cairo_fill(cr);
+            cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+            text(cr, left - 1 * u, ly + lane_h * 0.45, cat == VS_CAT_IDLE ? "waiting (no CPU)" : vs_trace_place(cat), 1,
+                 0.5);
+            ly += lane_h;
+        }
+        cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
+        cairo_set_line_width(cr, 0.06 * u);
+        for (double v = 0; v <= tmax * 1.0001; v += tick) {
+            cairo_move_to(cr, left + v * xscale, y);
+            cairo_line_to(cr, left + v * xscale, ly - lane_h * 0.1);
+        }
+        cairo_stroke(cr);
+        /* steps in order, left to right */
+        double t = 0;
+        for (uint32_t i = 0; i < op->steps.n_steps; i++) {
+            const struct vs_step *st = &op->steps.steps[i];
+            double d = step_ns(r, st);
+            enum vs_cpu_cat cat = st->delay_ns > 0 ? VS_CAT_IDLE : st->cat;
+            double x0 = left + t * xscale, w = d * xscale;
+            if (w < 0.25 * u) w = 0.25 * u; /* visible however short */
+            const double *col = lane_color(cat);
+            cairo_set_source_rgb(cr, col[0], col[1], col[2]);
+            cairo_rectangle(cr, x0, lane_y[cat] + lane_h * 0.1, w, lane_h * 0.7);
+            cairo_fill_preserve(cr);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            cairo_set_line_width(cr, 0.08 * u);
+            cairo_stroke(cr);
+            if (cat == VS_CAT_IDLE) hatch(cr, x0, lane_y[cat] + lane_h * 0.1, w, lane_h * 0.7, 1, u);
+            char num[12];
+            snprintf(num, sizeof num, "%u", i + 1);
+            cairo_text_extents_t e;
+            cairo_text_extents(cr, num, &e);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            if (e.x_advance + 0.4 * u < w) text(cr, x0 + w / 2, lane_y[cat] + lane_h * 0.45, num, 0.5, 0.5);
+            else text(cr, x0 + w + 0.2 * u, lane_y[cat] + lane_h * 0.45, num, 0, 0.5);
+            t += d;
+        }
+        y = ly + 0.2 * u * scale;
+        /* the numbered steps, in words */
+        uint32_t rows = two_columns ? (op->steps.n_steps + 1) / 2 : op->steps.n_steps;
+        double list_top = y;
+        for (uint32_t i = 0; i < op->steps.n_steps; i++) {
+            const struct vs_step *st = &op->steps.steps[i];
+            char line[300], tlab[32];
+            time_label(step_ns(r, st), total_ns, tlab, sizeof tlab);
+            snprintf(line, sizeof line, "%u.  %s%s%s%s", i + 1, st->part ? "[" : "", st->part ? st->part : "",
+                     st->part ? "] " : "", st->what);
+            size_t n = strlen(line);
+            snprintf(line + n, sizeof line - n, " (%s, %s)", tlab, st->delay_ns > 0 ? "waiting" : vs_trace_place(st->cat));
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            double cx = i < rows ? 3 * u : W / 2 + 1 * u;
+            double cy = list_top + (i < rows ? i : i - rows) * line_h;
+            cairo_save(cr);
+            cairo_rectangle(cr, cx, cy - line_h, two_columns && i < rows ? W / 2 - 3 * u : W - cx, 3 * line_h);
+            cairo_clip(cr);
+            text(cr, cx, cy, line, 0, 0);
+            cairo_restore(cr);
+        }
+        y = list_top + rows * line_h + 0.9 * u * scale;
+    }
+    /* the time axis under the last panel */
+    double ay = y + 0.5 * u;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.1 * u);
+    cairo_move_to(cr, left, ay);
+    cairo_line_to(cr, right, ay);
+    cairo_stroke(cr);
+    cairo_set_font_size(cr, 1.45 * u);
+    for (double v = 0; v <= tmax * 1.0001; v += tick) {
+        double x = left + v * xscale;
+        cairo_move_to(cr, x, ay);
+        cairo_line_to(cr, x, ay + 0.5 * u);
+        cairo_stroke(cr);
+        char lab[32];
+        time_label(v, tmax, lab, sizeof lab);
+        text(cr, x, ay + 0.6 * u, lab, 0.5, 0);
+    }
+    text(cr, left, ay + 2.6 * u, "time on this host: each step in the order it happens, on one scale for every approach",
+         0, 0);
+}
+
+int vs_trace_chart(const struct vs_trace_report *r, const char *path, double width, double height,
+                   struct vs_error *err)
+{
+    if (r->request)
+        return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0,
+                            "a trace chart shows one operation; --request traces have no chart (use --format)");
+    char desc[4096];
+    size_t used = (size_t)snprintf(desc, sizeof desc, "steps of one %s:", r->what);
+    for (uint32_t k = 0; k < r->n_runs && used < sizeof desc; k++) {
+        const struct vs_trace_op *op = &r->runs[k].ops[0];
+        used += (size_t)snprintf(desc + used, sizeof desc - used, "%s %s:", k ? ";" : "", r->runs[k].engine);
+        for (uint32_t i = 0; i < op->steps.n_steps && used < sizeof desc; i++)
+            used += (size_t)snprintf(desc + used, sizeof desc - used, " %u. %s;", i + 1, op->steps.steps[i].what);
+    }
+    char title[300];
+    snprintf(title, sizeof title, "One %s, step by step (host %s)", r->what, r->host.name);
+    return render(path, width, height, draw_trace, r, title, desc, err);
 }

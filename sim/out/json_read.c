@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "virtsim/core/inputs.h"
 #include "virtsim/load/yamltree.h"
 
 int vs_json_read_file(const char *path, char **text, size_t *len, struct vs_error *err)
@@ -23,17 +25,24 @@ int vs_json_read_file(const char *path, char **text, size_t *len, struct vs_erro
     *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "is a directory, not a results JSON file");
+    }
+    vs_inputs_note_fd(fileno(f)); /* never to be replaced by an output */
     FILE *m = open_memstream(text, len);
     char chunk[65536];
     size_t got;
     while (m && (got = fread(chunk, 1, sizeof chunk, f)) > 0) fwrite(chunk, 1, got, m);
-    int bad = ferror(f);
+    int read_errno = ferror(f) ? errno : 0;
     fclose(f);
-    if (!m || fclose(m) != 0 || bad) {
+    if (!m || fclose(m) != 0 || read_errno) {
         free(*text);
         *text = NULL;
         *len = 0;
-        return vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "reading failed");
+        if (read_errno) return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "cannot read: %s", strerror(read_errno));
+        return vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "out of memory reading the file");
     }
     return VS_OK;
 }

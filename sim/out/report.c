@@ -132,6 +132,40 @@ static void write_timeline(FILE *f, const struct vs_run_result *run)
     }
 }
 
+static void write_mobility(FILE *f, const struct vs_run_result *run)
+{
+    char a[32], b[32], c[32], d[32];
+    if (run->n_migrations) {
+        fputs("\nmigrations (times from the end of boot)\n", f);
+        fprintf(f, "%-16s %-24s %-9s %9s %9s %9s %10s %6s %9s  %s\n", "guest", "from -> to", "method", "start",
+                "total", "downtime", "sent", "rounds", "converged", "why the rounds stopped");
+        for (uint32_t k = 0; k < run->n_migrations; k++) {
+            const struct vs_migration_record *m = &run->migrations[k];
+            char path[80];
+            snprintf(path, sizeof path, "%.30s -> %.30s", m->from, m->to);
+            fprintf(f, "%-16.16s %-24.24s %-9s %9s %9s %9s %10s %6u %9s  %s\n", m->guest, path, m->method,
+                    vs_units_format_time((double)m->start_ns, a, sizeof a),
+                    m->done ? vs_units_format_time((double)(m->end_ns - m->start_ns), b, sizeof b) : "going",
+                    m->downtime_ns > 0 ? vs_units_format_time((double)m->downtime_ns, c, sizeof c) : "-",
+                    vs_units_format_bytes(m->bytes_sent, d, sizeof d), m->rounds,
+                    strcmp(m->method, "precopy") != 0 ? "-" : m->converged ? "yes" : "no", m->stop_reason);
+        }
+    }
+    if (run->n_checkpoints) {
+        fputs("\ncheckpoints and restores (times from the end of boot)\n", f);
+        fprintf(f, "%-16s %-10s %-16s %-11s %9s %9s %9s %10s\n", "guest", "kind", "where", "incremental", "start",
+                "frozen", "total", "image");
+        for (uint32_t k = 0; k < run->n_checkpoints; k++) {
+            const struct vs_checkpoint_record *p = &run->checkpoints[k];
+            fprintf(f, "%-16.16s %-10s %-16.16s %-11s %9s %9s %9s %10s\n", p->guest, p->kind, p->where,
+                    p->incremental ? "yes" : "no", vs_units_format_time((double)p->start_ns, a, sizeof a),
+                    p->done ? vs_units_format_time((double)p->freeze_ns, b, sizeof b) : "going",
+                    p->done ? vs_units_format_time((double)p->total_ns, c, sizeof c) : "going",
+                    vs_units_format_bytes(p->image_bytes, d, sizeof d));
+        }
+    }
+}
+
 static void write_table_run(FILE *f, const struct vs_run_result *run)
 {
     char a[32], b[32], c[32], d[32];
@@ -219,6 +253,7 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
     write_hosts(f, run);
     write_links(f, run);
     write_timeline(f, run);
+    write_mobility(f, run);
 }
 
 /* A ratio cell: "1.41x +-0.02" (x: a cost, lower is better) or "0.93 +-0.01".
@@ -368,6 +403,9 @@ static void num(FILE *f, double v)
 /* The host_* columns at the end of every row. */
 #define CSV_HOST_COLUMNS 14
 
+#define MOBILITY_COLUMNS ",from_host,to_host,method,start_s,total_s,downtime_s,bytes_sent,rounds,converged,freeze_s,image_bytes"
+#define MOBILITY_EMPTY ",,,,,,,,,,,"
+
 static void csv_header(FILE *f)
 {
     fputs("scenario,seed,engine,approach,level,guest,group,workload,state,instances,failed,vcpus,"
@@ -390,6 +428,8 @@ static void csv_header(FILE *f)
     fputs(",reps,score_kind,saturated", f);
     static const char *const est[] = {"score", "cost_per_request_ns", "cost_ratio", "throughput_ratio", "p99_ratio"};
     for (size_t k = 0; k < sizeof est / sizeof est[0]; k++) fprintf(f, ",%s,%s_low,%s_high", est[k], est[k], est[k]);
+    /* Migration and checkpoint rows (level migration, checkpoint, restore). */
+    fputs(MOBILITY_COLUMNS, f);
     fputc('\n', f);
 }
 
@@ -476,6 +516,7 @@ static void csv_guest(FILE *f, const struct vs_results *r, const struct vs_run_r
     fputc(',', f);
     vs_report_csv_field(f, g->host);
     csv_score(f, r, sc);
+    fputs(MOBILITY_EMPTY, f);
     fputc('\n', f);
 }
 
@@ -521,6 +562,7 @@ static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_re
     fputc(',', f);
     vs_report_csv_field(f, h->name);
     csv_score(f, r, NULL);
+    fputs(MOBILITY_EMPTY, f);
     fputc('\n', f);
 }
 
@@ -544,6 +586,51 @@ static void csv_partial(FILE *f, const struct vs_results *r)
     fputc('\n', f);
 }
 
+/* Migration and checkpoint rows: the guest, then only the mobility columns
+ * (the 91 columns between are guest and host figures). */
+#define CSV_BEFORE_MOBILITY 91
+
+static void csv_mobility(FILE *f, const struct vs_results *r, const struct vs_run_result *run)
+{
+    for (uint32_t k = 0; k < run->n_migrations; k++) {
+        const struct vs_migration_record *m = &run->migrations[k];
+        csv_prefix(f, r, run, "migration");
+        vs_report_csv_field(f, m->guest);
+        for (int c = 0; c < CSV_BEFORE_MOBILITY; c++) fputc(',', f);
+        fputc(',', f);
+        vs_report_csv_field(f, m->from);
+        fputc(',', f);
+        vs_report_csv_field(f, m->to);
+        fprintf(f, ",%s,", m->method);
+        num(f, (double)m->start_ns / 1e9);
+        fputc(',', f);
+        if (m->done) num(f, (double)(m->end_ns - m->start_ns) / 1e9);
+        fputc(',', f);
+        num(f, (double)m->downtime_ns / 1e9);
+        fputc(',', f);
+        num(f, m->bytes_sent);
+        fprintf(f, ",%u,%s,,\n", m->rounds, m->converged ? "true" : "false");
+    }
+    for (uint32_t k = 0; k < run->n_checkpoints; k++) {
+        const struct vs_checkpoint_record *p = &run->checkpoints[k];
+        csv_prefix(f, r, run, p->kind);
+        vs_report_csv_field(f, p->guest);
+        for (int c = 0; c < CSV_BEFORE_MOBILITY; c++) fputc(',', f);
+        fputc(',', f);
+        fputc(',', f);
+        vs_report_csv_field(f, p->where);
+        fputs(",,", f);
+        num(f, (double)p->start_ns / 1e9);
+        fputc(',', f);
+        if (p->done) num(f, (double)p->total_ns / 1e9);
+        fputs(",,,,,", f);
+        if (p->done) num(f, (double)p->freeze_ns / 1e9);
+        fputc(',', f);
+        num(f, p->image_bytes);
+        fputc('\n', f);
+    }
+}
+
 static void write_csv(FILE *f, const struct vs_results *r)
 {
     csv_header(f);
@@ -559,6 +646,7 @@ static void write_csv(FILE *f, const struct vs_results *r)
         } else {
             csv_host(f, r, run, &run->host, "host");
         }
+        csv_mobility(f, r, run);
     }
     if (r->partial) csv_partial(f, r);
 }
@@ -765,6 +853,46 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
             vs_json_key_int(w, "at_ns", run->applied[e].at_ns);
             vs_json_key_bool(w, "ok", run->applied[e].ok);
             vs_json_key_string(w, "event", run->applied[e].text);
+            vs_json_object_end(w);
+        }
+        vs_json_array_end(w);
+        vs_json_key(w, "migrations");
+        vs_json_array_begin(w, VS_JSON_BLOCK);
+        for (uint32_t m = 0; m < run->n_migrations; m++) {
+            const struct vs_migration_record *mg = &run->migrations[m];
+            vs_json_object_begin(w, VS_JSON_INLINE);
+            vs_json_key_string(w, "guest", mg->guest);
+            vs_json_key_string(w, "from", mg->from);
+            vs_json_key_string(w, "to", mg->to);
+            vs_json_key_string(w, "method", mg->method);
+            vs_json_key_number(w, "start_s", (double)mg->start_ns / 1e9);
+            vs_json_key_number(w, "total_s", mg->done ? (double)(mg->end_ns - mg->start_ns) / 1e9 : NAN);
+            vs_json_key_number(w, "downtime_s", (double)mg->downtime_ns / 1e9);
+            vs_json_key_number(w, "bytes_sent", mg->bytes_sent);
+            vs_json_key_uint(w, "rounds", mg->rounds);
+            vs_json_key_bool(w, "converged", mg->converged);
+            vs_json_key_bool(w, "done", mg->done);
+            vs_json_key_number(w, "throttle_min", mg->throttle_min);
+            vs_json_key_number(w, "remote_faults", mg->remote_faults);
+            vs_json_key_number(w, "dirty_tracking_cycles", mg->dirty_tracking_cycles);
+            vs_json_key_string(w, "stop_reason", mg->stop_reason);
+            vs_json_object_end(w);
+        }
+        vs_json_array_end(w);
+        vs_json_key(w, "checkpoints");
+        vs_json_array_begin(w, VS_JSON_BLOCK);
+        for (uint32_t c = 0; c < run->n_checkpoints; c++) {
+            const struct vs_checkpoint_record *cp = &run->checkpoints[c];
+            vs_json_object_begin(w, VS_JSON_INLINE);
+            vs_json_key_string(w, "guest", cp->guest);
+            vs_json_key_string(w, "kind", cp->kind);
+            vs_json_key_string(w, "where", cp->where);
+            vs_json_key_bool(w, "incremental", cp->incremental);
+            vs_json_key_number(w, "start_s", (double)cp->start_ns / 1e9);
+            vs_json_key_number(w, "freeze_s", cp->done ? (double)cp->freeze_ns / 1e9 : NAN);
+            vs_json_key_number(w, "total_s", cp->done ? (double)cp->total_ns / 1e9 : NAN);
+            vs_json_key_number(w, "image_bytes", cp->image_bytes);
+            vs_json_key_bool(w, "done", cp->done);
             vs_json_object_end(w);
         }
         vs_json_array_end(w);

@@ -13,6 +13,8 @@ const char *vs_guest_state_name(enum vs_guest_state s)
     case VS_GUEST_FAILED: return "failed";
     case VS_GUEST_PAUSED: return "paused";
     case VS_GUEST_STOPPED: return "stopped";
+    case VS_GUEST_INCOMING: return "incoming";
+    case VS_GUEST_MIGRATED: return "migrated";
     }
     return "?";
 }
@@ -41,6 +43,11 @@ void vs_run_result_free(struct vs_run_result *r)
     free(r->figures);
     r->figures = NULL;
     r->n_figures = 0;
+    free(r->migrations);
+    free(r->checkpoints);
+    r->migrations = NULL;
+    r->checkpoints = NULL;
+    r->n_migrations = r->n_checkpoints = 0;
     r->host.core_ns_by_cat = NULL;
     r->applied = NULL;
     r->n_applied = 0;

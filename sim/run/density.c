@@ -41,7 +41,7 @@ int vs_sla_parse(const char *text, struct vs_sla *out, struct vs_error *err)
                             "(e.g. \"p99<20ms\", \"throughput>=95%%\")",
                             text);
     }
-    char why[200];
+    char why[200] = ""; /* stays empty when the parse succeeds with a limit of 0 */
     if (vs_units_parse(rest, unit, &out->limit, why, sizeof why) != 0 || out->limit <= 0)
         return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--sla '%s': %s", text,
                             out->limit <= 0 && !why[0] ? "the limit must be above zero" : why);

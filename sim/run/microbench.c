@@ -187,6 +187,35 @@ static void set_events(struct vs_mb_cell *c, const struct measured *op, const st
     c->traps = (op->events[VS_EVT_TRAP] - base->events[VS_EVT_TRAP]) / per;
 }
 
+/* The per-request method: the operation's workload and its baseline, each
+ * simulated; (mean request latency - baseline's) / n. */
+static int measure_pair(const struct vs_host_spec *host, const char *engine, const struct vs_workload *wl,
+                        const struct vs_workload *wb, double n, uint64_t seed, bool device,
+                        struct vs_mb_cell *cell, double *baseline_ns, struct vs_error *err)
+{
+    struct measured op, base;
+    int rc = simulate(host, engine, wb, seed, CPU_REQUESTS, &base, err);
+    if (rc == VS_OK) rc = simulate(host, engine, wl, seed, device ? DEVICE_REQUESTS : CPU_REQUESTS, &op, err);
+    if (rc != VS_OK) return rc;
+    cell->latency_us = (op.mean_ns - base.mean_ns) / n / 1e3;
+    cell->requests = op.requests;
+    set_events(cell, &op, &base, n);
+    if (baseline_ns) *baseline_ns = base.mean_ns;
+    return VS_OK;
+}
+
+int vs_microbench_measure_workload(const struct vs_host_spec *host, const char *engine,
+                                   const struct vs_workload *wl, const struct vs_workload *wb, double n,
+                                   uint64_t seed, struct vs_mb_cell *cell, struct vs_error *err)
+{
+    *cell = (struct vs_mb_cell){.latency_us = NAN, .vmexits = NAN, .hypercalls = NAN, .traps = NAN};
+    struct vs_host_spec quiet = *host;
+    quiet.costs.value[VS_COST_TIMER_HZ] = 0;
+    bool device = wl->request.count[VS_OP_DISK_READ] > 0 || wl->request.count[VS_OP_DISK_WRITE] > 0 ||
+                  wl->request.count[VS_OP_NET_RX] > 0 || wl->request.count[VS_OP_NET_TX] > 0;
+    return measure_pair(&quiet, engine, wl, wb, n, seed, device, cell, NULL, err);
+}
+
 int vs_microbench_measure(const struct vs_host_spec *host, const char *engine, enum vs_mb_row row,
                           uint64_t seed, struct vs_mb_cell *cell, double *baseline_ns, struct vs_error *err)
 {
@@ -201,18 +230,9 @@ int vs_microbench_measure(const struct vs_host_spec *host, const char *engine, e
     struct measured op, base;
     int rc;
     switch (ri->method) {
-    case VS_MB_PER_REQUEST: {
-        bool device = row == VS_MB_DISK_READ || row == VS_MB_NET_RTT;
-        rc = simulate(&quiet, engine, &wb, seed, CPU_REQUESTS, &base, err);
-        if (rc == VS_OK) rc = simulate(&quiet, engine, &wl, seed, device ? DEVICE_REQUESTS : CPU_REQUESTS, &op, err);
-        if (rc != VS_OK) return rc;
-        double n = ri->per_request;
-        cell->latency_us = (op.mean_ns - base.mean_ns) / n / 1e3;
-        cell->requests = op.requests;
-        set_events(cell, &op, &base, n);
-        if (baseline_ns) *baseline_ns = base.mean_ns;
-        return VS_OK;
-    }
+    case VS_MB_PER_REQUEST:
+        return measure_pair(&quiet, engine, &wl, &wb, ri->per_request, seed,
+                            row == VS_MB_DISK_READ || row == VS_MB_NET_RTT, cell, baseline_ns, err);
     case VS_MB_TIMER: {
         double hz = vs_cost(&host->costs, VS_COST_TIMER_HZ);
         if (hz <= 0) return VS_OK; /* no periodic tick on this host: nothing to measure */

@@ -66,6 +66,7 @@ struct request {
     uint32_t tx_packets;
     vs_time_ns io_delay_ns; /* the I/O latency chain still to wait (vs_work.delay_ns) */
     uint32_t next;          /* free list, or the instance's wait queue */
+    bool live;              /* allocated (not on the free list) */
 };
 
 /* What one instance has counted since the last statistics reset. */
@@ -82,6 +83,8 @@ struct instance {
     uint32_t host, local;    /* its host, and its id among that host's guests */
     uint32_t peer_group;     /* clients_from, or NONE */
     uint32_t peer_next;      /* round robin over the peer group's instances */
+    uint32_t moved_to;       /* migrated: the twin that took over, else NONE */
+    double throttle;         /* share of its CPU it may use (auto-converge, remote faults); 1: all */
     const struct vs_guest_spec *spec;
     enum vs_guest_state state;
     enum vs_guest_state resume_state; /* what a paused guest goes back to */
@@ -214,8 +217,28 @@ static void schedule(struct vs_sim *s, vs_time_ns at, vs_event_fn fn, uint64_t a
 
 static struct host_rt *host_of(struct vs_sim *s, const struct instance *in) { return &s->hosts[in->host]; }
 
+/* Its weight and cap in its host's scheduler: its group's, with a throttle
+ * (migration) as a cap on what its vCPUs may use. */
+static int apply_share(struct vs_sim *s, const struct instance *in)
+{
+    const struct vs_guest_spec *gs = in->spec;
+    double cap = gs->cap_fraction;
+    if (in->throttle < 1) {
+        double all = cap > 0 && cap < gs->vcpus ? cap : (double)gs->vcpus;
+        cap = all * (in->throttle > 0.01 ? in->throttle : 0.01);
+    }
+    return vs_cpu_set_share(s->hosts[in->host].cpu, in->cpu_guest, gs->weight, cap);
+}
+
+/* A group's instance slots: its own, those the timeline starts, and the
+ * twins its migrations take over with (in that order). */
+static uint32_t group_slots(const struct vs_guest_spec *gs) { return gs->count + gs->started_later + gs->n_twins; }
+
 /* A guest that takes no more work: its callbacks drop what is in flight. */
-static bool gone(const struct instance *in) { return in->state == VS_GUEST_STOPPED || in->state == VS_GUEST_FAILED; }
+static bool gone(const struct instance *in)
+{
+    return in->state == VS_GUEST_STOPPED || in->state == VS_GUEST_FAILED || in->state == VS_GUEST_MIGRATED;
+}
 
 /* ---- request pool ---- */
 
@@ -254,6 +277,7 @@ static uint32_t alloc_request(struct vs_sim *s)
 
 static void free_request(struct vs_sim *s, uint32_t r)
 {
+    s->req[r].live = false;
     s->req[r].next = s->free_req;
     s->free_req = r;
 }
@@ -304,10 +328,17 @@ static void content_stream(const struct instance *in, uint64_t seq, int part, st
 /* arg packs (instance, client) for closed-loop think timers. */
 static uint64_t pack2(uint32_t a, uint32_t b) { return ((uint64_t)a << 32) | b; }
 
+/* Where a guest's clients now send: the twin a migration moved it to. */
+static struct instance *current_home(struct vs_sim *s, struct instance *in)
+{
+    while (in->moved_to != NONE) in = &s->inst[in->moved_to];
+    return in;
+}
+
 static void on_think_done(void *ctx, uint64_t arg)
 {
     struct vs_sim *s = ctx;
-    struct instance *in = &s->inst[arg >> 32];
+    struct instance *in = current_home(s, &s->inst[arg >> 32]);
     if (gone(in)) return;
     start_request(s, in, (uint32_t)arg, true);
 }
@@ -340,7 +371,7 @@ static void on_guest_started(void *ctx, uint64_t arg)
     for (int e = 0; e < VS_EVT_COUNT; e++) in->stats.events[e] += w.events[e];
     uint32_t vcpu = in->idle_vcpus[--in->n_idle];
     if (vs_cpu_submit(h->cpu, vcpu, w.cycles, start_load, s, pack2((uint32_t)arg + 1, vcpu)) != VS_OK)
-        fail_msg(s, "internal error: a booting guest's vCPU was busy");
+        fail_msg(s, vs_cpu_submit_error(h->cpu, vcpu, w.cycles));
 }
 
 /* arg: the instance; or, after a code-load burst, (instance + 1) in the
@@ -518,7 +549,7 @@ static void start_request(struct vs_sim *s, struct instance *in, uint32_t client
     if (r == REQ_NONE) return;
     struct request *req = &s->req[r];
     *req = (struct request){.seq = in->next_seq++, .instance = i, .client = client, .peer = NONE,
-                            .arrival_ns = vs_event_now(s->q), .next = REQ_NONE};
+                            .arrival_ns = vs_event_now(s->q), .next = REQ_NONE, .live = true};
     if (in->peer_group != NONE) {
         /* The clients are the peer group's instances that exist, in turn. */
         uint32_t n = s->group_active[in->peer_group];
@@ -628,7 +659,7 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     for (int e = 0; e < VS_EVT_COUNT; e++) in->stats.events[e] += w.events[e];
 
     if (vs_cpu_submit(h->cpu, vcpu, w.cycles, on_cpu_done, s, pack2(r, vcpu)) != VS_OK)
-        fail_msg(s, "internal error: a busy vCPU was given a second request");
+        fail_msg(s, vs_cpu_submit_error(h->cpu, vcpu, w.cycles));
 }
 
 static void next_io(struct vs_sim *s, uint32_t r);
@@ -1029,7 +1060,7 @@ static int start_instance(struct vs_sim *s, uint32_t i, char *why, size_t why_le
 static int build_instances(struct vs_sim *s, struct vs_error *err)
 {
     uint64_t total = 0;
-    for (uint32_t g = 0; g < s->sc.n_guests; g++) total += s->sc.guests[g].count + s->sc.guests[g].started_later;
+    for (uint32_t g = 0; g < s->sc.n_guests; g++) total += group_slots(&s->sc.guests[g]);
     if (total > VS_MAX_GUESTS)
         return vs_error_set(err, VS_ERR_INPUT, s->sc.file, 0, 0,
                             "%llu guest instances; at most %d are allowed", (unsigned long long)total,
@@ -1048,11 +1079,15 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
         const struct vs_guest_spec *gs = &s->sc.guests[g];
         s->group_first[g] = i;
         s->group_active[g] = gs->count;
-        for (uint32_t k = 0; k < gs->count + gs->started_later; k++, i++) {
+        for (uint32_t k = 0; k < group_slots(gs); k++, i++) {
             struct instance *in = &s->inst[i];
             in->group = g;
             in->spec = gs;
-            in->host = place(s, gs);
+            uint32_t twin = k - (gs->count + gs->started_later);
+            in->host = k < gs->count + gs->started_later ? place(s, gs) : host_index(s, gs->twins[twin].host);
+            if (in->host == NONE)
+                return vs_error_set(err, VS_ERR_INPUT, s->sc.file, 0, 0, "a migration of %s goes to host %s, which "
+                                    "the scenario does not have", gs->twins[twin].of, gs->twins[twin].host);
             struct host_rt *h = &s->hosts[in->host];
             in->local = h->n_local++;
             h->planned_bytes += planned_memory(h, gs);
@@ -1085,10 +1120,12 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
         uint32_t peer = NONE;
         for (uint32_t p = 0; p < s->sc.n_guests && gs->peer[0]; p++)
             if (strcmp(s->sc.guests[p].name, gs->peer) == 0) peer = p;
-        for (uint32_t k = 0; k < gs->count + gs->started_later; k++, i++) {
+        for (uint32_t k = 0; k < group_slots(gs); k++, i++) {
             struct instance *in = &s->inst[i];
             struct host_rt *h = host_of(s, in);
             in->peer_group = peer;
+            in->moved_to = NONE;
+            in->throttle = 1;
             in->wait_head = in->wait_tail = REQ_NONE;
             in->batch_finished_ns = -1;
             in->state = VS_GUEST_STOPPED;
@@ -1098,6 +1135,9 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
                 snprintf(in->name, sizeof in->name, "%s", gs->name);
             else
                 snprintf(in->name, sizeof in->name, "%.50s-%u", gs->name, k + 1);
+            /* A twin has the name of the guest it takes over from. */
+            if (k >= gs->count + gs->started_later)
+                snprintf(in->name, sizeof in->name, "%s", gs->twins[k - gs->count - gs->started_later].of);
             vs_rng_seed_stream(&in->rng, s->seed, in->name);
             in->content_key = vs_rng_next(&in->rng);
             const struct vs_request_spec *rq = &gs->workload.request;
@@ -1202,8 +1242,8 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
         uint32_t i = 0;
         for (uint32_t g = 0; g < s->sc.n_guests && rc == VS_OK; g++) {
             const struct vs_guest_spec *gs = &s->sc.guests[g];
-            for (uint32_t k = 0; k < gs->count + gs->started_later; k++, i++) {
-                if (k >= gs->count) continue; /* the timeline starts it */
+            for (uint32_t k = 0; k < group_slots(gs); k++, i++) {
+                if (k >= gs->count) continue; /* the timeline starts it, or a migration */
                 char why[200];
                 int r = start_instance(s, i, why, sizeof why);
                 if (r == VS_ERR_RUNTIME) rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "%s", why);
@@ -1378,7 +1418,7 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->cpu_wait_ns = cg.wait_ns;
     memcpy(g->events, in->stats.events, sizeof g->events);
     g->events[VS_EVT_CONTEXT_SWITCH] += (double)cg.context_switches;
-    if (in->state != VS_GUEST_FAILED && in->state != VS_GUEST_STOPPED) g->memory = in->memory;
+    if (!gone(in)) g->memory = in->memory;
     struct vs_station_guest_stats ds;
     vs_station_get_guest_stats(vs_disk_station_const(h->disk), in->local, &ds);
     g->disk_ops = ds.completed;
@@ -1403,8 +1443,8 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
     grp->failed_instances += g->failed_instances;
     /* The least advanced live state speaks for the group; a group whose
      * instances all failed or stopped says so. */
-    bool g_live = g->state != VS_GUEST_FAILED && g->state != VS_GUEST_STOPPED;
-    bool grp_live = grp->state != VS_GUEST_FAILED && grp->state != VS_GUEST_STOPPED;
+    bool g_live = g->state != VS_GUEST_FAILED && g->state != VS_GUEST_STOPPED && g->state != VS_GUEST_MIGRATED;
+    bool grp_live = grp->state != VS_GUEST_FAILED && grp->state != VS_GUEST_STOPPED && grp->state != VS_GUEST_MIGRATED;
     if ((!grp_live && g_live) || (g_live && grp_live && g->state < grp->state)) grp->state = g->state;
     grp->arrived += g->arrived;
     grp->completed_since_start += g->completed_since_start;
@@ -1584,7 +1624,7 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
     uint32_t i = 0;
     for (uint32_t g = 0; g < s->sc.n_guests; g++) {
         vs_hist_reset(merged);
-        uint32_t n = s->sc.guests[g].count + s->sc.guests[g].started_later, hosts_seen = 0;
+        uint32_t n = group_slots(&s->sc.guests[g]), hosts_seen = 0;
         for (uint32_t k = 0; k < n; k++, i++) {
             fill_instance(s, i, window, &out->instances[i]);
             add_to_group(&out->groups[g], &out->instances[i], k == 0);
@@ -1632,6 +1672,27 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
             snprintf(f->name, sizeof f->name, "%.47s", figs[k].name);
             f->value = figs[k].value;
         }
+    }
+    /* Their migrations and checkpoints. */
+    for (uint32_t c = 0; c < s->n_comps; c++) {
+        if (!s->comps[c].ops->records) continue;
+        struct vs_migration_record *mig = calloc(VS_MAX_MIGRATIONS, sizeof *mig);
+        struct vs_checkpoint_record *cp = calloc(VS_MAX_CHECKPOINTS, sizeof *cp);
+        uint32_t nm = 0, nc = 0;
+        if (mig && cp) s->comps[c].ops->records(s->comps[c].state, mig, &nm, cp, &nc);
+        if (!mig || !cp || out->migrations || out->checkpoints) {
+            free(mig);
+            free(cp);
+            if (mig && cp) continue; /* one component reports them */
+            vs_run_result_free(out);
+            return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        }
+        if (nm) out->migrations = mig;
+        else free(mig);
+        if (nc) out->checkpoints = cp;
+        else free(cp);
+        out->n_migrations = nm;
+        out->n_checkpoints = nc;
     }
     return VS_OK;
 }
@@ -1711,17 +1772,28 @@ uint32_t vs_world_group_find(const struct vs_world *w, const char *name)
     return NONE;
 }
 
+/* An instance an event can act on: one of its group's that exist and has
+ * not moved away, or a twin a migration has brought in. */
+static bool addressable(const struct vs_sim *s, uint32_t i)
+{
+    const struct instance *in = &s->inst[i];
+    if (in->state == VS_GUEST_MIGRATED) return false;
+    uint32_t k = i - s->group_first[in->group];
+    if (k < s->group_active[in->group]) return true;
+    return k >= in->spec->count + in->spec->started_later && in->state != VS_GUEST_STOPPED;
+}
+
 uint32_t vs_world_find_guests(const struct vs_world *w, const char *target, uint32_t *idx, uint32_t max)
 {
     const struct vs_sim *s = w->sim;
     uint32_t g = vs_world_group_find(w, target), n = 0;
     if (g != NONE) {
-        for (uint32_t k = 0; k < s->group_active[g] && n < max; k++) idx[n++] = s->group_first[g] + k;
+        for (uint32_t k = 0; k < group_slots(&s->sc.guests[g]) && n < max; k++)
+            if (addressable(s, s->group_first[g] + k)) idx[n++] = s->group_first[g] + k;
         return n;
     }
     for (uint32_t i = 0; i < s->n_inst && n < max; i++)
-        if (strcmp(s->inst[i].name, target) == 0 && i - s->group_first[s->inst[i].group] < s->group_active[s->inst[i].group])
-            idx[n++] = i;
+        if (strcmp(s->inst[i].name, target) == 0 && addressable(s, i)) idx[n++] = i;
     return n;
 }
 
@@ -1836,7 +1908,7 @@ int vs_world_set(struct vs_world *w, uint32_t group, const char *param, double v
         struct instance *in = &s->inst[i];
         if (gone(in)) continue;
         if (strcmp(param, "weight") == 0 || strcmp(param, "cap") == 0)
-            rc = vs_cpu_set_share(host_of(s, in)->cpu, in->cpu_guest, gs->weight, gs->cap_fraction);
+            rc = apply_share(s, in);
         /* An open load that had no rate has no arrival pending: start one. */
         if (gs->workload.load.kind == VS_LOAD_OPEN && !in->arrival_pending &&
             (in->state == VS_GUEST_RUNNING || in->state == VS_GUEST_PAUSED))
@@ -1847,5 +1919,261 @@ int vs_world_set(struct vs_world *w, uint32_t group, const char *param, double v
             in->tx_bytes_per_packet = rq->count[VS_OP_NET_TX] > 0 ? rq->net_tx_bytes / rq->count[VS_OP_NET_TX] : 0;
         }
     }
+    return rc;
+}
+
+/* ---- checkpointing and migration (sim/comp/mobility.c) ---- */
+
+vs_time_ns vs_world_boot_end(const struct vs_world *w) { return w->sim->booted_ns; }
+
+void vs_world_schedule(struct vs_world *w, vs_time_ns at, vs_event_fn fn, void *ctx, uint64_t arg)
+{
+    struct vs_sim *s = w->sim;
+    if (at < vs_event_now(s->q)) at = vs_event_now(s->q);
+    if (vs_event_schedule(s->q, at, fn, ctx, arg, NULL) != VS_OK)
+        fail_msg(s, "the event queue is full: the scenario schedules more pending events than "
+                    "the simulator allows (reduce guests, rates or duration)");
+}
+
+const struct vs_guest_spec *vs_world_guest_spec(const struct vs_world *w, uint32_t guest)
+{
+    return w->sim->inst[guest].spec;
+}
+
+void vs_world_guest_memory(const struct vs_world *w, uint32_t guest, struct vs_mem_parts *out)
+{
+    *out = w->sim->inst[guest].memory;
+}
+
+uint32_t vs_world_guest_host(const struct vs_world *w, uint32_t guest) { return w->sim->inst[guest].host; }
+
+const char *vs_world_host_name(const struct vs_world *w, uint32_t host)
+{
+    return host < w->sim->n_hosts ? w->sim->hosts[host].name : "";
+}
+
+uint32_t vs_world_host_find(const struct vs_world *w, const char *name) { return host_index(w->sim, name); }
+
+const char *vs_world_approach(const struct vs_world *w, uint32_t guest)
+{
+    return w->sim->hosts[w->sim->inst[guest].host].engine.ops->approach;
+}
+
+double vs_world_dirty_page_cycles(const struct vs_world *w, uint32_t guest)
+{
+    const struct vs_engine *e = &w->sim->hosts[w->sim->inst[guest].host].engine;
+    return e->ops->dirty_page_cycles ? e->ops->dirty_page_cycles(e->state) : 0;
+}
+
+double vs_world_host_frequency(const struct vs_world *w, uint32_t host)
+{
+    return w->sim->hosts[host].spec->cpu.frequency_hz;
+}
+
+double vs_world_path_bandwidth(const struct vs_world *w, uint32_t from, uint32_t to)
+{
+    const struct vs_sim *s = w->sim;
+    if (from == to) return 0;
+    uint32_t l = route(s, from, to);
+    if (l == NONE) return 0;
+    double bw = s->hosts[from].spec->nic.bandwidth_bits_per_s;
+    double rx = s->hosts[to].spec->nic.bandwidth_bits_per_s, link = s->links[l].spec->net.bandwidth_bits_per_s;
+    if (rx < bw) bw = rx;
+    if (link > 0 && link < bw) bw = link;
+    return bw;
+}
+
+vs_time_ns vs_world_path_rtt(const struct vs_world *w, uint32_t from, uint32_t to)
+{
+    const struct vs_sim *s = w->sim;
+    uint32_t l = route(s, from, to);
+    vs_time_ns one = s->hosts[from].spec->nic.latency_ns + s->hosts[to].spec->nic.latency_ns +
+                     (l != NONE ? s->links[l].spec->net.latency_ns : 0);
+    return 2 * one;
+}
+
+static double station_busy(const struct vs_station *st)
+{
+    struct vs_station_stats stats;
+    vs_station_get_stats(st, &stats);
+    return stats.window_ns > 0 ? stats.utilisation : 0;
+}
+
+double vs_world_path_utilisation(const struct vs_world *w, uint32_t from, uint32_t to)
+{
+    const struct vs_sim *s = w->sim;
+    double u = station_busy(vs_nic_station_const(s->hosts[from].nic, VS_NIC_TX));
+    double rx = station_busy(vs_nic_station_const(s->hosts[to].nic, VS_NIC_RX));
+    if (rx > u) u = rx;
+    uint32_t l = route(s, from, to);
+    if (l != NONE) {
+        const struct link_rt *lr = &s->links[l];
+        enum vs_nic_dir d = lr->spec->shared || from == lr->first_host ? VS_NIC_TX : VS_NIC_RX;
+        double lu = station_busy(vs_nic_station_const(lr->net, d));
+        if (lu > u) u = lu;
+    }
+    return u;
+}
+
+static void add_flow(struct vs_nic *nic, enum vs_nic_dir dir, double delta)
+{
+    double f = vs_nic_flow(nic, dir) + delta;
+    vs_nic_set_flow(nic, dir, f > 1 ? f : 0); /* sums of doubles: below a bit/s is none */
+}
+
+void vs_world_path_flow(struct vs_world *w, uint32_t from, uint32_t to, double delta_bits_per_s)
+{
+    struct vs_sim *s = w->sim;
+    add_flow(s->hosts[from].nic, VS_NIC_TX, delta_bits_per_s);
+    add_flow(s->hosts[to].nic, VS_NIC_RX, delta_bits_per_s);
+    uint32_t l = route(s, from, to);
+    if (l != NONE) {
+        struct link_rt *lr = &s->links[l];
+        add_flow(lr->net, lr->spec->shared || from == lr->first_host ? VS_NIC_TX : VS_NIC_RX, delta_bits_per_s);
+    }
+}
+
+double vs_world_path_flows(const struct vs_world *w, uint32_t from, uint32_t to)
+{
+    const struct vs_sim *s = w->sim;
+    double f = vs_nic_flow(s->hosts[from].nic, VS_NIC_TX), rx = vs_nic_flow(s->hosts[to].nic, VS_NIC_RX);
+    if (rx > f) f = rx;
+    uint32_t l = route(s, from, to);
+    if (l != NONE) {
+        const struct link_rt *lr = &s->links[l];
+        double lf = vs_nic_flow(lr->net, lr->spec->shared || from == lr->first_host ? VS_NIC_TX : VS_NIC_RX);
+        if (lf > f) f = lf;
+    }
+    return f;
+}
+
+/* A disk request of a component: done runs as an event callback. */
+struct disk_done {
+    vs_event_fn fn;
+    void *ctx;
+    uint64_t arg;
+};
+
+static void on_world_disk_done(void *ctx, uint64_t arg, vs_time_ns response_ns)
+{
+    (void)response_ns;
+    struct disk_done *d = (struct disk_done *)(uintptr_t)arg;
+    (void)ctx;
+    struct disk_done copy = *d;
+    free(d);
+    if (copy.fn) copy.fn(copy.ctx, copy.arg);
+}
+
+int vs_world_disk_io(struct vs_world *w, uint32_t guest, bool write, double bytes, vs_event_fn done, void *ctx,
+                     uint64_t arg)
+{
+    struct vs_sim *s = w->sim;
+    const struct instance *in = &s->inst[guest];
+    struct disk_done *d = malloc(sizeof *d);
+    if (!d) return VS_ERR_RUNTIME;
+    *d = (struct disk_done){done, ctx, arg};
+    int rc = vs_disk_submit(s->hosts[in->host].disk, in->local, write, (uint64_t)(bytes + 0.5), on_world_disk_done, s,
+                            (uint64_t)(uintptr_t)d);
+    if (rc != VS_OK) free(d);
+    return rc;
+}
+
+int vs_world_throttle(struct vs_world *w, uint32_t guest, double share)
+{
+    struct instance *in = &w->sim->inst[guest];
+    in->throttle = share < 1 ? share : 1;
+    return apply_share(w->sim, in);
+}
+
+uint32_t vs_world_twin(const struct vs_world *w, uint32_t guest, uint32_t host)
+{
+    const struct vs_sim *s = w->sim;
+    const struct instance *in = &s->inst[guest];
+    const struct vs_guest_spec *gs = in->spec;
+    uint32_t first = s->group_first[in->group] + gs->count + gs->started_later;
+    for (uint32_t k = 0; k < gs->n_twins; k++) {
+        const struct instance *t = &s->inst[first + k];
+        if (t->host == host && t->state == VS_GUEST_STOPPED && t->moved_to == NONE && strcmp(t->name, in->name) == 0 &&
+            first + k != guest)
+            return first + k;
+    }
+    return NONE;
+}
+
+int vs_world_receive(struct vs_world *w, uint32_t twin, char *why, size_t why_len)
+{
+    struct vs_sim *s = w->sim;
+    struct instance *in = &s->inst[twin];
+    struct host_rt *h = host_of(s, in);
+    h->engine.ops->memory(h->engine.state, in->spec, &in->memory);
+    if (!vs_memory_charge(h->mem, in->local, &in->memory)) {
+        memset(&in->memory, 0, sizeof in->memory);
+        snprintf(why, why_len, "%s does not fit in the memory left on host %s", in->name, h->name);
+        return VS_ERR_INPUT;
+    }
+    if (!own_page_cache(in)) h->shared_file_set_bytes += in->spec->workload.memory.file_set_bytes;
+    in->state = VS_GUEST_INCOMING;
+    in->start_ns = in->ready_ns = vs_event_now(s->q);
+    /* Nothing runs on it until the switch. */
+    return vs_cpu_pause_guest(h->cpu, in->cpu_guest);
+}
+
+int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why, size_t why_len)
+{
+    struct vs_sim *s = w->sim;
+    struct instance *from = &s->inst[guest], *to = &s->inst[twin];
+    if (to->state != VS_GUEST_INCOMING) {
+        snprintf(why, why_len, "%s has not received %s", s->hosts[to->host].name, from->name);
+        return VS_ERR_INPUT;
+    }
+    enum vs_guest_state was = from->state == VS_GUEST_PAUSED ? from->resume_state : from->state;
+    /* The twin carries on: the same request numbers, the same batch. */
+    to->next_seq = from->next_seq;
+    to->batch_issued = from->batch_issued;
+    to->batch_done = from->batch_done;
+    to->batch_finished_ns = from->batch_finished_ns;
+    to->completed_since_start = from->completed_since_start;
+    to->state = was == VS_GUEST_BOOTING ? VS_GUEST_RUNNING : was;
+    to->resume_state = to->state;
+    int rc = vs_cpu_resume_guest(host_of(s, to)->cpu, to->cpu_guest);
+    to->throttle = 1;
+    if (rc == VS_OK) rc = apply_share(s, to);
+    /* The guest leaves its host. Its requests in flight went with its
+     * memory: they go on at the twin, from its CPU (what was on the wire
+     * or the disk had arrived or is redone there). */
+    struct host_rt *h = host_of(s, from);
+    from->state = VS_GUEST_MIGRATED;
+    from->moved_to = twin;
+    vs_cpu_pause_guest(h->cpu, from->cpu_guest);
+    vs_memory_release(h->mem, from->local);
+    if (!own_page_cache(from)) h->shared_file_set_bytes -= from->spec->workload.memory.file_set_bytes;
+    memset(&from->memory, 0, sizeof from->memory);
+    for (uint32_t r = 0; r < s->n_req; r++) {
+        struct request *req = &s->req[r];
+        if (!req->live || req->instance != guest) continue;
+        uint32_t n = alloc_request(s);
+        if (n == REQ_NONE) break;
+        req = &s->req[r]; /* the pool may have moved */
+        s->req[n] = (struct request){.seq = req->seq, .instance = twin, .client = req->client, .peer = NONE,
+                                     .arrival_ns = req->arrival_ns, .next = REQ_NONE, .live = true};
+        to->in_flight++;
+        /* The old one is abandoned: whatever callback still holds it finds
+         * its guest gone and frees it; those waiting for a vCPU are freed
+         * below. */
+        enqueue_for_cpu(s, n);
+    }
+    while (from->wait_head != REQ_NONE) {
+        uint32_t r = from->wait_head;
+        from->wait_head = s->req[r].next;
+        drop_request(s, r);
+    }
+    from->wait_tail = REQ_NONE;
+    /* An open load's arrivals now come to the twin. */
+    if (to->spec->workload.load.kind == VS_LOAD_OPEN && to->state == VS_GUEST_RUNNING)
+        schedule_open_arrival(s, twin);
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->guest_stop) s->comps[c].ops->guest_stop(s->comps[c].state, w, guest);
+    (void)why;
+    (void)why_len;
     return rc;
 }

@@ -421,9 +421,9 @@ static void test_host_defaults(void **state)
         "name: box\n"
         "cpu: {cores: 8, frequency: 2.5GHz, time_slice: 5ms, cap_period: 50ms, ipc: 0.6}\n"
         "memory: {capacity: 32GiB, reserved: 1GiB, latency: 90ns, large_pages: false}\n"
-        "disk: {class: hdd, seek: 8ms, rpm: 5400, read_latency: 0, write_latency: 0,\n"
+        "disk: {class: hdd, seek: 8ms, rpm: 5400rpm, read_latency: 0, write_latency: 0,\n"
         "       latency_dist: exponential, parallelism: 1, bandwidth: 150MB/s}\n"
-        "nic: {bandwidth: 1Gbit, latency: 50us, overhead: 78}\n"
+        "nic: {bandwidth: 1Gbit, latency: 50us, overhead: 78B}\n"
         "costs: {syscall: 500, walk_ref: 10, copy_per_kib: 1k, psc_hit: 50%}\n";
     assert_int_equal(vs_config_load_host(full, strlen(full), "t", &h, &e), VS_OK);
     assert_int_equal(h.cpu.cores, 8);

@@ -140,13 +140,21 @@ static void test_paravirt_categories(void **state)
     EXACT(CYC(w, HOST_KERNEL), 8 * (c(VS_COST_PV_BACKEND_CYCLES) + c(VS_COST_GRANT_CYCLES)));
     /* UML (tt mode): two ptrace stops and a signal per system call. */
     w = price("uml", VS_OP_SYSCALL, 10, 0);
-    EXACT(CYC(w, HOST_KERNEL), 10 * (4 * c(VS_COST_CONTEXT_SWITCH_CYCLES) + 7 * c(VS_COST_SYSCALL_CYCLES) +
-                                     c(VS_COST_SIGNAL_DELIVERY_CYCLES)));
+    EXACT(CYC(w, HOST_KERNEL), 10 * (4 * c(VS_COST_CONTEXT_SWITCH_CYCLES) + 2 * c(VS_COST_PTRACE_STOP_CYCLES) +
+                                     7 * c(VS_COST_SYSCALL_CYCLES) + c(VS_COST_SIGNAL_DELIVERY_CYCLES)));
     EXACT(EVT(w, TRAP), 10);
     /* a fault: host trap, SIGSEGV through the tracer, mmap, host fault */
     w = price("uml", VS_OP_PAGE_FAULT, 3, 0);
-    EXACT(CYC(w, HOST_KERNEL), 3 * (2 * c(VS_COST_CONTEXT_SWITCH_CYCLES) + 4 * c(VS_COST_SYSCALL_CYCLES) +
-                                    c(VS_COST_SIGNAL_DELIVERY_CYCLES) + c(VS_COST_PAGE_FAULT_CYCLES)));
+    EXACT(CYC(w, HOST_KERNEL), 3 * (2 * c(VS_COST_CONTEXT_SWITCH_CYCLES) + c(VS_COST_PTRACE_STOP_CYCLES) +
+                                    4 * c(VS_COST_SYSCALL_CYCLES) + c(VS_COST_SIGNAL_DELIVERY_CYCLES) +
+                                    c(VS_COST_PAGE_FAULT_CYCLES)));
+    /* UML (skas3): two stops, no signal, the call in the UML kernel's own
+     * process; a switch is PTRACE_SWITCH_MM, no host process switch. */
+    w = price("uml-skas3", VS_OP_SYSCALL, 10, 0);
+    EXACT(CYC(w, HOST_KERNEL), 10 * (4 * c(VS_COST_CONTEXT_SWITCH_CYCLES) + 2 * c(VS_COST_PTRACE_STOP_CYCLES) +
+                                     8 * c(VS_COST_SYSCALL_CYCLES)));
+    w = price("uml-skas3", VS_OP_CONTEXT_SWITCH, 5, 0);
+    EXACT(CYC(w, HOST_KERNEL), 5 * c(VS_COST_SYSCALL_CYCLES));
 }
 
 static void test_emulation_categories(void **state)

@@ -167,7 +167,7 @@ static void test_link_bandwidth_and_latency(void **state)
     static const char yaml[] =
         "name: link\n"
         "hosts: [{name: a}, {name: b}]\n"
-        "links: [{hosts: [a, b], bandwidth: 100Mbit, latency: 0us, overhead: 38}]\n"
+        "links: [{hosts: [a, b], bandwidth: 100Mbit, latency: 0us, overhead: 38B}]\n"
         "duration: 3s\n"
         "warmup: 1s\n"
         "guests:\n"

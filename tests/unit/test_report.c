@@ -463,7 +463,7 @@ static void test_csv(void **state)
     };
     for (size_t k = 0; k < sizeof expected / sizeof expected[0]; k++) column(&c, expected[k]);
     assert_int_equal(c.n_fields[0],
-                     25 + VS_CAT_COUNT + 1 + VS_EVT_COUNT + VS_MEM_PART_COUNT + 8 + 14 + 1 + 3 + 5 * 3);
+                     25 + VS_CAT_COUNT + 1 + VS_EVT_COUNT + VS_MEM_PART_COUNT + 8 + 14 + 1 + 3 + 5 * 3 + 11);
 
     int level = column(&c, "level"), engine = column(&c, "engine"), guest = column(&c, "guest");
     int tput = column(&c, "throughput_per_s"), p99 = column(&c, "latency_p99_ns");

@@ -9,6 +9,7 @@
 #include "virtsim/load/builtin.h"
 #include "virtsim/load/config.h"
 #include "virtsim/run/sim.h"
+#include "virtsim/run/trace.h"
 #include "virtsim/ui/tui.h"
 
 static struct vs_tui *open_default(void)
@@ -505,6 +506,50 @@ static void test_formatting(void **state)
     assert_int_equal(l[1], 4);
 }
 
+/* 't' on a selected guest opens the steps of the operation that takes the
+ * largest share of its request's CPU under the selected engine; any key
+ * closes it; elsewhere it says what to select. */
+static void test_trace_box(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    struct vs_error err;
+    vs_tui_key(t, 't'); /* Compare panel: nothing to trace */
+    assert_null(t->trace);
+    assert_non_null(strstr(t->status, "select a guest"));
+    vs_tui_key(t, VS_TUI_KEY_TAB); /* Guests */
+    assert_int_equal(t->panel, VS_TUI_GUESTS);
+    assert_int_equal(vs_tui_tick(t, 2.0, &err), VS_OK);
+    for (int e = 0; e < (int)t->n_engines; e++) {
+        t->engine = e;
+        t->row = 0;
+        vs_tui_key(t, 't');
+        assert_non_null(t->trace);
+        assert_int_equal(t->trace->n_runs, 1);
+        assert_string_equal(t->trace->runs[0].engine, t->snaps[e].engine);
+        /* the traced operation is the request's largest (user instructions aside) */
+        int idx[VS_MAX_GUESTS];
+        vs_tui_guest_rows(t, idx, VS_MAX_GUESTS);
+        const struct vs_guest_result *g = &t->snaps[e].instances[idx[0]];
+        struct vs_trace_report *all = malloc(sizeof *all);
+        struct vs_trace_opts o = {.host = "current", .approaches = t->snaps[e].engine, .workload = g->workload};
+        assert_int_equal(vs_trace_run(&o, all, &err), VS_OK);
+        double best = 0;
+        enum vs_op_kind best_op = VS_OP_COUNT;
+        for (uint32_t k = 0; k < all->runs[0].n_ops; k++)
+            if (all->runs[0].ops[k].op != VS_OP_INSTRUCTION && all->runs[0].ops[k].cycles > best) {
+                best = all->runs[0].ops[k].cycles;
+                best_op = all->runs[0].ops[k].op;
+            }
+        assert_int_equal(t->trace->runs[0].ops[0].op, best_op);
+        free(all);
+        vs_tui_key(t, 'x'); /* any key closes */
+        assert_null(t->trace);
+        assert_false(t->quit);
+    }
+    close_tui(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_compare_scores),
         cmocka_unit_test(test_bar_cells),
         cmocka_unit_test(test_formatting),
+        cmocka_unit_test(test_trace_box),
     };
     return cmocka_run_group_tests_name("tui", tests, NULL, NULL);
 }

@@ -37,7 +37,7 @@ static const struct good goods[] = {
     {"007", VS_UNIT_COUNT, 7},
     {"-0", VS_UNIT_COUNT, 0},
     /* sizes */
-    {"4096", VS_UNIT_BYTES, 4096},
+    {"0", VS_UNIT_BYTES, 0},
     {"512B", VS_UNIT_BYTES, 512},
     {"16KiB", VS_UNIT_BYTES, 16 * KiB},
     {"16 KiB", VS_UNIT_BYTES, 16 * KiB},
@@ -96,7 +96,7 @@ static const struct good goods[] = {
     {"1", VS_UNIT_PERCENT, 1.0},
     /* rotation */
     {"7200rpm", VS_UNIT_RPM, 7200},
-    {"15000", VS_UNIT_RPM, 15000},
+    {"0", VS_UNIT_RPM, 0},
     {"5400 rpm", VS_UNIT_RPM, 5400},
 };
 
@@ -132,6 +132,11 @@ static const struct bad bads[] = {
     {"50%", VS_UNIT_COUNT, {"is a percentage", NULL, NULL}},
     {"7200rpm", VS_UNIT_FREQUENCY, {"is a rotation speed", NULL, NULL}},
     {"1G", VS_UNIT_BYTES, {"is a count, not a size", "1GiB", NULL}},
+    /* One rule for every quantity with a dimension: its unit is required. */
+    {"4096", VS_UNIT_BYTES, {"'4096' has no unit", "4096MiB, 4096KiB or 4096B", NULL}},
+    {"15000", VS_UNIT_RPM, {"'15000' has no unit", "7200rpm", NULL}},
+    {"10", VS_UNIT_TIME, {"'10' has no unit", NULL, NULL}},
+    {"3", VS_UNIT_FREQUENCY, {"'3' has no unit", NULL, NULL}},
     {"-3", VS_UNIT_COUNT, {"-3 is negative", "expected a count >= 0", NULL}},
     {"-5ms", VS_UNIT_TIME, {"is negative", "a time >= 0", NULL}},
     {"nan", VS_UNIT_COUNT, {"'nan' is not a finite number", NULL, NULL}},

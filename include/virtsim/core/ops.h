@@ -4,6 +4,8 @@
 #ifndef VIRTSIM_OPS_H
 #define VIRTSIM_OPS_H
 
+#include <stdint.h>
+
 /* Guest-visible operations. A workload's request says how many of each it
  * performs; an engine turns each into host work. Adding an operation: add it
  * here, to vs_op_names in sim/core/ops.c, to the workload loader's keys
@@ -116,11 +118,49 @@ struct vs_work {
     double events[VS_EVT_COUNT];
     double delay_ns;
     double in_flight;
+    struct vs_trace *trace; /* NULL, or where to record each step (virtsim trace) */
 };
 
+/* One step of an operation's path, as an engine prices it: what happens,
+ * where it runs (the CPU category: guest kernel, hypervisor, device model,
+ * host kernel...), its cycles for the count priced, the latency it adds
+ * without using a CPU, and the host-profile constant it is priced from
+ * (NULL when it is computed from several: a page walk, a CPI). The steps
+ * are recorded in the order the engine adds them, which follows the
+ * mechanism's own order (docs/cost-rules.md). */
+struct vs_step {
+    const char *what;     /* static text */
+    const char *constant; /* static text or NULL */
+    const char *part;     /* the composite's primitive this step belongs to, or NULL */
+    double part_count;    /* how many of that primitive */
+    enum vs_cpu_cat cat;
+    double cycles;
+    double delay_ns;
+};
+
+#define VS_TRACE_MAX_STEPS 96
+
+/* A recorder of steps. Steps past the capacity are added to `dropped` (their
+ * cycles still count in the work: the recorder never changes a price). */
+struct vs_trace {
+    uint32_t n_steps;
+    uint32_t dropped;
+    const char *part;  /* set while a composite's primitive is priced */
+    double part_count;
+    struct vs_step steps[VS_TRACE_MAX_STEPS];
+};
+
+/* The one way engines add CPU work: w->cycles[cat] += cycles, and a step
+ * when w records a trace. */
+void vs_work_step(struct vs_work *w, enum vs_cpu_cat cat, double cycles, const char *what,
+                  const char *constant);
+/* The same for latency on the request's path that uses no CPU. */
+void vs_work_wait(struct vs_work *w, double ns, const char *what, const char *constant);
+
+/* Clears everything, detaching any trace (attach one after clearing). */
 void vs_work_clear(struct vs_work *w);
 double vs_work_total_cycles(const struct vs_work *w);
-/* dst += src * scale (cycles, events and delay; dst's in_flight is kept) */
+/* dst += src * scale (cycles, events and delay; dst's in_flight and trace are kept) */
 void vs_work_add(struct vs_work *dst, const struct vs_work *src, double scale);
 
 #endif

@@ -1,6 +1,11 @@
 /* Quantities with units, as written in YAML ("150k", "16KiB", "2000/s",
  * "10ms", "1Gbit", "3GHz", "50%"), parsed into one base unit per kind, and
- * formatted back for reports. */
+ * formatted back for reports.
+ *
+ * One rule for every kind: a quantity with a dimension (a size, a time, a
+ * rate, a frequency, a rotation speed) needs its unit, because a bare number
+ * is ambiguous (is `memory: 512` bytes or MiB?); only 0 may be bare. Counts,
+ * cycles and fractions have no dimension and are written bare. */
 #ifndef VIRTSIM_UNITS_H
 #define VIRTSIM_UNITS_H
 
@@ -8,7 +13,7 @@
 
 enum vs_unit_kind {
     VS_UNIT_COUNT,     /* plain number, suffix k (1e3), M (1e6), G (1e9) */
-    VS_UNIT_BYTES,     /* -> bytes: B, KiB, MiB, GiB, TiB, kB, MB, GB (bare number = bytes) */
+    VS_UNIT_BYTES,     /* -> bytes: B, KiB, MiB, GiB, TiB, kB, MB, GB (a unit is required, except for 0) */
     VS_UNIT_TIME,      /* -> ns: ns, us, ms, s, min (a unit is required, except for 0) */
     VS_UNIT_RATE,      /* -> per second: "2000/s", "2k/s", "120/min" */
     VS_UNIT_BITRATE,   /* -> bits per second: bit, kbit, Mbit, Gbit (with or without "/s") */
@@ -16,7 +21,7 @@ enum vs_unit_kind {
     VS_UNIT_FREQUENCY, /* -> Hz: Hz, kHz, MHz, GHz */
     VS_UNIT_CYCLES,    /* -> cycles: bare number or "cycles", with k/M suffixes */
     VS_UNIT_PERCENT,   /* -> fraction: "50%" is 0.5 (a bare number must be in [0, 1]) */
-    VS_UNIT_RPM,       /* -> revolutions per minute: "7200rpm" or bare number */
+    VS_UNIT_RPM,       /* -> revolutions per minute: "7200rpm" (a unit is required, except for 0) */
     VS_UNIT_KIND_COUNT
 };
 

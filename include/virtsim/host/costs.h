@@ -58,9 +58,13 @@ enum vs_cost_id {
     VS_COST_PV_SYSCALL_EXTRA_CYCLES, /* x86-64 Xen PV: a guest syscall bounces through Xen */
     VS_COST_PV_FAULT_EXTRA_CYCLES, /* Xen PV: a guest page fault is taken by Xen first */
     VS_COST_MMU_UPDATE_BATCH,      /* PTE updates per mmu_update hypercall */
+    VS_COST_PV_PTE_VALIDATE_CYCLES, /* Xen PV: validating one PTE update (and releasing it at teardown) */
     VS_COST_EVENT_CHANNEL_CYCLES,  /* event-channel notification and virtual interrupt */
     VS_COST_GRANT_CYCLES,          /* grant-table map/copy set-up per I/O request */
     VS_COST_SIGNAL_DELIVERY_CYCLES, /* host: delivering a signal to a handler, and its sigreturn */
+    VS_COST_PTRACE_STOP_CYCLES,    /* host: stopping a traced process and waking its tracer */
+    VS_COST_PML_ENTRIES,           /* page-modification log entries per exit (0: the CPU has no PML) */
+    VS_COST_SOFT_DIRTY_LOG_CYCLES, /* an emulator's soft-TLB slow path on the first write to a logged page */
     VS_COST_UML_REMAP_CALLS,       /* UML: host mmap/munmap/mprotect calls per guest process switch */
     /* emulation */
     VS_COST_INTERP_CYCLES,         /* interpreter: cycles per guest instruction */

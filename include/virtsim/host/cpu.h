@@ -41,6 +41,10 @@ int vs_cpu_add_vcpu(struct vs_cpu *cpu, uint32_t guest_id, uint32_t *vcpu_id);
 int vs_cpu_submit(struct vs_cpu *cpu, uint32_t vcpu_id, const double cycles[VS_CAT_COUNT],
                   vs_burst_done_fn done, void *ctx, uint64_t arg);
 bool vs_cpu_vcpu_busy(const struct vs_cpu *cpu, uint32_t vcpu_id);
+/* Why vs_cpu_submit refused these arguments, as a sentence for the run's
+ * error: a model limit is named as the limit it is (a burst too long for
+ * the clock, a full event queue), only a real bug as an internal error. */
+const char *vs_cpu_submit_error(const struct vs_cpu *cpu, uint32_t vcpu_id, const double cycles[VS_CAT_COUNT]);
 
 /* Changes weight or cap at run time (resource-management issue). */
 int vs_cpu_set_share(struct vs_cpu *cpu, uint32_t guest_id, double weight, double cap_fraction);

@@ -28,6 +28,11 @@ int vs_nic_submit(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint64_
  * the burst as one job (its queue length is in bursts). */
 int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint32_t packets,
                         uint64_t bytes, vs_io_done_fn done, void *ctx, uint64_t arg);
+/* A bulk flow (a live migration's stream) takes bits_per_s of one
+ * direction's bandwidth until set back to 0: packets cross at what is left
+ * (at least a twentieth of the link). */
+void vs_nic_set_flow(struct vs_nic *n, enum vs_nic_dir dir, double bits_per_s);
+double vs_nic_flow(const struct vs_nic *n, enum vs_nic_dir dir);
 /* Names it in memory-budget errors ("host a's NIC", "the link a <-> b"):
  * its two queues and its packets in flight, all charged to the event
  * queue's memory account (station.h). */

@@ -26,7 +26,8 @@ int vs_config_load_scenario_file(const char *path, struct vs_scenario *out, stru
  * `cpu`, a workload `request`. */
 enum vs_config_kind { VS_CONFIG_UNKNOWN, VS_CONFIG_WORKLOAD, VS_CONFIG_HOST, VS_CONFIG_SCENARIO };
 
-/* Validates a file of any kind; sets *kind to what it was. */
+/* Validates a file of any kind; sets *kind to what it is, even when it
+ * fails its checks (VS_CONFIG_UNKNOWN when its keys do not tell). */
 int vs_config_validate_file(const char *path, enum vs_config_kind *kind, struct vs_error *err);
 
 /* Finds a workload or host by name: a built-in first, else a file path

@@ -23,6 +23,7 @@
 #include "virtsim/core/error.h"
 #include "virtsim/core/event.h"
 #include "virtsim/core/units.h"
+#include "virtsim/host/memory.h"
 #include "virtsim/spec/scenario.h"
 
 struct vs_world; /* the running simulation, as components see it */
@@ -40,6 +41,12 @@ struct vs_action_key {
     enum vs_unit_kind unit;  /* how its value is read (VS_UNIT_COUNT for a plain number) */
     const char *what;        /* for messages: "how many instances to start" */
     bool required;
+    /* A word instead of a quantity: one of `choices` (NULL-terminated; the
+     * option's value is its index, its text the word), or with `host_name`
+     * the name of one of the scenario's hosts (or, with choices, one of
+     * those words). */
+    const char *const *choices;
+    bool host_name;
 };
 
 struct vs_action_def {
@@ -61,6 +68,41 @@ struct vs_action_def {
     int (*apply)(void *state, struct vs_world *w, const struct vs_timeline_event *ev, char *why,
                  size_t why_len);
 };
+
+/* One live migration, as reported (results, JSON "migrations"). start_ns
+ * and end_ns count from the end of boot, as the timeline does. */
+struct vs_migration_record {
+    char guest[VS_NAME_MAX];
+    char from[VS_NAME_MAX], to[VS_NAME_MAX];
+    char method[16];           /* precopy, postcopy, stopcopy */
+    vs_time_ns start_ns;
+    vs_time_ns end_ns;         /* when the destination holds everything (-1: still going) */
+    vs_time_ns downtime_ns;    /* the guest paused: stop-and-copy, or post-copy's switch */
+    double bytes_sent;
+    uint32_t rounds;           /* pre-copy rounds before the stop-and-copy (0 for the others) */
+    bool converged;            /* pre-copy: the remainder fitted the downtime target */
+    bool done;
+    double throttle_min;       /* auto-converge: the lowest CPU share the guest was left (1: none) */
+    double remote_faults;      /* post-copy: pages the guest fetched on demand */
+    double dirty_tracking_cycles; /* CPU the guest spent on dirty-page tracking */
+    char stop_reason[64];      /* what ended pre-copy's rounds */
+};
+
+/* One checkpoint or restore. */
+struct vs_checkpoint_record {
+    char guest[VS_NAME_MAX];
+    char kind[16];             /* checkpoint, restore */
+    char where[VS_NAME_MAX];   /* "disk" or a host */
+    bool incremental;
+    vs_time_ns start_ns;
+    vs_time_ns freeze_ns;      /* the guest paused */
+    vs_time_ns total_ns;       /* -1: still going */
+    double image_bytes;
+    bool done;
+};
+
+#define VS_MAX_MIGRATIONS 64
+#define VS_MAX_CHECKPOINTS 64
 
 /* A figure a component reports (e.g. migrations done, downtime). */
 struct vs_component_figure {
@@ -84,6 +126,9 @@ struct vs_component_ops {
     /* Adds the component's figures (out->n so far; at most VS_COMPONENT_MAX_FIGURES). */
     void (*snapshot)(const void *state, const struct vs_world *w, struct vs_component_figure *out,
                      uint32_t *n);
+    /* Adds its migrations and checkpoints (each list has room for VS_MAX_*). */
+    void (*records)(const void *state, struct vs_migration_record *mig, uint32_t *n_mig,
+                    struct vs_checkpoint_record *cp, uint32_t *n_cp);
 };
 
 /* Registry (sim/comp/registry.c). */
@@ -116,5 +161,54 @@ int vs_world_start(struct vs_world *w, uint32_t group, uint32_t count, char *why
 int vs_world_set(struct vs_world *w, uint32_t group, const char *param, double value, char *why,
                  size_t why_len);
 uint32_t vs_world_group_find(const struct vs_world *w, const char *name); /* UINT32_MAX if none */
+
+/* ---- what checkpointing and migration need (sim/comp/mobility.c) ---- */
+
+/* When the last guest finished booting: the timeline's (and the reports')
+ * time zero. */
+vs_time_ns vs_world_boot_end(const struct vs_world *w);
+/* Runs fn(ctx, arg) at simulated time at (>= now). */
+void vs_world_schedule(struct vs_world *w, vs_time_ns at, vs_event_fn fn, void *ctx, uint64_t arg);
+const struct vs_guest_spec *vs_world_guest_spec(const struct vs_world *w, uint32_t guest);
+/* Its memory on its host, by part (zero when it holds none). */
+void vs_world_guest_memory(const struct vs_world *w, uint32_t guest, struct vs_mem_parts *out);
+uint32_t vs_world_guest_host(const struct vs_world *w, uint32_t guest);
+const char *vs_world_host_name(const struct vs_world *w, uint32_t host);
+uint32_t vs_world_host_find(const struct vs_world *w, const char *name); /* UINT32_MAX if none */
+/* The engine's approach ("hvm", "oslevel", ...) and the cycles it charges
+ * the guest for the first write to a page while its writes are logged
+ * (engine ops: dirty_page_cycles), on the guest's host. */
+const char *vs_world_approach(const struct vs_world *w, uint32_t guest);
+double vs_world_dirty_page_cycles(const struct vs_world *w, uint32_t guest);
+double vs_world_host_frequency(const struct vs_world *w, uint32_t host);
+/* The network path between two hosts: the sender's NIC, the link, the
+ * receiver's NIC. Bandwidth: the narrowest (bits/s; 0 with no route);
+ * round trip: twice the NICs' and the link's latencies. */
+double vs_world_path_bandwidth(const struct vs_world *w, uint32_t from, uint32_t to);
+vs_time_ns vs_world_path_rtt(const struct vs_world *w, uint32_t from, uint32_t to);
+/* Guest traffic's recent use of the path, 0..1 (the busiest leg). */
+double vs_world_path_utilisation(const struct vs_world *w, uint32_t from, uint32_t to);
+/* Bulk flows on the path: adds delta bits/s (negative: a flow ends) to
+ * what they take of each leg's bandwidth, so guests' packets on the path
+ * cross slower meanwhile. vs_world_path_flows: what they take now. */
+void vs_world_path_flow(struct vs_world *w, uint32_t from, uint32_t to, double delta_bits_per_s);
+double vs_world_path_flows(const struct vs_world *w, uint32_t from, uint32_t to);
+/* A disk request of the guest's host (its disk queue, shared with guests),
+ * attributed to the guest; done(ctx, arg) when it completes. */
+int vs_world_disk_io(struct vs_world *w, uint32_t guest, bool write, double bytes, vs_event_fn done, void *ctx,
+                     uint64_t arg);
+/* Caps the guest's CPU to `share` of what its vCPUs could use (1: no
+ * throttle): auto-converge, dirty tracking, post-copy's remote faults. */
+int vs_world_throttle(struct vs_world *w, uint32_t guest, double share);
+/* The instance a migration of `guest` to `host` takes over with (reserved
+ * by the scenario), or UINT32_MAX. */
+uint32_t vs_world_twin(const struct vs_world *w, uint32_t guest, uint32_t host);
+/* The destination takes the guest's memory (state incoming). VS_OK, or a
+ * sentence in why (it does not fit). */
+int vs_world_receive(struct vs_world *w, uint32_t twin, char *why, size_t why_len);
+/* The switch-over: the twin runs from now on, in the guest's place (its
+ * requests in flight, its clients, its load), and the guest leaves its
+ * host (state migrated, memory freed). */
+int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why, size_t why_len);
 
 #endif

@@ -22,8 +22,10 @@
 enum vs_emu_mode { VS_EMU_DBT, VS_EMU_INTERPRETER, VS_EMU_BT };
 /* VS_PV_XEN: x86-64 Xen PV (guest kernel in ring 3: a system call enters Xen
  * first); VS_PV_XEN32: 32-bit Xen PV (guest kernel in ring 1: a system call
- * goes through a trap gate straight to the guest kernel); VS_PV_UML. */
-enum vs_pv_mode { VS_PV_XEN, VS_PV_UML, VS_PV_XEN32 };
+ * goes through a trap gate straight to the guest kernel); VS_PV_UML (tt mode);
+ * VS_PV_UML_SKAS3 (UML with the skas3 host patch: the UML kernel in a host
+ * process of its own, guest address spaces through /proc/mm). */
+enum vs_pv_mode { VS_PV_XEN, VS_PV_UML, VS_PV_XEN32, VS_PV_UML_SKAS3 };
 enum vs_paging { VS_PAGING_AUTO, VS_PAGING_SHADOW, VS_PAGING_EPT }; /* AUTO: EPT if the host has it */
 enum vs_io_path {
     VS_IO_NATIVE,   /* the host's own driver */
@@ -76,6 +78,12 @@ struct vs_engine_ops {
 
     /* Time from creation until the guest serves its first request (boot or start). */
     vs_time_ns (*start_time)(const void *state, const struct vs_guest_spec *g);
+
+    /* Cycles the guest pays for the first write to a page while its writes
+     * are logged (live migration, incremental checkpoints): a write-protect
+     * fault into the hypervisor, an EPT violation, a PML buffer's share of
+     * an exit, a soft-dirty fault, a soft-TLB slow path. docs/cost-rules.md. */
+    double (*dirty_page_cycles)(const void *state);
 };
 
 /* An engine opened for one run. */
@@ -163,6 +171,16 @@ void vs_engine_price(const struct vs_engine *e, const struct vs_host_spec *host,
                      const struct vs_workload *wl, enum vs_op_kind op, double count, double bytes,
                      struct vs_work *w);
 
+/* One step of an operation's path priced from one host-profile constant:
+ * count x c(id) cycles in category cat (vs_work_step, with the constant's
+ * key as the step's source). Engines price every step through this or
+ * vs_work_step, so that a trace shows exactly what is charged. */
+static inline void vs_engine_step(struct vs_work *w, enum vs_cpu_cat cat, double count, const struct vs_costs *c,
+                                  enum vs_cost_id id, const char *what)
+{
+    vs_work_step(w, cat, count * vs_cost(c, id), what, vs_cost_info(id)->key);
+}
+
 /* The native engine's pricing, for other engines to build on: the split rule
  * (docs/cost-rules.md) puts exactly this part in the native categories and
  * only the mechanism's overhead elsewhere. */
@@ -209,8 +227,10 @@ double vs_engine_fault_cycles(const struct vs_costs *c, enum vs_op_kind kind);
  * waits for the halted vCPU to be woken (vcpu_wakeup). Disk requests wait
  * one by one; a request's packets in one direction share one notification.
  * Asynchronous (write-back) writes are off the request's path: no delay. */
-void vs_engine_io_delay(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op,
-                        double n, bool kick_is_synchronous, struct vs_work *w);
+void vs_engine_wait_backend(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op,
+                            double n, bool kick_is_synchronous, struct vs_work *w);
+void vs_engine_wait_vcpu(const struct vs_costs *c, const struct vs_workload *wl, enum vs_op_kind op, double n,
+                         struct vs_work *w);
 
 /* Requests per notification on a paravirtual ring for work w: pv_batch at
  * most, and no more than the requests in flight together (w->in_flight,

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "virtsim/core/error.h"
+#include "virtsim/out/output.h"
 #include "virtsim/out/results.h"
 #include "virtsim/spec/scenario.h"
 
@@ -60,6 +61,10 @@ struct vs_chart {
  * points for SVG/PDF), through a temporary file and a rename. */
 int vs_chart_render(const struct vs_chart *c, const char *path, double width, double height,
                     struct vs_error *err);
+/* The same into an output already open (the type from out->path), without
+ * committing it: the caller commits it together with the chart's CSV. */
+int vs_chart_render_to(const struct vs_chart *c, struct vs_output *out, double width, double height,
+                       struct vs_error *err);
 /* The numbers plotted, one row per point, one column per series. */
 void vs_chart_write_csv(const struct vs_chart *c, FILE *f);
 

@@ -9,6 +9,7 @@
 #include "virtsim/host/host.h"
 #include "virtsim/host/memory.h"
 #include "virtsim/core/ops.h"
+#include "virtsim/model/component.h"
 #include "virtsim/spec/scenario.h"
 
 /* Latency histogram for display: bucket i counts latencies in
@@ -116,6 +117,10 @@ struct vs_run_result {
     uint32_t n_applied;
     struct vs_result_figure *figures;   /* n_figures, from the components' snapshot hooks, owned */
     uint32_t n_figures;
+    struct vs_migration_record *migrations;   /* n_migrations, owned (NULL when none) */
+    uint32_t n_migrations;
+    struct vs_checkpoint_record *checkpoints; /* n_checkpoints, owned (NULL when none) */
+    uint32_t n_checkpoints;
 };
 
 /* A figure over replications: the mean and its 95 % confidence interval

@@ -114,6 +114,15 @@ int vs_microbench_run(const struct vs_microbench_opts *o, struct vs_mb_results *
 int vs_microbench_measure(const struct vs_host_spec *host, const char *engine, enum vs_mb_row row,
                           uint64_t seed, struct vs_mb_cell *cell, double *baseline_ns, struct vs_error *err);
 
+/* Measures any operation the way a per-request row is measured: wl (the
+ * operation, n of it per request) against its baseline wb, both simulated
+ * as closed loops of one client on host with its periodic tick off. Used by
+ * the validation tests for lmbench-shaped requests (a small process's fork,
+ * a switch with its CR3 load). Fills *cell. */
+int vs_microbench_measure_workload(const struct vs_host_spec *host, const char *engine,
+                                   const struct vs_workload *wl, const struct vs_workload *wb, double n,
+                                   uint64_t seed, struct vs_mb_cell *cell, struct vs_error *err);
+
 /* The table (operations down, presets across), CSV (one line per preset and
  * operation) or JSON (one entry per preset and operation). */
 int vs_microbench_write(FILE *f, const struct vs_mb_results *r, enum vs_report_format fmt, struct vs_error *err);

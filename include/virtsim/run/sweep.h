@@ -2,7 +2,7 @@
  * path such as guests.web.count) and the values it takes; each value is a
  * full run of the scenario. Points run in parallel with results identical to
  * a serial run, or as independent command lines (--emit-jobs) whose CSV
- * outputs `virtsim merge` puts back together. */
+ * outputs `virtsim merge` puts back together (out/merge.c). */
 #ifndef VIRTSIM_SWEEP_H
 #define VIRTSIM_SWEEP_H
 
@@ -26,9 +26,6 @@ int vs_sweep_run(const struct vs_scenario *sc, uint64_t seed, uint32_t first, ui
 int vs_sweep_write(FILE *f, const struct vs_scenario *sc, uint32_t first, const struct vs_results *pts,
                    uint32_t n, int format, struct vs_error *err);
 
-/* Concatenates sweep CSV files written by --sweep-point: checks the headers
- * agree and orders rows by sweep_point (stable), so the merge of every
- * point's file equals the CSV of the whole sweep. */
-int vs_sweep_merge_csv(FILE *out, char *const *paths, int n, struct vs_error *err);
+/* The CSV files of the points are merged back by out/merge.h. */
 
 #endif

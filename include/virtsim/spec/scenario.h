@@ -82,8 +82,18 @@ enum vs_guest_state {
     VS_GUEST_FINISHED,  /* batch work complete */
     VS_GUEST_FAILED,    /* could not start: did not fit in memory */
     VS_GUEST_PAUSED,    /* paused by the timeline: holds its memory, runs nothing */
-    VS_GUEST_STOPPED    /* stopped by the timeline, or not started yet: no memory, no work */
+    VS_GUEST_STOPPED,   /* stopped by the timeline, or not started yet: no memory, no work */
+    VS_GUEST_INCOMING,  /* a migration's destination: holds its memory, runs nothing yet */
+    VS_GUEST_MIGRATED   /* moved to another host by a migration: no memory, no work here */
 };
+/* An instance a `migrate` event reserves on its destination: it takes over
+ * from the instance `of` when the migration switches over. */
+#define VS_MAX_TWINS 16
+struct vs_twin {
+    char of[VS_NAME_MAX];   /* the migrating instance */
+    char host[VS_NAME_MAX]; /* the destination host (an instance name) */
+};
+
 /* Guests of one kind: `count` identical instances named NAME-1 ... NAME-count
  * (just NAME when count is 1). */
 struct vs_guest_spec {
@@ -101,6 +111,8 @@ struct vs_guest_spec {
                                        requests and responses cross the network between them
                                        ("" : clients outside, through this host's NIC) */
     uint32_t started_later;         /* instances a timeline `start` adds (not running at first) */
+    struct vs_twin twins[VS_MAX_TWINS]; /* instances `migrate` events reserve, after those */
+    uint32_t n_twins;
     int line;                       /* where it was declared, for messages */
 };
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include "virtsim/core/error.h"
 #include "virtsim/out/results.h"
+#include "virtsim/out/trace.h"
 #include "virtsim/spec/scenario.h"
 
 enum vs_tui_panel { VS_TUI_COMPARE, VS_TUI_GUESTS, VS_TUI_DETAIL, VS_TUI_TIMELINE, VS_TUI_PANELS };
@@ -62,6 +63,9 @@ struct vs_tui {
     int spark_len[VS_MAX_ENGINES];
     struct vs_tui_event timeline[VS_TUI_TIMELINE_MAX];
     int timeline_len;           /* entries, newest last, oldest dropped */
+    /* The trace box ('t'): the steps of the selected guest's dominant
+     * operation under the selected engine; NULL when closed (owned). */
+    struct vs_trace_report *trace;
 };
 
 /* Simulated seconds per wall-clock second for each speed; 0 = as fast as possible. */
@@ -89,6 +93,11 @@ int vs_tui_scale_load(struct vs_tui *t, double factor);  /* selected guest's gro
 int vs_tui_next_engine(struct vs_tui *t);                /* selected engine -> next preset */
 int vs_tui_next_host(struct vs_tui *t);                  /* next built-in host profile */
 int vs_tui_next_workload(struct vs_tui *t);              /* selected group -> next built-in workload */
+
+/* Opens the trace box: the operation that takes the largest share of the
+ * selected guest's request CPU, traced step by step under the selected
+ * engine on the guest's host (run/trace.c, vs_trace_dominant). */
+int vs_tui_open_trace(struct vs_tui *t, struct vs_error *err);
 
 /* Mouse: selects a panel, an engine row or a guest row (-1 leaves one as it
  * is), clamped to what exists. */
