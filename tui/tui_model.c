@@ -700,3 +700,20 @@ void vs_tui_spark_levels(const double *v, int n, int *levels)
         levels[i] = l < 0 ? 0 : l > 7 ? 7 : l;
     }
 }
+
+bool vs_tui_migration_line(const struct vs_tui *t, char *buf, size_t len)
+{
+    const struct vs_run_result *r = &t->snaps[t->engine];
+    for (uint32_t k = 0; k < r->n_migrations; k++) {
+        const struct vs_migration_record *m = &r->migrations[k];
+        if (m->done) continue;
+        char a[32], b[32], c[32];
+        snprintf(buf, len, "%s: migrating %s %s -> %s: %s %u, %s to send; dirtying %s/s, stream %s", r->engine,
+                 m->guest, m->from, m->to, m->phase, m->rounds + 1,
+                 vs_units_format_bytes(m->round_bytes, a, sizeof a),
+                 vs_units_format_bytes(m->dirty_bytes_per_s, b, sizeof b),
+                 vs_units_format_bitrate(m->stream_bits_per_s, c, sizeof c));
+        return true;
+    }
+    return false;
+}

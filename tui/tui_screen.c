@@ -579,8 +579,10 @@ static void draw(const struct vs_tui *t)
         putf(LINES - 1, 0, "export to (Enter writes, Esc cancels): %s_", t->export_path);
     else if (t->filtering || t->filter[0])
         putf(LINES - 1, 0, "filter: %s%s", t->filter, t->filtering ? "_" : "");
-    else
-        put(LINES - 1, 0, t->status);
+    else {
+        char mig[200];
+        put(LINES - 1, 0, vs_tui_migration_line(t, mig, sizeof mig) ? mig : t->status);
+    }
     refresh();
     if (t->help) draw_help();
     else if (t->trace) draw_trace_box(t);

@@ -16,11 +16,12 @@
 #include "virtsim/run/sweep.h"
 
 static const struct vs_cmd_opt options[] = {
-    {VS_OPT_KIND, "kind", 'k', "KIND", "relative, breakdown, hosts, sweep, timeline, density or density-curve (below)"},
+    {VS_OPT_KIND, "kind", 'k', "KIND", "relative, breakdown, hosts, sweep, timeline, density, density-curve or migration (below)"},
     VS_CMD_OPT_OUTPUT("FILE.svg, FILE.pdf or FILE.png (the numbers go to FILE.csv)"),
     VS_CMD_OPT_MEMORY_BUDGET,
     {VS_OPT_TITLE, "title", 0, "TEXT", "the chart's title (default: one that says what it shows)"},
-    {VS_OPT_METRIC, "metric", 0, "M", "throughput (default), p50, p99 or cpu: what a sweep chart plots"},
+    {VS_OPT_METRIC, "metric", 0, "M", "what a sweep chart plots: throughput (default), p50, p99 or cpu;\n"
+                                      "a migration chart: p99 (default) or throughput"},
     {VS_OPT_SIZE, "size", 0, "S", "slide (16:9, 1280x720, the default) or column (a page column, 640x400)"},
     {VS_OPT_WIDTH, "width", 0, "N", "width from 200 to 10000 (pixels for PNG, points for SVG and PDF; the shape stays)"},
     {VS_OPT_SLA, "sla", 0, "SLA", "a density chart's SLA, like virtsim density --sla (repeat for several)"},
@@ -128,6 +129,16 @@ static int chart_scenario(const char *what, enum vs_chart_kind kind, enum vs_cha
         free(tl);
         return rc;
     }
+    case VS_CHART_MIGRATION: {
+        struct vs_migration_view *mv = malloc(sizeof *mv);
+        vs_time_ns step = 100 * VS_NS_PER_MS;
+        if (sc->duration_ns / step > VS_TIMELINE_MAX_SAMPLES - 8) step = sc->duration_ns / (VS_TIMELINE_MAX_SAMPLES - 8);
+        rc = mv ? vs_stepper_migration(sc, sc->seed, step, mv, e)
+                : vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        if (rc == VS_OK) vs_chart_migration(mv, metric, ch);
+        free(mv);
+        return rc;
+    }
     case VS_CHART_DENSITY:
     case VS_CHART_DENSITY_CURVE: {
         struct vs_density_result *dr = calloc(sc->n_engines ? sc->n_engines : 1, sizeof *dr);
@@ -170,6 +181,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
 {
     const char *what = a->pos[0], *output = a->output, *title = NULL, *kind_name = NULL, *size = "slide";
     enum vs_chart_metric metric = VS_METRIC_THROUGHPUT;
+    bool metric_given = false;
     double width = 0;
     struct vs_density_opts dop = {.max_guests = 256};
     uint32_t reps = 0; /* 0: as `run` does, 5 when the scenario compares engines */
@@ -181,6 +193,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         case VS_OPT_KIND: kind_name = v->value; break;
         case VS_OPT_TITLE: title = v->value; break;
         case VS_OPT_METRIC:
+            metric_given = true;
             if (vs_chart_parse_metric(v->value, &metric) != VS_OK)
                 return vs_cli_usage(c, cmd, "--metric must be throughput, p50, p99 or cpu, not '%s'", v->value);
             break;
@@ -202,7 +215,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     }
     enum vs_chart_kind kind;
     if (!kind_name || vs_chart_parse_kind(kind_name, &kind) != VS_OK)
-        return vs_cli_usage(c, cmd, "--kind must be relative, breakdown, hosts, sweep, timeline, density or density-curve, not '%s'",
+        return vs_cli_usage(c, cmd, "--kind must be relative, breakdown, hosts, sweep, timeline, density, density-curve or migration, not '%s'",
                             kind_name ? kind_name : "(none)");
     if (!output || !(ends_with(output, ".svg") || ends_with(output, ".pdf") || ends_with(output, ".png")))
         return vs_cli_usage(c, cmd, "--output must name a .svg, .pdf or .png file");
@@ -220,7 +233,8 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         /* Simulating: progress on a terminal, Ctrl-C stops (and no chart is made). */
         struct vs_cli_watch watch;
         vs_cli_watch_begin(&watch, c->err, c->control);
-        rc = chart_scenario(what, kind, metric, &dop, reps, sc, ch, &e);
+        rc = chart_scenario(what, kind, kind == VS_CHART_MIGRATION && !metric_given ? VS_METRIC_P99 : metric, &dop,
+                            reps, sc, ch, &e);
         vs_cli_watch_end(&watch);
         if (rc == VS_ERR_INTERRUPTED)
             vs_error_set(&e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: no chart was written");
@@ -250,6 +264,8 @@ const struct vs_cmd vs_cmd_chart = {
             "  timeline       throughput over simulated time per engine, events marked\n"
             "  density        guests per host per approach (with --sla and --max like virtsim density)\n"
             "  density-curve  p99 latency against the guest count per approach, the p99 SLA as a line\n"
+            "  migration      the migrating guest's p99 latency (or --metric throughput) through its\n"
+            "                 migration, per engine, its start and end marked (e.g. migrate-web)\n"
             "\n"
             "A RESULTS.json written by `virtsim run` or `compare --format json` remakes relative and\n"
             "breakdown charts, one by `virtsim density --format json` density charts (give --sla\n"

@@ -200,9 +200,20 @@ static void track_dirty(struct mobility *m, struct migration *g, vs_time_ns roun
     rec_of(m, g)->dirty_tracking_cycles += cycles;
 }
 
+/* What the TUI shows of a migration in progress. */
+static void progress(struct mobility *m, struct migration *g, const char *phase)
+{
+    struct vs_migration_record *r = rec_of(m, g);
+    snprintf(r->phase, sizeof r->phase, "%s", phase);
+    r->round_bytes = g->round_bytes;
+    r->dirty_bytes_per_s = g->dirty_rate * g->throttle;
+    r->stream_bits_per_s = g->bps;
+}
+
 static void send_round(struct mobility *m, struct migration *g, uint32_t idx, double bytes)
 {
     g->round_bytes = bytes;
+    progress(m, g, "pre-copy round");
     g->round_start_ns = vs_world_now(m->w);
     vs_time_ns t = transfer_ns(bytes, g->bps);
     track_dirty(m, g, t);
@@ -220,6 +231,7 @@ static void stop_and_copy(struct mobility *m, struct migration *g, uint32_t idx,
     g->paused_ns = vs_world_now(m->w);
     vs_world_pause(m->w, g->guest, why, sizeof why);
     g->round_bytes = left + g->state_bytes;
+    progress(m, g, g->method == POSTCOPY ? "device state" : "stop-and-copy");
     vs_time_ns t = transfer_ns(g->round_bytes, g->bps) + vs_world_path_rtt(m->w, g->from, g->to);
     vs_world_schedule(m->w, g->paused_ns + t, on_copied, m, idx);
 }
@@ -230,6 +242,8 @@ static void finish(struct mobility *m, struct migration *g)
     vs_world_path_flow(m->w, g->from, g->to, -g->bps);
     vs_world_throttle(m->w, g->twin, 1);
     g->phase = DONE;
+    g->round_bytes = 0;
+    progress(m, g, "done");
     r->end_ns = vs_world_now(m->w) - vs_world_boot_end(m->w);
     r->done = true;
 }
@@ -314,6 +328,8 @@ static void on_push_step(void *ctx, uint64_t arg)
     if (stall > 0.95) stall = 0.95;
     g->tracking_share = 0;
     set_share(m, g, g->twin, stall);
+    g->round_bytes = g->memory_bytes * missing;
+    progress(m, g, "post-copy push");
     g->step++;
     vs_world_schedule(m->w, vs_world_now(m->w) + step, on_push_step, m, arg);
 }

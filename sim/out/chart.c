@@ -33,8 +33,8 @@ static const double palette[8][3] = {
 int vs_chart_parse_kind(const char *name, enum vs_chart_kind *out)
 {
     static const char *const names[] = {"relative", "breakdown", "sweep",        "timeline",
-                                        "density",  "density-curve", "hosts"};
-    for (int i = 0; i < 7; i++)
+                                        "density",  "density-curve", "hosts",    "migration"};
+    for (int i = 0; i < 8; i++)
         if (strcmp(name, names[i]) == 0) {
             *out = (enum vs_chart_kind)i;
             return VS_OK;
@@ -824,6 +824,57 @@ void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
         c->mark_x[m] = (double)tl->mark_ns[m] / 1e9;
         snprintf(c->mark_label[m], sizeof c->mark_label[m], "%s", tl->mark_label[m]);
         c->n_marks++;
+    }
+}
+
+void vs_chart_migration(const struct vs_migration_view *v, enum vs_chart_metric metric, struct vs_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    bool tput = metric == VS_METRIC_THROUGHPUT;
+    snprintf(c->title, sizeof c->title, "%.50s: %s of %.50s through its migration", v->scenario,
+             tput ? "throughput" : "p99 latency", v->group);
+    snprintf(c->x_label, sizeof c->x_label, "simulated time since the guests booted (s)");
+    if (tput)
+        snprintf(c->y_label, sizeof c->y_label, "requests/s of %.30s (per %.0f ms step)", v->group,
+                 (double)v->step_ns / 1e6);
+    else
+        snprintf(c->y_label, sizeof c->y_label, "p99 latency of %.20s (ms, per %.0f ms step, to a factor of 2)", v->group,
+                 (double)v->step_ns / 1e6);
+    c->style = VS_CHART_LINES;
+    c->own_x = true;
+    c->n_series = v->n_series < VS_CHART_MAX_SERIES ? v->n_series : VS_CHART_MAX_SERIES;
+    for (uint32_t k = 0; k < c->n_series; k++) {
+        const struct vs_migration_series *s = &v->series[k];
+        snprintf(c->series[k].name, sizeof c->series[k].name, "%s", s->engine);
+        uint32_t m = 0;
+        for (uint32_t i = 0; i < s->n && m < VS_CHART_MAX_POINTS; i++) {
+            double y = tput ? s->rate_per_s[i] : s->p99_ns[i] / 1e6;
+            if (!isfinite(y)) continue; /* no request completed in that step */
+            c->series[k].x[m] = (double)s->at_ns[i] / 1e9;
+            c->series[k].y[m] = y;
+            m++;
+        }
+        c->series[k].n = m;
+        if (m > c->n_points) {
+            c->n_points = m;
+            for (uint32_t i = 0; i < m; i++) c->x[i] = c->series[k].x[i];
+        }
+    }
+    /* The start (the same for every engine), then each engine's switch-over
+     * and end. */
+    for (uint32_t k = 0; k < v->n_series && c->n_marks + 3 <= VS_CHART_MAX_MARKS; k++) {
+        const struct vs_migration_series *s = &v->series[k];
+        if (!s->has_migration) continue;
+        const struct vs_migration_record *r = &s->migration;
+        if (k == 0) {
+            c->mark_x[c->n_marks] = (double)r->start_ns / 1e9;
+            snprintf(c->mark_label[c->n_marks++], sizeof c->mark_label[0], "migration starts (%s)", r->method);
+        }
+        if (r->done) {
+            c->mark_x[c->n_marks] = (double)r->end_ns / 1e9;
+            snprintf(c->mark_label[c->n_marks++], sizeof c->mark_label[0], "%.16s done, %.3g ms down", s->engine,
+                     (double)r->downtime_ns / 1e6);
+        }
     }
 }
 

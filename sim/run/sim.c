@@ -2132,7 +2132,6 @@ int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why
     to->batch_issued = from->batch_issued;
     to->batch_done = from->batch_done;
     to->batch_finished_ns = from->batch_finished_ns;
-    to->completed_since_start = from->completed_since_start;
     to->state = was == VS_GUEST_BOOTING ? VS_GUEST_RUNNING : was;
     to->resume_state = to->state;
     int rc = vs_cpu_resume_guest(host_of(s, to)->cpu, to->cpu_guest);

@@ -3,6 +3,7 @@
  * the terminal UI and the timeline chart alike. */
 #include "virtsim/run/stepper.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +241,86 @@ int vs_stepper_timeline(const struct vs_scenario *sc, uint64_t seed, vs_time_ns 
         }
         out->series[k].n = m;
     }
+    vs_stepper_destroy(st);
+    return rc;
+}
+
+/* The upper bound of the bucket where the requests of a step reach 99 %. */
+static double step_p99_ns(const uint64_t *now, const uint64_t *before)
+{
+    uint64_t total = 0, seen = 0;
+    for (int b = 0; b < VS_LAT_BUCKETS; b++) total += now[b] - before[b];
+    if (total == 0) return NAN;
+    for (int b = 0; b < VS_LAT_BUCKETS; b++) {
+        seen += now[b] - before[b];
+        if ((double)seen >= 0.99 * (double)total) return 1e3 * (double)(INT64_C(1) << (b + 1));
+    }
+    return NAN;
+}
+
+int vs_stepper_migration(const struct vs_scenario *sc, uint64_t seed, vs_time_ns step_ns,
+                         struct vs_migration_view *out, struct vs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->scenario, sizeof out->scenario, "%s", sc->name);
+    out->step_ns = step_ns;
+    /* The group the first migration moves. */
+    uint32_t group = UINT32_MAX;
+    for (uint32_t e = 0; e < sc->n_events && group == UINT32_MAX; e++) {
+        if (strcmp(sc->events[e].action, "migrate") != 0) continue;
+        for (uint32_t g = 0; g < sc->n_guests; g++) {
+            size_t len = strlen(sc->guests[g].name);
+            const char *t = sc->events[e].target;
+            if (strcmp(t, sc->guests[g].name) == 0 || (strncmp(t, sc->guests[g].name, len) == 0 && t[len] == '-'))
+                group = g;
+        }
+    }
+    if (group == UINT32_MAX)
+        return vs_error_set(err, VS_ERR_INPUT, sc->file, 0, 0,
+                            "a migration chart needs a scenario whose events: migrate a guest (e.g. migrate-web)");
+    snprintf(out->group, sizeof out->group, "%s", sc->guests[group].name);
+    struct vs_stepper *st;
+    int rc = vs_stepper_create(sc, seed, step_ns, 1, &st, err);
+    if (rc != VS_OK) return rc;
+    out->n_series = st->n;
+    uint64_t (*before)[VS_LAT_BUCKETS] = calloc(st->n, sizeof *before);
+    uint64_t *done_before = calloc(st->n, sizeof *done_before);
+    vs_time_ns *t_before = calloc(st->n, sizeof *t_before);
+    if (!before || !done_before || !t_before) rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    for (uint32_t k = 0; k < st->n; k++) snprintf(out->series[k].engine, sizeof out->series[k].engine, "%s", st->snaps[k].engine);
+    while (rc == VS_OK && !vs_stepper_done(st)) {
+        rc = vs_stepper_advance(st, step_ns, err);
+        uint32_t n;
+        vs_stepper_take_changes(st, &n);
+        for (uint32_t k = 0; k < st->n && rc == VS_OK; k++) {
+            const struct vs_run_result *r = &st->snaps[k];
+            struct vs_migration_series *s = &out->series[k];
+            if (r->n_migrations) {
+                s->migration = r->migrations[0];
+                s->has_migration = true;
+            }
+            vs_time_ns booted = vs_sim_booted(st->e[k].sim);
+            if (group >= r->n_groups || r->now_ns <= booted) continue;
+            const struct vs_guest_result *g = &r->groups[group];
+            /* The window restarts at the end of warm-up: start afresh then. */
+            bool reset = g->completed_since_start < done_before[k];
+            for (int b = 0; b < VS_LAT_BUCKETS && !reset; b++) reset = g->latency.buckets[b] < before[k][b];
+            if (reset) memset(before[k], 0, sizeof before[k]);
+            if (s->n < VS_TIMELINE_MAX_SAMPLES && t_before[k] > 0 && r->now_ns > t_before[k]) {
+                s->at_ns[s->n] = r->now_ns - booted;
+                s->rate_per_s[s->n] = (double)(g->completed_since_start - done_before[k]) * 1e9 /
+                                      (double)(r->now_ns - t_before[k]);
+                s->p99_ns[s->n] = step_p99_ns(g->latency.buckets, before[k]);
+                s->n++;
+            }
+            memcpy(before[k], g->latency.buckets, sizeof before[k]);
+            done_before[k] = g->completed_since_start;
+            t_before[k] = r->now_ns;
+        }
+    }
+    free(before);
+    free(done_before);
+    free(t_before);
     vs_stepper_destroy(st);
     return rc;
 }

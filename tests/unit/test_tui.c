@@ -550,6 +550,37 @@ static void test_trace_box(void **state)
     close_tui(t);
 }
 
+/* A migration in progress shows on the status line, with its round and
+ * what it sends; once done it does not. */
+static void test_migration_line(void **state)
+{
+    (void)state;
+    const struct vs_builtin *b = vs_builtin_find(VS_BUILTIN_SCENARIO, "migrate-web");
+    assert_non_null(b);
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    assert_int_equal(vs_config_load_scenario(b->data, b->len, "migrate-web", NULL, sc, &err), VS_OK);
+    struct vs_tui *t = malloc(sizeof *t);
+    assert_int_equal(vs_tui_init(t, sc, 1, &err), VS_OK);
+    free(sc);
+    char line[200];
+    bool seen = false, after = false;
+    for (int k = 0; k < 200 && !t->finished; k++) {
+        assert_int_equal(vs_tui_step(t, &err), VS_OK);
+        bool now = vs_tui_migration_line(t, line, sizeof line);
+        if (now) {
+            seen = true;
+            assert_non_null(strstr(line, "migrating web rack-a -> rack-b"));
+            assert_non_null(strstr(line, "to send"));
+        } else if (seen) {
+            after = true;
+        }
+    }
+    assert_true(seen);
+    assert_true(after);
+    close_tui(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +598,7 @@ int main(void)
         cmocka_unit_test(test_bar_cells),
         cmocka_unit_test(test_formatting),
         cmocka_unit_test(test_trace_box),
+        cmocka_unit_test(test_migration_line),
     };
     return cmocka_run_group_tests_name("tui", tests, NULL, NULL);
 }

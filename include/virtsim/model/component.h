@@ -86,6 +86,10 @@ struct vs_migration_record {
     double remote_faults;      /* post-copy: pages the guest fetched on demand */
     double dirty_tracking_cycles; /* CPU the guest spent on dirty-page tracking */
     char stop_reason[64];      /* what ended pre-copy's rounds */
+    /* While it goes (the TUI): what it is doing, the round's bytes, the
+     * guest's dirty rate and the stream's bandwidth. */
+    char phase[24];
+    double round_bytes, dirty_bytes_per_s, stream_bits_per_s;
 };
 
 /* One checkpoint or restore. */

@@ -71,7 +71,7 @@ void vs_chart_write_csv(const struct vs_chart *c, FILE *f);
 /* Kinds built from results. */
 enum vs_chart_kind {
     VS_CHART_RELATIVE, VS_CHART_BREAKDOWN, VS_CHART_SWEEP, VS_CHART_TIMELINE, VS_CHART_DENSITY,
-    VS_CHART_DENSITY_CURVE, VS_CHART_HOSTS
+    VS_CHART_DENSITY_CURVE, VS_CHART_HOSTS, VS_CHART_MIGRATION
 };
 /* What a sweep chart plots on y. */
 enum vs_chart_metric { VS_METRIC_THROUGHPUT, VS_METRIC_P50, VS_METRIC_P99, VS_METRIC_CPU };
@@ -107,5 +107,9 @@ void vs_chart_hosts(const struct vs_results *r, struct vs_chart *c);
 /* timeline: total throughput per engine over simulated time (one line per
  * engine, each with its own x), what changed marked (from vs_stepper_timeline). */
 void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c);
+/* migration: the migrating guest's p99 latency (metric p99, the default) or
+ * throughput over time per engine, with the migration's start, switch-over
+ * and end marked per engine (from vs_stepper_migration). */
+void vs_chart_migration(const struct vs_migration_view *v, enum vs_chart_metric metric, struct vs_chart *c);
 
 #endif

@@ -248,6 +248,28 @@ struct vs_timeline {
     uint32_t n_marks;
 };
 
+/* The migrating guest through its migration (chart kind `migration`): per
+ * engine, its group's throughput and p99 latency at each step (the p99 of
+ * the requests completed in that step, to the histogram's bucket: within a
+ * factor of 2), and the migration's moments. Times from the end of boot. */
+struct vs_migration_series {
+    char engine[VS_NAME_MAX];
+    vs_time_ns at_ns[VS_TIMELINE_MAX_SAMPLES];
+    double rate_per_s[VS_TIMELINE_MAX_SAMPLES];
+    double p99_ns[VS_TIMELINE_MAX_SAMPLES];   /* NaN: nothing completed in the step */
+    uint32_t n;
+    struct vs_migration_record migration;     /* the first migration of the run (done or not) */
+    bool has_migration;
+};
+
+struct vs_migration_view {
+    char scenario[VS_NAME_MAX];
+    char group[VS_NAME_MAX];                  /* the migrating guest's group */
+    vs_time_ns step_ns;
+    struct vs_migration_series series[VS_MAX_ENGINES];
+    uint32_t n_series;
+};
+
 /* Host CPU time a guest (or group) used, all categories but idle. */
 double vs_guest_cpu_ns(const struct vs_guest_result *g);
 

@@ -57,6 +57,12 @@ const struct vs_step_sample *vs_stepper_samples(const struct vs_stepper *st, uin
  * until the next advance; the next call returns only newer ones. */
 const struct vs_step_change *vs_stepper_take_changes(struct vs_stepper *st, uint32_t *n);
 
+/* The group of the scenario's first `migrate` event, through the run,
+ * every step_ns, under every engine (the migration chart's data).
+ * VS_ERR_INPUT if the scenario migrates nothing. */
+int vs_stepper_migration(const struct vs_scenario *sc, uint64_t seed, vs_time_ns step_ns,
+                         struct vs_migration_view *out, struct vs_error *err);
+
 /* The whole run, sampled every step_ns: one rate series per engine and the
  * first engine's changes as marks (the timeline chart's data). */
 int vs_stepper_timeline(const struct vs_scenario *sc, uint64_t seed, vs_time_ns step_ns,

@@ -99,6 +99,12 @@ int vs_tui_next_workload(struct vs_tui *t);              /* selected group -> ne
  * engine on the guest's host (run/trace.c, vs_trace_dominant). */
 int vs_tui_open_trace(struct vs_tui *t, struct vs_error *err);
 
+/* A migration in progress under the selected engine, in one line (the
+ * status line shows it): which guest, where, its phase and round, the
+ * bytes of the round, the guest's dirty rate against the stream's
+ * bandwidth. Returns false when none is in progress. */
+bool vs_tui_migration_line(const struct vs_tui *t, char *buf, size_t len);
+
 /* Mouse: selects a panel, an engine row or a guest row (-1 leaves one as it
  * is), clamped to what exists. */
 void vs_tui_select(struct vs_tui *t, int panel, int engine, int row);
