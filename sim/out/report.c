@@ -385,6 +385,17 @@ static void write_table(FILE *f, const struct vs_results *r)
             vs_units_format_time((double)r->duration_ns, a, sizeof a),
             vs_units_format_time((double)r->warmup_ns, b, sizeof b));
     if (r->description[0]) fprintf(f, "%s\n", r->description);
+    if (r->partial) {
+        fputs("PARTIAL RESULTS: stopped (Ctrl-C) before the end; the figures cover the simulated time each\n"
+              "engine reached (",
+              f);
+        for (uint32_t k = 0; k < r->n_runs; k++)
+            fprintf(f, "%s%s %s", k ? ", " : "", r->runs[k].engine,
+                    vs_units_format_time((double)r->runs[k].now_ns, a, sizeof a));
+        fputs(r->n_runs ? "); engines not listed did not run; scores are over finished replications only.\n"
+                        : "none ran).\n",
+              f);
+    }
     if (r->n_runs > 0) {
         const struct vs_host_spec *h = &r->runs[0].host.spec;
         fprintf(f, "host %s: %u cores @ %.2f GHz, %s memory, %s disk, %s NIC\n", h->name,
@@ -586,6 +597,26 @@ static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_re
     fputc('\n', f);
 }
 
+/* A run stopped before its end ends with one row of level `partial`, its
+ * other columns blank but the scenario and seed, so a program cannot take
+ * partial figures for a finished run's. */
+static void csv_partial(FILE *f, const struct vs_results *r)
+{
+    char *header = NULL;
+    size_t len = 0, commas = 0;
+    FILE *m = open_memstream(&header, &len);
+    if (m) {
+        csv_header(m);
+        fclose(m);
+    }
+    for (size_t i = 0; header && i < len; i++) commas += header[i] == ',';
+    free(header);
+    vs_report_csv_field(f, r->scenario);
+    fprintf(f, ",%llu,,,partial", (unsigned long long)r->seed);
+    for (size_t i = 4; i < commas; i++) fputc(',', f);
+    fputc('\n', f);
+}
+
 /* Migration and checkpoint rows: the guest, then only the mobility columns
  * (the 91 columns between are guest and host figures). */
 #define CSV_BEFORE_MOBILITY 91
@@ -648,6 +679,7 @@ static void write_csv(FILE *f, const struct vs_results *r)
         }
         csv_mobility(f, r, run);
     }
+    if (r->partial) csv_partial(f, r);
 }
 
 /* ---- JSON ---- */
@@ -807,6 +839,8 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
     vs_json_key_uint(w, "seed", r->seed);
     vs_json_key_int(w, "duration_ns", r->duration_ns);
     vs_json_key_int(w, "warmup_ns", r->warmup_ns);
+    /* Only a stopped run has the key, so finished runs' JSON is unchanged. */
+    if (r->partial) vs_json_key_bool(w, "partial", true);
     vs_json_key(w, "runs");
     vs_json_array_begin(w, VS_JSON_BLOCK);
     for (uint32_t k = 0; k < r->n_runs; k++) {

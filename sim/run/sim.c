@@ -179,6 +179,10 @@ struct vs_sim {
     uint32_t n_applied, cap_applied;
     bool failed;             /* a callback hit a limit; the run stops */
     struct vs_error fail_err;
+    struct vs_control *ctl;  /* the scenario's: budget, stop request, progress; or NULL */
+    /* What grows with the load (the event queue, the device and network
+     * queues, requests in flight) is charged here, against ctl's budget. */
+    struct vs_mem_account mem;
     bool warm;               /* warm-up is over */
     /* Warm-up, duration and the timeline count from the moment the last
      * guest has booted, so engines with slow boots are measured over the
@@ -201,10 +205,15 @@ static void fail_run(struct vs_sim *s, const struct vs_error *err)
     vs_event_stop(s->q);
 }
 
+/* A structure that could not grow: past the memory budget (the account
+ * says which and by how much), or the machine's memory ran out (msg). */
 static void fail_msg(struct vs_sim *s, const char *msg)
 {
     struct vs_error e;
-    vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "%s", msg);
+    if (s->mem.refused)
+        vs_mem_refusal_error(&s->mem, &e);
+    else
+        vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "%s", msg);
     fail_run(s, &e);
 }
 
@@ -265,11 +274,19 @@ static uint32_t alloc_request(struct vs_sim *s)
             return REQ_NONE;
         }
         uint32_t cap = s->cap_req ? s->cap_req * 2 : 1024;
-        struct request *grown = realloc(s->req, (size_t)cap * sizeof *grown);
-        if (!grown) {
+        /* realloc may copy: the new table is charged while the old one exists. */
+        uint64_t bytes = (uint64_t)cap * sizeof(struct request), old = (uint64_t)s->cap_req * sizeof(struct request);
+        if (!vs_mem_take(&s->mem, bytes, "the requests in flight", old)) {
             fail_msg(s, "out of memory for requests in flight");
             return REQ_NONE;
         }
+        struct request *grown = realloc(s->req, (size_t)cap * sizeof *grown);
+        if (!grown) {
+            vs_mem_give(&s->mem, bytes);
+            fail_msg(s, "out of memory for requests in flight");
+            return REQ_NONE;
+        }
+        vs_mem_give(&s->mem, old);
         s->req = grown;
         s->cap_req = cap;
     }
@@ -1032,6 +1049,14 @@ static int build_links(struct vs_sim *s, struct vs_error *err)
         lr->joins = calloc(s->n_hosts, sizeof *lr->joins);
         lr->net = vs_nic_create(&lr->spec->net, s->q, s->n_inst ? s->n_inst : 1);
         if (!lr->joins || !lr->net) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        /* Named as the report names it: "the link a <-> b", "the switch a, b". */
+        char what[72];
+        size_t used = (size_t)snprintf(what, sizeof what, "the %s ", lr->spec->shared || lr->spec->n_ends > 2 ? "switch" : "link");
+        for (uint32_t e = 0; e < lr->spec->n_ends && used < sizeof what; e++)
+            used += (size_t)snprintf(what + used, sizeof what - used, "%s%.20s",
+                                     e ? (lr->spec->shared || lr->spec->n_ends > 2 ? ", " : " <-> ") : "",
+                                     lr->spec->ends[e]);
+        vs_nic_set_what(lr->net, what);
         lr->first_host = NONE;
         for (uint32_t e = 0; e < lr->spec->n_ends; e++) {
             const char *end = lr->spec->ends[e];
@@ -1133,6 +1158,11 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
         hr->wb_bytes = calloc(guests, sizeof *hr->wb_bytes);
         if (!hr->cpu || !hr->disk || !hr->nic || !hr->mem || !hr->wb_bytes)
             return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        char what[96];
+        snprintf(what, sizeof what, "host %.60s's NIC", hr->name);
+        vs_nic_set_what(hr->nic, what);
+        snprintf(what, sizeof what, "the disk queue of host %.60s", hr->name);
+        vs_station_set_what(vs_disk_station(hr->disk), what);
     }
 
     i = 0;
@@ -1249,8 +1279,12 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
     s->seed = seed;
     s->world.sim = s;
     s->free_req = REQ_NONE;
+    s->ctl = sc->control;
+    vs_mem_account_init(&s->mem, s->ctl ? &s->ctl->budget : NULL);
     s->q = vs_event_queue_create(1024);
     int rc = s->q ? VS_OK : vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    if (rc == VS_OK && !vs_event_set_account(s->q, &s->mem)) rc = vs_mem_refusal_error(&s->mem, err);
+    if (rc == VS_OK && s->ctl) vs_event_set_interrupt(s->q, &s->ctl->stop);
     if (rc == VS_OK) rc = build_hosts(s, engine, err);
     if (rc == VS_OK) rc = build_instances(s, err);
     if (rc == VS_OK) rc = build_links(s, err);
@@ -1280,9 +1314,14 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
     for (uint32_t e = 0; e < s->sc.n_events && rc == VS_OK; e++)
         if (vs_event_schedule(s->q, s->booted_ns + s->sc.events[e].at_ns, on_timeline_event, s, e, NULL) != VS_OK)
             rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "event queue full");
+    if (rc == VS_OK && s->mem.refused) rc = vs_mem_refusal_error(&s->mem, err);
     if (rc != VS_OK) {
         vs_sim_destroy(s);
         return rc;
+    }
+    if (s->ctl) {
+        atomic_fetch_add(&s->ctl->runs_started, 1);
+        atomic_fetch_add(&s->ctl->started_ns, s->end_ns);
     }
     *out = s;
     return VS_OK;
@@ -1300,6 +1339,7 @@ void vs_sim_destroy(struct vs_sim *s)
     free(s->inst);
     free(s->group_first);
     free(s->group_active);
+    vs_mem_give(&s->mem, (uint64_t)s->cap_req * sizeof(struct request));
     free(s->req);
     free(s->applied);
     for (uint32_t h = 0; h < s->n_hosts; h++) {
@@ -1318,20 +1358,42 @@ void vs_sim_destroy(struct vs_sim *s)
     }
     free(s->links);
     vs_event_queue_destroy(s->q);
+    vs_mem_account_close(&s->mem);
     free(s);
 }
 
-int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err)
+/* Why the run stopped: the first failure, a refusal of the memory budget
+ * that no callback reported, or the user's stop request. */
+static int stop_status(struct vs_sim *s, struct vs_error *err)
 {
+    if (!s->failed && s->mem.refused) fail_msg(s, "");
     if (s->failed) {
         *err = s->fail_err;
         return VS_ERR_RUNTIME;
     }
+    if (vs_control_stopped(s->ctl))
+        return vs_error_set(err, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted at simulated time %.3f s",
+                            (double)vs_event_now(s->q) / 1e9);
+    return VS_OK;
+}
+
+int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err)
+{
+    int rc = stop_status(s, err);
+    if (rc != VS_OK) return rc;
     if (until > s->end_ns) until = s->end_ns;
-    /* Run in slices so the event limit is checked without a test per event. */
-    while (vs_event_now(s->q) < until && !s->failed) {
-        vs_time_ns step = vs_event_now(s->q) + 10 * VS_NS_PER_MS;
-        vs_event_run_until(s->q, step < until ? step : until);
+    /* Run in slices so the event limit, the budget and the stop request are
+     * checked without a test per event (the event loop itself stops at once
+     * on a stop request), and the progress counters move. */
+    while (vs_event_now(s->q) < until) {
+        vs_time_ns step = vs_event_now(s->q) + 10 * VS_NS_PER_MS, was = vs_event_now(s->q);
+        uint64_t ran = vs_event_run_until(s->q, step < until ? step : until);
+        if (s->ctl) {
+            atomic_fetch_add_explicit(&s->ctl->events, ran, memory_order_relaxed);
+            atomic_fetch_add_explicit(&s->ctl->done_ns, vs_event_now(s->q) - was, memory_order_relaxed);
+        }
+        rc = stop_status(s, err);
+        if (rc != VS_OK) return rc;
         if (vs_event_executed(s->q) > s->sc.max_events)
             return vs_error_set(err, VS_ERR_RUNTIME, s->sc.file, 0, 0,
                                 "more than %llu events by simulated time %.3f s: raise max_events "
@@ -1339,12 +1401,10 @@ int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err)
                                 (unsigned long long)s->sc.max_events,
                                 (double)vs_event_now(s->q) / 1e9);
     }
-    if (s->failed) {
-        *err = s->fail_err;
-        return VS_ERR_RUNTIME;
-    }
     return VS_OK;
 }
+
+size_t vs_sim_request_bytes(void) { return sizeof(struct request); }
 
 vs_time_ns vs_sim_now(const struct vs_sim *s) { return vs_event_now(s->q); }
 
@@ -1730,20 +1790,36 @@ int vs_sim_run_scenario(const struct vs_scenario *sc, uint64_t seed, struct vs_r
         return vs_error_set(err, VS_ERR_INPUT, sc->file, 0, 0, "the scenario names no engine in compare:");
     out->runs = calloc(sc->n_engines, sizeof *out->runs);
     if (!out->runs) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    for (uint32_t e = 0; e < sc->n_engines; e++) {
-        struct vs_sim *s;
-        int rc = vs_sim_create(sc, sc->engines[e], seed, &s, err);
-        if (rc == VS_OK) rc = vs_sim_advance(s, VS_TIME_NEVER, err);
-        if (rc == VS_OK) rc = vs_sim_snapshot(s, &out->runs[e], err);
-        if (rc == VS_OK) out->n_runs++;
-        vs_sim_destroy(s);
-        if (rc != VS_OK) {
-            vs_results_free(out);
-            return rc;
+    int rc = VS_OK;
+    for (uint32_t e = 0; e < sc->n_engines && rc == VS_OK; e++) {
+        if (vs_control_stopped(sc->control)) {
+            rc = vs_error_set(err, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted before %s ran", sc->engines[e]);
+            break;
         }
+        struct vs_sim *s;
+        rc = vs_sim_create(sc, sc->engines[e], seed, &s, err);
+        if (rc == VS_OK) rc = vs_sim_advance(s, VS_TIME_NEVER, err);
+        /* Stopped by the user: what ran so far is kept, marked partial. */
+        if (rc == VS_ERR_INTERRUPTED) {
+            struct vs_error snap_err;
+            if (vs_sim_snapshot(s, &out->runs[e], &snap_err) == VS_OK) out->n_runs++;
+        } else if (rc == VS_OK) {
+            rc = vs_sim_snapshot(s, &out->runs[e], err);
+            if (rc == VS_OK) out->n_runs++;
+        }
+        vs_sim_destroy(s);
+    }
+    if (rc == VS_ERR_INTERRUPTED) {
+        out->partial = true;
+        if (vs_scores_compute(out, 1, &out->scores, err) != VS_OK) memset(&out->scores, 0, sizeof out->scores);
+        return vs_error_set(err, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the results are partial");
+    }
+    if (rc != VS_OK) {
+        vs_results_free(out);
+        return rc;
     }
     /* One replication's scores (no intervals): replicate.h gives more. */
-    int rc = vs_scores_compute(out, 1, &out->scores, err);
+    rc = vs_scores_compute(out, 1, &out->scores, err);
     if (rc != VS_OK) vs_results_free(out);
     return rc;
 }

@@ -185,6 +185,10 @@ struct vs_results {
     struct vs_run_result *runs;     /* n_runs, owned: the first replication's runs, in full */
     uint32_t n_runs;
     struct vs_scores scores;        /* over every replication (out/scores.h) */
+    /* Stopped before the end (Ctrl-C): the runs cover only what was simulated
+     * (the last one stopped at its now_ns, later engines missing) and the
+     * scores only the replications that had finished. */
+    bool partial;
 };
 
 /* Density (virtsim density): what the search found per engine. The runner

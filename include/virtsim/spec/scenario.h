@@ -5,6 +5,7 @@
 #define VIRTSIM_SCENARIO_H
 
 #include <stdint.h>
+#include "virtsim/core/control.h"
 #include "virtsim/host/host.h"
 #include "virtsim/spec/workload.h"
 
@@ -144,6 +145,11 @@ struct vs_scenario {
     struct vs_sweep sweep;
     struct vs_timeline_event events[VS_MAX_EVENTS]; /* sorted by time (stable) */
     uint32_t n_events;
+    /* Not from the file: the run's memory budget, stop request and progress
+     * (core/control.h), shared by every simulation made from this scenario
+     * or a copy of it. NULL: no budget, no stop, no counting. Set by the
+     * command line; never part of the results. */
+    struct vs_control *control;
 };
 
 /* Host instances in all entries. */
