@@ -1203,6 +1203,11 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
                 return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
             if (vs_cpu_add_guest(h->cpu, gs->weight, gs->cap_fraction, &in->cpu_guest) != VS_OK)
                 return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "could not add guest %s", in->name);
+            if (gs->pin_cores && vs_cpu_pin_guest(h->cpu, in->cpu_guest, gs->pin_first, gs->pin_cores) != VS_OK)
+                return vs_error_set(err, VS_ERR_INPUT, s->sc.file, gs->line, 0,
+                                    "guest %s is pinned to cores %u-%u, but host %s has %u cores (0-%u)", gs->name,
+                                    gs->pin_first, gs->pin_first + gs->pin_cores - 1, h->name, h->spec->cpu.cores,
+                                    h->spec->cpu.cores - 1);
             for (uint32_t v = 0; v < gs->vcpus; v++) {
                 uint32_t id;
                 if (vs_cpu_add_vcpu(h->cpu, in->cpu_guest, &id) != VS_OK)

@@ -105,6 +105,7 @@ struct vs_guest_spec {
     double memory_bytes;            /* memory given to a VM (0: the engine decides from the workload) */
     double weight;                  /* proportional share, default 256 */
     double cap_fraction;            /* fraction of one core, 0 = none */
+    uint32_t pin_first, pin_cores;  /* pin: its vCPUs run on cores pin_first .. +pin_cores-1 (0 cores: anywhere) */
     uint32_t queue_limit;           /* requests waiting inside the guest before arrivals are dropped */
     enum vs_placement placement;
     char host[VS_NAME_MAX];         /* VS_PLACE_NAMED: a host, or a hosts: entry */
