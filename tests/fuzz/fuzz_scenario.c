@@ -1,0 +1,30 @@
+/* libFuzzer harness: the scenario loader (load/cfg_scenario.c with its
+ * hosts, links, guests, timeline and sweep) on any bytes, as `virtsim run`
+ * and `validate` reach it. A scenario the loader accepts is then built
+ * under each of its engines and destroyed (vs_sim_create): whatever
+ * validates must build, or be refused with a message, never crash.
+ * References to files resolve from the current directory (make fuzz runs
+ * from the repository, so workloads/... and scenarios/hosts/... exist). */
+#include "fuzz.h"
+#include "fuzz_check.h"
+
+#include "virtsim/load/config.h"
+#include "virtsim/run/sim.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct vs_scenario sc;
+    struct vs_error e;
+    vs_error_clear(&e);
+    int rc = vs_config_load_scenario((const char *)data, size, "fuzz.yaml", NULL, &sc, &e);
+    fuzz_check_refusal(rc, &e);
+    if (rc != VS_OK) return 0;
+    for (uint32_t k = 0; k < sc.n_engines; k++) {
+        struct vs_sim *s = NULL;
+        vs_error_clear(&e);
+        rc = vs_sim_create(&sc, sc.engines[k], sc.seed, &s, &e);
+        fuzz_check_refusal(rc, &e);
+        vs_sim_destroy(s);
+    }
+    return 0;
+}
