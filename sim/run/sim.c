@@ -103,6 +103,7 @@ struct instance {
     uint32_t in_flight;
     uint64_t batch_issued, batch_done;
     uint64_t completed_since_start; /* never reset: for rates over time (charts, UI) */
+    uint64_t arrived_since_start, dropped_since_start, abandoned_since_start; /* never reset */
     vs_time_ns batch_finished_ns; /* -1 until the batch is complete */
     /* Per-request constants, fixed for the run. */
     double rx_bytes_per_packet, tx_bytes_per_packet;
@@ -520,8 +521,10 @@ static void start_request(struct vs_sim *s, struct instance *in, uint32_t client
     uint32_t i = (uint32_t)(in - s->inst);
     const struct vs_request_spec *rq = &in->spec->workload.request;
     in->stats.arrived++;
+    in->arrived_since_start++;
     if (count_drop && in->in_flight >= in->spec->queue_limit) {
         in->stats.dropped++;
+        in->dropped_since_start++;
         /* A closed-loop client whose request is refused tries again after thinking. */
         if (in->spec->workload.load.kind == VS_LOAD_CLOSED)
             schedule(s, vs_event_now(s->q) + draw_ns(&in->rng, &in->spec->workload.load.think_ns),
@@ -787,6 +790,7 @@ static void next_io(struct vs_sim *s, uint32_t r)
 static void drop_request(struct vs_sim *s, uint32_t r)
 {
     s->inst[s->req[r].instance].in_flight--;
+    s->inst[s->req[r].instance].abandoned_since_start++;
     free_request(s, r);
 }
 
@@ -1347,6 +1351,11 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->completed_since_start = in->completed_since_start;
     g->completed = in->stats.completed;
     g->dropped = in->stats.dropped;
+    g->arrived_since_start = in->arrived_since_start;
+    g->dropped_since_start = in->dropped_since_start;
+    g->abandoned_since_start = in->abandoned_since_start;
+    for (uint32_t r = in->wait_head; r != REQ_NONE; r = s->req[r].next) g->queued++;
+    g->in_service = in->in_flight - g->queued;
     g->throughput_per_s = window_ns > 0 ? (double)in->stats.completed * 1e9 / window_ns : 0;
     g->completion_ns = in->batch_finished_ns >= 0 ? (double)(in->batch_finished_ns - in->ready_ns) : -1;
     g->batch_done = in->batch_done;
@@ -1390,6 +1399,11 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
     grp->completed_since_start += g->completed_since_start;
     grp->completed += g->completed;
     grp->dropped += g->dropped;
+    grp->arrived_since_start += g->arrived_since_start;
+    grp->dropped_since_start += g->dropped_since_start;
+    grp->abandoned_since_start += g->abandoned_since_start;
+    grp->queued += g->queued;
+    grp->in_service += g->in_service;
     grp->throughput_per_s += g->throughput_per_s;
     grp->batch_done += g->batch_done;
     grp->batch_total += g->batch_total;
