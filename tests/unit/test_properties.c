@@ -108,15 +108,28 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
     put(&t, "name: prop-%" PRIu64 "\n", seed);
     put(&t, "duration: %ums\nwarmup: %ums\nseed: %u\n", duration_ms, pick(&g, 0, duration_ms / 3),
         pick(&g, 1, 1000000));
-    const char *host_keys = "";
-    char keys[160];
-    snprintf(keys, sizeof keys, "profile: current, cpu: {cores: %u}, memory: {capacity: %uMiB, reserved: %uMiB}",
-             pick(&g, 1, 8), pick(&g, 1024, 16384), pick(&g, 0, 512));
-    host_keys = keys;
+    char keys[400];
+    /* Sometimes a short time slice or cap period: preemption, throttling. */
+    char cpu_extra[64] = "";
+    if (chance(&g, 30))
+        snprintf(cpu_extra, sizeof cpu_extra, ", time_slice: %uus, cap_period: %ums", pick(&g, 100, 5000),
+                 pick(&g, 5, 100));
+    snprintf(keys, sizeof keys, "profile: current, cpu: {cores: %u%s}, memory: {capacity: %uMiB, reserved: %uMiB}",
+             pick(&g, 1, 8), cpu_extra, pick(&g, 1024, 16384), pick(&g, 0, 512));
+    /* Sometimes a slow disk with write-back and a write cache, a slow NIC:
+     * queues and merges. */
+    size_t used = strlen(keys);
+    if (chance(&g, 30))
+        used += (size_t)snprintf(keys + used, sizeof keys - used, ", disk: {class: %s, writeback_merge: %uKiB, "
+                                 "write_cache: %uKiB}", chance(&g, 50) ? "hdd" : "ssd", pick(&g, 0, 256),
+                                 pick(&g, 0, 4096));
+    if (chance(&g, 30))
+        used += (size_t)snprintf(keys + used, sizeof keys - used, ", nic: {bandwidth: %uMbit}", pick(&g, 10, 1000));
+    assert_true(used < sizeof keys);
     if (hosts == 1) {
-        put(&t, "host: {%s}\n", host_keys);
+        put(&t, "host: {%s}\n", keys);
     } else {
-        put(&t, "hosts:\n  - {name: h, count: 2, %s}\n", host_keys);
+        put(&t, "hosts:\n  - {name: h, count: 2, %s}\n", keys);
         put(&t, "links:\n  - {hosts: [h], bandwidth: %uMbit, latency: %uus}\n", pick(&g, 100, 10000),
             pick(&g, 0, 200));
     }
@@ -168,8 +181,11 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
         const char *a = actions[pick(&g, 0, 4)];
         if (a[1] == 't' && a[2] == 'a')
             put(&t, "  - {at: %ums, start: g%u, count: %u}\n", at, target, pick(&g, 1, 2));
+        else if (a[0] == 's' && a[1] == 'e' && chance(&g, 50))
+            put(&t, "  - {at: %ums, set: {guest: g%u, weight: %u, cap: %u%%}}\n", at, target, pick(&g, 16, 1024),
+                pick(&g, 0, 100));
         else if (a[0] == 's' && a[1] == 'e')
-            put(&t, "  - {at: %ums, set: {guest: g%u, weight: %u}}\n", at, target, pick(&g, 16, 1024));
+            put(&t, "  - {at: %ums, set: {guest: g%u, queue_limit: %u}}\n", at, target, pick(&g, 1, 50));
         else
             put(&t, "  - {at: %ums, %s: g%u}\n", at, a, target);
     }
