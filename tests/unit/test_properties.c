@@ -1,10 +1,11 @@
 /* Properties of every run, checked over random scenarios. A seeded
  * generator (gen_scenario) writes valid scenario YAML: one or two hosts of
- * random size, one to four guest groups of built-in workloads with random
- * loads (open, closed, batch), shares, caps, queue limits and memory, some
- * fed by another group over the network, a random timeline (start, stop,
- * pause, resume, set), and one to three engines from the registry. The YAML
- * goes through the ordinary loader, so a failing seed prints a scenario
+ * random size from a built-in profile, one to four guest groups of
+ * built-in workloads with random loads (open, closed, batch), shares, caps,
+ * queue limits and memory, some fed by another group over the network, a
+ * random timeline (start, stop, pause, resume, set), and one to three
+ * engines from the registry that the host can run. The YAML goes through
+ * the ordinary loader, so a failing seed prints a scenario
  * that `virtsim run` reproduces. What must hold for each:
  *  - CPU time is conserved: on every host, each category's time summed over
  *    the cores equals what the guests on that host were charged in it
@@ -71,14 +72,28 @@ static const char *const workloads[] = {"cpu-bound",     "database-oltp", "disk-
                                         "tlb-thrash",    "web-server"};
 #define N_WORKLOADS (sizeof workloads / sizeof workloads[0])
 
-/* Every preset of the registry. */
-static uint32_t presets(const char *names[], uint32_t max)
+static const char *const profiles[] = {"current", "ept-2009", "vtx-2006", "p4-2003"};
+#define N_PROFILES (sizeof profiles / sizeof profiles[0])
+
+/* Every preset of the registry that host profile can run (HVM needs VT-x,
+ * hvm-ept nested paging). */
+static uint32_t presets(const char *profile, const char *names[], uint32_t max)
 {
+    struct vs_host_spec host;
+    struct vs_error e;
+    vs_error_clear(&e);
+    assert_int_equal(vs_config_resolve_host(profile, NULL, &host, &e), VS_OK);
     uint32_t n = 0;
-    for (size_t e = 0; e < vs_engine_count(); e++) {
-        const struct vs_engine_ops *ops = vs_engine_at(e);
-        for (size_t p = 0; p < ops->n_presets && n < max; p++) names[n++] = ops->presets[p].name;
+    for (size_t k = 0; k < vs_engine_count(); k++) {
+        const struct vs_engine_ops *ops = vs_engine_at(k);
+        for (size_t p = 0; p < ops->n_presets && n < max; p++) {
+            void *state = NULL;
+            if (ops->create(&host, &ops->presets[p], &state, &e) != VS_OK) continue;
+            ops->destroy(state);
+            names[n++] = ops->presets[p].name;
+        }
     }
+    assert_true(n > 0);
     return n;
 }
 
@@ -114,8 +129,9 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
     if (chance(&g, 30))
         snprintf(cpu_extra, sizeof cpu_extra, ", time_slice: %uus, cap_period: %ums", pick(&g, 100, 5000),
                  pick(&g, 5, 100));
-    snprintf(keys, sizeof keys, "profile: current, cpu: {cores: %u%s}, memory: {capacity: %uMiB, reserved: %uMiB}",
-             pick(&g, 1, 8), cpu_extra, pick(&g, 1024, 16384), pick(&g, 0, 512));
+    const char *profile = profiles[pick(&g, 0, N_PROFILES - 1)];
+    snprintf(keys, sizeof keys, "profile: %s, cpu: {cores: %u%s}, memory: {capacity: %uMiB, reserved: %uMiB}",
+             profile, pick(&g, 1, 8), cpu_extra, pick(&g, 1024, 16384), pick(&g, 0, 512));
     /* Sometimes a slow disk with write-back and a write cache, a slow NIC:
      * queues and merges. */
     size_t used = strlen(keys);
@@ -134,7 +150,7 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
             pick(&g, 0, 200));
     }
     const char *names[128];
-    uint32_t n_presets = presets(names, 128);
+    uint32_t n_presets = presets(profile, names, 128);
     uint32_t n_engines = pick(&g, 1, 3);
     put(&t, "compare: [");
     uint32_t chosen[3];
