@@ -17,10 +17,16 @@ failed=''
 for name in "$@"; do
     mkdir -p "$b/corpus/$name" "$b/seeds/$name" "tests/fuzz/corpus/$name"
     log=$b/logs/$name.log
+    dict=''
+    case $name in
+    workload | host | scenario) dict=$b/seeds/yaml.dict ;;
+    chart_json) dict=$b/seeds/json.dict ;;
+    esac
+    [ -n "$dict" ] && [ -s "$dict" ] && dict="-dict=$dict" || dict=''
     # -timeout: one input taking 10 s is a finding (a loader must be fast);
     # -rss_limit_mb: memory must stay a small multiple of the input.
     "$b/fuzz_$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$b/crashes/$name-" \
+        -artifact_prefix="$b/crashes/$name-" $dict \
         "$b/corpus/$name" "$b/seeds/$name" "tests/fuzz/corpus/$name" </dev/null >"$log" 2>&1
     status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -34,3 +34,9 @@ for d in scenario workload host; do
     awk -v out="$out/$d/doc" '/^```yaml/ { inb = 1; n++; next } /^```/ { inb = 0; next }
         inb { print > (out "-" n ".yaml") }' docs/*.md
 done
+
+# Dictionaries: the keys of every YAML table in the reference, and the keys
+# of the JSON virtsim writes, so the fuzzers try real keys early.
+grep -o '^| `[a-z_.]*`' docs/yaml-reference.md | sed 's/^| `//; s/`$//; s/.*\.//' | sort -u |
+    sed 's/.*/"&: "/' >"$out/yaml.dict"
+cat "$j"/*.json | grep -o '"[a-z_0-9]*":' | sort -u | sed 's/"/\\"/g; s/.*/"&"/' >"$out/json.dict"
