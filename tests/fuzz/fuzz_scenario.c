@@ -12,7 +12,7 @@
 #include "virtsim/load/config.h"
 #include "virtsim/run/sim.h"
 
-#define FUZZ_MAX_EVENTS 5000
+#define FUZZ_MAX_EVENTS 2000
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
