@@ -151,7 +151,7 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
     }
     const char *names[128];
     uint32_t n_presets = presets(profile, names, 128);
-    uint32_t n_engines = pick(&g, 1, 3);
+    uint32_t n_engines = pick(&g, 1, n_presets < 3 ? n_presets : 3);
     put(&t, "compare: [");
     uint32_t chosen[3];
     for (uint32_t k = 0; k < n_engines; k++) {
@@ -191,19 +191,24 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
     }
     uint32_t events = chance(&g, 50) ? pick(&g, 1, 4) : 0;
     if (events) put(&t, "events:\n");
-    static const char *const actions[] = {"pause", "resume", "stop", "start", "set"};
+    static const char *const actions[] = {"pause", "resume", "stop"};
     for (uint32_t k = 0; k < events; k++) {
         uint32_t at = pick(&g, 0, duration_ms), target = pick(&g, 0, groups - 1);
-        const char *a = actions[pick(&g, 0, 4)];
-        if (a[1] == 't' && a[2] == 'a')
+        switch (pick(&g, 0, 4)) {
+        case 0:
             put(&t, "  - {at: %ums, start: g%u, count: %u}\n", at, target, pick(&g, 1, 2));
-        else if (a[0] == 's' && a[1] == 'e' && chance(&g, 50))
+            break;
+        case 1:
             put(&t, "  - {at: %ums, set: {guest: g%u, weight: %u, cap: %u%%}}\n", at, target, pick(&g, 16, 1024),
                 pick(&g, 0, 100));
-        else if (a[0] == 's' && a[1] == 'e')
+            break;
+        case 2:
             put(&t, "  - {at: %ums, set: {guest: g%u, queue_limit: %u}}\n", at, target, pick(&g, 1, 50));
-        else
-            put(&t, "  - {at: %ums, %s: g%u}\n", at, a, target);
+            break;
+        default:
+            put(&t, "  - {at: %ums, %s: g%u}\n", at, actions[pick(&g, 0, 2)], target);
+            break;
+        }
     }
 }
 
