@@ -5,10 +5,11 @@
 #    (BUILD/fuzz-replay/fuzz_NAME, tests/fuzz/replay.c), runs to the end:
 #    no crash, and no refusal without a message (under `make check`, no
 #    ASan or UBSan report either);
-#  - every input that once crashed a harness (regress-*) given to the
-#    normal binary, as a user would (validate, chart, merge), ends with
-#    exit 0 or with exit 2 and a `virtsim: ...` message, never a signal
-#    or a sanitizer report.
+#  - every input that once crashed a harness, given to the normal binary
+#    as a user would (validate, chart --kind each, merge), is refused
+#    cleanly: exit 2 and a `virtsim: ...` message (regress-*), or, if it
+#    is valid input, runs (valid-*: exit 0); never a signal or a
+#    sanitizer report.
 . "$(dirname "$0")/lib.sh"
 FUZZ=$(dirname "$VIRTSIM")/fuzz-replay
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -45,29 +46,35 @@ for name in workload host scenario chart_json merge_csv; do
     if [ "$n" -gt 0 ]; then ok "fuzz_$name has inputs to replay ($n)"; else fail "fuzz_$name has inputs to replay"; fi
 done
 
-# clean NAME: the last run ended with 0, or 2 and a message; no sanitizer.
-clean() {
+# handled NAME FILE: the last run refused FILE cleanly (exit 2 and a
+# `virtsim: ` message), or, for an input that is valid (valid-*), ran it
+# (exit 0); never a signal or a sanitizer report.
+handled() {
+    case $(basename "$2") in valid-*) want=0 ;; *) want=2 ;; esac
     if grep -qE 'Sanitizer|runtime error' "$TMP/err"; then
         fail "$1" "sanitizer report: $(head -c 400 "$TMP/err")"
-    elif [ "$STATUS" -eq 0 ]; then ok "$1"
-    elif [ "$STATUS" -eq 2 ] && grep -q '^virtsim: ' "$TMP/err"; then ok "$1"
-    else fail "$1" "exit $STATUS" "stderr: $(head -c 400 "$TMP/err")"; fi
+    elif [ "$STATUS" -ne "$want" ]; then
+        fail "$1" "exit $STATUS, expected $want" "stderr: $(head -c 400 "$TMP/err")"
+    elif [ "$want" -eq 2 ] && ! grep -q '^virtsim: ' "$TMP/err"; then
+        fail "$1" "no virtsim: message" "stderr: $(head -c 400 "$TMP/err")"
+    else ok "$1"; fi
 }
 
-for f in "$CORPUS"/workload/regress-* "$CORPUS"/host/regress-* "$CORPUS"/scenario/regress-*; do
+for f in "$CORPUS"/workload/regress-* "$CORPUS"/host/regress-* "$CORPUS"/scenario/regress-* \
+    "$CORPUS"/workload/valid-* "$CORPUS"/host/valid-* "$CORPUS"/scenario/valid-*; do
     [ -f "$f" ] || continue
     run validate "$f"
-    clean "validate handles $(basename "$f")"
+    handled "validate handles $(basename "$f")" "$f"
 done
-for f in "$CORPUS"/chart_json/regress-*; do
+for f in "$CORPUS"/chart_json/regress-* "$CORPUS"/chart_json/valid-*; do
     [ -f "$f" ] || continue
     cp "$f" "$TMP/in.json"
     for k in relative breakdown density density-curve; do
         run chart "$TMP/in.json" --kind $k --output "$TMP/c.svg"
-        clean "chart --kind $k handles $(basename "$f")"
+        handled "chart --kind $k handles $(basename "$f")" "$f"
     done
 done
-for f in "$CORPUS"/merge_csv/regress-*; do
+for f in "$CORPUS"/merge_csv/regress-* "$CORPUS"/merge_csv/valid-*; do
     [ -f "$f" ] || continue
     # The harness cuts its input into files where a line starts with \036.
     rm -f "$TMP"/part*
@@ -75,5 +82,5 @@ for f in "$CORPUS"/merge_csv/regress-*; do
         { print > f }' "$f"
     # shellcheck disable=SC2046
     run merge $(ls "$TMP"/part*)
-    clean "merge handles $(basename "$f")"
+    handled "merge handles $(basename "$f")" "$f"
 done
