@@ -2071,6 +2071,11 @@ int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why
     to->batch_done = from->batch_done;
     to->batch_finished_ns = from->batch_finished_ns;
     to->completed_since_start = from->completed_since_start;
+    /* And its request counts, so that none is lost: the requests in flight
+     * here become the twin's (and this guest's abandoned ones). */
+    to->arrived_since_start = from->arrived_since_start;
+    to->dropped_since_start = from->dropped_since_start;
+    to->abandoned_since_start = from->abandoned_since_start;
     to->state = was == VS_GUEST_BOOTING ? VS_GUEST_RUNNING : was;
     to->resume_state = to->state;
     int rc = vs_cpu_resume_guest(host_of(s, to)->cpu, to->cpu_guest);

@@ -3,18 +3,18 @@
  * random size from a built-in profile, one to four guest groups of
  * built-in workloads with random loads (open, closed, batch), shares, caps,
  * queue limits and memory, some fed by another group over the network, a
- * random timeline (start, stop, pause, resume, set), and one to three
- * engines from the registry that the host can run. The YAML goes through
- * the ordinary loader, so a failing seed prints a scenario
- * that `virtsim run` reproduces. What must hold for each:
+ * random timeline (start, stop, pause, resume, set, a live migration
+ * between two hosts), and one to three engines from the registry that the
+ * host can run. The YAML goes through the ordinary loader, so a failing
+ * seed prints a scenario that `virtsim run` reproduces. What must hold:
  *  - CPU time is conserved: on every host, each category's time summed over
  *    the cores equals what the guests on that host were charged in it
  *    (context switches included: they are charged to the incoming guest),
  *    every core's busy time fits in the window and busy + idle is the
  *    window; groups are the sums of their instances;
  *  - no request is lost: arrived = completed + dropped + abandoned (in a
- *    guest the timeline stopped) + queued + in service, per instance and per
- *    group, over the whole run;
+ *    guest the timeline stopped or a migration moved away) + queued + in
+ *    service, per instance and per group, over the whole run;
  *  - memory used never exceeds capacity (there is no overcommit): on every
  *    host, used <= capacity, used + free = capacity, and used is the host's
  *    reserve plus what its guests hold (the shared part once);
@@ -26,7 +26,8 @@
  *    through the stepper in random steps (vs_stepper_advance) give
  *    byte-identical JSON.
  * PROPERTY_SEEDS scenarios are checked (the environment variable
- * VIRTSIM_PROP_SEEDS=N checks more, VIRTSIM_PROP_SEED=S only seed S). */
+ * VIRTSIM_PROP_SEEDS=N checks more, VIRTSIM_PROP_SEED=S only seed S, and
+ * VIRTSIM_PROP_PRINT=1 prints each scenario). */
 #include "testutil.h"
 
 #include <inttypes.h>
@@ -119,7 +120,11 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
     struct gen g = {seed};
     struct text t = {buf, len, 0};
     uint32_t hosts = chance(&g, 25) ? 2 : 1;
-    uint32_t duration_ms = pick(&g, 60, 300);
+    /* With two hosts, sometimes the first group starts on h-1 and one of
+     * its guests migrates to h-2 (its requests in flight go with it), over
+     * a link fast enough for it to finish within the run. */
+    bool migrate = hosts == 2 && chance(&g, 60);
+    uint32_t duration_ms = pick(&g, migrate ? 250 : 60, 300);
     put(&t, "name: prop-%" PRIu64 "\n", seed);
     put(&t, "duration: %ums\nwarmup: %ums\nseed: %u\n", duration_ms, pick(&g, 0, duration_ms / 3),
         pick(&g, 1, 1000000));
@@ -139,15 +144,17 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
         used += (size_t)snprintf(keys + used, sizeof keys - used, ", disk: {class: %s, writeback_merge: %uKiB, "
                                  "write_cache: %uKiB}", chance(&g, 50) ? "hdd" : "ssd", pick(&g, 0, 256),
                                  pick(&g, 0, 4096));
-    if (chance(&g, 30))
+    if (migrate)
+        used += (size_t)snprintf(keys + used, sizeof keys - used, ", nic: {bandwidth: %uMbit}", pick(&g, 40000, 100000));
+    else if (chance(&g, 30))
         used += (size_t)snprintf(keys + used, sizeof keys - used, ", nic: {bandwidth: %uMbit}", pick(&g, 10, 1000));
     assert_true(used < sizeof keys);
     if (hosts == 1) {
         put(&t, "host: {%s}\n", keys);
     } else {
         put(&t, "hosts:\n  - {name: h, count: 2, %s}\n", keys);
-        put(&t, "links:\n  - {hosts: [h], bandwidth: %uMbit, latency: %uus}\n", pick(&g, 100, 10000),
-            pick(&g, 0, 200));
+        put(&t, "links:\n  - {hosts: [h], bandwidth: %uMbit, latency: %uus}\n",
+            migrate ? pick(&g, 40000, 100000) : pick(&g, 100, 10000), pick(&g, 0, 200));
     }
     const char *names[128];
     uint32_t n_presets = presets(profile, names, 128);
@@ -167,13 +174,19 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
     }
     put(&t, "]\nguests:\n");
     uint32_t groups = pick(&g, 1, 4);
+    uint32_t first_count = 1;
     for (uint32_t i = 0; i < groups; i++) {
-        put(&t, "  - name: g%u\n    workload: %s\n    count: %u\n    vcpus: %u\n", i,
-            workloads[pick(&g, 0, N_WORKLOADS - 1)], pick(&g, 1, 3), pick(&g, 1, 4));
+        uint32_t count = pick(&g, 1, 3);
+        if (i == 0) first_count = count;
+        /* A guest that migrates has a small footprint, so its copy ends. */
+        static const char *const small[] = {"web-server", "net-stream", "syscall-heavy", "fork-exec"};
+        const char *wl = i == 0 && migrate ? small[pick(&g, 0, 3)] : workloads[pick(&g, 0, N_WORKLOADS - 1)];
+        put(&t, "  - name: g%u\n    workload: %s\n    count: %u\n    vcpus: %u\n", i, wl, count, pick(&g, 1, 4));
+        if (i == 0 && migrate) put(&t, "    host: h-1\n    memory: %uMiB\n", pick(&g, 128, 512));
         if (chance(&g, 40)) put(&t, "    weight: %u\n", pick(&g, 16, 2048));
         if (chance(&g, 25)) put(&t, "    cap: %u%%\n", pick(&g, 10, 100));
         if (chance(&g, 40)) put(&t, "    queue_limit: %u\n", pick(&g, 1, 20));
-        if (chance(&g, 20)) put(&t, "    memory: %uMiB\n", pick(&g, 256, 4096));
+        if (chance(&g, 20) && !(i == 0 && migrate)) put(&t, "    memory: %uMiB\n", pick(&g, 256, 4096));
         if (i > 0 && chance(&g, 25)) put(&t, "    clients_from: g%u\n", pick(&g, 0, i - 1));
         switch (pick(&g, 0, 2)) {
         case 0:
@@ -190,7 +203,10 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
         }
     }
     uint32_t events = chance(&g, 50) ? pick(&g, 1, 4) : 0;
-    if (events) put(&t, "events:\n");
+    if (events || migrate) put(&t, "events:\n");
+    if (migrate)
+        put(&t, "  - {at: %ums, migrate: %s, to: h-2}\n", pick(&g, 0, duration_ms / 4),
+            first_count == 1 ? "g0" : "g0-1");
     static const char *const actions[] = {"pause", "resume", "stop"};
     for (uint32_t k = 0; k < events; k++) {
         uint32_t at = pick(&g, 0, duration_ms), target = pick(&g, 0, groups - 1);
@@ -235,6 +251,7 @@ static char yaml[YAML_MAX];
 static struct vs_scenario *scenario_of(uint64_t seed)
 {
     gen_scenario(seed, yaml, sizeof yaml);
+    if (getenv("VIRTSIM_PROP_PRINT")) printf("# seed %" PRIu64 "\n%s\n", seed, yaml);
     struct vs_scenario *sc = calloc(1, sizeof *sc);
     assert_non_null(sc);
     struct vs_error e;

@@ -49,7 +49,8 @@ struct vs_guest_result {
      * abandoned_since_start + queued + in_service (tests/unit/test_properties.c).
      * Not in the reports. */
     uint64_t arrived_since_start, dropped_since_start;
-    uint64_t abandoned_since_start; /* in the guest when the timeline stopped it */
+    uint64_t abandoned_since_start; /* in the guest when the timeline stopped it or a migration moved it
+                                       (a migration's twin carries on the counts of the guest it took over from) */
     uint64_t queued;                /* now: waiting for a vCPU */
     uint64_t in_service;            /* now: the others in the guest (on a vCPU, at the disk, on the network) */
     double throughput_per_s;
