@@ -1383,6 +1383,18 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
 /* Adds an instance's figures into its group's. */
 static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_result *g, bool first)
 {
+    /* A guest a migration moved away: its twin carries on its counts since
+     * the start, so the group counts them once (the stepper's rates are
+     * differences of completed_since_start: counted twice, they jumped by
+     * the guest's whole history at the switch). */
+    struct vs_guest_result moved;
+    if (g->state == VS_GUEST_MIGRATED) {
+        moved = *g;
+        moved.completed_since_start = moved.arrived_since_start = 0;
+        moved.dropped_since_start = moved.abandoned_since_start = 0;
+        moved.queued = moved.in_service = 0;
+        g = &moved;
+    }
     if (first) {
         *grp = *g;
         snprintf(grp->name, sizeof grp->name, "%s", g->group);

@@ -14,7 +14,9 @@
  *    window; groups are the sums of their instances;
  *  - no request is lost: arrived = completed + dropped + abandoned (in a
  *    guest the timeline stopped or a migration moved away) + queued + in
- *    service, per instance and per group, over the whole run;
+ *    service, per instance and per group, over the whole run; and between
+ *    two snapshots a group's completions since the start (the stepper's
+ *    rates) grow by what it completed in between;
  *  - memory used never exceeds capacity (there is no overcommit): on every
  *    host, used <= capacity, used + free = capacity, and used is the host's
  *    reserve plus what its guests hold (the shared part once);
@@ -412,6 +414,10 @@ static void run_stepped(uint64_t seed, const struct vs_scenario *sc, int checks,
         int rc = vs_sim_create(sc, sc->engines[k], sc->seed, &s, &e);
         if (rc != VS_OK) broken(seed, sc->engines[k], 0, "vs_sim_create: %s", e.message);
         uint32_t max_step_us = (uint32_t)(sc->duration_ns / 10000) + 100;
+        /* Each group's completions at the last snapshot: in the window, and
+         * since the start (what the stepper's rates are made of). */
+        uint64_t last_window[VS_MAX_GUEST_GROUPS] = {0}, last_total[VS_MAX_GUEST_GROUPS] = {0};
+        bool last_measured = false;
         while (!vs_sim_done(s)) {
             vs_time_ns until = vs_sim_now(s) + (vs_time_ns)pick(&g, 100, max_step_us) * 1000;
             rc = vs_sim_advance(s, until, &e);
@@ -420,6 +426,25 @@ static void run_stepped(uint64_t seed, const struct vs_scenario *sc, int checks,
             rc = vs_sim_snapshot(s, &snap, &e);
             if (rc != VS_OK) broken(seed, sc->engines[k], vs_sim_now(s), "vs_sim_snapshot: %s", e.message);
             check_run(seed, &snap, checks, seen);
+            /* A group's count since the start is what it completed: before
+             * the measured window (whose count starts at the start) equal to
+             * the window's count, and between two snapshots in the window
+             * grown by what the window's count grew. */
+            bool measured = snap.window_ns > 0;
+            for (uint32_t gi = 0; gi < snap.n_groups && (checks & CHECK_REQUESTS); gi++) {
+                const struct vs_guest_result *grp = &snap.groups[gi];
+                if ((!measured && grp->completed_since_start != grp->completed) ||
+                    (last_measured && measured &&
+                     grp->completed_since_start - last_total[gi] != grp->completed - last_window[gi]))
+                    broken(seed, snap.engine, snap.now_ns,
+                           "group %s: completed since the start went %" PRIu64 " -> %" PRIu64
+                           ", but in the window %" PRIu64 " -> %" PRIu64 " (%s)",
+                           grp->name, last_total[gi], grp->completed_since_start, last_window[gi], grp->completed,
+                           measured ? "measuring" : "before the window: they must be equal");
+                last_total[gi] = grp->completed_since_start;
+                last_window[gi] = grp->completed;
+            }
+            last_measured = measured;
             if (out && vs_sim_done(s)) {
                 out->runs[out->n_runs++] = snap;
             } else {
