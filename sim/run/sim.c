@@ -112,6 +112,7 @@ struct instance {
     uint32_t in_flight;
     uint64_t batch_issued, batch_done;
     uint64_t completed_since_start; /* never reset: for rates over time (charts, UI) */
+    uint64_t arrived_since_start, dropped_since_start, abandoned_since_start; /* never reset */
     vs_time_ns batch_finished_ns; /* -1 until the batch is complete */
     /* Per-request constants, fixed for the run. */
     double rx_bytes_per_packet, tx_bytes_per_packet;
@@ -581,8 +582,10 @@ static void start_request(struct vs_sim *s, struct instance *in, uint32_t client
     uint32_t i = (uint32_t)(in - s->inst);
     const struct vs_request_spec *rq = &in->spec->workload.request;
     in->stats.arrived++;
+    in->arrived_since_start++;
     if (count_drop && in->in_flight >= in->spec->queue_limit) {
         in->stats.dropped++;
+        in->dropped_since_start++;
         /* A closed-loop client whose request is refused tries again after thinking. */
         if (in->spec->workload.load.kind == VS_LOAD_CLOSED)
             schedule(s, vs_event_now(s->q) + draw_ns(&in->rng, &in->spec->workload.load.think_ns),
@@ -850,8 +853,11 @@ static void next_io(struct vs_sim *s, uint32_t r)
 static void drop_request(struct vs_sim *s, uint32_t r)
 {
     struct instance *in = &s->inst[s->req[r].instance];
-    /* A crash already took what it had in flight off its count. */
-    if (s->req[r].epoch == in->epoch) in->in_flight--;
+    /* A crash already took what it had in flight off its counts. */
+    if (s->req[r].epoch == in->epoch) {
+        in->in_flight--;
+        in->abandoned_since_start++;
+    }
     free_request(s, r);
 }
 
@@ -1464,6 +1470,11 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->completed_since_start = in->completed_since_start;
     g->completed = in->stats.completed;
     g->dropped = in->stats.dropped;
+    g->arrived_since_start = in->arrived_since_start;
+    g->dropped_since_start = in->dropped_since_start;
+    g->abandoned_since_start = in->abandoned_since_start;
+    for (uint32_t r = in->wait_head; r != REQ_NONE; r = s->req[r].next) g->queued++;
+    g->in_service = in->in_flight - g->queued;
     g->throughput_per_s = window_ns > 0 ? (double)in->stats.completed * 1e9 / window_ns : 0;
     g->completion_ns = in->batch_finished_ns >= 0 ? (double)(in->batch_finished_ns - in->ready_ns) : -1;
     g->batch_done = in->batch_done;
@@ -1499,6 +1510,18 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
 /* Adds an instance's figures into its group's. */
 static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_result *g, bool first)
 {
+    /* A guest a migration moved away: its twin carries on its counts since
+     * the start, so the group counts them once (the stepper's rates are
+     * differences of completed_since_start: counted twice, they jumped by
+     * the guest's whole history at the switch). */
+    struct vs_guest_result moved;
+    if (g->state == VS_GUEST_MIGRATED) {
+        moved = *g;
+        moved.completed_since_start = moved.arrived_since_start = 0;
+        moved.dropped_since_start = moved.abandoned_since_start = 0;
+        moved.queued = moved.in_service = 0;
+        g = &moved;
+    }
     if (first) {
         *grp = *g;
         snprintf(grp->name, sizeof grp->name, "%s", g->group);
@@ -1515,6 +1538,11 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
     grp->completed_since_start += g->completed_since_start;
     grp->completed += g->completed;
     grp->dropped += g->dropped;
+    grp->arrived_since_start += g->arrived_since_start;
+    grp->dropped_since_start += g->dropped_since_start;
+    grp->abandoned_since_start += g->abandoned_since_start;
+    grp->queued += g->queued;
+    grp->in_service += g->in_service;
     grp->throughput_per_s += g->throughput_per_s;
     grp->batch_done += g->batch_done;
     grp->batch_total += g->batch_total;
@@ -2217,6 +2245,12 @@ int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why
     to->batch_issued = from->batch_issued;
     to->batch_done = from->batch_done;
     to->batch_finished_ns = from->batch_finished_ns;
+    to->completed_since_start = from->completed_since_start;
+    /* And its request counts, so that none is lost: the requests in flight
+     * here become the twin's (and this guest's abandoned ones). */
+    to->arrived_since_start = from->arrived_since_start;
+    to->dropped_since_start = from->dropped_since_start;
+    to->abandoned_since_start = from->abandoned_since_start;
     to->state = was == VS_GUEST_BOOTING ? VS_GUEST_RUNNING : was;
     to->resume_state = to->state;
     int rc = vs_cpu_resume_guest(host_of(s, to)->cpu, to->cpu_guest);
@@ -2308,6 +2342,7 @@ int vs_world_crash(struct vs_world *w, uint32_t guest, vs_time_ns restart_after_
     /* What it had in flight dies with it: those requests are lost. */
     uint64_t dead = in->in_flight;
     in->in_flight = 0;
+    in->abandoned_since_start += dead;
     while (in->wait_head != REQ_NONE) {
         uint32_t r = in->wait_head;
         in->wait_head = s->req[r].next;

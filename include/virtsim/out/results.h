@@ -43,6 +43,16 @@ struct vs_guest_result {
     uint64_t completed;         /* requests completed in the window */
     uint64_t completed_since_start; /* including warm-up: for rates over time */
     uint64_t dropped;           /* arrivals refused because the guest's queue was full */
+    /* Every request over the whole run, warm-up included (never reset), and
+     * where those not yet finished are at the snapshot. None is lost:
+     * arrived_since_start = completed_since_start + dropped_since_start +
+     * abandoned_since_start + queued + in_service (tests/unit/test_properties.c).
+     * Not in the reports. */
+    uint64_t arrived_since_start, dropped_since_start;
+    uint64_t abandoned_since_start; /* in the guest when the timeline stopped it or a migration moved it
+                                       (a migration's twin carries on the counts of the guest it took over from) */
+    uint64_t queued;                /* now: waiting for a vCPU */
+    uint64_t in_service;            /* now: the others in the guest (on a vCPU, at the disk, on the network) */
     double throughput_per_s;
     double completion_ns;       /* batch: time the last request finished (-1 if not) */
     uint64_t batch_done, batch_total;
