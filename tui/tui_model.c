@@ -36,6 +36,24 @@ static void add_event_for(struct vs_tui *t, int engine, vs_time_ns at, const cha
         t->timeline_len--;
         if (t->timeline_top > 0) t->timeline_top--;
     }
+    /* An engine's groups boot together: one line ("kvm: web, db booted"). */
+    char text[120];
+    snprintf(text, sizeof text, fmt, arg);
+    size_t len = strlen(text);
+    if (t->timeline_len > 0 && len > 7 && strcmp(text + len - 7, " booted") == 0) {
+        struct vs_tui_event *p = &t->timeline[t->timeline_len - 1];
+        size_t plen = strlen(p->text);
+        const char *colon = strchr(text, ':');
+        if (p->run == t->run && p->engine == engine && p->at_ns == at && plen > 7 && colon &&
+            strcmp(p->text + plen - 7, " booted") == 0 && strncmp(p->text, text, (size_t)(colon - text + 1)) == 0 &&
+            plen + len < sizeof p->text) {
+            char merged[240];
+            snprintf(merged, sizeof merged, "%.*s,%.*s booted", (int)(plen - 7), p->text, (int)(len - 7 - (size_t)(colon - text) - 1),
+                     colon + 1);
+            snprintf(p->text, sizeof p->text, "%.119s", merged);
+            return;
+        }
+    }
     int at_idx = t->timeline_len;
     while (at_idx > 0) {
         const struct vs_tui_event *p = &t->timeline[at_idx - 1];
@@ -48,7 +66,7 @@ static void add_event_for(struct vs_tui *t, int engine, vs_time_ns at, const cha
     e->run = t->run;
     e->at_ns = at;
     e->engine = engine;
-    snprintf(e->text, sizeof e->text, fmt, arg);
+    snprintf(e->text, sizeof e->text, "%s", text);
 }
 
 static void add_event(struct vs_tui *t, vs_time_ns at, const char *fmt, const char *arg)
@@ -823,6 +841,21 @@ void vs_tui_spark_levels(const double *v, int n, int *levels)
     }
 }
 
+void vs_tui_spark_span(const double *v, int n, int *levels)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        if (isnan(v[i])) continue;
+        if (v[i] < lo) lo = v[i];
+        if (v[i] > hi) hi = v[i];
+    }
+    for (int i = 0; i < n; i++) {
+        if (isnan(v[i])) levels[i] = 0;
+        else if (!(hi > lo)) levels[i] = 3;
+        else levels[i] = (int)floor((v[i] - lo) / (hi - lo) * 7.0 + 0.5);
+    }
+}
+
 bool vs_tui_migration_line(const struct vs_tui *t, char *buf, size_t len)
 {
     const struct vs_run_result *r = &t->snaps[t->engine];
@@ -945,13 +978,18 @@ bool vs_tui_cost_per_op(const struct vs_tui *t, int engine, int group, double ns
 
 double vs_tui_cost_scale(const struct vs_tui *t, int group)
 {
-    double scale = 0;
+    double scale = 0, base = 0;
     for (uint32_t k = 0; k < t->n_engines; k++) {
         double ns[VS_CAT_COUNT], total = 0;
         if (!vs_tui_cost_per_op(t, (int)k, group, ns)) continue;
         for (int c = 0; c < VS_CAT_COUNT; c++) total += ns[c];
         if (total > scale) scale = total;
+        if (k == t->scores.baseline) base = total;
     }
+    /* An emulator ten times native's cost would flatten every other bar
+     * and hide the exits and hypercalls the bars are for: the scale stops
+     * at VS_TUI_SCALE_CAP times native's, and longer bars are shrunk. */
+    if (base > 0 && scale > VS_TUI_SCALE_CAP * base) scale = VS_TUI_SCALE_CAP * base;
     return scale;
 }
 
@@ -1057,7 +1095,7 @@ void vs_tui_format_latency(int64_t ns, uint64_t count, char *buf, size_t len)
 static const char *const help_keys[] = {
     "virtsim - keys (any key closes this)",
     "Tab Shift-Tab  panels: Compare, Guests, Group, Timeline",
-    "Up Down j k    select an engine (Compare, Group) or a guest; scroll (Timeline)",
+    "Up Down j k    an engine (Compare, Group), a guest, or scroll (Timeline)",
     "Left Right h l the engine whose guests are shown",
     "Enter Esc      guest detail / back",
     "space p  s     pause or run; one step (100 ms simulated)",

@@ -92,9 +92,16 @@ static void draw_scaled_bar(int y, int x, const double ns[VS_CAT_COUNT], double 
     int cells[VS_CAT_COUNT];
     vs_tui_scaled_cells(ns, scale, width, cells);
     draw_cells(y, x, cells);
+    double total = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++)
+        if (c != VS_CAT_IDLE) total += ns[c];
+    if (total > scale * 1.0001 && width > 0) mvaddch(y, x + width - 1, '>'); /* beyond the scale */
 }
 
-static void draw_spark(int y, int x, const double *v, int n, int width)
+/* A sparkline of the last `width` values; NaN (no figure) is a gap.
+ * span: from the series' own minimum to its maximum (vs_tui_spark_span),
+ * for latencies whose level matters less than their changes. */
+static void draw_spark_as(int y, int x, const double *v, int n, int width, bool span)
 {
     static const char *const blocks[8] = {"\u2581", "\u2582", "\u2583", "\u2584",
                                           "\u2585", "\u2586", "\u2587", "\u2588"};
@@ -106,7 +113,8 @@ static void draw_spark(int y, int x, const double *v, int n, int width)
     int levels[VS_TUI_SPARK];
     double clean[VS_TUI_SPARK] = {0};
     for (int i = 0; i < n; i++) clean[i] = isnan(v[i]) ? 0 : v[i];
-    vs_tui_spark_levels(clean, n, levels);
+    if (span) vs_tui_spark_span(v, n, levels);
+    else vs_tui_spark_levels(clean, n, levels);
     move(y, x);
     for (int i = 0; i < n; i++) {
         if (isnan(v[i]))
@@ -116,6 +124,11 @@ static void draw_spark(int y, int x, const double *v, int n, int width)
         else
             addch((chtype)ascii[levels[i]]);
     }
+}
+
+static void draw_spark(int y, int x, const double *v, int n, int width)
+{
+    draw_spark_as(y, x, v, n, width, false);
 }
 
 /* The legend: each category's letter on its colour and its name, in
@@ -265,6 +278,19 @@ static void draw_meters(const struct vs_tui *t, int y)
     draw_links(r, y, link_rows);
 }
 
+/* Whether some engine's CPU per operation of the group goes beyond the
+ * bars' scale (capped at VS_TUI_SCALE_CAP times native's). */
+static bool beyond_scale(const struct vs_tui *t, int grp, double scale)
+{
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        double ns[VS_CAT_COUNT], total = 0;
+        if (!vs_tui_cost_per_op(t, (int)k, grp, ns)) continue;
+        for (int c = 0; c < VS_CAT_COUNT; c++) total += ns[c];
+        if (total > scale * 1.0001) return true;
+    }
+    return false;
+}
+
 /* The scored group's name, as short as a column header needs. */
 static const char *group_name(const struct vs_tui *t)
 {
@@ -330,12 +356,14 @@ static void draw_compare(const struct vs_tui *t, int top)
         const char *what = kind == VS_SCORE_COST ? "CPU per request / native's (open load; lower is better)"
                            : kind == VS_SCORE_THROUGHPUT ? "throughput / native's (higher is better)"
                                                          : "batch speed / native's (higher is better)";
+        if (narrow) what = kind == VS_SCORE_COST ? "CPU per request / native's (lower: better)" : "/ native's (higher: better)";
         putf(y++, 1, "%s: %.12s, %s%s", col, gname, what, t->scores.n_groups > 1 ? "  g: next group" : "");
         char sc[32];
         vs_units_format_time(scale, sc, sizeof sc);
         if (scale > 0)
-            putf(y, 1, "bar: host CPU per %.12s op, full width = %s; trend: %.12s ops/s (each engine from its boot)",
-                 gname, sc, gname);
+            putf(y, 1, "bar: CPU per %.12s op, full = %s%s; trend: %.8s ops/s%s", gname, sc,
+                 beyond_scale(t, grp, scale) ? " (3x native's, > beyond)" : "", gname,
+                 narrow ? "" : ", each engine from its own boot");
         else
             putf(y, 1, "bar: host CPU per %.12s op (none completed yet)", gname);
     }
@@ -360,14 +388,19 @@ static void draw_group(const struct vs_tui *t, int top, int bottom)
         else snprintf(load, sizeof load, "batch");
     }
     attron(A_BOLD);
-    putf(top, 0, " %s: %u guest%s of %s, %s, under every engine", g0->name, g0->instances,
-         g0->instances == 1 ? "" : "s", g0->workload, load);
+    char title[256];
+    snprintf(title, sizeof title, " %s: %u guest%s of %s, %s, under every engine", g0->name, g0->instances,
+             g0->instances == 1 ? "" : "s", g0->workload, load);
+    put(top, 0, title);
     attroff(A_BOLD);
-    if (t->scores.n_groups > 1) put(top, COLS - 15, "g: next group");
+    if (t->scores.n_groups > 1 && (int)strlen(title) + 16 <= COLS) put(top, COLS - 15, "g: next group");
+    bool narrow = COLS < 100; /* the p50 column gives way */
     int y = top + 2;
     attron(A_BOLD);
-    putf(y++, 0, " %-11s %-13s %7s %9s %9s %9s %7s %8s %8s", "engine", "state", "ops/s", "p50", "p99", "CPU/op",
-         "x nat", "exits/op", "hcall/op");
+    char head[200];
+    snprintf(head, sizeof head, " %-11s %-13s %7s %s%9s %9s %7s %7s %7s", "engine", "state", "ops/s",
+             narrow ? "" : "      p50 ", "p99", "CPU/op", "x nat", "exit/op", "hc/op");
+    put(y++, 0, head);
     attroff(A_BOLD);
     double base[VS_CAT_COUNT], base_total = 0;
     bool have_base = vs_tui_cost_per_op(t, (int)t->scores.baseline, grp, base);
@@ -391,8 +424,10 @@ static void draw_group(const struct vs_tui *t, int top, int bottom)
             snprintf(hc, sizeof hc, "%.1f", g->events[VS_EVT_HYPERCALL] / (double)g->completed);
         }
         if ((int)k == t->engine) attron(A_REVERSE);
-        putf(y++, 0, "%c%-11.11s %-13.13s %7s %9s %9s %9s %7s %8s %8s", (int)k == t->engine ? '>' : ' ', r->engine,
-             st, ops, p50, p99, cpu, x, ex, hc);
+        char p50col[40] = "";
+        if (!narrow) snprintf(p50col, sizeof p50col, "%9s ", p50);
+        putf(y++, 0, "%c%-11.11s %-13.13s %7s %s%9s %9s %7s %7s %7s", (int)k == t->engine ? '>' : ' ', r->engine,
+             st, ops, p50col, p99, cpu, x, ex, hc);
         if ((int)k == t->engine) attroff(A_REVERSE);
     }
     double scale = vs_tui_cost_scale(t, grp);
@@ -401,7 +436,8 @@ static void draw_group(const struct vs_tui *t, int top, int bottom)
     y++;
     if (y < bottom) {
         attron(A_BOLD);
-        putf(y++, 0, " host CPU per %s op, by category (one scale: full width = %s)", g0->name, scale > 0 ? sc : "-");
+        putf(y++, 0, " CPU per %s op, by category (full width = %s%s)", g0->name, scale > 0 ? sc : "-",
+             beyond_scale(t, grp, scale) ? " = 3x native's; > beyond" : "");
         attroff(A_BOLD);
     }
     int bar_w = COLS - 14;
@@ -414,15 +450,20 @@ static void draw_group(const struct vs_tui *t, int top, int bottom)
     }
     if (y < bottom) draw_legend(y++);
     y++;
-    /* The same in numbers: microseconds per operation in each category. */
-    if (y + 1 < bottom) {
-        attron(A_BOLD);
-        move(y, 0);
-        addstr(" per op, us ");
-        for (int c = 0; c < VS_CAT_COUNT - 1; c++) printw("%8.8s", vs_cat_label((enum vs_cpu_cat)c));
-        attroff(A_BOLD);
-        y++;
+    /* The same in numbers: microseconds per operation in each category
+     * (all engines or none: a cut table would hide some). */
+    int with_figures = 0;
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        double ns[VS_CAT_COUNT];
+        if (vs_tui_cost_per_op(t, (int)k, grp, ns)) with_figures++;
     }
+    if (y + 1 + with_figures > bottom) return;
+    attron(A_BOLD);
+    move(y, 0);
+    addstr(" per op, us ");
+    for (int c = 0; c < VS_CAT_COUNT - 1; c++) printw("%8.8s", vs_cat_label((enum vs_cpu_cat)c));
+    attroff(A_BOLD);
+    y++;
     for (uint32_t k = 0; k < t->n_engines && y < bottom; k++) {
         double ns[VS_CAT_COUNT];
         if (!vs_tui_cost_per_op(t, (int)k, grp, ns)) continue;
@@ -523,13 +564,14 @@ static void draw_detail(const struct vs_tui *t, int top)
         putf(top, 0, " %s under %s (%s): %s, workload %s", g->name, r->engine, r->approach,
              vs_guest_state_name(g->state), g->workload);
     attroff(A_BOLD);
-    putf(top + 1, 1, "latency p50 %s p90 %s p99 %s p99.9 %s max %s (n=%llu)",
-         vs_units_format_time((double)g->latency.p50_ns, a, sizeof a),
-         vs_units_format_time((double)g->latency.p90_ns, b, sizeof b),
-         vs_units_format_time((double)g->latency.p99_ns, c2, sizeof c2),
-         vs_units_format_time((double)g->latency.p999_ns, d, sizeof d),
-         vs_units_format_time((double)g->latency.max_ns, e, sizeof e),
-         (unsigned long long)g->latency.count);
+    uint64_t n_lat = g->latency.count;
+    vs_tui_format_latency(g->latency.p50_ns, n_lat, a, sizeof a);
+    vs_tui_format_latency(g->latency.p90_ns, n_lat, b, sizeof b);
+    vs_tui_format_latency(g->latency.p99_ns, n_lat, c2, sizeof c2);
+    vs_tui_format_latency(g->latency.p999_ns, n_lat, d, sizeof d);
+    vs_tui_format_latency(g->latency.max_ns, n_lat, e, sizeof e);
+    putf(top + 1, 1, "latency p50 %s p90 %s p99 %s p99.9 %s max %s (n=%llu)", a, b, c2, d, e,
+         (unsigned long long)n_lat);
     double total = 0;
     for (int c = 0; c < VS_CAT_COUNT; c++)
         if (c != VS_CAT_IDLE) total += g->cpu_ns[c];
@@ -591,7 +633,7 @@ static void draw_timeline(const struct vs_tui *t, int top, int bottom)
     int w = (COLS - 14) / 2;
     if (w > VS_TUI_SPARK) w = VS_TUI_SPARK;
     attron(A_BOLD);
-    putf(top, 0, " %-9.9s  %-*s  %s", group_name(t), w, "ops/s per step", "p99 per step    (^: an event)");
+    putf(top, 0, " %-9.9s  %-*s  %s", group_name(t), w, "ops/s per step (from 0)", "p99 per step (its min to max; ^ an event)");
     attroff(A_BOLD);
     int y = top + 1;
     for (uint32_t k = 0; k < t->n_engines; k++) {
@@ -601,7 +643,7 @@ static void draw_timeline(const struct vs_tui *t, int top, int bottom)
         putf(y, 1, "%-9.9s", t->snaps[k].engine);
         if (h && h->n > 0) {
             draw_spark(y, 12, h->rate_per_s, h->n, w);
-            draw_spark(y, 14 + w, h->p99_ns, h->n, w);
+            draw_spark_as(y, 14 + w, h->p99_ns, h->n, w, true);
             char marks[VS_TUI_SPARK + 1];
             vs_tui_mark_columns(t, (int)k, h, h->n < w ? h->n : w, marks);
             put(y + 1, 12, marks);

@@ -197,8 +197,12 @@ void vs_tui_status_line(const struct vs_tui *t, char *buf, size_t len);
  * they completed in it). False while the engine boots or before any
  * completion: no figure, not a zero. */
 bool vs_tui_cost_per_op(const struct vs_tui *t, int engine, int group, double ns[VS_CAT_COUNT]);
-/* The largest CPU per operation of the group over the engines: the scale
- * of the per-operation bars (one scale for all engines, so lengths compare). */
+/* The scale of the per-operation bars (one for all engines, so lengths
+ * compare): the largest CPU per operation of the group over the engines,
+ * but at most VS_TUI_SCALE_CAP times the baseline's (native's), so that
+ * an emulator's cost does not flatten the other bars; a bar beyond the
+ * scale is drawn full width, its categories in proportion, ending in '>'. */
+#define VS_TUI_SCALE_CAP 3.0
 double vs_tui_cost_scale(const struct vs_tui *t, int group);
 /* Cells of a bar `width` wide where `scale` fills it: the bar is as long
  * as the total is against the scale, split among categories by largest
@@ -232,6 +236,9 @@ void vs_tui_format_rate(double per_s, char *buf, size_t len);
 void vs_tui_bar_cells(const double ns[VS_CAT_COUNT], int width, int cells[VS_CAT_COUNT]);
 /* Maps values to 8 sparkline levels (0..7) against the series' maximum. */
 void vs_tui_spark_levels(const double *v, int n, int *levels);
+/* The same from the series' minimum to its maximum (a flat series sits at
+ * level 3); NaN entries (no figure) are left out of the range and get 0. */
+void vs_tui_spark_span(const double *v, int n, int *levels);
 
 const char *vs_tui_col_name(enum vs_tui_col c);
 
