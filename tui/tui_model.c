@@ -641,12 +641,14 @@ bool vs_tui_key(struct vs_tui *t, int key)
         } else if (key == VS_TUI_KEY_ENTER) {
             t->exporting = false;
             struct vs_error err;
+            vs_error_clear(&err);
             if (len == 0)
                 snprintf(t->status, sizeof t->status, "export cancelled: no file name");
             else if (vs_tui_export(t, t->export_path, &err) == VS_OK)
                 snprintf(t->status, sizeof t->status, "wrote %.140s", t->export_path);
             else
-                snprintf(t->status, sizeof t->status, "%.150s", err.message);
+                snprintf(t->status, sizeof t->status, "could not write %.50s: %.80s", t->export_path,
+                         err.message[0] ? err.message : "unknown error");
         } else if ((key == 127 || key == 8) && len > 0) {
             t->export_path[len - 1] = '\0';
             t->export_fresh = false;
