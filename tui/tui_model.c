@@ -909,6 +909,8 @@ void vs_tui_engine_state(const struct vs_tui *t, int engine, char *buf, size_t l
     short_secs(p.left_ns, left, sizeof left);
     if (p.phase == VS_TUI_FINISHED) snprintf(buf, len, "finished");
     else if (p.phase == VS_TUI_BOOTING) snprintf(buf, len, "boot %d%% %s", (int)(100 * p.fraction), left);
+    else if (t->snaps[engine].now_ns < t->boot_end_ns[engine] + t->sc.warmup_ns)
+        snprintf(buf, len, "warm-up %d%%", (int)(100 * p.fraction)); /* figures start after it */
     else snprintf(buf, len, "run %d%%", (int)(100 * p.fraction));
 }
 

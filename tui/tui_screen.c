@@ -313,8 +313,7 @@ static void draw_compare(const struct vs_tui *t, int top)
     const char *gname = group_name(t);
     /* The column says what it measures: it depends on the scored group's load. */
     const char *col = kind == VS_SCORE_COST ? "cpu x" : kind == VS_SCORE_THROUGHPUT ? "thru x" : "speed";
-    char ops_head[16];
-    snprintf(ops_head, sizeof ops_head, "%.5s/s", gname);
+    const char *ops_head = "ops/s";
     attron(A_BOLD);
     if (narrow)
         putf(top, 0, " %-11s %-13s %7s %6s %9s  %-*.*s %s", "engine", "state", ops_head, col, "p99", bar_w, bar_w,
@@ -357,15 +356,15 @@ static void draw_compare(const struct vs_tui *t, int top)
                            : kind == VS_SCORE_THROUGHPUT ? "throughput / native's (higher is better)"
                                                          : "batch speed / native's (higher is better)";
         if (narrow) what = kind == VS_SCORE_COST ? "CPU per request / native's (lower: better)" : "/ native's (higher: better)";
-        putf(y++, 1, "%s: %.12s, %s%s", col, gname, what, t->scores.n_groups > 1 ? "  g: next group" : "");
+        putf(y++, 1, "group %.16s: %s = %s%s", gname, col, what, t->scores.n_groups > 1 ? "  g: next" : "");
         char sc[32];
         vs_units_format_time(scale, sc, sizeof sc);
         if (scale > 0)
-            putf(y, 1, "bar: CPU per %.12s op, full = %s%s; trend: %.8s ops/s%s", gname, sc,
-                 beyond_scale(t, grp, scale) ? " (3x native's, > beyond)" : "", gname,
+            putf(y, 1, "its ops/s, p99; bar: CPU per op, full = %s%s; trend: ops/s%s", sc,
+                 beyond_scale(t, grp, scale) ? " (3x native's, > beyond)" : "",
                  narrow ? "" : ", each engine from its own boot");
         else
-            putf(y, 1, "bar: host CPU per %.12s op (none completed yet)", gname);
+            putf(y, 1, "its ops/s, p99; bar: CPU per op (none completed yet)");
     }
     y++;
     draw_legend(y++);

@@ -614,6 +614,10 @@ static void test_progress_and_boot_fast_forward(void **state)
     assert_non_null(strchr(st, '%'));
     assert_true(st[strlen(st) - 1] == 's'); /* the time left */
     vs_tui_engine_state(t, 0, st, sizeof st);
+    assert_true(t->snaps[0].now_ns < t->boot_end_ns[0] + t->sc.warmup_ns);
+    assert_memory_equal(st, "warm-up ", 8); /* native: booted, warming up */
+    while (t->snaps[0].now_ns < t->boot_end_ns[0] + t->sc.warmup_ns) assert_int_equal(vs_tui_tick(t, 0.1, &err), VS_OK);
+    vs_tui_engine_state(t, 0, st, sizeof st);
     assert_memory_equal(st, "run ", 4);
     /* The run ends when the slowest boot plus the duration has passed. */
     vs_time_ns end = vs_tui_end(t);

@@ -177,7 +177,8 @@ void vs_tui_engine_score(const struct vs_tui *t, int engine, char *buf, size_t l
 
 /* Progress of an engine's run, and as text for the state column in at
  * most 13 characters: "boot 35% 93s" (of its boot, and the simulated time
- * left until it ends), "run 42%", "finished". */
+ * left until it ends), "warm-up 4%" (measured, but no figures yet),
+ * "run 42%" (of the duration), "finished". */
 void vs_tui_engine_progress(const struct vs_tui *t, int engine, struct vs_tui_progress *p);
 void vs_tui_engine_state(const struct vs_tui *t, int engine, char *buf, size_t len);
 /* The simulated clock (the farthest engine's) and when the last engine's
