@@ -292,8 +292,16 @@ int vs_tui_tick(struct vs_tui *t, double wall_s, struct vs_error *err)
         else if (boot_left < 0 || left < boot_left) boot_left = left;
     }
     t->fast_forward = !measuring && boot_left > dt;
-    if (t->fast_forward) dt = boot_left < BOOT_SKIP_NS ? boot_left : BOOT_SKIP_NS;
-    return advance_to(t, dt, err);
+    if (t->fast_forward) return advance_to(t, boot_left < BOOT_SKIP_NS ? boot_left : BOOT_SKIP_NS, err);
+    /* A step at a time, so the sparklines have one column per step of
+     * simulated time at every speed. */
+    while (dt > 0 && !t->finished) {
+        vs_time_ns step = dt < STEP_NS ? dt : STEP_NS;
+        int rc = advance_to(t, step, err);
+        if (rc != VS_OK) return rc;
+        dt -= step;
+    }
+    return VS_OK;
 }
 
 int vs_tui_step(struct vs_tui *t, struct vs_error *err)
