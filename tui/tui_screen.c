@@ -360,9 +360,9 @@ static void draw_compare(const struct vs_tui *t, int top)
         char sc[32];
         vs_units_format_time(scale, sc, sizeof sc);
         if (scale > 0)
-            putf(y, 1, "its ops/s, p99; bar: CPU per op, full = %s%s; trend: ops/s%s", sc,
+            putf(y, 1, "%sbar: CPU per op, full = %s%s%s", narrow ? "" : "its ops/s, p99; ", sc,
                  beyond_scale(t, grp, scale) ? " (3x native's, > beyond)" : "",
-                 narrow ? "" : ", each engine from its own boot");
+                 narrow ? "" : "; trend: ops/s, each engine from its own boot");
         else
             putf(y, 1, "its ops/s, p99; bar: CPU per op (none completed yet)");
     }
