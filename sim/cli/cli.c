@@ -474,7 +474,15 @@ int vs_cli_load_scenario_or_workload(const char *name, struct vs_compare_opts *o
     } else {
         workload = !vs_builtin_find(VS_BUILTIN_SCENARIO, name) && vs_builtin_find(VS_BUILTIN_WORKLOAD, name);
     }
-    if (!workload) return vs_cli_load_scenario(name, sc, e);
+    if (!workload) {
+        int rc = vs_cli_load_scenario(name, sc, e);
+        if (rc != VS_OK && !vs_cli_file_exists(name)) {
+            char why[sizeof e->message];
+            snprintf(why, sizeof why, "%s", e->message);
+            return vs_error_set(e, rc, NULL, 0, 0, "%.600s; nor a built-in workload (virtsim list workloads)", why);
+        }
+        return rc;
+    }
     o->workload = name;
     return vs_compare_scenario(o, sc, skipped, skipped_len, e);
 }
