@@ -905,7 +905,8 @@ static void test_small_defects(void **state)
         if (strstr(lines[i], "quit")) quit = true;
     }
     assert_true(quit);
-    assert_true(vs_tui_help_lines(40, lines, 64) > n || n + 2 <= 24);
+    /* the notes under the keys go first where the terminal is short */
+    assert_true(vs_tui_help_lines(18, lines, 64) < vs_tui_help_lines(40, lines, 64));
     struct vs_tui *t = open_default();
     /* booting engines show no p99 in the guest table either */
     const struct vs_run_result *q = &t->snaps[1];
