@@ -946,7 +946,7 @@ void vs_tui_header(const struct vs_tui *t, int cols, char *buf, size_t len)
     else snprintf(sp, sizeof sp, "max");
     const char *state = t->finished ? "FINISHED" : t->paused ? "PAUSED" : t->fast_forward ? "BOOTING (fast)" : "RUNNING";
     snprintf(tail, sizeof tail, "seed %llu   t = %s of %s   speed %s   %s", (unsigned long long)t->seed,
-             vs_units_format_time((double)vs_tui_clock(t), now, sizeof now),
+             vs_tui_clock(t) > 0 ? vs_units_format_time((double)vs_tui_clock(t), now, sizeof now) : "0 s",
              vs_units_format_time((double)vs_tui_end(t), end, sizeof end), sp, state);
     int room = cols - 1 - (int)strlen(tail);
     const char *name = t->sc.name;
