@@ -930,6 +930,13 @@ vs_time_ns vs_tui_clock(const struct vs_tui *t)
     return now;
 }
 
+const char *vs_tui_guest_state(const struct vs_tui *t, int engine, const struct vs_guest_result *g)
+{
+    if (engine >= 0 && engine < (int)t->n_engines && t->engine_done[engine] && g->state == VS_GUEST_RUNNING)
+        return "finished";
+    return vs_guest_state_name(g->state);
+}
+
 vs_time_ns vs_tui_end(const struct vs_tui *t)
 {
     vs_time_ns end = t->sc.duration_ns;

@@ -521,7 +521,7 @@ static void draw_guests(const struct vs_tui *t, int top, int bottom)
         snprintf(cell[VS_COL_NAME], sizeof cell[0], "%s", g->name);
         snprintf(cell[VS_COL_HOST], sizeof cell[0], "%s", g->host);
         snprintf(cell[VS_COL_ENGINE], sizeof cell[0], "%s", g->engine);
-        snprintf(cell[VS_COL_STATE], sizeof cell[0], "%s", vs_guest_state_name(g->state));
+        snprintf(cell[VS_COL_STATE], sizeof cell[0], "%s", vs_tui_guest_state(t, t->engine, g));
         snprintf(cell[VS_COL_CPU], sizeof cell[0], "%.1f", 100.0 * cpu / window);
         vs_tui_format_rate(g->throughput_per_s, cell[VS_COL_OPS], sizeof cell[0]);
         vs_tui_format_latency(g->latency.p50_ns, g->latency.count, cell[VS_COL_P50], sizeof cell[0]);
@@ -558,10 +558,10 @@ static void draw_detail(const struct vs_tui *t, int top)
     attron(A_BOLD);
     if (vs_tui_hosts(t) > 1)
         putf(top, 0, " %s on %s under %s (%s): %s, workload %s", g->name, g->host, r->engine, r->approach,
-             vs_guest_state_name(g->state), g->workload);
+             vs_tui_guest_state(t, t->engine, g), g->workload);
     else
         putf(top, 0, " %s under %s (%s): %s, workload %s", g->name, r->engine, r->approach,
-             vs_guest_state_name(g->state), g->workload);
+             vs_tui_guest_state(t, t->engine, g), g->workload);
     attroff(A_BOLD);
     uint64_t n_lat = g->latency.count;
     vs_tui_format_latency(g->latency.p50_ns, n_lat, a, sizeof a);

@@ -167,6 +167,10 @@ if screen | grep -qF '^'; then ok "80x24: events are marked under the sparklines
 T send-keys -t "$S" Tab
 n=$(screen | grep -cE '^[ >](native|qemu|xen-pv|kvm|lxc) +finished ')
 if [ "$n" = 5 ]; then ok "80x24: every engine says finished"; else fail "80x24: every engine says finished" "$(screen | sed -n 4,9p)"; fi
+T send-keys -t "$S" Tab
+check "80x24: the guests of a finished run" "guest^"
+if screen | grep -q ' running '; then fail "80x24: no guest says running after its engine finished" "$(screen | grep ' running ' | head -2)"
+else ok "80x24: no guest says running after its engine finished"; fi
 T send-keys -t "$S" r
 check "80x24: r restarts with the next seed" "seed 43 "
 T send-keys -t "$S" q

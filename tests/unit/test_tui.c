@@ -646,6 +646,9 @@ static void test_progress_and_boot_fast_forward(void **state)
     for (uint32_t k = 0; k < t->n_engines; k++) {
         vs_tui_engine_state(t, (int)k, st, sizeof st);
         assert_string_equal(st, "finished");
+        /* and so do its guests, whose load stopped with the run */
+        for (uint32_t i = 0; i < t->snaps[k].n_instances; i++)
+            assert_string_equal(vs_tui_guest_state(t, (int)k, &t->snaps[k].instances[i]), "finished");
         /* each engine measured the same duration from its own boot */
         assert_true(t->snaps[k].now_ns == t->boot_end_ns[k] + t->sc.duration_ns);
     }

@@ -184,6 +184,9 @@ void vs_tui_engine_state(const struct vs_tui *t, int engine, char *buf, size_t l
 /* The simulated clock (the farthest engine's) and when the last engine's
  * run ends (its end of boot plus the duration). */
 vs_time_ns vs_tui_clock(const struct vs_tui *t);
+/* A guest's state as the screen says it: "finished" once its engine's run
+ * is over (its load stopped with the run), else the model's own state. */
+const char *vs_tui_guest_state(const struct vs_tui *t, int engine, const struct vs_guest_result *g);
 vs_time_ns vs_tui_end(const struct vs_tui *t);
 /* The title line in at most cols-1 characters: the run state always
  * shows; the scenario's name is shortened first, then "virtsim" goes. */
