@@ -419,8 +419,8 @@ static void draw_group(const struct vs_tui *t, int top, int bottom)
             vs_tui_format_latency(g->latency.p99_ns, g->latency.count, p99, sizeof p99);
             vs_units_format_time(total, cpu, sizeof cpu);
             if (have_base && base_total > 0) snprintf(x, sizeof x, "%.2fx", total / base_total);
-            snprintf(ex, sizeof ex, "%.1f", g->events[VS_EVT_VMEXIT] / (double)g->completed);
-            snprintf(hc, sizeof hc, "%.1f", g->events[VS_EVT_HYPERCALL] / (double)g->completed);
+            vs_tui_format_rate(g->events[VS_EVT_VMEXIT] / (double)g->completed, ex, sizeof ex);
+            vs_tui_format_rate(g->events[VS_EVT_HYPERCALL] / (double)g->completed, hc, sizeof hc);
         }
         if ((int)k == t->engine) attron(A_REVERSE);
         char p50col[40] = "";
@@ -457,9 +457,19 @@ static void draw_group(const struct vs_tui *t, int top, int bottom)
         if (vs_tui_cost_per_op(t, (int)k, grp, ns)) with_figures++;
     }
     if (y + 1 + with_figures > bottom) return;
+    /* microseconds, or milliseconds for operations long enough to overflow the columns */
+    double unit = 1e3, most = 0;
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        double ns[VS_CAT_COUNT];
+        if (!vs_tui_cost_per_op(t, (int)k, grp, ns)) continue;
+        for (int c = 0; c < VS_CAT_COUNT; c++)
+            if (ns[c] > most) most = ns[c];
+    }
+    if (most >= 99999.5 * 1e3) unit = 1e6;
+    if (most >= 99999.5 * 1e6) unit = 1e9;
     attron(A_BOLD);
     move(y, 0);
-    addstr(" per op, us ");
+    printw(" per op, %-3s", unit == 1e3 ? "us" : unit == 1e6 ? "ms" : "s");
     for (int c = 0; c < VS_CAT_COUNT - 1; c++) printw("%8.8s", vs_cat_label((enum vs_cpu_cat)c));
     attroff(A_BOLD);
     y++;
@@ -469,7 +479,7 @@ static void draw_group(const struct vs_tui *t, int top, int bottom)
         move(y, 0);
         printw(" %-11.11s", t->snaps[k].engine);
         for (int c = 0; c < VS_CAT_COUNT - 1; c++) {
-            if (ns[c] > 0) printw("%8.1f", ns[c] / 1e3);
+            if (ns[c] > 0) printw("%8.1f", ns[c] / unit);
             else printw("%8s", "-");
         }
         y++;
