@@ -26,15 +26,52 @@ const int vs_tui_n_speeds = 4;
 #define STEP_NS (100 * VS_NS_PER_MS)
 #define MAX_TICK_NS (500 * VS_NS_PER_MS)
 
-static void add_event(struct vs_tui *t, vs_time_ns at, const char *fmt, const char *arg)
+/* Adds a timeline entry in (run, time) order: changes arrive per engine in
+ * order, but engines' clocks differ (a slow boot puts one engine's events
+ * later), so an entry goes after every entry that is not later than it. */
+static void add_event_for(struct vs_tui *t, int engine, vs_time_ns at, const char *fmt, const char *arg)
 {
     if (t->timeline_len == VS_TUI_TIMELINE_MAX) {
         memmove(t->timeline, t->timeline + 1, (VS_TUI_TIMELINE_MAX - 1) * sizeof t->timeline[0]);
         t->timeline_len--;
+        if (t->timeline_top > 0) t->timeline_top--;
     }
-    struct vs_tui_event *e = &t->timeline[t->timeline_len++];
+    /* An engine's groups boot together: one line ("kvm: web, db booted"). */
+    char text[120];
+    snprintf(text, sizeof text, fmt, arg);
+    size_t len = strlen(text);
+    if (t->timeline_len > 0 && len > 7 && strcmp(text + len - 7, " booted") == 0) {
+        struct vs_tui_event *p = &t->timeline[t->timeline_len - 1];
+        size_t plen = strlen(p->text);
+        const char *colon = strchr(text, ':');
+        if (p->run == t->run && p->engine == engine && p->at_ns == at && plen > 7 && colon &&
+            strcmp(p->text + plen - 7, " booted") == 0 && strncmp(p->text, text, (size_t)(colon - text + 1)) == 0 &&
+            plen + len < sizeof p->text) {
+            char merged[240];
+            snprintf(merged, sizeof merged, "%.*s,%.*s booted", (int)(plen - 7), p->text, (int)(len - 7 - (size_t)(colon - text) - 1),
+                     colon + 1);
+            snprintf(p->text, sizeof p->text, "%.119s", merged);
+            return;
+        }
+    }
+    int at_idx = t->timeline_len;
+    while (at_idx > 0) {
+        const struct vs_tui_event *p = &t->timeline[at_idx - 1];
+        if (p->run < t->run || (p->run == t->run && p->at_ns <= at)) break;
+        at_idx--;
+    }
+    memmove(t->timeline + at_idx + 1, t->timeline + at_idx, (size_t)(t->timeline_len - at_idx) * sizeof t->timeline[0]);
+    t->timeline_len++;
+    struct vs_tui_event *e = &t->timeline[at_idx];
+    e->run = t->run;
     e->at_ns = at;
-    snprintf(e->text, sizeof e->text, fmt, arg);
+    e->engine = engine;
+    snprintf(e->text, sizeof e->text, "%s", text);
+}
+
+static void add_event(struct vs_tui *t, vs_time_ns at, const char *fmt, const char *arg)
+{
+    add_event_for(t, -1, at, fmt, arg);
 }
 
 static void free_sims(struct vs_tui *t)
@@ -44,6 +81,60 @@ static void free_sims(struct vs_tui *t)
     vs_stepper_destroy(t->stepper);
     t->stepper = NULL;
     t->snaps = NULL;
+    free(t->hist);
+    t->hist = NULL;
+}
+
+/* The p99 of the requests completed between two histograms: the upper
+ * bound of the bucket where they reach 99 %; NaN when none completed. */
+static double step_p99_ns(const uint64_t *now, const uint64_t *before)
+{
+    uint64_t total = 0, seen = 0;
+    for (int b = 0; b < VS_LAT_BUCKETS; b++) total += now[b] - before[b];
+    if (total == 0) return NAN;
+    for (int b = 0; b < VS_LAT_BUCKETS; b++) {
+        seen += now[b] - before[b];
+        if ((double)seen >= 0.99 * (double)total) return 1e3 * (double)(INT64_C(1) << (b + 1));
+    }
+    return NAN;
+}
+
+/* Samples each group of each engine once a step has passed on that
+ * engine's clock since its last sample, from its end of boot on. */
+static void sample_groups(struct vs_tui *t)
+{
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        const struct vs_run_result *r = &t->snaps[k];
+        for (uint32_t g = 0; g < r->n_groups && g < VS_TUI_GROUPS; g++) {
+            struct vs_tui_history *h = &t->hist[k * VS_TUI_GROUPS + g];
+            const struct vs_guest_result *gr = &r->groups[g];
+            if (r->now_ns <= t->boot_end_ns[k]) {
+                h->last_ns = r->now_ns;
+                h->last_done = gr->completed_since_start;
+                memcpy(h->last_buckets, gr->latency.buckets, sizeof h->last_buckets);
+                continue;
+            }
+            vs_time_ns span = r->now_ns - h->last_ns;
+            if (span < STEP_NS && !(t->engine_done[k] && span > 0)) continue;
+            /* The histogram restarts at the end of warm-up: count afresh. */
+            bool reset = false;
+            for (int b = 0; b < VS_LAT_BUCKETS && !reset; b++) reset = gr->latency.buckets[b] < h->last_buckets[b];
+            if (reset) memset(h->last_buckets, 0, sizeof h->last_buckets);
+            if (h->n == VS_TUI_SPARK) {
+                memmove(h->at_ns, h->at_ns + 1, (VS_TUI_SPARK - 1) * sizeof h->at_ns[0]);
+                memmove(h->rate_per_s, h->rate_per_s + 1, (VS_TUI_SPARK - 1) * sizeof h->rate_per_s[0]);
+                memmove(h->p99_ns, h->p99_ns + 1, (VS_TUI_SPARK - 1) * sizeof h->p99_ns[0]);
+                h->n--;
+            }
+            h->at_ns[h->n] = r->now_ns;
+            h->rate_per_s[h->n] = (double)(gr->completed_since_start - h->last_done) * 1e9 / (double)span;
+            h->p99_ns[h->n] = step_p99_ns(gr->latency.buckets, h->last_buckets);
+            h->n++;
+            h->last_ns = r->now_ns;
+            h->last_done = gr->completed_since_start;
+            memcpy(h->last_buckets, gr->latency.buckets, sizeof h->last_buckets);
+        }
+    }
 }
 
 /* Copies the stepper's latest samples into the sparklines and scores the
@@ -57,11 +148,10 @@ static void refresh(struct vs_tui *t)
     if (vs_scores_compute(&r, 1, &t->scores, &err) != VS_OK) memset(&t->scores, 0, sizeof t->scores);
     if (t->score_group >= (int)t->scores.n_groups) t->score_group = 0;
     for (uint32_t k = 0; k < t->n_engines; k++) {
-        uint32_t n;
-        const struct vs_step_sample *s = vs_stepper_samples(t->stepper, k, &n);
-        for (uint32_t i = 0; i < n; i++) t->spark[k][i] = s[i].rate_per_s;
-        t->spark_len[k] = (int)n;
+        t->boot_end_ns[k] = vs_stepper_boot_end(t->stepper, k);
+        t->engine_done[k] = vs_stepper_engine_done(t->stepper, k);
     }
+    sample_groups(t);
 }
 
 /* (Re)builds every engine's simulation from t->sc and t->seed. */
@@ -72,7 +162,10 @@ static int build(struct vs_tui *t, struct vs_error *err)
     int rc = vs_stepper_create(&t->sc, t->seed, STEP_NS, VS_TUI_SPARK, &t->stepper, err);
     if (rc != VS_OK) return rc;
     t->n_engines = vs_stepper_engines(t->stepper);
+    t->hist = calloc(t->n_engines ? t->n_engines * VS_TUI_GROUPS : 1, sizeof *t->hist);
+    if (!t->hist) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     t->finished = false;
+    t->run++;
     char what[96];
     snprintf(what, sizeof what, "%.60s started (seed %llu)", t->sc.name, (unsigned long long)t->seed);
     add_event(t, 0, "%s", what);
@@ -87,6 +180,8 @@ int vs_tui_init(struct vs_tui *t, const struct vs_scenario *sc, uint64_t seed, s
     t->seed = seed;
     t->sort_col = VS_COL_NAME;
     t->host = -1;
+    t->timeline_top = -1;
+    t->timeline_rows = 20;
     return build(t, err);
 }
 
@@ -125,13 +220,6 @@ int vs_tui_open_trace(struct vs_tui *t, struct vs_error *err)
     return VS_OK;
 }
 
-double vs_tui_engine_throughput(const struct vs_run_result *r)
-{
-    double sum = 0;
-    for (uint32_t g = 0; g < r->n_groups; g++) sum += r->groups[g].throughput_per_s;
-    return sum;
-}
-
 void vs_tui_engine_score(const struct vs_tui *t, int engine, char *buf, size_t len, enum vs_score_kind *kind)
 {
     snprintf(buf, len, "-");
@@ -161,20 +249,32 @@ void vs_tui_engine_score(const struct vs_tui *t, int engine, char *buf, size_t l
 /* Runs every simulation dt further and notes what changed on the timeline. */
 static int advance_to(struct vs_tui *t, vs_time_ns dt, struct vs_error *err)
 {
+    bool was_done[VS_MAX_ENGINES];
+    memcpy(was_done, t->engine_done, sizeof was_done);
     int rc = vs_stepper_advance(t->stepper, dt, err);
     if (rc != VS_OK) return rc;
     refresh(t);
     uint32_t n;
     const struct vs_step_change *c = vs_stepper_take_changes(t->stepper, &n);
-    for (uint32_t i = 0; i < n; i++) add_event(t, c[i].at_ns, "%s", c[i].text);
+    for (uint32_t i = 0; i < n; i++) add_event_for(t, (int)c[i].engine, c[i].at_ns, "%s", c[i].text);
+    for (uint32_t k = 0; k < t->n_engines; k++)
+        if (t->engine_done[k] && !was_done[k]) {
+            char what[100];
+            snprintf(what, sizeof what, "%.30s: finished its run", t->snaps[k].engine);
+            add_event_for(t, (int)k, t->snaps[k].now_ns, "%s", what);
+        }
     if (vs_stepper_done(t->stepper) && !t->finished) {
         t->finished = true;
         t->paused = true;
-        vs_time_ns now = t->n_engines ? t->snaps[0].now_ns : 0;
-        add_event(t, now, "%s", "run complete: press r to run again with a new seed");
+        add_event(t, vs_tui_clock(t), "%s", "run complete: press r to run again with a new seed");
     }
     return VS_OK;
 }
+
+/* Boots that nobody measures are skipped through quickly: when every
+ * engine still running is booting (the others have finished, or all boot
+ * at once), a tick goes this far, at most to the first end of boot. */
+#define BOOT_SKIP_NS (10 * VS_NS_PER_S)
 
 int vs_tui_tick(struct vs_tui *t, double wall_s, struct vs_error *err)
 {
@@ -183,7 +283,25 @@ int vs_tui_tick(struct vs_tui *t, double wall_s, struct vs_error *err)
     vs_time_ns dt = speed > 0 ? (vs_time_ns)(wall_s * speed * 1e9) : MAX_TICK_NS;
     if (dt > MAX_TICK_NS) dt = MAX_TICK_NS;
     if (dt <= 0) return VS_OK;
-    return advance_to(t, dt, err);
+    bool measuring = false;
+    vs_time_ns boot_left = -1;
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        if (t->engine_done[k]) continue;
+        vs_time_ns left = t->boot_end_ns[k] - t->snaps[k].now_ns;
+        if (left <= 0) measuring = true;
+        else if (boot_left < 0 || left < boot_left) boot_left = left;
+    }
+    t->fast_forward = !measuring && boot_left > dt;
+    if (t->fast_forward) return advance_to(t, boot_left < BOOT_SKIP_NS ? boot_left : BOOT_SKIP_NS, err);
+    /* A step at a time, so the sparklines have one column per step of
+     * simulated time at every speed. */
+    while (dt > 0 && !t->finished) {
+        vs_time_ns step = dt < STEP_NS ? dt : STEP_NS;
+        int rc = advance_to(t, step, err);
+        if (rc != VS_OK) return rc;
+        dt -= step;
+    }
+    return VS_OK;
 }
 
 int vs_tui_step(struct vs_tui *t, struct vs_error *err)
@@ -281,6 +399,18 @@ static void cycle_host(struct vs_tui *t, int step)
 }
 
 /* ---- keys ---- */
+
+/* Up/Down and PgUp/PgDn in the Timeline: scrolling stops following the
+ * newest entries; End (or scrolling past the last) follows again. */
+static void scroll_timeline(struct vs_tui *t, int by)
+{
+    int rows = t->timeline_rows > 0 ? t->timeline_rows : 1;
+    int top = t->timeline_top < 0 ? vs_tui_timeline_first(t, rows) : t->timeline_top;
+    top += by;
+    if (top < 0) top = 0;
+    if (top + rows >= t->timeline_len && by > 0) top = -1;
+    t->timeline_top = top;
+}
 
 static int n_rows(const struct vs_tui *t)
 {
@@ -519,17 +649,26 @@ bool vs_tui_key(struct vs_tui *t, int key)
         } else if (key == VS_TUI_KEY_ENTER) {
             t->exporting = false;
             struct vs_error err;
+            vs_error_clear(&err);
             if (len == 0)
                 snprintf(t->status, sizeof t->status, "export cancelled: no file name");
             else if (vs_tui_export(t, t->export_path, &err) == VS_OK)
                 snprintf(t->status, sizeof t->status, "wrote %.140s", t->export_path);
             else
-                snprintf(t->status, sizeof t->status, "%.150s", err.message);
+                snprintf(t->status, sizeof t->status, "could not write %.50s: %.80s", t->export_path,
+                         err.message[0] ? err.message : "unknown error");
         } else if ((key == 127 || key == 8) && len > 0) {
             t->export_path[len - 1] = '\0';
-        } else if (key >= 32 && key < 127 && len + 1 < sizeof t->export_path) {
-            t->export_path[len] = (char)key;
-            t->export_path[len + 1] = '\0';
+            t->export_fresh = false;
+        } else if (key >= 32 && key < 127) {
+            /* The suggested name is replaced by what is typed, not appended to. */
+            if (t->export_fresh) t->export_path[0] = '\0';
+            t->export_fresh = false;
+            len = strlen(t->export_path);
+            if (len + 1 < sizeof t->export_path) {
+                t->export_path[len] = (char)key;
+                t->export_path[len + 1] = '\0';
+            }
         }
         return true;
     }
@@ -580,29 +719,37 @@ bool vs_tui_key(struct vs_tui *t, int key)
         if (t->speed > 0) t->speed--;
         break;
     case 'r':
-        t->seed = t->seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        /* The next seed: a new run that is easy to name again (--seed N). */
+        t->seed++;
         if (build(t, &err) != VS_OK) snprintf(t->status, sizeof t->status, "%.150s", err.message);
         else snprintf(t->status, sizeof t->status, "restarted with seed %llu", (unsigned long long)t->seed);
         t->paused = false;
         break;
     case VS_TUI_KEY_TAB:
-        t->panel = t->panel == VS_TUI_COMPARE ? VS_TUI_GUESTS
-                 : t->panel == VS_TUI_GUESTS  ? VS_TUI_TIMELINE
-                                              : VS_TUI_COMPARE;
+        t->panel = t->panel == VS_TUI_COMPARE                                  ? VS_TUI_GUESTS
+                 : t->panel == VS_TUI_GUESTS || t->panel == VS_TUI_DETAIL ? VS_TUI_GROUP
+                 : t->panel == VS_TUI_GROUP                                    ? VS_TUI_TIMELINE
+                                                                               : VS_TUI_COMPARE;
         break;
     case VS_TUI_KEY_BTAB:
-        t->panel = t->panel == VS_TUI_COMPARE ? VS_TUI_TIMELINE
-                 : t->panel == VS_TUI_TIMELINE ? VS_TUI_GUESTS
+        t->panel = t->panel == VS_TUI_COMPARE  ? VS_TUI_TIMELINE
+                 : t->panel == VS_TUI_TIMELINE ? VS_TUI_GROUP
+                 : t->panel == VS_TUI_GROUP    ? VS_TUI_GUESTS
                                                : VS_TUI_COMPARE;
         break;
     case VS_TUI_KEY_UP: case 'k':
-        if (t->panel == VS_TUI_COMPARE) t->engine--;
+        if (t->panel == VS_TUI_TIMELINE) scroll_timeline(t, -1);
+        else if (t->panel == VS_TUI_COMPARE || t->panel == VS_TUI_GROUP) t->engine--;
         else t->row--;
         break;
     case VS_TUI_KEY_DOWN: case 'j':
-        if (t->panel == VS_TUI_COMPARE) t->engine++;
+        if (t->panel == VS_TUI_TIMELINE) scroll_timeline(t, +1);
+        else if (t->panel == VS_TUI_COMPARE || t->panel == VS_TUI_GROUP) t->engine++;
         else t->row++;
         break;
+    case VS_TUI_KEY_PGUP: scroll_timeline(t, -10); break;
+    case VS_TUI_KEY_PGDN: scroll_timeline(t, +10); break;
+    case VS_TUI_KEY_END: t->timeline_top = -1; break;
     case VS_TUI_KEY_LEFT: case 'h':
         t->engine--;
         break;
@@ -610,7 +757,9 @@ bool vs_tui_key(struct vs_tui *t, int key)
         t->engine++;
         break;
     case VS_TUI_KEY_ENTER:
-        t->panel = t->panel == VS_TUI_COMPARE ? VS_TUI_GUESTS : VS_TUI_DETAIL;
+        t->panel = t->panel == VS_TUI_COMPARE ? VS_TUI_GUESTS
+                 : t->panel == VS_TUI_GUESTS || t->panel == VS_TUI_DETAIL ? VS_TUI_DETAIL
+                                                                           : t->panel;
         break;
     case VS_TUI_KEY_ESC:
         t->panel = t->panel == VS_TUI_DETAIL ? VS_TUI_GUESTS : VS_TUI_COMPARE;
@@ -630,6 +779,7 @@ bool vs_tui_key(struct vs_tui *t, int key)
         break;
     case 'e':
         t->exporting = true;
+        t->export_fresh = true;
         snprintf(t->export_path, sizeof t->export_path, "virtsim-%.60s.json", t->sc.name);
         break;
     case ']': vs_tui_scale_load(t, 1.25); break;
@@ -701,6 +851,21 @@ void vs_tui_spark_levels(const double *v, int n, int *levels)
     }
 }
 
+void vs_tui_spark_span(const double *v, int n, int *levels)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        if (isnan(v[i])) continue;
+        if (v[i] < lo) lo = v[i];
+        if (v[i] > hi) hi = v[i];
+    }
+    for (int i = 0; i < n; i++) {
+        if (isnan(v[i])) levels[i] = 0;
+        else if (!(hi > lo)) levels[i] = 3;
+        else levels[i] = (int)floor((v[i] - lo) / (hi - lo) * 7.0 + 0.5);
+    }
+}
+
 bool vs_tui_migration_line(const struct vs_tui *t, char *buf, size_t len)
 {
     const struct vs_run_result *r = &t->snaps[t->engine];
@@ -716,4 +881,268 @@ bool vs_tui_migration_line(const struct vs_tui *t, char *buf, size_t len)
         return true;
     }
     return false;
+}
+
+/* ---- progress, header, status ---- */
+
+void vs_tui_engine_progress(const struct vs_tui *t, int engine, struct vs_tui_progress *p)
+{
+    const struct vs_run_result *r = &t->snaps[engine];
+    vs_time_ns boot = t->boot_end_ns[engine], end = boot + t->sc.duration_ns;
+    if (t->engine_done[engine]) {
+        *p = (struct vs_tui_progress){VS_TUI_FINISHED, 1.0, 0};
+    } else if (r->now_ns < boot) {
+        *p = (struct vs_tui_progress){VS_TUI_BOOTING, (double)r->now_ns / (double)boot, boot - r->now_ns};
+    } else {
+        double f = t->sc.duration_ns > 0 ? (double)(r->now_ns - boot) / (double)t->sc.duration_ns : 1.0;
+        *p = (struct vs_tui_progress){VS_TUI_MEASURING, f > 1 ? 1 : f, end > r->now_ns ? end - r->now_ns : 0};
+    }
+}
+
+/* Seconds in at most 4 characters: "93s", "143s", "2.4h". */
+static void short_secs(vs_time_ns ns, char *buf, size_t len)
+{
+    double s = (double)ns / 1e9;
+    if (s < 9.95) snprintf(buf, len, "%.1fs", s);
+    else if (s < 999.5) snprintf(buf, len, "%.0fs", s);
+    else if (s < 59.5 * 60) snprintf(buf, len, "%.0fm", s / 60);
+    else snprintf(buf, len, "%.1fh", s / 3600);
+}
+
+void vs_tui_engine_state(const struct vs_tui *t, int engine, char *buf, size_t len)
+{
+    struct vs_tui_progress p;
+    vs_tui_engine_progress(t, engine, &p);
+    char left[16];
+    short_secs(p.left_ns, left, sizeof left);
+    if (p.phase == VS_TUI_FINISHED) snprintf(buf, len, "finished");
+    else if (p.phase == VS_TUI_BOOTING) snprintf(buf, len, "boot %d%% %s", (int)(100 * p.fraction), left);
+    else if (t->snaps[engine].now_ns < t->boot_end_ns[engine] + t->sc.warmup_ns)
+        snprintf(buf, len, "warm-up %d%%", (int)(100 * p.fraction)); /* figures start after it */
+    else snprintf(buf, len, "run %d%%", (int)(100 * p.fraction));
+}
+
+vs_time_ns vs_tui_clock(const struct vs_tui *t)
+{
+    vs_time_ns now = 0;
+    for (uint32_t k = 0; k < t->n_engines; k++)
+        if (t->snaps[k].now_ns > now) now = t->snaps[k].now_ns;
+    return now;
+}
+
+const char *vs_tui_guest_state(const struct vs_tui *t, int engine, const struct vs_guest_result *g)
+{
+    if (engine >= 0 && engine < (int)t->n_engines && t->engine_done[engine] && g->state == VS_GUEST_RUNNING)
+        return "finished";
+    return vs_guest_state_name(g->state);
+}
+
+vs_time_ns vs_tui_end(const struct vs_tui *t)
+{
+    vs_time_ns end = t->sc.duration_ns;
+    for (uint32_t k = 0; k < t->n_engines; k++)
+        if (t->boot_end_ns[k] + t->sc.duration_ns > end) end = t->boot_end_ns[k] + t->sc.duration_ns;
+    return end;
+}
+
+void vs_tui_header(const struct vs_tui *t, int cols, char *buf, size_t len)
+{
+    char now[32], end[32], sp[16], tail[160];
+    double speed = vs_tui_speeds[t->speed];
+    if (speed > 0) snprintf(sp, sizeof sp, "%gx", speed);
+    else snprintf(sp, sizeof sp, "max");
+    const char *state = t->finished ? "FINISHED" : t->paused ? "PAUSED" : t->fast_forward ? "BOOTING (fast)" : "RUNNING";
+    snprintf(tail, sizeof tail, "seed %llu   t = %s of %s   speed %s   %s", (unsigned long long)t->seed,
+             vs_tui_clock(t) > 0 ? vs_units_format_time((double)vs_tui_clock(t), now, sizeof now) : "0 s",
+             vs_units_format_time((double)vs_tui_end(t), end, sizeof end), sp, state);
+    int room = cols - 1 - (int)strlen(tail);
+    const char *name = t->sc.name;
+    int name_len = (int)strlen(name);
+    if (room >= 9 + name_len + 2) snprintf(buf, len, "virtsim  %s  %s", name, tail);
+    else if (room >= name_len + 2) snprintf(buf, len, "%s  %s", name, tail);
+    else if (room >= 6) snprintf(buf, len, "%.*s~  %s", room - 3, name, tail);
+    else snprintf(buf, len, "%s", tail);
+}
+
+void vs_tui_status_line(const struct vs_tui *t, char *buf, size_t len)
+{
+    if (t->exporting) {
+        snprintf(buf, len, "export to (Enter writes, Esc cancels): %s_", t->export_path);
+        return;
+    }
+    char msg[220];
+    if (!t->n_engines || !vs_tui_migration_line(t, msg, sizeof msg)) snprintf(msg, sizeof msg, "%s", t->status);
+    if (t->filtering)
+        snprintf(buf, len, "filter: %s_  (Enter keeps, Esc clears)", t->filter);
+    else if (t->filter[0])
+        snprintf(buf, len, "filter: %s%s%s", t->filter, msg[0] ? "   " : "", msg);
+    else
+        snprintf(buf, len, "%s", msg);
+}
+
+/* ---- CPU per operation ---- */
+
+bool vs_tui_cost_per_op(const struct vs_tui *t, int engine, int group, double ns[VS_CAT_COUNT])
+{
+    memset(ns, 0, VS_CAT_COUNT * sizeof ns[0]);
+    if (engine < 0 || engine >= (int)t->n_engines) return false;
+    const struct vs_run_result *r = &t->snaps[engine];
+    if (group < 0 || group >= (int)r->n_groups) return false;
+    const struct vs_guest_result *g = &r->groups[group];
+    if (g->state == VS_GUEST_BOOTING || g->completed == 0 || r->window_ns <= 0) return false;
+    for (int c = 0; c < VS_CAT_COUNT; c++)
+        if (c != VS_CAT_IDLE) ns[c] = g->cpu_ns[c] / (double)g->completed;
+    return true;
+}
+
+double vs_tui_cost_scale(const struct vs_tui *t, int group)
+{
+    double scale = 0, base = 0;
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        double ns[VS_CAT_COUNT], total = 0;
+        if (!vs_tui_cost_per_op(t, (int)k, group, ns)) continue;
+        for (int c = 0; c < VS_CAT_COUNT; c++) total += ns[c];
+        if (total > scale) scale = total;
+        if (k == t->scores.baseline) base = total;
+    }
+    /* An emulator ten times native's cost would flatten every other bar
+     * and hide the exits and hypercalls the bars are for: the scale stops
+     * at VS_TUI_SCALE_CAP times native's, and longer bars are shrunk. */
+    if (base > 0 && scale > VS_TUI_SCALE_CAP * base) scale = VS_TUI_SCALE_CAP * base;
+    return scale;
+}
+
+void vs_tui_scaled_cells(const double ns[VS_CAT_COUNT], double scale, int width, int cells[VS_CAT_COUNT])
+{
+    double total = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++) {
+        cells[c] = 0;
+        if (c != VS_CAT_IDLE && ns[c] > 0) total += ns[c];
+    }
+    if (!(scale > 0) || !(total > 0) || width <= 0) return;
+    int length = (int)floor(total / scale * width + 0.5);
+    if (length > width) length = width;
+    if (length < 1) length = 1;
+    double part[VS_CAT_COUNT] = {0};
+    for (int c = 0; c < VS_CAT_COUNT; c++)
+        if (c != VS_CAT_IDLE && ns[c] > 0) part[c] = ns[c];
+    vs_tui_bar_cells(part, length, cells);
+    /* A visible overhead: a category of at least 1 % of the scale that
+     * rounded to nothing takes a cell from the largest category. */
+    for (int c = 0; c < VS_CAT_COUNT; c++) {
+        if (cells[c] > 0 || part[c] < 0.01 * scale) continue;
+        int big = 0;
+        for (int d = 1; d < VS_CAT_COUNT; d++)
+            if (cells[d] > cells[big]) big = d;
+        if (cells[big] < 2) break;
+        cells[big]--;
+        cells[c]++;
+    }
+}
+
+const struct vs_tui_history *vs_tui_history(const struct vs_tui *t, int engine, int group)
+{
+    if (!t->hist || engine < 0 || engine >= (int)t->n_engines || group < 0 || group >= VS_TUI_GROUPS) return NULL;
+    return &t->hist[engine * VS_TUI_GROUPS + group];
+}
+
+void vs_tui_mark_columns(const struct vs_tui *t, int engine, const struct vs_tui_history *h, int width, char *row)
+{
+    for (int i = 0; i < width; i++) row[i] = ' ';
+    row[width > 0 ? width : 0] = '\0';
+    if (!h || width <= 0) return;
+    int first = h->n > width ? h->n - width : 0;
+    for (int e = 0; e < t->timeline_len; e++) {
+        const struct vs_tui_event *ev = &t->timeline[e];
+        if (ev->run != t->run || (ev->engine != engine && ev->engine != -1)) continue;
+        for (int i = first; i < h->n; i++) {
+            vs_time_ns from = i > 0 ? h->at_ns[i - 1] : h->at_ns[i] - STEP_NS;
+            if (ev->at_ns > from && ev->at_ns <= h->at_ns[i]) row[i - first] = '^';
+        }
+    }
+}
+
+int vs_tui_timeline_first(const struct vs_tui *t, int rows)
+{
+    int last_first = t->timeline_len > rows ? t->timeline_len - rows : 0;
+    if (t->timeline_top < 0 || t->timeline_top > last_first) return last_first;
+    return t->timeline_top;
+}
+
+/* ---- colours ---- */
+
+static double dist2(double r, double g, double b, struct vs_rgb c)
+{
+    return (r - c.r) * (r - c.r) + (g - c.g) * (g - c.g) + (b - c.b) * (b - c.b);
+}
+
+int vs_tui_nearest_colour(struct vs_rgb c, int colours)
+{
+    int best = 0;
+    double best_d = INFINITY;
+    if (colours < 256) {
+        /* curses' order: black red green yellow blue magenta cyan white. */
+        for (int i = 0; i < 8; i++) {
+            double d = dist2(i & 1 ? 0.8 : 0, i & 2 ? 0.8 : 0, i & 4 ? 0.8 : 0, c);
+            if (d < best_d) best_d = d, best = i;
+        }
+        return best;
+    }
+    static const double level[6] = {0, 95 / 255.0, 135 / 255.0, 175 / 255.0, 215 / 255.0, 1};
+    for (int i = 0; i < 216; i++) {
+        double d = dist2(level[i / 36], level[i / 6 % 6], level[i % 6], c);
+        if (d < best_d) best_d = d, best = 16 + i;
+    }
+    for (int i = 0; i < 24; i++) {
+        double v = (8 + 10 * i) / 255.0;
+        double d = dist2(v, v, v, c);
+        if (d < best_d) best_d = d, best = 232 + i;
+    }
+    return best;
+}
+
+bool vs_tui_dark_text(struct vs_rgb c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b > 0.4; }
+
+void vs_tui_format_latency(int64_t ns, uint64_t count, char *buf, size_t len)
+{
+    if (count == 0) snprintf(buf, len, "-");
+    else vs_units_format_time((double)ns, buf, len);
+}
+
+/* ---- help ---- */
+
+static const char *const help_keys[] = {
+    "virtsim - keys (any key closes this)",
+    "Tab Shift-Tab  panels: Compare, Guests, Group, Timeline",
+    "Up Down j k    an engine (Compare, Group), a guest, or scroll (Timeline)",
+    "Left Right h l the engine whose guests are shown",
+    "Enter Esc      guest detail / back",
+    "space p  s     pause or run; one step (100 ms simulated)",
+    "+ -  r         speed 1x 10x 100x max; restart with the next seed",
+    "a d  [ ]       add / remove a guest like the selected one; its load -/+",
+    "c w H          next engine preset / workload of the group / host profile",
+    "               (a d [ ] c w H restart the run from zero)",
+    "g G            the guest group the score, Group panel and trends are about",
+    "e  t           export the figures (.json .csv text); trace a guest's main op",
+    "o O  /         sort guests by the next column / reverse; filter by name",
+    "m M            host meters: all hosts, then each (several hosts)",
+    "PgUp PgDn End  Timeline: scroll; End follows the newest",
+    "? F1  q        this help; quit.  Mouse: click tabs and rows",
+};
+static const char *const help_notes[] = {
+    "",
+    "Compare: each engine runs the same guests on an identical host, from its",
+    "own end of boot for the scenario's duration. The bar: CPU per operation",
+    "of the group, by category, one scale for all engines (letters: legend).",
+};
+
+int vs_tui_help_lines(int rows, const char **lines, int max)
+{
+    int n = 0;
+    int keys = (int)(sizeof help_keys / sizeof help_keys[0]);
+    int notes = (int)(sizeof help_notes / sizeof help_notes[0]);
+    for (int i = 0; i < keys && n < max; i++) lines[n++] = help_keys[i];
+    if (rows - 2 >= keys + notes)
+        for (int i = 0; i < notes && n < max; i++) lines[n++] = help_notes[i];
+    return n;
 }

@@ -20,15 +20,11 @@
 
 static bool utf8, colour;
 
-/* One colour pair and one letter per CPU category: the letter alone tells
- * the categories apart when there is no colour. */
-static const short cat_colour[VS_CAT_COUNT] = {
-    [VS_CAT_GUEST_USER] = COLOR_GREEN,   [VS_CAT_GUEST_KERNEL] = COLOR_RED,
-    [VS_CAT_TRANSLATION] = COLOR_MAGENTA, [VS_CAT_VMEXIT] = COLOR_YELLOW,
-    [VS_CAT_HYPERCALL] = COLOR_CYAN,     [VS_CAT_DEVICE_MODEL] = COLOR_BLUE,
-    [VS_CAT_PAGE_WALK] = COLOR_WHITE,    [VS_CAT_HOST_KERNEL] = COLOR_RED,
-    [VS_CAT_IDLE] = COLOR_BLACK};
-static const char cat_letter[VS_CAT_COUNT] = "UKTXHDWO.";
+/* Each CPU category is drawn as its letter (out/palette.h) on its own
+ * colour, the palette's RGB mapped to the nearest colour the terminal has
+ * (256 or 8): the cell carries its background, so it reads the same on
+ * dark and light terminals, and the letter tells apart two categories that
+ * an 8-colour terminal maps to one colour. Without colour, the letter. */
 #define PAIR_HEADER 20
 #define PAIR_SELECTED 21
 
@@ -38,7 +34,13 @@ static void init_colours(void)
     if (!colour) return;
     start_color();
     use_default_colors();
-    for (int c = 0; c < VS_CAT_COUNT; c++) init_pair((short)(c + 1), cat_colour[c], -1);
+    int n = COLORS >= 256 ? 256 : 8;
+    for (int c = 0; c < VS_CAT_COUNT; c++) {
+        if (c == VS_CAT_IDLE) continue;
+        struct vs_rgb rgb = vs_palette_category((enum vs_cpu_cat)c);
+        init_pair((short)(c + 1), vs_tui_dark_text(rgb) ? COLOR_BLACK : COLOR_WHITE,
+                  (short)vs_tui_nearest_colour(rgb, n));
+    }
     init_pair(PAIR_HEADER, COLOR_BLACK, COLOR_CYAN);
     init_pair(PAIR_SELECTED, COLOR_BLACK, COLOR_GREEN);
 }
@@ -59,27 +61,47 @@ static void putf(int y, int x, const char *fmt, ...)
     put(y, x, buf);
 }
 
-/* A stacked bar of CPU categories, `width` cells. */
-static void draw_bar(int y, int x, const double ns[VS_CAT_COUNT], int width)
+/* Cells of a stacked bar, category by category from x. */
+static void draw_cells(int y, int x, const int cells[VS_CAT_COUNT])
 {
-    int cells[VS_CAT_COUNT];
-    vs_tui_bar_cells(ns, width, cells);
     move(y, x);
     for (int c = 0; c < VS_CAT_COUNT; c++)
         for (int i = 0; i < cells[c]; i++) {
             if (c == VS_CAT_IDLE) {
                 addstr(utf8 ? "\u00b7" : ".");
-            } else if (colour) {
-                attron(COLOR_PAIR(c + 1));
-                addstr(utf8 ? "\u2588" : "#");
-                attroff(COLOR_PAIR(c + 1));
-            } else {
-                addch((chtype)cat_letter[c]);
+                continue;
             }
+            chtype letter = (chtype)vs_palette_category_letter((enum vs_cpu_cat)c);
+            if (colour) attron(COLOR_PAIR(c + 1));
+            addch(letter);
+            if (colour) attroff(COLOR_PAIR(c + 1));
         }
 }
 
-static void draw_spark(int y, int x, const double *v, int n, int width)
+/* A stacked bar of CPU categories, `width` cells, split in proportion. */
+static void draw_bar(int y, int x, const double ns[VS_CAT_COUNT], int width)
+{
+    int cells[VS_CAT_COUNT];
+    vs_tui_bar_cells(ns, width, cells);
+    draw_cells(y, x, cells);
+}
+
+/* A bar of CPU per operation against a scale shared by every engine. */
+static void draw_scaled_bar(int y, int x, const double ns[VS_CAT_COUNT], double scale, int width)
+{
+    int cells[VS_CAT_COUNT];
+    vs_tui_scaled_cells(ns, scale, width, cells);
+    draw_cells(y, x, cells);
+    double total = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++)
+        if (c != VS_CAT_IDLE) total += ns[c];
+    if (total > scale * 1.0001 && width > 0) mvaddch(y, x + width - 1, '>'); /* beyond the scale */
+}
+
+/* A sparkline of the last `width` values; NaN (no figure) is a gap.
+ * span: from the series' own minimum to its maximum (vs_tui_spark_span),
+ * for latencies whose level matters less than their changes. */
+static void draw_spark_as(int y, int x, const double *v, int n, int width, bool span)
 {
     static const char *const blocks[8] = {"\u2581", "\u2582", "\u2583", "\u2584",
                                           "\u2585", "\u2586", "\u2587", "\u2588"};
@@ -89,40 +111,40 @@ static void draw_spark(int y, int x, const double *v, int n, int width)
         n = width;
     }
     int levels[VS_TUI_SPARK];
-    vs_tui_spark_levels(v, n, levels);
+    double clean[VS_TUI_SPARK] = {0};
+    for (int i = 0; i < n; i++) clean[i] = isnan(v[i]) ? 0 : v[i];
+    if (span) vs_tui_spark_span(v, n, levels);
+    else vs_tui_spark_levels(clean, n, levels);
     move(y, x);
     for (int i = 0; i < n; i++) {
-        if (utf8)
+        if (isnan(v[i]))
+            addch(' ');
+        else if (utf8)
             addstr(blocks[levels[i]]);
         else
             addch((chtype)ascii[levels[i]]);
     }
 }
 
-static double worst_p99(const struct vs_run_result *r)
+static void draw_spark(int y, int x, const double *v, int n, int width)
 {
-    double w = 0;
-    for (uint32_t g = 0; g < r->n_groups; g++)
-        if (!r->groups[g].batch && r->groups[g].latency.p99_ns > w) w = (double)r->groups[g].latency.p99_ns;
-    return w;
+    draw_spark_as(y, x, v, n, width, false);
 }
 
-static const char *run_state(const struct vs_run_result *r)
-{
-    for (uint32_t g = 0; g < r->n_groups; g++)
-        if (r->groups[g].state == VS_GUEST_BOOTING) return "booting";
-    return "running";
-}
-
+/* The legend: each category's letter on its colour and its name, in
+ * words where the terminal is wide enough. */
 static void draw_legend(int y)
 {
     int x = 1;
-    for (int c = 0; c < VS_CAT_COUNT - 1 && x < COLS - 12; c++) {
-        double one[VS_CAT_COUNT] = {0};
+    bool words = COLS >= 118;
+    for (int c = 0; c < VS_CAT_COUNT - 1; c++) {
+        const char *name = words ? vs_palette_category_words((enum vs_cpu_cat)c) : vs_cat_label((enum vs_cpu_cat)c);
+        if (x + 3 + (int)strlen(name) > COLS) break;
+        int one[VS_CAT_COUNT] = {0};
         one[c] = 1;
-        draw_bar(y, x, one, 1);
-        putf(y, x + 2, "%s", vs_cat_label((enum vs_cpu_cat)c));
-        x += 3 + (int)strlen(vs_cat_label((enum vs_cpu_cat)c)) + 1;
+        draw_cells(y, x, one);
+        putf(y, x + 2, "%s", name);
+        x += 3 + (int)strlen(name) + 1;
     }
 }
 
@@ -196,8 +218,8 @@ static void draw_meters(const struct vs_tui *t, int y)
     bool all = n_hosts > 1 && t->host < 0;
     char a[32], b[32], title[200];
     if (n_hosts < 2)
-        snprintf(title, sizeof title, " host under %s: %u cores @ %.2f GHz", r->engine, h->spec.cpu.cores,
-                 h->spec.cpu.frequency_hz / 1e9);
+        snprintf(title, sizeof title, " host %s under %s: %u cores @ %.2f GHz", h->spec.name, r->engine,
+                 h->spec.cpu.cores, h->spec.cpu.frequency_hz / 1e9);
     else if (all)
         snprintf(title, sizeof title, " %s under %s: %u cores, %u guests", h->name, r->engine,
                  h->spec.cpu.cores, h->guests);
@@ -238,11 +260,16 @@ static void draw_meters(const struct vs_tui *t, int y)
             }
         y += per_col;
     }
+    /* Memory is no CPU category: its bar is plain blocks (# in ASCII). */
     double mem[VS_CAT_COUNT] = {0};
-    mem[VS_CAT_GUEST_USER] = h->mem_used_bytes;
+    mem[0] = h->mem_used_bytes;
     mem[VS_CAT_IDLE] = h->mem_free_bytes;
     putf(y, 1, "Mem  %5.1f%% ", h->mem_capacity_bytes > 0 ? 100.0 * h->mem_used_bytes / h->mem_capacity_bytes : 0);
-    draw_bar(y, 13, mem, 30);
+    int mcells[VS_CAT_COUNT];
+    vs_tui_bar_cells(mem, 30, mcells);
+    move(y, 13);
+    for (int i = 0; i < mcells[0]; i++) addstr(utf8 ? "\u2588" : "#");
+    for (int i = 0; i < mcells[VS_CAT_IDLE]; i++) addstr(utf8 ? "\u00b7" : ".");
     putf(y++, 45, "%s used of %s", vs_units_format_bytes(h->mem_used_bytes, a, sizeof a),
          vs_units_format_bytes(h->mem_capacity_bytes, b, sizeof b));
     putf(y++, 1, "Disk %5.1f%%  queue %.2f   NIC rx %.1f%%  tx %.1f%%   run queue %.2f",
@@ -251,50 +278,212 @@ static void draw_meters(const struct vs_tui *t, int y)
     draw_links(r, y, link_rows);
 }
 
+/* Whether some engine's CPU per operation of the group goes beyond the
+ * bars' scale (capped at VS_TUI_SCALE_CAP times native's). */
+static bool beyond_scale(const struct vs_tui *t, int grp, double scale)
+{
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        double ns[VS_CAT_COUNT], total = 0;
+        if (!vs_tui_cost_per_op(t, (int)k, grp, ns)) continue;
+        for (int c = 0; c < VS_CAT_COUNT; c++) total += ns[c];
+        if (total > scale * 1.0001) return true;
+    }
+    return false;
+}
+
+/* The scored group's name, as short as a column header needs. */
+static const char *group_name(const struct vs_tui *t)
+{
+    return t->n_engines && t->scores.n_groups ? t->snaps[0].groups[t->score_group].name : "-";
+}
+
 static void draw_compare(const struct vs_tui *t, int top)
 {
-    int bar_w = COLS - 74;
-    if (bar_w > 40) bar_w = 40;
-    if (bar_w < 8) bar_w = 8;
-    attron(A_BOLD);
+    /* Columns up to p99 take 64 characters; the rest is the per-operation
+     * bar and the trend of the scored group. */
+    bool narrow = COLS < 100; /* the approach column gives way to the bar */
+    int bx = narrow ? 53 : 64;
+    int rest = COLS - bx;
+    int spark_w = rest >= 54 ? 14 : 6;
+    int bar_w = rest - spark_w - 2;
     enum vs_score_kind kind = VS_SCORE_COST;
     char dummy[16];
     if (t->n_engines) vs_tui_engine_score(t, 0, dummy, sizeof dummy, &kind);
+    int grp = t->score_group;
+    const char *gname = group_name(t);
     /* The column says what it measures: it depends on the scored group's load. */
     const char *col = kind == VS_SCORE_COST ? "cpu x" : kind == VS_SCORE_THROUGHPUT ? "thru x" : "speed";
-    putf(top, 0, " %-11s %-10s %-8s %8s %6s %9s %5s  %-*s %s", "engine", "approach", "state", "ops/s", col,
-         "p99", "cpu%", bar_w - 1, "where host CPU went", "ops/s trend");
+    const char *ops_head = "ops/s";
+    attron(A_BOLD);
+    if (narrow)
+        putf(top, 0, " %-11s %-13s %7s %6s %9s  %-*.*s %s", "engine", "state", ops_head, col, "p99", bar_w, bar_w,
+             "CPU per op", "trend");
+    else
+        putf(top, 0, " %-11s %-10s %-13s %7s %6s %9s  %-*.*s %s", "engine", "approach", "state", ops_head, col,
+             "p99", bar_w, bar_w, "CPU per op, by category", "trend");
     attroff(A_BOLD);
+    double scale = vs_tui_cost_scale(t, grp);
     for (uint32_t k = 0; k < t->n_engines; k++) {
         const struct vs_run_result *r = &t->snaps[k];
+        const struct vs_guest_result *g = grp < (int)r->n_groups ? &r->groups[grp] : NULL;
         int y = top + 1 + (int)k;
-        char ops[16], p99[32], rel[16];
-        vs_tui_format_rate(vs_tui_engine_throughput(r), ops, sizeof ops);
-        vs_units_format_time(worst_p99(r), p99, sizeof p99);
+        char ops[16] = "-", p99[32] = "-", rel[16], state[24];
+        bool live = g && g->state != VS_GUEST_BOOTING && r->window_ns > 0;
+        if (live) {
+            vs_tui_format_rate(g->throughput_per_s, ops, sizeof ops);
+            if (!g->batch) vs_tui_format_latency(g->latency.p99_ns, g->latency.count, p99, sizeof p99);
+        }
         enum vs_score_kind kk;
         vs_tui_engine_score(t, (int)k, rel, sizeof rel, &kk);
+        vs_tui_engine_state(t, (int)k, state, sizeof state);
         if ((int)k == t->engine) attron(A_REVERSE);
-        putf(y, 0, "%c%-11.11s %-10.10s %-8s %8s %6s %9s %5.1f ", (int)k == t->engine ? '>' : ' ',
-             r->engine, r->approach, run_state(r), ops, rel, p99, 100.0 * r->host.cpu_utilisation);
+        if (narrow)
+            putf(y, 0, "%c%-11.11s %-13.13s %7s %6s %9s ", (int)k == t->engine ? '>' : ' ', r->engine, state, ops,
+                 rel, p99);
+        else
+            putf(y, 0, "%c%-11.11s %-10.10s %-13.13s %7s %6s %9s ", (int)k == t->engine ? '>' : ' ', r->engine,
+                 r->approach, state, ops, rel, p99);
         if ((int)k == t->engine) attroff(A_REVERSE);
-        double busy[VS_CAT_COUNT];
-        memcpy(busy, r->host.cpu_ns_by_cat, sizeof busy);
-        draw_bar(y, 65, busy, bar_w - 1);
-        int spark_w = COLS - 65 - (bar_w - 1) - 2;
-        if (spark_w > 0) draw_spark(y, 65 + bar_w, t->spark[k], t->spark_len[k], spark_w);
+        double ns[VS_CAT_COUNT];
+        if (vs_tui_cost_per_op(t, (int)k, grp, ns)) draw_scaled_bar(y, bx, ns, scale, bar_w);
+        const struct vs_tui_history *h = vs_tui_history(t, (int)k, grp);
+        if (h && spark_w > 0) draw_spark(y, bx + bar_w + 1, h->rate_per_s, h->n, spark_w);
     }
     int y = top + 1 + (int)t->n_engines;
     if (t->n_engines && t->scores.n_groups) {
-        /* Which group the score column is about, and what its figure means. */
-        const struct vs_guest_result *g = &t->snaps[0].groups[t->score_group];
+        /* Which group the figures are about, and what the score means. */
         const char *what = kind == VS_SCORE_COST ? "CPU per request / native's (open load; lower is better)"
                            : kind == VS_SCORE_THROUGHPUT ? "throughput / native's (higher is better)"
                                                          : "batch speed / native's (higher is better)";
-        putf(y, 1, "%s: %.12s, %s%s", col, g->name, what, t->scores.n_groups > 1 ? "  g: next" : "");
+        if (narrow) what = kind == VS_SCORE_COST ? "CPU per request / native's (lower: better)" : "/ native's (higher: better)";
+        putf(y++, 1, "group %.16s: %s = %s%s", gname, col, what, t->scores.n_groups > 1 ? "  g: next" : "");
+        char sc[32];
+        vs_units_format_time(scale, sc, sizeof sc);
+        if (scale > 0)
+            putf(y, 1, "%sbar: CPU per op, full = %s%s%s", narrow ? "" : "its ops/s, p99; ", sc,
+                 beyond_scale(t, grp, scale) ? " (3x native's, > beyond)" : "",
+                 narrow ? "" : "; trend: ops/s, each engine from its own boot");
+        else
+            putf(y, 1, "its ops/s, p99; bar: CPU per op (none completed yet)");
     }
     y++;
     draw_legend(y++);
     draw_meters(t, y);
+}
+
+/* One guest group side by side under every engine: its figures, its CPU
+ * per operation split by category on one scale, and the same in numbers. */
+static void draw_group(const struct vs_tui *t, int top, int bottom)
+{
+    if (!t->n_engines || !t->snaps[0].n_groups) return;
+    int grp = t->score_group;
+    const struct vs_guest_result *g0 = &t->snaps[0].groups[grp];
+    const struct vs_guest_spec *spec = grp < (int)t->sc.n_guests ? &t->sc.guests[grp] : NULL;
+    char load[64] = "";
+    if (spec) {
+        const struct vs_load_spec *l = &spec->workload.load;
+        if (l->kind == VS_LOAD_OPEN) snprintf(load, sizeof load, "open load %.0f/s each", l->rate_per_s);
+        else if (l->kind == VS_LOAD_CLOSED) snprintf(load, sizeof load, "closed loop, %u clients each", l->clients ? l->clients : spec->vcpus);
+        else snprintf(load, sizeof load, "batch");
+    }
+    attron(A_BOLD);
+    char title[256];
+    snprintf(title, sizeof title, " %s: %u guest%s of %s, %s, under every engine", g0->name, g0->instances,
+             g0->instances == 1 ? "" : "s", g0->workload, load);
+    put(top, 0, title);
+    attroff(A_BOLD);
+    if (t->scores.n_groups > 1 && (int)strlen(title) + 16 <= COLS) put(top, COLS - 15, "g: next group");
+    bool narrow = COLS < 100; /* the p50 column gives way */
+    int y = top + 2;
+    attron(A_BOLD);
+    char head[200];
+    snprintf(head, sizeof head, " %-11s %-13s %7s %s%9s %9s %7s %7s %7s", "engine", "state", "ops/s",
+             narrow ? "" : "      p50 ", "p99", "CPU/op", "x nat", "exit/op", "hc/op");
+    put(y++, 0, head);
+    attroff(A_BOLD);
+    double base[VS_CAT_COUNT], base_total = 0;
+    bool have_base = vs_tui_cost_per_op(t, (int)t->scores.baseline, grp, base);
+    for (int c = 0; c < VS_CAT_COUNT; c++) base_total += base[c];
+    for (uint32_t k = 0; k < t->n_engines && y < bottom; k++) {
+        const struct vs_run_result *r = &t->snaps[k];
+        const struct vs_guest_result *g = &r->groups[grp];
+        char st[24], ops[16] = "-", p50[32] = "-", p99[32] = "-", cpu[32] = "-", x[16] = "-", ex[16] = "-",
+                                   hc[16] = "-";
+        vs_tui_engine_state(t, (int)k, st, sizeof st);
+        double ns[VS_CAT_COUNT];
+        if (vs_tui_cost_per_op(t, (int)k, grp, ns)) {
+            double total = 0;
+            for (int c = 0; c < VS_CAT_COUNT; c++) total += ns[c];
+            vs_tui_format_rate(g->throughput_per_s, ops, sizeof ops);
+            vs_tui_format_latency(g->latency.p50_ns, g->latency.count, p50, sizeof p50);
+            vs_tui_format_latency(g->latency.p99_ns, g->latency.count, p99, sizeof p99);
+            vs_units_format_time(total, cpu, sizeof cpu);
+            if (have_base && base_total > 0) snprintf(x, sizeof x, "%.2fx", total / base_total);
+            vs_tui_format_rate(g->events[VS_EVT_VMEXIT] / (double)g->completed, ex, sizeof ex);
+            vs_tui_format_rate(g->events[VS_EVT_HYPERCALL] / (double)g->completed, hc, sizeof hc);
+        }
+        if ((int)k == t->engine) attron(A_REVERSE);
+        char p50col[40] = "";
+        if (!narrow) snprintf(p50col, sizeof p50col, "%9s ", p50);
+        putf(y++, 0, "%c%-11.11s %-13.13s %7s %s%9s %9s %7s %7s %7s", (int)k == t->engine ? '>' : ' ', r->engine,
+             st, ops, p50col, p99, cpu, x, ex, hc);
+        if ((int)k == t->engine) attroff(A_REVERSE);
+    }
+    double scale = vs_tui_cost_scale(t, grp);
+    char sc[32];
+    vs_units_format_time(scale, sc, sizeof sc);
+    y++;
+    if (y < bottom) {
+        attron(A_BOLD);
+        putf(y++, 0, " CPU per %s op, by category (full width = %s%s)", g0->name, scale > 0 ? sc : "-",
+             beyond_scale(t, grp, scale) ? " = 3x native's; > beyond" : "");
+        attroff(A_BOLD);
+    }
+    int bar_w = COLS - 14;
+    for (uint32_t k = 0; k < t->n_engines && y < bottom; k++) {
+        putf(y, 1, "%-11.11s", t->snaps[k].engine);
+        double ns[VS_CAT_COUNT];
+        if (vs_tui_cost_per_op(t, (int)k, grp, ns)) draw_scaled_bar(y, 13, ns, scale, bar_w);
+        else put(y, 13, "(no operation completed yet)");
+        y++;
+    }
+    if (y < bottom) draw_legend(y++);
+    y++;
+    /* The same in numbers: microseconds per operation in each category
+     * (all engines or none: a cut table would hide some). */
+    int with_figures = 0;
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        double ns[VS_CAT_COUNT];
+        if (vs_tui_cost_per_op(t, (int)k, grp, ns)) with_figures++;
+    }
+    if (y + 1 + with_figures > bottom) return;
+    /* microseconds, or milliseconds for operations long enough to overflow the columns */
+    double unit = 1e3, most = 0;
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        double ns[VS_CAT_COUNT];
+        if (!vs_tui_cost_per_op(t, (int)k, grp, ns)) continue;
+        for (int c = 0; c < VS_CAT_COUNT; c++)
+            if (ns[c] > most) most = ns[c];
+    }
+    if (most >= 99999.5 * 1e3) unit = 1e6;
+    if (most >= 99999.5 * 1e6) unit = 1e9;
+    attron(A_BOLD);
+    move(y, 0);
+    printw(" per op, %-3s", unit == 1e3 ? "us" : unit == 1e6 ? "ms" : "s");
+    for (int c = 0; c < VS_CAT_COUNT - 1; c++) printw("%8.8s", vs_cat_label((enum vs_cpu_cat)c));
+    attroff(A_BOLD);
+    y++;
+    for (uint32_t k = 0; k < t->n_engines && y < bottom; k++) {
+        double ns[VS_CAT_COUNT];
+        if (!vs_tui_cost_per_op(t, (int)k, grp, ns)) continue;
+        move(y, 0);
+        printw(" %-11.11s", t->snaps[k].engine);
+        for (int c = 0; c < VS_CAT_COUNT - 1; c++) {
+            if (ns[c] > 0) printw("%8.1f", ns[c] / unit);
+            else printw("%8s", "-");
+        }
+        y++;
+    }
 }
 
 static void draw_guests(const struct vs_tui *t, int top, int bottom)
@@ -342,11 +531,11 @@ static void draw_guests(const struct vs_tui *t, int top, int bottom)
         snprintf(cell[VS_COL_NAME], sizeof cell[0], "%s", g->name);
         snprintf(cell[VS_COL_HOST], sizeof cell[0], "%s", g->host);
         snprintf(cell[VS_COL_ENGINE], sizeof cell[0], "%s", g->engine);
-        snprintf(cell[VS_COL_STATE], sizeof cell[0], "%s", vs_guest_state_name(g->state));
+        snprintf(cell[VS_COL_STATE], sizeof cell[0], "%s", vs_tui_guest_state(t, t->engine, g));
         snprintf(cell[VS_COL_CPU], sizeof cell[0], "%.1f", 100.0 * cpu / window);
         vs_tui_format_rate(g->throughput_per_s, cell[VS_COL_OPS], sizeof cell[0]);
-        vs_units_format_time((double)g->latency.p50_ns, cell[VS_COL_P50], sizeof cell[0]);
-        vs_units_format_time((double)g->latency.p99_ns, cell[VS_COL_P99], sizeof cell[0]);
+        vs_tui_format_latency(g->latency.p50_ns, g->latency.count, cell[VS_COL_P50], sizeof cell[0]);
+        vs_tui_format_latency(g->latency.p99_ns, g->latency.count, cell[VS_COL_P99], sizeof cell[0]);
         vs_units_format_bytes(vs_mem_parts_total(&g->memory), cell[VS_COL_MEMORY], sizeof cell[0]);
         vs_tui_format_rate((g->events[VS_EVT_VMEXIT] + g->events[VS_EVT_HYPERCALL]) * 1e9 / window,
                            cell[VS_COL_EXITS], sizeof cell[0]);
@@ -379,18 +568,19 @@ static void draw_detail(const struct vs_tui *t, int top)
     attron(A_BOLD);
     if (vs_tui_hosts(t) > 1)
         putf(top, 0, " %s on %s under %s (%s): %s, workload %s", g->name, g->host, r->engine, r->approach,
-             vs_guest_state_name(g->state), g->workload);
+             vs_tui_guest_state(t, t->engine, g), g->workload);
     else
         putf(top, 0, " %s under %s (%s): %s, workload %s", g->name, r->engine, r->approach,
-             vs_guest_state_name(g->state), g->workload);
+             vs_tui_guest_state(t, t->engine, g), g->workload);
     attroff(A_BOLD);
-    putf(top + 1, 1, "latency p50 %s p90 %s p99 %s p99.9 %s max %s (n=%llu)",
-         vs_units_format_time((double)g->latency.p50_ns, a, sizeof a),
-         vs_units_format_time((double)g->latency.p90_ns, b, sizeof b),
-         vs_units_format_time((double)g->latency.p99_ns, c2, sizeof c2),
-         vs_units_format_time((double)g->latency.p999_ns, d, sizeof d),
-         vs_units_format_time((double)g->latency.max_ns, e, sizeof e),
-         (unsigned long long)g->latency.count);
+    uint64_t n_lat = g->latency.count;
+    vs_tui_format_latency(g->latency.p50_ns, n_lat, a, sizeof a);
+    vs_tui_format_latency(g->latency.p90_ns, n_lat, b, sizeof b);
+    vs_tui_format_latency(g->latency.p99_ns, n_lat, c2, sizeof c2);
+    vs_tui_format_latency(g->latency.p999_ns, n_lat, d, sizeof d);
+    vs_tui_format_latency(g->latency.max_ns, n_lat, e, sizeof e);
+    putf(top + 1, 1, "latency p50 %s p90 %s p99 %s p99.9 %s max %s (n=%llu)", a, b, c2, d, e,
+         (unsigned long long)n_lat);
     double total = 0;
     for (int c = 0; c < VS_CAT_COUNT; c++)
         if (c != VS_CAT_IDLE) total += g->cpu_ns[c];
@@ -441,48 +631,63 @@ static void draw_detail(const struct vs_tui *t, int top)
     }
 }
 
+/* The Timeline: per engine, the scored group's throughput and p99 over
+ * its own run (from its end of boot) with its events marked (^) under the
+ * step they fell in; under them, every event in time order, scrollable. */
+static int timeline_chart_rows(const struct vs_tui *t) { return 2 + 2 * (int)t->n_engines; }
+
 static void draw_timeline(const struct vs_tui *t, int top, int bottom)
 {
-    int rows = bottom - top;
-    int first = t->timeline_len > rows ? t->timeline_len - rows : 0;
-    for (int i = first; i < t->timeline_len; i++) {
+    int grp = t->score_group;
+    int w = (COLS - 14) / 2;
+    if (w > VS_TUI_SPARK) w = VS_TUI_SPARK;
+    attron(A_BOLD);
+    putf(top, 0, " %-9.9s  %-*s  %s", group_name(t), w, "ops/s per step (from 0)", "p99 per step (its min to max; ^ an event)");
+    attroff(A_BOLD);
+    int y = top + 1;
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        const struct vs_tui_history *h = vs_tui_history(t, (int)k, grp);
+        char st[24];
+        vs_tui_engine_state(t, (int)k, st, sizeof st);
+        putf(y, 1, "%-9.9s", t->snaps[k].engine);
+        if (h && h->n > 0) {
+            draw_spark(y, 12, h->rate_per_s, h->n, w);
+            draw_spark_as(y, 14 + w, h->p99_ns, h->n, w, true);
+            char marks[VS_TUI_SPARK + 1];
+            vs_tui_mark_columns(t, (int)k, h, h->n < w ? h->n : w, marks);
+            put(y + 1, 12, marks);
+            put(y + 1, 14 + w, marks);
+        } else {
+            putf(y, 12, "(%s: nothing measured yet)", st);
+        }
+        y += 2;
+    }
+    y++;
+    int rows = bottom - y;
+    int first = vs_tui_timeline_first(t, rows);
+    for (int i = first; i < t->timeline_len && y < bottom; i++) {
         char at[32];
-        putf(top + i - first, 1, "%10s  %s",
-             vs_units_format_time((double)t->timeline[i].at_ns, at, sizeof at), t->timeline[i].text);
+        const struct vs_tui_event *e = &t->timeline[i];
+        /* Entries of an earlier run (before a restart) are marked with its number. */
+        char run[8] = "";
+        if (e->run != t->run) snprintf(run, sizeof run, "#%d", e->run);
+        putf(y++, 0, "%-3s%9s  %s", run, vs_units_format_time((double)e->at_ns, at, sizeof at), e->text);
+    }
+    if (t->timeline_len > rows && rows > 0) {
+        char where[80];
+        snprintf(where, sizeof where, " %d-%d of %d (Up Down PgUp PgDn; End: newest) ", first + 1,
+                 first + rows < t->timeline_len ? first + rows : t->timeline_len, t->timeline_len);
+        put(top + timeline_chart_rows(t) - 1, COLS - (int)strlen(where) - 1, where);
     }
 }
 
-static const char *const help_lines[] = {
-    "virtsim - keys (any key closes this)",
-    "  Tab / Shift-Tab   next / previous panel: Compare, Guests, Timeline",
-    "  Up Down  j k      select an engine (Compare) or a guest (Guests)",
-    "  Left Right  h l   select the engine whose guests are shown",
-    "  Enter / Esc       drill into the selection / back",
-    "  space  p          pause or run;   s  one step (100 ms simulated)",
-    "  +  -              speed: 1x, 10x, 100x, as fast as possible",
-    "  r                 restart with a new seed",
-    "  a  d              add / remove a guest like the selected one",
-    "  [  ]              lower / raise the selected guest's load",
-    "  c  w  H           next preset for the engine / workload for the guest / host",
-    "                    (every change restarts the run: a d [ ] c w H)",
-    "  e                 export the figures on screen (.json, .csv or text)",
-    "  t                 trace: the steps of the selected guest's main operation",
-    "  o  O              sort guests by the next column / reverse the order",
-    "  m  M              host meters: all hosts, then each host (several hosts)",
-    "  g  G              Compare: score the next / previous guest group",
-    "  /                 filter guests by name (Enter keeps, Esc clears)",
-    "  ?  F1             this help;   q  quit;   mouse: click tabs and rows",
-    "",
-    "Compare: each engine runs the same guests on an identical host; the score",
-    "  column fits a group's load (g: next group); the bar splits host CPU.",
-    "Guests: one row per guest of the selected engine. Timeline: what happened.",
-};
-
 /* The help is its own window over the panels, boxed, so it never mixes
- * with the table beneath. */
+ * with the table beneath; its lines fit 80 columns and, at 24 lines, the
+ * keys all show (the notes under them where there is room). */
 static void draw_help(void)
 {
-    int n = (int)(sizeof help_lines / sizeof help_lines[0]);
+    const char *lines[40];
+    int n = vs_tui_help_lines(LINES, lines, 40);
     int w = COLS < 80 ? COLS : 80, h = n + 2 < LINES ? n + 2 : LINES;
     WINDOW *win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
     if (!win) return;
@@ -490,7 +695,7 @@ static void draw_help(void)
     box(win, 0, 0);
     for (int i = 0; i < n && i + 1 < h - 1; i++) {
         if (i == 0) wattron(win, A_BOLD);
-        mvwaddnstr(win, i + 1, 2, help_lines[i], w - 4);
+        mvwaddnstr(win, i + 1, 2, lines[i], w - 4);
         if (i == 0) wattroff(win, A_BOLD);
     }
     wrefresh(win);
@@ -542,23 +747,16 @@ static void draw(const struct vs_tui *t)
         refresh();
         return;
     }
-    char now[32], dur[32];
-    const struct vs_run_result *r = &t->snaps[0];
-    double speed = vs_tui_speeds[t->speed];
-    char sp[16];
-    if (speed > 0) snprintf(sp, sizeof sp, "%gx", speed);
-    else snprintf(sp, sizeof sp, "max");
+    char head[256];
+    vs_tui_header(t, COLS, head, sizeof head);
     if (colour) attron(COLOR_PAIR(PAIR_HEADER));
     else attron(A_REVERSE);
     move(0, 0);
     for (int x = 0; x < COLS; x++) addch(' ');
-    putf(0, 1, "virtsim  %s  seed %llu   t = %s of %s   speed %s   %s", t->sc.name,
-         (unsigned long long)t->seed, vs_units_format_time((double)r->now_ns, now, sizeof now),
-         vs_units_format_time((double)t->sc.duration_ns, dur, sizeof dur), sp,
-         t->finished ? "FINISHED" : t->paused ? "PAUSED" : "RUNNING");
+    put(0, 1, head);
     if (colour) attroff(COLOR_PAIR(PAIR_HEADER));
     else attroff(A_REVERSE);
-    static const char *const tabs[VS_TUI_PANELS] = {"Compare", "Guests", "Detail", "Timeline"};
+    static const char *const tabs[VS_TUI_PANELS] = {"Compare", "Guests", "Detail", "Group", "Timeline"};
     int x = 1;
     for (int p = 0; p < VS_TUI_PANELS; p++) {
         if (p == VS_TUI_DETAIL && t->panel != VS_TUI_DETAIL) continue;
@@ -572,17 +770,13 @@ static void draw(const struct vs_tui *t)
     case VS_TUI_COMPARE: draw_compare(t, 3); break;
     case VS_TUI_GUESTS: draw_guests(t, 3, LINES - 1); break;
     case VS_TUI_DETAIL: draw_detail(t, 3); break;
+    case VS_TUI_GROUP: draw_group(t, 3, LINES - 1); break;
     case VS_TUI_TIMELINE: draw_timeline(t, 3, LINES - 1); break;
     case VS_TUI_PANELS: break;
     }
-    if (t->exporting)
-        putf(LINES - 1, 0, "export to (Enter writes, Esc cancels): %s_", t->export_path);
-    else if (t->filtering || t->filter[0])
-        putf(LINES - 1, 0, "filter: %s%s", t->filter, t->filtering ? "_" : "");
-    else {
-        char mig[200];
-        put(LINES - 1, 0, vs_tui_migration_line(t, mig, sizeof mig) ? mig : t->status);
-    }
+    char status[400];
+    vs_tui_status_line(t, status, sizeof status);
+    put(LINES - 1, 0, status);
     refresh();
     if (t->help) draw_help();
     else if (t->trace) draw_trace_box(t);
@@ -596,7 +790,7 @@ static void click(struct vs_tui *t)
     MEVENT ev;
     if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) return;
     if (ev.y == 1) {
-        static const char *const tabs[VS_TUI_PANELS] = {"Compare", "Guests", "Detail", "Timeline"};
+        static const char *const tabs[VS_TUI_PANELS] = {"Compare", "Guests", "Detail", "Group", "Timeline"};
         int x = 1;
         for (int p = 0; p < VS_TUI_PANELS; p++) {
             if (p == VS_TUI_DETAIL && t->panel != VS_TUI_DETAIL) continue;
@@ -633,6 +827,9 @@ static int map_key(int ch)
     case 27: return VS_TUI_KEY_ESC;
     case KEY_F(1): return VS_TUI_KEY_F1;
     case KEY_BACKSPACE: return 127;
+    case KEY_PPAGE: return VS_TUI_KEY_PGUP;
+    case KEY_NPAGE: return VS_TUI_KEY_PGDN;
+    case KEY_END: return VS_TUI_KEY_END;
     default: return ch;
     }
 }
@@ -669,6 +866,7 @@ int vs_tui_main(const struct vs_scenario *sc, uint64_t seed, struct vs_error *er
     double last = wall_now();
     draw(t);
     while (!t->quit) {
+        t->timeline_rows = LINES - 1 - 3 - timeline_chart_rows(t) - 1;
         int ch = getch();
         if (ch == KEY_MOUSE) click(t);
         else if (ch != ERR && ch != KEY_RESIZE) vs_tui_key(t, map_key(ch));

@@ -483,6 +483,32 @@ int vs_cli_load_scenario(const char *name, struct vs_scenario *sc, struct vs_err
                         "%s: no such file, and no built-in scenario of that name (built-in: %s)", name, names);
 }
 
+int vs_cli_load_scenario_or_workload(const char *name, struct vs_compare_opts *o, struct vs_scenario *sc,
+                                     char *skipped, size_t skipped_len, struct vs_error *e)
+{
+    skipped[0] = '\0';
+    bool workload = false;
+    if (vs_cli_file_exists(name)) {
+        enum vs_config_kind kind = VS_CONFIG_UNKNOWN;
+        struct vs_error probe;
+        vs_config_validate_file(name, &kind, &probe);
+        workload = kind == VS_CONFIG_WORKLOAD;
+    } else {
+        workload = !vs_builtin_find(VS_BUILTIN_SCENARIO, name) && vs_builtin_find(VS_BUILTIN_WORKLOAD, name);
+    }
+    if (!workload) {
+        int rc = vs_cli_load_scenario(name, sc, e);
+        if (rc != VS_OK && !vs_cli_file_exists(name)) {
+            char why[sizeof e->message];
+            snprintf(why, sizeof why, "%s", e->message);
+            return vs_error_set(e, rc, NULL, 0, 0, "%.600s; nor a built-in workload (virtsim list workloads)", why);
+        }
+        return rc;
+    }
+    o->workload = name;
+    return vs_compare_scenario(o, sc, skipped, skipped_len, e);
+}
+
 int vs_cli_write_to(const struct vs_cli *c, const char *path, vs_cli_writer fn, const void *ctx, struct vs_error *e)
 {
     if (!path || strcmp(path, "-") == 0) {

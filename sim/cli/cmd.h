@@ -141,6 +141,15 @@ bool vs_cli_file_exists(const char *path);
 /* A scenario named on the command line: a file if one exists, else a built-in. */
 int vs_cli_load_scenario(const char *name, struct vs_scenario *sc, struct vs_error *e);
 
+/* A scenario, or a workload (a built-in or a workload file) made into the
+ * one-workload comparison scenario `virtsim compare` runs
+ * (run/compare.h, vs_compare_scenario) with the options in *o (its
+ * workload is set here); engines the host cannot run are named in
+ * `skipped`. For the commands that accept either (tui). */
+struct vs_compare_opts;
+int vs_cli_load_scenario_or_workload(const char *name, struct vs_compare_opts *o, struct vs_scenario *sc,
+                                     char *skipped, size_t skipped_len, struct vs_error *e);
+
 /* Every command's output goes through here: to stdout (no path, or "-"), or
  * to a file through a temporary file and a rename, so a failure never
  * leaves a partial file or destroys the old one. */
@@ -192,5 +201,9 @@ bool vs_cli_watch_end(struct vs_cli_watch *w);
 /* Runs a scenario (all of a sweep's points) and writes its report. */
 int vs_cli_run_scenario(const struct vs_cli *c, const char *scenario, const struct vs_cmd_args *a);
 int vs_cli_open_tui(const struct vs_cli *c, const char *scenario, bool have_seed, uint64_t seed);
+/* The same, for a scenario or a workload (its comparison under `approaches`
+ * beside native, on `host`; NULL: the defaults). */
+int vs_cli_open_tui_with(const struct vs_cli *c, const char *scenario, bool have_seed, uint64_t seed,
+                         const char *approaches, const char *host);
 
 #endif

@@ -171,6 +171,11 @@ bool vs_stepper_done(const struct vs_stepper *st)
     return true;
 }
 
+vs_time_ns vs_stepper_boot_end(const struct vs_stepper *st, uint32_t engine)
+{
+    return engine < st->n ? vs_sim_booted(st->e[engine].sim) : 0;
+}
+
 const struct vs_step_sample *vs_stepper_samples(const struct vs_stepper *st, uint32_t engine,
                                                 uint32_t *n)
 {

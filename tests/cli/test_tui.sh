@@ -92,7 +92,7 @@ else ok "the terminal is left sane (icanon, echo)"; fi
 # 80x24 works too.
 start ui2 80 24
 check "the UI starts (80x24)" "RUNNING"
-for e in native qemu xen-pv kvm lxc; do check "80x24: engine $e is listed" " $e "; done
+for e in native qemu xen-pv kvm lxc; do check "80x24: engine $e is listed" "$e "; done
 T send-keys -t "$S" q
 check "80x24: q exits with status 0" "EXIT=0"
 
@@ -133,3 +133,96 @@ for size in "120 40" "80 24"; do
     T send-keys -t "$S" q
     check "$1x$2: q exits with status 0" "EXIT=0"
 done
+
+# Issue 14. 80x24: a booting engine shows its progress and time left and
+# no figures ("-", not "0 ns"); the help box fits with every key; the Group
+# and Timeline panels; at the end every engine says finished and the
+# header keeps its state; r takes the next seed.
+start ui3 80 24
+check "80x24: the UI starts" "RUNNING"
+if wait_for "qemu        boot " 5 && screen | grep -qE '^ qemu +boot [0-9]+% [0-9.]+[smh] +- +- +-( |$)'; then
+    ok "80x24: booting qemu shows progress, time left and no figures"
+else fail "80x24: booting qemu shows progress, time left and no figures" "$(screen | grep qemu)"; fi
+if screen | sed 1d | grep -q ' 0 ns'; then fail "80x24: no 0 ns for what has not been measured" "$(screen | grep '0 ns')"
+else ok "80x24: no 0 ns for what has not been measured"; fi
+check "80x24: the bar is CPU per operation" "CPU per op"
+check "80x24: the legend names each category's letter" "x exits"
+T send-keys -t "$S" '?'
+check "80x24: ? opens the help" "virtsim - keys"
+if screen | grep -qF "this help; quit" && screen | grep -qE '^(mq|└─)'; then ok "80x24: the help box shows every key and its bottom edge"
+else fail "80x24: the help box shows every key and its bottom edge" "$(screen | tail -4)"; fi
+T send-keys -t "$S" x
+T send-keys -t "$S" Tab Tab
+check "80x24: the Group panel shows one group under every engine" "under every engine"
+check "80x24: the Group panel has exits per operation" "exit/op"
+check "80x24: the Group panel's bars share one scale" "CPU per web op, by category"
+T send-keys -t "$S" Tab
+check "80x24: the Timeline has per-engine sparklines" "ops/s per step"
+T send-keys -t "$S" + + +
+if wait_for "FINISHED" 90; then ok "80x24: the run finishes (boots skipped through)"; else fail "80x24: the run finishes" "$(screen | head -3)"; fi
+if screen | head -1 | grep -qE 'seed 42 +t = [0-9.]+ s of [0-9.]+ s +speed max +FINISHED'; then ok "80x24: the header is whole"
+else fail "80x24: the header is whole" "$(screen | head -1)"; fi
+check "80x24: the Timeline says when an engine finished" "qemu: finished its run"
+if screen | grep -qF '^'; then ok "80x24: events are marked under the sparklines"; else fail "80x24: events are marked under the sparklines"; fi
+T send-keys -t "$S" Tab
+n=$(screen | grep -cE '^[ >](native|qemu|xen-pv|kvm|lxc) +finished ')
+if [ "$n" = 5 ]; then ok "80x24: every engine says finished"; else fail "80x24: every engine says finished" "$(screen | sed -n 4,9p)"; fi
+T send-keys -t "$S" Tab
+check "80x24: the guests of a finished run" "guest^"
+if screen | grep -q ' running '; then fail "80x24: no guest says running after its engine finished" "$(screen | grep ' running ' | head -2)"
+else ok "80x24: no guest says running after its engine finished"; fi
+T send-keys -t "$S" r
+check "80x24: r restarts with the next seed" "seed 43 "
+T send-keys -t "$S" q
+check "80x24: q exits" "EXIT=0"
+
+# 120x40: the help box whole, with its notes.
+start ui4 120 40
+check "120x40: the UI starts" "RUNNING"
+T send-keys -t "$S" '?'
+if wait_for "one scale for all engines" 5 && screen | grep -qE '^ +(mq|└─)'; then ok "120x40: the help box is whole"
+else fail "120x40: the help box is whole" "$(screen | tail -12)"; fi
+T send-keys -t "$S" x
+# H: the host meters name the new host profile.
+T send-keys -t "$S" H
+check "120x40: H restarts on the next host profile" "host profile"
+if screen | grep -E '^ host [a-z0-9-]+ under native' | grep -qv 'host current'; then ok "120x40: the meters name the host profile"
+else fail "120x40: the meters name the host profile" "$(screen | grep -E '^ host')"; fi
+# Export with a filter set: the typed name replaces the suggestion and the
+# message shows beside the filter; a failed write says why.
+T send-keys -t "$S" / w Enter
+T send-keys -t "$S" e
+T send-keys -t "$S" -l "$TMP/out.csv"
+T send-keys -t "$S" Enter
+check "120x40: export writes the typed name (a filter set)" "wrote $TMP/out.csv"
+check "120x40: the filter still shows" "filter: w"
+if [ -s "$TMP/out.csv" ]; then ok "120x40: the export file exists"; else fail "120x40: the export file exists"; fi
+T send-keys -t "$S" e
+T send-keys -t "$S" -l "/nonexistent-dir/x.json"
+T send-keys -t "$S" Enter
+check "120x40: a failed export says so" "could not write /nonexistent-dir/x.json"
+T send-keys -t "$S" q
+check "120x40: q exits" "EXIT=0"
+
+# NO_COLOR: each category is its letter; memory is no category.
+S=nc
+T new-session -d -s nc -x 120 -y 40 "env NO_COLOR=1 LANG=C TERM=xterm-256color $VIRTSIM; sleep 60"
+check "NO_COLOR: the UI starts" "RUNNING"
+mem=$(screen | grep '^ Mem' | cut -c14-43)
+if echo "$mem" | grep -q '#' && ! echo "$mem" | grep -q '[a-z]'; then ok "NO_COLOR: the memory bar is not drawn with a category letter"
+else fail "NO_COLOR: the memory bar is not drawn with a category letter" "$mem"; fi
+i=0
+while [ $i -lt 100 ] && ! screen | grep '^ CPU' | grep -q 'u'; do sleep 0.1; i=$((i + 1)); done
+if screen | grep '^ CPU' | grep -q 'u'; then ok "NO_COLOR: CPU bars use the category letters"; else fail "NO_COLOR: CPU bars use the category letters"; fi
+T kill-session -t nc
+
+# A workload instead of a scenario: the one-workload comparison.
+start wl 120 40 tui web-server
+check "tui WORKLOAD: builds the comparison scenario" "compare-web-server"
+for e in native qemu xen-pv kvm lxc; do check "tui WORKLOAD: engine $e" " $e "; done
+check "tui WORKLOAD: saturated, scored by throughput" "thru x"
+T send-keys -t "$S" q
+check "tui WORKLOAD: q exits" "EXIT=0"
+start nowl 120 40 tui no-such-thing
+check "tui: an unknown name says scenarios and workloads were tried" "nor a built-in workload"
+check "tui: an unknown name exits 2" "EXIT=2"

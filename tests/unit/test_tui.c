@@ -10,6 +10,7 @@
 #include "virtsim/load/config.h"
 #include "virtsim/run/sim.h"
 #include "virtsim/run/trace.h"
+#include "virtsim/out/palette.h"
 #include "virtsim/ui/tui.h"
 
 static struct vs_tui *open_default(void)
@@ -97,7 +98,11 @@ static void test_speeds_and_panels(void **state)
     vs_tui_key(t, VS_TUI_KEY_TAB);
     assert_int_equal(t->panel, VS_TUI_GUESTS);
     vs_tui_key(t, VS_TUI_KEY_TAB);
+    assert_int_equal(t->panel, VS_TUI_GROUP);
+    vs_tui_key(t, VS_TUI_KEY_TAB);
     assert_int_equal(t->panel, VS_TUI_TIMELINE);
+    vs_tui_key(t, VS_TUI_KEY_BTAB);
+    assert_int_equal(t->panel, VS_TUI_GROUP);
     vs_tui_key(t, VS_TUI_KEY_BTAB);
     assert_int_equal(t->panel, VS_TUI_GUESTS);
     vs_tui_key(t, VS_TUI_KEY_ENTER);
@@ -200,7 +205,10 @@ static void test_restart_new_seed_and_finish(void **state)
     struct vs_error err;
     uint64_t seed = t->seed;
     vs_tui_key(t, 'r');
-    assert_true(t->seed != seed);
+    assert_true(t->seed == seed + 1); /* the next seed: short enough to read and type again */
+    char head[200];
+    vs_tui_header(t, 80, head, sizeof head);
+    assert_non_null(strstr(head, "seed 43 "));
     t->speed = 3;
     for (int i = 0; i < 200 && !t->finished; i++) assert_int_equal(vs_tui_tick(t, 1, &err), VS_OK);
     assert_true(t->finished);
@@ -208,7 +216,7 @@ static void test_restart_new_seed_and_finish(void **state)
     /* Every engine ran its whole duration after boot, and the timeline says so. */
     for (uint32_t k = 0; k < t->n_engines; k++) assert_true(t->snaps[k].window_ns > 0);
     assert_non_null(strstr(t->timeline[t->timeline_len - 1].text, "run complete"));
-    assert_true(t->spark_len[0] > 10);
+    assert_true(vs_tui_history(t, 0, 0)->n > 10);
     close_tui(t);
 }
 
@@ -581,6 +589,372 @@ static void test_migration_line(void **state)
     close_tui(t);
 }
 
+
+/* The run's progress: an engine boots (progress and time left), measures
+ * from its own end of boot, then says finished; the header's clock is the
+ * farthest engine's and its end the last engine's. Boots nobody measures
+ * are skipped through, so at 1x the whole run takes far fewer ticks than
+ * its simulated length in tenths of a second. */
+static void test_progress_and_boot_fast_forward(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    struct vs_error err;
+    assert_int_equal(vs_tui_tick(t, 0.1, &err), VS_OK);
+    int qemu = 1;
+    assert_string_equal(t->snaps[qemu].engine, "qemu");
+    struct vs_tui_progress p;
+    vs_tui_engine_progress(t, qemu, &p);
+    assert_int_equal(p.phase, VS_TUI_BOOTING);
+    assert_true(p.fraction >= 0 && p.fraction < 1);
+    assert_true(p.left_ns == t->boot_end_ns[qemu] - t->snaps[qemu].now_ns);
+    char st[32];
+    vs_tui_engine_state(t, qemu, st, sizeof st);
+    assert_memory_equal(st, "boot ", 5);
+    assert_non_null(strchr(st, '%'));
+    assert_true(st[strlen(st) - 1] == 's'); /* the time left */
+    vs_tui_engine_state(t, 0, st, sizeof st);
+    assert_true(t->snaps[0].now_ns < t->boot_end_ns[0] + t->sc.warmup_ns);
+    assert_memory_equal(st, "warm-up ", 8); /* native: booted, warming up */
+    while (t->snaps[0].now_ns < t->boot_end_ns[0] + t->sc.warmup_ns) assert_int_equal(vs_tui_tick(t, 0.1, &err), VS_OK);
+    vs_tui_engine_state(t, 0, st, sizeof st);
+    assert_memory_equal(st, "run ", 4);
+    /* The run ends when the slowest boot plus the duration has passed. */
+    vs_time_ns end = vs_tui_end(t);
+    assert_true(end == t->boot_end_ns[qemu] + t->sc.duration_ns);
+    assert_true(end > 3 * t->sc.duration_ns); /* qemu boots for a long time */
+    int ticks = 1;
+    bool skipped = false;
+    while (!t->finished && ticks < 10000) {
+        assert_int_equal(vs_tui_tick(t, 0.1, &err), VS_OK);
+        if (t->fast_forward) {
+            skipped = true;
+            char head[200];
+            vs_tui_header(t, 120, head, sizeof head);
+            assert_non_null(strstr(head, "BOOTING (fast)"));
+            /* only while nothing is measured: every engine done or booting */
+            for (uint32_t k = 0; k < t->n_engines; k++)
+                assert_true(t->engine_done[k] || t->snaps[k].now_ns <= t->boot_end_ns[k]);
+        }
+        ticks++;
+    }
+    assert_true(t->finished);
+    assert_true(skipped);
+    /* 1x: without the skip, end / 100 ms ticks */
+    assert_true(ticks < (int)(end / (100 * VS_NS_PER_MS)) * 2 / 3);
+    assert_true(vs_tui_clock(t) == end);
+    for (uint32_t k = 0; k < t->n_engines; k++) {
+        vs_tui_engine_state(t, (int)k, st, sizeof st);
+        assert_string_equal(st, "finished");
+        /* and so do its guests, whose load stopped with the run */
+        for (uint32_t i = 0; i < t->snaps[k].n_instances; i++)
+            assert_string_equal(vs_tui_guest_state(t, (int)k, &t->snaps[k].instances[i]), "finished");
+        /* each engine measured the same duration from its own boot */
+        assert_true(t->snaps[k].now_ns == t->boot_end_ns[k] + t->sc.duration_ns);
+    }
+    char head[200];
+    vs_tui_header(t, 80, head, sizeof head);
+    assert_true(strlen(head) <= 79);
+    assert_non_null(strstr(head, "FINISHED"));
+    close_tui(t);
+}
+
+/* The header never loses its state or clock: a long name is shortened. */
+static void test_header_fits(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    char head[256];
+    for (int cols = 80; cols <= 120; cols += 40) {
+        vs_tui_header(t, cols, head, sizeof head);
+        assert_true((int)strlen(head) <= cols - 1);
+        assert_non_null(strstr(head, "virtsim  default"));
+        assert_non_null(strstr(head, "RUNNING"));
+    }
+    snprintf(t->sc.name, sizeof t->sc.name, "%s", "a-very-long-scenario-name-for-a-lecture-on-paravirtualization");
+    t->finished = true;
+    vs_tui_header(t, 80, head, sizeof head);
+    assert_true(strlen(head) <= 79);
+    assert_non_null(strstr(head, "FINISHED"));
+    assert_non_null(strstr(head, "seed 42"));
+    assert_non_null(strstr(head, "a-very-long"));
+    close_tui(t);
+}
+
+/* CPU per operation: what a group's guests used over what they completed,
+ * by category; the bars share one scale (capped at 3x native's), so
+ * native is shorter than kvm, and kvm's exits and xen-pv's hypercalls get
+ * cells even at 80 columns, while an emulator beyond the scale fills it. */
+static void test_cost_per_op(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    struct vs_error err;
+    t->speed = 3;
+    while (!t->finished) assert_int_equal(vs_tui_tick(t, 1, &err), VS_OK);
+    assert_string_equal(t->snaps[0].groups[0].name, "web");
+    double nat[VS_CAT_COUNT], qemu[VS_CAT_COUNT], pv[VS_CAT_COUNT], kvm[VS_CAT_COUNT], lxc[VS_CAT_COUNT];
+    assert_true(vs_tui_cost_per_op(t, 0, 0, nat));
+    assert_true(vs_tui_cost_per_op(t, 1, 0, qemu));
+    assert_true(vs_tui_cost_per_op(t, 2, 0, pv));
+    assert_true(vs_tui_cost_per_op(t, 3, 0, kvm));
+    assert_true(vs_tui_cost_per_op(t, 4, 0, lxc));
+    /* per operation: the group's CPU over its completions */
+    const struct vs_guest_result *g = &t->snaps[3].groups[0];
+    assert_within_rel(kvm[VS_CAT_VMEXIT] * (double)g->completed, g->cpu_ns[VS_CAT_VMEXIT], 1e-9);
+    assert_true(nat[VS_CAT_VMEXIT] == 0 && nat[VS_CAT_TRANSLATION] == 0 && nat[VS_CAT_HYPERCALL] == 0);
+    assert_true(kvm[VS_CAT_VMEXIT] > 0);
+    assert_true(pv[VS_CAT_HYPERCALL] > 0);
+    assert_true(qemu[VS_CAT_TRANSLATION] > qemu[VS_CAT_GUEST_USER]);
+    double tn = 0, tq = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++) tn += nat[c], tq += qemu[c];
+    double scale = vs_tui_cost_scale(t, 0);
+    assert_true(tq > VS_TUI_SCALE_CAP * tn);
+    assert_within_rel(scale, VS_TUI_SCALE_CAP * tn, 1e-12);
+    int cn[VS_CAT_COUNT], cq[VS_CAT_COUNT], ck[VS_CAT_COUNT], cp[VS_CAT_COUNT];
+    int width = 19; /* the Compare bar at 80 columns */
+    vs_tui_scaled_cells(nat, scale, width, cn);
+    vs_tui_scaled_cells(qemu, scale, width, cq);
+    vs_tui_scaled_cells(kvm, scale, width, ck);
+    vs_tui_scaled_cells(pv, scale, width, cp);
+    int sn = 0, sq = 0, sk = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++) sn += cn[c], sq += cq[c], sk += ck[c];
+    assert_true(sn >= width / 3 - 1 && sn <= width / 3 + 1); /* native: a third of the scale */
+    assert_int_equal(sq, width);                            /* beyond the scale: full width */
+    assert_true(sk > sn);
+    assert_true(ck[VS_CAT_VMEXIT] >= 1);
+    assert_true(cp[VS_CAT_HYPERCALL] >= 1);
+    assert_true(cq[VS_CAT_TRANSLATION] > width / 2);
+    /* nothing while booting: no figure rather than a zero */
+    struct vs_tui *b = open_default();
+    double none[VS_CAT_COUNT];
+    assert_false(vs_tui_cost_per_op(b, 1, 0, none));
+    close_tui(b);
+    close_tui(t);
+}
+
+static void test_scaled_cells(void **state)
+{
+    (void)state;
+    double ns[VS_CAT_COUNT] = {0};
+    int cells[VS_CAT_COUNT];
+    ns[VS_CAT_GUEST_USER] = 97;
+    ns[VS_CAT_VMEXIT] = 3; /* 1.5 % of the scale: rounds to no cell, gets one */
+    vs_tui_scaled_cells(ns, 200, 40, cells);
+    assert_int_equal(cells[VS_CAT_GUEST_USER] + cells[VS_CAT_VMEXIT], 20); /* half the scale: half the bar */
+    assert_int_equal(cells[VS_CAT_VMEXIT], 1);
+    ns[VS_CAT_VMEXIT] = 1.5; /* under 1 %: not forced */
+    vs_tui_scaled_cells(ns, 200, 40, cells);
+    assert_int_equal(cells[VS_CAT_VMEXIT], 0);
+    ns[VS_CAT_GUEST_USER] = 1000; /* beyond the scale: the whole width, nothing more */
+    vs_tui_scaled_cells(ns, 200, 40, cells);
+    int sum = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++) sum += cells[c];
+    assert_int_equal(sum, 40);
+    vs_tui_scaled_cells(ns, 0, 40, cells); /* no scale: no bar */
+    for (int c = 0; c < VS_CAT_COUNT; c++) assert_int_equal(cells[c], 0);
+}
+
+/* Figures per group, never summed: each group's history follows that
+ * group's own throughput, and the p99 per step is a latency of it. */
+static void test_group_history(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    struct vs_error err;
+    t->speed = 3;
+    while (!t->finished) assert_int_equal(vs_tui_tick(t, 1, &err), VS_OK);
+    const struct vs_run_result *r = &t->snaps[0];
+    assert_true(r->n_groups >= 2);
+    for (uint32_t g = 0; g < r->n_groups; g++) {
+        const struct vs_tui_history *h = vs_tui_history(t, 0, (int)g);
+        assert_non_null(h);
+        assert_true(h->n > 10);
+        if (r->groups[g].batch) continue;
+        double sum = 0;
+        for (int i = h->n - 20; i < h->n; i++) sum += h->rate_per_s[i];
+        /* the last 2 s against the group's whole window: the same load */
+        assert_within_rel(sum / 20, r->groups[g].throughput_per_s, 0.15);
+        for (int i = 1; i < h->n; i++) assert_true(h->at_ns[i] > h->at_ns[i - 1]);
+        int with_p99 = 0;
+        for (int i = 0; i < h->n; i++)
+            if (!isnan(h->p99_ns[i])) {
+                with_p99++;
+                assert_true(h->p99_ns[i] >= (double)r->groups[g].latency.p50_ns / 2);
+            }
+        assert_true(with_p99 > 0);
+    }
+    /* Nothing sampled before an engine's end of boot. */
+    const struct vs_tui_history *q = vs_tui_history(t, 1, 0);
+    assert_true(q->n > 0 && q->at_ns[0] > t->boot_end_ns[1]);
+    assert_null(vs_tui_history(t, 0, VS_TUI_GROUPS));
+    close_tui(t);
+}
+
+/* The timeline stays in (run, time) order whichever engine reports first,
+ * scrolls, follows the newest again with End, records live changes as the
+ * start of a new run, and marks an engine's events under its sparkline. */
+static void test_timeline_order_scroll_marks(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_default();
+    struct vs_error err;
+    t->speed = 3;
+    while (!t->finished) assert_int_equal(vs_tui_tick(t, 1, &err), VS_OK);
+    for (int i = 1; i < t->timeline_len; i++) {
+        const struct vs_tui_event *a = &t->timeline[i - 1], *b = &t->timeline[i];
+        assert_true(a->run < b->run || (a->run == b->run && a->at_ns <= b->at_ns));
+    }
+    /* the groups of one engine that boot together make one line */
+    bool merged = false;
+    for (int i = 0; i < t->timeline_len; i++)
+        if (strstr(t->timeline[i].text, "kvm: web, db, files, build booted")) merged = true;
+    assert_true(merged);
+    /* marks: the step in which native's build finished its batch */
+    const struct vs_tui_event *fin = NULL;
+    for (int i = 0; i < t->timeline_len; i++)
+        if (strcmp(t->timeline[i].text, "native: build finished its batch") == 0) fin = &t->timeline[i];
+    assert_non_null(fin);
+    const struct vs_tui_history *h = vs_tui_history(t, 0, 0);
+    int width = h->n < VS_TUI_SPARK ? h->n : VS_TUI_SPARK;
+    char row[VS_TUI_SPARK + 1];
+    vs_tui_mark_columns(t, 0, h, width, row);
+    int first = h->n - width, col = -1;
+    for (int i = first; i < h->n; i++)
+        if (h->at_ns[i] >= fin->at_ns && (i == 0 || h->at_ns[i - 1] < fin->at_ns)) col = i - first;
+    if (col >= 0) assert_true(row[col] == '^');
+    int marks = 0;
+    for (int i = 0; i < width; i++) marks += row[i] == '^';
+    assert_true(marks >= 1 && marks <= 4);
+    /* scrolling */
+    t->panel = VS_TUI_TIMELINE;
+    t->timeline_rows = 4;
+    int newest = vs_tui_timeline_first(t, 4);
+    assert_int_equal(newest, t->timeline_len - 4);
+    vs_tui_key(t, VS_TUI_KEY_UP);
+    assert_int_equal(vs_tui_timeline_first(t, 4), newest - 1);
+    vs_tui_key(t, VS_TUI_KEY_PGUP);
+    assert_int_equal(vs_tui_timeline_first(t, 4), newest - 11 > 0 ? newest - 11 : 0);
+    vs_tui_key(t, VS_TUI_KEY_END);
+    assert_int_equal(vs_tui_timeline_first(t, 4), newest);
+    /* a live change: run 2 starts with it, after everything of run 1 */
+    vs_tui_key(t, VS_TUI_KEY_ESC);
+    vs_tui_key(t, VS_TUI_KEY_TAB); /* Guests */
+    vs_tui_key(t, 'a');
+    assert_int_equal(t->run, 2);
+    const struct vs_tui_event *last = &t->timeline[t->timeline_len - 1];
+    assert_int_equal(last->run, 2);
+    assert_non_null(strstr(last->text, "added a guest to"));
+    assert_true(last->at_ns == 0);
+    close_tui(t);
+}
+
+/* Colours: the palette's RGB to the nearest terminal colour; every CPU
+ * category distinct on a 256-colour terminal; its letter drawn black or
+ * white, whichever contrasts with its colour (WCAG ratio at least 4.5, so
+ * it reads on dark and light terminals alike: the cell is its own
+ * background). */
+static double lum(double v) { return v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4); }
+static double luminance(struct vs_rgb c) { return 0.2126 * lum(c.r) + 0.7152 * lum(c.g) + 0.0722 * lum(c.b); }
+
+static void test_colours(void **state)
+{
+    (void)state;
+    assert_int_equal(vs_tui_nearest_colour((struct vs_rgb){1, 0, 0}, 256), 196);
+    assert_int_equal(vs_tui_nearest_colour((struct vs_rgb){1, 1, 1}, 256), 231);
+    assert_int_equal(vs_tui_nearest_colour((struct vs_rgb){0.5, 0.5, 0.5}, 256), 244);
+    assert_int_equal(vs_tui_nearest_colour((struct vs_rgb){0.9, 0.1, 0.1}, 8), 1); /* COLOR_RED */
+    assert_int_equal(vs_tui_nearest_colour((struct vs_rgb){0.1, 0.2, 0.9}, 8), 4); /* COLOR_BLUE */
+    int seen[VS_CAT_COUNT];
+    for (int c = 0; c < VS_CAT_IDLE; c++) {
+        struct vs_rgb rgb = vs_palette_category((enum vs_cpu_cat)c);
+        seen[c] = vs_tui_nearest_colour(rgb, 256);
+        for (int d = 0; d < c; d++) assert_int_not_equal(seen[c], seen[d]);
+        /* the nearest of the 256 is close to the palette's colour */
+        int i = seen[c] - 16;
+        static const double level[6] = {0, 95 / 255.0, 135 / 255.0, 175 / 255.0, 215 / 255.0, 1};
+        struct vs_rgb got = seen[c] >= 232 ? (struct vs_rgb){(8 + 10 * (seen[c] - 232)) / 255.0,
+                                                             (8 + 10 * (seen[c] - 232)) / 255.0,
+                                                             (8 + 10 * (seen[c] - 232)) / 255.0}
+                                           : (struct vs_rgb){level[i / 36], level[i / 6 % 6], level[i % 6]};
+        assert_true(fabs(got.r - rgb.r) < 0.2 && fabs(got.g - rgb.g) < 0.2 && fabs(got.b - rgb.b) < 0.2);
+        double bg = luminance(got);
+        double text = vs_tui_dark_text(rgb) ? 0 : 1;
+        double hi = bg > text ? bg : text, lo = bg > text ? text : bg;
+        assert_true((hi + 0.05) / (lo + 0.05) >= 4.5);
+        /* letters tell categories apart without colour */
+        for (int d = 0; d < c; d++)
+            assert_true(vs_palette_category_letter((enum vs_cpu_cat)c) != vs_palette_category_letter((enum vs_cpu_cat)d));
+    }
+}
+
+/* The small things: p99 of nothing is "-", the help fits 80x24 with every
+ * key, the export prompt replaces its suggestion, a filter does not hide
+ * the message, a failed write says why. */
+static void test_small_defects(void **state)
+{
+    (void)state;
+    char b[32];
+    vs_tui_format_latency(0, 0, b, sizeof b);
+    assert_string_equal(b, "-");
+    vs_tui_format_latency(2500000, 10, b, sizeof b);
+    assert_string_equal(b, "2.5 ms");
+    const char *lines[64];
+    int n = vs_tui_help_lines(24, lines, 64);
+    assert_true(n + 2 <= 24);
+    bool quit = false;
+    for (int i = 0; i < n; i++) {
+        assert_true(strlen(lines[i]) <= 76);
+        if (strstr(lines[i], "quit")) quit = true;
+    }
+    assert_true(quit);
+    /* the notes under the keys go first where the terminal is short */
+    assert_true(vs_tui_help_lines(18, lines, 64) < vs_tui_help_lines(40, lines, 64));
+    struct vs_tui *t = open_default();
+    /* booting engines show no p99 in the guest table either */
+    const struct vs_run_result *q = &t->snaps[1];
+    assert_true(q->instances[0].state == VS_GUEST_BOOTING && q->instances[0].latency.count == 0);
+    vs_tui_key(t, 'e');
+    assert_true(t->exporting);
+    char dir[] = "/tmp/vs-tui-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/x.csv", dir);
+    for (const char *p = path; *p; p++) vs_tui_key(t, *p);
+    assert_string_equal(t->export_path, path); /* typed over the suggestion, not after it */
+    vs_tui_key(t, 127);
+    vs_tui_key(t, 'v');
+    assert_string_equal(t->export_path, path);
+    /* a filter is set: the message still shows */
+    vs_tui_key(t, VS_TUI_KEY_ESC);
+    vs_tui_key(t, VS_TUI_KEY_TAB);
+    vs_tui_key(t, '/');
+    vs_tui_key(t, 'w');
+    vs_tui_key(t, VS_TUI_KEY_ENTER);
+    vs_tui_key(t, 'e');
+    for (const char *p = path; *p; p++) vs_tui_key(t, *p);
+    vs_tui_key(t, VS_TUI_KEY_ENTER);
+    char line[400];
+    vs_tui_status_line(t, line, sizeof line);
+    assert_non_null(strstr(line, "filter: w"));
+    assert_non_null(strstr(line, "wrote"));
+    assert_non_null(strstr(line, path));
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    fclose(f);
+    remove(path);
+    rmdir(dir);
+    /* a write that fails says so, naming the file */
+    vs_tui_key(t, 'e');
+    const char *bad = "/nonexistent-dir/x.json";
+    for (const char *p = bad; *p; p++) vs_tui_key(t, *p);
+    vs_tui_key(t, VS_TUI_KEY_ENTER);
+    vs_tui_status_line(t, line, sizeof line);
+    assert_non_null(strstr(line, "/nonexistent-dir"));
+    assert_null(strstr(line, "wrote"));
+    close_tui(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +973,14 @@ int main(void)
         cmocka_unit_test(test_formatting),
         cmocka_unit_test(test_trace_box),
         cmocka_unit_test(test_migration_line),
+        cmocka_unit_test(test_progress_and_boot_fast_forward),
+        cmocka_unit_test(test_header_fits),
+        cmocka_unit_test(test_cost_per_op),
+        cmocka_unit_test(test_scaled_cells),
+        cmocka_unit_test(test_group_history),
+        cmocka_unit_test(test_timeline_order_scroll_marks),
+        cmocka_unit_test(test_colours),
+        cmocka_unit_test(test_small_defects),
     };
     return cmocka_run_group_tests_name("tui", tests, NULL, NULL);
 }

@@ -46,6 +46,11 @@ uint32_t vs_stepper_engines(const struct vs_stepper *st);
  * owned by the stepper, valid until its next advance or its destruction. */
 const struct vs_run_result *vs_stepper_snapshots(const struct vs_stepper *st);
 bool vs_stepper_engine_done(const struct vs_stepper *st, uint32_t engine);
+/* When an engine's last guest finishes booting, on its own clock: its
+ * warm-up, measurement window and timeline count from there, so an engine
+ * runs until this plus the scenario's duration (known from the start: boot
+ * times are the engines' own figures). */
+vs_time_ns vs_stepper_boot_end(const struct vs_stepper *st, uint32_t engine);
 bool vs_stepper_done(const struct vs_stepper *st);
 
 /* The samples kept for an engine, oldest first: sets *n, returns a view

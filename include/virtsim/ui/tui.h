@@ -8,16 +8,19 @@
 
 #include <stdbool.h>
 #include "virtsim/core/error.h"
+#include "virtsim/out/palette.h"
 #include "virtsim/out/results.h"
 #include "virtsim/out/trace.h"
 #include "virtsim/spec/scenario.h"
 
-enum vs_tui_panel { VS_TUI_COMPARE, VS_TUI_GUESTS, VS_TUI_DETAIL, VS_TUI_TIMELINE, VS_TUI_PANELS };
+/* Tab order: Compare, Guests, Group, Timeline; Detail opens from Guests. */
+enum vs_tui_panel { VS_TUI_COMPARE, VS_TUI_GUESTS, VS_TUI_DETAIL, VS_TUI_GROUP, VS_TUI_TIMELINE, VS_TUI_PANELS };
 
 /* Keys the model understands: printable characters as themselves, and these. */
 enum {
     VS_TUI_KEY_UP = 0x101, VS_TUI_KEY_DOWN, VS_TUI_KEY_LEFT, VS_TUI_KEY_RIGHT, VS_TUI_KEY_TAB,
-    VS_TUI_KEY_BTAB, VS_TUI_KEY_ENTER, VS_TUI_KEY_ESC, VS_TUI_KEY_F1
+    VS_TUI_KEY_BTAB, VS_TUI_KEY_ENTER, VS_TUI_KEY_ESC, VS_TUI_KEY_F1, VS_TUI_KEY_PGUP, VS_TUI_KEY_PGDN,
+    VS_TUI_KEY_END
 };
 
 /* Columns of the guest table, in display order; sorting uses the same ids.
@@ -27,12 +30,43 @@ enum vs_tui_col {
     VS_COL_MEMORY, VS_COL_EXITS, VS_COL_COUNT
 };
 
-#define VS_TUI_SPARK 48      /* throughput samples kept per engine for sparklines */
-#define VS_TUI_TIMELINE_MAX 64  /* timeline entries kept */
+#define VS_TUI_SPARK 48          /* samples kept per engine and group for sparklines */
+#define VS_TUI_GROUPS 16         /* groups with a history (the first ones of the scenario) */
+#define VS_TUI_TIMELINE_MAX 256  /* timeline entries kept (the oldest go first) */
 
+/* A timeline entry: `run` counts the restarts (a live change starts run 2,
+ * ...), at_ns is simulated time on the clock of the engine it is about
+ * (engine -1: every engine, e.g. a restart). Kept ordered by run, then time. */
 struct vs_tui_event {
+    int run;
     vs_time_ns at_ns;
+    int engine;
     char text[120];
+};
+
+/* One guest group under one engine over time: a sample per step of
+ * simulated time once the engine has booted (nothing is measured before):
+ * the group's completions per second in the step and the p99 latency of
+ * the requests completed in it (to the histogram's bucket: within a factor
+ * of 2; NaN when none completed). Never summed across groups. */
+struct vs_tui_history {
+    vs_time_ns at_ns[VS_TUI_SPARK];  /* the engine's own clock, oldest first */
+    double rate_per_s[VS_TUI_SPARK];
+    double p99_ns[VS_TUI_SPARK];
+    int n;
+    vs_time_ns last_ns;              /* where the last sample was taken */
+    uint64_t last_done;
+    uint64_t last_buckets[VS_LAT_BUCKETS];
+};
+
+/* Where an engine's run is: booting (nothing measured yet), measuring
+ * (warm-up, then the window), finished. Each engine's run lasts from its
+ * own end of boot for the scenario's duration. */
+enum vs_tui_phase { VS_TUI_BOOTING, VS_TUI_MEASURING, VS_TUI_FINISHED };
+struct vs_tui_progress {
+    enum vs_tui_phase phase;
+    double fraction;      /* of the boot (booting) or of the duration (measuring), 0..1 */
+    vs_time_ns left_ns;   /* simulated time until the boot ends (booting) or the run ends */
 };
 
 struct vs_tui {
@@ -58,11 +92,20 @@ struct vs_tui {
     bool exporting;             /* typing a file name after 'e' */
     char export_path[256];
     char status[160];           /* one-line message at the bottom */
-    /* History for sparklines: each engine's completion rate per sample, oldest first. */
-    double spark[VS_MAX_ENGINES][VS_TUI_SPARK];
-    int spark_len[VS_MAX_ENGINES];
+    /* Per engine: when its boot ends (its clock: the run lasts from there
+     * for the scenario's duration) and whether its run is over. */
+    vs_time_ns boot_end_ns[VS_MAX_ENGINES];
+    bool engine_done[VS_MAX_ENGINES];
+    bool fast_forward;          /* the last tick skipped ahead through boots nobody measures */
+    /* History per engine and group (sparklines): hist[engine * VS_TUI_GROUPS + group], owned. */
+    struct vs_tui_history *hist;
+    int run;                    /* 1, then one more at each restart */
     struct vs_tui_event timeline[VS_TUI_TIMELINE_MAX];
-    int timeline_len;           /* entries, newest last, oldest dropped */
+    int timeline_len;           /* entries, in (run, time) order, oldest dropped */
+    int timeline_top;           /* first entry shown; -1 follows the newest */
+    int timeline_rows;          /* entries the Timeline panel shows (the screen sets it) */
+    bool export_fresh;          /* the export prompt still holds the suggested name:
+                                   typing replaces it, Backspace edits it */
     /* The trace box ('t'): the steps of the selected guest's dominant
      * operation under the selected engine; NULL when closed (owned). */
     struct vs_trace_report *trace;
@@ -126,13 +169,69 @@ const struct vs_host_result *vs_tui_meter_host(const struct vs_tui *t);
  * fills idx with instance indices into snaps[engine].instances; returns the count. */
 int vs_tui_guest_rows(const struct vs_tui *t, int *idx, int max);
 
-/* Total throughput of an engine (all groups). */
-double vs_tui_engine_throughput(const struct vs_run_result *r);
 /* The Compare panel's score of an engine for the scored group: the figure
  * that fits the group's load (out/scores.h), as text in at most 7
  * characters ("1.40x": CPU per request over native's; "0.83": throughput
  * or speed over native's; "-": none yet). kind gets the group's score kind. */
 void vs_tui_engine_score(const struct vs_tui *t, int engine, char *buf, size_t len, enum vs_score_kind *kind);
+
+/* Progress of an engine's run, and as text for the state column in at
+ * most 13 characters: "boot 35% 93s" (of its boot, and the simulated time
+ * left until it ends), "warm-up 4%" (measured, but no figures yet),
+ * "run 42%" (of the duration), "finished". */
+void vs_tui_engine_progress(const struct vs_tui *t, int engine, struct vs_tui_progress *p);
+void vs_tui_engine_state(const struct vs_tui *t, int engine, char *buf, size_t len);
+/* The simulated clock (the farthest engine's) and when the last engine's
+ * run ends (its end of boot plus the duration). */
+vs_time_ns vs_tui_clock(const struct vs_tui *t);
+/* A guest's state as the screen says it: "finished" once its engine's run
+ * is over (its load stopped with the run), else the model's own state. */
+const char *vs_tui_guest_state(const struct vs_tui *t, int engine, const struct vs_guest_result *g);
+vs_time_ns vs_tui_end(const struct vs_tui *t);
+/* The title line in at most cols-1 characters: the run state always
+ * shows; the scenario's name is shortened first, then "virtsim" goes. */
+void vs_tui_header(const struct vs_tui *t, int cols, char *buf, size_t len);
+/* The bottom line: the export prompt while typing a name; otherwise the
+ * filter (when one is set) followed by the migration in progress or the
+ * last message, so neither hides the other. */
+void vs_tui_status_line(const struct vs_tui *t, char *buf, size_t len);
+
+/* Host CPU per completed operation of a group under an engine, by
+ * category (what the group's guests used in the window over the requests
+ * they completed in it). False while the engine boots or before any
+ * completion: no figure, not a zero. */
+bool vs_tui_cost_per_op(const struct vs_tui *t, int engine, int group, double ns[VS_CAT_COUNT]);
+/* The scale of the per-operation bars (one for all engines, so lengths
+ * compare): the largest CPU per operation of the group over the engines,
+ * but at most VS_TUI_SCALE_CAP times the baseline's (native's), so that
+ * an emulator's cost does not flatten the other bars; a bar beyond the
+ * scale is drawn full width, its categories in proportion, ending in '>'. */
+#define VS_TUI_SCALE_CAP 3.0
+double vs_tui_cost_scale(const struct vs_tui *t, int group);
+/* Cells of a bar `width` wide where `scale` fills it: the bar is as long
+ * as the total is against the scale, split among categories by largest
+ * remainder; a category of at least 1 % of the scale gets a cell even if
+ * its share rounds to none (taken from the largest), so a small overhead
+ * is seen rather than rounded away. */
+void vs_tui_scaled_cells(const double ns[VS_CAT_COUNT], double scale, int width, int cells[VS_CAT_COUNT]);
+/* A group's history under an engine (NULL past VS_TUI_GROUPS). */
+const struct vs_tui_history *vs_tui_history(const struct vs_tui *t, int engine, int group);
+/* The marks row under a sparkline of the last `width` samples of h: '^'
+ * under the sample in whose step an event of that engine (or of every
+ * engine) fell, ' ' elsewhere; fills row with width characters and a NUL. */
+void vs_tui_mark_columns(const struct vs_tui *t, int engine, const struct vs_tui_history *h, int width, char *row);
+/* The first timeline entry to show in `rows` lines: the newest ones while
+ * following, else where the user scrolled to (clamped). */
+int vs_tui_timeline_first(const struct vs_tui *t, int rows);
+
+/* Colours: the nearest of the 8 basic curses colours (colours 8) or of the
+ * xterm 256-colour cube and grey ramp (colours 256, indices 16..255) to a
+ * palette colour, by squared RGB distance; and whether text on it should be
+ * dark (black) rather than light, from its luminance. */
+int vs_tui_nearest_colour(struct vs_rgb c, int colours);
+bool vs_tui_dark_text(struct vs_rgb c);
+/* A latency figure, "-" when nothing completed (count 0). */
+void vs_tui_format_latency(int64_t ns, uint64_t count, char *buf, size_t len);
 
 /* Formatting used on screen (and tested): a figure in at most `width` characters. */
 void vs_tui_format_rate(double per_s, char *buf, size_t len);
@@ -141,8 +240,16 @@ void vs_tui_format_rate(double per_s, char *buf, size_t len);
 void vs_tui_bar_cells(const double ns[VS_CAT_COUNT], int width, int cells[VS_CAT_COUNT]);
 /* Maps values to 8 sparkline levels (0..7) against the series' maximum. */
 void vs_tui_spark_levels(const double *v, int n, int *levels);
+/* The same from the series' minimum to its maximum (a flat series sits at
+ * level 3); NaN entries (no figure) are left out of the range and get 0. */
+void vs_tui_spark_span(const double *v, int n, int *levels);
 
 const char *vs_tui_col_name(enum vs_tui_col c);
+
+/* The help box's lines for a terminal `rows` high (the box takes two more
+ * for its border): every key always, the notes under them only where they
+ * fit. Returns the count; lines are at most 76 characters. */
+int vs_tui_help_lines(int rows, const char **lines, int max);
 
 /* Runs the full-screen UI on the terminal until the user quits
  * (tui/tui_screen.c, the only curses code). */
