@@ -10,6 +10,8 @@
 #include "virtsim/core/units.h"
 #include "virtsim/out/chart.h"
 #include "virtsim/out/json_read.h"
+#include "virtsim/load/builtin.h"
+#include "virtsim/run/compare.h"
 #include "virtsim/run/density.h"
 #include "virtsim/run/sim.h"
 #include "virtsim/run/stepper.h"
@@ -81,12 +83,28 @@ static double p99_sla(const struct vs_density_opts *o)
     return p99;
 }
 
+/* A scenario by name or file, or a workload (built-in or a file) as the
+ * one-workload comparison scenario `virtsim compare` runs. */
+static int load_scenario_or_workload(const char *what, struct vs_scenario *sc, struct vs_error *e)
+{
+    bool builtin_workload = vs_builtin_find(VS_BUILTIN_WORKLOAD, what) && !vs_builtin_find(VS_BUILTIN_SCENARIO, what);
+    if (builtin_workload && !vs_cli_file_exists(what)) return vs_compare_scenario_for_workload(what, NULL, 1, sc, e);
+    int rc = vs_cli_load_scenario(what, sc, e);
+    if (rc != VS_OK && vs_cli_file_exists(what)) {
+        /* Not a scenario: a workload file makes the comparison scenario. */
+        struct vs_error probe;
+        vs_error_clear(&probe);
+        if (vs_compare_scenario_for_workload(what, NULL, 1, sc, &probe) == VS_OK) return VS_OK;
+    }
+    return rc;
+}
+
 /* A chart of a scenario: simulates what the kind needs. */
 static int chart_scenario(const char *what, enum vs_chart_kind kind, enum vs_chart_metric metric,
                           const struct vs_density_opts *dop, uint32_t reps, struct vs_scenario *sc,
                           struct vs_chart *ch, struct vs_error *e)
 {
-    int rc = vs_cli_load_scenario(what, sc, e);
+    int rc = load_scenario_or_workload(what, sc, e);
     if (rc != VS_OK) return rc;
     switch (kind) {
     case VS_CHART_RELATIVE:
@@ -240,10 +258,10 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
 
 const struct vs_cmd vs_cmd_chart = {
     .name = "chart",
-    .args = "SCENARIO|RESULTS.json",
+    .args = "SCENARIO|WORKLOAD|RESULTS.json",
     .min_args = 1,
     .max_args = 1,
-    .missing = "chart needs a scenario or a results JSON file",
+    .missing = "chart needs a scenario, a workload or a results JSON file",
     .summary = "a chart for slides or handouts (--kind K --output FILE.svg|pdf|png)",
     .help = "Draws a chart (SVG, PDF or PNG by the file's extension) and writes the numbers it\n"
             "plots beside it as FILE.csv. --kind and --output are required. Kinds:\n"
@@ -259,6 +277,8 @@ const struct vs_cmd vs_cmd_chart = {
             "  migration      the migrating guest's p99 latency (or --metric throughput) through its\n"
             "                 migration, per engine, its start and end marked (e.g. migrate-web)\n"
             "\n"
+            "A WORKLOAD (built-in or a file) is run as `virtsim compare` runs it: alone on the\n"
+            "host, saturated, under every approach, native first.\n"
             "A RESULTS.json written by `virtsim run` or `compare --format json` remakes relative and\n"
             "breakdown charts, one by `virtsim density --format json` density charts (give --sla\n"
             "again for the SLA line), without simulating again.\n",
