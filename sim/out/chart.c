@@ -54,8 +54,13 @@ void vs_chart_style_engine(struct vs_chart_series *s, const char *engine)
     s->pattern = 0;
     if (!p || !ops) return;
     /* The preset's place among every preset of its approach, in the
-     * registry's order: fixed, whichever presets a chart draws. */
+     * registry's order: fixed, whichever presets a chart draws; offset by
+     * the approach's own place, so that in grey too the approaches'
+     * second presets (qemu, xen-pv, kvm, lxc) differ. */
+    static const char *const approaches[] = {"native", "emulation", "paravirt", "hvm", "oslevel"};
     int variant = 0;
+    for (int a = 0; a < 5; a++)
+        if (strcmp(ops->approach, approaches[a]) == 0) variant = a;
     for (size_t e = 0; e < vs_engine_count(); e++) {
         const struct vs_engine_ops *o = vs_engine_at(e);
         if (strcmp(o->approach, ops->approach) != 0) continue;
@@ -357,10 +362,11 @@ struct end_label {
     uint32_t s;
 };
 
+/* Lowest on the chart first. */
 static int by_want_y(const void *a, const void *b)
 {
     const struct end_label *p = a, *q = b;
-    return (p->want_y > q->want_y) - (p->want_y < q->want_y);
+    return (p->want_y < q->want_y) - (p->want_y > q->want_y);
 }
 
 /* Splits a category label "name (what)" in two lines at " (" when it does
@@ -433,13 +439,13 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
     bool lines = c->style == VS_CHART_LINES;
     if (ptitle && ptitle[0]) {
         cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-        cairo_set_font_size(cr, 1.6 * u);
+        cairo_set_font_size(cr, lines ? 1.5 * u : 1.6 * u);
         double tw = text_width(cr, ptitle);
         if (!lines && tw > right - left + 4 * u) cairo_set_font_size(cr, 1.6 * u * (right - left + 4 * u) / tw);
         cairo_set_source_rgb(cr, 0, 0, 0);
         text(cr, lines ? left + 0.5 * u : (left + right) / 2, top, ptitle, lines ? 0 : 0.5, 0);
         cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-        top += 2.4 * u;
+        top += (lines ? 2.2 : 2.4) * u;
     }
     cairo_set_font_size(cr, lines && c->n_panels > 1 ? 1.5 * u : fs);
     uint32_t np = lines ? 0 : i1 - i0;
@@ -458,6 +464,7 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
     if (c->has_hline && c->hline > ymax) ymax = c->hline;
     if (c->has_hline && c->hline > 0 && c->hline < minpos) minpos = c->hline;
     if (!(ymax > 0)) ymax = 1;
+    if (c->y_max > 0) ymax = c->y_max;
     /* Value labels need room above their bars: a bar's label is written
      * across when it fits the bar's width, else upright. */
     double vfs = 1.5 * u, bar_w = 0;
@@ -486,7 +493,7 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
         ystep = nice_step(ymax, bottom - top > 20 * u ? 5 : 3);
         /* Headroom above the tallest bar or point, except for a stack of
          * percentages, whose top is 100 by construction. */
-        ymax = ceil(ymax * (c->style == VS_CHART_STACKED_BARS ? 1.0 : 1.05) / ystep - 1e-9) * ystep;
+        if (!(c->y_max > 0)) ymax = ceil(ymax * (c->style == VS_CHART_STACKED_BARS ? 1.0 : 1.05) / ystep - 1e-9) * ystep;
         ya.lo = 0;
         ya.hi = ymax;
     }
@@ -512,7 +519,8 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
                 first = false;
             }
         if (xa.log) log_range(xminpos, xa.hi, &xa.lo, &xa.hi);
-        else if (xa.hi <= xa.lo) xa.hi = xa.lo + 1;
+        else if (c->n_panels > 1 && xa.lo > 0) xa.lo = 0; /* each panel's own run, from its start */
+        if (!xa.log && xa.hi <= xa.lo) xa.hi = xa.lo + 1;
     }
 #define PX(v) axis_at(&xa, (v))
 #define PY(v) axis_at(&ya, (v))
@@ -609,7 +617,7 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
             uint32_t n = c->own_x || c->series[s].n ? c->series[s].n : c->n_points;
             const double *xs = c->own_x ? c->series[s].x : c->x;
             set_rgb(cr, col);
-            cairo_set_line_width(cr, 0.35 * u);
+            cairo_set_line_width(cr, (c->n_panels > 1 ? 0.25 : 0.35) * u);
             bool pen = false;
             for (uint32_t i = 0; i < n; i++) {
                 double y = c->series[s].y[i];
@@ -628,7 +636,7 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
             for (uint32_t i = (s * every / (c->n_series ? c->n_series : 1)) % every; i < n; i += every) {
                 double y = c->series[s].y[i];
                 if ((ya.log && !(y > 0)) || (xa.log && !(xs[i] > 0))) continue;
-                marker(cr, PX(xs[i]), PY(y), series_pattern(c, s), 0.55 * u);
+                marker(cr, PX(xs[i]), PY(y), series_pattern(c, s), (c->n_panels > 1 ? 0.4 : 0.55) * u);
             }
         }
         cairo_restore(cr);
@@ -729,6 +737,11 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
         int row = 0;
         while (row < 3 && row_end[row] > x0) row++;
         row_end[row] = x1 + 0.5 * u;
+        /* On a light box, so a line beneath does not cross the words. */
+        double ty = top + mfs * (0.8 + 1.25 * row);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+        cairo_rectangle(cr, x0 - 0.2 * u, ty - mfs * 0.6, lw + 0.4 * u, mfs * 1.2);
+        cairo_fill(cr);
         cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
         text(cr, back ? mx - 0.4 * u : mx + 0.4 * u, top + mfs * (0.8 + 1.25 * row), c->mark_label[m], back ? 1 : 0, 0.5);
         cairo_set_font_size(cr, fs);
@@ -749,10 +762,18 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
         }
         qsort(el, nel, sizeof el[0], by_want_y);
         double gap = 1.9 * u, lfs = 1.45 * u;
+        /* Each label above its point, the lowest first; one that would
+         * overlap the one below moves up. */
         for (uint32_t i = 0; i < nel; i++) {
             el[i].y = el[i].want_y - 1.6 * u;
-            if (el[i].y < top + 0.5 * u) el[i].y = top + 0.5 * u;
-            if (i > 0 && el[i].y < el[i - 1].y + gap) el[i].y = el[i - 1].y + gap;
+            if (el[i].y > bottom - 1.2 * u) el[i].y = bottom - 1.2 * u;
+            if (i > 0 && el[i].y > el[i - 1].y - gap) el[i].y = el[i - 1].y - gap;
+        }
+        /* Pushed past the top: the stack moves down instead. */
+        if (nel && el[nel - 1].y < top + 0.8 * u) {
+            el[nel - 1].y = top + 0.8 * u;
+            for (uint32_t i = nel - 1; i-- > 0;)
+                if (el[i].y < el[i + 1].y + gap) el[i].y = el[i + 1].y + gap;
         }
         cairo_set_font_size(cr, lfs);
         for (uint32_t i = 0; i < nel; i++) {
@@ -765,6 +786,9 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
             cairo_move_to(cr, el[i].x, el[i].want_y);
             cairo_line_to(cr, tx, el[i].y);
             cairo_stroke(cr);
+            cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+            cairo_rectangle(cr, back ? tx - lw - 0.2 * u : tx - 0.2 * u, el[i].y - lfs * 0.6, lw + 0.4 * u, lfs * 1.2);
+            cairo_fill(cr);
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
             text(cr, tx, el[i].y, lab, back ? 1 : 0, 0.5);
         }
@@ -781,11 +805,16 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
     cairo_paint(cr);
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
     cairo_set_font_size(cr, 2.6 * u);
+    /* Titles that would not fit the width are set smaller. */
+    double tw = text_width(cr, c->title);
+    if (tw > W - 4 * u) cairo_set_font_size(cr, 2.6 * u * (W - 4 * u) / tw);
     cairo_set_source_rgb(cr, 0, 0, 0);
     text(cr, W / 2, 2.0 * u, c->title, 0.5, 0);
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     if (c->subtitle[0]) {
         cairo_set_font_size(cr, 1.7 * u);
+        double sw = text_width(cr, c->subtitle);
+        if (sw > W - 4 * u) cairo_set_font_size(cr, 1.7 * u * (W - 4 * u) / sw);
         cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
         text(cr, W / 2, 5.3 * u, c->subtitle, 0.5, 0);
         cairo_set_source_rgb(cr, 0, 0, 0);
@@ -797,10 +826,14 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
 
     /* The panels. */
     if (lines && c->n_panels > 1) {
+        /* A grid: one column up to three panels, then two. */
         uint32_t np = c->n_panels < VS_CHART_MAX_PANELS ? c->n_panels : VS_CHART_MAX_PANELS;
-        double h = (bottom - top) / np;
-        for (uint32_t p = 0; p < np; p++)
-            plot(c, cr, u, left, right, top + h * p, top + h * (p + 1) - 0.6 * u, (int)p, 0, 0, c->panel_title[p]);
+        uint32_t cols = np > 3 ? 2 : 1, rows = (np + cols - 1) / cols;
+        double gap = 6 * u, w = (right - left - gap * (cols - 1)) / cols, h = (bottom - top) / rows;
+        for (uint32_t p = 0; p < np; p++) {
+            double x0 = left + (w + gap) * (p % cols), y0 = top + h * (p / cols);
+            plot(c, cr, u, x0, x0 + w, y0, y0 + h - 0.6 * u, (int)p, 0, 0, c->panel_title[p]);
+        }
     } else if (!lines && c->bar_panels && c->n_points) {
         uint32_t starts[VS_CHART_MAX_PANELS + 1], np = 0;
         for (uint32_t i = 0; i < c->n_points && np < VS_CHART_MAX_PANELS; i++)
@@ -1270,7 +1303,12 @@ void vs_chart_sweep(const struct vs_scenario *sc, const struct vs_results *pts, 
     if (metric > VS_METRIC_CPU) metric = VS_METRIC_THROUGHPUT;
     char param[96];
     vs_chart_param_words(sc->sweep.param, param, sizeof param);
-    snprintf(c->title, sizeof c->title, "%.40s: %s as %.80s varies", sc->name, what[metric], param);
+    char bare[96];
+    snprintf(bare, sizeof bare, "%s", param);
+    char *unit_part = strstr(bare, " (");
+    if (unit_part) *unit_part = '\0';
+    snprintf(c->title, sizeof c->title, "%.40s: %s%s against %.80s", sc->name, what[metric],
+             metric == VS_METRIC_THROUGHPUT ? " per guest" : "", bare);
     snprintf(c->x_label, sizeof c->x_label, "%.90s", param);
     const char *g0 = sc->n_guests ? sc->guests[0].name : "-";
     if (metric == VS_METRIC_THROUGHPUT)
@@ -1378,13 +1416,16 @@ void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_densit
         /* Why the line ends: the search's bound, guests that did not start
          * (memory), or the SLA missed with the resource that ran out. */
         if (r[k].capped)
-            snprintf(s->end_label, sizeof s->end_label, "%.16s: search bound (--max)", r[k].engine);
+            snprintf(s->end_label, sizeof s->end_label, "%.16s: search bound (--max) reached", r[k].engine);
+        else if (first_failed && r[k].limit != VS_RES_MEMORY && r[k].limit != VS_RES_NONE)
+            snprintf(s->end_label, sizeof s->end_label, "%.12s: SLA missed past %u (%s); memory full at %u",
+                     r[k].engine, r[k].density, resource_words(r[k].limit), first_failed);
         else if (first_failed)
-            snprintf(s->end_label, sizeof s->end_label, "%.16s: memory full, guest %u does not start", r[k].engine,
+            snprintf(s->end_label, sizeof s->end_label, "%.16s: memory full, guest %u cannot start", r[k].engine,
                      first_failed);
         else if (r[k].limit != VS_RES_NONE)
-            snprintf(s->end_label, sizeof s->end_label, "%.16s: %s limit after %u", r[k].engine,
-                     resource_words(r[k].limit), r[k].density);
+            snprintf(s->end_label, sizeof s->end_label, "%.16s: SLA missed past %u (%s)", r[k].engine, r[k].density,
+                     resource_words(r[k].limit));
     }
     if (p99_sla_ns > 0) {
         c->has_hline = true;
@@ -1466,34 +1507,93 @@ void vs_chart_hosts(const struct vs_results *r, struct vs_chart *c)
 void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
 {
     memset(c, 0, sizeof *c);
-    snprintf(c->title, sizeof c->title, "%s: throughput over time", tl->scenario);
-    snprintf(c->x_label, sizeof c->x_label, "simulated time since the guests booted (s), the same for every engine");
-    snprintf(c->y_label, sizeof c->y_label, "throughput, all guests (requests/s)");
+    snprintf(c->title, sizeof c->title, "%s: each guest group's throughput over time", tl->scenario);
     c->style = VS_CHART_LINES;
-    /* Each engine's time counts from the end of its own boot, so the
-     * timeline's events line up; each line has its own sample times. */
     c->own_x = true;
-    c->n_series = tl->n_series < VS_CHART_MAX_SERIES ? tl->n_series : VS_CHART_MAX_SERIES;
-    for (uint32_t k = 0; k < c->n_series; k++) {
+    /* A panel per engine, each on its own run's clock from 0 (its boot
+     * included, its events where they happened in it); a line per group,
+     * as a share of that group's mean rate under the reference engine
+     * (native, else the first), because requests of unlike workloads do
+     * not add up and a build's jobs per second would vanish beside a web
+     * server's requests. */
+    uint32_t ref = 0;
+    for (uint32_t k = 0; k < tl->n_series; k++)
+        if (strcmp(tl->series[k].engine, "native") == 0) {
+            ref = k;
+            break;
+        }
+    const struct vs_timeline_series *rs = tl->n_series ? &tl->series[ref] : NULL;
+    double mean[VS_TIMELINE_MAX_GROUPS] = {0};
+    for (uint32_t g = 0; rs && g < tl->n_groups; g++) {
+        /* The reference's mean after its boot (or over its whole run). */
+        double sum = 0, span = 0;
+        vs_time_ns prev = 0;
+        for (uint32_t i = 0; i < rs->n; i++) {
+            double dt = (double)(rs->at_ns[i] - prev);
+            if (prev >= rs->booted_ns) {
+                sum += rs->rate_per_s[g][i] * dt;
+                span += dt;
+            }
+            prev = rs->at_ns[i];
+        }
+        mean[g] = span > 0 ? sum / span : 0;
+    }
+    snprintf(c->subtitle, sizeof c->subtitle, "a panel per engine on its own run's clock, boots and events marked; "
+                                              "100 %% = the group's mean under %.30s",
+             rs ? rs->engine : "-");
+    snprintf(c->x_label, sizeof c->x_label, "simulated time since the engine's run started, its boot included (s)");
+    snprintf(c->y_label, sizeof c->y_label, "throughput, %% of the group's mean under %.30s", rs ? rs->engine : "-");
+    c->n_panels = tl->n_series < VS_CHART_MAX_PANELS ? tl->n_series : VS_CHART_MAX_PANELS;
+    for (uint32_t k = 0; k < c->n_panels; k++) {
         const struct vs_timeline_series *s = &tl->series[k];
-        snprintf(c->series[k].name, sizeof c->series[k].name, "%s", s->engine);
-        vs_chart_style_engine(&c->series[k], s->engine);
-        uint32_t n = s->n < VS_CHART_MAX_POINTS ? s->n : VS_CHART_MAX_POINTS;
-        for (uint32_t i = 0; i < n; i++) {
-            c->series[k].x[i] = (double)s->at_ns[i] / 1e9;
-            c->series[k].y[i] = s->rate_per_s[i];
+        char booted[32];
+        snprintf(booted, sizeof booted, "%.1f s", (double)s->booted_ns / 1e9);
+        snprintf(c->panel_title[k], sizeof c->panel_title[k], "%.30s: booted at %s, ran to %.1f s", s->engine,
+                 booted, (double)s->end_ns / 1e9);
+        for (uint32_t g = 0; g < tl->n_groups && c->n_series < VS_CHART_MAX_SERIES; g++) {
+            if (!(mean[g] > 0)) continue; /* nothing to compare with */
+            struct vs_chart_series *cs = &c->series[c->n_series++];
+            snprintf(cs->name, sizeof cs->name, "%.40s%s", tl->group[g], tl->batch[g] ? " (jobs)" : "");
+            /* Groups are neither engines nor categories: a colour each by
+             * its place in the scenario, the same in every panel. */
+            cs->styled = true;
+            cs->color = (struct vs_rgb){palette[g % 8][0], palette[g % 8][1], palette[g % 8][2]};
+            cs->pattern = (int)g;
+            cs->panel = k;
+            uint32_t n = s->n < VS_CHART_MAX_POINTS ? s->n : VS_CHART_MAX_POINTS;
+            for (uint32_t i = 0; i < n; i++) {
+                cs->x[i] = (double)s->at_ns[i] / 1e9;
+                cs->y[i] = 100.0 * s->rate_per_s[g][i] / mean[g];
+            }
+            cs->n = n;
+            if (n > c->n_points) c->n_points = n;
         }
-        c->series[k].n = n;
-        if (n > c->n_points) {
-            c->n_points = n;
-            for (uint32_t i = 0; i < n; i++) c->x[i] = c->series[k].x[i];
+        /* What happened at one moment is one mark: "web, db booted". */
+        for (uint32_t m = 0; m < s->n_marks && c->n_marks < VS_CHART_MAX_MARKS; m++) {
+            uint32_t last = c->n_marks - 1;
+            const char *boot = strstr(s->mark_label[m], " booted");
+            if (c->n_marks && c->mark_panel[last] == k && c->mark_x[last] == (double)s->mark_ns[m] / 1e9) {
+                char *prev = c->mark_label[last], *pboot = strstr(prev, " booted");
+                size_t len = strlen(prev);
+                if (boot && pboot && !pboot[7]) {
+                    char joined[96];
+                    snprintf(joined, sizeof joined, "%.*s, %.*s booted", (int)(pboot - prev), prev,
+                             (int)(boot - s->mark_label[m]), s->mark_label[m]);
+                    memcpy(prev, joined, sizeof joined);
+                } else {
+                    snprintf(prev + len, sizeof c->mark_label[0] - len, "; %s", s->mark_label[m]);
+                }
+                continue;
+            }
+            c->mark_x[c->n_marks] = (double)s->mark_ns[m] / 1e9;
+            c->mark_panel[c->n_marks] = k;
+            snprintf(c->mark_label[c->n_marks], sizeof c->mark_label[0], "%s", s->mark_label[m]);
+            c->n_marks++;
         }
     }
-    for (uint32_t m = 0; m < tl->n_marks && m < VS_CHART_MAX_MARKS; m++) {
-        c->mark_x[m] = (double)tl->mark_ns[m] / 1e9;
-        snprintf(c->mark_label[m], sizeof c->mark_label[m], "%s", tl->mark_label[m]);
-        c->n_marks++;
-    }
+    /* A few jobs a step make a batch's rate jump: the axis stops at 200 %
+     * (the CSV has every value). */
+    c->y_max = 200;
 }
 
 void vs_chart_migration(const struct vs_migration_view *v, enum vs_chart_metric metric, struct vs_chart *c)

@@ -38,7 +38,7 @@ struct vs_chart_series {
     struct vs_rgb color;
     int pattern;         /* hatch (bars) or marker (lines): 0, 1, ... */
     char note[48];       /* with value labels: after each value (e.g. the limiting resource) */
-    char end_label[64];  /* lines: said at the line's last point (why it ends there) */
+    char end_label[96];  /* lines: said at the line's last point (why it ends there) */
     uint32_t panel;      /* lines with n_panels > 1: the panel it is drawn in */
     bool missing[VS_CHART_MAX_POINTS]; /* bars: no value (e.g. a batch that never finished): "n/a" */
 };
@@ -56,6 +56,7 @@ struct vs_chart {
     bool value_labels;                       /* bars: each value written above its bar */
     char value_format[16];                   /* printf format of a value label ("" = "%g") */
     char missing_label[16];                  /* said over a bar with no value ("" = "n/a") */
+    double y_max;                            /* > 0: the y axis ends there (lines beyond are clipped) */
     bool log_x, log_y;                       /* lines: logarithmic axes (values <= 0 left out) */
     uint32_t n_points;                       /* categories (bars) or x values (lines) */
     char categories[VS_CHART_MAX_POINTS][48];
@@ -72,7 +73,7 @@ struct vs_chart {
     char hline_label[64];
     uint32_t n_marks;                        /* vertical event markers (timeline) */
     double mark_x[VS_CHART_MAX_MARKS];
-    char mark_label[VS_CHART_MAX_MARKS][48];
+    char mark_label[VS_CHART_MAX_MARKS][96];
     uint32_t mark_panel[VS_CHART_MAX_MARKS];  /* with panels: the panel a mark is in */
     /* Small multiples. Lines: n_panels > 1 stacks panels top to bottom,
      * series[].panel says which holds a series, each panel has its own x
