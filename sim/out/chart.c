@@ -1546,10 +1546,8 @@ void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
     c->n_panels = tl->n_series < VS_CHART_MAX_PANELS ? tl->n_series : VS_CHART_MAX_PANELS;
     for (uint32_t k = 0; k < c->n_panels; k++) {
         const struct vs_timeline_series *s = &tl->series[k];
-        char booted[32];
-        snprintf(booted, sizeof booted, "%.1f s", (double)s->booted_ns / 1e9);
-        snprintf(c->panel_title[k], sizeof c->panel_title[k], "%.30s: booted at %s, ran to %.1f s", s->engine,
-                 booted, (double)s->end_ns / 1e9);
+        snprintf(c->panel_title[k], sizeof c->panel_title[k], "%.30s: measured from %.1f s to %.1f s", s->engine,
+                 (double)s->booted_ns / 1e9, (double)s->end_ns / 1e9);
         for (uint32_t g = 0; g < tl->n_groups && c->n_series < VS_CHART_MAX_SERIES; g++) {
             if (!(mean[g] > 0)) continue; /* nothing to compare with */
             struct vs_chart_series *cs = &c->series[c->n_series++];
