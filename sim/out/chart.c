@@ -350,10 +350,12 @@ static int log_ticks(double lo, double hi, double *out, int max)
     return n;
 }
 
-static void log_tick_label(double v, char *buf, size_t len)
+/* One style per axis: thousands as "k" (millions as "M") once the axis
+ * reaches 10k. */
+static void log_tick_label(double v, double axis_max, char *buf, size_t len)
 {
-    if (v >= 1e6) snprintf(buf, len, "%gM", v / 1e6);
-    else if (v >= 1e4) snprintf(buf, len, "%gk", v / 1e3);
+    if (axis_max >= 1e7 && v >= 1e6) snprintf(buf, len, "%gM", v / 1e6);
+    else if (axis_max >= 1e4 && v >= 1e3) snprintf(buf, len, "%gk", v / 1e3);
     else snprintf(buf, len, "%g", v);
 }
 
@@ -397,7 +399,7 @@ static int category_layout(const struct vs_chart *c, cairo_t *cr, uint32_t i0, u
         *room = 4.2 * u;
         return 0;
     }
-    if (two <= slot * 0.95) {
+    if (two <= slot * 1.02) {
         *room = 6.4 * u;
         return 1;
     }
@@ -539,7 +541,7 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
         cairo_line_to(cr, right, PY(v));
         cairo_stroke(cr);
         char lab[32];
-        if (ya.log) log_tick_label(v, lab, sizeof lab);
+        if (ya.log) log_tick_label(v, ya.hi, lab, sizeof lab);
         else tick_label(v, ystep, ymax, lab, sizeof lab);
         cairo_set_source_rgb(cr, 0, 0, 0);
         text(cr, left - 0.8 * u, PY(v), lab, 1, 0.5);
@@ -554,7 +556,7 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
             for (double v = ceil(xa.lo / xstep) * xstep; v <= xa.hi + xstep * 1e-9 && nxt < 64; v += xstep) xt[nxt++] = v;
         for (int t = 0; t < nxt; t++) {
             char lab[32];
-            if (xa.log) log_tick_label(xt[t], lab, sizeof lab);
+            if (xa.log) log_tick_label(xt[t], xa.hi, lab, sizeof lab);
             else tick_label(xt[t], xstep, xa.hi, lab, sizeof lab);
             text(cr, PX(xt[t]), bottom + 0.6 * u, lab, 0.5, 0);
         }
@@ -1546,12 +1548,12 @@ void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
     c->n_panels = tl->n_series < VS_CHART_MAX_PANELS ? tl->n_series : VS_CHART_MAX_PANELS;
     for (uint32_t k = 0; k < c->n_panels; k++) {
         const struct vs_timeline_series *s = &tl->series[k];
-        snprintf(c->panel_title[k], sizeof c->panel_title[k], "%.30s: measured from %.1f s to %.1f s", s->engine,
-                 (double)s->booted_ns / 1e9, (double)s->end_ns / 1e9);
+        snprintf(c->panel_title[k], sizeof c->panel_title[k], "%.30s (its run: %.1f s)", s->engine,
+                 (double)s->end_ns / 1e9);
         for (uint32_t g = 0; g < tl->n_groups && c->n_series < VS_CHART_MAX_SERIES; g++) {
             if (!(mean[g] > 0)) continue; /* nothing to compare with */
             struct vs_chart_series *cs = &c->series[c->n_series++];
-            snprintf(cs->name, sizeof cs->name, "%.40s%s", tl->group[g], tl->batch[g] ? " (jobs)" : "");
+            snprintf(cs->name, sizeof cs->name, "%.30s%s", tl->group[g], tl->batch[g] ? " (jobs, smoothed)" : "");
             /* Groups are neither engines nor categories: a colour each by
              * its place in the scenario, the same in every panel. */
             cs->styled = true;
@@ -1561,7 +1563,15 @@ void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
             uint32_t n = s->n < VS_CHART_MAX_POINTS ? s->n : VS_CHART_MAX_POINTS;
             for (uint32_t i = 0; i < n; i++) {
                 cs->x[i] = (double)s->at_ns[i] / 1e9;
-                cs->y[i] = 100.0 * s->rate_per_s[g][i] / mean[g];
+                /* A batch finishes a few jobs a step: its rate is the mean
+                 * of the last five steps, or it would be all spikes. */
+                double sum = 0, span = 0;
+                for (uint32_t j = i + 1 > 5 && tl->batch[g] ? i - 4 : (tl->batch[g] ? 0 : i); j <= i; j++) {
+                    double dt = (double)(s->at_ns[j] - (j ? s->at_ns[j - 1] : 0));
+                    sum += s->rate_per_s[g][j] * dt;
+                    span += dt;
+                }
+                cs->y[i] = span > 0 ? 100.0 * sum / span / mean[g] : 0;
             }
             cs->n = n;
             if (n > c->n_points) c->n_points = n;
