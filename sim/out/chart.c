@@ -521,7 +521,8 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
                 first = false;
             }
         if (xa.log) log_range(xminpos, xa.hi, &xa.lo, &xa.hi);
-        else if (c->n_panels > 1 && xa.lo > 0) xa.lo = 0; /* each panel's own run, from its start */
+        else if (xa.lo > 0 && (c->n_panels > 1 || xa.lo < 0.05 * (xa.hi - xa.lo)))
+            xa.lo = 0; /* a run from its start (each panel its own) */
         if (!xa.log && xa.hi <= xa.lo) xa.hi = xa.lo + 1;
     }
 #define PX(v) axis_at(&xa, (v))
