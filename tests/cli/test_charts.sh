@@ -85,7 +85,7 @@ grep -q "<text[^>]*>$n\\( (\\|<\\)" "$TMP/ds.svg" && ok "each density bar's coun
 # Timeline: a panel per engine, and --log.
 run chart "$TMP/small.yaml" --kind timeline --log y --output "$TMP/tl.svg"
 expect_status "chart timeline --log y exits 0" 0
-grep -q '<text[^>]*>native: ' "$TMP/tl.svg" && grep -q '<text[^>]*>kvm: ' "$TMP/tl.svg" &&
+grep -q '<text[^>]*>native (its run' "$TMP/tl.svg" && grep -q '<text[^>]*>kvm (its run' "$TMP/tl.svg" &&
     ok "the timeline has a panel per engine" || fail "the timeline has a panel per engine"
 grep -q '<text[^>]*>10</text>' "$TMP/tl.svg" && grep -q '<text[^>]*>100</text>' "$TMP/tl.svg" &&
     ok "a log axis has its ticks at decades" || fail "a log axis has its ticks at decades"

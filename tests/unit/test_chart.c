@@ -312,7 +312,8 @@ static void test_timeline(void **state)
         bool titled = false;
         for (const char *p = strstr(svg, head); p && !titled; p = strstr(p + 1, head)) {
             const char *gt = strchr(p, '>');
-            titled = gt && strncmp(gt + 1, sr->engine, strlen(sr->engine)) == 0 && gt[1 + strlen(sr->engine)] == ':';
+            titled = gt && strncmp(gt + 1, sr->engine, strlen(sr->engine)) == 0 &&
+                     strncmp(gt + 1 + strlen(sr->engine), " (its run", 9) == 0;
         }
         assert_true(titled);
         bool boot_marked = false;
