@@ -16,6 +16,12 @@ ifeq ($(SANITIZE),1)
 CFLAGS_BASE += $(SAN_FLAGS)
 LDFLAGS     += $(SAN_FLAGS)
 endif
+# The fuzz build (clang only): the library instrumented for libFuzzer's
+# coverage and checked by ASan and UBSan; the harnesses add the fuzzer's main.
+FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ifeq ($(FUZZ),1)
+CFLAGS_BASE += -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+endif
 
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -31,7 +37,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HEADERS   := $(wildcard include/virtsim/*/*.h sim/*/*.h)
 
-.PHONY: all run test check check-layers bench deps clean unit-tests test-only
+.PHONY: all run test check check-layers bench deps clean unit-tests test-only fuzz fuzz-build fuzz-replay
 all: $(BUILD)/virtsim
 
 $(BUILD)/virtsim: $(BUILD)/obj/sim/cli/main.o $(BUILD)/libvirtsim.a
@@ -78,7 +84,42 @@ run: deps
 
 unit-tests: $(UNIT_BIN)
 
-test-only: $(BUILD)/virtsim unit-tests
+# ---- fuzzing (docs/fuzzing.md) ----
+# One libFuzzer harness per reader, tests/fuzz/fuzz_NAME.c. `make fuzz` builds
+# them with clang into build/fuzz and runs each for FUZZ_SECONDS; the normal
+# build links the same harnesses with tests/fuzz/replay.c (no clang needed)
+# so that `make test` replays the committed corpus through them.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build/fuzz
+FUZZ_SECONDS ?= 120
+FUZZ_NAMES   := workload host scenario chart_json merge_csv
+FUZZ_DEPS    := tests/fuzz/fuzz.h tests/fuzz/fuzz_check.h tests/fuzz/fuzz_file.c
+REPLAY_BIN   := $(patsubst %,$(BUILD)/fuzz-replay/fuzz_%,$(FUZZ_NAMES))
+
+$(BUILD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) $(BUILD)/libvirtsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c tests/fuzz/fuzz_file.c $(BUILD)/libvirtsim.a $(LDLIBS)
+
+# Only in the FUZZ=1 sub-make below, where CC is clang and BUILD is build/fuzz.
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(BUILD)/libvirtsim.a
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz_file.c $(BUILD)/libvirtsim.a $(LDLIBS)
+
+fuzz-replay: $(REPLAY_BIN)
+
+fuzz-build:
+	@sh tests/fuzz/clang-ok.sh $(FUZZ_CC) || { echo "virtsim: make fuzz needs clang with libFuzzer (make deps installs it)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) FUZZ=1 $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_NAMES))
+
+# Seeds from the built-in library, the test data and outputs of the normal
+# binary (results JSON, sweep CSVs), regenerated when any of them changes.
+$(FUZZ_BUILD)/seeds/.stamp: $(BUILD)/virtsim tests/fuzz/seeds.sh $(DATA) $(wildcard tests/cli/data/*)
+	@sh tests/fuzz/seeds.sh $(BUILD)/virtsim $(FUZZ_BUILD)/seeds
+	@touch $@
+
+fuzz: fuzz-build $(FUZZ_BUILD)/seeds/.stamp
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+test-only: $(BUILD)/virtsim unit-tests fuzz-replay
 	@sh tests/run.sh $(BUILD)
 
 test: deps

@@ -1,5 +1,6 @@
 #!/bin/sh
-# `make deps`: checks every dependency and installs what is missing.
+# `make deps`: checks every dependency and installs what is missing
+# (clang for `make fuzz` too, but its absence never fails).
 # As root on Debian/Ubuntu it runs apt-get; otherwise it prints the exact
 # command for Debian/Ubuntu, Fedora and Homebrew and stops.
 # Each line: what to check | Debian/Ubuntu package | Fedora package | Homebrew formula
@@ -33,6 +34,24 @@ while IFS='|' read -r what deb rpm brew; do
 done <<LIST
 $DEPS
 LIST
+
+# Optional: clang with libFuzzer, for `make fuzz` (docs/fuzzing.md). The
+# build and the tests do not need it, so its absence is not an error.
+if ! sh "$(dirname "$0")/../tests/fuzz/clang-ok.sh" clang; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "virtsim: installing clang (with libFuzzer) for make fuzz"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang ||
+            { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang; } ||
+            echo "virtsim: apt-get could not install clang; make fuzz will not run (the rest does not need it)" >&2
+    else
+        cat >&2 <<MSG
+virtsim: optional: make fuzz needs clang with libFuzzer; to install it:
+  Debian/Ubuntu:  sudo apt-get install -y clang
+  Fedora:         sudo dnf install -y clang compiler-rt
+  macOS Homebrew: brew install llvm (then make fuzz FUZZ_CC=\$(brew --prefix llvm)/bin/clang)
+MSG
+    fi
+fi
 
 [ -z "$missing_what" ] && exit 0
 

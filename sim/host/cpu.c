@@ -87,6 +87,7 @@ struct guest {
     int64_t reserved_ns; /* planned but not yet settled time of running segments */
     bool throttled;
     bool paused;         /* its vCPUs keep their bursts but do not run */
+    uint32_t pin_first, pin_n; /* its vCPUs run only on cores pin_first .. +pin_n-1 (pin_n 0: any) */
     /* statistics window */
     int64_t ns_by_cat[VS_CAT_COUNT];
     uint64_t switches;
@@ -128,6 +129,7 @@ struct vs_cpu {
     vs_event_id unthrottle_event;
     vs_time_ns unthrottle_at_ns;
     bool failed; /* an event could not be scheduled; later submits fail */
+    bool any_pinned; /* some guest is pinned: picking a vCPU looks at where it may run */
     /* statistics window */
     vs_time_ns window_start_ns;
     int64_t busy_ns[VS_CAT_COUNT];
@@ -501,11 +503,39 @@ static bool start_segment(struct vs_cpu *cpu, uint32_t ci, uint32_t id, vs_time_
     return true;
 }
 
+/* Whether vCPU id may run on core ci (its guest's pinning). */
+static bool allowed(const struct vs_cpu *cpu, uint32_t id, uint32_t ci)
+{
+    const struct guest *g = &cpu->guests[cpu->vcpus[id].guest];
+    return g->pin_n == 0 || (ci >= g->pin_first && ci - g->pin_first < g->pin_n);
+}
+
+/* The most deserving queued vCPU that may run on core ci: the heap's top
+ * when nothing is pinned, else the best of those allowed (a scan, as a
+ * per-core run queue would find it). Removed from the queue; NONE if none. */
+static uint32_t take_for_core(struct vs_cpu *cpu, uint32_t ci)
+{
+    if (cpu->heap_n == 0) return NONE;
+    if (!cpu->any_pinned) return heap_pop(cpu);
+    uint32_t best = NONE, pos = 0;
+    for (uint32_t p = 0; p < cpu->heap_n; p++) {
+        uint32_t id = cpu->heap[p];
+        if (!allowed(cpu, id, ci)) continue;
+        if (best == NONE || vcpu_before(cpu, id, best)) {
+            best = id;
+            pos = p;
+        }
+    }
+    if (best != NONE) heap_remove_at(cpu, pos);
+    return best;
+}
+
 /* Gives an idle core the most deserving runnable vCPU, if any. */
 static void dispatch(struct vs_cpu *cpu, uint32_t ci, vs_time_ns now)
 {
     while (cpu->heap_n > 0 && !cpu->failed) {
-        uint32_t id = heap_pop(cpu);
+        uint32_t id = take_for_core(cpu, ci);
+        if (id == NONE) return;
         if (start_segment(cpu, ci, id, now)) return;
         if (cpu->failed) {
             heap_push(cpu, id);
@@ -544,7 +574,7 @@ static void make_runnable(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
     uint32_t target = NONE;
     if (cpu->callback_core == NONE || cpu->cores[cpu->callback_core].last_vcpu != id) {
         for (uint32_t ci = 0; ci < cpu->n_cores; ci++)
-            if (cpu->cores[ci].vcpu == NONE && ci != cpu->callback_core) {
+            if (cpu->cores[ci].vcpu == NONE && ci != cpu->callback_core && allowed(cpu, id, ci)) {
                 target = ci;
                 break;
             }
@@ -1060,4 +1090,14 @@ void vs_cpu_get_guest_stats(const struct vs_cpu *cpu, uint32_t guest_id, struct 
     out->wait_ns = (double)(g->wait_ns + (int64_t)g->n_waiting * now - g->wait_since_sum);
     out->context_switches = g->switches;
     out->throttled = g->throttles;
+}
+
+int vs_cpu_pin_guest(struct vs_cpu *cpu, uint32_t guest_id, uint32_t first_core, uint32_t n_cores)
+{
+    if (guest_id >= cpu->n_guests || (n_cores > 0 && (first_core >= cpu->n_cores || n_cores > cpu->n_cores - first_core)))
+        return VS_ERR_INPUT;
+    cpu->guests[guest_id].pin_first = first_core;
+    cpu->guests[guest_id].pin_n = n_cores;
+    if (n_cores > 0) cpu->any_pinned = true;
+    return VS_OK;
 }

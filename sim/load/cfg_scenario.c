@@ -347,6 +347,31 @@ bool cfg_is_instance_name(const char *name, const char *group, uint32_t count)
     return v >= 1 && v <= count;
 }
 
+/* pin: a core (3) or a range of cores (2-5), counted from 0 on the host
+ * the guest runs on. */
+static int parse_pin(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, struct vs_guest_spec *g)
+{
+    const struct vs_ynode *p = vs_ynode_get(n, "pin");
+    if (!p) return VS_OK;
+    char kp[KEYPATH_LEN];
+    cfg_join(kp, sizeof kp, path, "pin");
+    const char *text;
+    int rc = cfg_scalar_text(c, p, kp, "a core (3) or a range of cores (2-5)", &text);
+    if (rc != VS_OK) return rc;
+    unsigned a = 0, b = 0;
+    char end = 0;
+    int got = sscanf(text, "%u-%u%c", &a, &b, &end);
+    if (got == 1 && sscanf(text, "%u%c", &a, &end) == 1) b = a;
+    else if (got != 2)
+        return cfg_fail_at(c, p, "%s: '%.40s' is not a core or a range of cores; write 3 or 2-5 (cores count from 0)",
+                           kp, text);
+    if (b < a || b >= 4096)
+        return cfg_fail_at(c, p, "%s: '%.40s': the range must go up (2-5) and stay below core 4096", kp, text);
+    g->pin_first = a;
+    g->pin_cores = b - a + 1;
+    return VS_OK;
+}
+
 int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t index,
                        const char *base_dir, struct vs_guest_spec *g)
 {
@@ -356,7 +381,7 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
     if (rc != VS_OK) return rc;
     static const char *const keys[] = {"name",   "workload", "count",       "vcpus", "memory",
                                        "weight", "cap",      "queue_limit", "load",  "host",
-                                       "clients_from"};
+                                       "clients_from", "pin"};
     rc = cfg_check_keys(c, n, path, keys, N_OF(keys));
     if (rc == VS_OK) rc = cfg_require_key(c, n, path, "name", "the guest group's name");
     if (rc == VS_OK)
@@ -375,6 +400,7 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
     if (rc == VS_OK) rc = cfg_opt_positive(c, n, path, "weight", VS_UNIT_COUNT, MAX_WEIGHT, &g->weight);
     if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "cap", VS_UNIT_PERCENT, &g->cap_fraction);
     if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "queue_limit", 1, MAX_QUEUE_LIMIT, &g->queue_limit);
+    if (rc == VS_OK) rc = parse_pin(c, n, path, g);
     if (rc != VS_OK) return rc;
     if (g->cap_fraction > (double)g->vcpus) {
         char kp[KEYPATH_LEN];

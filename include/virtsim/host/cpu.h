@@ -46,6 +46,12 @@ bool vs_cpu_vcpu_busy(const struct vs_cpu *cpu, uint32_t vcpu_id);
  * the clock, a full event queue), only a real bug as an internal error. */
 const char *vs_cpu_submit_error(const struct vs_cpu *cpu, uint32_t vcpu_id, const double cycles[VS_CAT_COUNT]);
 
+/* Pins a guest's vCPUs to cores first_core .. first_core + n_cores - 1 (0
+ * cores: anywhere, the default): they queue for those cores only, as with
+ * a CPU affinity (taskset, cgroup cpuset, Xen's vcpu-pin). Before its
+ * vCPUs run. VS_ERR_INPUT for cores the host does not have. */
+int vs_cpu_pin_guest(struct vs_cpu *cpu, uint32_t guest_id, uint32_t first_core, uint32_t n_cores);
+
 /* Changes weight or cap at run time (resource-management issue). */
 int vs_cpu_set_share(struct vs_cpu *cpu, uint32_t guest_id, double weight, double cap_fraction);
 

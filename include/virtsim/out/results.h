@@ -43,6 +43,16 @@ struct vs_guest_result {
     uint64_t completed;         /* requests completed in the window */
     uint64_t completed_since_start; /* including warm-up: for rates over time */
     uint64_t dropped;           /* arrivals refused because the guest's queue was full */
+    /* Every request over the whole run, warm-up included (never reset), and
+     * where those not yet finished are at the snapshot. None is lost:
+     * arrived_since_start = completed_since_start + dropped_since_start +
+     * abandoned_since_start + queued + in_service (tests/unit/test_properties.c).
+     * Not in the reports. */
+    uint64_t arrived_since_start, dropped_since_start;
+    uint64_t abandoned_since_start; /* in the guest when the timeline stopped it or a migration moved it
+                                       (a migration's twin carries on the counts of the guest it took over from) */
+    uint64_t queued;                /* now: waiting for a vCPU */
+    uint64_t in_service;            /* now: the others in the guest (on a vCPU, at the disk, on the network) */
     double throughput_per_s;
     double completion_ns;       /* batch: time the last request finished (-1 if not) */
     uint64_t batch_done, batch_total;
@@ -55,6 +65,12 @@ struct vs_guest_result {
     double disk_busy_ns;
     uint64_t net_rx_packets, net_tx_packets, net_rx_bytes, net_tx_bytes;
     vs_time_ns start_ns;            /* boot/start time */
+    /* Faults of the timeline (issue 11): time it served nothing in the
+     * window, requests lost to them (in flight when it went down, or
+     * arriving while it was down), outages begun. */
+    double down_ns;
+    uint64_t lost;
+    uint32_t outages;
 };
 
 struct vs_host_result {
@@ -121,6 +137,8 @@ struct vs_run_result {
     uint32_t n_migrations;
     struct vs_checkpoint_record *checkpoints; /* n_checkpoints, owned (NULL when none) */
     uint32_t n_checkpoints;
+    struct vs_outage_record *outages;         /* n_outages, owned (NULL when none) */
+    uint32_t n_outages;
 };
 
 /* A figure over replications: the mean and its 95 % confidence interval
@@ -177,6 +195,10 @@ struct vs_results {
     struct vs_run_result *runs;     /* n_runs, owned: the first replication's runs, in full */
     uint32_t n_runs;
     struct vs_scores scores;        /* over every replication (out/scores.h) */
+    /* Stopped before the end (Ctrl-C): the runs cover only what was simulated
+     * (the last one stopped at its now_ns, later engines missing) and the
+     * scores only the replications that had finished. */
+    bool partial;
 };
 
 /* Density (virtsim density): what the search found per engine. The runner
