@@ -1095,7 +1095,13 @@ int vs_chart_render_to(const struct vs_chart *c, struct vs_output *out, double w
 void vs_chart_write_csv(const struct vs_chart *c, FILE *f)
 {
     if (c->own_x) {
-        /* Series with their own x values: one row per point, long format. */
+        /* Series with their own x values: one row per point, long format;
+         * in panels, the panel first. */
+        bool panels = c->n_panels > 1;
+        if (panels) {
+            vs_report_csv_field(f, c->group_name[0] ? c->group_name : "panel");
+            fputc(',', f);
+        }
         fputs("series,", f);
         vs_report_csv_field(f, c->x_label);
         fputc(',', f);
@@ -1103,6 +1109,10 @@ void vs_chart_write_csv(const struct vs_chart *c, FILE *f)
         fputc('\n', f);
         for (uint32_t s = 0; s < c->n_series; s++)
             for (uint32_t i = 0; i < c->series[s].n; i++) {
+                if (panels) {
+                    vs_report_csv_field(f, c->series[s].panel < VS_CHART_MAX_PANELS ? c->panel_name[c->series[s].panel] : "");
+                    fputc(',', f);
+                }
                 vs_report_csv_field(f, c->series[s].name);
                 fprintf(f, ",%.17g,%.17g\n", c->series[s].x[i], c->series[s].y[i]);
             }
@@ -1547,10 +1557,12 @@ void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
     snprintf(c->x_label, sizeof c->x_label, "simulated time since the engine's run started, its boot included (s)");
     snprintf(c->y_label, sizeof c->y_label, "throughput, %% of the group's mean under %.30s", rs ? rs->engine : "-");
     c->n_panels = tl->n_series < VS_CHART_MAX_PANELS ? tl->n_series : VS_CHART_MAX_PANELS;
+    snprintf(c->group_name, sizeof c->group_name, "engine");
     for (uint32_t k = 0; k < c->n_panels; k++) {
         const struct vs_timeline_series *s = &tl->series[k];
         snprintf(c->panel_title[k], sizeof c->panel_title[k], "%.30s (its run: %.1f s)", s->engine,
                  (double)s->end_ns / 1e9);
+        snprintf(c->panel_name[k], sizeof c->panel_name[k], "%.40s", s->engine);
         for (uint32_t g = 0; g < tl->n_groups && c->n_series < VS_CHART_MAX_SERIES; g++) {
             if (!(mean[g] > 0)) continue; /* nothing to compare with */
             struct vs_chart_series *cs = &c->series[c->n_series++];

@@ -11,6 +11,7 @@
  * - a batch group's relative bar says "completion time";
  * - density bars carry their value and the limiting resource as text, and
  *   the title states the SLA, or "no SLA: guests that start";
+ * - value labels overlap neither a bar nor one another (the SVG's geometry);
  * - the timeline has a panel per engine on its own clock, its boot marked,
  *   and a line per guest group whose rates add up to whole completions;
  * - a log axis has its ticks at decades. */
@@ -134,6 +135,11 @@ static void check_files(const struct vs_chart *c, const char *name)
     const char *row = strchr(csv, '\n') + 1;
     const char *comma = strchr(row, ',');
     if (c->own_x) comma = strchr(comma + 1, ','); /* series,x,y */
+    if (c->own_x && c->n_panels > 1) {
+        /* engine,series,x,y: the panel's name first */
+        assert_memory_equal(row, c->panel_name[c->series[0].panel], strlen(c->panel_name[c->series[0].panel]));
+        comma = strchr(comma + 1, ',');
+    }
     if (c->style != VS_CHART_LINES && c->groups[0][0]) comma = strchr(comma + 1, ','); /* group,category,... */
     double v = strtod(comma + 1, NULL);
     assert_true(v == c->series[0].y[0]);
@@ -675,6 +681,87 @@ static void test_log_axis(void **state)
     free(c);
 }
 
+struct box {
+    double x0, y0, x1, y1;
+};
+
+static bool boxes_overlap(struct box a, struct box b)
+{
+    const double e = 0.5; /* half a pixel of anti-aliasing */
+    return a.x0 < b.x1 - e && b.x0 < a.x1 - e && a.y0 < b.y1 - e && b.y0 < a.y1 - e;
+}
+
+/* The bars of an SVG: filled rectangles ("M x0 y0 L x1 y0 L x1 y1 L x0 y1 Z")
+ * in a colour that is not white. */
+static uint32_t svg_bars(const char *svg, struct box *out, uint32_t max)
+{
+    uint32_t n = 0;
+    for (const char *p = strstr(svg, "<path"); p && n < max; p = strstr(p + 1, "<path")) {
+        const char *end = strchr(p, '>'), *fill = strstr(p, "fill:rgb("), *d = strstr(p, " d=\"");
+        if (!end || !fill || !d || fill > end || d > end || strncmp(fill, "fill:rgb(100%,100%,100%)", 24) == 0) continue;
+        double x0, y0, x1, y1, x2, y2, x3, y3;
+        if (sscanf(d, " d=\"M %lf %lf L %lf %lf L %lf %lf L %lf %lf Z", &x0, &y0, &x1, &y1, &x2, &y2, &x3, &y3) != 8) continue;
+        if (y0 != y1 || x1 != x2 || y2 != y3 || x3 != x0) continue;
+        out[n++] = (struct box){fmin(x0, x1), fmin(y0, y2), fmax(x0, x1), fmax(y0, y2)};
+    }
+    return n;
+}
+
+/* The space a <text> takes, generously (0.65 em a character, ascent 0.8,
+ * descent 0.25), upright when rotated by -90. */
+static struct box svg_text_box(const char *t, const char *content, size_t len)
+{
+    double x = 0, y = 0, size = 0;
+    sscanf(strstr(t, " x=\""), " x=\"%lf\" y=\"%lf\"", &x, &y);
+    sscanf(strstr(t, "font-size=\""), "font-size=\"%lf", &size);
+    double w = 0.65 * size * (double)len;
+    const char *anchor = strstr(t, "text-anchor=\"");
+    double a = anchor && strncmp(anchor + 13, "middle", 6) == 0 ? 0.5 : anchor && strncmp(anchor + 13, "end", 3) == 0 ? 1 : 0;
+    (void)content;
+    const char *rot = strstr(t, "rotate(");
+    if (rot && rot < strchr(t, '>')) return (struct box){x - 0.8 * size, y - w * (1 - a), x + 0.25 * size, y + w * a};
+    return (struct box){x - w * a, y - 0.8 * size, x + w * (1 - a), y + 0.25 * size};
+}
+
+static void test_labels_clear_of_bars(void **state)
+{
+    (void)state;
+    /* Eight engines over three groups: narrow bars, so labels go upright;
+     * then two engines, wide bars, labels across. */
+    static const char *const eight[] = {"native", "qemu", "bochs", "xen-pv", "uml", "kvm", "hvm-shadow", "lxc"};
+    static const uint32_t counts[] = {8, 2};
+    for (int k = 0; k < 2; k++) {
+        uint32_t n = counts[k];
+        struct vs_chart *c = malloc(sizeof *c);
+        fixture(c, eight, n);
+        c->value_labels = true;
+        snprintf(c->value_format, sizeof c->value_format, "%%.2f");
+        for (uint32_t s = 0; s < n; s++)
+            for (uint32_t i = 0; i < 3; i++) c->series[s].y[i] = 0.05 + 0.17 * ((s * 7 + i * 3) % 8);
+        char *svg = render_svg_of(c, "labels");
+        struct box bars[256], labels[64];
+        uint32_t nb = svg_bars(svg, bars, 256), nl = 0;
+        assert_true(nb >= 3 * n);
+        for (const char *t = strstr(svg, "<text"); t && nl < 64; t = strstr(t + 1, "<text")) {
+            const char *gt = strchr(t, '>'), *close = strstr(t, "</text>");
+            char words[64];
+            size_t len = (size_t)(close - gt - 1);
+            snprintf(words, sizeof words, "%.*s", (int)len, gt + 1);
+            char *end;
+            strtod(words, &end);
+            if (len < 4 || *end || !strchr(words, '.')) continue; /* a value label: "0.56" */
+            labels[nl++] = svg_text_box(t, words, len);
+        }
+        assert_int_equal(nl, 3 * n);
+        for (uint32_t l = 0; l < nl; l++) {
+            for (uint32_t b = 0; b < nb; b++) assert_false(boxes_overlap(labels[l], bars[b]));
+            for (uint32_t m = l + 1; m < nl; m++) assert_false(boxes_overlap(labels[l], labels[m]));
+        }
+        free(svg);
+        free(c);
+    }
+}
+
 static void test_bad_output(void **state)
 {
     (void)state;
@@ -700,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_svg_text_and_size),
         cmocka_unit_test(test_stable_colours),
         cmocka_unit_test(test_log_axis),
+        cmocka_unit_test(test_labels_clear_of_bars),
         cmocka_unit_test(test_bad_output),
     };
     int rc = cmocka_run_group_tests_name("chart", tests, NULL, NULL);

@@ -82,6 +82,7 @@ struct vs_chart {
      * its own y axis (figures of unlike workloads never share one). */
     uint32_t n_panels;
     char panel_title[VS_CHART_MAX_PANELS][96];
+    char panel_name[VS_CHART_MAX_PANELS][48]; /* lines: the CSV's first column (named by group_name) */
     bool bar_panels;
 };
 
