@@ -488,10 +488,11 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
         cairo_set_font_size(cr, fs);
     }
     struct axis ya = {.p0 = bottom, .p1 = top, .log = lines && c->log_y};
-    double ystep = 0;
+    double ystep = 0, ymax_raw = ymax;
     if (ya.log) {
         log_range(minpos, ymax, &ya.lo, &ya.hi);
     } else {
+        ymax_raw = ymax;
         ystep = nice_step(ymax, bottom - top > 20 * u ? 5 : 3);
         /* Headroom above the tallest bar or point, except for a stack of
          * percentages, whose top is 100 by construction. */
@@ -527,6 +528,37 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
     }
 #define PX(v) axis_at(&xa, (v))
 #define PY(v) axis_at(&ya, (v))
+
+    /* Event marks' labels get a band above the plot, in as many rows as
+     * they need (up to four) so that neighbours do not overwrite each
+     * other and no label covers the data. */
+    int mark_row[VS_CHART_MAX_MARKS] = {0};
+    double mfs = (c->n_panels > 1 ? 1.25 : 1.4) * u, band_top = top;
+    int rows_used = 0;
+    if (lines && c->n_marks) {
+        double row_end[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+        cairo_save(cr);
+        cairo_set_font_size(cr, mfs);
+        for (uint32_t m = 0; m < c->n_marks; m++) {
+            if (panel >= 0 && c->mark_panel[m] != (uint32_t)panel) continue;
+            double mx = PX(c->mark_x[m]), lw = text_width(cr, c->mark_label[m]);
+            bool back = mx + 0.4 * u + lw > right;
+            double x0 = back ? mx - 0.4 * u - lw : mx + 0.4 * u;
+            int row = 0;
+            while (row < 3 && row_end[row] > x0) row++;
+            row_end[row] = x0 + lw + 0.5 * u;
+            mark_row[m] = row;
+            if (row + 1 > rows_used) rows_used = row + 1;
+        }
+        cairo_restore(cr);
+        top += rows_used * mfs * 1.25 + 0.3 * u;
+        ya.p1 = top;
+        /* Fewer ticks on a short plot. */
+        if (!ya.log) {
+            ystep = nice_step(ymax_raw, bottom - top > 20 * u ? 5 : bottom - top > 9 * u ? 3 : 2);
+            if (!(c->y_max > 0)) ya.hi = ymax = ceil(ymax_raw * 1.05 / ystep - 1e-9) * ystep;
+        }
+    }
 
     /* Grid and y ticks. */
     cairo_set_line_width(cr, 0.08 * u);
@@ -718,35 +750,30 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
             }
         cairo_set_font_size(cr, fs);
     }
-    /* Event marks, labelled; labels in up to four rows so neighbours do
-     * not overwrite each other, turned back left at the right edge. */
-    double row_end[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    /* Event marks, labelled in the band above the plot (rows chosen
+     * above), turned back left at the right edge. */
     for (uint32_t m = 0; m < c->n_marks && lines; m++) {
         if (panel >= 0 && c->mark_panel[m] != (uint32_t)panel) continue;
         double mx = PX(c->mark_x[m]);
+        double ty = band_top + mfs * (0.6 + 1.25 * mark_row[m]);
         double dash[] = {0.5 * u, 0.5 * u};
         cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
         cairo_set_line_width(cr, 0.12 * u);
         cairo_set_dash(cr, dash, 2, 0);
-        cairo_move_to(cr, mx, top);
+        cairo_move_to(cr, mx, ty - mfs * 0.5);
         cairo_line_to(cr, mx, bottom);
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
-        double mfs = fmin(1.4 * u, (bottom - top) / 5.5);
         cairo_set_font_size(cr, mfs);
         double lw = text_width(cr, c->mark_label[m]);
         bool back = mx + 0.4 * u + lw > right;
-        double x0 = back ? mx - 0.4 * u - lw : mx + 0.4 * u, x1 = x0 + lw;
-        int row = 0;
-        while (row < 3 && row_end[row] > x0) row++;
-        row_end[row] = x1 + 0.5 * u;
-        /* On a light box, so a line beneath does not cross the words. */
-        double ty = top + mfs * (0.8 + 1.25 * row);
+        double x0 = back ? mx - 0.4 * u - lw : mx + 0.4 * u;
+        /* On a light box, so another mark's line does not cross the words. */
         cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
         cairo_rectangle(cr, x0 - 0.2 * u, ty - mfs * 0.6, lw + 0.4 * u, mfs * 1.2);
         cairo_fill(cr);
         cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-        text(cr, back ? mx - 0.4 * u : mx + 0.4 * u, top + mfs * (0.8 + 1.25 * row), c->mark_label[m], back ? 1 : 0, 0.5);
+        text(cr, back ? mx - 0.4 * u : mx + 0.4 * u, ty, c->mark_label[m], back ? 1 : 0, 0.5);
         cairo_set_font_size(cr, fs);
     }
     /* Why each line ends where it does, at its last point; labels pushed
@@ -1593,7 +1620,12 @@ void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
         for (uint32_t m = 0; m < s->n_marks && c->n_marks < VS_CHART_MAX_MARKS; m++) {
             uint32_t last = c->n_marks - 1;
             const char *boot = strstr(s->mark_label[m], " booted");
-            if (c->n_marks && c->mark_panel[last] == k && c->mark_x[last] == (double)s->mark_ns[m] / 1e9) {
+            /* Boots within 3 % of the run of one another share a label. */
+            double near = (double)s->end_ns / 1e9 * 0.03;
+            bool close_boot = c->n_marks && boot && strstr(c->mark_label[last], " booted") &&
+                              (double)s->mark_ns[m] / 1e9 - c->mark_x[last] <= near;
+            if (c->n_marks && c->mark_panel[last] == k &&
+                (c->mark_x[last] == (double)s->mark_ns[m] / 1e9 || close_boot)) {
                 char *prev = c->mark_label[last], *pboot = strstr(prev, " booted");
                 size_t len = strlen(prev);
                 if (boot && pboot && !pboot[7]) {
