@@ -55,6 +55,7 @@ enum vs_opt_id {
     VS_OPT_REPS,
     VS_OPT_REQUEST,
     VS_OPT_CHART,
+    VS_OPT_LOG,
 };
 
 /* One option of a command. */

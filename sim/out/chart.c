@@ -2,7 +2,16 @@
  * PDF and PNG alike. Lecture quality: a title, axis labels, ticks at round
  * numbers, a legend, fonts sized to the figure, and the Okabe-Ito palette
  * (readable by colour-blind readers) doubled with hatching on bars and
- * marker shapes on lines, so the chart survives a greyscale printout. */
+ * marker shapes on lines, so the chart survives a greyscale printout.
+ * Engines and CPU categories take their colours from out/palette.c, fixed
+ * by what a series is, never by its position, so "kvm" or "VM exits" look
+ * the same in every chart whatever else is drawn beside them.
+ *
+ * Text: cairo's SVG surface writes glyphs as outlines, which a slide
+ * editor cannot edit and a search cannot find. So for SVG the drawing
+ * records each piece of text (position, size, weight, colour, rotation)
+ * instead of showing it, and the SVG gets real <text> elements after
+ * cairo is done; PNG and PDF (whose text cairo keeps as text) show it. */
 #include "virtsim/out/chart.h"
 #include "virtsim/out/scores.h"
 #include "virtsim/out/trace.h"
@@ -15,10 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "virtsim/model/engine.h"
 #include "virtsim/out/results.h"
 #include "virtsim/out/output.h"
 #include "virtsim/out/report.h"
 
+/* Series that are neither engines nor CPU categories (a host's resources,
+ * guest groups): colours by position, distinct from the approaches' and
+ * categories' roles because the legend names them. */
 static const double palette[8][3] = {
     {0.902, 0.624, 0.000}, /* orange */
     {0.337, 0.706, 0.914}, /* sky blue */
@@ -29,6 +42,57 @@ static const double palette[8][3] = {
     {0.941, 0.894, 0.259}, /* yellow */
     {0.300, 0.300, 0.300}, /* grey */
 };
+
+#define N_PATTERNS 8
+
+void vs_chart_style_engine(struct vs_chart_series *s, const char *engine)
+{
+    const struct vs_engine_ops *ops = NULL;
+    const struct vs_preset *p = vs_preset_find(engine, &ops);
+    s->styled = true;
+    s->color = vs_palette_approach(ops ? ops->approach : NULL);
+    s->pattern = 0;
+    if (!p || !ops) return;
+    /* The preset's place among every preset of its approach, in the
+     * registry's order: fixed, whichever presets a chart draws; offset by
+     * the approach's own place, so that in grey too the approaches'
+     * second presets (qemu, xen-pv, kvm, lxc) differ. */
+    static const char *const approaches[] = {"native", "emulation", "paravirt", "hvm", "oslevel"};
+    int variant = 0;
+    for (int a = 0; a < 5; a++)
+        if (strcmp(ops->approach, approaches[a]) == 0) variant = a;
+    for (size_t e = 0; e < vs_engine_count(); e++) {
+        const struct vs_engine_ops *o = vs_engine_at(e);
+        if (strcmp(o->approach, ops->approach) != 0) continue;
+        for (size_t i = 0; i < o->n_presets; i++) {
+            if (&o->presets[i] == p) {
+                s->pattern = variant;
+                return;
+            }
+            variant++;
+        }
+    }
+}
+
+void vs_chart_style_category(struct vs_chart_series *s, enum vs_cpu_cat cat)
+{
+    s->styled = true;
+    s->color = vs_palette_category(cat);
+    s->pattern = (int)cat % N_PATTERNS;
+    snprintf(s->name, sizeof s->name, "%s", vs_palette_category_words(cat));
+}
+
+static struct vs_rgb series_color(const struct vs_chart *c, uint32_t s)
+{
+    if (c->series[s].styled) return c->series[s].color;
+    const double *p = palette[s % 8];
+    return (struct vs_rgb){p[0], p[1], p[2]};
+}
+
+static int series_pattern(const struct vs_chart *c, uint32_t s)
+{
+    return c->series[s].styled ? c->series[s].pattern : (int)s;
+}
 
 int vs_chart_parse_kind(const char *name, enum vs_chart_kind *out)
 {
@@ -44,8 +108,8 @@ int vs_chart_parse_kind(const char *name, enum vs_chart_kind *out)
 
 int vs_chart_parse_metric(const char *name, enum vs_chart_metric *out)
 {
-    static const char *const names[] = {"throughput", "p50", "p99", "cpu"};
-    for (int i = 0; i < 4; i++)
+    static const char *const names[] = {"throughput", "p50", "p99", "cpu", "us", "cycles", "share"};
+    for (int i = 0; i < 7; i++)
         if (strcmp(name, names[i]) == 0) {
             *out = (enum vs_chart_metric)i;
             return VS_OK;
@@ -72,6 +136,47 @@ static void tick_label(double v, double step, double axis_max, char *buf, size_t
     else snprintf(buf, len, "%.*f", (int)ceil(-log10(step)), v);
 }
 
+/* ---- text: shown by cairo, or recorded as SVG <text> ---- */
+
+static const cairo_user_data_key_t text_sink_key;
+
+static void xml_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<') fputs("&lt;", f);
+        else if (*s == '>') fputs("&gt;", f);
+        else if (*s == '&') fputs("&amp;", f);
+        else if (*s == '"') fputs("&quot;", f);
+        else fputc(*s, f);
+    }
+}
+
+/* Writes s at (x, y) in user space as an SVG <text> element, with the
+ * context's font, colour and transformation. */
+static void record_text(cairo_t *cr, FILE *sink, double x, double baseline, const char *s, double align_x)
+{
+    cairo_matrix_t m, fm;
+    cairo_get_matrix(cr, &m);
+    cairo_get_font_matrix(cr, &fm);
+    double dx = x, dy = baseline;
+    cairo_user_to_device(cr, &dx, &dy);
+    double angle = atan2(m.yx, m.xx) * 180 / M_PI;
+    double size = fm.yy * sqrt(m.xx * m.xx + m.yx * m.yx);
+    double r = 0, g = 0, b = 0, a = 1;
+    cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &b, &a);
+    cairo_font_face_t *face = cairo_get_font_face(cr);
+    bool bold = cairo_font_face_get_type(face) == CAIRO_FONT_TYPE_TOY &&
+                cairo_toy_font_face_get_weight(face) == CAIRO_FONT_WEIGHT_BOLD;
+    fprintf(sink, "<text x=\"%.2f\" y=\"%.2f\" font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\" "
+                  "font-size=\"%.2f\"%s fill=\"rgb(%d,%d,%d)\" text-anchor=\"%s\"",
+            dx, dy, size, bold ? " font-weight=\"bold\"" : "", (int)lround(r * 255), (int)lround(g * 255),
+            (int)lround(b * 255), align_x < 0.25 ? "start" : align_x > 0.75 ? "end" : "middle");
+    if (fabs(angle) > 0.01) fprintf(sink, " transform=\"rotate(%.2f %.2f %.2f)\"", angle, dx, dy);
+    fputs(">", sink);
+    xml_text(sink, s);
+    fputs("</text>\n", sink);
+}
+
 /* Text aligned on the font's ascent and descent, not the glyphs' own
  * extents, so labels with and without descenders share a baseline. */
 static void text(cairo_t *cr, double x, double y, const char *s, double align_x, double align_y)
@@ -81,14 +186,26 @@ static void text(cairo_t *cr, double x, double y, const char *s, double align_x,
     cairo_text_extents(cr, s, &e);
     cairo_font_extents(cr, &fe);
     double baseline = y + fe.ascent - (fe.ascent + fe.descent) * align_y;
+    FILE *sink = cairo_get_user_data(cr, &text_sink_key);
+    if (sink) {
+        record_text(cr, sink, x, baseline, s, align_x);
+        return;
+    }
     cairo_move_to(cr, x - e.x_advance * align_x, baseline);
     cairo_show_text(cr, s);
 }
 
-/* Diagonal hatching inside a rectangle, angle chosen per series. */
-static void hatch(cairo_t *cr, double x, double y, double w, double h, int series, double unit)
+static double text_width(cairo_t *cr, const char *s)
 {
-    int kind = series % 6;
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s, &e);
+    return e.x_advance;
+}
+
+/* Hatching inside a rectangle, one of N_PATTERNS kinds (0: none). */
+static void hatch(cairo_t *cr, double x, double y, double w, double h, int pattern, double unit)
+{
+    int kind = pattern % N_PATTERNS;
     if (kind == 0 || w <= 0 || h <= 0) return;
     cairo_save(cr);
     cairo_rectangle(cr, x, y, w, h);
@@ -96,16 +213,22 @@ static void hatch(cairo_t *cr, double x, double y, double w, double h, int serie
     cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
     cairo_set_line_width(cr, unit * 0.12);
     double gap = unit * 0.8;
-    if (kind == 4)
+    if (kind == 4 || kind == 6)
         for (double d = gap / 2; d < h; d += gap) {
             cairo_move_to(cr, x, y + d);
             cairo_line_to(cr, x + w, y + d);
         }
-    if (kind == 5)
+    if (kind == 5 || kind == 6)
         for (double d = gap / 2; d < w; d += gap) {
             cairo_move_to(cr, x + d, y);
             cairo_line_to(cr, x + d, y + h);
         }
+    if (kind == 7) /* dots */
+        for (double dy = gap / 2; dy < h; dy += gap)
+            for (double dx = gap / 2; dx < w; dx += gap) {
+                cairo_new_sub_path(cr);
+                cairo_arc(cr, x + dx, y + dy, unit * 0.12, 0, 2 * M_PI);
+            }
     for (double d = -h; kind < 4 && d < w + h; d += gap) {
         if (kind == 1 || kind == 3) {
             cairo_move_to(cr, x + d, y + h);
@@ -116,13 +239,15 @@ static void hatch(cairo_t *cr, double x, double y, double w, double h, int serie
             cairo_line_to(cr, x + d + h, y + h);
         }
     }
-    cairo_stroke(cr);
+    if (kind == 7) cairo_fill(cr);
+    else cairo_stroke(cr);
     cairo_restore(cr);
 }
 
-static void marker(cairo_t *cr, double x, double y, int series, double r)
+/* A marker, one of N_PATTERNS shapes. */
+static void marker(cairo_t *cr, double x, double y, int pattern, double r)
 {
-    switch (series % 5) {
+    switch (pattern % N_PATTERNS) {
     case 0: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
     case 1: cairo_rectangle(cr, x - r, y - r, 2 * r, 2 * r); break;
     case 2:
@@ -138,176 +263,441 @@ static void marker(cairo_t *cr, double x, double y, int series, double r)
         cairo_line_to(cr, x - r * 1.3, y);
         cairo_close_path(cr);
         break;
-    default:
-        cairo_move_to(cr, x - r, y - r);
-        cairo_line_to(cr, x + r, y + r);
-        cairo_move_to(cr, x + r, y - r);
-        cairo_line_to(cr, x - r, y + r);
+    case 5: /* triangle pointing down */
+        cairo_move_to(cr, x, y + r * 1.2);
+        cairo_line_to(cr, x + r * 1.1, y - r * 0.8);
+        cairo_line_to(cr, x - r * 1.1, y - r * 0.8);
+        cairo_close_path(cr);
+        break;
+    case 6: /* hollow circle */
+        cairo_save(cr);
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+        cairo_set_line_width(cr, r * 0.45);
         cairo_stroke(cr);
+        cairo_restore(cr);
+        return;
+    case 7: /* plus */
+    case 4: /* cross */
+        cairo_save(cr);
+        cairo_set_line_width(cr, r * 0.45);
+        if (pattern % N_PATTERNS == 4) {
+            cairo_move_to(cr, x - r, y - r);
+            cairo_line_to(cr, x + r, y + r);
+            cairo_move_to(cr, x + r, y - r);
+            cairo_line_to(cr, x - r, y + r);
+        } else {
+            cairo_move_to(cr, x - r * 1.2, y);
+            cairo_line_to(cr, x + r * 1.2, y);
+            cairo_move_to(cr, x, y - r * 1.2);
+            cairo_line_to(cr, x, y + r * 1.2);
+        }
+        cairo_stroke(cr);
+        cairo_restore(cr);
         return;
     }
     cairo_fill(cr);
 }
 
-static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
+static void set_rgb(cairo_t *cr, struct vs_rgb c)
 {
-    double u = W / 100.0; /* one unit: 1 % of the width; every size follows it */
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-    cairo_set_font_size(cr, 2.6 * u);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    text(cr, W / 2, 2.5 * u, c->title, 0.5, 0);
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    double fs = 1.8 * u;
-    cairo_set_font_size(cr, fs);
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
 
-    /* Plot area, leaving room for the legend on the right. */
-    bool grouped = c->style != VS_CHART_LINES && c->n_points && c->groups[0][0];
-    double left = 10 * u, right = W - 22 * u, top = 7 * u, bottom = H - (grouped ? 11.5 : 9) * u;
-    double ymin = 0, ymax = 0, xmin = 0, xmax = 1;
+/* A bar's value as its label says it. */
+static void value_text(const struct vs_chart *c, uint32_t s, double v, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, c->value_format[0] ? c->value_format : "%g", v);
+    if (n >= 0 && (size_t)n < len && c->series[s].note[0]) snprintf(buf + n, len - (size_t)n, " %s", c->series[s].note);
+}
+
+/* Where a value lands on a linear or logarithmic axis. */
+struct axis {
+    double lo, hi;     /* data range shown */
+    double p0, p1;     /* pixels of lo and hi */
+    bool log;
+};
+
+static double axis_at(const struct axis *a, double v)
+{
+    double f = a->log ? (log10(v) - log10(a->lo)) / (log10(a->hi) - log10(a->lo)) : (v - a->lo) / (a->hi - a->lo);
+    return a->p0 + f * (a->p1 - a->p0);
+}
+
+/* A log axis from the decade under the smallest positive value to the one
+ * over the largest. */
+static void log_range(double minpos, double max, double *lo, double *hi)
+{
+    if (!(minpos > 0)) minpos = 1;
+    if (!(max > 0)) max = minpos;
+    *lo = pow(10, floor(log10(minpos) + 1e-9));
+    *hi = pow(10, ceil(log10(max) - 1e-9));
+    if (*hi <= *lo) *hi = *lo * 10;
+}
+
+/* Ticks of a log axis: 1, 2 and 5 per decade for a few decades, else the
+ * decades alone. Returns how many (at most max). */
+static int log_ticks(double lo, double hi, double *out, int max)
+{
+    int n = 0, decades = (int)lround(log10(hi / lo));
+    for (double d = lo; d <= hi * 1.0001 && n < max; d *= 10)
+        for (int m = 0; m < 3 && n < max; m++) {
+            static const double mult[] = {1, 2, 5};
+            if (m > 0 && decades > 3) break;
+            double v = d * mult[m];
+            if (v <= hi * 1.0001) out[n++] = v;
+        }
+    return n;
+}
+
+/* One style per axis: thousands as "k" (millions as "M") once the axis
+ * reaches 10k. */
+static void log_tick_label(double v, double axis_max, char *buf, size_t len)
+{
+    if (axis_max >= 1e7 && v >= 1e6) snprintf(buf, len, "%gM", v / 1e6);
+    else if (axis_max >= 1e4 && v >= 1e3) snprintf(buf, len, "%gk", v / 1e3);
+    else snprintf(buf, len, "%g", v);
+}
+
+struct end_label {
+    double x, y, want_y;
+    uint32_t s;
+};
+
+/* Lowest on the chart first. */
+static int by_want_y(const void *a, const void *b)
+{
+    const struct end_label *p = a, *q = b;
+    return (p->want_y < q->want_y) - (p->want_y > q->want_y);
+}
+
+/* Splits a category label "name (what)" in two lines at " (" when it does
+ * not fit on one; false when there is nowhere to split. */
+static bool split_label(const char *s, char *a, char *b, size_t len)
+{
+    const char *p = strstr(s, " (");
+    if (!p) return false;
+    snprintf(a, len, "%.*s", (int)(p - s), s);
+    snprintf(b, len, "%s", p + 1);
+    return true;
+}
+
+/* How the category labels of bars [i0, i1) fit a slot: across on one
+ * line (0), on two lines (1) or upright (2); *room is the height they take. */
+static int category_layout(const struct vs_chart *c, cairo_t *cr, uint32_t i0, uint32_t i1, double slot, double u,
+                           double *room)
+{
+    double one = 0, two = 0;
+    for (uint32_t i = i0; i < i1; i++) {
+        double w = text_width(cr, c->categories[i]);
+        if (w > one) one = w;
+        char a[64], b[64];
+        if (split_label(c->categories[i], a, b, sizeof a)) w = fmax(text_width(cr, a), text_width(cr, b));
+        if (w > two) two = w;
+    }
+    if (one <= slot * 0.95) {
+        *room = 4.2 * u;
+        return 0;
+    }
+    if (two <= slot * 1.02) {
+        *room = 6.4 * u;
+        return 1;
+    }
+    *room = fmin(one, 24 * u) + 1.6 * u;
+    return 2;
+}
+
+/* The y values a panel shows: bars [i0, i1); lines: the series of `panel`
+ * (every series when panel < 0). */
+static void y_extent(const struct vs_chart *c, int panel, uint32_t i0, uint32_t i1, double *ymax, double *minpos)
+{
+    bool lines = c->style == VS_CHART_LINES;
     for (uint32_t s = 0; s < c->n_series; s++) {
+        if (lines && panel >= 0 && c->series[s].panel != (uint32_t)panel) continue;
         uint32_t n = c->own_x || c->series[s].n ? c->series[s].n : c->n_points;
-        for (uint32_t i = 0; i < n; i++) {
-            if (c->style != VS_CHART_STACKED_BARS && c->series[s].y[i] > ymax) ymax = c->series[s].y[i];
-            if (c->has_interval && c->series[s].hi[i] > ymax) ymax = c->series[s].hi[i];
+        uint32_t a = lines ? 0 : i0, z = lines ? n : (i1 < n ? i1 : n);
+        for (uint32_t i = a; i < z; i++) {
+            double y = c->series[s].y[i];
+            if (c->style != VS_CHART_STACKED_BARS && y > *ymax) *ymax = y;
+            if (y > 0 && y < *minpos) *minpos = y;
+            if (c->has_interval && c->series[s].hi[i] > *ymax) *ymax = c->series[s].hi[i];
         }
     }
     if (c->style == VS_CHART_STACKED_BARS)
-        for (uint32_t i = 0; i < c->n_points; i++) {
+        for (uint32_t i = i0; i < i1; i++) {
             double sum = 0;
             for (uint32_t s = 0; s < c->n_series; s++) sum += c->series[s].y[i];
-            if (sum > ymax) ymax = sum;
+            if (sum > *ymax) *ymax = sum;
         }
+}
+
+/* One plot in the region [left, right] x [top, bottom] (its tick labels
+ * inside the region): the bars [i0, i1), or the lines of `panel` (< 0:
+ * all), with its own title when `ptitle` is set. */
+static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, double right, double top, double bottom,
+                 int panel, uint32_t i0, uint32_t i1, const char *ptitle)
+{
+    double fs = 1.8 * u;
+    bool lines = c->style == VS_CHART_LINES;
+    if (ptitle && ptitle[0]) {
+        cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+        cairo_set_font_size(cr, lines ? 1.5 * u : 1.6 * u);
+        double tw = text_width(cr, ptitle);
+        if (!lines && tw > right - left + 4 * u) cairo_set_font_size(cr, 1.6 * u * (right - left + 4 * u) / tw);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        text(cr, lines ? left + 0.5 * u : (left + right) / 2, top, ptitle, lines ? 0 : 0.5, 0);
+        cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+        top += (lines ? 2.2 : 2.4) * u;
+    }
+    cairo_set_font_size(cr, lines && c->n_panels > 1 ? 1.5 * u : fs);
+    uint32_t np = lines ? 0 : i1 - i0;
+    double slot = (right - left) / (np ? np : 1);
+    /* Second-level group labels, unless each group is its own panel. */
+    bool grouped = !lines && np && c->groups[i0][0] && !c->bar_panels;
+    double cat_room = 0;
+    int cat_mode = lines ? 0 : category_layout(c, cr, i0, i1, slot, u, &cat_room);
+    if (lines) bottom -= 2.8 * u;
+    else bottom -= cat_room + (grouped ? 2.5 * u : 0);
+
+    double ymax = 0, minpos = INFINITY;
+    /* Lines share one y range over every panel, so panels compare; bars
+     * in panels each have their own. */
+    y_extent(c, lines ? -1 : 0, i0, i1, &ymax, &minpos);
     if (c->has_hline && c->hline > ymax) ymax = c->hline;
+    if (c->has_hline && c->hline > 0 && c->hline < minpos) minpos = c->hline;
     if (!(ymax > 0)) ymax = 1;
-    double ystep = nice_step(ymax, 5);
-    /* Headroom above the tallest bar or point, except for a stack of
-     * percentages, whose top is 100 by construction. */
-    ymax = ceil(ymax * (c->style == VS_CHART_STACKED_BARS ? 1.0 : 1.05) / ystep - 1e-9) * ystep;
-    if (c->style == VS_CHART_LINES && c->own_x) {
-        bool first = true;
+    if (c->y_max > 0) ymax = c->y_max;
+    /* Value labels need room above their bars: a bar's label is written
+     * across when it fits the bar's width, else upright. */
+    double vfs = 1.5 * u, bar_w = 0;
+    if (!lines && c->n_series)
+        bar_w = c->style == VS_CHART_GROUPED_BARS ? slot * 0.8 / c->n_series * 0.95 : slot * 0.8 * 0.95;
+    if (c->value_labels && !lines) {
+        cairo_set_font_size(cr, vfs);
+        double ph = bottom - top;
         for (uint32_t s = 0; s < c->n_series; s++)
-            for (uint32_t i = 0; i < c->series[s].n; i++) {
-                double x = c->series[s].x[i];
-                if (first || x < xmin) xmin = x;
-                if (first || x > xmax) xmax = x;
+            for (uint32_t i = i0; i < i1; i++) {
+                char lab[96];
+                double v = c->series[s].y[i];
+                double at = c->has_interval && c->series[s].hi[i] > v ? c->series[s].hi[i] : v;
+                value_text(c, s, v, lab, sizeof lab);
+                double lw = text_width(cr, lab);
+                double need = (lw <= bar_w ? 2.2 * u : lw + 1.0 * u);
+                if (need < ph * 0.8 && at * ph / (ph - need) > ymax) ymax = at * ph / (ph - need);
+            }
+        cairo_set_font_size(cr, fs);
+    }
+    struct axis ya = {.p0 = bottom, .p1 = top, .log = lines && c->log_y};
+    double ystep = 0, ymax_raw = ymax;
+    if (ya.log) {
+        log_range(minpos, ymax, &ya.lo, &ya.hi);
+    } else {
+        ymax_raw = ymax;
+        ystep = nice_step(ymax, bottom - top > 20 * u ? 5 : 3);
+        /* Headroom above the tallest bar or point, except for a stack of
+         * percentages, whose top is 100 by construction. */
+        if (!(c->y_max > 0)) ymax = ceil(ymax * (c->style == VS_CHART_STACKED_BARS ? 1.0 : 1.05) / ystep - 1e-9) * ystep;
+        ya.lo = 0;
+        ya.hi = ymax;
+    }
+    struct axis xa = {.lo = 0, .hi = 1, .p0 = left, .p1 = right, .log = lines && c->log_x};
+    if (lines) {
+        bool first = true;
+        double xminpos = INFINITY;
+        for (uint32_t s = 0; s < c->n_series; s++) {
+            if (panel >= 0 && c->series[s].panel != (uint32_t)panel) continue;
+            uint32_t n = c->own_x ? c->series[s].n : c->n_points;
+            const double *xs = c->own_x ? c->series[s].x : c->x;
+            for (uint32_t i = 0; i < n; i++) {
+                if (first || xs[i] < xa.lo) xa.lo = xs[i];
+                if (first || xs[i] > xa.hi) xa.hi = xs[i];
+                if (xs[i] > 0 && xs[i] < xminpos) xminpos = xs[i];
                 first = false;
             }
-        if (xmax <= xmin) xmax = xmin + 1;
-    } else if (c->style == VS_CHART_LINES && c->n_points > 0) {
-        xmin = xmax = c->x[0];
-        for (uint32_t i = 0; i < c->n_points; i++) {
-            if (c->x[i] < xmin) xmin = c->x[i];
-            if (c->x[i] > xmax) xmax = c->x[i];
         }
-        if (xmax <= xmin) xmax = xmin + 1;
+        for (uint32_t m = 0; m < c->n_marks; m++)
+            if (panel < 0 || c->mark_panel[m] == (uint32_t)panel) {
+                if (first || c->mark_x[m] < xa.lo) xa.lo = c->mark_x[m];
+                if (first || c->mark_x[m] > xa.hi) xa.hi = c->mark_x[m];
+                first = false;
+            }
+        if (xa.log) log_range(xminpos, xa.hi, &xa.lo, &xa.hi);
+        else if (xa.lo > 0 && (c->n_panels > 1 || xa.lo < 0.05 * (xa.hi - xa.lo)))
+            xa.lo = 0; /* a run from its start (each panel its own) */
+        if (!xa.log && xa.hi <= xa.lo) xa.hi = xa.lo + 1;
     }
-#define PX(v) (left + ((v) - xmin) / (xmax - xmin) * (right - left))
-#define PY(v) (bottom - ((v) - ymin) / (ymax - ymin) * (bottom - top))
+#define PX(v) axis_at(&xa, (v))
+#define PY(v) axis_at(&ya, (v))
+
+    /* Event marks' labels get a band above the plot, in as many rows as
+     * they need (up to four) so that neighbours do not overwrite each
+     * other and no label covers the data. */
+    int mark_row[VS_CHART_MAX_MARKS] = {0};
+    double mfs = (c->n_panels > 1 ? 1.25 : 1.4) * u, band_top = top;
+    int rows_used = 0;
+    if (lines && c->n_marks) {
+        double row_end[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+        cairo_save(cr);
+        cairo_set_font_size(cr, mfs);
+        for (uint32_t m = 0; m < c->n_marks; m++) {
+            if (panel >= 0 && c->mark_panel[m] != (uint32_t)panel) continue;
+            double mx = PX(c->mark_x[m]), lw = text_width(cr, c->mark_label[m]);
+            bool back = mx + 0.4 * u + lw > right;
+            double x0 = back ? mx - 0.4 * u - lw : mx + 0.4 * u;
+            int row = 0;
+            while (row < 3 && row_end[row] > x0) row++;
+            row_end[row] = x0 + lw + 0.5 * u;
+            mark_row[m] = row;
+            if (row + 1 > rows_used) rows_used = row + 1;
+        }
+        cairo_restore(cr);
+        top += rows_used * mfs * 1.25 + 0.3 * u;
+        ya.p1 = top;
+        /* Fewer ticks on a short plot. */
+        if (!ya.log) {
+            ystep = nice_step(ymax_raw, bottom - top > 20 * u ? 5 : bottom - top > 9 * u ? 3 : 2);
+            if (!(c->y_max > 0)) ya.hi = ymax = ceil(ymax_raw * 1.05 / ystep - 1e-9) * ystep;
+        }
+    }
 
     /* Grid and y ticks. */
     cairo_set_line_width(cr, 0.08 * u);
-    for (double v = 0; v <= ymax + ystep * 1e-9; v += ystep) {
+    double yt[64];
+    int nyt = 0;
+    if (ya.log) nyt = log_ticks(ya.lo, ya.hi, yt, 64);
+    else
+        for (double v = 0; v <= ymax + ystep * 1e-9 && nyt < 64; v += ystep) yt[nyt++] = v;
+    for (int t = 0; t < nyt; t++) {
+        double v = yt[t];
         cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
         cairo_move_to(cr, left, PY(v));
         cairo_line_to(cr, right, PY(v));
         cairo_stroke(cr);
         char lab[32];
-        tick_label(v, ystep, ymax, lab, sizeof lab);
+        if (ya.log) log_tick_label(v, ya.hi, lab, sizeof lab);
+        else tick_label(v, ystep, ymax, lab, sizeof lab);
         cairo_set_source_rgb(cr, 0, 0, 0);
         text(cr, left - 0.8 * u, PY(v), lab, 1, 0.5);
     }
     /* x ticks: categories under their groups, or round numbers. */
-    if (c->style == VS_CHART_LINES) {
-        double xstep = nice_step(xmax - xmin, 6);
-        for (double v = ceil(xmin / xstep) * xstep; v <= xmax + xstep * 1e-9; v += xstep) {
+    if (lines) {
+        double xt[64];
+        int nxt = 0;
+        double xstep = nice_step(xa.hi - xa.lo, 6);
+        if (xa.log) nxt = log_ticks(xa.lo, xa.hi, xt, 64);
+        else
+            for (double v = ceil(xa.lo / xstep) * xstep; v <= xa.hi + xstep * 1e-9 && nxt < 64; v += xstep) xt[nxt++] = v;
+        for (int t = 0; t < nxt; t++) {
             char lab[32];
-            tick_label(v, xstep, xmax, lab, sizeof lab);
-            text(cr, PX(v), bottom + 0.8 * u, lab, 0.5, 0);
+            if (xa.log) log_tick_label(xt[t], xa.hi, lab, sizeof lab);
+            else tick_label(xt[t], xstep, xa.hi, lab, sizeof lab);
+            text(cr, PX(xt[t]), bottom + 0.6 * u, lab, 0.5, 0);
         }
     } else {
-        double slot = (right - left) / (c->n_points ? c->n_points : 1);
-        for (uint32_t i = 0; i < c->n_points; i++)
-            text(cr, left + slot * (i + 0.5), bottom + 0.8 * u, c->categories[i], 0.5, 0);
+        for (uint32_t i = i0; i < i1; i++) {
+            double cx = left + slot * (i - i0 + 0.5);
+            char a[64], b[64];
+            if (cat_mode == 0) {
+                text(cr, cx, bottom + 0.8 * u, c->categories[i], 0.5, 0);
+            } else if (cat_mode == 1 && split_label(c->categories[i], a, b, sizeof a)) {
+                text(cr, cx, bottom + 0.8 * u, a, 0.5, 0);
+                text(cr, cx, bottom + 3.0 * u, b, 0.5, 0);
+            } else if (cat_mode == 1) {
+                text(cr, cx, bottom + 0.8 * u, c->categories[i], 0.5, 0);
+            } else {
+                cairo_save(cr);
+                cairo_translate(cr, cx, bottom + 0.8 * u);
+                cairo_rotate(cr, -M_PI / 2);
+                text(cr, 0, 0, c->categories[i], 1, 0.5);
+                cairo_restore(cr);
+            }
+        }
         /* The second level: each run of equal group names labelled once
          * under a bracket, and a faint line between runs. */
-        for (uint32_t i = 0, end; grouped && i < c->n_points; i = end) {
-            for (end = i + 1; end < c->n_points && strcmp(c->groups[end], c->groups[i]) == 0; end++) {}
-            double x0 = left + slot * i, x1 = left + slot * end;
+        double bracket_y = bottom + cat_room - 0.8 * u;
+        for (uint32_t i = i0, end; grouped && i < i1; i = end) {
+            for (end = i + 1; end < i1 && strcmp(c->groups[end], c->groups[i]) == 0; end++) {}
+            double x0 = left + slot * (i - i0), x1 = left + slot * (end - i0);
             cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
             cairo_set_line_width(cr, 0.12 * u);
-            cairo_move_to(cr, x0 + 0.1 * slot, bottom + 3.4 * u);
-            cairo_line_to(cr, x1 - 0.1 * slot, bottom + 3.4 * u);
+            cairo_move_to(cr, x0 + 0.1 * slot, bracket_y);
+            cairo_line_to(cr, x1 - 0.1 * slot, bracket_y);
             cairo_stroke(cr);
-            if (i > 0) {
+            if (i > i0) {
                 cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
                 cairo_move_to(cr, x0, top);
-                cairo_line_to(cr, x0, bottom + 3.4 * u);
+                cairo_line_to(cr, x0, bracket_y);
                 cairo_stroke(cr);
             }
             cairo_set_source_rgb(cr, 0, 0, 0);
-            text(cr, (x0 + x1) / 2, bottom + 3.9 * u, c->groups[i], 0.5, 0);
+            text(cr, (x0 + x1) / 2, bracket_y + 0.5 * u, c->groups[i], 0.5, 0);
         }
     }
-    /* Axes and their labels. */
+    /* Axes. */
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_line_width(cr, 0.15 * u);
     cairo_move_to(cr, left, top);
     cairo_line_to(cr, left, bottom);
     cairo_line_to(cr, right, bottom);
     cairo_stroke(cr);
-    text(cr, (left + right) / 2, H - 3.5 * u, c->x_label, 0.5, 0);
-    cairo_save(cr);
-    cairo_translate(cr, 2.5 * u, (top + bottom) / 2);
-    cairo_rotate(cr, -M_PI / 2);
-    text(cr, 0, 0, c->y_label, 0.5, 0.5);
-    cairo_restore(cr);
 
     /* Data. */
-    if (c->style == VS_CHART_LINES) {
+    if (lines) {
+        cairo_save(cr);
+        cairo_rectangle(cr, left - u, top - u, right - left + 2 * u, bottom - top + 2 * u);
+        cairo_clip(cr);
         for (uint32_t s = 0; s < c->n_series; s++) {
-            const double *col = palette[s % 8];
+            if (panel >= 0 && c->series[s].panel != (uint32_t)panel) continue;
+            struct vs_rgb col = series_color(c, s);
             uint32_t n = c->own_x || c->series[s].n ? c->series[s].n : c->n_points;
             const double *xs = c->own_x ? c->series[s].x : c->x;
-            cairo_set_source_rgb(cr, col[0], col[1], col[2]);
-            cairo_set_line_width(cr, 0.35 * u);
+            set_rgb(cr, col);
+            cairo_set_line_width(cr, (c->n_panels > 1 ? 0.25 : 0.35) * u);
+            bool pen = false;
             for (uint32_t i = 0; i < n; i++) {
-                if (i == 0) cairo_move_to(cr, PX(xs[i]), PY(c->series[s].y[i]));
-                else cairo_line_to(cr, PX(xs[i]), PY(c->series[s].y[i]));
+                double y = c->series[s].y[i];
+                if ((ya.log && !(y > 0)) || (xa.log && !(xs[i] > 0))) {
+                    pen = false;
+                    continue;
+                }
+                if (!pen) cairo_move_to(cr, PX(xs[i]), PY(y));
+                else cairo_line_to(cr, PX(xs[i]), PY(y));
+                pen = true;
             }
             cairo_stroke(cr);
             /* Enough markers to tell the lines apart in grey, not so many
              * that they hide the line; staggered between series. */
             uint32_t every = n > 16 ? n / 12 : 1;
-            for (uint32_t i = (s * every / (c->n_series ? c->n_series : 1)) % every; i < n; i += every)
-                marker(cr, PX(xs[i]), PY(c->series[s].y[i]), (int)s, 0.55 * u);
+            for (uint32_t i = (s * every / (c->n_series ? c->n_series : 1)) % every; i < n; i += every) {
+                double y = c->series[s].y[i];
+                if ((ya.log && !(y > 0)) || (xa.log && !(xs[i] > 0))) continue;
+                marker(cr, PX(xs[i]), PY(y), series_pattern(c, s), (c->n_panels > 1 ? 0.4 : 0.55) * u);
+            }
         }
+        cairo_restore(cr);
     } else {
-        double slot = (right - left) / (c->n_points ? c->n_points : 1);
         double group_w = slot * 0.8;
-        for (uint32_t i = 0; i < c->n_points; i++) {
+        for (uint32_t i = i0; i < i1; i++) {
             double base = 0;
             for (uint32_t s = 0; s < c->n_series; s++) {
                 double v = c->series[s].y[i];
                 double x, w, y0, y1;
                 if (c->style == VS_CHART_GROUPED_BARS) {
                     w = group_w / (c->n_series ? c->n_series : 1);
-                    x = left + slot * i + slot * 0.1 + w * s;
+                    x = left + slot * (i - i0) + slot * 0.1 + w * s;
                     y0 = 0;
                     y1 = v;
                 } else {
                     w = group_w;
-                    x = left + slot * i + slot * 0.1;
+                    x = left + slot * (i - i0) + slot * 0.1;
                     y0 = base;
                     y1 = base + v;
                     base = y1;
                 }
-                const double *col = palette[s % 8];
-                cairo_set_source_rgb(cr, col[0], col[1], col[2]);
+                set_rgb(cr, series_color(c, s));
                 cairo_rectangle(cr, x, PY(y1), w * 0.95, PY(y0) - PY(y1));
                 cairo_fill(cr);
-                hatch(cr, x, PY(y1), w * 0.95, PY(y0) - PY(y1), (int)s, u);
+                hatch(cr, x, PY(y1), w * 0.95, PY(y0) - PY(y1), series_pattern(c, s), u);
                 if (c->has_interval && !isnan(c->series[s].lo[i]) && !isnan(c->series[s].hi[i])) {
                     /* The 95 % interval: a whisker with caps. */
                     double cx = x + w * 0.95 / 2, cap = w * 0.2;
@@ -324,7 +714,7 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
             }
         }
     }
-    /* Reference line and event marks. */
+    /* Reference line (named in the legend). */
     if (c->has_hline) {
         double dash[] = {1.2 * u, 0.8 * u};
         cairo_set_source_rgb(cr, 0.8, 0, 0);
@@ -334,61 +724,227 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
         cairo_line_to(cr, right, PY(c->hline));
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
-        text(cr, right - 0.5 * u, PY(c->hline) - 0.6 * u, c->hline_label, 1, 1);
     }
-    for (uint32_t m = 0; m < c->n_marks && c->style == VS_CHART_LINES; m++) {
+    /* Value labels over everything, each above its own bar (and whisker). */
+    if (c->value_labels && !lines && c->style == VS_CHART_GROUPED_BARS) {
+        cairo_set_font_size(cr, vfs);
+        double w = slot * 0.8 / (c->n_series ? c->n_series : 1);
+        for (uint32_t i = i0; i < i1; i++)
+            for (uint32_t s = 0; s < c->n_series; s++) {
+                char lab[96];
+                double v = c->series[s].y[i];
+                double at = c->has_interval && c->series[s].hi[i] > v ? c->series[s].hi[i] : v;
+                if (c->series[s].missing[i]) snprintf(lab, sizeof lab, "%s", c->missing_label[0] ? c->missing_label : "n/a");
+                else value_text(c, s, v, lab, sizeof lab);
+                double cx = left + slot * (i - i0) + slot * 0.1 + w * s + w * 0.95 / 2;
+                cairo_set_source_rgb(cr, 0, 0, 0);
+                if (text_width(cr, lab) <= bar_w) {
+                    text(cr, cx, PY(at) - 0.4 * u, lab, 0.5, 1);
+                } else {
+                    cairo_save(cr);
+                    cairo_translate(cr, cx, PY(at) - 0.5 * u);
+                    cairo_rotate(cr, -M_PI / 2);
+                    text(cr, 0, 0, lab, 0, 0.5);
+                    cairo_restore(cr);
+                }
+            }
+        cairo_set_font_size(cr, fs);
+    }
+    /* Event marks, labelled in the band above the plot (rows chosen
+     * above), turned back left at the right edge. */
+    for (uint32_t m = 0; m < c->n_marks && lines; m++) {
+        if (panel >= 0 && c->mark_panel[m] != (uint32_t)panel) continue;
+        double mx = PX(c->mark_x[m]);
+        double ty = band_top + mfs * (0.6 + 1.25 * mark_row[m]);
         double dash[] = {0.5 * u, 0.5 * u};
         cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
         cairo_set_line_width(cr, 0.12 * u);
         cairo_set_dash(cr, dash, 2, 0);
-        cairo_move_to(cr, PX(c->mark_x[m]), top);
-        cairo_line_to(cr, PX(c->mark_x[m]), bottom);
+        cairo_move_to(cr, mx, ty - mfs * 0.5);
+        cairo_line_to(cr, mx, bottom);
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
-        cairo_set_font_size(cr, 1.4 * u);
-        text(cr, PX(c->mark_x[m]) + 0.4 * u, top + 1.5 * u * (1 + m % 4), c->mark_label[m], 0, 0.5);
+        cairo_set_font_size(cr, mfs);
+        double lw = text_width(cr, c->mark_label[m]);
+        bool back = mx + 0.4 * u + lw > right;
+        double x0 = back ? mx - 0.4 * u - lw : mx + 0.4 * u;
+        /* On a light box, so another mark's line does not cross the words. */
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+        cairo_rectangle(cr, x0 - 0.2 * u, ty - mfs * 0.6, lw + 0.4 * u, mfs * 1.2);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+        text(cr, back ? mx - 0.4 * u : mx + 0.4 * u, ty, c->mark_label[m], back ? 1 : 0, 0.5);
         cairo_set_font_size(cr, fs);
     }
-    /* Legend: swatch (colour + hatching, or line + marker) and name. */
-    double ly = top + u;
-    for (uint32_t s = 0; s < c->n_series; s++, ly += 3 * u) {
-        const double *col = palette[s % 8];
-        double lx = right + 2 * u;
-        cairo_set_source_rgb(cr, col[0], col[1], col[2]);
-        if (c->style == VS_CHART_LINES) {
-            cairo_set_line_width(cr, 0.35 * u);
-            cairo_move_to(cr, lx, ly);
-            cairo_line_to(cr, lx + 3 * u, ly);
-            cairo_stroke(cr);
-            marker(cr, lx + 1.5 * u, ly, (int)s, 0.55 * u);
-        } else {
-            cairo_rectangle(cr, lx, ly - u, 3 * u, 2 * u);
-            cairo_fill(cr);
-            hatch(cr, lx, ly - u, 3 * u, 2 * u, (int)s, u);
+    /* Why each line ends where it does, at its last point; labels pushed
+     * apart so they never overlap one another. */
+    if (lines) {
+        struct end_label el[VS_CHART_MAX_SERIES];
+        uint32_t nel = 0;
+        for (uint32_t s = 0; s < c->n_series; s++) {
+            if (panel >= 0 && c->series[s].panel != (uint32_t)panel) continue;
+            uint32_t n = c->own_x || c->series[s].n ? c->series[s].n : c->n_points;
+            if (!c->series[s].end_label[0] || n == 0) continue;
+            const double *xs = c->own_x ? c->series[s].x : c->x;
+            double y = c->series[s].y[n - 1];
+            if (ya.log && !(y > 0)) continue;
+            el[nel++] = (struct end_label){PX(xs[n - 1]), PY(y), PY(y), s};
         }
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        text(cr, lx + 4 * u, ly, c->series[s].name, 0, 0.5);
+        qsort(el, nel, sizeof el[0], by_want_y);
+        double gap = 1.9 * u, lfs = 1.45 * u;
+        /* Each label above its point, the lowest first; one that would
+         * overlap the one below moves up. */
+        for (uint32_t i = 0; i < nel; i++) {
+            el[i].y = el[i].want_y - 1.6 * u;
+            if (el[i].y > bottom - 1.2 * u) el[i].y = bottom - 1.2 * u;
+            if (i > 0 && el[i].y > el[i - 1].y - gap) el[i].y = el[i - 1].y - gap;
+        }
+        /* Pushed past the top: the stack moves down instead. */
+        if (nel && el[nel - 1].y < top + 0.8 * u) {
+            el[nel - 1].y = top + 0.8 * u;
+            for (uint32_t i = nel - 1; i-- > 0;)
+                if (el[i].y < el[i + 1].y + gap) el[i].y = el[i + 1].y + gap;
+        }
+        cairo_set_font_size(cr, lfs);
+        for (uint32_t i = 0; i < nel; i++) {
+            const char *lab = c->series[el[i].s].end_label;
+            double lw = text_width(cr, lab);
+            bool back = el[i].x + 0.8 * u + lw > right;
+            double tx = back ? el[i].x - 0.8 * u : el[i].x + 0.8 * u;
+            set_rgb(cr, series_color(c, el[i].s));
+            cairo_set_line_width(cr, 0.12 * u);
+            cairo_move_to(cr, el[i].x, el[i].want_y);
+            cairo_line_to(cr, tx, el[i].y);
+            cairo_stroke(cr);
+            cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+            cairo_rectangle(cr, back ? tx - lw - 0.2 * u : tx - 0.2 * u, el[i].y - lfs * 0.6, lw + 0.4 * u, lfs * 1.2);
+            cairo_fill(cr);
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            text(cr, tx, el[i].y, lab, back ? 1 : 0, 0.5);
+        }
+        cairo_set_font_size(cr, fs);
     }
 #undef PX
 #undef PY
 }
 
+static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
+{
+    double u = W / 100.0; /* one unit: 1 % of the width; every size follows it */
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_size(cr, 2.6 * u);
+    /* Titles that would not fit the width are set smaller. */
+    double tw = text_width(cr, c->title);
+    if (tw > W - 4 * u) cairo_set_font_size(cr, 2.6 * u * (W - 4 * u) / tw);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    text(cr, W / 2, 2.0 * u, c->title, 0.5, 0);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    if (c->subtitle[0]) {
+        cairo_set_font_size(cr, 1.7 * u);
+        double sw = text_width(cr, c->subtitle);
+        if (sw > W - 4 * u) cairo_set_font_size(cr, 1.7 * u * (W - 4 * u) / sw);
+        cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+        text(cr, W / 2, 5.3 * u, c->subtitle, 0.5, 0);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+    }
+    double fs = 1.8 * u;
+    cairo_set_font_size(cr, fs);
+    bool lines = c->style == VS_CHART_LINES;
+    double left = 10 * u, right = W - 22 * u, top = (c->subtitle[0] ? 9.5 : 7) * u, bottom = H - 4.8 * u;
+
+    /* The panels. */
+    if (lines && c->n_panels > 1) {
+        /* A grid: one column up to three panels, then two. */
+        uint32_t np = c->n_panels < VS_CHART_MAX_PANELS ? c->n_panels : VS_CHART_MAX_PANELS;
+        uint32_t cols = np > 3 ? 2 : 1, rows = (np + cols - 1) / cols;
+        double gap = 6 * u, w = (right - left - gap * (cols - 1)) / cols, h = (bottom - top) / rows;
+        for (uint32_t p = 0; p < np; p++) {
+            double x0 = left + (w + gap) * (p % cols), y0 = top + h * (p / cols);
+            plot(c, cr, u, x0, x0 + w, y0, y0 + h - 0.6 * u, (int)p, 0, 0, c->panel_title[p]);
+        }
+    } else if (!lines && c->bar_panels && c->n_points) {
+        uint32_t starts[VS_CHART_MAX_PANELS + 1], np = 0;
+        for (uint32_t i = 0; i < c->n_points && np < VS_CHART_MAX_PANELS; i++)
+            if (i == 0 || strcmp(c->groups[i], c->groups[i - 1]) != 0) starts[np++] = i;
+        uint32_t last = c->n_points;
+        for (uint32_t i = starts[np - 1] + 1; i < c->n_points; i++)
+            if (strcmp(c->groups[i], c->groups[starts[np - 1]]) != 0) {
+                last = i;
+                break;
+            }
+        starts[np] = last;
+        double gap = 7 * u, per = (right - left - gap * (np - 1)) / (double)(last ? last : 1);
+        double x = left;
+        for (uint32_t p = 0; p < np; p++) {
+            double w = per * (starts[p + 1] - starts[p]);
+            plot(c, cr, u, x, x + w, top, bottom, -1, starts[p], starts[p + 1], c->groups[starts[p]]);
+            x += w + gap;
+        }
+    } else {
+        plot(c, cr, u, left, right, top, bottom, -1, 0, c->n_points, NULL);
+    }
+
+    /* Axis labels, shared by the panels. */
+    cairo_set_font_size(cr, fs);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    text(cr, (left + right) / 2, H - 3.5 * u, c->x_label, 0.5, 0);
+    cairo_save(cr);
+    double ylw = text_width(cr, c->y_label);
+    if (ylw > H - top - 4 * u) cairo_set_font_size(cr, fs * (H - top - 4 * u) / ylw);
+    cairo_translate(cr, 2.5 * u, (top + H - 4.8 * u) / 2);
+    cairo_rotate(cr, -M_PI / 2);
+    text(cr, 0, 0, c->y_label, 0.5, 0.5);
+    cairo_restore(cr);
+    cairo_set_font_size(cr, fs);
+
+    /* Legend: swatch (colour + hatching, or line + marker) and name; the
+     * reference line last; entries closer together when there are many. */
+    uint32_t entries = c->n_series + (c->has_hline && c->hline_label[0] ? 1 : 0);
+    double step = entries ? fmin(3 * u, (bottom - top) / entries) : 3 * u;
+    double lfs = fmin(fs, step * 0.62), sw = fmin(2 * u, step * 0.7);
+    cairo_set_font_size(cr, lfs);
+    double ly = top + step / 2, lx = right + 2 * u;
+    for (uint32_t s = 0; s < c->n_series; s++) {
+        /* A series in several panels (the same group under each engine)
+         * is named once. */
+        bool seen = false;
+        for (uint32_t t = 0; t < s && !seen; t++) seen = strcmp(c->series[t].name, c->series[s].name) == 0;
+        if (seen) continue;
+        set_rgb(cr, series_color(c, s));
+        if (lines) {
+            cairo_set_line_width(cr, 0.35 * u);
+            cairo_move_to(cr, lx, ly);
+            cairo_line_to(cr, lx + 3 * u, ly);
+            cairo_stroke(cr);
+            marker(cr, lx + 1.5 * u, ly, series_pattern(c, s), fmin(0.55 * u, sw * 0.3));
+        } else {
+            cairo_rectangle(cr, lx, ly - sw / 2, 3 * u, sw);
+            cairo_fill(cr);
+            hatch(cr, lx, ly - sw / 2, 3 * u, sw, series_pattern(c, s), u);
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        text(cr, lx + 4 * u, ly, c->series[s].name, 0, 0.5);
+        ly += step;
+    }
+    if (c->has_hline && c->hline_label[0]) {
+        double dash[] = {0.8 * u, 0.5 * u};
+        cairo_set_source_rgb(cr, 0.8, 0, 0);
+        cairo_set_line_width(cr, 0.25 * u);
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_move_to(cr, lx, ly);
+        cairo_line_to(cr, lx + 3 * u, ly);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        text(cr, lx + 4 * u, ly, c->hline_label, 0, 0.5);
+    }
+}
+
 static cairo_status_t write_to_file(void *closure, const unsigned char *data, unsigned int length)
 {
     return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
-/* Cairo draws SVG text as glyph outlines; the title, axis labels and series
- * names (and the bars' category labels) also go into <title> and <desc> so
- * the file is searchable and accessible. */
-static void xml_text(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<') fputs("&lt;", f);
-        else if (*s == '>') fputs("&gt;", f);
-        else if (*s == '&') fputs("&amp;", f);
-        else fputc(*s, f);
-    }
 }
 
 /* What a chart shows, in words, for the SVG's <desc>: axes, series and bar
@@ -412,11 +968,14 @@ static char *chart_desc(const struct vs_chart *c)
 
 /* The SVG with a <title> and a <desc> after its opening tag, so the text a
  * chart shows can be found and read without rendering it. Caller frees. */
-static char *svg_with_metadata(const char *title, const char *desc, const char *svg, size_t len, size_t *out_len)
+static char *svg_with_metadata(const char *title, const char *desc, const char *texts, size_t tlen, const char *svg,
+                               size_t len, size_t *out_len)
 {
     const char *open = strstr(svg, "<svg");
     const char *end = open ? strchr(open, '>') : NULL;
-    if (!end) return NULL;
+    const char *close = NULL;
+    for (const char *p = strstr(svg, "</svg>"); p; p = strstr(p + 1, "</svg>")) close = p;
+    if (!end || !close) return NULL;
     char *meta = NULL;
     size_t mlen = 0;
     FILE *m = open_memstream(&meta, &mlen);
@@ -427,13 +986,16 @@ static char *svg_with_metadata(const char *title, const char *desc, const char *
     xml_text(m, desc ? desc : "");
     fputs("</desc>", m);
     fclose(m);
-    size_t head = (size_t)(end + 1 - svg);
-    char *out = malloc(len + mlen + 1);
+    size_t head = (size_t)(end + 1 - svg), body = (size_t)(close - svg) - head;
+    char *out = malloc(len + mlen + tlen + 1);
     if (out) {
+        /* head, <title> and <desc>, cairo's drawing, the text on top, </svg> */
         memcpy(out, svg, head);
         memcpy(out + head, meta, mlen);
-        memcpy(out + head + mlen, svg + head, len - head);
-        *out_len = len + mlen;
+        memcpy(out + head + mlen, svg + head, body);
+        memcpy(out + head + mlen + body, texts, tlen);
+        memcpy(out + head + mlen + body + tlen, close, len - head - body);
+        *out_len = len + mlen + tlen;
     }
     free(meta);
     return out;
@@ -464,17 +1026,36 @@ static int render_to(struct vs_output *out, double width, double height, draw_fn
     if (rc != VS_OK) return rc;
     if (!(width >= 200 && width <= 10000 && height >= 100 && height <= 10000))
         return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "chart size %gx%g: expected 200..10000 x 100..10000", width, height);
-    char *buf = NULL;
-    size_t blen = 0;
+    char *buf = NULL, *texts = NULL;
+    size_t blen = 0, tlen = 0;
     FILE *mem = type == SVG ? open_memstream(&buf, &blen) : NULL;
+    FILE *tmem = type == SVG ? open_memstream(&texts, &tlen) : NULL;
+    if (type == SVG && (!mem || !tmem)) {
+        if (mem) fclose(mem);
+        if (tmem) fclose(tmem);
+        free(buf);
+        free(texts);
+        return vs_error_set(err, VS_ERR_RUNTIME, out->path, 0, 0, "out of memory");
+    }
     cairo_surface_t *surf;
-    if (type == SVG) surf = cairo_svg_surface_create_for_stream(write_to_file, mem, width, height);
-    else if (type == PDF) surf = cairo_pdf_surface_create_for_stream(write_to_file, out->file, width, height);
-    else surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)width, (int)height);
+    /* Sizes in pixels: an SVG says px; a PDF page is the same at 96 px per
+     * inch (0.75 pt per px), so a 1280 x 720 slide is 13.33 x 7.5 in. */
+    const double pt_per_px = 0.75;
+    if (type == SVG) {
+        surf = cairo_svg_surface_create_for_stream(write_to_file, mem, width, height);
+        cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PX);
+    } else if (type == PDF) {
+        surf = cairo_pdf_surface_create_for_stream(write_to_file, out->file, width * pt_per_px, height * pt_per_px);
+    } else {
+        surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)width, (int)height);
+    }
     cairo_t *cr = cairo_create(surf);
+    if (type == PDF) cairo_scale(cr, pt_per_px, pt_per_px);
+    if (tmem) cairo_set_user_data(cr, &text_sink_key, tmem, NULL);
     draw_what(what, cr, width, height);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
+    if (tmem) fclose(tmem);
     if (type == PNG && st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_write_to_png_stream(surf, write_to_file, out->file);
     cairo_surface_finish(surf);
@@ -483,11 +1064,12 @@ static int render_to(struct vs_output *out, double width, double height, draw_fn
     if (mem) {
         fclose(mem);
         size_t olen = 0;
-        char *svg = st == CAIRO_STATUS_SUCCESS ? svg_with_metadata(title, desc, buf, blen, &olen) : NULL;
+        char *svg = st == CAIRO_STATUS_SUCCESS ? svg_with_metadata(title, desc, texts, tlen, buf, blen, &olen) : NULL;
         if (svg) fwrite(svg, 1, olen, out->file);
         else if (st == CAIRO_STATUS_SUCCESS) st = CAIRO_STATUS_NO_MEMORY;
         free(svg);
         free(buf);
+        free(texts);
     }
     if (st != CAIRO_STATUS_SUCCESS)
         return vs_error_set(err, VS_ERR_RUNTIME, out->path, 0, 0, "drawing the chart failed: %s",
@@ -540,7 +1122,13 @@ int vs_chart_render_to(const struct vs_chart *c, struct vs_output *out, double w
 void vs_chart_write_csv(const struct vs_chart *c, FILE *f)
 {
     if (c->own_x) {
-        /* Series with their own x values: one row per point, long format. */
+        /* Series with their own x values: one row per point, long format;
+         * in panels, the panel first. */
+        bool panels = c->n_panels > 1;
+        if (panels) {
+            vs_report_csv_field(f, c->group_name[0] ? c->group_name : "panel");
+            fputc(',', f);
+        }
         fputs("series,", f);
         vs_report_csv_field(f, c->x_label);
         fputc(',', f);
@@ -548,6 +1136,10 @@ void vs_chart_write_csv(const struct vs_chart *c, FILE *f)
         fputc('\n', f);
         for (uint32_t s = 0; s < c->n_series; s++)
             for (uint32_t i = 0; i < c->series[s].n; i++) {
+                if (panels) {
+                    vs_report_csv_field(f, c->series[s].panel < VS_CHART_MAX_PANELS ? c->panel_name[c->series[s].panel] : "");
+                    fputc(',', f);
+                }
                 vs_report_csv_field(f, c->series[s].name);
                 fprintf(f, ",%.17g,%.17g\n", c->series[s].x[i], c->series[s].y[i]);
             }
@@ -589,7 +1181,7 @@ void vs_chart_relative(const struct vs_results *r, struct vs_chart *c)
     const struct vs_scores *sc = &r->scores;
     const char *base = r->n_runs ? r->runs[sc->groups ? sc->baseline : 0].engine : "-";
     snprintf(c->title, sizeof c->title, "Against %s: %s", base, r->scenario);
-    snprintf(c->x_label, sizeof c->x_label, "guest group (the figure that fits its load)");
+    snprintf(c->x_label, sizeof c->x_label, "guest group (in brackets: the figure that fits its load)");
     if (sc->reps > 1)
         snprintf(c->y_label, sizeof c->y_label, "score, 1.00 = %.30s, higher is better (95 %% interval)", base);
     else
@@ -598,78 +1190,189 @@ void vs_chart_relative(const struct vs_results *r, struct vs_chart *c)
     c->has_hline = true;
     c->hline = 1.0;
     c->has_interval = sc->reps > 1;
-    snprintf(c->hline_label, sizeof c->hline_label, "%s", base);
+    c->value_labels = true;
+    snprintf(c->value_format, sizeof c->value_format, "%%.2f");
+    snprintf(c->hline_label, sizeof c->hline_label, "1.00 = %.40s", base);
     if (r->n_runs == 0 || !sc->groups) return;
     c->n_points = sc->n_groups < VS_CHART_MAX_POINTS ? sc->n_groups : VS_CHART_MAX_POINTS;
+    bool cost = false, tput = false, speed = false;
     for (uint32_t i = 0; i < c->n_points; i++) {
         /* The category says what the bar measures: CPU per request is shown
          * as native's cost over this one's, so that higher is better on
-         * every bar. */
+         * every bar; a batch's speed is its completion time, inverted. */
         enum vs_score_kind kind = vs_scores_at(sc, sc->baseline, i)->kind;
-        snprintf(c->categories[i], sizeof c->categories[i], "%.20s (%s)", r->runs[0].groups[i].name,
-                 kind == VS_SCORE_COST ? "1/cpu per req" : vs_score_kind_name(kind));
+        const char *what = kind == VS_SCORE_COST ? "CPU per request" : kind == VS_SCORE_SPEED ? "completion time" : "throughput";
+        cost |= kind == VS_SCORE_COST;
+        tput |= kind == VS_SCORE_THROUGHPUT;
+        speed |= kind == VS_SCORE_SPEED;
+        snprintf(c->categories[i], sizeof c->categories[i], "%.24s (%s)", r->runs[0].groups[i].name, what);
     }
+    /* How each figure was made a score, in one line. */
+    size_t n = 0;
+    if (tput) n += (size_t)snprintf(c->subtitle + n, sizeof c->subtitle - n, "throughput: this / %.20s", base);
+    if (cost && n < sizeof c->subtitle)
+        n += (size_t)snprintf(c->subtitle + n, sizeof c->subtitle - n, "%sCPU per request: %.20s's / this",
+                              n ? ";  " : "", base);
+    if (speed && n < sizeof c->subtitle)
+        snprintf(c->subtitle + n, sizeof c->subtitle - n, "%scompletion time: %.20s's / this", n ? ";  " : "", base);
     c->n_series = r->n_runs < VS_CHART_MAX_SERIES ? r->n_runs : VS_CHART_MAX_SERIES;
     for (uint32_t k = 0; k < c->n_series; k++) {
         snprintf(c->series[k].name, sizeof c->series[k].name, "%s", r->runs[k].engine);
+        vs_chart_style_engine(&c->series[k], r->runs[k].engine);
         for (uint32_t i = 0; i < c->n_points; i++) {
             const struct vs_estimate *e = &vs_scores_at(sc, k, i)->score;
             /* Noise is not a difference: an interval holding 1 is drawn at 1. */
             c->series[k].y[i] = isnan(e->mean) ? 0 : vs_estimate_holds(e, 1.0) ? 1.0 : e->mean;
+            c->series[k].missing[i] = isnan(e->mean); /* e.g. a batch that never finished */
+            if (isnan(e->mean) && vs_scores_at(sc, k, i)->kind == VS_SCORE_SPEED)
+                snprintf(c->missing_label, sizeof c->missing_label, "unfinished");
             c->series[k].lo[i] = e->low;
             c->series[k].hi[i] = e->high;
         }
     }
 }
 
-void vs_chart_breakdown(const struct vs_results *r, struct vs_chart *c)
+void vs_chart_breakdown(const struct vs_results *r, enum vs_chart_metric metric, struct vs_chart *c)
 {
     memset(c, 0, sizeof *c);
-    snprintf(c->title, sizeof c->title, "Where the CPU time went: %s", r->scenario);
-    snprintf(c->x_label, sizeof c->x_label, "engine");
-    snprintf(c->y_label, sizeof c->y_label, "share of the guests' CPU time (%%)");
+    bool share = metric == VS_METRIC_SHARE, cycles = metric == VS_METRIC_CYCLES;
     c->style = VS_CHART_STACKED_BARS;
-    c->n_points = r->n_runs < VS_CHART_MAX_POINTS ? r->n_runs : VS_CHART_MAX_POINTS;
-    for (uint32_t k = 0; k < c->n_points; k++) snprintf(c->categories[k], sizeof c->categories[k], "%.40s", r->runs[k].engine);
-    for (int cat = 0; cat < VS_CAT_IDLE; cat++) {
-        struct vs_chart_series *s = &c->series[c->n_series];
-        snprintf(s->name, sizeof s->name, "%s", vs_cat_name((enum vs_cpu_cat)cat));
-        bool used = false;
+    for (int cat = 0; cat < VS_CAT_IDLE; cat++) vs_chart_style_category(&c->series[cat], (enum vs_cpu_cat)cat);
+    if (share) {
+        snprintf(c->title, sizeof c->title, "Where the CPU time went: %s", r->scenario);
+        snprintf(c->x_label, sizeof c->x_label, "engine");
+        snprintf(c->y_label, sizeof c->y_label, "share of the guests' host CPU time (%%)");
+        snprintf(c->category_name, sizeof c->category_name, "engine");
+        c->n_points = r->n_runs < VS_CHART_MAX_POINTS ? r->n_runs : VS_CHART_MAX_POINTS;
         for (uint32_t k = 0; k < c->n_points; k++) {
-            double total = 0, part = 0;
-            for (uint32_t g = 0; g < r->runs[k].n_groups; g++)
-                for (int x = 0; x < VS_CAT_IDLE; x++) {
-                    total += r->runs[k].groups[g].cpu_ns[x];
-                    if (x == cat) part += r->runs[k].groups[g].cpu_ns[x];
-                }
-            s->y[k] = total > 0 ? 100.0 * part / total : 0;
-            if (s->y[k] > 0) used = true;
+            snprintf(c->categories[k], sizeof c->categories[k], "%.40s", r->runs[k].engine);
+            double total = 0;
+            for (uint32_t g = 0; g < r->runs[k].n_groups; g++) total += vs_guest_cpu_ns(&r->runs[k].groups[g]);
+            for (int cat = 0; cat < VS_CAT_IDLE; cat++) {
+                double part = 0;
+                for (uint32_t g = 0; g < r->runs[k].n_groups; g++) part += r->runs[k].groups[g].cpu_ns[cat];
+                c->series[cat].y[k] = total > 0 ? 100.0 * part / total : 0;
+            }
         }
-        if (used) c->n_series++;
+    } else {
+        /* Per request of each group: requests of different workloads are
+         * not added up; each group has its own bars, one per engine. */
+        snprintf(c->title, sizeof c->title, "Host CPU per request, by where it went: %s", r->scenario);
+        snprintf(c->y_label, sizeof c->y_label, "host CPU per request (%s)", cycles ? "cycles" : "\xc2\xb5s");
+        snprintf(c->category_name, sizeof c->category_name, "engine");
+        uint32_t groups = r->n_runs ? r->runs[0].n_groups : 0;
+        bool batch = false;
+        for (uint32_t g = 0; g < groups; g++)
+            for (uint32_t k = 0; k < r->n_runs && c->n_points < VS_CHART_MAX_POINTS; k++) {
+                if (g >= r->runs[k].n_groups) continue;
+                const struct vs_guest_result *gr = &r->runs[k].groups[g];
+                uint32_t i = c->n_points++;
+                batch |= gr->batch;
+                snprintf(c->categories[i], sizeof c->categories[i], "%.40s", r->runs[k].engine);
+                if (groups > 1) {
+                    snprintf(c->groups[i], sizeof c->groups[i], "%.30s (per %s)", gr->name, gr->batch ? "job" : "request");
+                    snprintf(c->group_name, sizeof c->group_name, "group");
+                }
+                double per = cycles ? r->runs[k].host.spec.cpu.frequency_hz / 1e9 : 1e-3;
+                for (int cat = 0; cat < VS_CAT_IDLE; cat++)
+                    c->series[cat].y[i] = gr->completed ? gr->cpu_ns[cat] / (double)gr->completed * per : 0;
+            }
+        snprintf(c->x_label, sizeof c->x_label, "%s", groups > 1 ? "engine, a panel per guest group (each its own scale)" : "engine");
+        c->bar_panels = groups > 1;
+        if (groups == 1 && r->n_runs)
+            snprintf(c->subtitle, sizeof c->subtitle, "%s: %s per %s completed in the measured window",
+                     r->runs[0].groups[0].name, cycles ? "host cycles" : "host CPU time", batch ? "job" : "request");
+        else if (groups > 1)
+            snprintf(c->subtitle, sizeof c->subtitle, "each guest group per request of its own workload (a batch per job), never added up");
     }
+    /* Only the categories some engine used, in the order of the stack. */
+    uint32_t n = 0;
+    for (int cat = 0; cat < VS_CAT_IDLE; cat++) {
+        bool used = false;
+        for (uint32_t i = 0; i < c->n_points; i++) used |= c->series[cat].y[i] > 0;
+        if (used) {
+            if ((uint32_t)cat != n) c->series[n] = c->series[cat];
+            n++;
+        }
+    }
+    c->n_series = n;
+}
+
+void vs_chart_param_words(const char *param, char *buf, size_t len)
+{
+    static const struct {
+        const char *field, *words;
+    } fields[] = {
+        {"count", "guests in the group"},
+        {"vcpus", "virtual CPUs per guest"},
+        {"weight", "CPU weight per guest"},
+        {"memory", "memory per guest (bytes)"},
+        {"cap", "CPU cap per guest (%)"},
+        {"queue_limit", "queue limit per guest (requests)"},
+        {"load.rate", "offered load per guest (requests/s)"},
+        {"load.clients", "clients per guest"},
+        {"load.total", "requests in each guest's batch"},
+        {"load.think_time", "think time per client (s)"},
+        {"request.instructions", "instructions per request"},
+    };
+    if (strncmp(param, "guests.", 7) == 0) {
+        const char *dot = strchr(param + 7, '.');
+        for (size_t i = 0; dot && i < sizeof fields / sizeof fields[0]; i++)
+            if (strcmp(dot + 1, fields[i].field) == 0) {
+                snprintf(buf, len, "%.*s: %s", (int)(dot - param - 7), param + 7, fields[i].words);
+                return;
+            }
+        if (dot && strncmp(dot + 1, "request.", 8) == 0) {
+            snprintf(buf, len, "%.*s: %s per request", (int)(dot - param - 7), param + 7, dot + 9);
+            return;
+        }
+    }
+    if (strcmp(param, "host.cpu.cores") == 0) snprintf(buf, len, "host CPU cores");
+    else if (strcmp(param, "host.cpu.frequency") == 0) snprintf(buf, len, "host CPU frequency (Hz)");
+    else if (strcmp(param, "host.memory.capacity") == 0) snprintf(buf, len, "host memory (bytes)");
+    else if (strcmp(param, "duration") == 0) snprintf(buf, len, "simulated duration (s)");
+    else if (strncmp(param, "host.costs.", 11) == 0) snprintf(buf, len, "host cost constant %s", param + 11);
+    else snprintf(buf, len, "%s", param);
 }
 
 void vs_chart_sweep(const struct vs_scenario *sc, const struct vs_results *pts, uint32_t n,
                     enum vs_chart_metric metric, struct vs_chart *c)
 {
     static const char *const what[] = {"throughput", "median latency", "p99 latency", "host CPU"};
-    static const char *const unit[] = {"throughput (requests/s)", "p50 latency (ms)", "p99 latency (ms)",
-                                       "host CPU utilisation (%)"};
     memset(c, 0, sizeof *c);
-    snprintf(c->title, sizeof c->title, "%.50s: %s as %.70s varies", sc->name, what[metric], sc->sweep.param);
-    snprintf(c->x_label, sizeof c->x_label, "%.90s", sc->sweep.param);
-    snprintf(c->y_label, sizeof c->y_label, "%.40s %s", metric == VS_METRIC_CPU ? "" : sc->guests[0].name, unit[metric]);
+    if (metric > VS_METRIC_CPU) metric = VS_METRIC_THROUGHPUT;
+    char param[96];
+    vs_chart_param_words(sc->sweep.param, param, sizeof param);
+    char bare[96];
+    snprintf(bare, sizeof bare, "%s", param);
+    char *unit_part = strstr(bare, " (");
+    if (unit_part) *unit_part = '\0';
+    snprintf(c->title, sizeof c->title, "%.40s: %s%s against %.80s", sc->name, what[metric],
+             metric == VS_METRIC_THROUGHPUT ? " per guest" : "", bare);
+    snprintf(c->x_label, sizeof c->x_label, "%.90s", param);
+    const char *g0 = sc->n_guests ? sc->guests[0].name : "-";
+    if (metric == VS_METRIC_THROUGHPUT)
+        snprintf(c->y_label, sizeof c->y_label, "completed requests/s per %.30s guest (mean of the group)", g0);
+    else if (metric == VS_METRIC_P50)
+        snprintf(c->y_label, sizeof c->y_label, "median latency of %.30s requests (ms, all guests)", g0);
+    else if (metric == VS_METRIC_P99)
+        snprintf(c->y_label, sizeof c->y_label, "p99 latency of %.30s requests (ms, all guests)", g0);
+    else
+        snprintf(c->y_label, sizeof c->y_label, "host CPU utilisation, all guests (%% of every core)");
     c->style = VS_CHART_LINES;
     c->n_points = n < VS_CHART_MAX_POINTS ? n : VS_CHART_MAX_POINTS;
     c->n_series = sc->n_engines < VS_CHART_MAX_SERIES ? sc->n_engines : VS_CHART_MAX_SERIES;
-    for (uint32_t k = 0; k < c->n_series; k++) snprintf(c->series[k].name, sizeof c->series[k].name, "%s", sc->engines[k]);
+    for (uint32_t k = 0; k < c->n_series; k++) {
+        snprintf(c->series[k].name, sizeof c->series[k].name, "%s", sc->engines[k]);
+        vs_chart_style_engine(&c->series[k], sc->engines[k]);
+    }
     for (uint32_t i = 0; i < c->n_points; i++) {
         c->x[i] = sc->sweep.values[i];
         for (uint32_t k = 0; k < c->n_series && k < pts[i].n_runs; k++) {
             const struct vs_run_result *r = &pts[i].runs[k];
             const struct vs_guest_result *g = r->n_groups ? &r->groups[0] : NULL;
             double v = 0;
-            if (metric == VS_METRIC_THROUGHPUT && g) v = g->throughput_per_s;
+            if (metric == VS_METRIC_THROUGHPUT && g) v = g->throughput_per_s / (g->instances ? g->instances : 1);
             else if (metric == VS_METRIC_P50 && g) v = (double)g->latency.p50_ns / 1e6;
             else if (metric == VS_METRIC_P99 && g) v = (double)g->latency.p99_ns / 1e6;
             else if (metric == VS_METRIC_CPU) v = 100.0 * r->host.cpu_utilisation;
@@ -678,20 +1381,46 @@ void vs_chart_sweep(const struct vs_scenario *sc, const struct vs_results *pts, 
     }
 }
 
+/* A resource in words, for a label. */
+static const char *resource_words(enum vs_resource r)
+{
+    switch (r) {
+    case VS_RES_CPU: return "CPU";
+    case VS_RES_MEMORY: return "memory";
+    case VS_RES_DISK: return "disk";
+    case VS_RES_NIC: return "NIC";
+    default: return "none";
+    }
+}
+
 void vs_chart_density(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n,
-                      struct vs_chart *c)
+                      const char *sla, struct vs_chart *c)
 {
     memset(c, 0, sizeof *c);
-    snprintf(c->title, sizeof c->title, "Guests per host: %.40s on %.40s", sc->guests[0].workload.name, sc->hosts[0].spec.name);
-    snprintf(c->x_label, sizeof c->x_label, "workload");
-    snprintf(c->y_label, sizeof c->y_label, "guests meeting every SLA");
+    bool has_sla = sla && sla[0];
+    if (has_sla)
+        snprintf(c->title, sizeof c->title, "Guests per host with %.40s: %.40s on %.40s", sla, sc->guests[0].workload.name,
+                 sc->hosts[0].spec.name);
+    else
+        snprintf(c->title, sizeof c->title, "Guests per host, no SLA: guests that start (%.40s on %.40s)",
+                 sc->guests[0].workload.name, sc->hosts[0].spec.name);
+    snprintf(c->subtitle, sizeof c->subtitle, "%s; after each count, the resource that ran out first one guest later",
+             has_sla ? "the most guests for which every guest met the SLA" : "the most guests the host could start");
+    snprintf(c->x_label, sizeof c->x_label, "approach (workload %.40s)", sc->guests[0].workload.name);
+    snprintf(c->y_label, sizeof c->y_label, has_sla ? "guests per host meeting the SLA" : "guests per host that start");
     c->style = VS_CHART_GROUPED_BARS;
+    c->value_labels = true;
+    snprintf(c->value_format, sizeof c->value_format, "%%.0f");
     c->n_points = 1;
     snprintf(c->categories[0], sizeof c->categories[0], "%.40s", sc->guests[0].workload.name);
     c->n_series = n < VS_CHART_MAX_SERIES ? n : VS_CHART_MAX_SERIES;
     for (uint32_t k = 0; k < c->n_series; k++) {
         snprintf(c->series[k].name, sizeof c->series[k].name, "%s", r[k].engine);
+        vs_chart_style_engine(&c->series[k], r[k].engine);
         c->series[k].y[0] = r[k].density;
+        if (r[k].capped) snprintf(c->series[k].note, sizeof c->series[k].note, "(search bound)");
+        else if (r[k].limit != VS_RES_NONE)
+            snprintf(c->series[k].note, sizeof c->series[k].note, "(%s)", resource_words(r[k].limit));
     }
 }
 
@@ -701,22 +1430,42 @@ void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_densit
     memset(c, 0, sizeof *c);
     snprintf(c->title, sizeof c->title, "p99 latency as guests are added: %.40s on %.40s",
              sc->guests[0].workload.name, sc->hosts[0].spec.name);
+    snprintf(c->subtitle, sizeof c->subtitle,
+             "every probe of the density search; a line ends where the next count failed, and says why");
     snprintf(c->x_label, sizeof c->x_label, "guests on the host");
-    snprintf(c->y_label, sizeof c->y_label, "p99 latency (ms)");
+    snprintf(c->y_label, sizeof c->y_label, "p99 latency of the guests' requests (ms)");
     c->style = VS_CHART_LINES;
     c->own_x = true;
     c->n_series = n < VS_CHART_MAX_SERIES ? n : VS_CHART_MAX_SERIES;
     for (uint32_t k = 0; k < c->n_series; k++) {
         struct vs_chart_series *s = &c->series[k];
         snprintf(s->name, sizeof s->name, "%s", r[k].engine);
+        vs_chart_style_engine(s, r[k].engine);
         /* Probes where guests failed to start have no latency to show. */
-        for (uint32_t i = 0; i < r[k].n_points && s->n < VS_CHART_MAX_POINTS; i++)
+        uint32_t first_failed = 0;
+        for (uint32_t i = 0; i < r[k].n_points && s->n < VS_CHART_MAX_POINTS; i++) {
             if (r[k].points[i].failed == 0) {
                 s->x[s->n] = r[k].points[i].guests;
                 s->y[s->n] = (double)r[k].points[i].p99_ns / 1e6;
                 s->n++;
+            } else if (!first_failed) {
+                first_failed = r[k].points[i].guests;
             }
+        }
         if (s->n > c->n_points) c->n_points = s->n;
+        /* Why the line ends: the search's bound, guests that did not start
+         * (memory), or the SLA missed with the resource that ran out. */
+        if (r[k].capped)
+            snprintf(s->end_label, sizeof s->end_label, "%.16s: search bound (--max) reached", r[k].engine);
+        else if (first_failed && r[k].limit != VS_RES_MEMORY && r[k].limit != VS_RES_NONE)
+            snprintf(s->end_label, sizeof s->end_label, "%.12s: SLA missed past %u (%s); memory full at %u",
+                     r[k].engine, r[k].density, resource_words(r[k].limit), first_failed);
+        else if (first_failed)
+            snprintf(s->end_label, sizeof s->end_label, "%.16s: memory full, guest %u cannot start", r[k].engine,
+                     first_failed);
+        else if (r[k].limit != VS_RES_NONE)
+            snprintf(s->end_label, sizeof s->end_label, "%.16s: SLA missed past %u (%s)", r[k].engine, r[k].density,
+                     resource_words(r[k].limit));
     }
     if (p99_sla_ns > 0) {
         c->has_hline = true;
@@ -798,33 +1547,106 @@ void vs_chart_hosts(const struct vs_results *r, struct vs_chart *c)
 void vs_chart_timeline(const struct vs_timeline *tl, struct vs_chart *c)
 {
     memset(c, 0, sizeof *c);
-    snprintf(c->title, sizeof c->title, "%s: throughput over time", tl->scenario);
-    snprintf(c->x_label, sizeof c->x_label, "simulated time since the guests booted (s), the same for every engine");
-    snprintf(c->y_label, sizeof c->y_label, "throughput, all guests (requests/s)");
+    snprintf(c->title, sizeof c->title, "%s: each guest group's throughput over time", tl->scenario);
     c->style = VS_CHART_LINES;
-    /* Each engine's time counts from the end of its own boot, so the
-     * timeline's events line up; each line has its own sample times. */
     c->own_x = true;
-    c->n_series = tl->n_series < VS_CHART_MAX_SERIES ? tl->n_series : VS_CHART_MAX_SERIES;
-    for (uint32_t k = 0; k < c->n_series; k++) {
+    /* A panel per engine, each on its own run's clock from 0 (its boot
+     * included, its events where they happened in it); a line per group,
+     * as a share of that group's mean rate under the reference engine
+     * (native, else the first), because requests of unlike workloads do
+     * not add up and a build's jobs per second would vanish beside a web
+     * server's requests. */
+    uint32_t ref = 0;
+    for (uint32_t k = 0; k < tl->n_series; k++)
+        if (strcmp(tl->series[k].engine, "native") == 0) {
+            ref = k;
+            break;
+        }
+    const struct vs_timeline_series *rs = tl->n_series ? &tl->series[ref] : NULL;
+    double mean[VS_TIMELINE_MAX_GROUPS] = {0};
+    for (uint32_t g = 0; rs && g < tl->n_groups; g++) {
+        /* The reference's mean after its boot (or over its whole run). */
+        double sum = 0, span = 0;
+        vs_time_ns prev = 0;
+        for (uint32_t i = 0; i < rs->n; i++) {
+            double dt = (double)(rs->at_ns[i] - prev);
+            if (prev >= rs->booted_ns) {
+                sum += rs->rate_per_s[g][i] * dt;
+                span += dt;
+            }
+            prev = rs->at_ns[i];
+        }
+        mean[g] = span > 0 ? sum / span : 0;
+    }
+    snprintf(c->subtitle, sizeof c->subtitle, "a panel per engine on its own run's clock, boots and events marked; "
+                                              "100 %% = the group's mean under %.30s",
+             rs ? rs->engine : "-");
+    snprintf(c->x_label, sizeof c->x_label, "simulated time since the engine's run started, its boot included (s)");
+    snprintf(c->y_label, sizeof c->y_label, "throughput, %% of the group's mean under %.30s", rs ? rs->engine : "-");
+    c->n_panels = tl->n_series < VS_CHART_MAX_PANELS ? tl->n_series : VS_CHART_MAX_PANELS;
+    snprintf(c->group_name, sizeof c->group_name, "engine");
+    for (uint32_t k = 0; k < c->n_panels; k++) {
         const struct vs_timeline_series *s = &tl->series[k];
-        snprintf(c->series[k].name, sizeof c->series[k].name, "%s", s->engine);
-        uint32_t n = s->n < VS_CHART_MAX_POINTS ? s->n : VS_CHART_MAX_POINTS;
-        for (uint32_t i = 0; i < n; i++) {
-            c->series[k].x[i] = (double)s->at_ns[i] / 1e9;
-            c->series[k].y[i] = s->rate_per_s[i];
+        snprintf(c->panel_title[k], sizeof c->panel_title[k], "%.30s (its run: %.1f s)", s->engine,
+                 (double)s->end_ns / 1e9);
+        snprintf(c->panel_name[k], sizeof c->panel_name[k], "%.40s", s->engine);
+        for (uint32_t g = 0; g < tl->n_groups && c->n_series < VS_CHART_MAX_SERIES; g++) {
+            if (!(mean[g] > 0)) continue; /* nothing to compare with */
+            struct vs_chart_series *cs = &c->series[c->n_series++];
+            snprintf(cs->name, sizeof cs->name, "%.30s%s", tl->group[g], tl->batch[g] ? " (jobs, smoothed)" : "");
+            /* Groups are neither engines nor categories: a colour each by
+             * its place in the scenario, the same in every panel. */
+            cs->styled = true;
+            cs->color = (struct vs_rgb){palette[g % 8][0], palette[g % 8][1], palette[g % 8][2]};
+            cs->pattern = (int)g;
+            cs->panel = k;
+            uint32_t n = s->n < VS_CHART_MAX_POINTS ? s->n : VS_CHART_MAX_POINTS;
+            for (uint32_t i = 0; i < n; i++) {
+                cs->x[i] = (double)s->at_ns[i] / 1e9;
+                /* A batch finishes a few jobs a step: its rate is the mean
+                 * of the last five steps, or it would be all spikes. */
+                double sum = 0, span = 0;
+                for (uint32_t j = i + 1 > 5 && tl->batch[g] ? i - 4 : (tl->batch[g] ? 0 : i); j <= i; j++) {
+                    double dt = (double)(s->at_ns[j] - (j ? s->at_ns[j - 1] : 0));
+                    sum += s->rate_per_s[g][j] * dt;
+                    span += dt;
+                }
+                cs->y[i] = span > 0 ? 100.0 * sum / span / mean[g] : 0;
+            }
+            cs->n = n;
+            if (n > c->n_points) c->n_points = n;
         }
-        c->series[k].n = n;
-        if (n > c->n_points) {
-            c->n_points = n;
-            for (uint32_t i = 0; i < n; i++) c->x[i] = c->series[k].x[i];
+        /* What happened at one moment is one mark: "web, db booted". */
+        for (uint32_t m = 0; m < s->n_marks && c->n_marks < VS_CHART_MAX_MARKS; m++) {
+            uint32_t last = c->n_marks - 1;
+            const char *boot = strstr(s->mark_label[m], " booted");
+            /* Boots within 3 % of the run of one another share a label. */
+            double near = (double)s->end_ns / 1e9 * 0.03;
+            bool close_boot = c->n_marks && boot && strstr(c->mark_label[last], " booted") &&
+                              (double)s->mark_ns[m] / 1e9 - c->mark_x[last] <= near;
+            if (c->n_marks && c->mark_panel[last] == k &&
+                (c->mark_x[last] == (double)s->mark_ns[m] / 1e9 || close_boot)) {
+                char *prev = c->mark_label[last], *pboot = strstr(prev, " booted");
+                size_t len = strlen(prev);
+                if (boot && pboot && !pboot[7]) {
+                    char joined[96];
+                    snprintf(joined, sizeof joined, "%.*s, %.*s booted", (int)(pboot - prev), prev,
+                             (int)(boot - s->mark_label[m]), s->mark_label[m]);
+                    memcpy(prev, joined, sizeof joined);
+                } else {
+                    snprintf(prev + len, sizeof c->mark_label[0] - len, "; %s", s->mark_label[m]);
+                }
+                continue;
+            }
+            c->mark_x[c->n_marks] = (double)s->mark_ns[m] / 1e9;
+            c->mark_panel[c->n_marks] = k;
+            snprintf(c->mark_label[c->n_marks], sizeof c->mark_label[0], "%s", s->mark_label[m]);
+            c->n_marks++;
         }
     }
-    for (uint32_t m = 0; m < tl->n_marks && m < VS_CHART_MAX_MARKS; m++) {
-        c->mark_x[m] = (double)tl->mark_ns[m] / 1e9;
-        snprintf(c->mark_label[m], sizeof c->mark_label[m], "%s", tl->mark_label[m]);
-        c->n_marks++;
-    }
+    /* A few jobs a step make a batch's rate jump: the axis stops at 200 %
+     * (the CSV has every value). */
+    c->y_max = 200;
 }
 
 void vs_chart_migration(const struct vs_migration_view *v, enum vs_chart_metric metric, struct vs_chart *c)
@@ -846,6 +1668,7 @@ void vs_chart_migration(const struct vs_migration_view *v, enum vs_chart_metric 
     for (uint32_t k = 0; k < c->n_series; k++) {
         const struct vs_migration_series *s = &v->series[k];
         snprintf(c->series[k].name, sizeof c->series[k].name, "%s", s->engine);
+        vs_chart_style_engine(&c->series[k], s->engine);
         uint32_t m = 0;
         for (uint32_t i = 0; i < s->n && m < VS_CHART_MAX_POINTS; i++) {
             double y = tput ? s->rate_per_s[i] : s->p99_ns[i] / 1e6;
@@ -887,21 +1710,12 @@ static const enum vs_cpu_cat lane_order[] = {
     VS_CAT_DEVICE_MODEL, VS_CAT_HOST_KERNEL, VS_CAT_PAGE_WALK, VS_CAT_IDLE};
 #define N_LANES (sizeof lane_order / sizeof lane_order[0])
 
-/* One colour per place, the same in every trace chart. */
-static const double *lane_color(enum vs_cpu_cat cat)
+/* One colour per place: the CPU category's, as in every other chart;
+ * waits light grey. */
+static struct vs_rgb lane_color(enum vs_cpu_cat cat)
 {
-    static const double grey[3] = {0.75, 0.75, 0.75};
-    switch (cat) {
-    case VS_CAT_GUEST_USER: return palette[1];
-    case VS_CAT_GUEST_KERNEL: return palette[3];
-    case VS_CAT_TRANSLATION: return palette[0];
-    case VS_CAT_VMEXIT: return palette[4];
-    case VS_CAT_HYPERCALL: return palette[5];
-    case VS_CAT_DEVICE_MODEL: return palette[6];
-    case VS_CAT_HOST_KERNEL: return palette[2];
-    case VS_CAT_PAGE_WALK: return palette[7];
-    default: return grey;
-    }
+    if (cat == VS_CAT_IDLE) return (struct vs_rgb){0.75, 0.75, 0.75};
+    return vs_palette_category(cat);
 }
 
 static double step_ns(const struct vs_trace_report *r, const struct vs_step *st)
@@ -1024,8 +1838,7 @@ static void draw_trace(const void *what, cairo_t *cr, double W, double H)
             enum vs_cpu_cat cat = st->delay_ns > 0 ? VS_CAT_IDLE : st->cat;
             double x0 = left + t * xscale, w = d * xscale;
             if (w < 0.25 * u) w = 0.25 * u; /* visible however short */
-            const double *col = lane_color(cat);
-            cairo_set_source_rgb(cr, col[0], col[1], col[2]);
+            set_rgb(cr, lane_color(cat));
             cairo_rectangle(cr, x0, lane_y[cat] + lane_h * 0.1, w, lane_h * 0.7);
             cairo_fill_preserve(cr);
             cairo_set_source_rgb(cr, 0, 0, 0);

@@ -242,6 +242,10 @@ static int read_group(const struct reader *rd, const struct vs_ynode *gn, const 
     if (rc == VS_OK) rc = get_number(rd, gn, where, "throughput_per_s", 0, &g->throughput_per_s);
     if (rc == VS_OK) rc = get_bool(rd, gn, where, "batch", &g->batch);
     if (rc == VS_OK) rc = get_number(rd, gn, where, "completion_ns", -1, &g->completion_ns);
+    /* The breakdown per request divides by it. */
+    int64_t completed = 0;
+    if (rc == VS_OK) rc = get_int(rd, gn, where, "completed", 0, INT64_MAX, &completed);
+    g->completed = (uint64_t)completed;
     if (rc == VS_OK) rc = member(rd, gn, where, "cpu_ns", VS_YNODE_MAPPING, &cpu);
     if (rc == VS_OK && cpu) {
         char at[200];
@@ -306,6 +310,14 @@ static int read_results(const struct reader *rd, const struct vs_ynode *root, st
         char f[64];
         if (run->kind != VS_YNODE_MAPPING) return bad(rd, run, "%s: expected an object, found %s", where, found(run, f));
         rc = get_string(rd, run, where, "engine", true, rr->engine, sizeof rr->engine);
+        /* The host's clock, for a breakdown in cycles. */
+        const struct vs_ynode *host;
+        if (rc == VS_OK) rc = member(rd, run, where, "host", VS_YNODE_MAPPING, &host);
+        if (rc == VS_OK && host) {
+            char at[80];
+            snprintf(at, sizeof at, "%s.host", where);
+            rc = get_number(rd, host, at, "frequency_hz", 0, &rr->host.spec.cpu.frequency_hz);
+        }
         if (rc == VS_OK) rc = required(rd, run, where, "groups", VS_YNODE_SEQUENCE, &groups);
         if (rc != VS_OK) return rc;
         /* The relative chart compares group i of every run with group i of

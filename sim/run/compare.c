@@ -106,6 +106,14 @@ int vs_compare_scenario(const struct vs_compare_opts *o, struct vs_scenario *sc,
     return VS_OK;
 }
 
+int vs_compare_scenario_for_workload(const char *workload, const char *host, uint64_t seed,
+                                     struct vs_scenario *sc, struct vs_error *err)
+{
+    struct vs_compare_opts o = {.workload = workload, .host = host, .seed = seed};
+    char skipped[2048];
+    return vs_compare_scenario(&o, sc, skipped, sizeof skipped, err);
+}
+
 void vs_compare_write_table(FILE *f, const struct vs_results *r, const char *skipped)
 {
     if (r->n_runs == 0 || r->runs[0].n_groups == 0) return;

@@ -195,57 +195,96 @@ const struct vs_step_change *vs_stepper_take_changes(struct vs_stepper *st, uint
     return c;
 }
 
+/* Per engine, each group's completions so far at each sample time, with
+ * as many samples as the chart holds: when they run out, every other one
+ * goes and the spacing doubles, so a long run (an emulator's boot) is
+ * covered whole. */
+struct tl_samples {
+    vs_time_ns at[VS_TIMELINE_MAX_SAMPLES];
+    uint64_t done[VS_TIMELINE_MAX_SAMPLES][VS_TIMELINE_MAX_GROUPS];
+    uint32_t n;
+    vs_time_ns spacing;
+    bool ended;
+};
+
+static void tl_take(struct tl_samples *t, const struct vs_run_result *r, uint32_t groups)
+{
+    if (t->n == VS_TIMELINE_MAX_SAMPLES) {
+        uint32_t m = 0;
+        for (uint32_t i = 0; i < t->n; i += 2, m++) {
+            t->at[m] = t->at[i];
+            memcpy(t->done[m], t->done[i], sizeof t->done[0]);
+        }
+        t->n = m;
+        t->spacing *= 2;
+    }
+    t->at[t->n] = r->now_ns;
+    for (uint32_t g = 0; g < groups && g < r->n_groups; g++) t->done[t->n][g] = r->groups[g].completed_since_start;
+    t->n++;
+}
+
 int vs_stepper_timeline(const struct vs_scenario *sc, uint64_t seed, vs_time_ns step_ns,
                         struct vs_timeline *out, struct vs_error *err)
 {
     memset(out, 0, sizeof *out);
     snprintf(out->scenario, sizeof out->scenario, "%s", sc->name);
+    out->n_groups = sc->n_guests < VS_TIMELINE_MAX_GROUPS ? sc->n_guests : VS_TIMELINE_MAX_GROUPS;
+    for (uint32_t g = 0; g < out->n_groups; g++) {
+        snprintf(out->group[g], sizeof out->group[g], "%s", sc->guests[g].name);
+        out->batch[g] = sc->guests[g].workload.load.kind == VS_LOAD_BATCH;
+    }
     struct vs_stepper *st;
-    int rc = vs_stepper_create(sc, seed, step_ns, VS_TIMELINE_MAX_SAMPLES, &st, err);
+    int rc = vs_stepper_create(sc, seed, step_ns, 1, &st, err);
     if (rc != VS_OK) return rc;
+    struct tl_samples *ts = calloc(st->n ? st->n : 1, sizeof *ts);
+    if (!ts) {
+        vs_stepper_destroy(st);
+        return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    }
     out->n_series = st->n;
-    for (uint32_t k = 0; k < st->n; k++)
+    for (uint32_t k = 0; k < st->n; k++) {
         snprintf(out->series[k].engine, sizeof out->series[k].engine, "%s", st->snaps[k].engine);
-    /* Every engine runs to its end. Its samples while booting fall off the
-     * ring as later ones come (a long boot must not use up the series);
-     * with more than VS_TIMELINE_MAX_SAMPLES steps after the boot, the
-     * series keeps the last ones. */
+        ts[k].spacing = step_ns > 0 ? step_ns : 1;
+        tl_take(&ts[k], &st->snaps[k], out->n_groups); /* the start, nothing done */
+    }
+    /* Every engine runs to its end, each on its own clock: what changed is
+     * marked in its own panel at the moment it happened there. */
     while (rc == VS_OK && !vs_stepper_done(st)) {
         rc = vs_stepper_advance(st, step_ns, err);
+        for (uint32_t k = 0; k < st->n && rc == VS_OK; k++) {
+            struct tl_samples *t = &ts[k];
+            const struct vs_run_result *r = &st->snaps[k];
+            bool done = vs_sim_done(st->e[k].sim);
+            if (t->ended) continue;
+            if (r->now_ns - t->at[t->n - 1] >= t->spacing || (done && r->now_ns > t->at[t->n - 1]))
+                tl_take(t, r, out->n_groups);
+            t->ended = done;
+        }
         uint32_t n;
         const struct vs_step_change *c = vs_stepper_take_changes(st, &n);
         for (uint32_t i = 0; i < n; i++) {
-            /* The first engine's changes mark the chart: one set of marks
-             * for one x axis. On that axis every engine's time counts from
-             * the end of its boot (like warm-up, duration and the
-             * timeline's `at`), so an event lands at the same x under every
-             * engine; boots themselves are before it. */
-            vs_time_ns booted = vs_sim_booted(st->e[0].sim);
-            if (c[i].engine != 0 || out->n_marks == VS_TIMELINE_MAX_MARKS || c[i].at_ns <= booted) continue;
-            /* A boot is seen at the end of the step that saw it, just after
-             * the axis starts: not an event on it. */
-            size_t len = strlen(c[i].text);
-            if (len >= 7 && strcmp(c[i].text + len - 7, " booted") == 0) continue;
+            struct vs_timeline_series *s = &out->series[c[i].engine];
+            if (s->n_marks == VS_TIMELINE_MAX_MARKS) continue;
             const char *text = strchr(c[i].text, ':');
-            out->mark_ns[out->n_marks] = c[i].at_ns - booted;
-            snprintf(out->mark_label[out->n_marks], sizeof out->mark_label[0], "%.47s",
-                     text ? text + 2 : c[i].text);
-            out->n_marks++;
+            s->mark_ns[s->n_marks] = c[i].at_ns;
+            snprintf(s->mark_label[s->n_marks], sizeof s->mark_label[0], "%.47s", text ? text + 2 : c[i].text);
+            s->n_marks++;
         }
     }
     for (uint32_t k = 0; k < st->n && rc == VS_OK; k++) {
-        uint32_t n;
-        const struct vs_step_sample *s = vs_stepper_samples(st, k, &n);
-        vs_time_ns booted = vs_sim_booted(st->e[k].sim);
-        uint32_t m = 0;
-        for (uint32_t i = 0; i < n; i++) {
-            if (s[i].at_ns <= booted) continue; /* still booting: before the axis starts */
-            out->series[k].at_ns[m] = s[i].at_ns - booted;
-            out->series[k].rate_per_s[m] = s[i].rate_per_s;
-            m++;
+        struct vs_timeline_series *s = &out->series[k];
+        const struct tl_samples *t = &ts[k];
+        s->booted_ns = vs_sim_booted(st->e[k].sim);
+        s->end_ns = t->at[t->n - 1];
+        for (uint32_t i = 1; i < t->n; i++) {
+            double span_s = (double)(t->at[i] - t->at[i - 1]) / 1e9;
+            s->at_ns[i - 1] = t->at[i];
+            for (uint32_t g = 0; g < out->n_groups; g++)
+                s->rate_per_s[g][i - 1] = span_s > 0 ? (double)(t->done[i][g] - t->done[i - 1][g]) / span_s : 0;
         }
-        out->series[k].n = m;
+        s->n = t->n - 1;
     }
+    free(ts);
     vs_stepper_destroy(st);
     return rc;
 }

@@ -299,7 +299,7 @@ expect_status "chart --kind density-curve exits 0" 0
 if grep -q "SLA\|p99 latency" "$TMP/curve.svg" && head -1 "$TMP/curve.csv" | grep -q '^series,'; then ok "the density curve has its labels and a long-format CSV"; else fail "the density curve has its labels and a long-format CSV"; fi
 run chart "$D/sweep.yaml" --kind sweep --metric p99 --output "$TMP/p99.svg"
 expect_status "chart --metric p99 exits 0" 0
-if grep -q "p99 latency (ms)" "$TMP/p99.svg"; then ok "the sweep chart plots the chosen metric"; else fail "the sweep chart plots the chosen metric"; fi
+if grep -q "p99 latency of web" "$TMP/p99.svg"; then ok "the sweep chart plots the chosen metric"; else fail "the sweep chart plots the chosen metric"; fi
 run chart "$D/sweep.yaml" --kind sweep --metric bandwidth --output "$TMP/x.svg"
 expect_status "an unknown metric exits 2" 2
 "$VIRTSIM" density "$D/small.yaml" --sla "p99<50ms" --max 8 --duration 1s --format json --output "$TMP/d.json"

@@ -38,8 +38,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vs_chart_relative(&r, &ch);
         vs_chart_write_csv(&ch, sink());
         memset(&ch, 0, sizeof ch);
-        vs_chart_breakdown(&r, &ch);
-        vs_chart_write_csv(&ch, sink());
+        for (int m = VS_METRIC_US; m <= VS_METRIC_SHARE; m++) {
+            vs_chart_breakdown(&r, (enum vs_chart_metric)m, &ch);
+            vs_chart_write_csv(&ch, sink());
+        }
         vs_results_free(&r);
     }
 
@@ -49,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check_refusal(rc, &e);
     if (rc == VS_OK) {
         memset(&ch, 0, sizeof ch);
-        vs_chart_density(&sc, dr, sc.n_engines, &ch);
+        vs_chart_density(&sc, dr, sc.n_engines, "p99<50ms", &ch);
         vs_chart_write_csv(&ch, sink());
         memset(&ch, 0, sizeof ch);
         vs_chart_density_curve(&sc, dr, sc.n_engines, 50e6, &ch);

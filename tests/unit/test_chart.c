@@ -1,12 +1,27 @@
 /* Charts: every kind renders to SVG, PDF and PNG; the files are valid (PNG
  * signature and size, PDF header and trailer, SVG well-formed XML holding
  * the title, axis labels and one series per engine), and the CSV beside a
- * chart holds the numbers plotted. */
+ * chart holds the numbers plotted. What is drawn:
+ * - an SVG keeps its words as <text> elements (no glyph outlines) and says
+ *   its size in px; a PDF page is the same size at 96 px per inch;
+ * - an engine's colour is the same whichever engines are drawn beside it,
+ *   and engines of different approaches differ (pixels of PNGs);
+ * - the breakdown's stack per request is the group's CPU per completed
+ *   request (conservation), its share view sums to 100 %;
+ * - a batch group's relative bar says "completion time";
+ * - density bars carry their value and the limiting resource as text, and
+ *   the title states the SLA, or "no SLA: guests that start";
+ * - value labels overlap neither a bar nor one another (the SVG's geometry);
+ * - the timeline has a panel per engine on its own clock, its boot marked,
+ *   and a line per guest group whose rates add up to whole completions;
+ * - a log axis has its ticks at decades. */
 #include "testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include <cairo.h>
 
 #include "virtsim/load/builtin.h"
 #include "virtsim/out/chart.h"
@@ -120,10 +135,87 @@ static void check_files(const struct vs_chart *c, const char *name)
     const char *row = strchr(csv, '\n') + 1;
     const char *comma = strchr(row, ',');
     if (c->own_x) comma = strchr(comma + 1, ','); /* series,x,y */
+    if (c->own_x && c->n_panels > 1) {
+        /* engine,series,x,y: the panel's name first */
+        assert_memory_equal(row, c->panel_name[c->series[0].panel], strlen(c->panel_name[c->series[0].panel]));
+        comma = strchr(comma + 1, ',');
+    }
     if (c->style != VS_CHART_LINES && c->groups[0][0]) comma = strchr(comma + 1, ','); /* group,category,... */
     double v = strtod(comma + 1, NULL);
     assert_true(v == c->series[0].y[0]);
     free(csv);
+}
+
+static char *render_svg_of(const struct vs_chart *c, const char *name)
+{
+    char path[256];
+    struct vs_error err;
+    snprintf(path, sizeof path, "%s/%s.svg", dir, name);
+    assert_int_equal(vs_chart_render(c, path, 1280, 720, &err), VS_OK);
+    size_t len;
+    char *svg = slurp(path, &len);
+    unlink(path);
+    assert_true(xml_well_formed(svg));
+    return svg;
+}
+
+/* True when the SVG has a <text> element whose words are exactly s. */
+static bool has_text(const char *svg, const char *s)
+{
+    for (const char *p = strstr(svg, "<text"); p; p = strstr(p + 1, "<text")) {
+        const char *open_end = strchr(p, '>'), *close = strstr(p, "</text>");
+        if (!open_end || !close) return false;
+        size_t n = (size_t)(close - open_end - 1);
+        if (n == strlen(s) && strncmp(open_end + 1, s, n) == 0) return true;
+    }
+    return false;
+}
+
+/* The most frequent colour in a PNG that is neither grey nor white (a
+ * bar's fill), as 0xRRGGBB; -1 if none. */
+static long dominant_colour(const char *path)
+{
+    cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+    assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int stride = cairo_image_surface_get_stride(img);
+    const unsigned char *d = cairo_image_surface_get_data(img);
+    static unsigned counts[1 << 15];
+    memset(counts, 0, sizeof counts);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t px = *(const uint32_t *)(d + y * stride + x * 4);
+            int r = (px >> 16) & 255, g = (px >> 8) & 255, b = px & 255;
+            int mx = r > g ? (r > b ? r : b) : (g > b ? g : b), mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+            if (mx - mn < 40) continue; /* grey, black or white */
+            counts[((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3)]++;
+        }
+    cairo_surface_destroy(img);
+    long best = -1;
+    unsigned most = 0;
+    for (int i = 0; i < (1 << 15); i++)
+        if (counts[i] > most) most = counts[i], best = i;
+    if (best < 0) return -1;
+    return ((best >> 10) << 19) | (((best >> 5) & 31) << 11) | ((best & 31) << 3);
+}
+
+/* How many pixels of a PNG have colour rgb (to 3 bits a channel). */
+static unsigned pixels_of(const char *path, long rgb)
+{
+    cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int stride = cairo_image_surface_get_stride(img);
+    const unsigned char *d = cairo_image_surface_get_data(img);
+    unsigned n = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t px = *(const uint32_t *)(d + y * stride + x * 4);
+            if ((((px >> 16) & 255) >> 3) == ((rgb >> 16) & 255) >> 3 && (((px >> 8) & 255) >> 3) == ((rgb >> 8) & 255) >> 3 &&
+                ((px & 255) >> 3) == (rgb & 255) >> 3)
+                n++;
+        }
+    cairo_surface_destroy(img);
+    return n;
 }
 
 static struct vs_scenario *load_default(void)
@@ -150,13 +242,42 @@ static void test_relative_and_breakdown(void **state)
     assert_int_equal(c->n_points, r.runs[0].n_groups);
     assert_true(c->series[0].y[0] == 1.0); /* native against itself */
     check_files(c, "relative");
-    vs_chart_breakdown(&r, c);
+    /* The batch group (build) is scored by its completion time, and says so. */
+    char *rsvg = render_svg_of(c, "relative-words");
+    bool batch = false;
+    for (uint32_t g = 0; g < r.runs[0].n_groups; g++) batch |= r.runs[0].groups[g].batch;
+    assert_true(batch);
+    assert_non_null(strstr(rsvg, "(completion time)</text>"));
+    free(rsvg);
+    vs_chart_breakdown(&r, VS_METRIC_SHARE, c);
     for (uint32_t k = 0; k < c->n_points; k++) {
         double sum = 0;
         for (uint32_t s = 0; s < c->n_series; s++) sum += c->series[s].y[k];
         assert_within_rel(sum, 100.0, 1e-9); /* the stack is the whole CPU time */
     }
     check_files(c, "breakdown");
+    /* Per request: a bar per engine and group, whose stack is that group's
+     * CPU time over its completed requests, in microseconds. */
+    vs_chart_breakdown(&r, VS_METRIC_US, c);
+    assert_int_equal(c->n_points, r.n_runs * r.runs[0].n_groups);
+    assert_true(c->bar_panels);
+    for (uint32_t i = 0; i < c->n_points; i++) {
+        const struct vs_guest_result *g = NULL;
+        for (uint32_t k = 0; k < r.n_runs; k++)
+            for (uint32_t j = 0; j < r.runs[k].n_groups; j++)
+                if (strcmp(r.runs[k].engine, c->categories[i]) == 0 && strncmp(c->groups[i], r.runs[k].groups[j].name,
+                                                                              strlen(r.runs[k].groups[j].name)) == 0)
+                    g = &r.runs[k].groups[j];
+        assert_non_null(g);
+        double sum = 0;
+        for (uint32_t s = 0; s < c->n_series; s++) sum += c->series[s].y[i];
+        if (g->completed) assert_within_rel(sum, vs_guest_cpu_ns(g) / (double)g->completed / 1e3, 1e-9);
+    }
+    char *svg = render_svg_of(c, "breakdown-us");
+    assert_non_null(strstr(svg, ">guest user</text>")); /* the legend in words */
+    assert_null(strstr(svg, ">guest_user<"));
+    free(svg);
+    check_files(c, "breakdown-us");
     vs_results_free(&r);
     free(c);
     free(sc);
@@ -171,17 +292,46 @@ static void test_timeline(void **state)
     struct vs_error err;
     assert_int_equal(vs_stepper_timeline(sc, sc->seed, 200 * VS_NS_PER_MS, tl, &err), VS_OK);
     vs_chart_timeline(tl, c);
-    assert_int_equal(c->n_series, sc->n_engines);
-    assert_true(c->n_points >= 14);
-    /* One axis for every engine: time since its own boot, so each line
-     * starts after 0 and ends at the duration, however long its boot was
-     * (qemu boots for tens of seconds, native not at all). */
+    assert_int_equal(c->n_panels, sc->n_engines);
+    assert_int_equal(tl->n_groups, sc->n_guests);
+    /* Each engine on its own clock from the start of its run: its last
+     * sample is the end of its boot plus the duration, however long the
+     * boot (qemu boots for tens of seconds, native not at all). */
+    char *svg = render_svg_of(c, "timeline-words");
     for (uint32_t k = 0; k < tl->n_series; k++) {
         const struct vs_timeline_series *sr = &tl->series[k];
         assert_true(sr->n >= 14);
-        assert_true(sr->at_ns[0] > 0 && sr->at_ns[0] <= 200 * VS_NS_PER_MS);
-        assert_true(sr->at_ns[sr->n - 1] == sc->duration_ns);
+        assert_true(sr->at_ns[0] > 0);
+        assert_true(sr->at_ns[sr->n - 1] == sr->booted_ns + sc->duration_ns);
+        /* Per group, the rates times their intervals are whole completions. */
+        for (uint32_t g = 0; g < tl->n_groups; g++) {
+            double done = 0;
+            for (uint32_t i = 0; i < sr->n; i++)
+                done += sr->rate_per_s[g][i] * (double)(sr->at_ns[i] - (i ? sr->at_ns[i - 1] : 0)) / 1e9;
+            assert_true(fabs(done - round(done)) < 1e-6);
+        }
+        /* Its panel is titled with its name; its guests' boots are marked
+         * where they happened on its own clock (after the start for a VM,
+         * before the end). */
+        char head[96];
+        snprintf(head, sizeof head, "<text");
+        bool titled = false;
+        for (const char *p = strstr(svg, head); p && !titled; p = strstr(p + 1, head)) {
+            const char *gt = strchr(p, '>');
+            titled = gt && strncmp(gt + 1, sr->engine, strlen(sr->engine)) == 0 &&
+                     strncmp(gt + 1 + strlen(sr->engine), " (its run", 9) == 0;
+        }
+        assert_true(titled);
+        bool boot_marked = false;
+        for (uint32_t m = 0; m < c->n_marks; m++)
+            if (c->mark_panel[m] == k && strstr(c->mark_label[m], "booted") &&
+                c->mark_x[m] <= (double)sr->end_ns / 1e9 && (sr->booted_ns < VS_NS_PER_S || c->mark_x[m] >= 1.0))
+                boot_marked = true;
+        assert_true(boot_marked);
     }
+    assert_true(tl->series[1].booted_ns > tl->series[0].booted_ns); /* qemu boots after native */
+    assert_non_null(strstr(svg, "booted</text>"));
+    free(svg);
     free(tl);
     check_files(c, "timeline");
     free(c);
@@ -218,9 +368,25 @@ static void test_sweep_and_density(void **state)
     struct vs_density_opts o = {.max_guests = 8};
     struct vs_density_result dr[2];
     assert_int_equal(vs_density_run(sc, &o, dr, &err), VS_OK);
-    vs_chart_density(sc, dr, 2, c);
+    vs_chart_density(sc, dr, 2, NULL, c);
     assert_true(c->series[0].y[0] == dr[0].density);
     check_files(c, "density");
+    char *dsvg = render_svg_of(c, "density-nosla");
+    assert_non_null(strstr(dsvg, "no SLA: guests that start"));
+    /* Each bar's value is written on the chart, with the resource that ran
+     * out one guest later. */
+    for (uint32_t k = 0; k < 2; k++) {
+        char want[64];
+        snprintf(want, sizeof want, ">%u (", dr[k].density);
+        if (dr[k].limit == VS_RES_NONE && !dr[k].capped) snprintf(want, sizeof want, ">%u<", dr[k].density);
+        assert_non_null(strstr(dsvg, want));
+    }
+    free(dsvg);
+    vs_chart_density(sc, dr, 2, "p99<20ms", c);
+    dsvg = render_svg_of(c, "density-sla");
+    assert_non_null(strstr(dsvg, "p99&lt;20ms"));
+    assert_null(strstr(dsvg, "no SLA"));
+    free(dsvg);
     vs_chart_density_curve(sc, dr, 2, 20e6, c);
     assert_true(c->own_x && c->has_hline && c->hline == 20);
     assert_int_equal(c->series[0].n, dr[0].n_points);
@@ -408,6 +574,194 @@ static void test_hosts_shapes(void **state)
     free(c);
 }
 
+/* A small chart by hand: two engines' bars over three categories. */
+static void fixture(struct vs_chart *c, const char *const *engines, uint32_t n)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->title, sizeof c->title, "Tiles & <friends>");
+    snprintf(c->x_label, sizeof c->x_label, "where");
+    snprintf(c->y_label, sizeof c->y_label, "how many (per s)");
+    c->style = VS_CHART_GROUPED_BARS;
+    c->n_points = 3;
+    for (uint32_t i = 0; i < 3; i++) snprintf(c->categories[i], sizeof c->categories[i], "place %u", i);
+    c->n_series = n;
+    for (uint32_t s = 0; s < n; s++) {
+        snprintf(c->series[s].name, sizeof c->series[s].name, "%s", engines[s]);
+        vs_chart_style_engine(&c->series[s], engines[s]);
+        for (uint32_t i = 0; i < 3; i++) c->series[s].y[i] = 10.0 + s + i;
+    }
+}
+
+static void test_svg_text_and_size(void **state)
+{
+    (void)state;
+    struct vs_chart *c = malloc(sizeof *c);
+    static const char *const two[] = {"native", "kvm"};
+    fixture(c, two, 2);
+    char *svg = render_svg_of(c, "words");
+    /* The words are text, not outlines: searchable and editable. */
+    assert_true(has_text(svg, "Tiles &amp; &lt;friends&gt;"));
+    assert_true(has_text(svg, "where"));
+    assert_true(has_text(svg, "how many (per s)"));
+    assert_true(has_text(svg, "native") && has_text(svg, "kvm"));
+    assert_true(has_text(svg, "place 0") && has_text(svg, "place 2"));
+    assert_null(strstr(svg, "glyph"));
+    assert_non_null(strstr(svg, "width=\"1280px\" height=\"720px\""));
+    free(svg);
+    /* A PDF page at 96 px per inch: 1280 x 720 px is 960 x 540 pt (13.33 x 7.5 in). */
+    char path[256];
+    struct vs_error err;
+    snprintf(path, sizeof path, "%s/size.pdf", dir);
+    assert_int_equal(vs_chart_render(c, path, 1280, 720, &err), VS_OK);
+    size_t len;
+    char *pdf = slurp(path, &len);
+    bool found = false;
+    for (size_t i = 0; i + 25 < len && !found; i++) found = memcmp(pdf + i, "/MediaBox [ 0 0 960 540 ]", 25) == 0;
+    assert_true(found);
+    free(pdf);
+    unlink(path);
+    free(c);
+}
+
+static long colour_of_chart(const char *const *engines, uint32_t n, const char *name, char *path, size_t plen)
+{
+    struct vs_chart *c = malloc(sizeof *c);
+    struct vs_error err;
+    fixture(c, engines, n);
+    snprintf(path, plen, "%s/%s.png", dir, name);
+    assert_int_equal(vs_chart_render(c, path, 800, 450, &err), VS_OK);
+    free(c);
+    return dominant_colour(path);
+}
+
+static void test_stable_colours(void **state)
+{
+    (void)state;
+    char alone[256], among[256], first[256], other[256], pv[256];
+    static const char *const kvm[] = {"kvm"}, *const three[] = {"native", "qemu", "kvm"},
+                             *const kvm_lxc[] = {"kvm", "lxc"}, *const qemu[] = {"qemu"}, *const xen[] = {"xen-pv"};
+    long k = colour_of_chart(kvm, 1, "kvm", alone, sizeof alone);
+    assert_true(k >= 0);
+    /* kvm's bars are drawn in its colour whether it is third or first. */
+    colour_of_chart(three, 3, "three", among, sizeof among);
+    colour_of_chart(kvm_lxc, 2, "kvm-lxc", first, sizeof first);
+    unsigned n_alone = pixels_of(alone, k);
+    assert_true(pixels_of(among, k) > n_alone / 6);
+    assert_true(pixels_of(first, k) > n_alone / 4);
+    /* Other approaches are other colours. */
+    long q = colour_of_chart(qemu, 1, "qemu", other, sizeof other);
+    long x = colour_of_chart(xen, 1, "xen", pv, sizeof pv);
+    assert_true(q != k && x != k && x != q);
+    assert_true(pixels_of(among, q) > 0);
+    assert_int_equal(pixels_of(first, q), 0);
+    unlink(alone), unlink(among), unlink(first), unlink(other), unlink(pv);
+}
+
+static void test_log_axis(void **state)
+{
+    (void)state;
+    struct vs_chart *c = calloc(1, sizeof *c);
+    snprintf(c->title, sizeof c->title, "log");
+    c->style = VS_CHART_LINES;
+    c->n_points = 4;
+    c->n_series = 1;
+    snprintf(c->series[0].name, sizeof c->series[0].name, "p99");
+    static const double ys[] = {0.5, 5, 50, 500};
+    for (uint32_t i = 0; i < 4; i++) c->x[i] = i + 1, c->series[0].y[i] = ys[i];
+    char *svg = render_svg_of(c, "linear");
+    assert_true(has_text(svg, "200")); /* round steps on a linear axis */
+    free(svg);
+    c->log_y = true;
+    svg = render_svg_of(c, "log");
+    /* A log axis: decades, from the one under the least value to the one over the most. */
+    assert_true(has_text(svg, "0.1") && has_text(svg, "1") && has_text(svg, "10") && has_text(svg, "100") &&
+                has_text(svg, "1000"));
+    assert_false(has_text(svg, "200"));
+    free(svg);
+    free(c);
+}
+
+struct box {
+    double x0, y0, x1, y1;
+};
+
+static bool boxes_overlap(struct box a, struct box b)
+{
+    const double e = 0.5; /* half a pixel of anti-aliasing */
+    return a.x0 < b.x1 - e && b.x0 < a.x1 - e && a.y0 < b.y1 - e && b.y0 < a.y1 - e;
+}
+
+/* The bars of an SVG: filled rectangles ("M x0 y0 L x1 y0 L x1 y1 L x0 y1 Z")
+ * in a colour that is not white. */
+static uint32_t svg_bars(const char *svg, struct box *out, uint32_t max)
+{
+    uint32_t n = 0;
+    for (const char *p = strstr(svg, "<path"); p && n < max; p = strstr(p + 1, "<path")) {
+        const char *end = strchr(p, '>'), *fill = strstr(p, "fill:rgb("), *d = strstr(p, " d=\"");
+        if (!end || !fill || !d || fill > end || d > end || strncmp(fill, "fill:rgb(100%,100%,100%)", 24) == 0) continue;
+        double x0, y0, x1, y1, x2, y2, x3, y3;
+        if (sscanf(d, " d=\"M %lf %lf L %lf %lf L %lf %lf L %lf %lf Z", &x0, &y0, &x1, &y1, &x2, &y2, &x3, &y3) != 8) continue;
+        if (y0 != y1 || x1 != x2 || y2 != y3 || x3 != x0) continue;
+        out[n++] = (struct box){fmin(x0, x1), fmin(y0, y2), fmax(x0, x1), fmax(y0, y2)};
+    }
+    return n;
+}
+
+/* The space a <text> takes, generously (0.65 em a character, ascent 0.8,
+ * descent 0.25), upright when rotated by -90. */
+static struct box svg_text_box(const char *t, const char *content, size_t len)
+{
+    double x = 0, y = 0, size = 0;
+    sscanf(strstr(t, " x=\""), " x=\"%lf\" y=\"%lf\"", &x, &y);
+    sscanf(strstr(t, "font-size=\""), "font-size=\"%lf", &size);
+    double w = 0.65 * size * (double)len;
+    const char *anchor = strstr(t, "text-anchor=\"");
+    double a = anchor && strncmp(anchor + 13, "middle", 6) == 0 ? 0.5 : anchor && strncmp(anchor + 13, "end", 3) == 0 ? 1 : 0;
+    (void)content;
+    const char *rot = strstr(t, "rotate(");
+    if (rot && rot < strchr(t, '>')) return (struct box){x - 0.8 * size, y - w * (1 - a), x + 0.25 * size, y + w * a};
+    return (struct box){x - w * a, y - 0.8 * size, x + w * (1 - a), y + 0.25 * size};
+}
+
+static void test_labels_clear_of_bars(void **state)
+{
+    (void)state;
+    /* Eight engines over three groups: narrow bars, so labels go upright;
+     * then two engines, wide bars, labels across. */
+    static const char *const eight[] = {"native", "qemu", "bochs", "xen-pv", "uml", "kvm", "hvm-shadow", "lxc"};
+    static const uint32_t counts[] = {8, 2};
+    for (int k = 0; k < 2; k++) {
+        uint32_t n = counts[k];
+        struct vs_chart *c = malloc(sizeof *c);
+        fixture(c, eight, n);
+        c->value_labels = true;
+        snprintf(c->value_format, sizeof c->value_format, "%%.2f");
+        for (uint32_t s = 0; s < n; s++)
+            for (uint32_t i = 0; i < 3; i++) c->series[s].y[i] = 0.05 + 0.17 * ((s * 7 + i * 3) % 8);
+        char *svg = render_svg_of(c, "labels");
+        struct box bars[256], labels[64];
+        uint32_t nb = svg_bars(svg, bars, 256), nl = 0;
+        assert_true(nb >= 3 * n);
+        for (const char *t = strstr(svg, "<text"); t && nl < 64; t = strstr(t + 1, "<text")) {
+            const char *gt = strchr(t, '>'), *close = strstr(t, "</text>");
+            char words[64];
+            size_t len = (size_t)(close - gt - 1);
+            snprintf(words, sizeof words, "%.*s", (int)len, gt + 1);
+            char *end;
+            strtod(words, &end);
+            if (len < 4 || *end || !strchr(words, '.')) continue; /* a value label: "0.56" */
+            labels[nl++] = svg_text_box(t, words, len);
+        }
+        assert_int_equal(nl, 3 * n);
+        for (uint32_t l = 0; l < nl; l++) {
+            for (uint32_t b = 0; b < nb; b++) assert_false(boxes_overlap(labels[l], bars[b]));
+            for (uint32_t m = l + 1; m < nl; m++) assert_false(boxes_overlap(labels[l], labels[m]));
+        }
+        free(svg);
+        free(c);
+    }
+}
+
 static void test_bad_output(void **state)
 {
     (void)state;
@@ -430,6 +784,10 @@ int main(void)
         cmocka_unit_test(test_sweep_and_density),
         cmocka_unit_test(test_hosts),
         cmocka_unit_test(test_hosts_shapes),
+        cmocka_unit_test(test_svg_text_and_size),
+        cmocka_unit_test(test_stable_colours),
+        cmocka_unit_test(test_log_axis),
+        cmocka_unit_test(test_labels_clear_of_bars),
         cmocka_unit_test(test_bad_output),
     };
     int rc = cmocka_run_group_tests_name("chart", tests, NULL, NULL);

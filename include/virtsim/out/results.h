@@ -245,25 +245,33 @@ struct vs_density_result {
     uint32_t n_points;
 };
 
-/* A run sampled over time (run/stepper.h): per engine, the completion rate
- * at each sample, and marks for what changed (the timeline chart's data). */
+/* A run sampled over time (run/stepper.h): per engine, on its own clock
+ * from the start of its simulation (boot included), each guest group's
+ * completion rate, and what happened (boots, timeline events, batches
+ * finishing) marked: the timeline chart's data. */
 #define VS_TIMELINE_MAX_SAMPLES 256
 #define VS_TIMELINE_MAX_MARKS 32
+#define VS_TIMELINE_MAX_GROUPS 8
 
 struct vs_timeline_series {
     char engine[VS_NAME_MAX];
-    vs_time_ns at_ns[VS_TIMELINE_MAX_SAMPLES];  /* since the end of this engine's boot */
-    double rate_per_s[VS_TIMELINE_MAX_SAMPLES];
+    vs_time_ns at_ns[VS_TIMELINE_MAX_SAMPLES];  /* the end of each sample's interval */
+    double rate_per_s[VS_TIMELINE_MAX_GROUPS][VS_TIMELINE_MAX_SAMPLES]; /* per group */
     uint32_t n;
+    vs_time_ns booted_ns;                       /* when its last guest had booted */
+    vs_time_ns end_ns;                          /* when its run ended */
+    vs_time_ns mark_ns[VS_TIMELINE_MAX_MARKS];
+    char mark_label[VS_TIMELINE_MAX_MARKS][48];
+    uint32_t n_marks;
 };
 
 struct vs_timeline {
     char scenario[VS_NAME_MAX];
+    char group[VS_TIMELINE_MAX_GROUPS][VS_NAME_MAX];
+    bool batch[VS_TIMELINE_MAX_GROUPS];
+    uint32_t n_groups;                          /* the first VS_TIMELINE_MAX_GROUPS groups */
     struct vs_timeline_series series[VS_MAX_ENGINES];
     uint32_t n_series;
-    vs_time_ns mark_ns[VS_TIMELINE_MAX_MARKS];
-    char mark_label[VS_TIMELINE_MAX_MARKS][48];
-    uint32_t n_marks;
 };
 
 /* The migrating guest through its migration (chart kind `migration`): per

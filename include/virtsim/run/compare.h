@@ -25,6 +25,14 @@ struct vs_compare_opts {
 int vs_compare_scenario(const struct vs_compare_opts *o, struct vs_scenario *sc, char *skipped,
                         size_t skipped_len, struct vs_error *err);
 
+/* The same scenario for a command given a workload where it expects a
+ * scenario (`virtsim chart WORKLOAD`, `virtsim tui WORKLOAD`): compare's
+ * defaults (2 vCPUs, 10 s, every preset the host can run, native first),
+ * on `host` (NULL: "current"), with `seed`. Presets the host cannot run are
+ * left out, as compare does. Fills the caller's *sc. */
+int vs_compare_scenario_for_workload(const char *workload, const char *host, uint64_t seed,
+                                     struct vs_scenario *sc, struct vs_error *err);
+
 /* The comparison table: per preset its approach, score (throughput relative
  * to native: 1.00 = native), p99, CPU breakdown and event counts per second. */
 void vs_compare_write_table(FILE *f, const struct vs_results *r, const char *skipped);

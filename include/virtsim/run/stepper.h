@@ -68,8 +68,11 @@ const struct vs_step_change *vs_stepper_take_changes(struct vs_stepper *st, uint
 int vs_stepper_migration(const struct vs_scenario *sc, uint64_t seed, vs_time_ns step_ns,
                          struct vs_migration_view *out, struct vs_error *err);
 
-/* The whole run, sampled every step_ns: one rate series per engine and the
- * first engine's changes as marks (the timeline chart's data). */
+/* The whole run of every engine on its own clock (boot included), sampled
+ * every step_ns (every 2^k step_ns when a run is longer than
+ * VS_TIMELINE_MAX_SAMPLES steps): each guest group's completion rate, and
+ * each engine's changes (boots, timeline events, batches finishing) as its
+ * marks (the timeline chart's data). */
 int vs_stepper_timeline(const struct vs_scenario *sc, uint64_t seed, vs_time_ns step_ns,
                         struct vs_timeline *out, struct vs_error *err);
 
