@@ -46,6 +46,7 @@ enum vs_opt_id {
     VS_OPT_REPS,
     VS_OPT_REQUEST,
     VS_OPT_CHART,
+    VS_OPT_EXHAUSTIVE,
 };
 
 /* One option of a command. */

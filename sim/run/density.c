@@ -1,9 +1,14 @@
 /* Density search (see density.h): for each engine, the largest number of
- * identical guests that still meets every SLA. Each probe is a complete
- * simulation of n guests; n doubles until a probe fails (or the bound is
- * reached), then bisection finds the boundary. Engines are searched in
- * parallel threads; each search depends only on its own probes, so the
- * result is identical to a serial run. */
+ * identical guests that still meets every SLA. Each probe is a simulation of
+ * n guests; n doubles until a probe fails (or the bound is reached), then
+ * bisection finds the boundary. A probe's verdict is reached the cheapest
+ * exact way: beyond the memory bound without simulating (memory_fit), else
+ * by simulating until the verdict can no longer change (verdict_settled).
+ * Both give the verdict of the full simulation, so the search visits the
+ * same counts and finds the same density and limit as the exhaustive one
+ * (opts.exhaustive, tests/unit/test_density.c). Engines are searched in
+ * parallel threads, the costliest first; each search depends only on its
+ * own probes, so the result is identical to a serial run. */
 #include "virtsim/run/density.h"
 
 #include <errno.h>
@@ -55,6 +60,9 @@ struct search {
     uint32_t engine;
     struct vs_density_result *out;
     double base_throughput;     /* per guest, with one guest alone */
+    /* The most guests that start (memory), found without simulating;
+     * UINT32_MAX when not bounded that way (see memory_fit). */
+    uint32_t mem_fit;
     struct vs_error err;
     int rc;
 };
@@ -82,6 +90,110 @@ static bool sla_ok(const struct search *s, const struct vs_density_point *p)
     return true;
 }
 
+/* The probe's scenario: the template group with n guests. Caller frees. */
+static struct vs_scenario *probe_scenario(struct search *s, uint32_t n)
+{
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    if (!sc) {
+        vs_error_set(&s->err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    *sc = *s->sc;
+    sc->n_guests = 1;
+    sc->guests[0].count = n;
+    return sc;
+}
+
+/* The memory bound. Every guest's memory is charged once, when the
+ * simulation is built, in instance order, with the same parts (they depend
+ * on the engine, the host and the guest's spec, not on how many guests
+ * there are), and a guest that does not fit is refused as a whole. So with
+ * n guests the first min(n, fit) start and the rest fail, where fit is what
+ * the same charges give for the largest n: building (not running) one
+ * simulation of max_guests finds it, with the simulator's own arithmetic.
+ * That holds while nothing else charges or releases memory during the run:
+ * one host (placement over several depends on n) and no timeline (starts,
+ * stops and migrations charge and release). Otherwise: UINT32_MAX, and
+ * every probe is simulated. */
+static int memory_fit(struct search *s)
+{
+    s->mem_fit = UINT32_MAX;
+    const struct vs_scenario *t = s->sc;
+    if (s->o->exhaustive || t->n_events > 0 || t->n_links > 0 || t->n_hosts != 1 || t->hosts[0].count != 1)
+        return VS_OK;
+    const struct vs_guest_spec *g = &t->guests[0];
+    if (g->started_later || g->n_twins) return VS_OK;
+    struct vs_scenario *sc = probe_scenario(s, s->o->max_guests);
+    if (!sc) return VS_ERR_RUNTIME;
+    struct vs_sim *sim = NULL;
+    int rc = vs_sim_create(sc, t->engines[s->engine], sc->seed, &sim, &s->err);
+    free(sc);
+    if (rc != VS_OK) {
+        /* The probes will meet the same error and report it (or not, for
+         * smaller n): the bound is simply not known. */
+        vs_error_clear(&s->err);
+        return VS_OK;
+    }
+    struct vs_sim_progress pr;
+    vs_sim_group_progress(sim, 0, &pr);
+    vs_sim_destroy(sim);
+    if (pr.failed > 0) s->mem_fit = s->o->max_guests - pr.failed;
+    return VS_OK;
+}
+
+/* Whether the probe's verdict can no longer change, so the rest of its run
+ * need not be simulated. Only when it is certain:
+ * - without an SLA the verdict is "every guest started (known when the run
+ *   is built) and something completed in the window"; a completion once
+ *   counted stays counted (the counters are reset only at the end of the
+ *   warm-up), so the first completion after the warm-up settles it;
+ * - with a latency or throughput SLA under a load whose future arrivals are
+ *   unbounded (open Poisson arrivals, closed loops), no count seen so far
+ *   bounds the final percentile or fraction: a later run of fast requests
+ *   can always dilute the slow ones. Such probes run to the end (see
+ *   docs/performance.md). */
+static bool verdict_settled(const struct search *s, const struct vs_sim_progress *pr)
+{
+    return s->o->n_slas == 0 && pr->warm && pr->completed > 0;
+}
+
+/* Runs the probe's simulation: to the end, or until its verdict is certain. */
+static int run_probe(struct search *s, struct vs_sim *sim, bool *early)
+{
+    *early = false;
+    if (s->o->exhaustive || s->o->n_slas > 0) return vs_sim_advance(sim, VS_TIME_NEVER, &s->err);
+    /* Through the warm-up at once, then in steps of 1 ms of simulated time
+     * (slicing the run does not change it: events run in the same order). */
+    vs_time_ns t = vs_sim_booted(sim) + s->sc->warmup_ns;
+    for (;;) {
+        int rc = vs_sim_advance(sim, t, &s->err);
+        if (rc != VS_OK) return rc;
+        if (vs_sim_done(sim)) return VS_OK;
+        struct vs_sim_progress pr;
+        vs_sim_group_progress(sim, 0, &pr);
+        if (verdict_settled(s, &pr)) {
+            *early = true;
+            return VS_OK;
+        }
+        t = vs_sim_now(sim) + VS_NS_PER_MS;
+    }
+}
+
+static void record_point(struct search *s, const struct vs_density_point *p)
+{
+    /* Keep the curve sorted by guest count. */
+    struct vs_density_result *o = s->out;
+    if (o->n_points < VS_DENSITY_MAX_POINTS) {
+        uint32_t at = o->n_points;
+        while (at > 0 && o->points[at - 1].guests > p->guests) {
+            o->points[at] = o->points[at - 1];
+            at--;
+        }
+        o->points[at] = *p;
+        o->n_points++;
+    }
+}
+
 /* Runs n guests under the search's engine and records the point. */
 static int probe(struct search *s, uint32_t n, struct vs_density_point *p)
 {
@@ -90,22 +202,34 @@ static int probe(struct search *s, uint32_t n, struct vs_density_point *p)
             *p = s->out->points[i];
             return VS_OK;
         }
-    struct vs_scenario *sc = malloc(sizeof *sc);
-    if (!sc) return vs_error_set(&s->err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    *sc = *s->sc;
-    sc->n_guests = 1;
-    sc->guests[0].count = n;
+    memset(p, 0, sizeof *p);
+    p->guests = n;
+    if (n > s->mem_fit && n > 1) {
+        /* Decided by the memory bound: the guests beyond fit do not start,
+         * which fails the probe whatever the others do, and names memory
+         * as the limit (see memory_fit). n = 1 is always simulated: it
+         * gives the memory per guest and the baseline throughput. */
+        p->basis = VS_PROBE_MEMORY;
+        p->failed = n - s->mem_fit;
+        p->ok = false;
+        record_point(s, p);
+        return VS_OK;
+    }
+    struct vs_scenario *sc = probe_scenario(s, n);
+    if (!sc) return VS_ERR_RUNTIME;
     struct vs_sim *sim = NULL;
     struct vs_run_result r;
+    bool early = false;
     int rc = vs_sim_create(sc, s->sc->engines[s->engine], sc->seed, &sim, &s->err);
-    if (rc == VS_OK) rc = vs_sim_advance(sim, VS_TIME_NEVER, &s->err);
+    if (rc == VS_OK) rc = run_probe(s, sim, &early);
     if (rc == VS_OK) rc = vs_sim_snapshot(sim, &r, &s->err);
+    vs_time_ns now = sim ? vs_sim_now(sim) : 0, warm = sim ? vs_sim_booted(sim) + sc->warmup_ns : 0;
     vs_sim_destroy(sim);
     free(sc);
     if (rc != VS_OK) return rc;
     const struct vs_guest_result *g = &r.groups[0];
-    memset(p, 0, sizeof *p);
-    p->guests = n;
+    p->basis = early ? VS_PROBE_EARLY : VS_PROBE_FULL;
+    p->measured_ns = now > warm ? now - warm : 0;
     p->failed = g->failed_instances;
     uint32_t running = n - g->failed_instances;
     p->throughput_per_guest = running ? g->throughput_per_s / running : 0;
@@ -126,17 +250,7 @@ static int probe(struct search *s, uint32_t n, struct vs_density_point *p)
     snprintf(s->out->approach, sizeof s->out->approach, "%s", r.approach);
     vs_run_result_free(&r);
     p->ok = sla_ok(s, p);
-    /* Keep the curve sorted by guest count. */
-    struct vs_density_result *o = s->out;
-    if (o->n_points < VS_DENSITY_MAX_POINTS) {
-        uint32_t at = o->n_points;
-        while (at > 0 && o->points[at - 1].guests > n) {
-            o->points[at] = o->points[at - 1];
-            at--;
-        }
-        o->points[at] = *p;
-        o->n_points++;
-    }
+    record_point(s, p);
     return VS_OK;
 }
 
@@ -150,6 +264,12 @@ static enum vs_resource limiting(const struct vs_density_point *p)
     return r;
 }
 
+/* The search itself is the same whether exhaustive or not: doubling from 1,
+ * then bisection, each n probed at most once. Only how a probe reaches its
+ * verdict differs, and each way gives the verdict the full simulation
+ * gives, so both visit the same guest counts and end on the same density.
+ * The limit comes from the first failing count: a memory verdict (exact) or
+ * a full simulation (an early stop happens only on passing probes). */
 static int search_engine(struct search *s)
 {
     struct vs_density_result *o = s->out;
@@ -196,10 +316,40 @@ static int search_engine(struct search *s)
     return VS_OK;
 }
 
-static void search_one(void *ctx, uint32_t i)
+static void bound_one(void *ctx, uint32_t i)
 {
     struct search *s = &((struct search *)ctx)[i];
+    s->rc = memory_fit(s);
+}
+
+/* Jobs in the order they are handed to threads: the costliest first. */
+struct order {
+    struct search *s;
+    uint32_t *idx;
+};
+
+static void search_one(void *ctx, uint32_t i)
+{
+    struct order *ord = ctx;
+    struct search *s = &ord->s[ord->idx[i]];
     s->rc = search_engine(s);
+}
+
+/* A search's cost grows with the guests it simulates, and those stop at the
+ * memory bound: engines that fit more guests go first, so the long ones do
+ * not start last on a free core (the results do not depend on the order). */
+static void order_by_cost(const struct search *s, uint32_t n, uint32_t max, uint32_t *idx)
+{
+    for (uint32_t i = 0; i < n; i++) idx[i] = i;
+    for (uint32_t i = 1; i < n; i++)
+        for (uint32_t j = i; j > 0; j--) {
+            uint32_t a = s[idx[j - 1]].mem_fit < max ? s[idx[j - 1]].mem_fit : max;
+            uint32_t b = s[idx[j]].mem_fit < max ? s[idx[j]].mem_fit : max;
+            if (b <= a) break;
+            uint32_t t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
 }
 
 int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o,
@@ -210,20 +360,37 @@ int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o
     if (o->max_guests < 1 || o->max_guests > VS_MAX_GUESTS)
         return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--max must be from 1 to %d", VS_MAX_GUESTS);
     struct search *s = calloc(sc->n_engines, sizeof *s);
-    if (!s) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    uint32_t *idx = calloc(sc->n_engines ? sc->n_engines : 1, sizeof *idx);
+    if (!s || !idx) {
+        free(s);
+        free(idx);
+        return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    }
     for (uint32_t k = 0; k < sc->n_engines; k++) {
         s[k].sc = sc;
         s[k].o = o;
         s[k].engine = k;
         s[k].out = &out[k];
+        s[k].mem_fit = UINT32_MAX;
     }
-    vs_parallel_for(sc->n_engines, o->threads, search_one, s);
+    vs_parallel_for(sc->n_engines, o->threads, bound_one, s);
     int rc = VS_OK;
     for (uint32_t k = 0; k < sc->n_engines && rc == VS_OK; k++)
         if (s[k].rc != VS_OK) {
             *err = s[k].err;
             rc = s[k].rc;
         }
+    if (rc == VS_OK) {
+        order_by_cost(s, sc->n_engines, o->max_guests, idx);
+        struct order ord = {s, idx};
+        vs_parallel_for(sc->n_engines, o->threads, search_one, &ord);
+        for (uint32_t k = 0; k < sc->n_engines && rc == VS_OK; k++)
+            if (s[k].rc != VS_OK) {
+                *err = s[k].err;
+                rc = s[k].rc;
+            }
+    }
+    free(idx);
     free(s);
     return rc;
 }
@@ -238,7 +405,8 @@ void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct 
             sc->hosts[0].spec.name, sc->guests[0].vcpus);
     for (uint32_t i = 0; i < o->n_slas; i++) fprintf(f, " %s", o->slas[i].text);
     fprintf(f, "%s\n", o->n_slas ? "" : " none (every guest must start)");
-    fprintf(f, "each point is a full simulation of %s; the throughput SLA compares completions with\n"
+    fprintf(f, "each point is a simulation of %s (stopped once its verdict is certain; counts beyond\n"
+               "what fits in memory are not simulated); the throughput SLA compares completions with\n"
                "arrivals (open load) or with one guest alone (closed load)\n\n",
             vs_units_format_time((double)sc->duration_ns, a, sizeof a));
     fprintf(f, "%-10s %-11s %7s %-7s %10s  %s\n", "approach", "preset", "guests", "limit", "mem/guest",
@@ -255,13 +423,20 @@ void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct 
                 vs_units_format_bytes(x->memory_per_guest.bytes[VS_MEM_PAGE_CACHE], d, sizeof d),
                 vs_units_format_bytes(x->memory_per_guest.bytes[VS_MEM_OVERHEAD], e, sizeof e));
     }
-    fprintf(f, "\ncurve: guests -> throughput per guest, p99 (* = every SLA met)\n");
+    fprintf(f, "\ncurve: guests -> throughput per guest, p99 (* = every SLA met; memory = more than fit,\n"
+               "not simulated; early(T) = verdict certain after T of the window, figures not shown)\n");
     for (uint32_t k = 0; k < n; k++) {
         fprintf(f, "%-11s", r[k].engine);
         for (uint32_t i = 0; i < r[k].n_points; i++) {
             const struct vs_density_point *p = &r[k].points[i];
-            fprintf(f, "  %u%s:%.0f/s,%s", p->guests, p->ok ? "*" : "", p->throughput_per_guest,
-                    vs_units_format_time((double)p->p99_ns, a, sizeof a));
+            if (p->basis == VS_PROBE_MEMORY)
+                fprintf(f, "  %u:memory", p->guests);
+            else if (p->basis == VS_PROBE_EARLY)
+                fprintf(f, "  %u%s:early(%s)", p->guests, p->ok ? "*" : "",
+                        vs_units_format_time((double)p->measured_ns, a, sizeof a));
+            else
+                fprintf(f, "  %u%s:%.0f/s,%s", p->guests, p->ok ? "*" : "", p->throughput_per_guest,
+                        vs_units_format_time((double)p->p99_ns, a, sizeof a));
         }
         fprintf(f, "\n");
     }
@@ -271,16 +446,17 @@ void vs_density_write_csv(FILE *f, const struct vs_density_result *r, uint32_t n
 {
     fprintf(f, "engine,approach,density,capped,limit,memory_per_guest_bytes,guests,ok,"
                "throughput_per_guest,served_fraction,p50_ns,p99_ns,cpu_utilisation,memory_used_fraction,"
-               "disk_utilisation,nic_utilisation,failed\n");
+               "disk_utilisation,nic_utilisation,failed,basis,measured_ns\n");
     for (uint32_t k = 0; k < n; k++)
         for (uint32_t i = 0; i < r[k].n_points; i++) {
             const struct vs_density_point *p = &r[k].points[i];
-            fprintf(f, "%s,%s,%u,%d,%s,%.17g,%u,%d,%.17g,%.17g,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%u\n",
+            fprintf(f, "%s,%s,%u,%d,%s,%.17g,%u,%d,%.17g,%.17g,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%u,%s,%lld\n",
                     r[k].engine, r[k].approach, r[k].density, r[k].capped,
                     r[k].capped ? "" : vs_resource_name(r[k].limit),
                     vs_mem_parts_total(&r[k].memory_per_guest), p->guests, p->ok,
                     p->throughput_per_guest, p->served_fraction, (long long)p->p50_ns, (long long)p->p99_ns, p->cpu_util,
-                    p->mem_used_fraction, p->disk_util, p->nic_util, p->failed);
+                    p->mem_used_fraction, p->disk_util, p->nic_util, p->failed, vs_probe_basis_name(p->basis),
+                    (long long)p->measured_ns);
         }
 }
 
@@ -326,6 +502,8 @@ int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs
             vs_json_key_int(&w, "p99_ns", p->p99_ns);
             vs_json_key_number(&w, "cpu_utilisation", p->cpu_util);
             vs_json_key_uint(&w, "failed", p->failed);
+            vs_json_key_string(&w, "basis", vs_probe_basis_name(p->basis));
+            vs_json_key_int(&w, "measured_ns", p->measured_ns);
             vs_json_object_end(&w);
         }
         vs_json_array_end(&w);

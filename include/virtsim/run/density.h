@@ -1,9 +1,13 @@
 /* Density: how many identical guests a host holds under each approach while
- * every SLA still holds. Measured, not asserted: each probe is a full
- * simulation; the guest count is found by doubling, then bisection. */
+ * every SLA still holds. Measured, not asserted: the guest count is found by
+ * doubling, then bisection; each probe is a simulation, except that counts
+ * beyond what fits in memory are decided without one and a probe stops as
+ * soon as its verdict is certain (run/density.c). The result is the one
+ * full simulations of every probe give (opts.exhaustive). */
 #ifndef VIRTSIM_DENSITY_H
 #define VIRTSIM_DENSITY_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "virtsim/core/error.h"
 #include "virtsim/out/results.h"
@@ -18,6 +22,8 @@ struct vs_density_opts {
     uint32_t n_slas;
     uint32_t max_guests;        /* search bound, <= VS_MAX_GUESTS */
     uint32_t threads;           /* approaches searched in parallel (0: number of CPUs) */
+    bool exhaustive;            /* every probe a full simulation: no memory bound, no early
+                                   stop (the reference the faster search is tested against) */
 };
 
 /* Searches every engine of sc (its first guest group is the template; its
