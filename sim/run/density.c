@@ -119,8 +119,10 @@ static int memory_fit(struct search *s)
 {
     s->mem_fit = UINT32_MAX;
     const struct vs_scenario *t = s->sc;
-    if (s->o->exhaustive || t->n_events > 0 || t->n_links > 0 || t->n_hosts != 1 || t->hosts[0].count != 1)
-        return VS_OK;
+    /* A scenario built in memory may leave the host list empty or a count
+     * at 0: the simulation reads both as one host. */
+    bool one_host = t->n_hosts <= 1 && t->hosts[0].count <= 1;
+    if (s->o->exhaustive || t->n_events > 0 || t->n_links > 0 || !one_host) return VS_OK;
     const struct vs_guest_spec *g = &t->guests[0];
     if (g->started_later || g->n_twins) return VS_OK;
     struct vs_scenario *sc = probe_scenario(s, s->o->max_guests);
