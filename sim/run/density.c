@@ -12,6 +12,7 @@
 #include "virtsim/run/density.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,10 @@ int vs_sla_parse(const char *text, struct vs_sla *out, struct vs_error *err)
 }
 
 
+#define SPEC_MAX 16
+
+struct probe_out;
+
 struct search {
     const struct vs_scenario *sc;
     const struct vs_density_opts *o;
@@ -63,6 +68,11 @@ struct search {
     /* The most guests that start (memory), found without simulating;
      * UINT32_MAX when not bounded that way (see memory_fit). */
     uint32_t mem_fit;
+    /* Probes run ahead on a free core, not yet asked for. */
+    struct probe_out *spec;
+    uint32_t n_spec;
+    atomic_uint *busy;          /* cores simulating, over every search */
+    unsigned cores;             /* threads the caller allows */
     struct vs_error err;
     int rc;
 };
@@ -160,15 +170,15 @@ static bool verdict_settled(const struct search *s, const struct vs_sim_progress
 }
 
 /* Runs the probe's simulation: to the end, or until its verdict is certain. */
-static int run_probe(struct search *s, struct vs_sim *sim, bool *early)
+static int run_probe(const struct search *s, struct vs_sim *sim, bool *early, struct vs_error *err)
 {
     *early = false;
-    if (s->o->exhaustive || s->o->n_slas > 0) return vs_sim_advance(sim, VS_TIME_NEVER, &s->err);
+    if (s->o->exhaustive || s->o->n_slas > 0) return vs_sim_advance(sim, VS_TIME_NEVER, err);
     /* Through the warm-up at once, then in steps of 1 ms of simulated time
      * (slicing the run does not change it: events run in the same order). */
     vs_time_ns t = vs_sim_booted(sim) + s->sc->warmup_ns;
     for (;;) {
-        int rc = vs_sim_advance(sim, t, &s->err);
+        int rc = vs_sim_advance(sim, t, err);
         if (rc != VS_OK) return rc;
         if (vs_sim_done(sim)) return VS_OK;
         struct vs_sim_progress pr;
@@ -181,50 +191,35 @@ static int run_probe(struct search *s, struct vs_sim *sim, bool *early)
     }
 }
 
-static void record_point(struct search *s, const struct vs_density_point *p)
-{
-    /* Keep the curve sorted by guest count. */
-    struct vs_density_result *o = s->out;
-    if (o->n_points < VS_DENSITY_MAX_POINTS) {
-        uint32_t at = o->n_points;
-        while (at > 0 && o->points[at - 1].guests > p->guests) {
-            o->points[at] = o->points[at - 1];
-            at--;
-        }
-        o->points[at] = *p;
-        o->n_points++;
-    }
-}
+/* What one simulated probe gives: its point (without the verdict, which
+ * may need the first probe's baseline) and, for the first probe, the
+ * memory per guest. */
+struct probe_out {
+    struct vs_density_point p;
+    struct vs_mem_parts memory_per_guest;
+    double usable_memory_bytes;
+    char approach[VS_NAME_MAX];
+};
 
-/* Runs n guests under the search's engine and records the point. */
-static int probe(struct search *s, uint32_t n, struct vs_density_point *p)
+/* Simulates n guests under the search's engine. Reads the search, writes
+ * only *out and *err, so it may run beside another probe of the same
+ * search (speculation). */
+static int simulate(const struct search *s, uint32_t n, struct probe_out *out, struct vs_error *err)
 {
-    for (uint32_t i = 0; i < s->out->n_points; i++)
-        if (s->out->points[i].guests == n) {
-            *p = s->out->points[i];
-            return VS_OK;
-        }
-    memset(p, 0, sizeof *p);
+    memset(out, 0, sizeof *out);
+    struct vs_density_point *p = &out->p;
     p->guests = n;
-    if (n > s->mem_fit && n > 1) {
-        /* Decided by the memory bound: the guests beyond fit do not start,
-         * which fails the probe whatever the others do, and names memory
-         * as the limit (see memory_fit). n = 1 is always simulated: it
-         * gives the memory per guest and the baseline throughput. */
-        p->basis = VS_PROBE_MEMORY;
-        p->failed = n - s->mem_fit;
-        p->ok = false;
-        record_point(s, p);
-        return VS_OK;
-    }
-    struct vs_scenario *sc = probe_scenario(s, n);
-    if (!sc) return VS_ERR_RUNTIME;
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    if (!sc) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    *sc = *s->sc;
+    sc->n_guests = 1;
+    sc->guests[0].count = n;
     struct vs_sim *sim = NULL;
     struct vs_run_result r;
     bool early = false;
-    int rc = vs_sim_create(sc, s->sc->engines[s->engine], sc->seed, &sim, &s->err);
-    if (rc == VS_OK) rc = run_probe(s, sim, &early);
-    if (rc == VS_OK) rc = vs_sim_snapshot(sim, &r, &s->err);
+    int rc = vs_sim_create(sc, s->sc->engines[s->engine], sc->seed, &sim, err);
+    if (rc == VS_OK) rc = run_probe(s, sim, &early, err);
+    if (rc == VS_OK) rc = vs_sim_snapshot(sim, &r, err);
     vs_time_ns now = sim ? vs_sim_now(sim) : 0, warm = sim ? vs_sim_booted(sim) + sc->warmup_ns : 0;
     vs_sim_destroy(sim);
     free(sc);
@@ -243,16 +238,132 @@ static int probe(struct search *s, uint32_t n, struct vs_density_point *p)
     p->disk_util = r.host.disk_utilisation;
     p->nic_util = r.host.nic_rx_utilisation > r.host.nic_tx_utilisation ? r.host.nic_rx_utilisation
                                                                          : r.host.nic_tx_utilisation;
-    if (n == 1) {
-        s->base_throughput = p->throughput_per_guest;
-        s->out->memory_per_guest = g->memory;
-        s->out->memory_per_guest.bytes[VS_MEM_SHARED] = 0;
-        s->out->usable_memory_bytes = r.host.mem_capacity_bytes - s->sc->hosts[0].spec.host_reserved_bytes;
-    }
-    snprintf(s->out->approach, sizeof s->out->approach, "%s", r.approach);
+    out->memory_per_guest = g->memory;
+    out->memory_per_guest.bytes[VS_MEM_SHARED] = 0;
+    out->usable_memory_bytes = r.host.mem_capacity_bytes - s->sc->hosts[0].spec.host_reserved_bytes;
+    snprintf(out->approach, sizeof out->approach, "%s", r.approach);
     vs_run_result_free(&r);
+    return VS_OK;
+}
+
+/* ---- probes of one search in parallel ----
+ * When a core is free (the other engines' searches have ended, or there
+ * are fewer engines than threads), a search runs beside its probe the one
+ * it will need next if that probe passes: the next doubling, or in the
+ * bisection the midpoint of the upper half. A guess that turns out unused
+ * costs only the free core's time; a used one is the same simulation the
+ * search would have run (simulate depends on n alone), taken from the
+ * cache when the search asks for it, so the curve, the verdicts and the
+ * order of the probes are those of a serial search. */
+
+struct spec_job {
+    const struct search *s;
+    uint32_t n;
+    struct probe_out out;
+    struct vs_error err;
+    int rc;
+};
+
+static void spec_one(void *ctx, uint32_t i)
+{
+    struct spec_job *j = &((struct spec_job *)ctx)[i];
+    j->rc = simulate(j->s, j->n, &j->out, &j->err);
+}
+
+/* Claims a free core, or says there is none. */
+static bool claim_core(struct search *s)
+{
+    unsigned busy = atomic_load(s->busy);
+    while (busy < s->cores)
+        if (atomic_compare_exchange_weak(s->busy, &busy, busy + 1)) return true;
+    return false;
+}
+
+static bool cached(const struct search *s, uint32_t n, struct probe_out *out)
+{
+    for (uint32_t i = 0; i < s->n_spec; i++)
+        if (s->spec[i].p.guests == n) {
+            *out = s->spec[i];
+            return true;
+        }
+    return false;
+}
+
+/* Keeps the curve sorted by guest count. */
+static void record_point(struct search *s, const struct vs_density_point *p)
+{
+    struct vs_density_result *o = s->out;
+    if (o->n_points < VS_DENSITY_MAX_POINTS) {
+        uint32_t at = o->n_points;
+        while (at > 0 && o->points[at - 1].guests > p->guests) {
+            o->points[at] = o->points[at - 1];
+            at--;
+        }
+        o->points[at] = *p;
+        o->n_points++;
+    }
+}
+
+/* Records a probe's point, with its verdict, in the curve. */
+static void record(struct search *s, const struct probe_out *po, struct vs_density_point *p)
+{
+    *p = po->p;
+    if (p->guests == 1) {
+        s->base_throughput = p->throughput_per_guest;
+        s->out->memory_per_guest = po->memory_per_guest;
+        s->out->usable_memory_bytes = po->usable_memory_bytes;
+    }
+    snprintf(s->out->approach, sizeof s->out->approach, "%s", po->approach);
     p->ok = sla_ok(s, p);
     record_point(s, p);
+}
+
+/* Probes n guests (next: the count the search needs after n if n passes,
+ * 0 for none) and records the point. */
+static int probe(struct search *s, uint32_t n, uint32_t next, struct vs_density_point *p)
+{
+    for (uint32_t i = 0; i < s->out->n_points; i++)
+        if (s->out->points[i].guests == n) {
+            *p = s->out->points[i];
+            return VS_OK;
+        }
+    if (n > s->mem_fit && n > 1) {
+        /* Decided by the memory bound: the guests beyond fit do not start,
+         * which fails the probe whatever the others do, and names memory
+         * as the limit (see memory_fit). n = 1 is always simulated: it
+         * gives the memory per guest and the baseline throughput. */
+        memset(p, 0, sizeof *p);
+        p->guests = n;
+        p->basis = VS_PROBE_MEMORY;
+        p->failed = n - s->mem_fit;
+        p->ok = false;
+        record_point(s, p);
+        return VS_OK;
+    }
+    struct probe_out po;
+    if (cached(s, n, &po)) {
+        record(s, &po, p);
+        return VS_OK;
+    }
+    bool guess = next > 0 && !(next > s->mem_fit) && !cached(s, next, &po) && s->n_spec < SPEC_MAX &&
+                 claim_core(s);
+    if (!guess) {
+        int rc = simulate(s, n, &po, &s->err);
+        if (rc != VS_OK) return rc;
+        record(s, &po, p);
+        return VS_OK;
+    }
+    struct spec_job jobs[2] = {{.s = s, .n = n}, {.s = s, .n = next}};
+    vs_parallel_for(2, 2, spec_one, jobs);
+    atomic_fetch_sub(s->busy, 1);
+    if (jobs[0].rc != VS_OK) {
+        s->err = jobs[0].err;
+        return jobs[0].rc;
+    }
+    /* A failed guess is forgotten: the serial search would meet its error
+     * only if it asks for that count, and then it runs it itself. */
+    if (jobs[1].rc == VS_OK) s->spec[s->n_spec++] = jobs[1].out;
+    record(s, &jobs[0].out, p);
     return VS_OK;
 }
 
@@ -280,7 +391,7 @@ static int search_engine(struct search *s)
     o->limit = VS_RES_NONE;
     uint32_t max = s->o->max_guests;
     struct vs_density_point p;
-    int rc = probe(s, 1, &p);
+    int rc = probe(s, 1, max >= 2 ? 2 : 0, &p);
     if (rc != VS_OK) return rc;
     if (!p.ok) {
         o->density = 0;
@@ -289,7 +400,8 @@ static int search_engine(struct search *s)
     }
     uint32_t lo = 1, hi = 0;
     for (uint32_t n = 2; n <= max; n = n * 2 > max && n < max ? max : n * 2) {
-        if ((rc = probe(s, n, &p)) != VS_OK) return rc;
+        uint32_t next = n == max ? 0 : n * 2 > max ? max : n * 2;
+        if ((rc = probe(s, n, next, &p)) != VS_OK) return rc;
         if (!p.ok) {
             hi = n;
             break;
@@ -305,7 +417,7 @@ static int search_engine(struct search *s)
     struct vs_density_point fail = p;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if ((rc = probe(s, mid, &p)) != VS_OK) return rc;
+        if ((rc = probe(s, mid, hi - mid > 1 ? mid + (hi - mid) / 2 : 0, &p)) != VS_OK) return rc;
         if (p.ok) {
             lo = mid;
         } else {
@@ -334,7 +446,9 @@ static void search_one(void *ctx, uint32_t i)
 {
     struct order *ord = ctx;
     struct search *s = &ord->s[ord->idx[i]];
+    atomic_fetch_add(s->busy, 1);
     s->rc = search_engine(s);
+    atomic_fetch_sub(s->busy, 1);
 }
 
 /* A search's cost grows with the guests it simulates, and those stop at the
@@ -361,19 +475,28 @@ int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o
         return vs_error_set(err, VS_ERR_INPUT, sc->file, 0, 0, "the scenario has no guest to replicate");
     if (o->max_guests < 1 || o->max_guests > VS_MAX_GUESTS)
         return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--max must be from 1 to %d", VS_MAX_GUESTS);
-    struct search *s = calloc(sc->n_engines, sizeof *s);
-    uint32_t *idx = calloc(sc->n_engines ? sc->n_engines : 1, sizeof *idx);
-    if (!s || !idx) {
+    uint32_t n = sc->n_engines ? sc->n_engines : 1;
+    struct search *s = calloc(n, sizeof *s);
+    uint32_t *idx = calloc(n, sizeof *idx);
+    struct probe_out *spec = calloc((size_t)n * SPEC_MAX, sizeof *spec);
+    if (!s || !idx || !spec) {
         free(s);
         free(idx);
+        free(spec);
         return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     }
+    atomic_uint busy;
+    atomic_init(&busy, 0);
     for (uint32_t k = 0; k < sc->n_engines; k++) {
         s[k].sc = sc;
         s[k].o = o;
         s[k].engine = k;
         s[k].out = &out[k];
         s[k].mem_fit = UINT32_MAX;
+        s[k].spec = &spec[(size_t)k * SPEC_MAX];
+        s[k].busy = &busy;
+        /* The exhaustive search is the reference: one probe at a time per engine. */
+        s[k].cores = o->exhaustive ? 0 : vs_parallel_threads(o->threads);
     }
     vs_parallel_for(sc->n_engines, o->threads, bound_one, s);
     int rc = VS_OK;
@@ -392,6 +515,7 @@ int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o
                 rc = s[k].rc;
             }
     }
+    free(spec);
     free(idx);
     free(s);
     return rc;

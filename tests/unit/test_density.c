@@ -325,7 +325,8 @@ static void test_exhaustive_builtins(void **state)
 }
 
 /* The default search on several threads writes the same bytes as on one,
- * shortcuts included (no SLA: early stops and the memory bound). */
+ * shortcuts included (no SLA: early stops and the memory bound), and so
+ * does one engine whose probes run two at a time. */
 static void test_fast_parallel_equals_serial(void **state)
 {
     (void)state;
@@ -340,6 +341,23 @@ static void test_fast_parallel_equals_serial(void **state)
     assert_string_equal(a, b);
     assert_non_null(strstr(a, ",memory,"));
     assert_non_null(strstr(a, ",early,"));
+    free(a);
+    free(b);
+    /* One engine on two threads: the search runs its next probe beside the
+     * current one (doubling, then the upper half of the bisection). */
+    static const char *const one[] = {"native"};
+    engines(sc, one, 1);
+    o.n_slas = 1;
+    struct vs_error err2;
+    assert_int_equal(vs_sla_parse("p99<30ms", &o.slas[0], &err2), VS_OK);
+    o.threads = 1;
+    assert_int_equal(vs_density_run(sc, &o, serial, &err), VS_OK);
+    o.threads = 2;
+    assert_int_equal(vs_density_run(sc, &o, parallel, &err), VS_OK);
+    a = render(serial, 1);
+    b = render(parallel, 1);
+    assert_string_equal(a, b);
+    assert_true(serial[0].density > 1 && !serial[0].capped);
     free(a);
     free(b);
     free(sc);
