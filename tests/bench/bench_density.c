@@ -107,6 +107,7 @@ out:
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each figure as soon as it is measured */
     uint32_t threads = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 0;
     int exhaustive_too = !(argc > 2 && strcmp(argv[2], "fast") == 0);
     printf("density search (goals: density-web under 3 s, web-server under 5 s on two cores)\n");
