@@ -71,7 +71,9 @@ struct search {
     /* Probes run ahead on a free core, not yet asked for. */
     struct probe_out *spec;
     uint32_t n_spec;
-    atomic_uint *busy;          /* cores simulating, over every search */
+    atomic_uint *unfinished;    /* searches not yet done: each holds a thread while there are more
+                                   than cores */
+    atomic_uint *extra;         /* probes run ahead, over every search */
     unsigned cores;             /* threads the caller allows */
     struct vs_error err;
     int rc;
@@ -270,12 +272,17 @@ static void spec_one(void *ctx, uint32_t i)
     j->rc = simulate(j->s, j->n, &j->out, &j->err);
 }
 
-/* Claims a free core, or says there is none. */
+/* Claims a free core, or says there is none: the searches still running
+ * hold one thread each (at most cores of them run at once), the probes run
+ * ahead one each. Two searches may both see the last free core; the worst
+ * is one more simulation than cores for a while, never a different result. */
 static bool claim_core(struct search *s)
 {
-    unsigned busy = atomic_load(s->busy);
-    while (busy < s->cores)
-        if (atomic_compare_exchange_weak(s->busy, &busy, busy + 1)) return true;
+    unsigned searching = atomic_load(s->unfinished);
+    if (searching > s->cores) searching = s->cores;
+    unsigned extra = atomic_load(s->extra);
+    while (searching + extra < s->cores)
+        if (atomic_compare_exchange_weak(s->extra, &extra, extra + 1)) return true;
     return false;
 }
 
@@ -355,7 +362,7 @@ static int probe(struct search *s, uint32_t n, uint32_t next, struct vs_density_
     }
     struct spec_job jobs[2] = {{.s = s, .n = n}, {.s = s, .n = next}};
     vs_parallel_for(2, 2, spec_one, jobs);
-    atomic_fetch_sub(s->busy, 1);
+    atomic_fetch_sub(s->extra, 1);
     if (jobs[0].rc != VS_OK) {
         s->err = jobs[0].err;
         return jobs[0].rc;
@@ -446,9 +453,8 @@ static void search_one(void *ctx, uint32_t i)
 {
     struct order *ord = ctx;
     struct search *s = &ord->s[ord->idx[i]];
-    atomic_fetch_add(s->busy, 1);
     s->rc = search_engine(s);
-    atomic_fetch_sub(s->busy, 1);
+    atomic_fetch_sub(s->unfinished, 1);
 }
 
 /* A search's cost grows with the guests it simulates, and those stop at the
@@ -485,8 +491,9 @@ int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o
         free(spec);
         return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     }
-    atomic_uint busy;
-    atomic_init(&busy, 0);
+    atomic_uint unfinished, extra;
+    atomic_init(&unfinished, sc->n_engines);
+    atomic_init(&extra, 0);
     for (uint32_t k = 0; k < sc->n_engines; k++) {
         s[k].sc = sc;
         s[k].o = o;
@@ -494,7 +501,8 @@ int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o
         s[k].out = &out[k];
         s[k].mem_fit = UINT32_MAX;
         s[k].spec = &spec[(size_t)k * SPEC_MAX];
-        s[k].busy = &busy;
+        s[k].unfinished = &unfinished;
+        s[k].extra = &extra;
         /* The exhaustive search is the reference: one probe at a time per engine. */
         s[k].cores = o->exhaustive ? 0 : vs_parallel_threads(o->threads);
     }
