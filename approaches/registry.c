@@ -91,3 +91,22 @@ void vs_engine_close(struct vs_engine *e)
     e->preset = NULL;
     e->state = NULL;
 }
+
+int vs_engine_open_if_runs(const char *name, const struct vs_host_spec *host, struct vs_engine *e, bool *opened,
+                           char *skipped, size_t skipped_len, struct vs_error *err)
+{
+    *opened = false;
+    if (!vs_preset_find(name, NULL))
+        return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--approaches: unknown approach '%s'; known: %s", name,
+                            vs_engine_names());
+    struct vs_error probe;
+    vs_error_clear(&probe);
+    if (vs_engine_open(name, host, e, &probe) != VS_OK) {
+        size_t used = strlen(skipped);
+        if (used < skipped_len)
+            snprintf(skipped + used, skipped_len - used, "%s%s (%s)", used ? "; " : "", name, probe.message);
+        return VS_OK;
+    }
+    *opened = true;
+    return VS_OK;
+}

@@ -27,6 +27,10 @@
 
 #define MAX_OPTS 32 /* options of one command, --help included */
 
+/* The control of the command that runs (budget, stop request, progress):
+ * one at a time per process, initialised afresh for each command. */
+static struct vs_control cli_control;
+
 static int cmd_help(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs_cmd_args *a);
 
 static const struct vs_cmd help_cmd = {
@@ -105,7 +109,8 @@ static void print_main_help(FILE *f)
           "  --version    print the version\n"
           "\n"
           "Run 'virtsim help COMMAND' or 'virtsim COMMAND --help' for a command's options.\n"
-          "exit codes: 0 success, 1 the run failed, 2 bad usage or bad input\n",
+          "exit codes: 0 success, 1 the run failed (a limit such as the memory budget, a write),\n"
+          "2 bad usage or bad input, 130 stopped by Ctrl-C (the report, if any, is marked partial)\n",
           f);
 }
 
@@ -267,6 +272,16 @@ static int shared_flag(const struct vs_cli *c, const struct vs_cmd *cmd, int id,
         }
         a->approaches = v;
         return VS_OK;
+    case VS_OPT_MEMORY_BUDGET: {
+        double bytes;
+        char why[200];
+        if (vs_units_parse(v, VS_UNIT_BYTES, &bytes, why, sizeof why) != 0 ||
+            bytes < (double)VS_BUDGET_MIN_BYTES || bytes > 1e18)
+            return vs_cli_usage(c, cmd, "--memory-budget needs a size of at least 1MiB, such as 512MiB or 4GiB, "
+                                        "not '%s'", v);
+        a->memory_budget = (uint64_t)bytes;
+        return VS_OK;
+    }
     }
     return VS_OK;
 }
@@ -418,6 +433,7 @@ static int run_command(const struct vs_cli *c, const struct vs_cmd *cmd, int arg
                 /* Every file named as an argument is an input: no output
                  * of the command may replace it (out/output.h). */
                 for (int i = 0; i < a.n_pos; i++) vs_inputs_note_path(a.pos[i]);
+                vs_control_init(&cli_control, a.memory_budget ? a.memory_budget : vs_budget_default_bytes());
                 rc = cmd->run(c, cmd, &a);
             }
         }
@@ -448,12 +464,18 @@ static void list_names(enum vs_builtin_kind kind, char *buf, size_t len)
 
 int vs_cli_load_scenario(const char *name, struct vs_scenario *sc, struct vs_error *e)
 {
-    if (vs_cli_file_exists(name)) return vs_config_load_scenario_file(name, sc, e);
+    if (vs_cli_file_exists(name)) {
+        int rc = vs_config_load_scenario_file(name, sc, e);
+        sc->control = &cli_control;
+        return rc;
+    }
     const struct vs_builtin *b = vs_builtin_find(VS_BUILTIN_SCENARIO, name);
     if (b) {
         char origin[300];
         snprintf(origin, sizeof origin, "builtin:%s", b->path);
-        return vs_config_load_scenario(b->data, b->len, origin, NULL, sc, e);
+        int rc = vs_config_load_scenario(b->data, b->len, origin, NULL, sc, e);
+        sc->control = &cli_control;
+        return rc;
     }
     char names[512];
     list_names(VS_BUILTIN_SCENARIO, names, sizeof names);
@@ -507,12 +529,30 @@ int vs_cli_write_report(FILE *f, const void *ctx, struct vs_error *e)
     return vs_report_write(f, j->res, j->fmt, e);
 }
 
+int vs_cli_write_partial(const struct vs_cli *c, const char *path, const struct vs_results *res,
+                         enum vs_report_format fmt, int rc, struct vs_error *e)
+{
+    if (rc != VS_OK && rc != VS_ERR_INTERRUPTED) return rc;
+    struct vs_cli_report job = {res, fmt, NULL};
+    struct vs_error we;
+    int wrc = vs_cli_write_to(c, path, vs_cli_write_report, &job, &we);
+    if (wrc != VS_OK) {
+        *e = we;
+        return wrc;
+    }
+    if (rc == VS_ERR_INTERRUPTED)
+        vs_error_set(e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the report%s%s holds partial results",
+                     path && strcmp(path, "-") != 0 ? " in " : "", path && strcmp(path, "-") != 0 ? path : "");
+    return rc;
+}
+
 /* ---- the entry point ---- */
 
 int vs_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
-    struct vs_cli c = {out, err};
+    struct vs_cli c = {out, err, &cli_control};
     if (argc < 2) {
+        vs_control_init(&cli_control, vs_budget_default_bytes());
         /* The main job: the UI on a terminal, the report anywhere else (a
          * pipe, CI), so `make run` never hangs waiting for keys. */
         if (out == stdout && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))

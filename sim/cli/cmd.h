@@ -8,10 +8,15 @@
 #ifndef VIRTSIM_CLI_CMD_H
 #define VIRTSIM_CLI_CMD_H
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
+#include "virtsim/core/control.h"
 #include "virtsim/core/error.h"
 #include "virtsim/core/units.h"
 #include "virtsim/out/report.h"
@@ -19,6 +24,9 @@
 
 struct vs_cli {
     FILE *out, *err;
+    /* The run's memory budget, stop request and progress: every scenario
+     * vs_cli_load_scenario loads points to it. */
+    struct vs_control *control;
 };
 
 /* Option ids. The first group are the shared flags: cli.c checks their
@@ -30,6 +38,7 @@ enum vs_opt_id {
     VS_OPT_OUTPUT,
     VS_OPT_HOST,
     VS_OPT_APPROACHES,
+    VS_OPT_MEMORY_BUDGET,
     VS_OPT_SHARED_END, /* not an option: the end of the shared ones */
     VS_OPT_THREADS,
     VS_OPT_SWEEP_POINT,
@@ -65,6 +74,10 @@ struct vs_cmd_opt {
 #define VS_CMD_OPT_OUTPUT(help) {VS_OPT_OUTPUT, "output", 'o', "FILE", help}
 #define VS_CMD_OPT_HOST(help) {VS_OPT_HOST, "host", 0, "PROFILE", help}
 #define VS_CMD_OPT_APPROACHES(help) {VS_OPT_APPROACHES, "approaches", 'a', "LIST", help}
+#define VS_CMD_OPT_MEMORY_BUDGET                                                                             \
+    {VS_OPT_MEMORY_BUDGET, "memory-budget", 0, "SIZE",                                                       \
+     "memory the run's queues may hold in all, such as 512MiB or 4GiB (default: a\n"                        \
+     "quarter of this machine's memory); past it the run stops with an error"}
 
 /* A command-specific option as given on the command line. */
 struct vs_cmd_value {
@@ -81,6 +94,7 @@ struct vs_cmd_args {
     const char *output;           /* NULL unless --output */
     const char *host;             /* NULL unless --host */
     const char *approaches;       /* NULL unless --approaches */
+    uint64_t memory_budget;       /* bytes; 0 unless --memory-budget */
     const struct vs_cmd_value *opts;
     int n_opts;
     char *const *pos;
@@ -148,6 +162,31 @@ int vs_cli_write_report(FILE *f, const void *ctx, struct vs_error *e);
  * start: the run succeeded, but a reader of the report alone could miss it. */
 struct vs_results;
 void vs_cli_warn_failed_starts(const struct vs_cli *c, const struct vs_results *r);
+
+/* After a run that returned rc: writes the report when the run finished or
+ * was stopped (then the report says it is partial), and returns what the
+ * command returns: rc, or the write's failure. On VS_ERR_INTERRUPTED, *e
+ * says the results are partial. */
+int vs_cli_write_partial(const struct vs_cli *c, const char *path, const struct vs_results *res,
+                         enum vs_report_format fmt, int rc, struct vs_error *e);
+
+/* ---- watching a long run (watch.c) ---- */
+
+/* From begin to end: Ctrl-C asks the run to stop at its next event (a
+ * second one kills), and when err is a terminal a progress line is drawn on
+ * it after the first second and erased at the end. */
+struct vs_cli_watch {
+    FILE *err;
+    struct vs_control *control;
+    struct timespec started;
+    pthread_t thread;
+    bool drawing, drawn, have_old;
+    atomic_bool quit;
+    struct sigaction old_sigint;
+};
+void vs_cli_watch_begin(struct vs_cli_watch *w, FILE *err, struct vs_control *control);
+/* Returns true when the run was asked to stop (Ctrl-C). */
+bool vs_cli_watch_end(struct vs_cli_watch *w);
 
 /* ---- what `virtsim` with no command does (cmd_run.c, cmd_tui.c) ---- */
 

@@ -18,6 +18,7 @@
 static const struct vs_cmd_opt options[] = {
     {VS_OPT_KIND, "kind", 'k', "KIND", "relative, breakdown, hosts, sweep, timeline, density, density-curve or migration (below)"},
     VS_CMD_OPT_OUTPUT("FILE.svg, FILE.pdf or FILE.png (the numbers go to FILE.csv)"),
+    VS_CMD_OPT_MEMORY_BUDGET,
     {VS_OPT_TITLE, "title", 0, "TEXT", "the chart's title (default: one that says what it shows)"},
     {VS_OPT_METRIC, "metric", 0, "M", "what a sweep chart plots: throughput (default), p50, p99 or cpu;\n"
                                       "a migration chart: p99 (default) or throughput"},
@@ -226,11 +227,18 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     struct vs_chart *ch = calloc(1, sizeof *ch);
     struct vs_scenario *sc = malloc(sizeof *sc);
     int rc = ch && sc ? VS_OK : vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    if (rc == VS_OK)
-        rc = ends_with(what, ".json") ? chart_json(what, kind, kind_name, &dop, sc, ch, &e)
-                                      : chart_scenario(what, kind,
-                                                       kind == VS_CHART_MIGRATION && !metric_given ? VS_METRIC_P99 : metric,
-                                                       &dop, reps, sc, ch, &e);
+    if (rc == VS_OK && ends_with(what, ".json")) {
+        rc = chart_json(what, kind, kind_name, &dop, sc, ch, &e);
+    } else if (rc == VS_OK) {
+        /* Simulating: progress on a terminal, Ctrl-C stops (and no chart is made). */
+        struct vs_cli_watch watch;
+        vs_cli_watch_begin(&watch, c->err, c->control);
+        rc = chart_scenario(what, kind, kind == VS_CHART_MIGRATION && !metric_given ? VS_METRIC_P99 : metric, &dop,
+                            reps, sc, ch, &e);
+        vs_cli_watch_end(&watch);
+        if (rc == VS_ERR_INTERRUPTED)
+            vs_error_set(&e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: no chart was written");
+    }
     if (rc == VS_OK && title) snprintf(ch->title, sizeof ch->title, "%s", title);
     if (rc == VS_OK) rc = write_pair(c, ch, output, width, height, &e);
     free(ch);

@@ -28,6 +28,7 @@ static const struct vs_cmd_opt options[] = {
     {VS_OPT_THREADS, "threads", 0, "N", "replications run in parallel (default: the CPUs; the output is the same)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json (the full report of every run)"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
+    VS_CMD_OPT_MEMORY_BUDGET,
     {0},
 };
 
@@ -52,6 +53,9 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     char skipped[2048];
     int rc = vs_compare_scenario(&o, sc, skipped, sizeof skipped, &e);
     struct vs_results res = {0};
+    struct vs_cli_watch watch;
+    sc->control = c->control;
+    vs_cli_watch_begin(&watch, c->err, c->control);
     if (rc == VS_OK) rc = vs_sim_run_replicated(sc, o.seed, reps, threads, &res, &e);
     /* A throughput counted over few completions cannot resolve +-1 %
      * however many replications run (each count is +-1): unless the user
@@ -72,9 +76,19 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
             }
         }
     }
+    vs_cli_watch_end(&watch);
     free(sc);
     struct vs_cli_report job = {&res, a->format, skipped};
-    if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, vs_cli_write_report, &job, &e);
+    if (rc == VS_OK || rc == VS_ERR_INTERRUPTED) {
+        struct vs_error we;
+        int wrc = vs_cli_write_to(c, a->output, vs_cli_write_report, &job, &we);
+        if (wrc != VS_OK) {
+            rc = wrc;
+            e = we;
+        } else if (rc == VS_ERR_INTERRUPTED) {
+            vs_error_set(&e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the report holds partial results");
+        }
+    }
     if (rc == VS_OK) vs_cli_warn_failed_starts(c, &res);
     vs_results_free(&res);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
@@ -93,7 +107,10 @@ const struct vs_cmd vs_cmd_compare = {
             "interrupts). The workload runs saturated - a closed loop with no think time - so\n"
             "throughput is the guest's capacity under each approach.\n"
             "\n"
-            "  WORKLOAD   a built-in workload (virtsim list workloads) or a YAML file\n",
+            "  WORKLOAD   a built-in workload (virtsim list workloads) or a YAML file\n"
+            "\n"
+            "On a terminal a progress line shows on standard error after a second. Ctrl-C stops\n"
+            "at the next event and prints the results so far, marked partial (exit 130).\n",
     .opts = options,
     .run = run,
 };

@@ -27,6 +27,7 @@ static const struct vs_cmd_opt options[] = {
      "the reference the default search is checked against)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
+    VS_CMD_OPT_MEMORY_BUDGET,
     {0},
 };
 
@@ -120,7 +121,16 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         res = calloc(sc->n_engines ? sc->n_engines : 1, sizeof *res);
         if (!res) rc = vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     }
-    if (rc == VS_OK) rc = vs_density_run(sc, &o, res, &e);
+    if (rc == VS_OK) {
+        sc->control = c->control;
+        struct vs_cli_watch watch;
+        vs_cli_watch_begin(&watch, c->err, c->control);
+        rc = vs_density_run(sc, &o, res, &e);
+        vs_cli_watch_end(&watch);
+        /* A search cut short has no answer: nothing is written. */
+        if (rc == VS_ERR_INTERRUPTED)
+            vs_error_set(&e, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the search did not finish; nothing was written");
+    }
     struct density_job job = {sc, &o, res, a->format};
     if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, write_density, &job, &e);
     free(res);

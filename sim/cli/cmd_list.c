@@ -1,11 +1,13 @@
 /* `virtsim list`, `show` and `validate`: the built-in library (embedded
  * YAML) and the engines, listed, printed to copy, and YAML files checked. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "virtsim/load/builtin.h"
 #include "virtsim/load/config.h"
 #include "virtsim/model/engine.h"
+#include "virtsim/run/estimate.h"
 
 static const struct vs_cmd_opt no_options[] = {{0}};
 
@@ -122,6 +124,49 @@ const struct vs_cmd vs_cmd_show = {
 
 /* ---- validate ---- */
 
+static const struct vs_cmd_opt validate_options[] = {
+    VS_CMD_OPT_MEMORY_BUDGET,
+    {0},
+};
+
+/* A valid scenario whose queues are expected to outgrow the memory budget
+ * would stop with that error when it runs: say so now (VS_ERR_RUNTIME, as
+ * the run would), or note a worst case past it (VS_OK). */
+static int check_budget(const struct vs_cli *c, const char *path, uint64_t budget)
+{
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error e;
+    if (!sc) return VS_OK;
+    if (vs_config_load_scenario_file(path, sc, &e) != VS_OK) {
+        free(sc);
+        return VS_OK;
+    }
+    struct vs_queue_estimate q;
+    vs_estimate_queues(sc, &q);
+    free(sc);
+    char b[32], need[32], worst[32], offered[32], cap[32];
+    vs_units_format_bytes((double)budget, b, sizeof b);
+    vs_units_format_bytes(q.group_bytes, need, sizeof need);
+    vs_units_format_bytes(q.worst_bytes, worst, sizeof worst);
+    if (q.saturated && q.expected_bytes > (double)budget) {
+        vs_units_format_rate(q.offered_per_s, offered, sizeof offered);
+        vs_units_format_rate(q.capacity_per_s, cap, sizeof cap);
+        fprintf(c->err,
+                "virtsim: %s: guest %s offers %s per instance, more than %s carries (about %s): its queue of "
+                "%u requests will fill, %.0f packet%s each, about %s of queues, past the memory budget of %s; "
+                "lower the load, the packets or queue_limit, or raise --memory-budget\n",
+                path, q.group, offered, q.bottleneck, cap, q.queue_limit, q.packets_per_request,
+                q.packets_per_request == 1 ? "" : "s", need, b);
+        return VS_ERR_RUNTIME;
+    }
+    if (q.worst_bytes > (double)budget)
+        fprintf(c->err,
+                "virtsim: %s: note: if every guest's queue filled (guest %s most: %s), the queues would take "
+                "about %s, past the memory budget of %s; the run then stops with an error\n",
+                path, q.group, need, worst, b);
+    return VS_OK;
+}
+
 static int run_validate(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs_cmd_args *a)
 {
     (void)cmd;
@@ -132,8 +177,11 @@ static int run_validate(const struct vs_cli *c, const struct vs_cmd *cmd, const 
         vs_error_clear(&e);
         enum vs_config_kind kind = VS_CONFIG_UNKNOWN;
         int rc = vs_config_validate_file(a->pos[i], &kind, &e);
+        if (rc == VS_OK && kind == VS_CONFIG_SCENARIO)
+            rc = check_budget(c, a->pos[i], a->memory_budget ? a->memory_budget : vs_budget_default_bytes());
         if (rc == VS_OK) fprintf(c->out, "%s: ok (%s)\n", a->pos[i], kinds[kind]);
-        else worst = vs_cli_error(c, &e, rc);
+        else if (e.message[0]) worst = vs_cli_error(c, &e, rc);
+        else if (worst != VS_ERR_INPUT) worst = rc;
     }
     return worst;
 }
@@ -147,7 +195,10 @@ const struct vs_cmd vs_cmd_validate = {
     .summary = "check YAML files (scenario, workload or host profile)",
     .help = "Checks each YAML file (a scenario, a workload or a host profile, told apart by its\n"
             "keys) and prints 'FILE: ok (KIND)' or the first error as FILE:LINE:COL: message.\n"
-            "Exits with 2 if any file has an error.\n",
-    .opts = no_options,
+            "Exits with 2 if any file has an error. For a scenario it also estimates the memory\n"
+            "its queues will take: a guest whose open load exceeds what its vCPUs or its NIC\n"
+            "carry fills its queue (queue_limit requests, each with its packets); if that passes\n"
+            "the memory budget the run would stop, so validate says so and exits with 1.\n",
+    .opts = validate_options,
     .run = run_validate,
 };

@@ -17,6 +17,7 @@ static const struct vs_cmd_opt options[] = {
     VS_CMD_OPT_SEED("random seed (default: the scenario's seed:)"),
     VS_CMD_OPT_FORMAT("table (default), csv or json; all carry the same figures"),
     VS_CMD_OPT_OUTPUT("write the report to FILE (written whole, then renamed into place)"),
+    VS_CMD_OPT_MEMORY_BUDGET,
     {VS_OPT_REPS, "reps", 0, "N",
      "independent replications (seeds derived from the scenario's); scores get 95 %\n"
      "intervals (default: 5 when the scenario compares several engines, else 1)"},
@@ -69,10 +70,18 @@ static int run_sweep(const struct vs_cli *c, const char *scenario, const struct 
     }
     struct vs_results *pts = calloc(n, sizeof *pts);
     if (!pts) return vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    struct vs_cli_watch watch;
+    vs_cli_watch_begin(&watch, c->err, sc->control);
     int rc = vs_sweep_run(sc, seed, first, n, o->threads, pts, e);
-    if (rc == VS_OK) {
+    vs_cli_watch_end(&watch);
+    if (rc == VS_OK || rc == VS_ERR_INTERRUPTED) {
+        struct vs_error we;
         struct sweep_job job = {sc, first, n, pts, (int)a->format};
-        rc = vs_cli_write_to(c, a->output, write_sweep, &job, e);
+        int wrc = vs_cli_write_to(c, a->output, write_sweep, &job, &we);
+        if (wrc != VS_OK) {
+            rc = wrc;
+            *e = we;
+        }
         for (uint32_t i = 0; i < n; i++) {
             if (rc == VS_OK) vs_cli_warn_failed_starts(c, &pts[i]);
             vs_results_free(&pts[i]);
@@ -125,11 +134,14 @@ int vs_cli_run_scenario(const struct vs_cli *c, const char *scenario, const stru
     }
     struct vs_results res = {0};
     uint32_t reps = o.reps ? o.reps : sc->n_engines > 1 ? DEFAULT_COMPARE_REPS : 1;
-    if (rc == VS_OK)
+    if (rc == VS_OK) {
+        struct vs_cli_watch watch;
+        vs_cli_watch_begin(&watch, c->err, sc->control);
         rc = vs_sim_run_replicated(sc, a->have_seed ? a->seed : sc->seed, reps, o.threads, &res, &e);
+        vs_cli_watch_end(&watch);
+    }
     free(sc);
-    struct vs_cli_report job = {&res, a->format, NULL};
-    if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, vs_cli_write_report, &job, &e);
+    rc = vs_cli_write_partial(c, a->output, &res, a->format, rc, &e);
     if (rc == VS_OK) vs_cli_warn_failed_starts(c, &res);
     vs_results_free(&res);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
@@ -164,7 +176,12 @@ const struct vs_cmd vs_cmd_run = {
             "replication's.\n"
             "\n"
             "A scenario with sweep: runs once per value of its parameter (one report row per\n"
-            "point); --threads, --sweep-point and --emit-jobs apply to it.\n",
+            "point); --threads, --sweep-point and --emit-jobs apply to it.\n"
+            "\n"
+            "The run's queues may hold at most --memory-budget in all (default: a quarter of the\n"
+            "machine's memory); past it the run stops with an error naming the queue (exit 1).\n"
+            "On a terminal a progress line shows on standard error after a second. Ctrl-C stops\n"
+            "the run at its next event and prints the report so far, marked partial (exit 130).\n",
     .opts = options,
     .run = run,
 };

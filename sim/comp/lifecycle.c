@@ -56,56 +56,46 @@ static void lc_snapshot(const void *state, const struct vs_world *w, struct vs_c
     const struct lifecycle *lc = state;
     uint32_t paused = 0;
     for (uint32_t i = 0; i < vs_world_guest_count(w); i++) paused += vs_world_guest_state(w, i) == VS_GUEST_PAUSED;
-    const struct {
-        const char *name;
-        double value;
-    } figs[] = {{"guests_started", lc->started}, {"guests_stopped", lc->stopped}, {"guests_paused_now", paused}};
-    for (size_t k = 0; k < sizeof figs / sizeof figs[0] && *n < VS_COMPONENT_MAX_FIGURES; k++) {
-        snprintf(out[*n].name, sizeof out[*n].name, "%s", figs[k].name);
-        out[*n].value = figs[k].value;
-        (*n)++;
-    }
+    vs_component_figure(out, n, "guests_started", lc->started);
+    vs_component_figure(out, n, "guests_stopped", lc->stopped);
+    vs_component_figure(out, n, "guests_paused_now", paused);
 }
 
-/* Applies fn to every instance the target names; the first refusal is
- * reported (the others still apply, as a real tool acting on a list would). */
-static int each_guest(struct vs_world *w, const struct vs_timeline_event *ev,
-                      int (*fn)(struct vs_world *, uint32_t, char *, size_t), char *why, size_t n)
+/* The world's life-cycle calls, as actions on one guest. */
+static int do_pause(void *ctx, struct vs_world *w, uint32_t g, char *why, size_t n)
 {
-    uint32_t idx[VS_MAX_GUESTS];
-    uint32_t count = vs_world_find_guests(w, ev->target, idx, VS_MAX_GUESTS);
-    if (count == 0) {
-        snprintf(why, n, "no guest is called %.60s", ev->target);
-        return VS_ERR_INPUT;
-    }
-    int rc = VS_OK;
-    for (uint32_t i = 0; i < count; i++) {
-        char one[160];
-        int r = fn(w, idx[i], one, sizeof one);
-        if (r != VS_OK && rc == VS_OK) {
-            rc = r;
-            snprintf(why, n, "%s", one);
-        }
-    }
-    return rc;
+    (void)ctx;
+    return vs_world_pause(w, g, why, n);
+}
+
+static int do_resume(void *ctx, struct vs_world *w, uint32_t g, char *why, size_t n)
+{
+    (void)ctx;
+    return vs_world_resume(w, g, why, n);
+}
+
+static int do_stop(void *ctx, struct vs_world *w, uint32_t g, char *why, size_t n)
+{
+    (void)ctx;
+    return vs_world_stop(w, g, why, n);
 }
 
 static int act_pause(void *st, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
 {
     (void)st;
-    return each_guest(w, ev, vs_world_pause, why, n);
+    return vs_component_each_guest(w, ev->target, do_pause, NULL, why, n);
 }
 
 static int act_resume(void *st, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
 {
     (void)st;
-    return each_guest(w, ev, vs_world_resume, why, n);
+    return vs_component_each_guest(w, ev->target, do_resume, NULL, why, n);
 }
 
 static int act_stop(void *st, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
 {
     (void)st;
-    return each_guest(w, ev, vs_world_stop, why, n);
+    return vs_component_each_guest(w, ev->target, do_stop, NULL, why, n);
 }
 
 static double opt_value(const struct vs_timeline_event *ev, const char *key, double dflt)

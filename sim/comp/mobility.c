@@ -85,6 +85,8 @@ struct checkpoint {
     uint32_t other_host;         /* to/from a host */
     double bytes_left, chunk;
     double flow_bps;             /* the image's stream to or from a host, while it lasts */
+    uint64_t nb_completed;       /* the neighbours' disk requests when it began */
+    double nb_response_ns;
     uint32_t in_flight;          /* disk requests queued */
     vs_time_ns started_ns;
     bool resume_after;           /* it was running: resume it when done */
@@ -421,6 +423,10 @@ static void cp_finish(struct mobility *m, struct checkpoint *c)
     r->total_ns = vs_world_now(m->w) - c->started_ns;
     r->freeze_ns = r->total_ns;
     r->done = true;
+    uint64_t n;
+    double sum;
+    vs_world_neighbours_disk(m->w, c->guest, &n, &sum);
+    r->neighbours_disk_during_ns = n > c->nb_completed ? (sum - c->nb_response_ns) / (double)(n - c->nb_completed) : -1;
     if (c->resume_after) vs_world_resume(m->w, c->guest, why, sizeof why);
     if (c->flow_bps > 0) vs_world_path_flow(m->w, vs_world_guest_host(m->w, c->guest), c->other_host, -c->flow_bps);
 }
@@ -518,6 +524,9 @@ static int start_checkpoint(struct mobility *m, uint32_t guest, const struct vs_
     r->total_ns = r->freeze_ns = -1;
     r->image_bytes = image;
     if (!restore) m->last_checkpoint_ns[guest] = c->started_ns;
+    vs_world_neighbours_disk(w, guest, &c->nb_completed, &c->nb_response_ns);
+    r->neighbours_disk_before_ns = c->nb_completed ? c->nb_response_ns / (double)c->nb_completed : -1;
+    r->neighbours_disk_during_ns = -1;
     /* The guest is frozen while its image is written (a VM's save, CRIU's
      * dump) or read back. */
     if (st != VS_GUEST_PAUSED) {
@@ -530,43 +539,49 @@ static int start_checkpoint(struct mobility *m, uint32_t guest, const struct vs_
 
 /* ---- actions ---- */
 
-static int each(struct mobility *m, const struct vs_timeline_event *ev, int kind, char *why, size_t n)
+/* The actions on one guest (vs_component_each_guest), with the event. */
+struct call {
+    struct mobility *m;
+    const struct vs_timeline_event *ev;
+};
+
+static int do_migrate(void *ctx, struct vs_world *w, uint32_t guest, char *why, size_t n)
 {
-    uint32_t idx[VS_MAX_GUESTS];
-    uint32_t count = vs_world_find_guests(m->w, ev->target, idx, VS_MAX_GUESTS);
-    if (count == 0) {
-        snprintf(why, n, "no guest is called %.60s", ev->target);
-        return VS_ERR_INPUT;
-    }
-    int rc = VS_OK;
-    for (uint32_t k = 0; k < count; k++) {
-        char one[200];
-        int r = kind == 0 ? start_migration(m, idx[k], ev, one, sizeof one)
-                          : start_checkpoint(m, idx[k], ev, kind == 2, one, sizeof one);
-        if (r != VS_OK && rc == VS_OK) {
-            rc = r;
-            snprintf(why, n, "%s", one);
-        }
-    }
-    return rc;
+    (void)w;
+    const struct call *c = ctx;
+    return start_migration(c->m, guest, c->ev, why, n);
+}
+
+static int do_checkpoint(void *ctx, struct vs_world *w, uint32_t guest, char *why, size_t n)
+{
+    (void)w;
+    const struct call *c = ctx;
+    return start_checkpoint(c->m, guest, c->ev, false, why, n);
+}
+
+static int do_restore(void *ctx, struct vs_world *w, uint32_t guest, char *why, size_t n)
+{
+    (void)w;
+    const struct call *c = ctx;
+    return start_checkpoint(c->m, guest, c->ev, true, why, n);
 }
 
 static int act_migrate(void *state, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
 {
-    (void)w;
-    return each(state, ev, 0, why, n);
+    struct call c = {state, ev};
+    return vs_component_each_guest(w, ev->target, do_migrate, &c, why, n);
 }
 
 static int act_checkpoint(void *state, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
 {
-    (void)w;
-    return each(state, ev, 1, why, n);
+    struct call c = {state, ev};
+    return vs_component_each_guest(w, ev->target, do_checkpoint, &c, why, n);
 }
 
 static int act_restore(void *state, struct vs_world *w, const struct vs_timeline_event *ev, char *why, size_t n)
 {
-    (void)w;
-    return each(state, ev, 2, why, n);
+    struct call c = {state, ev};
+    return vs_component_each_guest(w, ev->target, do_restore, &c, why, n);
 }
 
 static void mob_records(const void *state, struct vs_migration_record *mig, uint32_t *n_mig,
@@ -591,16 +606,10 @@ static void mob_snapshot(const void *state, const struct vs_world *w, struct vs_
         going++;
         left += m->mig[k].round_bytes;
     }
-    const struct {
-        const char *name;
-        double value;
-    } figs[] = {{"migrations_done", done}, {"migrations_in_progress", going}, {"migration_round_bytes", left},
-                {"checkpoints", m->n_cps}};
-    for (size_t k = 0; k < sizeof figs / sizeof figs[0] && *n < VS_COMPONENT_MAX_FIGURES; k++) {
-        snprintf(out[*n].name, sizeof out[*n].name, "%s", figs[k].name);
-        out[*n].value = figs[k].value;
-        (*n)++;
-    }
+    vs_component_figure(out, n, "migrations_done", done);
+    vs_component_figure(out, n, "migrations_in_progress", going);
+    vs_component_figure(out, n, "migration_round_bytes", left);
+    vs_component_figure(out, n, "checkpoints", m->n_cps);
 }
 
 static const struct vs_action_key migrate_keys[] = {

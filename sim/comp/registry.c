@@ -5,11 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const struct vs_component_ops vs_component_lifecycle, vs_component_mobility;
+extern const struct vs_component_ops vs_component_lifecycle, vs_component_mobility, vs_component_faults;
 
 static const struct vs_component_ops *const components[] = {
     &vs_component_lifecycle,
     &vs_component_mobility,
+    &vs_component_faults,
 };
 
 size_t vs_component_count(void) { return sizeof components / sizeof components[0]; }
@@ -40,4 +41,33 @@ const char *vs_action_names(void)
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", used ? ", " : "",
                                      components[c]->actions[a].name);
     return buf;
+}
+
+int vs_component_each_guest(struct vs_world *w, const char *target, vs_guest_action_fn fn, void *ctx, char *why,
+                            size_t why_len)
+{
+    uint32_t idx[VS_MAX_GUESTS];
+    uint32_t count = vs_world_find_guests(w, target, idx, VS_MAX_GUESTS);
+    if (count == 0) {
+        snprintf(why, why_len, "no guest is called %.60s", target);
+        return VS_ERR_INPUT;
+    }
+    int rc = VS_OK;
+    for (uint32_t i = 0; i < count; i++) {
+        char one[200];
+        int r = fn(ctx, w, idx[i], one, sizeof one);
+        if (r != VS_OK && rc == VS_OK) {
+            rc = r;
+            snprintf(why, why_len, "%s", one);
+        }
+    }
+    return rc;
+}
+
+void vs_component_figure(struct vs_component_figure *out, uint32_t *n, const char *name, double value)
+{
+    if (*n >= VS_COMPONENT_MAX_FIGURES) return;
+    snprintf(out[*n].name, sizeof out[*n].name, "%s", name);
+    out[*n].value = value;
+    (*n)++;
 }

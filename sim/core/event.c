@@ -15,6 +15,7 @@
  * of the queue. When the 32-bit seq space is used up, the pending entries are
  * renumbered in order (rare: once per 2^32 insertions). */
 #include "virtsim/core/event.h"
+#include "virtsim/core/budget.h"
 #include "virtsim/core/error.h"
 
 #include <stdlib.h>
@@ -76,7 +77,18 @@ struct vs_event_queue {
     vs_time_ns now_ns;
     uint64_t executed;
     bool stop_requested;
+    const atomic_bool *interrupt; /* stop after the event during which it became true */
+    struct vs_mem_account *account; /* what the heap and slots are charged to; NULL: nothing */
 };
+
+#define QUEUE_WHAT "the event queue"
+
+/* The bytes of the heap block and the slot table as allocated. */
+static uint64_t heap_block_bytes(size_t cap) { return (uint64_t)(cap + HEAP_ROOT) * sizeof(struct entry) + HEAP_ALIGN_BYTES; }
+static uint64_t queue_bytes(const struct vs_event_queue *q)
+{
+    return (q->heap_cap ? heap_block_bytes(q->heap_cap) : 0) + (uint64_t)q->slot_cap * sizeof(struct slot);
+}
 
 #ifdef __SIZEOF_INT128__
 __extension__ typedef unsigned __int128 u128; /* a GCC/Clang extension, hence the marker */
@@ -181,8 +193,14 @@ static bool grow_heap(struct vs_event_queue *q, size_t min_cap)
     }
     size_t n = cap + HEAP_ROOT;
     if (n > (SIZE_MAX - HEAP_ALIGN_BYTES) / sizeof(struct entry)) return false;
+    /* The new block is charged in full while the old one still exists. */
+    if (!vs_mem_take(q->account, heap_block_bytes(cap), QUEUE_WHAT, queue_bytes(q))) return false;
     void *block = malloc(n * sizeof(struct entry) + HEAP_ALIGN_BYTES);
-    if (!block) return false;
+    if (!block) {
+        vs_mem_give(q->account, heap_block_bytes(cap));
+        return false;
+    }
+    if (q->heap_cap) vs_mem_give(q->account, heap_block_bytes(q->heap_cap));
     uintptr_t aligned = ((uintptr_t)block + HEAP_ALIGN_BYTES - 1) & ~(uintptr_t)(HEAP_ALIGN_BYTES - 1);
     struct entry *heap = (struct entry *)aligned;
     if (q->heap_len)
@@ -203,8 +221,14 @@ static bool grow_slots(struct vs_event_queue *q, size_t min_cap)
         cap *= 2;
     }
     if (cap > SIZE_MAX / sizeof(struct slot)) return false;
+    /* realloc may copy: the new table is charged while the old one exists. */
+    if (!vs_mem_take(q->account, (uint64_t)cap * sizeof(struct slot), QUEUE_WHAT, queue_bytes(q))) return false;
     struct slot *s = realloc(q->slots, cap * sizeof(struct slot));
-    if (!s) return false;
+    if (!s) {
+        vs_mem_give(q->account, (uint64_t)cap * sizeof(struct slot));
+        return false;
+    }
+    vs_mem_give(q->account, (uint64_t)q->slot_cap * sizeof(struct slot));
     q->slots = s;
     q->slot_cap = cap;
     return true;
@@ -275,9 +299,29 @@ struct vs_event_queue *vs_event_queue_create(size_t capacity_hint)
 void vs_event_queue_destroy(struct vs_event_queue *q)
 {
     if (!q) return;
+    vs_mem_give(q->account, queue_bytes(q));
     free(q->heap_block);
     free(q->slots);
     free(q);
+}
+
+bool vs_event_set_account(struct vs_event_queue *q, struct vs_mem_account *a)
+{
+    vs_mem_give(q->account, queue_bytes(q));
+    q->account = NULL;
+    if (a && !vs_mem_take(a, queue_bytes(q), QUEUE_WHAT, 0)) return false;
+    q->account = a;
+    return true;
+}
+
+struct vs_mem_account *vs_event_account(const struct vs_event_queue *q)
+{
+    return q->account;
+}
+
+void vs_event_set_interrupt(struct vs_event_queue *q, const atomic_bool *flag)
+{
+    q->interrupt = flag;
 }
 
 void vs_event_set_limit(struct vs_event_queue *q, size_t max_pending)
@@ -397,7 +441,7 @@ uint64_t vs_event_run_until(struct vs_event_queue *q, vs_time_ns end)
         skip_cancelled(q);
         if (!q->heap_len || q->heap[HEAP_ROOT].time_ns > end) break;
         run_top(q);
-        if (q->stop_requested) {
+        if (q->stop_requested || (q->interrupt && atomic_load_explicit(q->interrupt, memory_order_relaxed))) {
             q->stop_requested = false;
             return q->executed - before;
         }
@@ -409,6 +453,11 @@ uint64_t vs_event_run_until(struct vs_event_queue *q, vs_time_ns end)
 void vs_event_stop(struct vs_event_queue *q)
 {
     q->stop_requested = true;
+}
+
+size_t vs_event_pending_bytes(void)
+{
+    return sizeof(struct entry) + sizeof(struct slot);
 }
 
 size_t vs_event_pending(const struct vs_event_queue *q)

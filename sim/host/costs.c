@@ -117,6 +117,10 @@ static const struct vs_cost_info table[VS_COST_COUNT] = {
         "page-modification logging: dirty pages logged per VM exit (512 on Broadwell and later; 0: no PML)"},
     [VS_COST_SOFT_DIRTY_LOG_CYCLES] = {"emulated_dirty_log", VS_UNIT_CYCLES, 200,
         "an emulator's soft-TLB slow path on the first write to a page whose writes are logged"},
+    [VS_COST_HOST_REBOOT_NS] = {"host_reboot", VS_UNIT_TIME, 90e9,
+        "a host's reboot after a panic: firmware POST, kernel and services (estimate)"},
+    [VS_COST_PROCESS_RESTART_NS] = {"process_restart", VS_UNIT_TIME, 100e6,
+        "a crashed service restarted by its supervisor (systemd's RestartSec default, 100 ms)"},
     [VS_COST_UML_REMAP_CALLS] = {"uml_remap_calls", VS_UNIT_COUNT, 8,
         "UML: host mmap/munmap/mprotect calls that bring a switched-in guest process's address "
         "space up to date"},

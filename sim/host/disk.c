@@ -56,6 +56,8 @@ struct vs_disk *vs_disk_create(const struct vs_disk_spec *spec, struct vs_event_
         vs_disk_destroy(d);
         return NULL;
     }
+    vs_station_set_what(d->station, "the disk queue");
+    if (d->cache) vs_station_set_what(d->cache, "the disk's write-cache queue");
     return d;
 }
 

@@ -10,10 +10,12 @@
  * Packets in their latency phase are kept in a free-listed pool addressed by
  * index, so growing the pool never invalidates a pending event's argument. */
 #include "virtsim/host/nic.h"
+#include "virtsim/core/budget.h"
 #include "virtsim/core/error.h"
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #define NO_PACKET UINT32_MAX
@@ -38,6 +40,8 @@ struct vs_nic {
     uint32_t free_head;
     bool failed; /* a latency event could not be scheduled; later submits fail */
     double flow_bps[2]; /* bulk flows (a migration) taking part of each direction's bandwidth */
+    struct vs_mem_account *account; /* the pool is charged here (the event queue's) */
+    char what[96];                  /* the pool's name in a budget error */
 };
 
 struct vs_nic *vs_nic_create(const struct vs_nic_spec *spec, struct vs_event_queue *q, uint32_t guests)
@@ -47,6 +51,8 @@ struct vs_nic *vs_nic_create(const struct vs_nic_spec *spec, struct vs_event_que
     if (!n) return NULL;
     n->spec = *spec;
     n->q = q;
+    n->account = vs_event_account(q);
+    snprintf(n->what, sizeof n->what, "the packets in flight on a NIC");
     n->free_head = NO_PACKET;
     n->station[VS_NIC_RX] = vs_station_create(q, 1, guests);
     n->station[VS_NIC_TX] = vs_station_create(q, 1, guests);
@@ -64,6 +70,7 @@ void vs_nic_destroy(struct vs_nic *n)
         if (n->pool[i].in_use && n->pool[i].event) vs_event_cancel(n->q, n->pool[i].event);
     vs_station_destroy(n->station[VS_NIC_RX]);
     vs_station_destroy(n->station[VS_NIC_TX]);
+    vs_mem_give(n->account, (uint64_t)n->pool_cap * sizeof *n->pool);
     free(n->pool);
     free(n);
 }
@@ -73,8 +80,15 @@ static bool alloc_packet(struct vs_nic *n, uint32_t *index)
     if (n->free_head == NO_PACKET) {
         uint32_t cap = n->pool_cap ? n->pool_cap * 2 : 64;
         if (cap <= n->pool_cap || cap == NO_PACKET) return false;
+        /* realloc may copy: the new pool is charged while the old one exists. */
+        uint64_t bytes = (uint64_t)cap * sizeof(struct packet), old = (uint64_t)n->pool_cap * sizeof(struct packet);
+        if (!vs_mem_take(n->account, bytes, n->what, old)) return false;
         struct packet *pool = realloc(n->pool, (size_t)cap * sizeof *pool);
-        if (!pool) return false;
+        if (!pool) {
+            vs_mem_give(n->account, bytes);
+            return false;
+        }
+        vs_mem_give(n->account, old);
         for (uint32_t i = n->pool_cap; i < cap; i++) {
             pool[i] = (struct packet){0};
             pool[i].next_free = i + 1 < cap ? i + 1 : NO_PACKET;
@@ -174,6 +188,18 @@ int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, u
     int rc = vs_station_submit(st, guest, service, bytes, on_link_done, n, i);
     if (rc != VS_OK) free_packet(n, i);
     return rc;
+}
+
+size_t vs_nic_packet_bytes(void) { return sizeof(struct packet); }
+
+void vs_nic_set_what(struct vs_nic *n, const char *what)
+{
+    char buf[96];
+    snprintf(buf, sizeof buf, "the receive queue of %.70s", what);
+    vs_station_set_what(n->station[VS_NIC_RX], buf);
+    snprintf(buf, sizeof buf, "the transmit queue of %.70s", what);
+    vs_station_set_what(n->station[VS_NIC_TX], buf);
+    snprintf(n->what, sizeof n->what, "the packets in flight on %.70s", what);
 }
 
 struct vs_station *vs_nic_station(struct vs_nic *n, enum vs_nic_dir dir)

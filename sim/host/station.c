@@ -9,9 +9,11 @@
  * identical, so which one serves a request changes nothing but the order of
  * per-server bookkeeping. */
 #include "virtsim/host/station.h"
+#include "virtsim/core/budget.h"
 #include "virtsim/core/error.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +37,7 @@ struct guest_use {
     int64_t busy_ns;
     uint64_t completed;
     uint64_t bytes;
+    double response_sum_ns;
 };
 
 struct vs_station {
@@ -47,6 +50,8 @@ struct vs_station {
     struct request *ring;   /* waiting requests, FIFO */
     size_t ring_cap, ring_head, ring_len;
     bool failed;            /* an event could not be scheduled; later submits fail */
+    struct vs_mem_account *account; /* the waiting ring is charged here (the event queue's) */
+    char what[96];          /* the queue's name in a budget error */
     /* statistics window */
     vs_time_ns window_start_ns;
     struct vs_twa busy;
@@ -71,6 +76,8 @@ struct vs_station *vs_station_create(struct vs_event_queue *q, uint32_t servers,
         return NULL;
     }
     s->q = q;
+    s->account = vs_event_account(q);
+    snprintf(s->what, sizeof s->what, "a device queue");
     s->n_servers = servers;
     s->n_guests = guests;
     /* Pushed in reverse so server 0 is taken first. */
@@ -91,6 +98,7 @@ void vs_station_destroy(struct vs_station *s)
             if (s->servers[i].event) vs_event_cancel(s->q, s->servers[i].event);
     free(s->servers);
     free(s->free_servers);
+    vs_mem_give(s->account, (uint64_t)s->ring_cap * sizeof *s->ring);
     free(s->ring);
     free(s->use);
     free(s);
@@ -111,8 +119,16 @@ static bool ring_push(struct vs_station *s, const struct request *r)
     if (s->ring_len == s->ring_cap) {
         size_t cap = s->ring_cap ? s->ring_cap * 2 : 16;
         if (cap < s->ring_cap || cap > SIZE_MAX / sizeof *s->ring) return false;
+        /* The new ring is charged while the old one still exists. */
+        if (!vs_mem_take(s->account, (uint64_t)cap * sizeof(struct request), s->what,
+                         (uint64_t)s->ring_cap * sizeof *s->ring))
+            return false;
         struct request *ring = malloc(cap * sizeof *ring);
-        if (!ring) return false;
+        if (!ring) {
+            vs_mem_give(s->account, (uint64_t)cap * sizeof(struct request));
+            return false;
+        }
+        vs_mem_give(s->account, (uint64_t)s->ring_cap * sizeof *s->ring);
         /* Unwrap the old contents so the queue starts at index 0. */
         for (size_t k = 0; k < s->ring_len; k++)
             ring[k] = s->ring[(s->ring_head + k) % s->ring_cap];
@@ -160,6 +176,7 @@ static void on_complete(void *ctx, uint64_t arg)
     u->busy_ns += now - (srv->start_ns > s->window_start_ns ? srv->start_ns : s->window_start_ns);
     u->completed++;
     u->bytes += r.bytes;
+    u->response_sum_ns += (double)response_ns;
     s->completed++;
     s->response_sum_ns += (double)response_ns;
 
@@ -182,6 +199,13 @@ static void on_complete(void *ctx, uint64_t arg)
         vs_twa_add(&s->busy, now, -1);
     }
     if (r.done) r.done(r.ctx, r.arg, response_ns);
+}
+
+size_t vs_station_waiting_bytes(void) { return sizeof(struct request); }
+
+void vs_station_set_what(struct vs_station *s, const char *what)
+{
+    snprintf(s->what, sizeof s->what, "%s", what);
 }
 
 void vs_station_reset_stats(struct vs_station *s)
@@ -224,4 +248,5 @@ void vs_station_get_guest_stats(const struct vs_station *s, uint32_t guest,
     out->busy_ns = (double)busy;
     out->completed = s->use[guest].completed;
     out->bytes = s->use[guest].bytes;
+    out->response_sum_ns = s->use[guest].response_sum_ns;
 }

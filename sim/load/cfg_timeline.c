@@ -33,6 +33,24 @@ static uint32_t instance_group(const struct vs_scenario *sc, const char *name, c
     return UINT32_MAX;
 }
 
+/* Whether name is one of the scenario's host instances (an entry's name,
+ * or NAME-k for an entry with a count). */
+static bool host_instance(const struct vs_scenario *sc, const char *name)
+{
+    uint32_t n = sc->n_hosts ? sc->n_hosts : 1;
+    for (uint32_t d = 0; d < n; d++) {
+        const char *decl = sc->hosts[d].name[0] ? sc->hosts[d].name : sc->hosts[d].spec.name[0] ? sc->hosts[d].spec.name : "host";
+        uint32_t count = sc->n_hosts && sc->hosts[d].count ? sc->hosts[d].count : 1;
+        if (count == 1 && strcmp(name, decl) == 0) return true;
+        for (uint32_t h = 0; h < count && count > 1; h++) {
+            char inst[VS_NAME_MAX + 8];
+            snprintf(inst, sizeof inst, "%.50s-%u", decl, h + 1);
+            if (strcmp(name, inst) == 0) return true;
+        }
+    }
+    return false;
+}
+
 static int fail_target(const struct cfg_ctx *c, const struct vs_ynode *n, const char *kp, const char *target,
                        const struct vs_scenario *sc, bool instances_allowed)
 {
@@ -301,8 +319,15 @@ int cfg_parse_events(const struct cfg_ctx *c, const struct vs_ynode *n, struct v
         } else if (def->target == VS_TARGET_GUESTS && g == UINT32_MAX &&
                    instance_group(sc, ev->target, existing) == UINT32_MAX) {
             rc = fail_target(c, targets[i], kp, ev->target, sc, true);
-        } else if (def->target == VS_TARGET_HOST) {
-            rc = cfg_fail_at(c, targets[i], "%s: host targets are not supported yet", kp);
+        } else if (def->target == VS_TARGET_HOST && !host_instance(sc, ev->target)) {
+            const char *names[VS_MAX_HOST_DECLS];
+            for (uint32_t d = 0; d < (sc->n_hosts ? sc->n_hosts : 1); d++)
+                names[d] = sc->hosts[d].name[0] ? sc->hosts[d].name : sc->hosts[d].spec.name[0] ? sc->hosts[d].spec.name : "host";
+            char list[300], hint[96];
+            cfg_suggest(ev->target, names, sc->n_hosts ? sc->n_hosts : 1, hint, sizeof hint);
+            cfg_list_words(names, sc->n_hosts ? sc->n_hosts : 1, " or ", list, sizeof list);
+            rc = cfg_fail_at(c, targets[i], "%s: no host is called '%.60s'%s; expected %s (NAME-1 ... for an entry "
+                             "with a count)", kp, ev->target, hint, list);
         }
         if (rc != VS_OK) break;
         /* A migration reserves, on its destination, an instance to take over

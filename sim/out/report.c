@@ -153,16 +153,46 @@ static void write_mobility(FILE *f, const struct vs_run_result *run)
     }
     if (run->n_checkpoints) {
         fputs("\ncheckpoints and restores (times from the end of boot)\n", f);
-        fprintf(f, "%-16s %-10s %-16s %-11s %9s %9s %9s %10s\n", "guest", "kind", "where", "incremental", "start",
-                "frozen", "total", "image");
+        fprintf(f, "%-16s %-10s %-16s %-11s %9s %9s %9s %10s  %s\n", "guest", "kind", "where", "incremental", "start",
+                "frozen", "total", "image", "neighbours' disk response: before -> during");
         for (uint32_t k = 0; k < run->n_checkpoints; k++) {
             const struct vs_checkpoint_record *p = &run->checkpoints[k];
-            fprintf(f, "%-16.16s %-10s %-16.16s %-11s %9s %9s %9s %10s\n", p->guest, p->kind, p->where,
+            char e[32], g[32];
+            fprintf(f, "%-16.16s %-10s %-16.16s %-11s %9s %9s %9s %10s  %s -> %s\n", p->guest, p->kind, p->where,
                     p->incremental ? "yes" : "no", vs_units_format_time((double)p->start_ns, a, sizeof a),
                     p->done ? vs_units_format_time((double)p->freeze_ns, b, sizeof b) : "going",
                     p->done ? vs_units_format_time((double)p->total_ns, c, sizeof c) : "going",
-                    vs_units_format_bytes(p->image_bytes, d, sizeof d));
+                    vs_units_format_bytes(p->image_bytes, d, sizeof d),
+                    p->neighbours_disk_before_ns >= 0 ? vs_units_format_time(p->neighbours_disk_before_ns, e, sizeof e) : "-",
+                    p->neighbours_disk_during_ns >= 0 ? vs_units_format_time(p->neighbours_disk_during_ns, g, sizeof g) : "-");
         }
+    }
+}
+
+static void write_outages(FILE *f, const struct vs_run_result *run)
+{
+    if (!run->n_outages) return;
+    char a[32], b[32], c[32];
+    fputs("\noutages (times from the end of boot)\n", f);
+    fprintf(f, "%-16s %-16s %-20s %9s %10s %12s %9s\n", "guest", "host", "cause", "down at", "served at",
+            "time down", "lost");
+    for (uint32_t k = 0; k < run->n_outages; k++) {
+        const struct vs_outage_record *o = &run->outages[k];
+        fprintf(f, "%-16.16s %-16.16s %-20s %9s %10s %12s %9llu\n", o->guest, o->host, o->cause,
+                vs_units_format_time((double)o->start_ns, a, sizeof a),
+                o->recovered_ns >= 0 ? vs_units_format_time((double)o->recovered_ns, b, sizeof b) : "still down",
+                o->recovered_ns >= 0 ? vs_units_format_time((double)(o->recovered_ns - o->start_ns), c, sizeof c) : "-",
+                (unsigned long long)o->lost_in_flight);
+    }
+    fputs("availability in the window (share of the time it served) and requests lost (in flight or arriving while "
+          "down):\n",
+          f);
+    for (uint32_t i = 0; i < run->n_instances; i++) {
+        const struct vs_guest_result *g = &run->instances[i];
+        if (!g->outages && !(g->down_ns > 0)) continue;
+        fprintf(f, "  %-16.16s %-16.16s %7.3f %%  lost %llu\n", g->name, g->host,
+                run->window_ns > 0 ? 100 * (1 - g->down_ns / (double)run->window_ns) : 0.0,
+                (unsigned long long)g->lost);
     }
 }
 
@@ -254,6 +284,7 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
     write_links(f, run);
     write_timeline(f, run);
     write_mobility(f, run);
+    write_outages(f, run);
 }
 
 /* A ratio cell: "1.41x +-0.02" (x: a cost, lower is better) or "0.93 +-0.01".
@@ -354,6 +385,17 @@ static void write_table(FILE *f, const struct vs_results *r)
             vs_units_format_time((double)r->duration_ns, a, sizeof a),
             vs_units_format_time((double)r->warmup_ns, b, sizeof b));
     if (r->description[0]) fprintf(f, "%s\n", r->description);
+    if (r->partial) {
+        fputs("PARTIAL RESULTS: stopped (Ctrl-C) before the end; the figures cover the simulated time each\n"
+              "engine reached (",
+              f);
+        for (uint32_t k = 0; k < r->n_runs; k++)
+            fprintf(f, "%s%s %s", k ? ", " : "", r->runs[k].engine,
+                    vs_units_format_time((double)r->runs[k].now_ns, a, sizeof a));
+        fputs(r->n_runs ? "); engines not listed did not run; scores are over finished replications only.\n"
+                        : "none ran).\n",
+              f);
+    }
     if (r->n_runs > 0) {
         const struct vs_host_spec *h = &r->runs[0].host.spec;
         fprintf(f, "host %s: %u cores @ %.2f GHz, %s memory, %s disk, %s NIC\n", h->name,
@@ -555,6 +597,26 @@ static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_re
     fputc('\n', f);
 }
 
+/* A run stopped before its end ends with one row of level `partial`, its
+ * other columns blank but the scenario and seed, so a program cannot take
+ * partial figures for a finished run's. */
+static void csv_partial(FILE *f, const struct vs_results *r)
+{
+    char *header = NULL;
+    size_t len = 0, commas = 0;
+    FILE *m = open_memstream(&header, &len);
+    if (m) {
+        csv_header(m);
+        fclose(m);
+    }
+    for (size_t i = 0; header && i < len; i++) commas += header[i] == ',';
+    free(header);
+    vs_report_csv_field(f, r->scenario);
+    fprintf(f, ",%llu,,,partial", (unsigned long long)r->seed);
+    for (size_t i = 4; i < commas; i++) fputc(',', f);
+    fputc('\n', f);
+}
+
 /* Migration and checkpoint rows: the guest, then only the mobility columns
  * (the 91 columns between are guest and host figures). */
 #define CSV_BEFORE_MOBILITY 91
@@ -617,6 +679,7 @@ static void write_csv(FILE *f, const struct vs_results *r)
         }
         csv_mobility(f, r, run);
     }
+    if (r->partial) csv_partial(f, r);
 }
 
 /* ---- JSON ---- */
@@ -672,6 +735,12 @@ static void json_guest(struct vs_json *w, const struct vs_results *r, const stru
     vs_json_key_string(w, "state", vs_guest_state_name(g->state));
     vs_json_key_uint(w, "instances", g->instances);
     vs_json_key_uint(w, "failed_instances", g->failed_instances);
+    /* Faults: the share of the window it served (per instance on average
+     * for a group), requests lost, outages. */
+    vs_json_key_number(w, "availability",
+                       window_ns > 0 ? 1 - g->down_ns / ((double)window_ns * (g->instances ? g->instances : 1)) : NAN);
+    vs_json_key_uint(w, "lost_requests", g->lost);
+    vs_json_key_uint(w, "outages", g->outages);
     vs_json_key_uint(w, "vcpus", g->vcpus);
     vs_json_key_bool(w, "batch", g->batch);
     vs_json_key_uint(w, "completed", g->completed);
@@ -770,6 +839,8 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
     vs_json_key_uint(w, "seed", r->seed);
     vs_json_key_int(w, "duration_ns", r->duration_ns);
     vs_json_key_int(w, "warmup_ns", r->warmup_ns);
+    /* Only a stopped run has the key, so finished runs' JSON is unchanged. */
+    if (r->partial) vs_json_key_bool(w, "partial", true);
     vs_json_key(w, "runs");
     vs_json_array_begin(w, VS_JSON_BLOCK);
     for (uint32_t k = 0; k < r->n_runs; k++) {
@@ -845,6 +916,22 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
             vs_json_object_end(w);
         }
         vs_json_array_end(w);
+        vs_json_key(w, "outages");
+        vs_json_array_begin(w, VS_JSON_BLOCK);
+        for (uint32_t o = 0; o < run->n_outages; o++) {
+            const struct vs_outage_record *ou = &run->outages[o];
+            vs_json_object_begin(w, VS_JSON_INLINE);
+            vs_json_key_string(w, "guest", ou->guest);
+            vs_json_key_string(w, "host", ou->host);
+            vs_json_key_string(w, "cause", ou->cause);
+            vs_json_key_number(w, "down_at_s", (double)ou->start_ns / 1e9);
+            vs_json_key_number(w, "served_again_s", ou->recovered_ns >= 0 ? (double)ou->recovered_ns / 1e9 : NAN);
+            vs_json_key_number(w, "time_to_recover_s",
+                               ou->recovered_ns >= 0 ? (double)(ou->recovered_ns - ou->start_ns) / 1e9 : NAN);
+            vs_json_key_uint(w, "lost_in_flight", ou->lost_in_flight);
+            vs_json_object_end(w);
+        }
+        vs_json_array_end(w);
         vs_json_key(w, "checkpoints");
         vs_json_array_begin(w, VS_JSON_BLOCK);
         for (uint32_t c = 0; c < run->n_checkpoints; c++) {
@@ -859,6 +946,10 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
             vs_json_key_number(w, "total_s", cp->done ? (double)cp->total_ns / 1e9 : NAN);
             vs_json_key_number(w, "image_bytes", cp->image_bytes);
             vs_json_key_bool(w, "done", cp->done);
+            vs_json_key_number(w, "neighbours_disk_response_before_s",
+                               cp->neighbours_disk_before_ns >= 0 ? cp->neighbours_disk_before_ns / 1e9 : NAN);
+            vs_json_key_number(w, "neighbours_disk_response_during_s",
+                               cp->neighbours_disk_during_ns >= 0 ? cp->neighbours_disk_during_ns / 1e9 : NAN);
             vs_json_object_end(w);
         }
         vs_json_array_end(w);

@@ -14,6 +14,7 @@ const char *vs_guest_state_name(enum vs_guest_state s)
     case VS_GUEST_PAUSED: return "paused";
     case VS_GUEST_STOPPED: return "stopped";
     case VS_GUEST_INCOMING: return "incoming";
+    case VS_GUEST_DOWN: return "down";
     case VS_GUEST_MIGRATED: return "migrated";
     }
     return "?";
@@ -45,6 +46,9 @@ void vs_run_result_free(struct vs_run_result *r)
     r->n_figures = 0;
     free(r->migrations);
     free(r->checkpoints);
+    free(r->outages);
+    r->outages = NULL;
+    r->n_outages = 0;
     r->migrations = NULL;
     r->checkpoints = NULL;
     r->n_migrations = r->n_checkpoints = 0;

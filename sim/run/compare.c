@@ -116,6 +116,10 @@ void vs_compare_write_table(FILE *f, const struct vs_results *r, const char *ski
             base->workload, h->name, base->vcpus,
             vs_units_format_time((double)r->runs[0].window_ns, a, sizeof a),
             (unsigned long long)r->seed);
+    if (r->partial)
+        fputs("PARTIAL RESULTS: stopped (Ctrl-C) before the end; approaches not listed did not run, the last\n"
+              "one listed stopped early, and the scores are over finished replications only.\n",
+              f);
     const struct vs_scores *sc = &r->scores;
     if (sc->reps > 1)
         fprintf(f, "score: throughput relative to native (1.00 = native, higher is better), mean of %u\n"

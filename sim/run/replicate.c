@@ -36,9 +36,12 @@ static void run_one(void *ctx, uint32_t i)
     j->rc = vs_sim_run_scenario(j->sc, j->seed, j->out, &j->err);
 }
 
-/* Runs replications [from, to) into reps[]. */
+/* Runs replications [from, to) into reps[]. On a stop request the
+ * replications that finished are complete, the others partial or empty
+ * (VS_ERR_INTERRUPTED); *complete counts the replications from the first
+ * that finished with none missing in between. */
 static int run_range(const struct vs_scenario *sc, uint64_t seed, uint32_t from, uint32_t to, uint32_t threads,
-                     struct vs_results *reps, struct vs_error *err)
+                     struct vs_results *reps, uint32_t *complete, struct vs_error *err)
 {
     struct job *jobs = calloc(to - from, sizeof *jobs);
     if (!jobs) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
@@ -46,11 +49,14 @@ static int run_range(const struct vs_scenario *sc, uint64_t seed, uint32_t from,
         jobs[r - from] = (struct job){.sc = sc, .seed = vs_rep_seed(seed, r), .out = &reps[r]};
     vs_parallel_for(to - from, threads, run_one, jobs);
     int rc = VS_OK;
-    for (uint32_t r = from; r < to && rc == VS_OK; r++)
-        if (jobs[r - from].rc != VS_OK) {
+    /* A failure speaks before a stop request: it is why the run ended. */
+    for (uint32_t r = from; r < to; r++)
+        if (jobs[r - from].rc != VS_OK && (rc == VS_OK || rc == VS_ERR_INTERRUPTED)) {
             rc = jobs[r - from].rc;
             *err = jobs[r - from].err;
         }
+    *complete = from;
+    while (*complete < to && jobs[*complete - from].rc == VS_OK) (*complete)++;
     free(jobs);
     return rc;
 }
@@ -84,14 +90,27 @@ int vs_sim_run_replicated(const struct vs_scenario *sc, uint64_t seed, uint32_t 
     while (rc == VS_OK && done < cap) {
         uint32_t next = autom ? done + 5 : cap;
         if (next > cap) next = cap;
-        rc = run_range(sc, seed, done, next, threads, all, err);
+        uint32_t complete = done;
+        /* For the progress display: the simulations this batch adds. */
+        vs_control_plan(sc->control, (next - done) * sc->n_engines);
+        rc = run_range(sc, seed, done, next, threads, all, &complete, err);
+        if (rc == VS_ERR_INTERRUPTED) {
+            /* Stopped: the first replication as far as it got, scored over
+             * the replications that finished (or over its own part). */
+            free(scores.groups);
+            uint32_t n = complete ? complete : 1;
+            if (vs_scores_compute(all, n, &scores, err) != VS_OK) memset(&scores, 0, sizeof scores);
+            all[0].partial = true;
+            vs_error_set(err, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the results are partial");
+            break;
+        }
         if (rc != VS_OK) break;
         done = next;
         free(scores.groups);
         rc = vs_scores_compute(all, done, &scores, err);
         if (rc == VS_OK && autom && precise_enough(&scores)) break;
     }
-    if (rc == VS_OK) {
+    if (rc == VS_OK || rc == VS_ERR_INTERRUPTED) {
         *out = all[0];
         free(out->scores.groups); /* the first replication's own, superseded */
         out->scores = scores;

@@ -67,6 +67,7 @@ struct request {
     vs_time_ns io_delay_ns; /* the I/O latency chain still to wait (vs_work.delay_ns) */
     uint32_t next;          /* free list, or the instance's wait queue */
     bool live;              /* allocated (not on the free list) */
+    uint32_t epoch;         /* its instance's epoch when it arrived: older ones died in a crash */
 };
 
 /* What one instance has counted since the last statistics reset. */
@@ -85,6 +86,14 @@ struct instance {
     uint32_t peer_next;      /* round robin over the peer group's instances */
     uint32_t moved_to;       /* migrated: the twin that took over, else NONE */
     double throttle;         /* share of its CPU it may use (auto-converge, remote faults); 1: all */
+    /* Faults: a crash starts a new epoch (what was in flight is dead), and
+     * the guest is down until it serves again. */
+    uint32_t epoch;
+    vs_time_ns down_since;   /* -1 when up */
+    vs_time_ns last_recovered_ns; /* when it last served again after an outage (-1: never) */
+    double down_ns;          /* in the window */
+    uint64_t lost;           /* in the window */
+    uint32_t outages;        /* in the window */
     const struct vs_guest_spec *spec;
     enum vs_guest_state state;
     enum vs_guest_state resume_state; /* what a paused guest goes back to */
@@ -170,6 +179,10 @@ struct vs_sim {
     uint32_t n_applied, cap_applied;
     bool failed;             /* a callback hit a limit; the run stops */
     struct vs_error fail_err;
+    struct vs_control *ctl;  /* the scenario's: budget, stop request, progress; or NULL */
+    /* What grows with the load (the event queue, the device and network
+     * queues, requests in flight) is charged here, against ctl's budget. */
+    struct vs_mem_account mem;
     bool warm;               /* warm-up is over */
     /* Warm-up, duration and the timeline count from the moment the last
      * guest has booted, so engines with slow boots are measured over the
@@ -192,10 +205,15 @@ static void fail_run(struct vs_sim *s, const struct vs_error *err)
     vs_event_stop(s->q);
 }
 
+/* A structure that could not grow: past the memory budget (the account
+ * says which and by how much), or the machine's memory ran out (msg). */
 static void fail_msg(struct vs_sim *s, const char *msg)
 {
     struct vs_error e;
-    vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "%s", msg);
+    if (s->mem.refused)
+        vs_mem_refusal_error(&s->mem, &e);
+    else
+        vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "%s", msg);
     fail_run(s, &e);
 }
 
@@ -231,6 +249,15 @@ static bool gone(const struct instance *in)
     return in->state == VS_GUEST_STOPPED || in->state == VS_GUEST_FAILED || in->state == VS_GUEST_MIGRATED;
 }
 
+/* A request whose guest went away or crashed since it arrived: its callbacks
+ * free it and nothing more. */
+static bool stale(const struct vs_sim *s, uint32_t r)
+{
+    const struct request *req = &s->req[r];
+    const struct instance *in = &s->inst[req->instance];
+    return gone(in) || in->state == VS_GUEST_DOWN || req->epoch != in->epoch;
+}
+
 /* ---- request pool ---- */
 
 static uint32_t alloc_request(struct vs_sim *s)
@@ -247,11 +274,19 @@ static uint32_t alloc_request(struct vs_sim *s)
             return REQ_NONE;
         }
         uint32_t cap = s->cap_req ? s->cap_req * 2 : 1024;
-        struct request *grown = realloc(s->req, (size_t)cap * sizeof *grown);
-        if (!grown) {
+        /* realloc may copy: the new table is charged while the old one exists. */
+        uint64_t bytes = (uint64_t)cap * sizeof(struct request), old = (uint64_t)s->cap_req * sizeof(struct request);
+        if (!vs_mem_take(&s->mem, bytes, "the requests in flight", old)) {
             fail_msg(s, "out of memory for requests in flight");
             return REQ_NONE;
         }
+        struct request *grown = realloc(s->req, (size_t)cap * sizeof *grown);
+        if (!grown) {
+            vs_mem_give(&s->mem, bytes);
+            fail_msg(s, "out of memory for requests in flight");
+            return REQ_NONE;
+        }
+        vs_mem_give(&s->mem, old);
         s->req = grown;
         s->cap_req = cap;
     }
@@ -293,7 +328,13 @@ static void on_open_arrival(void *ctx, uint64_t arg)
     struct instance *in = &s->inst[arg];
     in->arrival_pending = false;
     if (gone(in)) return;
-    start_request(s, in, 0, true);
+    if (in->state == VS_GUEST_DOWN || in->down_since >= 0) {
+        /* Its clients keep coming while it is down or rebooting: each
+         * request is lost. */
+        if (s->warm) in->lost++;
+    } else {
+        start_request(s, in, 0, true);
+    }
     schedule_open_arrival(s, (uint32_t)arg);
 }
 
@@ -311,6 +352,14 @@ static void content_stream(const struct instance *in, uint64_t seq, int part, st
 /* arg packs (instance, client) for closed-loop think timers. */
 static uint64_t pack2(uint32_t a, uint32_t b) { return ((uint64_t)a << 32) | b; }
 
+/* A think timer's arg: the instance, the client (< 2^20) and the epoch it
+ * belongs to (mod 2^12): a client of a guest that crashed since is gone. */
+#define CLIENT_BITS 20
+static uint64_t think_arg(const struct vs_sim *s, uint32_t i, uint32_t client)
+{
+    return pack2(i, client | (s->inst[i].epoch & 0xFFFu) << CLIENT_BITS);
+}
+
 /* Where a guest's clients now send: the twin a migration moved it to. */
 static struct instance *current_home(struct vs_sim *s, struct instance *in)
 {
@@ -321,9 +370,12 @@ static struct instance *current_home(struct vs_sim *s, struct instance *in)
 static void on_think_done(void *ctx, uint64_t arg)
 {
     struct vs_sim *s = ctx;
-    struct instance *in = current_home(s, &s->inst[arg >> 32]);
-    if (gone(in)) return;
-    start_request(s, in, (uint32_t)arg, true);
+    struct instance *in = &s->inst[arg >> 32];
+    uint32_t client = (uint32_t)arg & ((1u << CLIENT_BITS) - 1), epoch = (uint32_t)arg >> CLIENT_BITS;
+    if (epoch != (in->epoch & 0xFFFu)) return; /* its guest crashed and restarted with new clients */
+    in = current_home(s, in);
+    if (gone(in) || in->state == VS_GUEST_DOWN) return;
+    start_request(s, in, client, true);
 }
 
 static void start_load(void *ctx, uint64_t arg);
@@ -371,8 +423,17 @@ static void start_load(void *ctx, uint64_t arg)
     if (in->state != VS_GUEST_BOOTING) return;
     const struct vs_load_spec *load = &in->spec->workload.load;
     in->state = VS_GUEST_RUNNING;
+    if (in->down_since >= 0) {
+        /* Back from an outage: it serves again now. */
+        vs_time_ns now = vs_event_now(s->q), from = in->down_since > s->warm_ns ? in->down_since : s->warm_ns;
+        if (s->warm && now > from) in->down_ns += (double)(now - from);
+        in->down_since = -1;
+        in->last_recovered_ns = now;
+    }
     switch (load->kind) {
     case VS_LOAD_OPEN:
+        /* (an open load whose arrivals went on while it was down has one pending) */
+        if (in->arrival_pending) break;
         schedule_open_arrival(s, (uint32_t)arg);
         break;
     case VS_LOAD_CLOSED:
@@ -380,7 +441,7 @@ static void start_load(void *ctx, uint64_t arg)
          * arrive at the same instant. */
         for (uint32_t c = 0; c < load->clients; c++)
             schedule(s, vs_event_now(s->q) + draw_ns(&in->rng, &load->think_ns), on_think_done,
-                     pack2((uint32_t)arg, c));
+                     think_arg(s, (uint32_t)arg, c));
         break;
     case VS_LOAD_BATCH: {
         uint32_t clients = load->clients ? load->clients : in->n_vcpus;
@@ -455,7 +516,7 @@ static bool submit_leg(struct vs_sim *s, uint32_t r, int dir, int leg, uint64_t 
 static void packet_arrived(struct vs_sim *s, uint32_t r, int dir)
 {
     if (--s->req[r].pending_packets > 0) return;
-    if (gone(&s->inst[s->req[r].instance])) {
+    if (stale(s, r)) {
         drop_request(s, r);
         return;
     }
@@ -525,14 +586,15 @@ static void start_request(struct vs_sim *s, struct instance *in, uint32_t client
         /* A closed-loop client whose request is refused tries again after thinking. */
         if (in->spec->workload.load.kind == VS_LOAD_CLOSED)
             schedule(s, vs_event_now(s->q) + draw_ns(&in->rng, &in->spec->workload.load.think_ns),
-                     on_think_done, pack2(i, client));
+                     on_think_done, think_arg(s, i, client));
         return;
     }
     uint32_t r = alloc_request(s);
     if (r == REQ_NONE) return;
     struct request *req = &s->req[r];
     *req = (struct request){.seq = in->next_seq++, .instance = i, .client = client, .peer = NONE,
-                            .arrival_ns = vs_event_now(s->q), .next = REQ_NONE, .live = true};
+                            .arrival_ns = vs_event_now(s->q), .next = REQ_NONE, .live = true,
+                            .epoch = in->epoch};
     if (in->peer_group != NONE) {
         /* The clients are the peer group's instances that exist, in turn. */
         uint32_t n = s->group_active[in->peer_group];
@@ -728,8 +790,9 @@ static void on_cpu_done(void *ctx, uint64_t arg)
     struct vs_sim *s = ctx;
     uint32_t r = (uint32_t)(arg >> 32), vcpu = (uint32_t)arg;
     struct instance *in = &s->inst[s->req[r].instance];
+    bool dead = stale(s, r);
     /* The vCPU goes straight to the next waiting request, if any. */
-    if (in->wait_head != REQ_NONE && !gone(in)) {
+    if (in->wait_head != REQ_NONE && !gone(in) && in->state != VS_GUEST_DOWN) {
         uint32_t next = in->wait_head;
         in->wait_head = s->req[next].next;
         if (in->wait_head == REQ_NONE) in->wait_tail = REQ_NONE;
@@ -737,7 +800,7 @@ static void on_cpu_done(void *ctx, uint64_t arg)
     } else {
         in->idle_vcpus[in->n_idle++] = vcpu;
     }
-    if (gone(in))
+    if (dead)
         drop_request(s, r);
     else
         next_io(s, r);
@@ -747,7 +810,7 @@ static void on_io_done(void *ctx, uint64_t r, vs_time_ns response_ns)
 {
     (void)response_ns;
     struct vs_sim *s = ctx;
-    if (gone(&s->inst[s->req[r].instance]))
+    if (stale(s, (uint32_t)r))
         drop_request(s, (uint32_t)r);
     else
         next_io(s, (uint32_t)r);
@@ -786,7 +849,9 @@ static void next_io(struct vs_sim *s, uint32_t r)
 /* A request of a guest that stopped: it leaves without being counted. */
 static void drop_request(struct vs_sim *s, uint32_t r)
 {
-    s->inst[s->req[r].instance].in_flight--;
+    struct instance *in = &s->inst[s->req[r].instance];
+    /* A crash already took what it had in flight off its count. */
+    if (s->req[r].epoch == in->epoch) in->in_flight--;
     free_request(s, r);
 }
 
@@ -804,7 +869,7 @@ static void complete_request(struct vs_sim *s, uint32_t r)
     free_request(s, r);
 
     if (load->kind == VS_LOAD_CLOSED) {
-        schedule(s, now + draw_ns(&in->rng, &load->think_ns), on_think_done, pack2(i, client));
+        schedule(s, now + draw_ns(&in->rng, &load->think_ns), on_think_done, think_arg(s, i, client));
     } else if (load->kind == VS_LOAD_BATCH) {
         in->batch_done++;
         if (in->batch_issued < load->total) {
@@ -825,6 +890,9 @@ static void reset_instance_stats(struct instance *in)
     struct vs_hist *h = in->stats.latency;
     vs_hist_reset(h);
     in->stats = (struct instance_stats){.latency = h};
+    in->down_ns = 0;
+    in->lost = 0;
+    in->outages = 0;
 }
 
 static void on_warmup_end(void *ctx, uint64_t arg)
@@ -981,6 +1049,14 @@ static int build_links(struct vs_sim *s, struct vs_error *err)
         lr->joins = calloc(s->n_hosts, sizeof *lr->joins);
         lr->net = vs_nic_create(&lr->spec->net, s->q, s->n_inst ? s->n_inst : 1);
         if (!lr->joins || !lr->net) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        /* Named as the report names it: "the link a <-> b", "the switch a, b". */
+        char what[72];
+        size_t used = (size_t)snprintf(what, sizeof what, "the %s ", lr->spec->shared || lr->spec->n_ends > 2 ? "switch" : "link");
+        for (uint32_t e = 0; e < lr->spec->n_ends && used < sizeof what; e++)
+            used += (size_t)snprintf(what + used, sizeof what - used, "%s%.20s",
+                                     e ? (lr->spec->shared || lr->spec->n_ends > 2 ? ", " : " <-> ") : "",
+                                     lr->spec->ends[e]);
+        vs_nic_set_what(lr->net, what);
         lr->first_host = NONE;
         for (uint32_t e = 0; e < lr->spec->n_ends; e++) {
             const char *end = lr->spec->ends[e];
@@ -1082,6 +1158,11 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
         hr->wb_bytes = calloc(guests, sizeof *hr->wb_bytes);
         if (!hr->cpu || !hr->disk || !hr->nic || !hr->mem || !hr->wb_bytes)
             return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        char what[96];
+        snprintf(what, sizeof what, "host %.60s's NIC", hr->name);
+        vs_nic_set_what(hr->nic, what);
+        snprintf(what, sizeof what, "the disk queue of host %.60s", hr->name);
+        vs_station_set_what(vs_disk_station(hr->disk), what);
     }
 
     i = 0;
@@ -1096,6 +1177,7 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
             in->peer_group = peer;
             in->moved_to = NONE;
             in->throttle = 1;
+            in->down_since = in->last_recovered_ns = -1;
             in->wait_head = in->wait_tail = REQ_NONE;
             in->batch_finished_ns = -1;
             in->state = VS_GUEST_STOPPED;
@@ -1197,8 +1279,12 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
     s->seed = seed;
     s->world.sim = s;
     s->free_req = REQ_NONE;
+    s->ctl = sc->control;
+    vs_mem_account_init(&s->mem, s->ctl ? &s->ctl->budget : NULL);
     s->q = vs_event_queue_create(1024);
     int rc = s->q ? VS_OK : vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    if (rc == VS_OK && !vs_event_set_account(s->q, &s->mem)) rc = vs_mem_refusal_error(&s->mem, err);
+    if (rc == VS_OK && s->ctl) vs_event_set_interrupt(s->q, &s->ctl->stop);
     if (rc == VS_OK) rc = build_hosts(s, engine, err);
     if (rc == VS_OK) rc = build_instances(s, err);
     if (rc == VS_OK) rc = build_links(s, err);
@@ -1228,9 +1314,14 @@ int vs_sim_create(const struct vs_scenario *sc, const char *engine, uint64_t see
     for (uint32_t e = 0; e < s->sc.n_events && rc == VS_OK; e++)
         if (vs_event_schedule(s->q, s->booted_ns + s->sc.events[e].at_ns, on_timeline_event, s, e, NULL) != VS_OK)
             rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "event queue full");
+    if (rc == VS_OK && s->mem.refused) rc = vs_mem_refusal_error(&s->mem, err);
     if (rc != VS_OK) {
         vs_sim_destroy(s);
         return rc;
+    }
+    if (s->ctl) {
+        atomic_fetch_add(&s->ctl->runs_started, 1);
+        atomic_fetch_add(&s->ctl->started_ns, s->end_ns);
     }
     *out = s;
     return VS_OK;
@@ -1248,6 +1339,7 @@ void vs_sim_destroy(struct vs_sim *s)
     free(s->inst);
     free(s->group_first);
     free(s->group_active);
+    vs_mem_give(&s->mem, (uint64_t)s->cap_req * sizeof(struct request));
     free(s->req);
     free(s->applied);
     for (uint32_t h = 0; h < s->n_hosts; h++) {
@@ -1266,20 +1358,42 @@ void vs_sim_destroy(struct vs_sim *s)
     }
     free(s->links);
     vs_event_queue_destroy(s->q);
+    vs_mem_account_close(&s->mem);
     free(s);
 }
 
-int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err)
+/* Why the run stopped: the first failure, a refusal of the memory budget
+ * that no callback reported, or the user's stop request. */
+static int stop_status(struct vs_sim *s, struct vs_error *err)
 {
+    if (!s->failed && s->mem.refused) fail_msg(s, "");
     if (s->failed) {
         *err = s->fail_err;
         return VS_ERR_RUNTIME;
     }
+    if (vs_control_stopped(s->ctl))
+        return vs_error_set(err, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted at simulated time %.3f s",
+                            (double)vs_event_now(s->q) / 1e9);
+    return VS_OK;
+}
+
+int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err)
+{
+    int rc = stop_status(s, err);
+    if (rc != VS_OK) return rc;
     if (until > s->end_ns) until = s->end_ns;
-    /* Run in slices so the event limit is checked without a test per event. */
-    while (vs_event_now(s->q) < until && !s->failed) {
-        vs_time_ns step = vs_event_now(s->q) + 10 * VS_NS_PER_MS;
-        vs_event_run_until(s->q, step < until ? step : until);
+    /* Run in slices so the event limit, the budget and the stop request are
+     * checked without a test per event (the event loop itself stops at once
+     * on a stop request), and the progress counters move. */
+    while (vs_event_now(s->q) < until) {
+        vs_time_ns step = vs_event_now(s->q) + 10 * VS_NS_PER_MS, was = vs_event_now(s->q);
+        uint64_t ran = vs_event_run_until(s->q, step < until ? step : until);
+        if (s->ctl) {
+            atomic_fetch_add_explicit(&s->ctl->events, ran, memory_order_relaxed);
+            atomic_fetch_add_explicit(&s->ctl->done_ns, vs_event_now(s->q) - was, memory_order_relaxed);
+        }
+        rc = stop_status(s, err);
+        if (rc != VS_OK) return rc;
         if (vs_event_executed(s->q) > s->sc.max_events)
             return vs_error_set(err, VS_ERR_RUNTIME, s->sc.file, 0, 0,
                                 "more than %llu events by simulated time %.3f s: raise max_events "
@@ -1287,12 +1401,10 @@ int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err)
                                 (unsigned long long)s->sc.max_events,
                                 (double)vs_event_now(s->q) / 1e9);
     }
-    if (s->failed) {
-        *err = s->fail_err;
-        return VS_ERR_RUNTIME;
-    }
     return VS_OK;
 }
+
+size_t vs_sim_request_bytes(void) { return sizeof(struct request); }
 
 vs_time_ns vs_sim_now(const struct vs_sim *s) { return vs_event_now(s->q); }
 
@@ -1382,6 +1494,14 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->net_rx_bytes = in->stats.net_rx_bytes;
     g->net_tx_bytes = in->stats.net_tx_bytes;
     g->start_ns = in->ready_ns - in->start_ns;
+    g->down_ns = in->down_ns;
+    if (in->down_since >= 0 && s->warm) {
+        /* an outage still going: down until now */
+        vs_time_ns now = vs_event_now(s->q), from = in->down_since > s->warm_ns ? in->down_since : s->warm_ns;
+        if (now > from) g->down_ns += (double)(now - from);
+    }
+    g->lost = in->lost;
+    g->outages = in->outages;
 }
 
 /* Adds an instance's figures into its group's. */
@@ -1427,6 +1547,9 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
     grp->net_rx_bytes += g->net_rx_bytes;
     grp->net_tx_bytes += g->net_tx_bytes;
     if (g->start_ns > grp->start_ns) grp->start_ns = g->start_ns;
+    grp->down_ns += g->down_ns;
+    grp->lost += g->lost;
+    grp->outages += g->outages;
 }
 
 static int fill_host(const struct vs_sim *s, uint32_t hi, struct vs_host_result *h)
@@ -1626,6 +1749,23 @@ int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs
             f->value = figs[k].value;
         }
     }
+    /* Their outages. */
+    for (uint32_t c = 0; c < s->n_comps; c++) {
+        if (!s->comps[c].ops->outages) continue;
+        struct vs_outage_record *o = calloc(VS_MAX_OUTAGES, sizeof *o);
+        if (!o) {
+            vs_run_result_free(out);
+            return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        }
+        uint32_t n = 0;
+        s->comps[c].ops->outages(s->comps[c].state, &s->world, o, &n);
+        if (n && !out->outages) {
+            out->outages = o;
+            out->n_outages = n;
+        } else {
+            free(o);
+        }
+    }
     /* Their migrations and checkpoints. */
     for (uint32_t c = 0; c < s->n_comps; c++) {
         if (!s->comps[c].ops->records) continue;
@@ -1663,20 +1803,36 @@ int vs_sim_run_scenario(const struct vs_scenario *sc, uint64_t seed, struct vs_r
         return vs_error_set(err, VS_ERR_INPUT, sc->file, 0, 0, "the scenario names no engine in compare:");
     out->runs = calloc(sc->n_engines, sizeof *out->runs);
     if (!out->runs) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-    for (uint32_t e = 0; e < sc->n_engines; e++) {
-        struct vs_sim *s;
-        int rc = vs_sim_create(sc, sc->engines[e], seed, &s, err);
-        if (rc == VS_OK) rc = vs_sim_advance(s, VS_TIME_NEVER, err);
-        if (rc == VS_OK) rc = vs_sim_snapshot(s, &out->runs[e], err);
-        if (rc == VS_OK) out->n_runs++;
-        vs_sim_destroy(s);
-        if (rc != VS_OK) {
-            vs_results_free(out);
-            return rc;
+    int rc = VS_OK;
+    for (uint32_t e = 0; e < sc->n_engines && rc == VS_OK; e++) {
+        if (vs_control_stopped(sc->control)) {
+            rc = vs_error_set(err, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted before %s ran", sc->engines[e]);
+            break;
         }
+        struct vs_sim *s;
+        rc = vs_sim_create(sc, sc->engines[e], seed, &s, err);
+        if (rc == VS_OK) rc = vs_sim_advance(s, VS_TIME_NEVER, err);
+        /* Stopped by the user: what ran so far is kept, marked partial. */
+        if (rc == VS_ERR_INTERRUPTED) {
+            struct vs_error snap_err;
+            if (vs_sim_snapshot(s, &out->runs[e], &snap_err) == VS_OK) out->n_runs++;
+        } else if (rc == VS_OK) {
+            rc = vs_sim_snapshot(s, &out->runs[e], err);
+            if (rc == VS_OK) out->n_runs++;
+        }
+        vs_sim_destroy(s);
+    }
+    if (rc == VS_ERR_INTERRUPTED) {
+        out->partial = true;
+        if (vs_scores_compute(out, 1, &out->scores, err) != VS_OK) memset(&out->scores, 0, sizeof out->scores);
+        return vs_error_set(err, VS_ERR_INTERRUPTED, NULL, 0, 0, "interrupted: the results are partial");
+    }
+    if (rc != VS_OK) {
+        vs_results_free(out);
+        return rc;
     }
     /* One replication's scores (no intervals): replicate.h gives more. */
-    int rc = vs_scores_compute(out, 1, &out->scores, err);
+    rc = vs_scores_compute(out, 1, &out->scores, err);
     if (rc != VS_OK) vs_results_free(out);
     return rc;
 }
@@ -2091,7 +2247,8 @@ int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why
         if (n == REQ_NONE) break;
         req = &s->req[r]; /* the pool may have moved */
         s->req[n] = (struct request){.seq = req->seq, .instance = twin, .client = req->client, .peer = NONE,
-                                     .arrival_ns = req->arrival_ns, .next = REQ_NONE, .live = true};
+                                     .arrival_ns = req->arrival_ns, .next = REQ_NONE, .live = true,
+                                     .epoch = to->epoch};
         to->in_flight++;
         /* The old one is abandoned: whatever callback still holds it finds
          * its guest gone and frees it; those waiting for a vCPU are freed
@@ -2112,4 +2269,122 @@ int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why
     (void)why;
     (void)why_len;
     return rc;
+}
+
+/* ---- faults (sim/comp/faults.c) ---- */
+
+uint32_t vs_world_host_guests(const struct vs_world *w, uint32_t host, uint32_t *idx, uint32_t max)
+{
+    const struct vs_sim *s = w->sim;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->n_inst && n < max; i++) {
+        const struct instance *in = &s->inst[i];
+        if (in->host == host && !gone(in) && in->state != VS_GUEST_INCOMING) idx[n++] = i;
+    }
+    return n;
+}
+
+vs_time_ns vs_world_guest_recovered(const struct vs_world *w, uint32_t guest)
+{
+    return w->sim->inst[guest].last_recovered_ns;
+}
+
+vs_time_ns vs_world_boot_time(const struct vs_world *w, uint32_t guest)
+{
+    const struct instance *in = &w->sim->inst[guest];
+    const struct host_rt *h = &w->sim->hosts[in->host];
+    return h->engine.ops->start_time(h->engine.state, in->spec);
+}
+
+double vs_world_host_cost(const struct vs_world *w, uint32_t host, enum vs_cost_id id)
+{
+    return vs_cost(&w->sim->hosts[host].spec->costs, id);
+}
+
+static void on_recover(void *ctx, uint64_t arg);
+
+int vs_world_crash(struct vs_world *w, uint32_t guest, vs_time_ns restart_after_ns, bool reboot, uint64_t *lost,
+                   char *why, size_t why_len)
+{
+    struct vs_sim *s = w->sim;
+    struct instance *in = &s->inst[guest];
+    if (gone(in) || in->state == VS_GUEST_INCOMING || in->state == VS_GUEST_DOWN) {
+        snprintf(why, why_len, "%s is %s", in->name, vs_guest_state_name(in->state));
+        return VS_ERR_INPUT;
+    }
+    struct host_rt *h = host_of(s, in);
+    /* What it had in flight dies with it: those requests are lost. */
+    uint64_t dead = in->in_flight;
+    in->in_flight = 0;
+    while (in->wait_head != REQ_NONE) {
+        uint32_t r = in->wait_head;
+        in->wait_head = s->req[r].next;
+        free_request(s, r);
+    }
+    in->wait_tail = REQ_NONE;
+    in->epoch++;
+    if (s->warm) {
+        in->lost += dead;
+        in->outages++;
+    }
+    if (lost) *lost = dead;
+    in->state = VS_GUEST_DOWN;
+    in->down_since = vs_event_now(s->q);
+    int rc = vs_cpu_pause_guest(h->cpu, in->cpu_guest);
+    if (reboot) {
+        /* Its memory goes back to the host; the restart takes it again. */
+        vs_memory_release(h->mem, in->local);
+        if (!own_page_cache(in)) h->shared_file_set_bytes -= in->spec->workload.memory.file_set_bytes;
+        memset(&in->memory, 0, sizeof in->memory);
+    }
+    schedule(s, vs_event_now(s->q) + restart_after_ns, on_recover, pack2(guest, reboot));
+    return rc;
+}
+
+/* The restart: a reboot takes the guest's memory and boots it (its
+ * engine's boot or start time); a process restart serves again at once.
+ * Either way the load starts afresh (start_load). */
+static void on_recover(void *ctx, uint64_t arg)
+{
+    struct vs_sim *s = ctx;
+    uint32_t guest = (uint32_t)(arg >> 32);
+    bool reboot = (uint32_t)arg;
+    struct instance *in = &s->inst[guest];
+    if (in->state != VS_GUEST_DOWN) return;
+    struct host_rt *h = host_of(s, in);
+    vs_cpu_resume_guest(h->cpu, in->cpu_guest);
+    if (reboot) {
+        char why[200];
+        in->state = VS_GUEST_STOPPED;
+        if (start_instance(s, guest, why, sizeof why) != VS_OK) {
+            in->state = VS_GUEST_FAILED;
+            return;
+        }
+        /* start_instance scheduled the boot; down until it serves */
+        in->state = VS_GUEST_BOOTING;
+        return;
+    }
+    in->state = VS_GUEST_BOOTING;
+    start_load(s, guest);
+}
+
+const struct vs_preset *vs_world_preset(const struct vs_world *w, uint32_t guest)
+{
+    return w->sim->hosts[w->sim->inst[guest].host].engine.preset;
+}
+
+void vs_world_neighbours_disk(const struct vs_world *w, uint32_t guest, uint64_t *completed, double *response_sum_ns)
+{
+    const struct vs_sim *s = w->sim;
+    const struct instance *in = &s->inst[guest];
+    const struct host_rt *h = &s->hosts[in->host];
+    *completed = 0;
+    *response_sum_ns = 0;
+    for (uint32_t g = 0; g < h->n_local; g++) {
+        if (g == in->local) continue;
+        struct vs_station_guest_stats st;
+        vs_station_get_guest_stats(vs_disk_station_const(h->disk), g, &st);
+        *completed += st.completed;
+        *response_sum_ns += st.response_sum_ns;
+    }
 }

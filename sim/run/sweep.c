@@ -46,15 +46,19 @@ int vs_sweep_run(const struct vs_scenario *sc, uint64_t seed, uint32_t first, ui
     struct job *jobs = calloc(n ? n : 1, sizeof *jobs);
     if (!jobs) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     for (uint32_t i = 0; i < n; i++) jobs[i] = (struct job){sc, seed, first + i, &out[i], {{0}, 0, 0, {0}}, 0};
+    vs_control_plan(sc->control, n * sc->n_engines); /* for the progress display */
     vs_parallel_for(n, threads, run_one, jobs);
     int rc = VS_OK;
-    for (uint32_t i = 0; i < n && rc == VS_OK; i++)
-        if (jobs[i].rc != VS_OK) {
+    /* A failure speaks before a stop request: it is why the run ended. */
+    for (uint32_t i = 0; i < n; i++)
+        if (jobs[i].rc != VS_OK && (rc == VS_OK || rc == VS_ERR_INTERRUPTED)) {
             *err = jobs[i].err;
             rc = jobs[i].rc;
         }
     free(jobs);
-    if (rc != VS_OK)
+    /* Stopped: the points keep what they ran, each marked partial if it
+     * did not finish (vs_sim_run_scenario). */
+    if (rc != VS_OK && rc != VS_ERR_INTERRUPTED)
         for (uint32_t i = 0; i < n; i++) vs_results_free(&out[i]);
     return rc;
 }

@@ -90,20 +90,13 @@ static void trace_op(const struct vs_engine *e, const struct vs_host_spec *host,
 static int add_run(struct vs_trace_report *r, const char *name, const struct vs_workload *wl, enum vs_op_kind op,
                    struct vs_error *err)
 {
-    const struct vs_engine_ops *ops;
-    if (!vs_preset_find(name, &ops))
-        return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--approaches: unknown approach '%s'; known: %s", name,
-                            vs_engine_names());
     for (uint32_t k = 0; k < r->n_runs; k++)
         if (strcmp(r->runs[k].engine, name) == 0) return VS_OK;
     struct vs_engine e;
-    struct vs_error probe;
-    vs_error_clear(&probe);
-    if (vs_engine_open(name, &r->host, &e, &probe) != VS_OK) {
-        size_t used = strlen(r->skipped);
-        snprintf(r->skipped + used, sizeof r->skipped - used, "%s%s (%s)", used ? "; " : "", name, probe.message);
-        return VS_OK;
-    }
+    bool opened;
+    int rc = vs_engine_open_if_runs(name, &r->host, &e, &opened, r->skipped, sizeof r->skipped, err);
+    if (rc != VS_OK || !opened) return rc;
+    const struct vs_engine_ops *ops = e.ops;
     if (r->n_runs >= VS_MAX_ENGINES) {
         vs_engine_close(&e);
         return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--approaches: at most %d approaches at once",

@@ -230,6 +230,28 @@ static void test_checkpoint_images(void **state)
     vs_results_free(&r);
 }
 
+/* A checkpoint's image goes through the host's disk queue: the
+ * neighbours' disk requests wait longer while it is written. */
+static void test_checkpoint_slows_neighbours(void **state)
+{
+    (void)state;
+    const char *yaml = "name: cp\nhost: current\nduration: 20s\nwarmup: 1s\ncompare: [kvm]\nguests:\n"
+                       "  - {name: db, workload: cpu-bound, memory: 8GiB}\n"
+                       "  - {name: io, workload: disk-random}\n"
+                       "events:\n  - {at: 5s, checkpoint: db}\n";
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err = {0};
+    assert_int_equal(vs_config_load_scenario(yaml, strlen(yaml), "cp.yaml", NULL, sc, &err), VS_OK);
+    struct vs_results r;
+    assert_int_equal(vs_sim_run_scenario(sc, 1, &r, &err), VS_OK);
+    free(sc);
+    const struct vs_checkpoint_record *c = &r.runs[0].checkpoints[0];
+    assert_true(c->done);
+    assert_true(c->neighbours_disk_before_ns > 0);
+    assert_true(c->neighbours_disk_during_ns > 2 * c->neighbours_disk_before_ns);
+    vs_results_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_nonconverging),
         cmocka_unit_test(test_container_moves_less),
         cmocka_unit_test(test_checkpoint_images),
+        cmocka_unit_test(test_checkpoint_slows_neighbours),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

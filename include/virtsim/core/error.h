@@ -10,7 +10,8 @@
 enum vs_status {
     VS_OK = 0,
     VS_ERR_RUNTIME = 1, /* the run itself failed: a limit hit, I/O error, out of memory */
-    VS_ERR_INPUT = 2    /* the user's input (file, flag, value) is wrong */
+    VS_ERR_INPUT = 2,   /* the user's input (file, flag, value) is wrong */
+    VS_ERR_INTERRUPTED = 130 /* the user stopped it (Ctrl-C: 128 + SIGINT, as shells report it) */
 };
 
 struct vs_error {

@@ -4,6 +4,7 @@
 #ifndef VIRTSIM_EVENT_H
 #define VIRTSIM_EVENT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,21 @@ void vs_event_queue_destroy(struct vs_event_queue *q);
  * vs_event_schedule then fails with VS_ERR_RUNTIME instead of exhausting memory. */
 void vs_event_set_limit(struct vs_event_queue *q, size_t max_pending);
 
+/* Charges the queue's memory (its heap and slot table, which grow with the
+ * events pending) to an account of a memory budget (core/budget.h), from
+ * the blocks it holds now on; a growth the budget refuses makes
+ * vs_event_schedule fail, and the account says why. NULL: none. Returns
+ * false (and charges nothing) when what it holds already does not fit. */
+struct vs_mem_account;
+bool vs_event_set_account(struct vs_event_queue *q, struct vs_mem_account *a);
+/* The account, for the structures built on the queue (stations, NICs). */
+struct vs_mem_account *vs_event_account(const struct vs_event_queue *q);
+
+/* vs_event_run_until also returns after the event during which *flag
+ * became true (a stop request from the user): the queue is left between
+ * two events, consistent. NULL: none. */
+void vs_event_set_interrupt(struct vs_event_queue *q, const atomic_bool *flag);
+
 /* Schedules fn(ctx, arg) at absolute time `at` (>= now). Returns VS_OK and
  * sets *id (if not NULL), or VS_ERR_RUNTIME when at < now, the limit is hit or
  * memory runs out. O(log n). */
@@ -53,13 +69,15 @@ bool vs_event_step(struct vs_event_queue *q);
 
 /* Runs every event with time <= end, then sets the clock to end (if it is
  * later than now). Stops early, leaving the clock at the last event run, if
- * vs_event_stop was called by a callback. Returns the number of events run. */
+ * vs_event_stop was called by a callback or the interrupt flag is set. Returns the number of events run. */
 uint64_t vs_event_run_until(struct vs_event_queue *q, vs_time_ns end);
 
 /* Asks vs_event_run_until to return after the current callback. */
 void vs_event_stop(struct vs_event_queue *q);
 
 size_t vs_event_pending(const struct vs_event_queue *q);
+/* Bytes one pending event takes (heap entry and slot), for estimates. */
+size_t vs_event_pending_bytes(void);
 uint64_t vs_event_executed(const struct vs_event_queue *q);
 
 #endif

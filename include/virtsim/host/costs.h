@@ -66,6 +66,8 @@ enum vs_cost_id {
     VS_COST_PML_ENTRIES,           /* page-modification log entries per exit (0: the CPU has no PML) */
     VS_COST_SOFT_DIRTY_LOG_CYCLES, /* an emulator's soft-TLB slow path on the first write to a logged page */
     VS_COST_UML_REMAP_CALLS,       /* UML: host mmap/munmap/mprotect calls per guest process switch */
+    VS_COST_HOST_REBOOT_NS,        /* a host's reboot after a kernel panic: firmware, kernel, services */
+    VS_COST_PROCESS_RESTART_NS,    /* a crashed service restarted by its supervisor */
     /* emulation */
     VS_COST_INTERP_CYCLES,         /* interpreter: cycles per guest instruction */
     VS_COST_DBT_CYCLES,            /* dynamic translation: cycles per guest instruction (TCG code) */

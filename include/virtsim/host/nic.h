@@ -33,6 +33,12 @@ int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, u
  * (at least a twentieth of the link). */
 void vs_nic_set_flow(struct vs_nic *n, enum vs_nic_dir dir, double bits_per_s);
 double vs_nic_flow(const struct vs_nic *n, enum vs_nic_dir dir);
+/* Names it in memory-budget errors ("host a's NIC", "the link a <-> b"):
+ * its two queues and its packets in flight, all charged to the event
+ * queue's memory account (station.h). */
+void vs_nic_set_what(struct vs_nic *n, const char *what);
+/* Bytes one packet in flight takes besides its queue entry (for estimates). */
+size_t vs_nic_packet_bytes(void);
 struct vs_station *vs_nic_station(struct vs_nic *n, enum vs_nic_dir dir);
 const struct vs_station *vs_nic_station_const(const struct vs_nic *n, enum vs_nic_dir dir);
 

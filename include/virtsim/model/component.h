@@ -23,6 +23,7 @@
 #include "virtsim/core/error.h"
 #include "virtsim/core/event.h"
 #include "virtsim/core/units.h"
+#include "virtsim/host/costs.h"
 #include "virtsim/host/memory.h"
 #include "virtsim/spec/scenario.h"
 
@@ -103,7 +104,21 @@ struct vs_checkpoint_record {
     vs_time_ns total_ns;       /* -1: still going */
     double image_bytes;
     bool done;
+    /* Its neighbours (the other guests of its host): their disk requests'
+     * mean response before it began and while it ran (-1: none). */
+    double neighbours_disk_before_ns, neighbours_disk_during_ns;
 };
+
+/* One outage of a guest (a fault of the timeline). Times from the end of
+ * boot; recovered_ns -1 while it is still down. */
+struct vs_outage_record {
+    char guest[VS_NAME_MAX];
+    char host[VS_NAME_MAX];
+    char cause[24];
+    vs_time_ns start_ns, recovered_ns;
+    uint64_t lost_in_flight;
+};
+#define VS_MAX_OUTAGES 256
 
 #define VS_MAX_MIGRATIONS 64
 #define VS_MAX_CHECKPOINTS 64
@@ -133,6 +148,8 @@ struct vs_component_ops {
     /* Adds its migrations and checkpoints (each list has room for VS_MAX_*). */
     void (*records)(const void *state, struct vs_migration_record *mig, uint32_t *n_mig,
                     struct vs_checkpoint_record *cp, uint32_t *n_cp);
+    /* Adds its outages (room for VS_MAX_OUTAGES). */
+    void (*outages)(const void *state, const struct vs_world *w, struct vs_outage_record *out, uint32_t *n);
 };
 
 /* Registry (sim/comp/registry.c). */
@@ -142,6 +159,16 @@ const struct vs_component_ops *vs_component_at(size_t i);
 const struct vs_action_def *vs_action_find(const char *name, const struct vs_component_ops **owner);
 /* Comma-separated names of every action, for messages. */
 const char *vs_action_names(void);
+
+/* Helpers for components (sim/comp/registry.c). */
+/* Applies fn to every instance `target` names (a group, or one instance);
+ * the first refusal is reported in why (the others still apply, as a real
+ * tool acting on a list would). VS_ERR_INPUT when nothing is called so. */
+typedef int (*vs_guest_action_fn)(void *ctx, struct vs_world *w, uint32_t guest, char *why, size_t why_len);
+int vs_component_each_guest(struct vs_world *w, const char *target, vs_guest_action_fn fn, void *ctx, char *why,
+                            size_t why_len);
+/* Adds one figure to a snapshot's list, if there is room. */
+void vs_component_figure(struct vs_component_figure *out, uint32_t *n, const char *name, double value);
 
 /* ---- the world, as components see it (implemented by run/sim.c) ---- */
 
@@ -201,6 +228,10 @@ double vs_world_path_flows(const struct vs_world *w, uint32_t from, uint32_t to)
  * attributed to the guest; done(ctx, arg) when it completes. */
 int vs_world_disk_io(struct vs_world *w, uint32_t guest, bool write, double bytes, vs_event_fn done, void *ctx,
                      uint64_t arg);
+/* The disk requests of the other guests of the guest's host, completed so
+ * far in the window, and their response times summed (a checkpoint's
+ * effect on its neighbours is the change of their mean response). */
+void vs_world_neighbours_disk(const struct vs_world *w, uint32_t guest, uint64_t *completed, double *response_sum_ns);
 /* Caps the guest's CPU to `share` of what its vCPUs could use (1: no
  * throttle): auto-converge, dirty tracking, post-copy's remote faults. */
 int vs_world_throttle(struct vs_world *w, uint32_t guest, double share);
@@ -214,5 +245,25 @@ int vs_world_receive(struct vs_world *w, uint32_t twin, char *why, size_t why_le
  * requests in flight, its clients, its load), and the guest leaves its
  * host (state migrated, memory freed). */
 int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why, size_t why_len);
+
+/* ---- what fault injection needs (sim/comp/faults.c) ---- */
+
+/* The guests on a host that are up or starting (not stopped, migrated away
+ * or incoming). Fills up to max indices; returns how many. */
+uint32_t vs_world_host_guests(const struct vs_world *w, uint32_t host, uint32_t *idx, uint32_t max);
+/* When the guest last served again after an outage (-1: it has not). */
+vs_time_ns vs_world_guest_recovered(const struct vs_world *w, uint32_t guest);
+/* The preset its engine runs (engine.h: its mode tells a binary translator
+ * with a kernel monitor from a pure emulator). */
+const struct vs_preset *vs_world_preset(const struct vs_world *w, uint32_t guest);
+/* Its engine's boot (or start) time on its host. */
+vs_time_ns vs_world_boot_time(const struct vs_world *w, uint32_t guest);
+double vs_world_host_cost(const struct vs_world *w, uint32_t host, enum vs_cost_id id);
+/* The guest goes down at once: what it has in flight is lost (*lost, if
+ * not NULL, says how many), arrivals meanwhile are lost, and after
+ * restart_after_ns it comes back: with `reboot` it takes its memory again
+ * and boots (its engine's boot time), else its service restarts at once. */
+int vs_world_crash(struct vs_world *w, uint32_t guest, vs_time_ns restart_after_ns, bool reboot, uint64_t *lost,
+                   char *why, size_t why_len);
 
 #endif

@@ -93,6 +93,14 @@ struct vs_engine {
     void *state;
 };
 
+/* Opens preset `name` on host when the host can run it (*opened true);
+ * when it cannot (an hvm preset without VT-x, ...), *opened is false and
+ * "name (why)" is added to `skipped` ("; "-separated). VS_ERR_INPUT, with
+ * the known names, for an unknown preset. For the commands that leave out
+ * what a host cannot run and say so (microbench, trace). */
+int vs_engine_open_if_runs(const char *name, const struct vs_host_spec *host, struct vs_engine *e, bool *opened,
+                           char *skipped, size_t skipped_len, struct vs_error *err);
+
 /* Registry. */
 size_t vs_engine_count(void);
 const struct vs_engine_ops *vs_engine_at(size_t i);

@@ -55,6 +55,12 @@ struct vs_guest_result {
     double disk_busy_ns;
     uint64_t net_rx_packets, net_tx_packets, net_rx_bytes, net_tx_bytes;
     vs_time_ns start_ns;            /* boot/start time */
+    /* Faults of the timeline (issue 11): time it served nothing in the
+     * window, requests lost to them (in flight when it went down, or
+     * arriving while it was down), outages begun. */
+    double down_ns;
+    uint64_t lost;
+    uint32_t outages;
 };
 
 struct vs_host_result {
@@ -121,6 +127,8 @@ struct vs_run_result {
     uint32_t n_migrations;
     struct vs_checkpoint_record *checkpoints; /* n_checkpoints, owned (NULL when none) */
     uint32_t n_checkpoints;
+    struct vs_outage_record *outages;         /* n_outages, owned (NULL when none) */
+    uint32_t n_outages;
 };
 
 /* A figure over replications: the mean and its 95 % confidence interval
@@ -177,6 +185,10 @@ struct vs_results {
     struct vs_run_result *runs;     /* n_runs, owned: the first replication's runs, in full */
     uint32_t n_runs;
     struct vs_scores scores;        /* over every replication (out/scores.h) */
+    /* Stopped before the end (Ctrl-C): the runs cover only what was simulated
+     * (the last one stopped at its now_ns, later engines missing) and the
+     * scores only the replications that had finished. */
+    bool partial;
 };
 
 /* Density (virtsim density): what the search found per engine. The runner

@@ -25,7 +25,9 @@ uint64_t vs_rep_seed(uint64_t seed, uint32_t r);
 /* Runs every engine of sc in `reps` replications, `threads` at a time (0: the
  * CPUs). out->runs are the first replication's runs in full; out->scores are
  * over all of them. Same output whatever the thread count. Caller frees out
- * with vs_results_free. */
+ * with vs_results_free. On VS_ERR_INTERRUPTED (the scenario's control asked
+ * to stop) out is the first replication as far as it ran, marked partial,
+ * scored over the replications that had finished. */
 int vs_sim_run_replicated(const struct vs_scenario *sc, uint64_t seed, uint32_t reps, uint32_t threads,
                           struct vs_results *out, struct vs_error *err);
 

@@ -20,7 +20,10 @@ void vs_sim_destroy(struct vs_sim *s);
  * scenario's duration counted from the moment the last guest has booted
  * (warm-up likewise), so slow-booting engines are measured over the same
  * steady state.
- * VS_ERR_RUNTIME when a limit is hit (events, memory). */
+ * VS_ERR_RUNTIME when a limit is hit (events, the memory budget of the
+ * scenario's control, the machine's memory). VS_ERR_INTERRUPTED when the
+ * control asked to stop: the simulation is left between two events, and a
+ * snapshot then gives the figures so far. */
 int vs_sim_advance(struct vs_sim *s, vs_time_ns until, struct vs_error *err);
 vs_time_ns vs_sim_now(const struct vs_sim *s);
 /* When the last guest finished booting: warm-up, duration and the
@@ -43,8 +46,14 @@ void vs_sim_group_progress(const struct vs_sim *s, uint32_t group, struct vs_sim
  * release with vs_run_result_free. */
 int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs_error *err);
 
+/* Bytes one request in flight takes in a simulation's own records (for
+ * estimates, run/estimate.h). */
+size_t vs_sim_request_bytes(void);
+
 /* Runs every engine of the scenario to the end. seed overrides the
- * scenario's. Caller owns out: release with vs_results_free. */
+ * scenario's. Caller owns out: release with vs_results_free. On
+ * VS_ERR_INTERRUPTED (a stop request) out holds what ran, marked partial:
+ * the engines done, the one that was stopped, none of the rest. */
 int vs_sim_run_scenario(const struct vs_scenario *sc, uint64_t seed, struct vs_results *out,
                         struct vs_error *err);
 

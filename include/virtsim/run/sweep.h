@@ -14,7 +14,9 @@
 
 /* Runs points [first, first + n) of the sweep (all engines each), `threads`
  * at a time (0: the CPUs). out[i] is point first + i; caller frees each with
- * vs_results_free. Same results whatever the thread count. */
+ * vs_results_free. Same results whatever the thread count. On
+ * VS_ERR_INTERRUPTED (a stop request) every point keeps what it ran; those
+ * that did not finish are marked partial. */
 int vs_sweep_run(const struct vs_scenario *sc, uint64_t seed, uint32_t first, uint32_t n,
                  uint32_t threads, struct vs_results *out, struct vs_error *err);
 
