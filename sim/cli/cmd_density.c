@@ -21,7 +21,9 @@ static const struct vs_cmd_opt options[] = {
     VS_CMD_OPT_HOST("host profile for a workload (default: current)"),
     {VS_OPT_VCPUS, "vcpus", 0, "N", "vCPUs per guest for a workload (default: 1)"},
     {VS_OPT_DURATION, "duration", 0, "TIME", "simulated time per point (default: 5s for a workload)"},
-    {VS_OPT_THREADS, "threads", 0, "N", "approaches searched in parallel (default: the CPUs; same result)"},
+    {VS_OPT_THREADS, "threads", 0, "N",
+     "approaches searched in parallel, and an approach's next probe beside its\n"
+     "current one when a thread is free (default: the CPUs; same result)"},
     {VS_OPT_EXHAUSTIVE, "exhaustive", 0, NULL,
      "simulate every probe in full (slow; the same density, limit and verdicts:\n"
      "the reference the default search is checked against)"},

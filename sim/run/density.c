@@ -158,7 +158,8 @@ static int memory_fit(struct search *s)
 /* Whether the probe's verdict can no longer change, so the rest of its run
  * need not be simulated. Only when it is certain:
  * - without an SLA the verdict is "every guest started (known when the run
- *   is built) and something completed in the window"; a completion once
+ *   is built, when it has no timeline that starts, stops or moves guests
+ *   later) and something completed in the window"; a completion once
  *   counted stays counted (the counters are reset only at the end of the
  *   warm-up), so the first completion after the warm-up settles it;
  * - with a latency or throughput SLA under a load whose future arrivals are
@@ -168,14 +169,14 @@ static int memory_fit(struct search *s)
  *   docs/performance.md). */
 static bool verdict_settled(const struct search *s, const struct vs_sim_progress *pr)
 {
-    return s->o->n_slas == 0 && pr->warm && pr->completed > 0;
+    return s->o->n_slas == 0 && s->sc->n_events == 0 && pr->warm && pr->completed > 0;
 }
 
 /* Runs the probe's simulation: to the end, or until its verdict is certain. */
 static int run_probe(const struct search *s, struct vs_sim *sim, bool *early, struct vs_error *err)
 {
     *early = false;
-    if (s->o->exhaustive || s->o->n_slas > 0) return vs_sim_advance(sim, VS_TIME_NEVER, err);
+    if (s->o->exhaustive || s->o->n_slas > 0 || s->sc->n_events > 0) return vs_sim_advance(sim, VS_TIME_NEVER, err);
     /* Through the warm-up at once, then in steps of 1 ms of simulated time
      * (slicing the run does not change it: events run in the same order). */
     vs_time_ns t = vs_sim_booted(sim) + s->sc->warmup_ns;
@@ -363,6 +364,12 @@ static int probe(struct search *s, uint32_t n, uint32_t next, struct vs_density_
     struct spec_job jobs[2] = {{.s = s, .n = n}, {.s = s, .n = next}};
     vs_parallel_for(2, 2, spec_one, jobs);
     atomic_fetch_sub(s->extra, 1);
+    if (jobs[0].rc == VS_ERR_RUNTIME) {
+        /* Perhaps the memory budget, which the guess shared: the serial
+         * search would have run this probe alone, so it runs alone again
+         * and its own outcome stands. */
+        jobs[0].rc = simulate(s, n, &jobs[0].out, &jobs[0].err);
+    }
     if (jobs[0].rc != VS_OK) {
         s->err = jobs[0].err;
         return jobs[0].rc;

@@ -21,7 +21,9 @@ struct vs_density_opts {
     struct vs_sla slas[8];
     uint32_t n_slas;
     uint32_t max_guests;        /* search bound, <= VS_MAX_GUESTS */
-    uint32_t threads;           /* approaches searched in parallel (0: number of CPUs) */
+    uint32_t threads;           /* simulations at once: approaches searched in parallel, and
+                                   probes of one run ahead when a thread is free (0: number
+                                   of CPUs); the result does not depend on it */
     bool exhaustive;            /* every probe a full simulation: no memory bound, no early
                                    stop (the reference the faster search is tested against) */
 };
