@@ -130,9 +130,10 @@ check: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 test-only
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bench_event $(BUILD)/bench_datacentre
+	@$(MAKE) --no-print-directory $(BUILD)/bench_event $(BUILD)/bench_datacentre $(BUILD)/bench_density
 	@$(BUILD)/bench_event
 	@$(BUILD)/bench_datacentre
+	@$(BUILD)/bench_density
 
 clean:
 	rm -rf build

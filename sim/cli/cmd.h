@@ -56,6 +56,7 @@ enum vs_opt_id {
     VS_OPT_REQUEST,
     VS_OPT_CHART,
     VS_OPT_LOG,
+    VS_OPT_EXHAUSTIVE,
 };
 
 /* One option of a command. */

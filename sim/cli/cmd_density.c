@@ -21,7 +21,12 @@ static const struct vs_cmd_opt options[] = {
     VS_CMD_OPT_HOST("host profile for a workload (default: current)"),
     {VS_OPT_VCPUS, "vcpus", 0, "N", "vCPUs per guest for a workload (default: 1)"},
     {VS_OPT_DURATION, "duration", 0, "TIME", "simulated time per point (default: 5s for a workload)"},
-    {VS_OPT_THREADS, "threads", 0, "N", "approaches searched in parallel (default: the CPUs; same result)"},
+    {VS_OPT_THREADS, "threads", 0, "N",
+     "approaches searched in parallel, and an approach's next probe beside its\n"
+     "current one when a thread is free (default: the CPUs; same result)"},
+    {VS_OPT_EXHAUSTIVE, "exhaustive", 0, NULL,
+     "simulate every probe in full (slow; the same density, limit and verdicts:\n"
+     "the reference the default search is checked against)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
     VS_CMD_OPT_MEMORY_BUDGET,
@@ -106,6 +111,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         case VS_OPT_THREADS: rc = vs_cli_uint(c, cmd, v, 1, 64, &o.threads); break;
         case VS_OPT_VCPUS: rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_VCPUS, &vcpus); break;
         case VS_OPT_DURATION: rc = vs_cli_duration(c, cmd, v, &duration); break;
+        case VS_OPT_EXHAUSTIVE: o.exhaustive = true; break;
         }
         if (rc != VS_OK) return rc;
     }
@@ -143,8 +149,10 @@ const struct vs_cmd vs_cmd_density = {
     .summary = "how many identical guests fit per approach while SLAs hold",
     .help = "For each approach, the largest number of identical guests on the host that still\n"
             "meets every SLA, found by doubling then bisection over the guest count; each point\n"
-            "is a full simulation. Reports the limiting resource (cpu, memory, disk, nic), the\n"
-            "memory per guest by part, and throughput and p99 against the guest count.\n"
+            "is a simulation, stopped once its verdict is certain, and counts beyond what fits\n"
+            "in memory are decided without one (the same result as full simulations). Reports\n"
+            "the limiting resource (cpu, memory, disk, nic), the memory per guest by part, and\n"
+            "throughput and p99 against the guest count.\n"
             "\n"
             "  SCENARIO|WORKLOAD   a scenario (its first guest group is replicated, its compare:\n"
             "                      list gives the approaches) or a workload (built-in or file)\n",

@@ -24,12 +24,16 @@ static void *worker(void *arg)
     }
 }
 
+uint32_t vs_parallel_threads(uint32_t threads)
+{
+    if (threads > 0) return threads;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus > 0 ? (uint32_t)cpus : 1;
+}
+
 void vs_parallel_for(uint32_t n, uint32_t threads, void (*fn)(void *ctx, uint32_t i), void *ctx)
 {
-    if (threads == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = cpus > 0 ? (uint32_t)cpus : 1;
-    }
+    threads = vs_parallel_threads(threads);
     if (threads > n) threads = n;
     struct pool pool = {.next = 0, .n = n, .fn = fn, .ctx = ctx};
     pthread_mutex_init(&pool.lock, NULL);

@@ -86,3 +86,9 @@ const char *vs_resource_name(enum vs_resource r)
     static const char *const names[] = {"cpu", "memory", "disk", "nic", "none"};
     return r <= VS_RES_NONE ? names[r] : "?";
 }
+
+const char *vs_probe_basis_name(enum vs_probe_basis b)
+{
+    static const char *const names[] = {"full", "early", "memory"};
+    return b <= VS_PROBE_MEMORY ? names[b] : "?";
+}

@@ -1,12 +1,18 @@
 /* Density search (see density.h): for each engine, the largest number of
- * identical guests that still meets every SLA. Each probe is a complete
- * simulation of n guests; n doubles until a probe fails (or the bound is
- * reached), then bisection finds the boundary. Engines are searched in
- * parallel threads; each search depends only on its own probes, so the
- * result is identical to a serial run. */
+ * identical guests that still meets every SLA. Each probe is a simulation of
+ * n guests; n doubles until a probe fails (or the bound is reached), then
+ * bisection finds the boundary. A probe's verdict is reached the cheapest
+ * exact way: beyond the memory bound without simulating (memory_fit), else
+ * by simulating until the verdict can no longer change (verdict_settled).
+ * Both give the verdict of the full simulation, so the search visits the
+ * same counts and finds the same density and limit as the exhaustive one
+ * (opts.exhaustive, tests/unit/test_density.c). Engines are searched in
+ * parallel threads, the costliest first; each search depends only on its
+ * own probes, so the result is identical to a serial run. */
 #include "virtsim/run/density.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,12 +55,26 @@ int vs_sla_parse(const char *text, struct vs_sla *out, struct vs_error *err)
 }
 
 
+#define SPEC_MAX 16
+
+struct probe_out;
+
 struct search {
     const struct vs_scenario *sc;
     const struct vs_density_opts *o;
     uint32_t engine;
     struct vs_density_result *out;
     double base_throughput;     /* per guest, with one guest alone */
+    /* The most guests that start (memory), found without simulating;
+     * UINT32_MAX when not bounded that way (see memory_fit). */
+    uint32_t mem_fit;
+    /* Probes run ahead on a free core, not yet asked for. */
+    struct probe_out *spec;
+    uint32_t n_spec;
+    atomic_uint *unfinished;    /* searches not yet done: each holds a thread while there are more
+                                   than cores */
+    atomic_uint *extra;         /* probes run ahead, over every search */
+    unsigned cores;             /* threads the caller allows */
     struct vs_error err;
     int rc;
 };
@@ -82,30 +102,134 @@ static bool sla_ok(const struct search *s, const struct vs_density_point *p)
     return true;
 }
 
-/* Runs n guests under the search's engine and records the point. */
-static int probe(struct search *s, uint32_t n, struct vs_density_point *p)
+/* The probe's scenario: the template group with n guests. Caller frees. */
+static struct vs_scenario *probe_scenario(struct search *s, uint32_t n)
 {
-    for (uint32_t i = 0; i < s->out->n_points; i++)
-        if (s->out->points[i].guests == n) {
-            *p = s->out->points[i];
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    if (!sc) {
+        vs_error_set(&s->err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    *sc = *s->sc;
+    sc->n_guests = 1;
+    sc->guests[0].count = n;
+    return sc;
+}
+
+/* The memory bound. Every guest's memory is charged once, when the
+ * simulation is built, in instance order, with the same parts (they depend
+ * on the engine, the host and the guest's spec, not on how many guests
+ * there are), and a guest that does not fit is refused as a whole. So with
+ * n guests the first min(n, fit) start and the rest fail, where fit is what
+ * the same charges give for the largest n: building (not running) one
+ * simulation of max_guests finds it, with the simulator's own arithmetic.
+ * That holds while nothing else charges or releases memory during the run:
+ * one host (placement over several depends on n) and no timeline (starts,
+ * stops and migrations charge and release). Otherwise: UINT32_MAX, and
+ * every probe is simulated. */
+static int memory_fit(struct search *s)
+{
+    s->mem_fit = UINT32_MAX;
+    const struct vs_scenario *t = s->sc;
+    /* A scenario built in memory may leave the host list empty or a count
+     * at 0: the simulation reads both as one host. */
+    bool one_host = t->n_hosts <= 1 && t->hosts[0].count <= 1;
+    if (s->o->exhaustive || t->n_events > 0 || t->n_links > 0 || !one_host) return VS_OK;
+    const struct vs_guest_spec *g = &t->guests[0];
+    if (g->started_later || g->n_twins) return VS_OK;
+    struct vs_scenario *sc = probe_scenario(s, s->o->max_guests);
+    if (!sc) return VS_ERR_RUNTIME;
+    struct vs_sim *sim = NULL;
+    int rc = vs_sim_create(sc, t->engines[s->engine], sc->seed, &sim, &s->err);
+    free(sc);
+    if (rc != VS_OK) {
+        /* The probes will meet the same error and report it (or not, for
+         * smaller n): the bound is simply not known. */
+        vs_error_clear(&s->err);
+        return VS_OK;
+    }
+    struct vs_sim_progress pr;
+    vs_sim_group_progress(sim, 0, &pr);
+    vs_sim_destroy(sim);
+    if (pr.failed > 0) s->mem_fit = s->o->max_guests - pr.failed;
+    return VS_OK;
+}
+
+/* Whether the probe's verdict can no longer change, so the rest of its run
+ * need not be simulated. Only when it is certain:
+ * - without an SLA the verdict is "every guest started (known when the run
+ *   is built, when it has no timeline that starts, stops or moves guests
+ *   later) and something completed in the window"; a completion once
+ *   counted stays counted (the counters are reset only at the end of the
+ *   warm-up), so the first completion after the warm-up settles it;
+ * - with a latency or throughput SLA under a load whose future arrivals are
+ *   unbounded (open Poisson arrivals, closed loops), no count seen so far
+ *   bounds the final percentile or fraction: a later run of fast requests
+ *   can always dilute the slow ones. Such probes run to the end (see
+ *   docs/performance.md). */
+static bool verdict_settled(const struct search *s, const struct vs_sim_progress *pr)
+{
+    return s->o->n_slas == 0 && s->sc->n_events == 0 && pr->warm && pr->completed > 0;
+}
+
+/* Runs the probe's simulation: to the end, or until its verdict is certain. */
+static int run_probe(const struct search *s, struct vs_sim *sim, bool *early, struct vs_error *err)
+{
+    *early = false;
+    if (s->o->exhaustive || s->o->n_slas > 0 || s->sc->n_events > 0) return vs_sim_advance(sim, VS_TIME_NEVER, err);
+    /* Through the warm-up at once, then in steps of 1 ms of simulated time
+     * (slicing the run does not change it: events run in the same order). */
+    vs_time_ns t = vs_sim_booted(sim) + s->sc->warmup_ns;
+    for (;;) {
+        int rc = vs_sim_advance(sim, t, err);
+        if (rc != VS_OK) return rc;
+        if (vs_sim_done(sim)) return VS_OK;
+        struct vs_sim_progress pr;
+        vs_sim_group_progress(sim, 0, &pr);
+        if (verdict_settled(s, &pr)) {
+            *early = true;
             return VS_OK;
         }
+        t = vs_sim_now(sim) + VS_NS_PER_MS;
+    }
+}
+
+/* What one simulated probe gives: its point (without the verdict, which
+ * may need the first probe's baseline) and, for the first probe, the
+ * memory per guest. */
+struct probe_out {
+    struct vs_density_point p;
+    struct vs_mem_parts memory_per_guest;
+    double usable_memory_bytes;
+    char approach[VS_NAME_MAX];
+};
+
+/* Simulates n guests under the search's engine. Reads the search, writes
+ * only *out and *err, so it may run beside another probe of the same
+ * search (speculation). */
+static int simulate(const struct search *s, uint32_t n, struct probe_out *out, struct vs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct vs_density_point *p = &out->p;
+    p->guests = n;
     struct vs_scenario *sc = malloc(sizeof *sc);
-    if (!sc) return vs_error_set(&s->err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    if (!sc) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     *sc = *s->sc;
     sc->n_guests = 1;
     sc->guests[0].count = n;
     struct vs_sim *sim = NULL;
     struct vs_run_result r;
-    int rc = vs_sim_create(sc, s->sc->engines[s->engine], sc->seed, &sim, &s->err);
-    if (rc == VS_OK) rc = vs_sim_advance(sim, VS_TIME_NEVER, &s->err);
-    if (rc == VS_OK) rc = vs_sim_snapshot(sim, &r, &s->err);
+    bool early = false;
+    int rc = vs_sim_create(sc, s->sc->engines[s->engine], sc->seed, &sim, err);
+    if (rc == VS_OK) rc = run_probe(s, sim, &early, err);
+    if (rc == VS_OK) rc = vs_sim_snapshot(sim, &r, err);
+    vs_time_ns now = sim ? vs_sim_now(sim) : 0, warm = sim ? vs_sim_booted(sim) + sc->warmup_ns : 0;
     vs_sim_destroy(sim);
     free(sc);
     if (rc != VS_OK) return rc;
     const struct vs_guest_result *g = &r.groups[0];
-    memset(p, 0, sizeof *p);
-    p->guests = n;
+    p->basis = early ? VS_PROBE_EARLY : VS_PROBE_FULL;
+    p->measured_ns = now > warm ? now - warm : 0;
     p->failed = g->failed_instances;
     uint32_t running = n - g->failed_instances;
     p->throughput_per_guest = running ? g->throughput_per_s / running : 0;
@@ -117,26 +241,143 @@ static int probe(struct search *s, uint32_t n, struct vs_density_point *p)
     p->disk_util = r.host.disk_utilisation;
     p->nic_util = r.host.nic_rx_utilisation > r.host.nic_tx_utilisation ? r.host.nic_rx_utilisation
                                                                          : r.host.nic_tx_utilisation;
-    if (n == 1) {
-        s->base_throughput = p->throughput_per_guest;
-        s->out->memory_per_guest = g->memory;
-        s->out->memory_per_guest.bytes[VS_MEM_SHARED] = 0;
-        s->out->usable_memory_bytes = r.host.mem_capacity_bytes - s->sc->hosts[0].spec.host_reserved_bytes;
-    }
-    snprintf(s->out->approach, sizeof s->out->approach, "%s", r.approach);
+    out->memory_per_guest = g->memory;
+    out->memory_per_guest.bytes[VS_MEM_SHARED] = 0;
+    out->usable_memory_bytes = r.host.mem_capacity_bytes - s->sc->hosts[0].spec.host_reserved_bytes;
+    snprintf(out->approach, sizeof out->approach, "%s", r.approach);
     vs_run_result_free(&r);
-    p->ok = sla_ok(s, p);
-    /* Keep the curve sorted by guest count. */
+    return VS_OK;
+}
+
+/* ---- probes of one search in parallel ----
+ * When a core is free (the other engines' searches have ended, or there
+ * are fewer engines than threads), a search runs beside its probe the one
+ * it will need next if that probe passes: the next doubling, or in the
+ * bisection the midpoint of the upper half. A guess that turns out unused
+ * costs only the free core's time; a used one is the same simulation the
+ * search would have run (simulate depends on n alone), taken from the
+ * cache when the search asks for it, so the curve, the verdicts and the
+ * order of the probes are those of a serial search. */
+
+struct spec_job {
+    const struct search *s;
+    uint32_t n;
+    struct probe_out out;
+    struct vs_error err;
+    int rc;
+};
+
+static void spec_one(void *ctx, uint32_t i)
+{
+    struct spec_job *j = &((struct spec_job *)ctx)[i];
+    j->rc = simulate(j->s, j->n, &j->out, &j->err);
+}
+
+/* Claims a free core, or says there is none: the searches still running
+ * hold one thread each (at most cores of them run at once), the probes run
+ * ahead one each. Two searches may both see the last free core; the worst
+ * is one more simulation than cores for a while, never a different result. */
+static bool claim_core(struct search *s)
+{
+    unsigned searching = atomic_load(s->unfinished);
+    if (searching > s->cores) searching = s->cores;
+    unsigned extra = atomic_load(s->extra);
+    while (searching + extra < s->cores)
+        if (atomic_compare_exchange_weak(s->extra, &extra, extra + 1)) return true;
+    return false;
+}
+
+static bool cached(const struct search *s, uint32_t n, struct probe_out *out)
+{
+    for (uint32_t i = 0; i < s->n_spec; i++)
+        if (s->spec[i].p.guests == n) {
+            *out = s->spec[i];
+            return true;
+        }
+    return false;
+}
+
+/* Keeps the curve sorted by guest count. */
+static void record_point(struct search *s, const struct vs_density_point *p)
+{
     struct vs_density_result *o = s->out;
     if (o->n_points < VS_DENSITY_MAX_POINTS) {
         uint32_t at = o->n_points;
-        while (at > 0 && o->points[at - 1].guests > n) {
+        while (at > 0 && o->points[at - 1].guests > p->guests) {
             o->points[at] = o->points[at - 1];
             at--;
         }
         o->points[at] = *p;
         o->n_points++;
     }
+}
+
+/* Records a probe's point, with its verdict, in the curve. */
+static void record(struct search *s, const struct probe_out *po, struct vs_density_point *p)
+{
+    *p = po->p;
+    if (p->guests == 1) {
+        s->base_throughput = p->throughput_per_guest;
+        s->out->memory_per_guest = po->memory_per_guest;
+        s->out->usable_memory_bytes = po->usable_memory_bytes;
+    }
+    snprintf(s->out->approach, sizeof s->out->approach, "%s", po->approach);
+    p->ok = sla_ok(s, p);
+    record_point(s, p);
+}
+
+/* Probes n guests (next: the count the search needs after n if n passes,
+ * 0 for none) and records the point. */
+static int probe(struct search *s, uint32_t n, uint32_t next, struct vs_density_point *p)
+{
+    for (uint32_t i = 0; i < s->out->n_points; i++)
+        if (s->out->points[i].guests == n) {
+            *p = s->out->points[i];
+            return VS_OK;
+        }
+    if (n > s->mem_fit && n > 1) {
+        /* Decided by the memory bound: the guests beyond fit do not start,
+         * which fails the probe whatever the others do, and names memory
+         * as the limit (see memory_fit). n = 1 is always simulated: it
+         * gives the memory per guest and the baseline throughput. */
+        memset(p, 0, sizeof *p);
+        p->guests = n;
+        p->basis = VS_PROBE_MEMORY;
+        p->failed = n - s->mem_fit;
+        p->ok = false;
+        record_point(s, p);
+        return VS_OK;
+    }
+    struct probe_out po;
+    if (cached(s, n, &po)) {
+        record(s, &po, p);
+        return VS_OK;
+    }
+    bool guess = next > 0 && !(next > s->mem_fit) && !cached(s, next, &po) && s->n_spec < SPEC_MAX &&
+                 claim_core(s);
+    if (!guess) {
+        int rc = simulate(s, n, &po, &s->err);
+        if (rc != VS_OK) return rc;
+        record(s, &po, p);
+        return VS_OK;
+    }
+    struct spec_job jobs[2] = {{.s = s, .n = n}, {.s = s, .n = next}};
+    vs_parallel_for(2, 2, spec_one, jobs);
+    atomic_fetch_sub(s->extra, 1);
+    if (jobs[0].rc == VS_ERR_RUNTIME) {
+        /* Perhaps the memory budget, which the guess shared: the serial
+         * search would have run this probe alone, so it runs alone again
+         * and its own outcome stands. */
+        jobs[0].rc = simulate(s, n, &jobs[0].out, &jobs[0].err);
+    }
+    if (jobs[0].rc != VS_OK) {
+        s->err = jobs[0].err;
+        return jobs[0].rc;
+    }
+    /* A failed guess is forgotten: the serial search would meet its error
+     * only if it asks for that count, and then it runs it itself. */
+    if (jobs[1].rc == VS_OK) s->spec[s->n_spec++] = jobs[1].out;
+    record(s, &jobs[0].out, p);
     return VS_OK;
 }
 
@@ -150,6 +391,12 @@ static enum vs_resource limiting(const struct vs_density_point *p)
     return r;
 }
 
+/* The search itself is the same whether exhaustive or not: doubling from 1,
+ * then bisection, each n probed at most once. Only how a probe reaches its
+ * verdict differs, and each way gives the verdict the full simulation
+ * gives, so both visit the same guest counts and end on the same density.
+ * The limit comes from the first failing count: a memory verdict (exact) or
+ * a full simulation (an early stop happens only on passing probes). */
 static int search_engine(struct search *s)
 {
     struct vs_density_result *o = s->out;
@@ -158,7 +405,7 @@ static int search_engine(struct search *s)
     o->limit = VS_RES_NONE;
     uint32_t max = s->o->max_guests;
     struct vs_density_point p;
-    int rc = probe(s, 1, &p);
+    int rc = probe(s, 1, max >= 2 ? 2 : 0, &p);
     if (rc != VS_OK) return rc;
     if (!p.ok) {
         o->density = 0;
@@ -167,7 +414,8 @@ static int search_engine(struct search *s)
     }
     uint32_t lo = 1, hi = 0;
     for (uint32_t n = 2; n <= max; n = n * 2 > max && n < max ? max : n * 2) {
-        if ((rc = probe(s, n, &p)) != VS_OK) return rc;
+        uint32_t next = n == max ? 0 : n * 2 > max ? max : n * 2;
+        if ((rc = probe(s, n, next, &p)) != VS_OK) return rc;
         if (!p.ok) {
             hi = n;
             break;
@@ -183,7 +431,7 @@ static int search_engine(struct search *s)
     struct vs_density_point fail = p;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if ((rc = probe(s, mid, &p)) != VS_OK) return rc;
+        if ((rc = probe(s, mid, hi - mid > 1 ? mid + (hi - mid) / 2 : 0, &p)) != VS_OK) return rc;
         if (p.ok) {
             lo = mid;
         } else {
@@ -196,10 +444,41 @@ static int search_engine(struct search *s)
     return VS_OK;
 }
 
-static void search_one(void *ctx, uint32_t i)
+static void bound_one(void *ctx, uint32_t i)
 {
     struct search *s = &((struct search *)ctx)[i];
+    s->rc = memory_fit(s);
+}
+
+/* Jobs in the order they are handed to threads: the costliest first. */
+struct order {
+    struct search *s;
+    uint32_t *idx;
+};
+
+static void search_one(void *ctx, uint32_t i)
+{
+    struct order *ord = ctx;
+    struct search *s = &ord->s[ord->idx[i]];
     s->rc = search_engine(s);
+    atomic_fetch_sub(s->unfinished, 1);
+}
+
+/* A search's cost grows with the guests it simulates, and those stop at the
+ * memory bound: engines that fit more guests go first, so the long ones do
+ * not start last on a free core (the results do not depend on the order). */
+static void order_by_cost(const struct search *s, uint32_t n, uint32_t max, uint32_t *idx)
+{
+    for (uint32_t i = 0; i < n; i++) idx[i] = i;
+    for (uint32_t i = 1; i < n; i++)
+        for (uint32_t j = i; j > 0; j--) {
+            uint32_t a = s[idx[j - 1]].mem_fit < max ? s[idx[j - 1]].mem_fit : max;
+            uint32_t b = s[idx[j]].mem_fit < max ? s[idx[j]].mem_fit : max;
+            if (b <= a) break;
+            uint32_t t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
 }
 
 int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o,
@@ -209,21 +488,50 @@ int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o
         return vs_error_set(err, VS_ERR_INPUT, sc->file, 0, 0, "the scenario has no guest to replicate");
     if (o->max_guests < 1 || o->max_guests > VS_MAX_GUESTS)
         return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--max must be from 1 to %d", VS_MAX_GUESTS);
-    struct search *s = calloc(sc->n_engines, sizeof *s);
-    if (!s) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    uint32_t n = sc->n_engines ? sc->n_engines : 1;
+    struct search *s = calloc(n, sizeof *s);
+    uint32_t *idx = calloc(n, sizeof *idx);
+    struct probe_out *spec = calloc((size_t)n * SPEC_MAX, sizeof *spec);
+    if (!s || !idx || !spec) {
+        free(s);
+        free(idx);
+        free(spec);
+        return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    }
+    atomic_uint unfinished, extra;
+    atomic_init(&unfinished, sc->n_engines);
+    atomic_init(&extra, 0);
     for (uint32_t k = 0; k < sc->n_engines; k++) {
         s[k].sc = sc;
         s[k].o = o;
         s[k].engine = k;
         s[k].out = &out[k];
+        s[k].mem_fit = UINT32_MAX;
+        s[k].spec = &spec[(size_t)k * SPEC_MAX];
+        s[k].unfinished = &unfinished;
+        s[k].extra = &extra;
+        /* The exhaustive search is the reference: one probe at a time per engine. */
+        s[k].cores = o->exhaustive ? 0 : vs_parallel_threads(o->threads);
     }
-    vs_parallel_for(sc->n_engines, o->threads, search_one, s);
+    vs_parallel_for(sc->n_engines, o->threads, bound_one, s);
     int rc = VS_OK;
     for (uint32_t k = 0; k < sc->n_engines && rc == VS_OK; k++)
         if (s[k].rc != VS_OK) {
             *err = s[k].err;
             rc = s[k].rc;
         }
+    if (rc == VS_OK) {
+        order_by_cost(s, sc->n_engines, o->max_guests, idx);
+        struct order ord = {s, idx};
+        vs_parallel_for(sc->n_engines, o->threads, search_one, &ord);
+        for (uint32_t k = 0; k < sc->n_engines && rc == VS_OK; k++)
+            if (s[k].rc != VS_OK) {
+                *err = s[k].err;
+                rc = s[k].rc;
+            }
+    }
+    free(spec);
+    free(idx);
     free(s);
     return rc;
 }
@@ -238,7 +546,8 @@ void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct 
             sc->hosts[0].spec.name, sc->guests[0].vcpus);
     for (uint32_t i = 0; i < o->n_slas; i++) fprintf(f, " %s", o->slas[i].text);
     fprintf(f, "%s\n", o->n_slas ? "" : " none (every guest must start)");
-    fprintf(f, "each point is a full simulation of %s; the throughput SLA compares completions with\n"
+    fprintf(f, "each point is a simulation of %s (stopped once its verdict is certain; counts beyond\n"
+               "what fits in memory are not simulated); the throughput SLA compares completions with\n"
                "arrivals (open load) or with one guest alone (closed load)\n\n",
             vs_units_format_time((double)sc->duration_ns, a, sizeof a));
     fprintf(f, "%-10s %-11s %7s %-7s %10s  %s\n", "approach", "preset", "guests", "limit", "mem/guest",
@@ -255,13 +564,20 @@ void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct 
                 vs_units_format_bytes(x->memory_per_guest.bytes[VS_MEM_PAGE_CACHE], d, sizeof d),
                 vs_units_format_bytes(x->memory_per_guest.bytes[VS_MEM_OVERHEAD], e, sizeof e));
     }
-    fprintf(f, "\ncurve: guests -> throughput per guest, p99 (* = every SLA met)\n");
+    fprintf(f, "\ncurve: guests -> throughput per guest, p99 (* = every SLA met; memory = more than fit,\n"
+               "not simulated; early(T) = verdict certain after T of the window, figures not shown)\n");
     for (uint32_t k = 0; k < n; k++) {
         fprintf(f, "%-11s", r[k].engine);
         for (uint32_t i = 0; i < r[k].n_points; i++) {
             const struct vs_density_point *p = &r[k].points[i];
-            fprintf(f, "  %u%s:%.0f/s,%s", p->guests, p->ok ? "*" : "", p->throughput_per_guest,
-                    vs_units_format_time((double)p->p99_ns, a, sizeof a));
+            if (p->basis == VS_PROBE_MEMORY)
+                fprintf(f, "  %u:memory", p->guests);
+            else if (p->basis == VS_PROBE_EARLY)
+                fprintf(f, "  %u%s:early(%s)", p->guests, p->ok ? "*" : "",
+                        vs_units_format_time((double)p->measured_ns, a, sizeof a));
+            else
+                fprintf(f, "  %u%s:%.0f/s,%s", p->guests, p->ok ? "*" : "", p->throughput_per_guest,
+                        vs_units_format_time((double)p->p99_ns, a, sizeof a));
         }
         fprintf(f, "\n");
     }
@@ -271,16 +587,17 @@ void vs_density_write_csv(FILE *f, const struct vs_density_result *r, uint32_t n
 {
     fprintf(f, "engine,approach,density,capped,limit,memory_per_guest_bytes,guests,ok,"
                "throughput_per_guest,served_fraction,p50_ns,p99_ns,cpu_utilisation,memory_used_fraction,"
-               "disk_utilisation,nic_utilisation,failed\n");
+               "disk_utilisation,nic_utilisation,failed,basis,measured_ns\n");
     for (uint32_t k = 0; k < n; k++)
         for (uint32_t i = 0; i < r[k].n_points; i++) {
             const struct vs_density_point *p = &r[k].points[i];
-            fprintf(f, "%s,%s,%u,%d,%s,%.17g,%u,%d,%.17g,%.17g,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%u\n",
+            fprintf(f, "%s,%s,%u,%d,%s,%.17g,%u,%d,%.17g,%.17g,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%u,%s,%lld\n",
                     r[k].engine, r[k].approach, r[k].density, r[k].capped,
                     r[k].capped ? "" : vs_resource_name(r[k].limit),
                     vs_mem_parts_total(&r[k].memory_per_guest), p->guests, p->ok,
                     p->throughput_per_guest, p->served_fraction, (long long)p->p50_ns, (long long)p->p99_ns, p->cpu_util,
-                    p->mem_used_fraction, p->disk_util, p->nic_util, p->failed);
+                    p->mem_used_fraction, p->disk_util, p->nic_util, p->failed, vs_probe_basis_name(p->basis),
+                    (long long)p->measured_ns);
         }
 }
 
@@ -326,6 +643,8 @@ int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs
             vs_json_key_int(&w, "p99_ns", p->p99_ns);
             vs_json_key_number(&w, "cpu_utilisation", p->cpu_util);
             vs_json_key_uint(&w, "failed", p->failed);
+            vs_json_key_string(&w, "basis", vs_probe_basis_name(p->basis));
+            vs_json_key_int(&w, "measured_ns", p->measured_ns);
             vs_json_object_end(&w);
         }
         vs_json_array_end(&w);

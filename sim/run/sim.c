@@ -1423,6 +1423,19 @@ vs_time_ns vs_sim_booted(const struct vs_sim *s) { return s->booted_ns; }
 
 bool vs_sim_done(const struct vs_sim *s) { return vs_event_now(s->q) >= s->end_ns; }
 
+void vs_sim_group_progress(const struct vs_sim *s, uint32_t group, struct vs_sim_progress *out)
+{
+    memset(out, 0, sizeof *out);
+    out->warm = s->warm;
+    if (group >= s->sc.n_guests) return;
+    uint32_t first = s->group_first[group], n = group_slots(&s->sc.guests[group]);
+    for (uint32_t i = first; i < first + n; i++) {
+        out->arrived += s->inst[i].stats.arrived;
+        out->completed += s->inst[i].stats.completed;
+        out->failed += s->inst[i].state == VS_GUEST_FAILED;
+    }
+}
+
 /* ---- results ---- */
 
 static void add_to_buckets(void *ctx, int64_t low, int64_t high, uint64_t count)

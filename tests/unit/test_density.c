@@ -1,13 +1,19 @@
 /* Density search: with memory as the only limit the density is the memory
  * arithmetic; with CPU as the limit it is the analytic capacity; a parallel
- * search gives the same bytes as a serial one. */
+ * search gives the same bytes as a serial one; and the default search (memory
+ * bound, early stops) finds what the exhaustive one (every probe simulated in
+ * full) finds: the same density, limit, probes and verdicts, and the same
+ * figures for every probe it simulated in full. */
 #include "testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "virtsim/run/density.h"
+#include "virtsim/load/builtin.h"
+#include "virtsim/load/config.h"
 #include "virtsim/model/engine.h"
+#include "virtsim/run/compare.h"
+#include "virtsim/run/density.h"
 
 #define MiB (1024.0 * 1024.0)
 #define GiB (1024.0 * MiB)
@@ -163,6 +169,200 @@ static void test_parallel_equals_serial(void **state)
     free(sc);
 }
 
+/* ---- the default search against the exhaustive one ---- */
+
+struct shortcuts {
+    uint32_t memory, early; /* probes decided by the memory bound, stopped early */
+};
+
+/* Runs both searches on sc and checks that they agree: per engine the same
+ * density, capped flag, limit, memory per guest and probes (guest counts,
+ * verdicts, failed guests); a probe the default search simulated in full
+ * has the exhaustive figures to the bit. Counts the shortcuts taken. */
+static struct shortcuts same_as_exhaustive(const struct vs_scenario *sc, struct vs_density_opts o)
+{
+    struct vs_density_result *fast = calloc(sc->n_engines, sizeof *fast);
+    struct vs_density_result *full = calloc(sc->n_engines, sizeof *full);
+    assert_non_null(fast);
+    assert_non_null(full);
+    struct vs_error err;
+    o.exhaustive = false;
+    assert_int_equal(vs_density_run(sc, &o, fast, &err), VS_OK);
+    o.exhaustive = true;
+    assert_int_equal(vs_density_run(sc, &o, full, &err), VS_OK);
+    struct shortcuts n = {0, 0};
+    for (uint32_t k = 0; k < sc->n_engines; k++) {
+        const struct vs_density_result *a = &fast[k], *b = &full[k];
+        if (a->density != b->density || a->limit != b->limit)
+            print_error("%s: density %u limit %s, exhaustive %u limit %s\n", a->engine, a->density,
+                        vs_resource_name(a->limit), b->density, vs_resource_name(b->limit));
+        assert_int_equal(a->density, b->density);
+        assert_int_equal(a->capped, b->capped);
+        assert_int_equal(a->limit, b->limit);
+        assert_string_equal(a->approach, b->approach);
+        assert_memory_equal(&a->memory_per_guest, &b->memory_per_guest, sizeof a->memory_per_guest);
+        assert_true(a->usable_memory_bytes == b->usable_memory_bytes);
+        assert_int_equal(a->n_points, b->n_points);
+        for (uint32_t i = 0; i < a->n_points; i++) {
+            const struct vs_density_point *p = &a->points[i], *q = &b->points[i];
+            assert_int_equal(q->basis, VS_PROBE_FULL);
+            assert_int_equal(p->guests, q->guests);
+            if (p->ok != q->ok)
+                print_error("%s at %u guests: verdict %d, exhaustive %d\n", a->engine, p->guests, p->ok, q->ok);
+            assert_int_equal(p->ok, q->ok);
+            assert_int_equal(p->failed, q->failed);
+            if (p->basis == VS_PROBE_MEMORY) n.memory++;
+            if (p->basis == VS_PROBE_EARLY) {
+                n.early++;
+                assert_true(p->measured_ns > 0 && p->measured_ns < q->measured_ns);
+            }
+            if (p->basis != VS_PROBE_FULL) continue;
+            assert_true(p->measured_ns == q->measured_ns);
+            assert_true(p->throughput_per_guest == q->throughput_per_guest);
+            assert_true(p->served_fraction == q->served_fraction);
+            assert_true(p->p50_ns == q->p50_ns && p->p99_ns == q->p99_ns);
+            assert_true(p->cpu_util == q->cpu_util && p->nic_util == q->nic_util && p->disk_util == q->disk_util);
+        }
+    }
+    free(fast);
+    free(full);
+    return n;
+}
+
+/* A small web-like guest on a 4-core host with 8 GiB: memory or CPU runs
+ * out depending on the engine and the SLA. */
+static struct vs_scenario *small_scenario(void)
+{
+    struct vs_scenario *sc = base_scenario();
+    sc->duration_ns = 1 * VS_NS_PER_S;
+    sc->warmup_ns = 100 * VS_NS_PER_MS;
+    sc->hosts[0].spec.cpu.cores = 4;
+    sc->hosts[0].spec.memory_bytes = 8 * GiB;
+    struct vs_guest_spec *g = &sc->guests[0];
+    g->workload.request.instructions = (struct vs_dist){VS_DIST_EXPONENTIAL, 2e6, 0};
+    g->workload.request.count[VS_OP_SYSCALL] = 10;
+    g->workload.load.rate_per_s = 300;
+    g->workload.memory.footprint_bytes = 192 * MiB;
+    static const char *const names[] = {"native", "qemu", "xen-pv", "kvm", "lxc"};
+    engines(sc, names, 5);
+    return sc;
+}
+
+/* No SLA: every guest must start, so memory limits the VMs and the
+ * containers; each probe below the bound stops at its first completion. */
+static void test_exhaustive_memory_only(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = small_scenario();
+    struct vs_density_opts o = {.max_guests = 64};
+    struct shortcuts n = same_as_exhaustive(sc, o);
+    assert_true(n.memory > 0);
+    assert_true(n.early > 0);
+    free(sc);
+}
+
+/* A p99 SLA: CPU is the limit for some engines and memory for others. */
+static void test_exhaustive_p99(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = small_scenario();
+    struct vs_density_opts o = {.max_guests = 64, .n_slas = 1};
+    struct vs_error err;
+    assert_int_equal(vs_sla_parse("p99<30ms", &o.slas[0], &err), VS_OK);
+    struct shortcuts n = same_as_exhaustive(sc, o);
+    assert_true(n.memory > 0);
+    free(sc);
+}
+
+/* Throughput SLAs: an open load (completed / arrived) and a closed one
+ * (per guest against one guest alone, which the first probe measures). */
+static void test_exhaustive_throughput(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = small_scenario();
+    struct vs_density_opts o = {.max_guests = 64, .n_slas = 2};
+    struct vs_error err;
+    assert_int_equal(vs_sla_parse("throughput>=95%", &o.slas[0], &err), VS_OK);
+    assert_int_equal(vs_sla_parse("p50<10ms", &o.slas[1], &err), VS_OK);
+    struct shortcuts n = same_as_exhaustive(sc, o);
+    assert_true(n.memory > 0);
+    struct vs_guest_spec *g = &sc->guests[0];
+    g->workload.load = (struct vs_load_spec){.kind = VS_LOAD_CLOSED, .clients = 2,
+                                             .think_ns = {VS_DIST_EXPONENTIAL, 5e6, 0}};
+    o.n_slas = 1;
+    assert_int_equal(vs_sla_parse("throughput>=80%", &o.slas[0], &err), VS_OK);
+    same_as_exhaustive(sc, o);
+    free(sc);
+}
+
+/* The shipped lecture example and the web server workload as `virtsim
+ * density` builds them (shortened runs: the same search, less time). */
+static void test_exhaustive_builtins(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = calloc(1, sizeof *sc);
+    assert_non_null(sc);
+    struct vs_error err;
+    const struct vs_builtin *b = vs_builtin_find(VS_BUILTIN_SCENARIO, "density-web");
+    assert_non_null(b);
+    assert_int_equal(vs_config_load_scenario(b->data, b->len, "builtin:density-web", NULL, sc, &err), VS_OK);
+    sc->duration_ns = 1 * VS_NS_PER_S;
+    sc->warmup_ns = 100 * VS_NS_PER_MS;
+    struct vs_density_opts o = {.max_guests = 256, .n_slas = 1};
+    assert_int_equal(vs_sla_parse("p99<20ms", &o.slas[0], &err), VS_OK);
+    struct shortcuts n = same_as_exhaustive(sc, o);
+    assert_true(n.memory > 0);
+
+    struct vs_compare_opts co = {.workload = "web-server", .approaches = "qemu,xen-pv,kvm,lxc", .vcpus = 1,
+                                 .duration_ns = 500 * VS_NS_PER_MS, .seed = 1};
+    char skipped[1024];
+    assert_int_equal(vs_compare_scenario(&co, sc, skipped, sizeof skipped, &err), VS_OK);
+    assert_int_equal(vs_config_resolve_workload("web-server", NULL, &sc->guests[0].workload, &err), VS_OK);
+    o.n_slas = 0;
+    n = same_as_exhaustive(sc, o);
+    assert_true(n.memory > 0 && n.early > 0);
+    free(sc);
+}
+
+/* The default search on several threads writes the same bytes as on one,
+ * shortcuts included (no SLA: early stops and the memory bound), and so
+ * does one engine whose probes run two at a time. */
+static void test_fast_parallel_equals_serial(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = small_scenario();
+    struct vs_density_opts o = {.max_guests = 64, .threads = 1};
+    struct vs_density_result serial[5], parallel[5];
+    struct vs_error err;
+    assert_int_equal(vs_density_run(sc, &o, serial, &err), VS_OK);
+    o.threads = 2;
+    assert_int_equal(vs_density_run(sc, &o, parallel, &err), VS_OK);
+    char *a = render(serial, 5), *b = render(parallel, 5);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(a, ",memory,"));
+    assert_non_null(strstr(a, ",early,"));
+    free(a);
+    free(b);
+    /* One engine on two threads: the search runs its next probe beside the
+     * current one (doubling, then the upper half of the bisection). */
+    static const char *const one[] = {"native"};
+    engines(sc, one, 1);
+    o.n_slas = 1;
+    struct vs_error err2;
+    assert_int_equal(vs_sla_parse("p99<30ms", &o.slas[0], &err2), VS_OK);
+    o.threads = 1;
+    assert_int_equal(vs_density_run(sc, &o, serial, &err), VS_OK);
+    o.threads = 2;
+    assert_int_equal(vs_density_run(sc, &o, parallel, &err), VS_OK);
+    a = render(serial, 1);
+    b = render(parallel, 1);
+    assert_string_equal(a, b);
+    assert_true(serial[0].density > 1 && !serial[0].capped);
+    free(a);
+    free(b);
+    free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +370,11 @@ int main(void)
         cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_cpu_limit),
         cmocka_unit_test(test_parallel_equals_serial),
+        cmocka_unit_test(test_exhaustive_memory_only),
+        cmocka_unit_test(test_exhaustive_p99),
+        cmocka_unit_test(test_exhaustive_throughput),
+        cmocka_unit_test(test_exhaustive_builtins),
+        cmocka_unit_test(test_fast_parallel_equals_serial),
     };
     return cmocka_run_group_tests_name("density", tests, NULL, NULL);
 }

@@ -11,4 +11,8 @@
  * all calls have returned. */
 void vs_parallel_for(uint32_t n, uint32_t threads, void (*fn)(void *ctx, uint32_t i), void *ctx);
 
+/* The threads a `threads` argument means: itself, or the number of online
+ * CPUs for 0 (at least 1). */
+uint32_t vs_parallel_threads(uint32_t threads);
+
 #endif

@@ -222,10 +222,21 @@ const char *vs_resource_name(enum vs_resource r);
 
 #define VS_DENSITY_MAX_POINTS 64
 
+/* How a probe's verdict was reached (run/density.c explains why each is
+ * exact). */
+enum vs_probe_basis {
+    VS_PROBE_FULL,   /* the whole run simulated: every figure is the run's */
+    VS_PROBE_EARLY,  /* stopped once the verdict was certain: the figures cover measured_ns */
+    VS_PROBE_MEMORY  /* more guests than fit in memory, known without simulating: no figures */
+};
+const char *vs_probe_basis_name(enum vs_probe_basis b);
+
 /* One probe: n guests, and what they got. */
 struct vs_density_point {
     uint32_t guests;
     bool ok;                    /* every SLA held and every guest started */
+    enum vs_probe_basis basis;
+    int64_t measured_ns;        /* the measurement window the figures cover (0: none) */
     double throughput_per_guest;
     double served_fraction;     /* completed / arrived in the window */
     int64_t p50_ns, p99_ns;

@@ -1,9 +1,13 @@
 /* Density: how many identical guests a host holds under each approach while
- * every SLA still holds. Measured, not asserted: each probe is a full
- * simulation; the guest count is found by doubling, then bisection. */
+ * every SLA still holds. Measured, not asserted: the guest count is found by
+ * doubling, then bisection; each probe is a simulation, except that counts
+ * beyond what fits in memory are decided without one and a probe stops as
+ * soon as its verdict is certain (run/density.c). The result is the one
+ * full simulations of every probe give (opts.exhaustive). */
 #ifndef VIRTSIM_DENSITY_H
 #define VIRTSIM_DENSITY_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "virtsim/core/error.h"
 #include "virtsim/out/results.h"
@@ -17,7 +21,11 @@ struct vs_density_opts {
     struct vs_sla slas[8];
     uint32_t n_slas;
     uint32_t max_guests;        /* search bound, <= VS_MAX_GUESTS */
-    uint32_t threads;           /* approaches searched in parallel (0: number of CPUs) */
+    uint32_t threads;           /* simulations at once: approaches searched in parallel, and
+                                   probes of one run ahead when a thread is free (0: number
+                                   of CPUs); the result does not depend on it */
+    bool exhaustive;            /* every probe a full simulation: no memory bound, no early
+                                   stop (the reference the faster search is tested against) */
 };
 
 /* Searches every engine of sc (its first guest group is the template; its

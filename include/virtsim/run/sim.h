@@ -31,6 +31,17 @@ vs_time_ns vs_sim_now(const struct vs_sim *s);
 vs_time_ns vs_sim_booted(const struct vs_sim *s);
 bool vs_sim_done(const struct vs_sim *s);
 
+/* A guest group's counters so far, read without a snapshot (the density
+ * search watches a probe with it): whether the warm-up is over, the
+ * requests that arrived and completed in the measurement window, and the
+ * instances that could not start. */
+struct vs_sim_progress {
+    bool warm;
+    uint64_t arrived, completed;
+    uint32_t failed;
+};
+void vs_sim_group_progress(const struct vs_sim *s, uint32_t group, struct vs_sim_progress *out);
+
 /* Fills out with the figures so far. Caller owns what out points to:
  * release with vs_run_result_free. */
 int vs_sim_snapshot(const struct vs_sim *s, struct vs_run_result *out, struct vs_error *err);

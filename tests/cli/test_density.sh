@@ -1,0 +1,66 @@
+#!/bin/sh
+# virtsim density: the default search (memory bound, early stops) and the
+# exhaustive one (--exhaustive) agree on the density, the limit and every
+# probe's verdict; the output is the same bytes whatever --threads says.
+. "$(dirname "$0")/lib.sh"
+
+# A small web service: kvm runs out of memory at 91 guests (704 MiB each).
+cat >"$TMP/dens.yaml" <<'YAML'
+name: dens
+host: current
+duration: 600ms
+warmup: 100ms
+seed: 3
+compare: [native, kvm, lxc]
+guests:
+  - name: web
+    workload: web-server
+    vcpus: 1
+    load: {rate: 200/s}
+YAML
+
+# Columns of the CSV that must agree: engine, density, capped, limit, guests, ok, failed.
+verdicts() { cut -d, -f1,3,4,5,7,8,17 "$1"; }
+
+for sla in "" "p99<5ms"; do
+    what=${sla:-"no SLA"}
+    set -- density "$TMP/dens.yaml" --max 128 --format csv
+    [ -n "$sla" ] && set -- "$@" --sla "$sla"
+    "$VIRTSIM" "$@" --threads 1 >"$TMP/one.csv" 2>"$TMP/err"
+    s1=$?
+    "$VIRTSIM" "$@" --threads 2 >"$TMP/two.csv" 2>>"$TMP/err"
+    s2=$?
+    "$VIRTSIM" "$@" --exhaustive >"$TMP/full.csv" 2>>"$TMP/err"
+    s3=$?
+    if [ $s1 -eq 0 ] && [ $s2 -eq 0 ] && [ $s3 -eq 0 ]; then ok "density runs ($what)"; else
+        fail "density runs ($what)" "exit $s1 $s2 $s3" "$(head -c 400 "$TMP/err")"
+    fi
+    if cmp -s "$TMP/one.csv" "$TMP/two.csv"; then ok "density: 1 and 2 threads, the same bytes ($what)"; else
+        fail "density: 1 and 2 threads, the same bytes ($what)" "$(diff "$TMP/one.csv" "$TMP/two.csv" | head -5)"
+    fi
+    verdicts "$TMP/one.csv" >"$TMP/v1"
+    verdicts "$TMP/full.csv" >"$TMP/v2"
+    if [ -s "$TMP/v1" ] && cmp -s "$TMP/v1" "$TMP/v2"; then
+        ok "density: the same density, limit and verdicts as --exhaustive ($what)"
+    else
+        fail "density: the same density, limit and verdicts as --exhaustive ($what)" \
+            "$(diff "$TMP/v1" "$TMP/v2" | head -5)"
+    fi
+done
+
+# The shortcuts are taken, and said: beyond the memory bound no probe is
+# simulated; without an SLA a probe stops at its first completion.
+run density "$TMP/dens.yaml" --max 128 --format csv
+if grep -q ',memory,0$' "$TMP/out" && grep -q ',early,[1-9]' "$TMP/out"; then
+    ok "density: probes decided by memory and stopped early are marked"
+else
+    fail "density: probes decided by memory and stopped early are marked" "$(head -c 400 "$TMP/out")"
+fi
+if grep -q ',memory,[0-9]*$\|,early,[0-9]*$' "$TMP/full.csv" || ! grep -q ',full,[0-9]*$' "$TMP/full.csv"; then
+    fail "density --exhaustive simulates every probe in full" "$(head -c 400 "$TMP/full.csv")"
+else ok "density --exhaustive simulates every probe in full"; fi
+run density "$TMP/dens.yaml" --max 128
+expect_out "the table says a probe was decided by memory" ":memory"
+expect_out "the table says a probe stopped early" ":early("
+run density "$TMP/dens.yaml" --max 128 --format json
+expect_out "the JSON curve says how each probe was decided" '"basis": "memory"'
