@@ -174,6 +174,22 @@ static const struct vs_cost_info table[VS_COST_COUNT] = {
         "boot of a general-purpose VM to its first request"},
     [VS_COST_CONTAINER_START_NS] = {"container_start", VS_UNIT_TIME, 0.3e9,
         "start of a container to its first request"},
+    [VS_COST_KSM_PAGES_TO_SCAN] = {"ksm_pages_to_scan", VS_UNIT_COUNT, 100,
+        "ksmd: pages scanned per wake-up (/sys/kernel/mm/ksm/pages_to_scan, Linux default 100)"},
+    [VS_COST_KSM_SLEEP_NS] = {"ksm_sleep", VS_UNIT_TIME, 20e6,
+        "ksmd: sleep between wake-ups (/sys/kernel/mm/ksm/sleep_millisecs, Linux default 20 ms)"},
+    [VS_COST_KSM_PAGE_CYCLES] = {"ksm_page", VS_UNIT_CYCLES, 3000,
+        "ksmd: checksum of one 4 KiB page and its tree search (a page read from DRAM; estimate)"},
+    [VS_COST_GUEST_KERNEL_TEXT_BYTES] = {"guest_kernel_text", VS_UNIT_BYTES, 16.0 * 1048576,
+        "a guest kernel's code and read-only data, identical in every VM of the same kernel (estimate)"},
+    [VS_COST_BALLOON_PAGE_NS] = {"balloon_page", VS_UNIT_TIME, 2250,
+        "one page into a virtio balloon: 7 GiB in 4126 ms (LKML 2017, VIRTIO_BALLOON_F_SG cover letter)"},
+    [VS_COST_BALLOON_GUEST_SHARE] = {"balloon_guest_share", VS_UNIT_PERCENT, 0.748,
+        "the guest's part of a balloon page: allocating it and sending its PFN (6.5 % + 68.3 %, same source)"},
+    [VS_COST_SWAP_CLUSTER_BYTES] = {"swap_cluster", VS_UNIT_BYTES, 32768,
+        "read per host swap-in fault: the page and its readahead (vm.page-cluster = 3: 8 pages)"},
+    [VS_COST_SWAP_WRITE_BYTES] = {"swap_write", VS_UNIT_BYTES, 1048576,
+        "one write of swapped-out pages (SWAPFILE_CLUSTER, 256 pages, mm/swapfile.c)"},
 };
 
 const struct vs_cost_info *vs_cost_info(enum vs_cost_id id)

@@ -123,6 +123,9 @@ int cfg_resolve_at(const struct cfg_ctx *c, const struct vs_ynode *n, const char
 int cfg_parse_host_ref(const struct cfg_ctx *c, const struct vs_ynode *n, const char *base_dir, struct vs_host_spec *out);
 int cfg_parse_compare(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc);
 bool cfg_is_instance_name(const char *name, const char *group, uint32_t count);
+/* cfg_resources.c: a guest group's resources: mapping. */
+int cfg_parse_resources(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, struct vs_resources *r);
+int cfg_node_range_bytes(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, double *out);
 int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t index, const char *base_dir, struct vs_guest_spec *g);
 int cfg_parse_sweep(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc);
 int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, const char *base_dir, struct vs_scenario *sc);

@@ -63,6 +63,7 @@ struct request {
     uint32_t rx_packets;    /* received before the CPU work; priced with it */
     uint32_t disk_reads_left;
     uint32_t disk_sync_writes_left;
+    uint32_t swap_reads_left; /* host swap-in faults, each a disk read (memory component) */
     uint32_t tx_packets;
     vs_time_ns io_delay_ns; /* the I/O latency chain still to wait (vs_work.delay_ns) */
     uint32_t next;          /* free list, or the instance's wait queue */
@@ -76,6 +77,7 @@ struct instance_stats {
     uint64_t arrived, completed, dropped;
     double events[VS_EVT_COUNT];
     uint64_t net_rx_packets, net_tx_packets, net_rx_bytes, net_tx_bytes;
+    uint64_t swap_ins;
 };
 
 struct instance {
@@ -102,6 +104,11 @@ struct instance {
     uint64_t content_key;    /* with a request's number, seeds what the request does */
     uint64_t next_seq;
     struct vs_mem_parts memory;
+    /* Memory management (sim/comp/memmgmt.c): the most page cache its reads
+     * may hit (< 0: no limit), and the probability that a page its requests
+     * touch is swapped out on the host. */
+    double cache_limit_bytes;
+    double swap_fault_p;
     vs_time_ns start_ns;     /* when it was created (or started by the timeline) */
     vs_time_ns ready_ns;     /* when its boot ends (its load starts then, or after translation) */
     uint32_t cpu_guest;      /* its id in its host's scheduler */
@@ -137,6 +144,9 @@ struct host_rt {
      * bytes not yet sent, and whether a flush is scheduled. */
     double *wb_bytes;
     bool wb_flush_pending;
+    /* Host kernel threads' work (ksmd): one vCPU of its own, made on first use. */
+    uint32_t kthread_vcpu;
+    bool has_kthread;
 };
 
 struct link_rt {
@@ -678,6 +688,14 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     else if (p_hit > 0)
         for (uint64_t k = 0; k < reads; k++) hits += vs_rng_uniform01(&req->io_rng) < p_hit;
     reads -= hits;
+    /* Host swapping (memory component): a touched page that the host
+     * swapped out is a fault served from the host's disk. */
+    uint64_t swap_faults = 0;
+    if (in->swap_fault_p > 0) {
+        swap_faults = vs_rng_count(&req->io_rng, rq->count[VS_OP_TLB_MISS] * in->swap_fault_p);
+        if (swap_faults) vs_engine_price(eng, host, wl, VS_OP_PAGE_FAULT, (double)swap_faults, 0, &w);
+        in->stats.swap_ins += swap_faults;
+    }
     if (hits) vs_engine_price(eng, host, wl, VS_OP_PAGE_CACHE_READ, (double)hits, rq->disk_read_bytes, &w);
     if (reads) vs_engine_price(eng, host, wl, VS_OP_DISK_READ, (double)reads, rq->disk_read_bytes, &w);
     if (writes) vs_engine_price(eng, host, wl, VS_OP_DISK_WRITE, (double)writes, rq->disk_write_bytes, &w);
@@ -695,6 +713,7 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     }
 
     req->disk_reads_left = (uint32_t)reads;
+    req->swap_reads_left = (uint32_t)swap_faults;
     req->disk_sync_writes_left = rq->disk_sync ? (uint32_t)writes : 0;
     req->tx_packets = (uint32_t)tx;
     req->io_delay_ns = (vs_time_ns)(w.delay_ns + 0.5);
@@ -732,6 +751,12 @@ static double read_hit_probability(const struct host_rt *h, const struct instanc
     if (!own_page_cache(in)) {
         cache = vs_memory_free(h->mem);
         if (h->shared_file_set_bytes > set) set = h->shared_file_set_bytes;
+    }
+    /* Its balloon or its cgroup limit leaves it less (memory component):
+     * then its own file set is what competes for it. */
+    if (in->cache_limit_bytes >= 0 && cache > in->cache_limit_bytes) {
+        cache = in->cache_limit_bytes;
+        set = file_set;
     }
     if (!(cache > 0)) return 0;
     return cache >= set ? 1.0 : cache / set;
@@ -831,6 +856,11 @@ static void next_io(struct vs_sim *s, uint32_t r)
         /* The I/O latency chain: the request waits, holding no CPU. */
         schedule(s, vs_event_now(s->q) + req->io_delay_ns, on_io_delay_done, r);
         req->io_delay_ns = 0;
+    } else if (req->swap_reads_left > 0) {
+        req->swap_reads_left--;
+        rc = vs_disk_submit_drawn(host_of(s, in)->disk, in->local, false,
+                                  (uint64_t)vs_cost(&host_of(s, in)->spec->costs, VS_COST_SWAP_CLUSTER_BYTES),
+                                  &req->io_rng, on_io_done, s, r);
     } else if (req->disk_reads_left > 0) {
         req->disk_reads_left--;
         rc = vs_disk_submit_drawn(host_of(s, in)->disk, in->local, false, (uint64_t)rq->disk_read_bytes,
@@ -1092,7 +1122,10 @@ static int start_instance(struct vs_sim *s, uint32_t i, char *why, size_t why_le
     struct instance *in = &s->inst[i];
     struct host_rt *h = host_of(s, in);
     h->engine.ops->memory(h->engine.state, in->spec, &in->memory);
-    if (vs_memory_charge(h->mem, in->local, &in->memory)) {
+    /* A guest the host may swap is admitted past the free memory: the
+     * memory component sets what it holds in RAM once it starts. */
+    if (in->spec->resources.memory.swap) vs_memory_charge_over(h->mem, in->local, &in->memory);
+    if (in->spec->resources.memory.swap || vs_memory_charge(h->mem, in->local, &in->memory)) {
         if (!own_page_cache(in)) h->shared_file_set_bytes += in->spec->workload.memory.file_set_bytes;
     } else {
         /* It does not fit: reported as failed, as a real host would refuse
@@ -1183,6 +1216,7 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
             in->peer_group = peer;
             in->moved_to = NONE;
             in->throttle = 1;
+            in->cache_limit_bytes = -1;
             in->down_since = in->last_recovered_ns = -1;
             in->wait_head = in->wait_tail = REQ_NONE;
             in->batch_finished_ns = -1;
@@ -1518,6 +1552,39 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     }
     g->lost = in->lost;
     g->outages = in->outages;
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->guest_memory) s->comps[c].ops->guest_memory(s->comps[c].state, &s->world, i, &g->mm);
+}
+
+/* Sums memory-management figures (a group's instances, a run's hosts). */
+static void mm_add(struct vs_mem_mgmt *a, const struct vs_mem_mgmt *b)
+{
+    if (!b->managed) return;
+    if (!a->managed) {
+        *a = *b;
+        return;
+    }
+    a->allocated_bytes += b->allocated_bytes;
+    a->resident_bytes += b->resident_bytes;
+    a->shared_bytes += b->shared_bytes;
+    a->ballooned_bytes += b->ballooned_bytes;
+    a->swapped_bytes += b->swapped_bytes;
+    a->limit_bytes += b->limit_bytes;
+    a->swap_ins += b->swap_ins;
+    a->oom_kills += b->oom_kills;
+    a->ksm_cpu_ns += b->ksm_cpu_ns;
+    a->balloon_cpu_ns += b->balloon_cpu_ns;
+    if (b->oom_first_ns >= 0 && (a->oom_first_ns < 0 || b->oom_first_ns < a->oom_first_ns))
+        a->oom_first_ns = b->oom_first_ns;
+    /* A change takes full effect when its slowest instance has it (-1: one has not yet). */
+    if (b->change_at_ns >= 0) {
+        if (a->change_at_ns < 0) {
+            a->change_done_ns = b->change_done_ns;
+        } else if (a->change_done_ns >= 0 && (b->change_done_ns < 0 || b->change_done_ns > a->change_done_ns)) {
+            a->change_done_ns = b->change_done_ns;
+        }
+        if (b->change_at_ns > a->change_at_ns) a->change_at_ns = b->change_at_ns;
+    }
 }
 
 /* Adds an instance's figures into its group's. */
@@ -1583,6 +1650,7 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
     grp->down_ns += g->down_ns;
     grp->lost += g->lost;
     grp->outages += g->outages;
+    mm_add(&grp->mm, &g->mm);
 }
 
 static int fill_host(const struct vs_sim *s, uint32_t hi, struct vs_host_result *h)
@@ -1609,6 +1677,8 @@ static int fill_host(const struct vs_sim *s, uint32_t hi, struct vs_host_result 
     h->mem_capacity_bytes = vs_memory_capacity(hr->mem);
     h->mem_used_bytes = vs_memory_used(hr->mem);
     h->mem_free_bytes = vs_memory_free(hr->mem);
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->host_memory) s->comps[c].ops->host_memory(s->comps[c].state, &s->world, hi, &h->mm);
     struct vs_station_stats ds, rx, tx;
     vs_station_get_stats(vs_disk_station_const(hr->disk), &ds);
     vs_station_get_stats(vs_nic_station_const(hr->nic, VS_NIC_RX), &rx);
@@ -1678,6 +1748,9 @@ static int fill_total(const struct vs_run_result *out, struct vs_host_result *t)
         t->nic_tx_utilisation += h->nic_tx_utilisation / out->n_hosts;
         t->nic_queue_mean += h->nic_queue_mean;
     }
+    memset(&t->mm, 0, sizeof t->mm);
+    for (uint32_t k = 0; k < out->n_hosts; k++) mm_add(&t->mm, &out->hosts[k].mm);
+    if (t->mm.managed) t->mm.overcommit_ratio = t->mm.allocated_bytes / (t->spec.memory_bytes > 0 ? t->spec.memory_bytes : 1);
     t->cpu_utilisation = capacity > 0 ? busy / capacity : 0;
     t->disk_response_mean_ns = t->disk_ops ? resp / (double)t->disk_ops : 0;
     return VS_OK;
@@ -2016,6 +2089,12 @@ int vs_world_set(struct vs_world *w, uint32_t group, const char *param, double v
 {
     struct vs_sim *s = w->sim;
     struct vs_guest_spec *gs = &s->sc.guests[group];
+    for (uint32_t c = 0; c < s->n_comps; c++) {
+        int crc = VS_OK;
+        if (s->comps[c].ops->set_param &&
+            s->comps[c].ops->set_param(s->comps[c].state, w, group, param, value, &crc, why, why_len))
+            return crc;
+    }
     /* What a running guest can change: its load and requests, its share
      * of the CPU, its queue. Its size (count, vCPUs, memory) cannot. */
     static const char *const live[] = {"load.", "request.", "weight", "cap", "queue_limit"};
@@ -2428,3 +2507,65 @@ void vs_world_neighbours_disk(const struct vs_world *w, uint32_t guest, uint64_t
         *response_sum_ns += st.response_sum_ns;
     }
 }
+
+/* ---- memory management (sim/comp/memmgmt.c) ---- */
+
+void vs_world_host_memory(const struct vs_world *w, uint32_t host, double *capacity_bytes, double *fixed_bytes)
+{
+    const struct vs_memory *m = w->sim->hosts[host].mem;
+    *capacity_bytes = vs_memory_capacity(m);
+    *fixed_bytes = vs_memory_reserved(m) + vs_memory_shared(m);
+}
+
+void vs_world_set_resident(struct vs_world *w, uint32_t guest, double bytes)
+{
+    const struct instance *in = &w->sim->inst[guest];
+    vs_memory_set_guest_bytes(w->sim->hosts[in->host].mem, in->local, bytes);
+}
+
+void vs_world_set_cache_limit(struct vs_world *w, uint32_t guest, double bytes)
+{
+    w->sim->inst[guest].cache_limit_bytes = bytes;
+}
+
+void vs_world_set_swap_faults(struct vs_world *w, uint32_t guest, double probability)
+{
+    w->sim->inst[guest].swap_fault_p = probability > 0 ? (probability < 1 ? probability : 1) : 0;
+}
+
+uint64_t vs_world_swap_ins(const struct vs_world *w, uint32_t guest) { return w->sim->inst[guest].stats.swap_ins; }
+
+int vs_world_host_kthread(struct vs_world *w, uint32_t host, double cycles, double weight, vs_event_fn done,
+                          void *ctx, uint64_t arg)
+{
+    struct host_rt *h = &w->sim->hosts[host];
+    if (!h->has_kthread) {
+        uint32_t g;
+        if (vs_cpu_add_guest(h->cpu, weight, 0, &g) != VS_OK || vs_cpu_add_vcpu(h->cpu, g, &h->kthread_vcpu) != VS_OK)
+            return VS_ERR_RUNTIME;
+        h->has_kthread = true;
+    }
+    if (vs_cpu_vcpu_busy(h->cpu, h->kthread_vcpu)) return VS_ERR_RUNTIME;
+    double c[VS_CAT_COUNT] = {0};
+    c[VS_CAT_HOST_KERNEL] = cycles;
+    return vs_cpu_submit(h->cpu, h->kthread_vcpu, c, done, ctx, arg);
+}
+
+uint32_t vs_world_group_count(const struct vs_world *w) { return w->sim->sc.n_guests; }
+
+const struct vs_guest_spec *vs_world_group_spec(const struct vs_world *w, uint32_t group)
+{
+    return &w->sim->sc.guests[group];
+}
+
+bool vs_world_sets_param(const struct vs_world *w, const char *param)
+{
+    const struct vs_scenario *sc = &w->sim->sc;
+    for (uint32_t e = 0; e < sc->n_events; e++)
+        if (strcmp(sc->events[e].action, "set") == 0)
+            for (uint32_t o = 0; o < sc->events[e].n_opts; o++)
+                if (strcmp(sc->events[e].opts[o].key, param) == 0) return true;
+    return false;
+}
+
+uint32_t vs_world_host_count(const struct vs_world *w) { return w->sim->n_hosts; }

@@ -96,6 +96,15 @@ enum vs_cost_id {
     VS_COST_CONTAINER_OVERHEAD_BYTES, /* kernel objects of one container */
     VS_COST_VM_BOOT_NS,            /* boot of a VM to its first request */
     VS_COST_CONTAINER_START_NS,    /* start of a container to its first request */
+    /* memory management and overcommit (sim/comp/memmgmt.c) */
+    VS_COST_KSM_PAGES_TO_SCAN,     /* ksmd: pages scanned per wake-up */
+    VS_COST_KSM_SLEEP_NS,          /* ksmd: sleep between wake-ups */
+    VS_COST_KSM_PAGE_CYCLES,       /* ksmd: checksum and tree search of one page */
+    VS_COST_GUEST_KERNEL_TEXT_BYTES, /* a guest kernel's code and read-only data: identical across VMs */
+    VS_COST_BALLOON_PAGE_NS,       /* one page into or out of a balloon (guest and host together) */
+    VS_COST_BALLOON_GUEST_SHARE,   /* the share of that time the guest's driver runs */
+    VS_COST_SWAP_CLUSTER_BYTES,    /* read per host swap-in fault (the page and its readahead) */
+    VS_COST_SWAP_WRITE_BYTES,      /* one write of swapped-out pages */
     VS_COST_COUNT
 };
 

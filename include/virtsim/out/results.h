@@ -71,6 +71,7 @@ struct vs_guest_result {
     double down_ns;
     uint64_t lost;
     uint32_t outages;
+    struct vs_mem_mgmt mm;          /* memory management (resources.memory); mm.managed false: none */
 };
 
 struct vs_host_result {
@@ -83,6 +84,7 @@ struct vs_host_result {
     double runqueue_mean;
     uint64_t context_switches;
     double mem_capacity_bytes, mem_used_bytes, mem_free_bytes;
+    struct vs_mem_mgmt mm;          /* its guests' memory management, summed; overcommit ratio */
     double disk_utilisation, disk_queue_mean, disk_queue_max, disk_response_mean_ns;
     uint64_t disk_ops;
     double nic_rx_utilisation, nic_tx_utilisation, nic_queue_mean;
