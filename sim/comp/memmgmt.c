@@ -368,6 +368,8 @@ static void update_host(struct memmgmt *m, uint32_t host)
         if (!g->up || !g->managed || vs_world_guest_host(m->w, i) != host) continue;
         double d = demand(g), sw = 0;
         if (g->swap && excess > 0 && swappable > 0) sw = clampd(excess * d / swappable, 0, d);
+        sw = ceil(sw / PAGE_BYTES - 1e-6) * PAGE_BYTES; /* whole pages (and no rounding dust) */
+        if (sw > d) sw = d;
         /* A container over its limit that may swap keeps the excess in swap. */
         if (g->container && g->swap && g->limit > 0 && g->app + g->overhead > g->limit) {
             double over = g->app + g->overhead - g->limit;
