@@ -69,6 +69,7 @@ struct mguest {
     double scan_pos;
     uint32_t passes;
     bool throttled;
+    vs_time_ns balloon_clock;  /* how far its balloon has been moved */
     double balloon_cpu_ns;
     uint64_t oom_kills, oom_epoch_killed;
     double oom_first_ns;
@@ -386,12 +387,14 @@ static void update_host(struct memmgmt *m, uint32_t host)
     }
 }
 
-/* Moves balloons towards their targets, one balloon_page per page. */
-static void step_balloons(struct memmgmt *m, vs_time_ns from, vs_time_ns to)
+/* Moves a balloon towards its target up to `to`, one balloon_page per page. */
+static void step_balloon(struct memmgmt *m, uint32_t i, vs_time_ns to)
 {
-    for (uint32_t i = 0; i < m->n_guests; i++) {
-        struct mguest *g = &m->g[i];
-        if (!g->up || !g->balloon_on || !g->vm) continue;
+    struct mguest *g = &m->g[i];
+    vs_time_ns from = g->balloon_clock;
+    g->balloon_clock = to;
+    if (!g->up || !g->balloon_on || !g->vm || to <= from) return;
+    {
         double page_ns = cost(m, i, VS_COST_BALLOON_PAGE_NS), share = cost(m, i, VS_COST_BALLOON_GUEST_SHARE);
         double diff = g->balloon_target - g->balloon, can = (double)(to - from) / page_ns * PAGE_BYTES;
         bool moving = fabs(diff) > 0.5;
@@ -418,12 +421,17 @@ static void step_balloons(struct memmgmt *m, vs_time_ns from, vs_time_ns to)
     }
 }
 
+static void step_balloons(struct memmgmt *m, vs_time_ns to)
+{
+    for (uint32_t i = 0; i < m->n_guests; i++) step_balloon(m, i, to);
+}
+
 static void on_tick(void *ctx, uint64_t arg)
 {
     (void)arg;
     struct memmgmt *m = ctx;
     vs_time_ns now = vs_world_now(m->w);
-    step_balloons(m, now - TICK_NS, now);
+    step_balloons(m, now);
     for (uint32_t i = 0; i < m->n_guests; i++)
         if (m->g[i].up && m->g[i].managed) apply_limit(m, i);
     for (uint32_t h = 0; h < m->n_hosts; h++) update_host(m, h);
@@ -524,6 +532,7 @@ static void mm_guest_start(void *state, struct vs_world *w, uint32_t i)
     g->working_set = gs->workload.memory.working_set_bytes > 0 ? gs->workload.memory.working_set_bytes : g->app;
     if (g->working_set > g->app) g->working_set = g->app;
     g->balloon = g->balloon_target = g->manual_balloon = 0;
+    g->balloon_clock = vs_world_now(w);
     g->swapped = g->scan_pos = 0;
     g->merged[0] = g->merged[1] = 0;
     g->passes = 0;
@@ -612,6 +621,7 @@ static int set_one(void *ctx, struct vs_world *w, uint32_t i, char *why, size_t 
                  vs_world_guest_name(w, i), vs_units_format_bytes(g->allocated - balloon_max(g), b, sizeof b));
         return VS_ERR_INPUT;
     }
+    step_balloon(m, i, vs_world_now(w)); /* what it did so far, towards the old target */
     g->manual_balloon = want;
     g->change_at_ns = (double)since_boot;
     g->change_done_ns = -1;
