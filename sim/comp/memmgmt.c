@@ -439,6 +439,33 @@ static void on_tick(void *ctx, uint64_t arg)
     vs_world_schedule(m->w, now + TICK_NS, on_tick, m, 0);
 }
 
+/* ---- what each system has ---- */
+
+/* Which mechanisms the guest's system has (docs/approaches.md, "Memory
+ * management"): KSM is Linux's (KVM and QEMU guests are processes whose
+ * memory QEMU marks mergeable), VMware has TPS; Xen has neither in
+ * production use and does not swap guest memory, but invented the balloon
+ * driver; a VM whose memory is a host process's (KVM, QEMU, VMware, UML,
+ * Bochs) can be swapped by the host; a container's memory can swap within
+ * its cgroup, and it needs neither balloon nor sharing (one kernel's page
+ * cache and libraries already serve all). */
+static void capabilities(const struct vs_world *w, uint32_t i, bool *ksm, bool *balloon, bool *swap)
+{
+    const char *a = vs_world_approach(w, i), *p = vs_world_preset(w, i)->name;
+    bool xen = strncmp(p, "xen", 3) == 0 || strcmp(p, "paravirt") == 0;
+    bool uml = strncmp(p, "uml", 3) == 0;
+    if (strcmp(a, "native") == 0) {
+        *ksm = *balloon = *swap = false;
+    } else if (strcmp(a, "oslevel") == 0) {
+        *ksm = *balloon = false;
+        *swap = true;
+    } else {
+        *ksm = !xen && !uml && strcmp(p, "bochs") != 0 && strcmp(p, "parallels") != 0;
+        *balloon = !uml && strcmp(p, "bochs") != 0;
+        *swap = !xen;
+    }
+}
+
 /* ---- hooks ---- */
 
 static bool group_managed(const struct vs_world *w, uint32_t group)
@@ -483,10 +510,13 @@ static int mm_build(struct vs_world *w, void **state, struct vs_error *err)
     for (uint32_t i = 0; i < m->n_guests; i++) {
         m->g[i].oom_first_ns = m->g[i].change_at_ns = m->g[i].change_done_ns = -1;
         const struct vs_memory_resources *r = &vs_world_guest_spec(w, i)->resources.memory;
+        bool ksm, balloon, swap;
+        capabilities(w, i, &ksm, &balloon, &swap);
         m->g[i].managed = r->set;
-        m->g[i].balloon_on = r->balloon;
-        m->g[i].sharing = r->sharing;
-        m->g[i].swap = r->swap;
+        m->g[i].balloon_on = r->balloon && balloon;
+        m->g[i].sharing = r->sharing && ksm;
+        m->g[i].swap = r->swap && swap;
+        vs_world_allow_overcommit(w, i, m->g[i].swap);
     }
     *state = m;
     vs_world_schedule(w, vs_world_now(w) + TICK_NS, on_tick, m, 0);
@@ -606,18 +636,17 @@ static int set_one(void *ctx, struct vs_world *w, uint32_t i, char *why, size_t 
         return VS_ERR_INPUT;
     }
     if (c->bytes > g->allocated) {
-        snprintf(why, n, "%s cannot grow beyond the %s it booted with (its maximum; the balloon only gives back "
-                 "what it took)", vs_world_guest_name(w, i), vs_units_format_bytes(g->allocated, a, sizeof a));
+        snprintf(why, n, "%s cannot grow beyond the %s it booted with", vs_world_guest_name(w, i),
+                 vs_units_format_bytes(g->allocated, a, sizeof a));
         return VS_ERR_INPUT;
     }
     if (!g->balloon_on) {
-        snprintf(why, n, "%s has no balloon driver (resources.memory.balloon: off): a running VM's memory "
-                 "changes only through its balloon", vs_world_guest_name(w, i));
+        snprintf(why, n, "%s has no balloon (resources.memory.balloon) to change its memory", vs_world_guest_name(w, i));
         return VS_ERR_INPUT;
     }
     double want = g->allocated - c->bytes;
     if (want > balloon_max(g) + 0.5) {
-        snprintf(why, n, "%s needs %s for its kernel and anonymous memory: its balloon cannot take it below that",
+        snprintf(why, n, "%s: a balloon cannot take it below its kernel and anonymous memory, %s",
                  vs_world_guest_name(w, i), vs_units_format_bytes(g->allocated - balloon_max(g), b, sizeof b));
         return VS_ERR_INPUT;
     }
@@ -655,6 +684,14 @@ static void mm_guest_memory(const void *state, const struct vs_world *w, uint32_
     out->balloon_cpu_ns = g->balloon_cpu_ns;
     out->swap_ins = vs_world_swap_ins(w, i);
     out->limit_bytes = g->container ? g->limit : g->vm ? g->allocated - g->balloon : 0;
+    const struct vs_memory_resources *r = &vs_world_guest_spec(w, i)->resources.memory;
+    const char *p = vs_world_preset(w, i)->name;
+    snprintf(out->unavailable, sizeof out->unavailable, "%s%s%s", r->sharing && !g->sharing ? "sharing " : "",
+             r->balloon && !g->balloon_on ? "balloon " : "", r->swap && !g->swap ? "swap " : "");
+    if (out->unavailable[0]) {
+        size_t used = strlen(out->unavailable);
+        snprintf(out->unavailable + used, sizeof out->unavailable - used, "(not in %.20s)", p);
+    }
     if (!g->up) return;
     out->resident_bytes = resident(g);
     out->shared_bytes = g->merged[0] + g->merged[1];

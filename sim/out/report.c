@@ -230,6 +230,11 @@ static void write_memory_mgmt(FILE *f, const struct vs_run_result *run)
             fprintf(f, "  %s: memory set at %s has not yet taken full effect\n", g->name,
                     vs_units_format_time(g->mm.change_at_ns, a, sizeof a));
     }
+    for (uint32_t i = 0; i < run->n_groups; i++) {
+        const struct vs_guest_result *g = &run->groups[i];
+        if (g->mm.managed && g->mm.unavailable[0])
+            fprintf(f, "  %s: asked for but not available: %s\n", g->name, g->mm.unavailable);
+    }
     for (uint32_t i = 0; i < run->n_instances; i++) {
         const struct vs_guest_result *g = &run->instances[i];
         if (g->mm.managed && g->mm.oom_first_ns >= 0)
@@ -833,6 +838,7 @@ static void json_mm(struct vs_json *w, const struct vs_mem_mgmt *mm, bool host)
     vs_json_key_uint(w, "swap_ins", mm->swap_ins);
     vs_json_key_uint(w, "oom_kills", mm->oom_kills);
     vs_json_key_number(w, "balloon_cpu_ns", mm->balloon_cpu_ns);
+    if (!host && mm->unavailable[0]) vs_json_key_string(w, "unavailable", mm->unavailable);
     if (host) {
         vs_json_key_number(w, "overcommit_ratio", mm->overcommit_ratio);
         vs_json_key_number(w, "ksm_cpu_ns", mm->ksm_cpu_ns);

@@ -109,6 +109,7 @@ struct instance {
      * touch is swapped out on the host. */
     double cache_limit_bytes;
     double swap_fault_p;
+    bool overcommit;         /* admitted past the host's free memory (it may be swapped) */
     vs_time_ns start_ns;     /* when it was created (or started by the timeline) */
     vs_time_ns ready_ns;     /* when its boot ends (its load starts then, or after translation) */
     uint32_t cpu_guest;      /* its id in its host's scheduler */
@@ -1124,8 +1125,8 @@ static int start_instance(struct vs_sim *s, uint32_t i, char *why, size_t why_le
     h->engine.ops->memory(h->engine.state, in->spec, &in->memory);
     /* A guest the host may swap is admitted past the free memory: the
      * memory component sets what it holds in RAM once it starts. */
-    if (in->spec->resources.memory.swap) vs_memory_charge_over(h->mem, in->local, &in->memory);
-    if (in->spec->resources.memory.swap || vs_memory_charge(h->mem, in->local, &in->memory)) {
+    if (in->overcommit) vs_memory_charge_over(h->mem, in->local, &in->memory);
+    if (in->overcommit || vs_memory_charge(h->mem, in->local, &in->memory)) {
         if (!own_page_cache(in)) h->shared_file_set_bytes += in->spec->workload.memory.file_set_bytes;
     } else {
         /* It does not fit: reported as failed, as a real host would refuse
@@ -2515,6 +2516,11 @@ void vs_world_host_memory(const struct vs_world *w, uint32_t host, double *capac
     const struct vs_memory *m = w->sim->hosts[host].mem;
     *capacity_bytes = vs_memory_capacity(m);
     *fixed_bytes = vs_memory_reserved(m) + vs_memory_shared(m);
+}
+
+void vs_world_allow_overcommit(struct vs_world *w, uint32_t guest, bool allow)
+{
+    w->sim->inst[guest].overcommit = allow;
 }
 
 void vs_world_set_resident(struct vs_world *w, uint32_t guest, double bytes)

@@ -192,7 +192,7 @@ static void test_balloon_rate_and_limits(void **state)
     for (uint32_t k = 0; k < r->n_applied; k++)
         if (!r->applied[k].ok) {
             refused++;
-            assert_true(strstr(r->applied[k].text, "cannot grow beyond") || strstr(r->applied[k].text, "cannot take it below"));
+            assert_true(strstr(r->applied[k].text, "cannot grow beyond") || strstr(r->applied[k].text, "cannot take it below its kernel"));
         }
     assert_int_equal(refused, 2);
     vs_results_free(&res);

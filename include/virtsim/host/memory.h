@@ -69,6 +69,7 @@ struct vs_mem_mgmt {
     double oom_first_ns;            /* the first OOM kill, from the end of boot (-1: none) */
     double ksm_cpu_ns, balloon_cpu_ns; /* CPU spent by the host's scanner, by the guest's balloon driver */
     double change_at_ns, change_done_ns; /* the last set: memory, from the end of boot (-1: none / not yet) */
+    char unavailable[64];           /* mechanisms asked for that this system does not have ("" : none) */
 };
 
 #endif

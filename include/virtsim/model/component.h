@@ -280,6 +280,9 @@ int vs_world_crash(struct vs_world *w, uint32_t guest, vs_time_ns restart_after_
 /* The host's memory: its capacity, and what is not any guest's own
  * (reserved for the host, and the shared part containers map). */
 void vs_world_host_memory(const struct vs_world *w, uint32_t host, double *capacity_bytes, double *fixed_bytes);
+/* Whether the host admits the guest past its free memory (it may be
+ * swapped): set by the memory component before guests start. */
+void vs_world_allow_overcommit(struct vs_world *w, uint32_t guest, bool allow);
 /* What the guest holds in the host's RAM now (host/memory.h). */
 void vs_world_set_resident(struct vs_world *w, uint32_t guest, double bytes);
 /* The most page cache the guest's reads may hit (its balloon, its limit);
