@@ -57,6 +57,7 @@ enum vs_opt_id {
     VS_OPT_CHART,
     VS_OPT_LOG,
     VS_OPT_EXHAUSTIVE,
+    VS_OPT_OVERCOMMIT,
 };
 
 /* One option of a command. */

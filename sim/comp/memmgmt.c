@@ -68,7 +68,8 @@ struct mguest {
     double class_bytes[2], merged[2];
     double scan_pos;
     uint32_t passes;
-    bool throttled;
+    bool throttled, settled;
+    double settled_shared, settled_ballooned; /* density --overcommit: what each mechanism saves */
     vs_time_ns balloon_clock;  /* how far its balloon has been moved */
     double balloon_cpu_ns;
     uint64_t oom_kills, oom_epoch_killed;
@@ -332,7 +333,7 @@ static void update_host(struct memmgmt *m, uint32_t host)
             g->up = false;
         }
         if (!holds) continue;
-        if (!g->managed) {
+        if (!g->managed || g->settled) {
             others += vs_mem_parts_total(&p) - p.bytes[VS_MEM_SHARED];
             continue;
         }
@@ -523,6 +524,37 @@ static int mm_build(struct vs_world *w, void **state, struct vs_error *err)
     return VS_OK;
 }
 
+/* density --overcommit: the guest as the mechanisms leave it once they have
+ * settled. Sharing's identical pages exist once per host (the shared part
+ * is charged once: n guests save (n - 1) copies, KSM's arithmetic); an
+ * inflated balloon holds its page cache. */
+static void mm_admit(void *state, struct vs_world *w, uint32_t i, struct vs_mem_parts *p, bool *own_cache)
+{
+    struct memmgmt *m = state;
+    if (!m || !vs_world_guest_spec(w, i)->resources.memory.settled) return;
+    struct mguest *g = &m->g[i];
+    const struct vs_memory_spec *ms = &vs_world_guest_spec(w, i)->workload.memory;
+    g->settled = true;
+    g->settled_shared = g->settled_ballooned = 0;
+    if (p->bytes[VS_MEM_GUEST_KERNEL] <= 0) return; /* not a VM: nothing to merge or balloon */
+    if (g->balloon_on) {
+        g->settled_ballooned = p->bytes[VS_MEM_PAGE_CACHE];
+        p->bytes[VS_MEM_PAGE_CACHE] = 0;
+        *own_cache = true;
+    }
+    if (g->sharing) {
+        double text = cost(m, i, VS_COST_GUEST_KERNEL_TEXT_BYTES), k = p->bytes[VS_MEM_GUEST_KERNEL];
+        double code = ms->code_bytes < p->bytes[VS_MEM_APPLICATION] ? ms->code_bytes : p->bytes[VS_MEM_APPLICATION];
+        double files = ms->file_set_bytes < p->bytes[VS_MEM_PAGE_CACHE] ? ms->file_set_bytes : p->bytes[VS_MEM_PAGE_CACHE];
+        if (text > k) text = k;
+        p->bytes[VS_MEM_GUEST_KERNEL] -= text;
+        p->bytes[VS_MEM_APPLICATION] -= code;
+        p->bytes[VS_MEM_PAGE_CACHE] -= files;
+        g->settled_shared = text + code + files;
+        p->bytes[VS_MEM_SHARED] += g->settled_shared;
+    }
+}
+
 static void mm_destroy(void *state)
 {
     struct memmgmt *m = state;
@@ -535,7 +567,7 @@ static void mm_destroy(void *state)
 static void mm_guest_start(void *state, struct vs_world *w, uint32_t i)
 {
     struct memmgmt *m = state;
-    if (!m) return;
+    if (!m || m->g[i].settled) return; /* settled (density): charged once, nothing moves */
     struct mguest *g = &m->g[i];
     const struct vs_guest_spec *gs = vs_world_guest_spec(w, i);
     const char *a = vs_world_approach(w, i);
@@ -676,6 +708,12 @@ static void mm_guest_memory(const void *state, const struct vs_world *w, uint32_
     const struct mguest *g = &m->g[i];
     memset(out, 0, sizeof *out);
     out->managed = true;
+    if (g->settled) {
+        out->shared_bytes = g->settled_shared;
+        out->ballooned_bytes = g->settled_ballooned;
+        out->oom_first_ns = out->change_at_ns = out->change_done_ns = -1;
+        return;
+    }
     out->oom_first_ns = g->oom_first_ns;
     out->change_at_ns = g->change_at_ns;
     out->change_done_ns = g->change_done_ns;
@@ -770,6 +808,7 @@ const struct vs_component_ops vs_component_memory = {
     .warmup_reset = mm_warmup_reset,
     .snapshot = mm_snapshot,
     .set_param = mm_set_param,
+    .admit = mm_admit,
     .guest_memory = mm_guest_memory,
     .host_memory = mm_host_memory,
 };

@@ -110,6 +110,7 @@ struct instance {
     double cache_limit_bytes;
     double swap_fault_p;
     bool overcommit;         /* admitted past the host's free memory (it may be swapped) */
+    bool own_cache;          /* a VM whose balloon holds all its page cache still reads through its own */
     vs_time_ns start_ns;     /* when it was created (or started by the timeline) */
     vs_time_ns ready_ns;     /* when its boot ends (its load starts then, or after translation) */
     uint32_t cpu_guest;      /* its id in its host's scheduler */
@@ -736,7 +737,7 @@ static void next_io(struct vs_sim *s, uint32_t r);
  * engine charges) or from the host's (native, containers). */
 static bool own_page_cache(const struct instance *in)
 {
-    return in->memory.bytes[VS_MEM_PAGE_CACHE] > 0;
+    return in->memory.bytes[VS_MEM_PAGE_CACHE] > 0 || in->own_cache;
 }
 
 /* The probability that one of this guest's disk reads hits a page cache:
@@ -1123,6 +1124,8 @@ static int start_instance(struct vs_sim *s, uint32_t i, char *why, size_t why_le
     struct instance *in = &s->inst[i];
     struct host_rt *h = host_of(s, in);
     h->engine.ops->memory(h->engine.state, in->spec, &in->memory);
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->admit) s->comps[c].ops->admit(s->comps[c].state, &s->world, i, &in->memory, &in->own_cache);
     /* A guest the host may swap is admitted past the free memory: the
      * memory component sets what it holds in RAM once it starts. */
     if (in->overcommit) vs_memory_charge_over(h->mem, in->local, &in->memory);

@@ -156,6 +156,11 @@ struct vs_component_ops {
      * VS_OK or VS_ERR_INPUT with a sentence in why. */
     bool (*set_param)(void *state, struct vs_world *w, uint32_t group, const char *param, double value, int *rc,
                       char *why, size_t why_len);
+    /* Before a guest's memory is charged at its start: the parts it is
+     * charged (may move some to the shared part, charged once per host),
+     * and *own_cache, set when it keeps reading its own page cache even
+     * with none charged. */
+    void (*admit)(void *state, struct vs_world *w, uint32_t guest, struct vs_mem_parts *parts, bool *own_cache);
     /* What memory management did for a guest, or for a host (results). */
     void (*guest_memory)(const void *state, const struct vs_world *w, uint32_t guest, struct vs_mem_mgmt *out);
     void (*host_memory)(const void *state, const struct vs_world *w, uint32_t host, struct vs_mem_mgmt *out);

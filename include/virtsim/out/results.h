@@ -254,6 +254,10 @@ struct vs_density_result {
     enum vs_resource limit;     /* what ran out first at density + 1 */
     struct vs_mem_parts memory_per_guest;
     double usable_memory_bytes;
+    /* --overcommit: memory each mechanism saves per guest once settled
+     * (sharing: the identical pages, held once per host; ballooning: the
+     * page cache its balloon holds). */
+    double saved_sharing_bytes, saved_balloon_bytes;
     struct vs_density_point points[VS_DENSITY_MAX_POINTS]; /* sorted by guests */
     uint32_t n_points;
 };

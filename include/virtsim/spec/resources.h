@@ -20,6 +20,10 @@ struct vs_memory_resources {
     bool balloon;         /* VMs: a balloon driver the host may inflate (overcommit, set: memory) */
     bool sharing;         /* its pages may be merged with identical ones (KSM, VMware TPS) */
     bool swap;            /* the host may swap its pages out (host swap; a container: memory.swap.max) */
+    /* Not from YAML: density --overcommit counts guests as the mechanisms
+     * leave them once settled (sharing merged, balloons inflated to the
+     * page cache), charged so from the start. */
+    bool settled;
     int line, column;     /* where memory: was written */
 };
 
