@@ -612,6 +612,13 @@ static void draw_detail(const struct vs_tui *t, int top)
          vs_units_format_bytes(g->memory.bytes[VS_MEM_GUEST_KERNEL], c2, sizeof c2),
          vs_units_format_bytes(g->memory.bytes[VS_MEM_PAGE_CACHE], d, sizeof d),
          vs_units_format_bytes(g->memory.bytes[VS_MEM_OVERHEAD], e, sizeof e));
+    if (g->mm.managed) /* resources.memory: what overcommit did to it */
+        putf(y++, 1, "managed: resident %s, shared %s, ballooned %s, swapped %s, %llu swap-ins, %llu OOM kills",
+             vs_units_format_bytes(g->mm.resident_bytes, a, sizeof a),
+             vs_units_format_bytes(g->mm.shared_bytes, b, sizeof b),
+             vs_units_format_bytes(g->mm.ballooned_bytes, c2, sizeof c2),
+             vs_units_format_bytes(g->mm.swapped_bytes, d, sizeof d), (unsigned long long)g->mm.swap_ins,
+             (unsigned long long)g->mm.oom_kills);
     int lo = -1, hi = -1;
     for (int bkt = 0; bkt < VS_LAT_BUCKETS; bkt++)
         if (g->latency.buckets[bkt]) {
