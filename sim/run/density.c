@@ -672,6 +672,10 @@ int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs
         for (int p = 0; p < VS_MEM_PART_COUNT; p++)
             vs_json_key_number(&w, vs_mem_part_name((enum vs_mem_part)p), x->memory_per_guest.bytes[p]);
         vs_json_object_end(&w);
+        if (o->overcommit_sharing || o->overcommit_balloon) {
+            vs_json_key_number(&w, "saved_by_sharing_bytes", x->saved_sharing_bytes);
+            vs_json_key_number(&w, "saved_by_balloon_bytes", x->saved_balloon_bytes);
+        }
         vs_json_key(&w, "curve");
         vs_json_array_begin(&w, VS_JSON_BLOCK);
         for (uint32_t i = 0; i < x->n_points; i++) {
