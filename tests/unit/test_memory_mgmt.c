@@ -17,6 +17,9 @@
  * - a container is OOM-killed exactly when its limit falls below its
  *   anonymous memory and kernel objects, not when it equals them;
  * - the overcommit ratio is the guests' allocated memory over the host's;
+ * - density with settled sharing: the identical pages are held once, so
+ *   n guests need I + n (M - I) where one alone needs M; with ballooning
+ *   each guest's page cache is in its balloon; Xen PV has no page sharing;
  * - bad keys under resources: are refused with their position. */
 #include "testutil.h"
 
@@ -25,6 +28,7 @@
 
 #include "virtsim/host/costs.h"
 #include "virtsim/load/config.h"
+#include "virtsim/run/density.h"
 #include "virtsim/run/sim.h"
 
 #define MIB (1024.0 * 1024.0)
@@ -298,6 +302,45 @@ static void test_overcommit_ratio(void **state)
     vs_results_free(&res);
 }
 
+static uint32_t density_of(const char *engine, bool sharing, bool balloon, struct vs_density_result *out)
+{
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "name: d\nhost: {profile: current, memory: {capacity: 16GiB, reserved: 1GiB}}\nduration: 300ms\n"
+             "warmup: 100ms\ncompare: [%s]\nguests:\n  - {name: web, workload: " SMALL_WL "}\n",
+             engine);
+    struct vs_scenario *sc = load(yaml);
+    struct vs_density_opts o = {.max_guests = 256, .threads = 1, .overcommit_sharing = sharing,
+                                .overcommit_balloon = balloon};
+    struct vs_error err = {0};
+    assert_int_equal(vs_density_run(sc, &o, out, &err), VS_OK);
+    free(sc);
+    return out->density;
+}
+
+static void test_density_with_overcommit(void **state)
+{
+    (void)state;
+    struct vs_costs c;
+    vs_costs_set_defaults(&c);
+    double usable = 15 * 1024 * MIB;
+    struct vs_density_result plain, shared, both, xen;
+    uint32_t n0 = density_of("kvm", false, false, &plain);
+    double m = vs_mem_parts_total(&plain.memory_per_guest);
+    assert_int_equal(n0, (uint32_t)floor(usable / m));
+    uint32_t n1 = density_of("kvm", true, false, &shared);
+    double ident = vs_cost(&c, VS_COST_GUEST_KERNEL_TEXT_BYTES) + 8 * MIB + 32 * MIB;
+    assert_within_rel(shared.saved_sharing_bytes, ident, 1e-12);
+    assert_int_equal(n1, (uint32_t)floor((usable - ident) / (m - ident)));
+    assert_true(n1 > n0);
+    uint32_t n2 = density_of("kvm", true, true, &both);
+    double cache = vs_cost(&c, VS_COST_GUEST_PAGE_CACHE_BYTES), ident_b = ident - 32 * MIB;
+    assert_within_rel(both.saved_balloon_bytes, cache, 1e-12);
+    assert_int_equal(n2, (uint32_t)floor((usable - ident_b) / (m - cache - ident_b)));
+    density_of("xen-pv", true, false, &xen);
+    assert_true(xen.saved_sharing_bytes == 0);
+}
+
 static void expect_error(const char *yaml, int line, int col, const char *words)
 {
     struct vs_scenario *sc = malloc(sizeof *sc);
@@ -335,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_container_oom_exactly_at_limit),
         cmocka_unit_test(test_container_cache_reclaimed_first),
         cmocka_unit_test(test_overcommit_ratio),
+        cmocka_unit_test(test_density_with_overcommit),
         cmocka_unit_test(test_bad_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
