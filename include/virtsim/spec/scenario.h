@@ -115,6 +115,8 @@ struct vs_guest_spec {
     uint32_t started_later;         /* instances a timeline `start` adds (not running at first) */
     struct vs_twin twins[VS_MAX_TWINS]; /* instances `migrate` events reserve, after those */
     uint32_t n_twins;
+    bool victim;                    /* `virtsim isolation` measures this group's slowdown by its
+                                       neighbours (the other groups) */
     int line;                       /* where it was declared, for messages */
 };
 
