@@ -1129,7 +1129,7 @@ static const char *const help_keys[] = {
     "c w H          next engine preset / workload of the group / host profile",
     "               (a d [ ] c w H restart the run from zero)",
     "g G            the guest group the score, Group panel and trends are about",
-    "e  t  i        export figures (.json .csv text); trace a guest's op; security",
+    "e  t  i        export (.json .csv text); trace a guest's op; security box",
     "o O  /         sort guests by the next column / reverse; filter by name",
     "m M            host meters: all hosts, then each (several hosts)",
     "PgUp PgDn End  Timeline: scroll; End follows the newest",
