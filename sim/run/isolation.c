@@ -106,7 +106,7 @@ static void join_names(char *out, size_t cap, const struct vs_scenario *sc, cons
     out[0] = '\0';
     for (uint32_t g = 0; g < sc->n_guests && used < cap; g++)
         if (which[g] == want)
-            used += (size_t)snprintf(out + used, cap - used, "%s%s", used ? "," : "", sc->guests[g].name);
+            used += (size_t)snprintf(out + used, cap - used, "%s%s", used ? "+" : "", sc->guests[g].name);
 }
 
 /* The runs of one replication: variant 0 the victims alone, then one per

@@ -31,7 +31,7 @@ struct vs_isolation_opts {
 /* One victim group under one engine. Ratios are with neighbours / alone
  * (throughput: below 1 is slower; p99 and CPU per request: above 1). */
 struct vs_isolation_row {
-    char neighbours[256]; /* the neighbour groups beside the victim in this row (comma-separated) */
+    char neighbours[256]; /* the neighbour groups beside the victim in this row, "+"-separated */
     char engine[VS_NAME_MAX], approach[VS_NAME_MAX], group[VS_NAME_MAX], workload[VS_NAME_MAX];
     struct vs_estimate throughput_ratio, p99_ratio, cpu_per_request_ratio;
     struct vs_estimate throughput_alone_per_s, throughput_with_per_s;
@@ -49,7 +49,7 @@ struct vs_isolation {
     char description[VS_TEXT_MAX];
     uint64_t seed;
     uint32_t reps;
-    char victims[512], neighbours[512]; /* comma-separated group names */
+    char victims[512], neighbours[512]; /* group names, "+"-separated */
     /* n_rows, owned: by neighbour set (each neighbour group in scenario
      * order, then all of them when there are several), then engine, then
      * victim */
