@@ -431,3 +431,48 @@ int vs_isolation_write(FILE *f, const struct vs_isolation *r, enum vs_report_for
     if (ferror(f)) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "write failed");
     return VS_OK;
 }
+
+void vs_isolation_chart(const struct vs_isolation *r, struct vs_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    const char *victim = r->n_rows ? r->rows[0].group : "-";
+    snprintf(c->title, sizeof c->title, "%.40s: the victim %.40s beside its neighbours", r->scenario, victim);
+    snprintf(c->subtitle, sizeof c->subtitle, "p99 latency beside them / alone, the same requests (seed %llu)%s",
+             (unsigned long long)r->seed, r->reps > 1 ? "; 95 % interval over the replications" : "");
+    snprintf(c->x_label, sizeof c->x_label, "beside");
+    snprintf(c->y_label, sizeof c->y_label, "p99 slowdown, 1.00 = alone%s", r->reps > 1 ? " (95 % interval)" : "");
+    snprintf(c->category_name, sizeof c->category_name, "neighbours");
+    c->style = VS_CHART_GROUPED_BARS;
+    c->has_hline = true;
+    c->hline = 1.0;
+    snprintf(c->hline_label, sizeof c->hline_label, "1.00 = alone");
+    c->has_interval = r->reps > 1;
+    c->value_labels = true;
+    snprintf(c->value_format, sizeof c->value_format, "%%.2f");
+    for (uint32_t i = 0; i < r->n_rows; i++) {
+        const struct vs_isolation_row *w = &r->rows[i];
+        if (strcmp(w->group, victim) != 0) continue;
+        /* A long list of names would crowd the axis: the set of all of them
+         * (the only one with several) is "all together". */
+        const char *label = strchr(w->neighbours, '+') ? "all together" : w->neighbours;
+        uint32_t p = 0, k = 0;
+        while (p < c->n_points && strcmp(c->categories[p], label) != 0) p++;
+        if (p == c->n_points) {
+            if (p == VS_CHART_MAX_POINTS) continue;
+            snprintf(c->categories[p], sizeof c->categories[p], "%.47s", label);
+            c->n_points++;
+        }
+        while (k < c->n_series && strcmp(c->series[k].name, w->engine) != 0) k++;
+        if (k == c->n_series) {
+            if (k == VS_CHART_MAX_SERIES) continue;
+            snprintf(c->series[k].name, sizeof c->series[k].name, "%s", w->engine);
+            vs_chart_style_engine(&c->series[k], w->engine);
+            c->n_series++;
+        }
+        struct vs_chart_series *s = &c->series[k];
+        s->y[p] = isfinite(w->p99_ratio.mean) ? w->p99_ratio.mean : 0;
+        s->missing[p] = !isfinite(w->p99_ratio.mean);
+        s->lo[p] = w->p99_ratio.low;
+        s->hi[p] = w->p99_ratio.high;
+    }
+}

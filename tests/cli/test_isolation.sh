@@ -105,6 +105,12 @@ run isolation "$TMP/nn.yaml" --reps 2
 expect_out "the table groups rows by neighbour" "beside scan:"
 expect_out "the table gives intervals" "[95 % interval]"
 
+run isolation "$TMP/nn.yaml" --reps 2 --chart "$TMP/iso.svg"
+expect_status "isolation --chart" 0
+if [ -s "$TMP/iso.svg" ] && [ "$(wc -l <"$TMP/iso.csv")" -eq 4 ]; then ok "the chart and its CSV, a row per neighbour set"; else
+    fail "the chart and its CSV, a row per neighbour set" "$(cat "$TMP/iso.csv" 2>&1)"; fi
+if grep -q "^all together," "$TMP/iso.csv"; then ok "the set of all neighbours is 'all together'"; else fail "the set of all neighbours is 'all together'"; fi
+
 # ---- the built-in lecture scenario and the security table ----
 "$VIRTSIM" show noisy-neighbour >"$TMP/noisy.yaml"
 run validate "$TMP/noisy.yaml"

@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include "virtsim/core/error.h"
+#include "virtsim/out/chart.h"
 #include "virtsim/out/report.h"
 #include "virtsim/out/results.h"
 #include "virtsim/spec/scenario.h"
@@ -72,5 +73,10 @@ void vs_isolation_free(struct vs_isolation *r);
 /* The report: a table, CSV (one row per engine and victim) or JSON;
  * docs/output-formats.md. VS_ERR_RUNTIME when writing fails. */
 int vs_isolation_write(FILE *f, const struct vs_isolation *r, enum vs_report_format fmt, struct vs_error *err);
+
+/* The chart of `virtsim isolation --chart`: for the first victim, its p99
+ * beside each neighbour set over its p99 alone, one bar per engine, with
+ * the 95 % interval as a whisker, and a line at 1.00 (= alone). */
+void vs_isolation_chart(const struct vs_isolation *r, struct vs_chart *c);
 
 #endif
