@@ -11,7 +11,7 @@ static const struct vs_cmd_opt options[] = {
      "the guest group whose slowdown is measured (comma-separated for several;\n"
      "default: the groups marked victim: true in the scenario)"},
     VS_CMD_OPT_SEED("random seed (default: the scenario's seed:)"),
-    {VS_OPT_REPS, "reps", 0, "N", "replications, each with and without the neighbours (default: 5)"},
+    {VS_OPT_REPS, "reps", 0, "N", "replications, each alone and beside each neighbour set (default: 5)"},
     {VS_OPT_THREADS, "threads", 0, "N", "runs in parallel (default: the CPUs; the output is the same)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
@@ -96,15 +96,15 @@ const struct vs_cmd vs_cmd_isolation = {
     .max_args = 1,
     .missing = "isolation needs a scenario with a victim group (e.g. virtsim isolation noisy-neighbour)",
     .summary = "a victim's slowdown by its neighbours under each approach (performance isolation)",
-    .help = "Runs the scenario twice per replication under each engine of its compare: as\n"
-            "written, and with the victim group alone (its neighbours, the other groups,\n"
-            "removed), with the same seed, so the victim serves the same requests in both.\n"
-            "Prints per approach the victim's throughput, p99 latency and CPU per request\n"
-            "beside its neighbours relative to alone, with 95 % intervals over the\n"
-            "replications, and where its extra time went: CPU spent on shared kernel locks\n"
-            "(one kernel: native processes, containers), on the host's shared I/O back end\n"
-            "(VMs), on LLC evictions and memory-bus queueing (every approach), and time it\n"
-            "waited for a core.\n"
+    .help = "Runs the scenario under each engine of its compare with the victim group alone\n"
+            "(its neighbours, the other groups, removed), beside each neighbour group on its\n"
+            "own, and beside all of them, with the same seed, so the victim serves the same\n"
+            "requests in every run. Prints per neighbour set and approach the victim's\n"
+            "throughput, p99 latency and CPU per request relative to alone, with 95 %\n"
+            "intervals over the replications, and where its extra time went: CPU spent on\n"
+            "shared kernel locks (one kernel: native processes, containers), on the host's\n"
+            "shared I/O back end (VMs), on LLC evictions and memory-bus queueing (every\n"
+            "approach), and time it waited for a core.\n"
             "\n"
             "  SCENARIO   a YAML file or a built-in name (virtsim isolation noisy-neighbour)\n"
             "\n"
