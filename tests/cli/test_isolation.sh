@@ -6,7 +6,7 @@
 # neighbour set, engine and victim in every format, the same for any
 # thread count; a container victim beside a file-scanning neighbour is
 # slower than a KVM victim (the table's p99 column); the security table
-# names each approach's interface with sources.
+# names each approach's interface with sources, and docs/approaches.md prints its escapes.
 . "$(dirname "$0")/lib.sh"
 
 scenario() { # scenario FILE VICTIM_KEY NEIGHBOUR_CLIENTS
@@ -121,3 +121,9 @@ expect_out "a VM guest reaches hypercalls" "hypercall"
 expect_out "a container reaches the shared kernel's system calls" "about 365 system calls"
 expect_out "escapes are named with a source" "runc (CVE-2019-5736)"
 expect_out "and VENOM" "VENOM (CVE-2015-3456)"
+# docs/approaches.md prints the same table: every escape the binary names is there
+missing=""
+for name in $(sed -n 's/^  escape: \([^:]*\): .*/\1/p' "$TMP/out" | tr ' ' '_'); do
+    grep -qF -- "$(echo "$name" | tr '_' ' ')" "$HERE/../../docs/approaches.md" || missing="$missing $name"
+done
+if [ -z "$missing" ]; then ok "docs/approaches.md lists every escape of the table"; else fail "docs/approaches.md lists every escape of the table" "missing:$missing"; fi
