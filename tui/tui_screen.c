@@ -746,6 +746,26 @@ static void draw_trace_box(const struct vs_tui *t)
     delwin(win);
 }
 
+/* The security box ('i'): the model's lines, wrapped to the screen. */
+static void draw_security_box(const struct vs_tui *t)
+{
+    static char lines[64][VS_TUI_LINE_MAX];
+    int w = COLS, n = vs_tui_security_lines(t, w - 4, lines, 64);
+    int h = n + 3 < LINES ? n + 3 : LINES;
+    WINDOW *win = newwin(h, w, (LINES - h) / 2, 0);
+    if (!win) return;
+    werase(win);
+    box(win, 0, 0);
+    for (int i = 0; i < n && i + 1 < h - 1; i++) {
+        if (i == 0) wattron(win, A_BOLD);
+        mvwaddnstr(win, i + 1, 2, lines[i], w - 4);
+        if (i == 0) wattroff(win, A_BOLD);
+    }
+    mvwaddnstr(win, h - 1, 2, " any key closes; docs/approaches.md has every approach side by side ", w - 4);
+    wrefresh(win);
+    delwin(win);
+}
+
 static void draw(const struct vs_tui *t)
 {
     erase();
@@ -787,6 +807,7 @@ static void draw(const struct vs_tui *t)
     refresh();
     if (t->help) draw_help();
     else if (t->trace) draw_trace_box(t);
+    else if (t->security) draw_security_box(t);
 }
 
 /* A click: on a tab opens its panel, on a row of the Compare or Guests panel

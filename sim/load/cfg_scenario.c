@@ -381,7 +381,7 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
     if (rc != VS_OK) return rc;
     static const char *const keys[] = {"name",   "workload", "count",       "vcpus", "memory",
                                        "weight", "cap",      "queue_limit", "load",  "host",
-                                       "clients_from", "pin", "resources"};
+                                       "clients_from", "pin", "resources", "victim"};
     rc = cfg_check_keys(c, n, path, keys, N_OF(keys));
     if (rc == VS_OK) rc = cfg_require_key(c, n, path, "name", "the guest group's name");
     if (rc == VS_OK)
@@ -401,6 +401,7 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
     if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "cap", VS_UNIT_PERCENT, &g->cap_fraction);
     if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "queue_limit", 1, MAX_QUEUE_LIMIT, &g->queue_limit);
     if (rc == VS_OK) rc = parse_pin(c, n, path, g);
+    if (rc == VS_OK) rc = cfg_opt_bool(c, n, path, "victim", &g->victim);
     const struct vs_ynode *res = vs_ynode_get(n, "resources");
     if (rc == VS_OK && res) {
         char rp[KEYPATH_LEN];

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "virtsim/host/contention.h"
 #include "virtsim/host/cpu.h"
 #include "virtsim/host/disk.h"
 #include "virtsim/host/memory.h"
@@ -78,6 +79,7 @@ struct instance_stats {
     double events[VS_EVT_COUNT];
     uint64_t net_rx_packets, net_tx_packets, net_rx_bytes, net_tx_bytes;
     uint64_t swap_ins;
+    double contention_cycles[VS_CONT_KINDS]; /* paid to neighbours (host/contention.h) */
 };
 
 struct instance {
@@ -149,6 +151,9 @@ struct host_rt {
     /* Host kernel threads' work (ksmd): one vCPU of its own, made on first use. */
     uint32_t kthread_vcpu;
     bool has_kthread;
+    /* What guests of different groups cost each other through shared
+     * kernel locks, the host's I/O back end and the LLC (NULL: one group). */
+    struct vs_contention *cont;
 };
 
 struct link_rt {
@@ -238,6 +243,16 @@ static void schedule(struct vs_sim *s, vs_time_ns at, vs_event_fn fn, uint64_t a
 }
 
 static struct host_rt *host_of(struct vs_sim *s, const struct instance *in) { return &s->hosts[in->host]; }
+
+/* The memory an instance reuses, for the LLC it competes for: its working
+ * set (its footprint when it gives none). sign: +1 when it takes its
+ * memory on host h, -1 when it leaves it. */
+static void contention_footprint(struct host_rt *h, const struct instance *in, double sign)
+{
+    const struct vs_memory_spec *m = &in->spec->workload.memory;
+    double ws = m->working_set_bytes > 0 ? m->working_set_bytes : m->footprint_bytes;
+    vs_contention_add_footprint(h->cont, in->group, sign * ws);
+}
 
 /* Its weight and cap in its host's scheduler: its group's, with a throttle
  * (migration) as a cap on what its vCPUs may use. */
@@ -647,6 +662,28 @@ static double read_hit_probability(const struct host_rt *h, const struct instanc
 static int write_back(struct vs_sim *s, struct host_rt *h, const struct instance *in, uint64_t writes,
                       double bytes_each, struct vs_rng *rng);
 
+/* Performance isolation (host/contention.h): what this request's
+ * operations pay the other groups on the host for the structures they
+ * share (charged from the rates before it), then its own operations join
+ * the rates. Which operations take which shared lock: page faults, forks
+ * and execs the page allocator's; file reads (page-cache hits and misses)
+ * and writes the page cache's and journal's; packets the network stack's;
+ * under VMs, disk requests and packets the host back end's. */
+static void charge_neighbours(struct vs_sim *s, struct host_rt *h, struct instance *in, double insns,
+                              uint64_t hits, uint64_t reads, uint64_t writes, uint64_t packets, struct vs_work *w)
+{
+    struct vs_cont_ops ops = {0};
+    ops.n[VS_KC_MM] = w->events[VS_EVT_PAGE_FAULT] + w->events[VS_EVT_FORK] + w->events[VS_EVT_EXEC] +
+                      w->events[VS_EVT_PROCESS_CREATE];
+    ops.n[VS_KC_FS] = (double)(hits + reads + writes);
+    ops.n[VS_KC_NET] = (double)packets;
+    ops.n[VS_KC_BACKEND] = (double)(reads + writes + packets);
+    ops.llc_refs = insns * in->spec->workload.request.llc_refs_per_instruction;
+    vs_time_ns now = vs_event_now(s->q);
+    vs_contention_charge(h->cont, in->group, now, &ops, w, in->stats.contention_cycles);
+    vs_contention_record(h->cont, in->group, now, &ops);
+}
+
 /* Draws this request's operations and asks the engine what they cost. */
 static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
 {
@@ -663,7 +700,8 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     struct vs_rng rng;
     content_stream(in, req->seq, 1, &rng);
 
-    vs_engine_price(eng, host, wl, VS_OP_INSTRUCTION, vs_dist_sample(&rq->instructions, &rng), 0, &w);
+    double insns = vs_dist_sample(&rq->instructions, &rng);
+    vs_engine_price(eng, host, wl, VS_OP_INSTRUCTION, insns, 0, &w);
     static const enum vs_op_kind simple[] = {
         VS_OP_SYSCALL,   VS_OP_PAGE_FAULT,     VS_OP_TLB_MISS,       VS_OP_CONTEXT_SWITCH,
         VS_OP_KERNEL_INSTRUCTION, VS_OP_IRQ_FLAG, VS_OP_CR3_LOAD, VS_OP_PORT_IO,
@@ -703,6 +741,7 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     if (writes) vs_engine_price(eng, host, wl, VS_OP_DISK_WRITE, (double)writes, rq->disk_write_bytes, &w);
     if (rx) vs_engine_price(eng, host, wl, VS_OP_NET_RX, (double)rx, in->rx_bytes_per_packet, &w);
     if (tx) vs_engine_price(eng, host, wl, VS_OP_NET_TX, (double)tx, in->tx_bytes_per_packet, &w);
+    if (h->cont) charge_neighbours(s, h, in, insns, hits, reads, writes, rx + tx, &w);
 
     /* The periodic timer interrupts the guest while it computes: their
      * number follows from the CPU time the request takes (before the
@@ -1131,6 +1170,7 @@ static int start_instance(struct vs_sim *s, uint32_t i, char *why, size_t why_le
     if (in->overcommit) vs_memory_charge_over(h->mem, in->local, &in->memory);
     if (in->overcommit || vs_memory_charge(h->mem, in->local, &in->memory)) {
         if (!own_page_cache(in)) h->shared_file_set_bytes += in->spec->workload.memory.file_set_bytes;
+        contention_footprint(h, in, +1);
     } else {
         /* It does not fit: reported as failed, as a real host would refuse
          * to start it; the others run. */
@@ -1206,6 +1246,14 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
         vs_nic_set_what(hr->nic, what);
         snprintf(what, sizeof what, "the disk queue of host %.60s", hr->name);
         vs_station_set_what(vs_disk_station(hr->disk), what);
+        /* Guests of different groups contend on what they share; which
+         * structures those are depends on the engine (a shared kernel or
+         * not). */
+        struct vs_contention_config cc = {.n_groups = s->sc.n_guests,
+                                          .shared_kernel = hr->engine.ops->shares_host_kernel,
+                                          .shared_backend = !hr->engine.ops->shares_host_kernel};
+        if (vs_contention_create(sp, &cc, &hr->cont) != VS_OK)
+            return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     }
 
     i = 0;
@@ -1398,6 +1446,7 @@ void vs_sim_destroy(struct vs_sim *s)
         vs_nic_destroy(hr->nic);
         vs_memory_destroy(hr->mem);
         free(hr->wb_bytes);
+        vs_contention_destroy(hr->cont);
         vs_engine_close(&hr->engine);
     }
     free(s->hosts);
@@ -1558,6 +1607,8 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->outages = in->outages;
     for (uint32_t c = 0; c < s->n_comps; c++)
         if (s->comps[c].ops->guest_memory) s->comps[c].ops->guest_memory(s->comps[c].state, &s->world, i, &g->mm);
+    for (int k = 0; k < VS_CONT_KINDS; k++)
+        g->contention_ns[k] = vs_cycles_to_ns(&h->spec->cpu, in->stats.contention_cycles[k]);
 }
 
 /* Sums memory-management figures (a group's instances, a run's hosts). */
@@ -1655,6 +1706,7 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
     grp->lost += g->lost;
     grp->outages += g->outages;
     mm_add(&grp->mm, &g->mm);
+    for (int k = 0; k < VS_CONT_KINDS; k++) grp->contention_ns[k] += g->contention_ns[k];
 }
 
 static int fill_host(const struct vs_sim *s, uint32_t hi, struct vs_host_result *h)
@@ -2054,6 +2106,7 @@ int vs_world_stop(struct vs_world *w, uint32_t guest, char *why, size_t why_len)
     int rc = vs_cpu_pause_guest(h->cpu, in->cpu_guest);
     vs_memory_release(h->mem, in->local);
     if (!own_page_cache(in)) h->shared_file_set_bytes -= in->spec->workload.memory.file_set_bytes;
+    contention_footprint(h, in, -1);
     memset(&in->memory, 0, sizeof in->memory);
     while (in->wait_head != REQ_NONE) {
         uint32_t r = in->wait_head;
@@ -2321,6 +2374,7 @@ int vs_world_receive(struct vs_world *w, uint32_t twin, char *why, size_t why_le
         return VS_ERR_INPUT;
     }
     if (!own_page_cache(in)) h->shared_file_set_bytes += in->spec->workload.memory.file_set_bytes;
+    contention_footprint(h, in, +1);
     in->state = VS_GUEST_INCOMING;
     in->start_ns = in->ready_ns = vs_event_now(s->q);
     /* Nothing runs on it until the switch. */
@@ -2361,6 +2415,7 @@ int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why
     vs_cpu_pause_guest(h->cpu, from->cpu_guest);
     vs_memory_release(h->mem, from->local);
     if (!own_page_cache(from)) h->shared_file_set_bytes -= from->spec->workload.memory.file_set_bytes;
+    contention_footprint(h, from, -1);
     memset(&from->memory, 0, sizeof from->memory);
     for (uint32_t r = 0; r < s->n_req; r++) {
         struct request *req = &s->req[r];
@@ -2458,6 +2513,7 @@ int vs_world_crash(struct vs_world *w, uint32_t guest, vs_time_ns restart_after_
         /* Its memory goes back to the host; the restart takes it again. */
         vs_memory_release(h->mem, in->local);
         if (!own_page_cache(in)) h->shared_file_set_bytes -= in->spec->workload.memory.file_set_bytes;
+        contention_footprint(h, in, -1);
         memset(&in->memory, 0, sizeof in->memory);
     }
     schedule(s, vs_event_now(s->q) + restart_after_ns, on_recover, pack2(guest, reboot));

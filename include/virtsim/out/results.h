@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "virtsim/core/event.h"
+#include "virtsim/host/contention.h"
 #include "virtsim/host/host.h"
 #include "virtsim/host/memory.h"
 #include "virtsim/core/ops.h"
@@ -72,6 +73,12 @@ struct vs_guest_result {
     uint64_t lost;
     uint32_t outages;
     struct vs_mem_mgmt mm;          /* memory management (resources.memory); mm.managed false: none */
+    /* Performance isolation (host/contention.h): host CPU time it spent, in
+     * the window, on what it shares with other groups' guests: shared
+     * kernel locks, the host's I/O back end, LLC evictions and memory-bus
+     * queueing (part of cpu_ns). Not in the run reports; `virtsim
+     * isolation` reports it per request. */
+    double contention_ns[VS_CONT_KINDS];
 };
 
 struct vs_host_result {

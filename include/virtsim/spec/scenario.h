@@ -117,6 +117,8 @@ struct vs_guest_spec {
     struct vs_twin twins[VS_MAX_TWINS]; /* instances `migrate` events reserve, after those */
     uint32_t n_twins;
     struct vs_resources resources;  /* resources: (memory management, ...) */
+    bool victim;                    /* `virtsim isolation` measures this group's slowdown by its
+                                       neighbours (the other groups) */
     int line;                       /* where it was declared, for messages */
 };
 
