@@ -18,7 +18,7 @@
 #include "virtsim/spec/scenario.h"
 
 /* A virtsim file is a page or two of YAML; anything this big is a mistake. */
-#define MAX_FILE_BYTES (8u << 20)
+#define MAX_FILE_BYTES VS_YAML_MAX_FILE_BYTES
 #define PATH_MAX_LEN 1024
 #define KEYPATH_LEN 160
 
