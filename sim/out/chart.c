@@ -207,10 +207,16 @@ static void hatch(cairo_t *cr, double x, double y, double w, double h, int patte
 {
     int kind = pattern % N_PATTERNS;
     if (kind == 0 || w <= 0 || h <= 0) return;
+    /* Dark lines on a light fill, light lines on a dark one (the
+     * approaches' colours), read from the fill just drawn. */
+    double r = 1, g = 1, b = 1, a = 1;
+    cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &b, &a);
+    bool dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45;
     cairo_save(cr);
     cairo_rectangle(cr, x, y, w, h);
     cairo_clip(cr);
-    cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
+    if (dark) cairo_set_source_rgba(cr, 1, 1, 1, 0.6);
+    else cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
     cairo_set_line_width(cr, unit * 0.12);
     double gap = unit * 0.8;
     if (kind == 4 || kind == 6)
@@ -1890,7 +1896,10 @@ static void draw_trace(const void *what, cairo_t *cr, double W, double H)
             cairo_set_source_rgb(cr, 0, 0, 0);
             cairo_set_line_width(cr, 0.08 * u);
             cairo_stroke(cr);
-            if (cat == VS_CAT_IDLE) hatch(cr, x0, lane_y[cat] + lane_h * 0.1, w, lane_h * 0.7, 1, u);
+            if (cat == VS_CAT_IDLE) {
+                set_rgb(cr, lane_color(cat)); /* hatch picks its lines' colour from the fill */
+                hatch(cr, x0, lane_y[cat] + lane_h * 0.1, w, lane_h * 0.7, 1, u);
+            }
             char num[12];
             snprintf(num, sizeof num, "%u", i + 1);
             cairo_text_extents_t e;
