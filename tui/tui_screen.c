@@ -38,8 +38,13 @@ static void init_colours(void)
     for (int c = 0; c < VS_CAT_COUNT; c++) {
         if (c == VS_CAT_IDLE) continue;
         struct vs_rgb rgb = vs_palette_category((enum vs_cpu_cat)c);
-        init_pair((short)(c + 1), vs_tui_dark_text(rgb) ? COLOR_BLACK : COLOR_WHITE,
-                  (short)vs_tui_nearest_colour(rgb, n));
+        /* 8 colours: the category's own by hue (the nearest by distance
+         * would be white for most light colours), black letters. */
+        if (n < 256)
+            init_pair((short)(c + 1), COLOR_BLACK, (short)vs_palette_category_ansi((enum vs_cpu_cat)c));
+        else
+            init_pair((short)(c + 1), vs_tui_dark_text(rgb) ? COLOR_BLACK : COLOR_WHITE,
+                      (short)vs_tui_nearest_colour(rgb, n));
     }
     init_pair(PAIR_HEADER, COLOR_BLACK, COLOR_CYAN);
     init_pair(PAIR_SELECTED, COLOR_BLACK, COLOR_GREEN);

@@ -234,6 +234,13 @@ static int parse_placement(const struct cfg_ctx *c, const struct vs_ynode *gn, s
     return VS_OK;
 }
 
+bool cfg_guest_may_run_on(const struct vs_scenario *sc, const struct vs_guest_spec *g, uint32_t h)
+{
+    uint32_t inst;
+    return g->placement != VS_PLACE_NAMED || strcmp(sc->hosts[h].name, g->host) == 0 ||
+           (find_host_instance(sc, g->host, &inst) && inst == h);
+}
+
 /* A guest's stated memory must fit in what some host it may be placed on
  * keeps for guests (capacity less reserved): otherwise not one of its
  * instances could ever start, and the run would say so only in a table. */
@@ -649,6 +656,7 @@ int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, con
         sc->n_guests = (uint32_t)(i + 1);
         rc = parse_placement(c, gl->items[i], i, sc);
         if (rc == VS_OK) rc = check_guest_memory(c, gl->items[i], i, sc);
+        if (rc == VS_OK) rc = cfg_check_guest_burst(c, gl->items[i], i, sc);
         if (rc != VS_OK) return rc;
     }
     for (size_t i = 0; i < gl->count && rc == VS_OK; i++) rc = parse_peer(c, gl->items[i], i, sc);

@@ -2402,6 +2402,10 @@ int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why
     to->dropped_since_start = from->dropped_since_start;
     to->abandoned_since_start = from->abandoned_since_start;
     to->state = was == VS_GUEST_BOOTING ? VS_GUEST_RUNNING : was;
+    /* A guest that is down (a crash during the migration) is down on its
+     * new host too, until the restart the crash scheduled (on_recover
+     * follows it there). */
+    to->down_since = from->down_since;
     to->resume_state = to->state;
     int rc = vs_cpu_resume_guest(host_of(s, to)->cpu, to->cpu_guest);
     to->throttle = 1;
@@ -2419,7 +2423,9 @@ int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why
     memset(&from->memory, 0, sizeof from->memory);
     for (uint32_t r = 0; r < s->n_req; r++) {
         struct request *req = &s->req[r];
-        if (!req->live || req->instance != guest) continue;
+        /* Those of an earlier epoch died in a crash and were counted then
+         * (abandoned): only the live epoch's go on at the twin. */
+        if (!req->live || req->instance != guest || req->epoch != from->epoch) continue;
         uint32_t n = alloc_request(s);
         if (n == REQ_NONE) break;
         req = &s->req[r]; /* the pool may have moved */
@@ -2463,7 +2469,10 @@ uint32_t vs_world_host_guests(const struct vs_world *w, uint32_t host, uint32_t 
 
 vs_time_ns vs_world_guest_recovered(const struct vs_world *w, uint32_t guest)
 {
-    return w->sim->inst[guest].last_recovered_ns;
+    /* A guest that migrated while down served again where it went. */
+    const struct instance *in = &w->sim->inst[guest];
+    while (in->moved_to != NONE) in = &w->sim->inst[in->moved_to];
+    return in->last_recovered_ns;
 }
 
 vs_time_ns vs_world_boot_time(const struct vs_world *w, uint32_t guest)
@@ -2529,9 +2538,21 @@ static void on_recover(void *ctx, uint64_t arg)
     uint32_t guest = (uint32_t)(arg >> 32);
     bool reboot = (uint32_t)arg;
     struct instance *in = &s->inst[guest];
+    /* Migrated while it was down: the restart happens where it went. */
+    while (in->moved_to != NONE) {
+        guest = in->moved_to;
+        in = &s->inst[guest];
+    }
     if (in->state != VS_GUEST_DOWN) return;
     struct host_rt *h = host_of(s, in);
     vs_cpu_resume_guest(h->cpu, in->cpu_guest);
+    if (reboot && vs_mem_parts_total(&in->memory) > 0) {
+        /* The twin received the image of a guest that was rebooting: the
+         * reboot takes its memory again, as the crash released it. */
+        vs_memory_release(h->mem, in->local);
+        if (!own_page_cache(in)) h->shared_file_set_bytes -= in->spec->workload.memory.file_set_bytes;
+        memset(&in->memory, 0, sizeof in->memory);
+    }
     if (reboot) {
         char why[200];
         in->state = VS_GUEST_STOPPED;
