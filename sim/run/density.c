@@ -487,35 +487,99 @@ static uint32_t aim(const struct search *s)
 }
 
 /* The state of the aimed phase: lo passed (or is 1), hi failed (max + 1:
- * no failure known); the galloping steps taken upwards and downwards. */
+ * no failure known); the galloping steps taken upwards and downwards; the
+ * last two counts probed (0: none yet) and whether the last step followed
+ * the secant inside a bracket. */
 struct aimed {
     uint32_t lo, hi;
     uint32_t ups, downs;
+    uint32_t prev, last;
+    bool secant_step;
 };
 
-/* The next count to probe, 0 when the boundary is found (hi = lo + 1). */
-static uint32_t aimed_next(const struct aimed *a, uint32_t target)
+static const struct vs_density_point *point_of(const struct search *s, uint32_t guests)
+{
+    for (uint32_t i = 0; i < s->out->n_points; i++)
+        if (s->out->points[i].guests == guests) return &s->out->points[i];
+    return NULL;
+}
+
+/* The most guests expected to meet every SLA, by the secant through the
+ * last two probes when both were simulated in full with every guest
+ * started: a latency SLA on 1/latency (about linear in the load as a queue
+ * fills: 1/(1 - load) for one server), a throughput SLA on the served
+ * fraction (open load) or the throughput per guest (closed). The SLA
+ * crossed first wins. 0 when the two probes do not say (a figure missing,
+ * or none getting worse with more guests). Only a hint: every count it
+ * proposes is still probed. */
+static uint32_t secant_guess(const struct search *s, const struct aimed *a)
+{
+    if (!a->prev || !a->last || s->o->n_slas == 0) return 0;
+    const struct vs_density_point *p = point_of(s, a->prev), *q = point_of(s, a->last);
+    if (!p || !q || p->basis != VS_PROBE_FULL || q->basis != VS_PROBE_FULL || p->failed || q->failed) return 0;
+    if (p->guests > q->guests) {
+        const struct vs_density_point *t = p;
+        p = q;
+        q = t;
+    }
+    double best = INFINITY;
+    for (uint32_t i = 0; i < s->o->n_slas; i++) {
+        const struct vs_sla *l = &s->o->slas[i];
+        double y1, y2, want;
+        if (l->kind == VS_SLA_P99 || l->kind == VS_SLA_P50) {
+            int64_t t1 = l->kind == VS_SLA_P99 ? p->p99_ns : p->p50_ns;
+            int64_t t2 = l->kind == VS_SLA_P99 ? q->p99_ns : q->p50_ns;
+            if (t1 <= 0 || t2 <= 0) return 0;
+            y1 = 1.0 / (double)t1, y2 = 1.0 / (double)t2, want = 1.0 / l->limit;
+        } else if (s->sc->guests[0].workload.load.kind == VS_LOAD_OPEN) {
+            y1 = p->served_fraction, y2 = q->served_fraction, want = l->limit;
+        } else {
+            y1 = p->throughput_per_guest, y2 = q->throughput_per_guest, want = l->limit * s->base_throughput;
+        }
+        double slope = (y2 - y1) / ((double)q->guests - (double)p->guests);
+        if (!(slope < 0)) continue;
+        double x = (double)p->guests + (want - y1) / slope;
+        if (x < best) best = x;
+    }
+    if (!(best < (double)UINT32_MAX)) return 0;
+    return best < 1 ? 1 : (uint32_t)floor(best);
+}
+
+/* The next count to probe, 0 when the boundary is found (hi = lo + 1).
+ * hint: the secant's guess (0: none). */
+static uint32_t aimed_next(const struct aimed *a, uint32_t target, uint32_t hint)
 {
     if (a->hi - a->lo <= 1) return 0;
     uint32_t mid = a->lo + (a->hi - a->lo) / 2;
-    if (a->ups > 0 && a->downs > 0) return mid; /* bracketed: bisect */
+    /* A hint at or beyond a known verdict says the boundary is right
+     * next to it. */
+    if (hint && hint <= a->lo) hint = a->lo + 1;
+    if (hint && hint >= a->hi) hint = a->hi - 1;
+    bool inside = hint > a->lo && hint < a->hi;
     uint32_t g;
-    if (a->ups == 0 && a->downs == 0) {
+    if (a->ups > 0 && a->downs > 0) {
+        /* Bracketed: the secant, but never twice in a row, so the bracket
+         * at least halves every other probe. */
+        g = inside && !a->secant_step ? hint : mid;
+    } else if (a->ups == 0 && a->downs == 0) {
         g = target;
     } else if (a->ups > 0) {
         uint32_t step = a->ups <= 2 ? 1 : 1u << (a->ups - 2 < 31 ? a->ups - 2 : 31);
         g = a->hi - a->lo > step ? a->lo + step : mid;
+        if (inside && hint > g) g = hint;
     } else {
         uint32_t step = a->downs <= 2 ? 1 : 1u << (a->downs - 2 < 31 ? a->downs - 2 : 31);
         g = a->hi - a->lo > step ? a->hi - step : mid;
+        if (inside && hint < g) g = hint;
     }
     if (g <= a->lo) g = a->lo + 1;
     if (g >= a->hi) g = a->hi - 1;
     return g;
 }
 
-static void aimed_update(struct aimed *a, uint32_t n, bool ok)
+static void aimed_update(struct aimed *a, uint32_t n, bool ok, uint32_t hint)
 {
+    a->secant_step = a->ups > 0 && a->downs > 0 && n == hint;
     if (ok) {
         a->lo = n;
         a->ups++;
@@ -523,6 +587,8 @@ static void aimed_update(struct aimed *a, uint32_t n, bool ok)
         a->hi = n;
         a->downs++;
     }
+    a->prev = a->last;
+    a->last = n;
 }
 
 static int search_aimed(struct search *s)
@@ -545,20 +611,24 @@ static int search_aimed(struct search *s)
             a.lo = n;
         }
     uint32_t target = aim(s);
-    for (uint32_t n = aimed_next(&a, target); n; n = aimed_next(&a, target)) {
+    for (;;) {
+        uint32_t hint = secant_guess(s, &a);
+        uint32_t n = aimed_next(&a, target, hint);
+        if (!n) break;
+        /* The count needed next if this one passes, for a free core (its
+         * figures, hence the secant, are not known yet). */
         struct aimed if_ok = a;
-        aimed_update(&if_ok, n, true);
-        int rc = probe(s, n, aimed_next(&if_ok, target), &p);
+        aimed_update(&if_ok, n, true, hint);
+        int rc = probe(s, n, aimed_next(&if_ok, target, 0), &p);
         if (rc != VS_OK) return rc;
-        aimed_update(&a, n, p.ok);
+        aimed_update(&a, n, p.ok, hint);
     }
     o->density = a.lo;
     if (a.hi > max) {
         o->capped = true;
         return VS_OK;
     }
-    for (uint32_t i = 0; i < o->n_points; i++)
-        if (o->points[i].guests == a.hi) o->limit = limiting(&o->points[i]);
+    o->limit = limiting(point_of(s, a.hi));
     return VS_OK;
 }
 
