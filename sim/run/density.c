@@ -488,13 +488,13 @@ static uint32_t aim(const struct search *s)
 
 /* The state of the aimed phase: lo passed (or is 1), hi failed (max + 1:
  * no failure known); the galloping steps taken upwards and downwards; the
- * last two counts probed (0: none yet) and whether the last step followed
- * the secant inside a bracket. */
+ * last two counts probed (0: none yet); and when the last step inside a
+ * bracket followed the secant, the bracket's width before it (else 0). */
 struct aimed {
     uint32_t lo, hi;
     uint32_t ups, downs;
     uint32_t prev, last;
-    bool secant_step;
+    uint32_t secant_width;
 };
 
 static const struct vs_density_point *point_of(const struct search *s, uint32_t guests)
@@ -504,14 +504,31 @@ static const struct vs_density_point *point_of(const struct search *s, uint32_t 
     return NULL;
 }
 
+/* How far a probe is inside an SLA (negative: outside), on the scale on
+ * which queueing theory makes it about linear in the guest count. Under an
+ * open load the latency grows as 1/(1 - load) as the busiest resource fills,
+ * so 1/latency falls about linearly; under a closed load (or a batch) the
+ * clients wait instead of arriving, and past saturation the latency grows
+ * linearly (the response-time law, R = N/X - Z) while the throughput per
+ * guest falls as 1/N. */
+static double margin(const struct search *s, const struct vs_sla *l, const struct vs_density_point *p)
+{
+    bool open = s->sc->guests[0].workload.load.kind == VS_LOAD_OPEN;
+    if (l->kind == VS_SLA_P99 || l->kind == VS_SLA_P50) {
+        double t = (double)(l->kind == VS_SLA_P99 ? p->p99_ns : p->p50_ns);
+        if (!open) return l->limit - t;
+        return t > 0 ? 1.0 / t - 1.0 / l->limit : NAN;
+    }
+    if (open) return p->served_fraction - l->limit;
+    double want = l->limit * s->base_throughput;
+    return want > 0 && p->throughput_per_guest > 0 ? 1.0 / want - 1.0 / p->throughput_per_guest : NAN;
+}
+
 /* The most guests expected to meet every SLA, by the secant through the
  * last two probes when both were simulated in full with every guest
- * started: a latency SLA on 1/latency (about linear in the load as a queue
- * fills: 1/(1 - load) for one server), a throughput SLA on the served
- * fraction (open load) or the throughput per guest (closed). The SLA
- * crossed first wins. 0 when the two probes do not say (a figure missing,
- * or none getting worse with more guests). Only a hint: every count it
- * proposes is still probed. */
+ * started: where each SLA's margin reaches 0, the first one to do so. 0
+ * when the two probes do not say (a figure missing, or no margin shrinking
+ * with more guests). Only a hint: every count it proposes is probed. */
 static uint32_t secant_guess(const struct search *s, const struct aimed *a)
 {
     if (!a->prev || !a->last || s->o->n_slas == 0) return 0;
@@ -524,21 +541,10 @@ static uint32_t secant_guess(const struct search *s, const struct aimed *a)
     }
     double best = INFINITY;
     for (uint32_t i = 0; i < s->o->n_slas; i++) {
-        const struct vs_sla *l = &s->o->slas[i];
-        double y1, y2, want;
-        if (l->kind == VS_SLA_P99 || l->kind == VS_SLA_P50) {
-            int64_t t1 = l->kind == VS_SLA_P99 ? p->p99_ns : p->p50_ns;
-            int64_t t2 = l->kind == VS_SLA_P99 ? q->p99_ns : q->p50_ns;
-            if (t1 <= 0 || t2 <= 0) return 0;
-            y1 = 1.0 / (double)t1, y2 = 1.0 / (double)t2, want = 1.0 / l->limit;
-        } else if (s->sc->guests[0].workload.load.kind == VS_LOAD_OPEN) {
-            y1 = p->served_fraction, y2 = q->served_fraction, want = l->limit;
-        } else {
-            y1 = p->throughput_per_guest, y2 = q->throughput_per_guest, want = l->limit * s->base_throughput;
-        }
-        double slope = (y2 - y1) / ((double)q->guests - (double)p->guests);
-        if (!(slope < 0)) continue;
-        double x = (double)p->guests + (want - y1) / slope;
+        double m1 = margin(s, &s->o->slas[i], p), m2 = margin(s, &s->o->slas[i], q);
+        double slope = (m2 - m1) / ((double)q->guests - (double)p->guests);
+        if (!(slope < 0)) continue; /* also NaN */
+        double x = (double)p->guests - m1 / slope;
         if (x < best) best = x;
     }
     if (!(best < (double)UINT32_MAX)) return 0;
@@ -558,9 +564,11 @@ static uint32_t aimed_next(const struct aimed *a, uint32_t target, uint32_t hint
     bool inside = hint > a->lo && hint < a->hi;
     uint32_t g;
     if (a->ups > 0 && a->downs > 0) {
-        /* Bracketed: the secant, but never twice in a row, so the bracket
-         * at least halves every other probe. */
-        g = inside && !a->secant_step ? hint : mid;
+        /* Bracketed: the secant while it at least halves the bracket,
+         * else one bisection, so the bracket at least halves every other
+         * probe. */
+        bool trusted = !a->secant_width || (a->hi - a->lo) * 2 <= a->secant_width;
+        g = inside && trusted ? hint : mid;
     } else if (a->ups == 0 && a->downs == 0) {
         g = target;
     } else if (a->ups > 0) {
@@ -579,7 +587,7 @@ static uint32_t aimed_next(const struct aimed *a, uint32_t target, uint32_t hint
 
 static void aimed_update(struct aimed *a, uint32_t n, bool ok, uint32_t hint)
 {
-    a->secant_step = a->ups > 0 && a->downs > 0 && n == hint;
+    a->secant_width = a->ups > 0 && a->downs > 0 && n == hint ? a->hi - a->lo : 0;
     if (ok) {
         a->lo = n;
         a->ups++;
@@ -596,20 +604,35 @@ static int search_aimed(struct search *s)
     struct vs_density_result *o = s->out;
     uint32_t max = s->o->max_guests;
     struct vs_density_point p;
-    struct aimed a = {.lo = 1, .hi = max + 1};
-    /* Calibration: doubling while cheap, each probe a point of the
-     * reference search's path too. Without an SLA the aim is memory's. */
+    struct aimed a = {.lo = 1, .hi = max + 1, .last = 1};
+    /* Doubling, each probe a point of the reference search's path too.
+     * Under an open load, only while cheap (n at most 1/8 of the aim): it
+     * measures the demand the aim comes from. Under a closed load the
+     * demand adapts to the service (a client waits for its answer), so
+     * utilisation says little about the boundary: doubling goes on until a
+     * probe fails, as in the reference search, and the secant takes over
+     * from bisection. Without an SLA the aim is memory's. */
+    bool open = s->sc->guests[0].workload.load.kind == VS_LOAD_OPEN;
     if (s->o->n_slas > 0)
-        for (uint32_t n = 2; n <= max && (uint64_t)n * 8 <= aim(s); n *= 2) {
-            uint32_t next = (uint64_t)n * 16 <= aim(s) && n * 2 <= max ? n * 2 : 0;
+        for (uint32_t n = 2; n <= max && (!open || (uint64_t)n * 8 <= aim(s));
+             n = n * 2 > max && n < max ? max : n * 2) {
+            uint32_t after = n * 2 > max && n < max ? max : n * 2;
+            uint32_t next = after > max || after == n ? 0 : !open || (uint64_t)after * 8 <= aim(s) ? after : 0;
             int rc = probe(s, n, next, &p);
             if (rc != VS_OK) return rc;
-            if (!p.ok) {
-                a.hi = n;
-                break;
-            }
-            a.lo = n;
+            aimed_update(&a, n, p.ok, 0);
+            if (!p.ok || n == max) break;
         }
+    /* A failure while doubling brackets the boundary: from there on the
+     * secant and bisection (as if galloping had met it). */
+    if (a.hi <= max) {
+        a.ups = a.downs = 1;
+    } else {
+        /* Galloping from the aim: the secant only through probes near it
+         * (1/latency is linear near the boundary, not from 16 guests to 240). */
+        a.ups = a.downs = 0;
+        a.prev = a.last = 0;
+    }
     uint32_t target = aim(s);
     for (;;) {
         uint32_t hint = secant_guess(s, &a);
