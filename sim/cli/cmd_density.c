@@ -25,8 +25,9 @@ static const struct vs_cmd_opt options[] = {
      "approaches searched in parallel, and an approach's next probe beside its\n"
      "current one when a thread is free (default: the CPUs; same result)"},
     {VS_OPT_EXHAUSTIVE, "exhaustive", 0, NULL,
-     "simulate every probe in full (slow; the same density, limit and verdicts:\n"
-     "the reference the default search is checked against)"},
+     "the reference search: doubling then bisection, every probe simulated in\n"
+     "full (slow; the same density and limit: what the default search is\n"
+     "checked against)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
     VS_CMD_OPT_MEMORY_BUDGET,
