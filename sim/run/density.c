@@ -172,26 +172,126 @@ static bool verdict_settled(const struct search *s, const struct vs_sim_progress
     return s->o->n_slas == 0 && s->sc->n_events == 0 && pr->warm && pr->completed > 0;
 }
 
-/* Runs the probe's simulation: to the end, or until its verdict is certain. */
-static int run_probe(const struct search *s, struct vs_sim *sim, bool *early, struct vs_error *err)
+/* ---- hints: a probe's likely verdict before the end of its window ----
+ * With an SLA no verdict is certain before the end of the window (a run of
+ * fast requests can always dilute the slow ones), but most probes are far
+ * from the boundary and their verdict is clear long before: 0.1 % of the
+ * requests above a p99 limit, or 10 %, after a fifth of the window. Such a
+ * probe may stop early with that verdict as a hint: it steers the search
+ * and nothing else. The density rests on full runs only: before the search
+ * ends, each end of its final bracket (the density, and one guest more)
+ * that is a hint is simulated again in full (confirm_bracket), and a
+ * probe likely to be one of those ends (next to a known verdict) is not
+ * stopped early at all. So a wrong hint costs time, never a different
+ * answer; the tests count none over their workloads and seeds. */
+
+#define HINT_CHECKS 20 /* looks at the counters every 1/20 of the window */
+#define HINT_PASS 1u   /* a probe may stop on a hint that it passes */
+#define HINT_FAIL 2u   /* ... that it fails */
+
+/* The counters at each look: completed, arrived, and per SLA the requests
+ * at or above its latency limit. */
+struct watch {
+    uint64_t completed[HINT_CHECKS + 1], arrived[HINT_CHECKS + 1];
+    uint64_t slow[8][HINT_CHECKS + 1];
+};
+
+/* The verdict the counters point to at look k (1: pass, 0: fail, -1: not
+ * clear yet). An SLA passes when both the whole window so far and its
+ * second half are well inside (half the allowed share of slow or unserved
+ * requests), fails when both are well outside (twice the allowed share,
+ * or halfway to all of them), with at least 50 slow requests expected at
+ * the limit so the shares mean something. Probes run from the first look
+ * at a fifth of the window. */
+static int hint_verdict(const struct search *s, const struct watch *w, uint32_t k)
+{
+    if (k < HINT_CHECKS / 5) return -1;
+    uint32_t h = k / 2;
+    bool all_pass = true;
+    for (uint32_t i = 0; i < s->o->n_slas; i++) {
+        const struct vs_sla *l = &s->o->slas[i];
+        double q, total, bad, recent, recent_bad;
+        if (l->kind == VS_SLA_P99 || l->kind == VS_SLA_P50) {
+            q = l->kind == VS_SLA_P99 ? 0.01 : 0.5;
+            total = (double)w->completed[k], bad = (double)w->slow[i][k];
+            recent = (double)(w->completed[k] - w->completed[h]), recent_bad = (double)(w->slow[i][k] - w->slow[i][h]);
+        } else if (s->sc->guests[0].workload.load.kind == VS_LOAD_OPEN) {
+            q = 1 - l->limit;
+            total = (double)w->arrived[k], bad = total - (double)w->completed[k];
+            recent = (double)(w->arrived[k] - w->arrived[h]);
+            recent_bad = recent - (double)(w->completed[k] - w->completed[h]);
+        } else {
+            return -1; /* a closed load's throughput: against one guest alone, no share to watch */
+        }
+        if (!(q > 0) || q * recent < 50) return -1;
+        double f = bad / total, fr = recent_bad / recent;
+        double fail_at = 2 * q < (1 + q) / 2 ? 2 * q : (1 + q) / 2;
+        if (f > fail_at && fr > fail_at) return 0;
+        if (!(f < q / 2 && fr < q / 2)) all_pass = false;
+    }
+    /* A host at or just past saturation looks fine at first: its queues
+     * grow slowly and the slow requests come at the end. No pass while the
+     * requests in flight grow from the middle of the window so far to now
+     * by more than their noise. */
+    double in_k = (double)w->arrived[k] - (double)w->completed[k];
+    double in_h = (double)w->arrived[h] - (double)w->completed[h];
+    if (in_k - in_h > 10 + 3 * sqrt(fabs(in_k) + fabs(in_h))) all_pass = false;
+    return all_pass ? 1 : -1;
+}
+
+/* Runs the probe's simulation: to the end, or until its verdict is certain
+ * (no SLA), or until the counters point clearly to a verdict that hints
+ * allows (HINT_PASS, HINT_FAIL; *hint: 1 pass, 0 fail; -1 when run to the
+ * end). */
+static int run_probe(const struct search *s, struct vs_sim *sim, unsigned hints, bool *early, int *hint,
+                     struct vs_error *err)
 {
     *early = false;
-    if (s->o->exhaustive || s->o->n_slas > 0 || s->sc->n_events > 0) return vs_sim_advance(sim, VS_TIME_NEVER, err);
-    /* Through the warm-up at once, then in steps of 1 ms of simulated time
-     * (slicing the run does not change it: events run in the same order). */
-    vs_time_ns t = vs_sim_booted(sim) + s->sc->warmup_ns;
+    *hint = -1;
+    if (s->o->exhaustive || s->sc->n_events > 0 || (s->o->n_slas > 0 && !hints))
+        return vs_sim_advance(sim, VS_TIME_NEVER, err);
+    /* Through the warm-up at once, then in steps (slicing the run does not
+     * change it: events run in the same order). */
+    vs_time_ns warm = vs_sim_booted(sim) + s->sc->warmup_ns, t = warm;
+    vs_time_ns step = s->o->n_slas > 0 ? s->sc->duration_ns / HINT_CHECKS : VS_NS_PER_MS;
+    if (step < 1) step = 1;
+    struct watch *w = s->o->n_slas > 0 ? calloc(1, sizeof *w) : NULL;
+    if (s->o->n_slas > 0 && !w) return vs_sim_advance(sim, VS_TIME_NEVER, err);
+    uint32_t k = 0;
+    int rc;
     for (;;) {
-        int rc = vs_sim_advance(sim, t, err);
-        if (rc != VS_OK) return rc;
-        if (vs_sim_done(sim)) return VS_OK;
+        rc = vs_sim_advance(sim, t, err);
+        if (rc != VS_OK || vs_sim_done(sim)) break;
         struct vs_sim_progress pr;
         vs_sim_group_progress(sim, 0, &pr);
-        if (verdict_settled(s, &pr)) {
-            *early = true;
-            return VS_OK;
+        if (!w) {
+            if (verdict_settled(s, &pr)) {
+                *early = true;
+                break;
+            }
+            t = vs_sim_now(sim) + step;
+            continue;
         }
-        t = vs_sim_now(sim) + VS_NS_PER_MS;
+        if (pr.failed > 0 || !pr.warm || k >= HINT_CHECKS) {
+            rc = vs_sim_advance(sim, VS_TIME_NEVER, err);
+            break;
+        }
+        w->completed[k] = pr.completed;
+        w->arrived[k] = pr.arrived;
+        for (uint32_t i = 0; i < s->o->n_slas; i++)
+            if (s->o->slas[i].kind != VS_SLA_THROUGHPUT)
+                w->slow[i][k] = vs_sim_group_slow(sim, 0, (int64_t)ceil(s->o->slas[i].limit));
+        int v = hint_verdict(s, w, k);
+        if ((v == 1 && (hints & HINT_PASS)) || (v == 0 && (hints & HINT_FAIL))) {
+            *early = true;
+            *hint = v;
+            break;
+        }
+        k++;
+        t = warm + (vs_time_ns)k * step;
     }
+    free(w);
+    return rc;
 }
 
 /* What one simulated probe gives: its point (without the verdict, which
@@ -199,6 +299,8 @@ static int run_probe(const struct search *s, struct vs_sim *sim, bool *early, st
  * memory per guest. */
 struct probe_out {
     struct vs_density_point p;
+    unsigned hints;             /* the hints it could stop on (a cached probe must match) */
+    int hint;                   /* stopped on a hint: 1 pass, 0 fail; else -1 */
     struct vs_mem_parts memory_per_guest;
     double usable_memory_bytes;
     char approach[VS_NAME_MAX];
@@ -207,9 +309,11 @@ struct probe_out {
 /* Simulates n guests under the search's engine. Reads the search, writes
  * only *out and *err, so it may run beside another probe of the same
  * search (speculation). */
-static int simulate(const struct search *s, uint32_t n, struct probe_out *out, struct vs_error *err)
+static int simulate(const struct search *s, uint32_t n, unsigned hints, struct probe_out *out,
+                    struct vs_error *err)
 {
     memset(out, 0, sizeof *out);
+    out->hints = hints;
     struct vs_density_point *p = &out->p;
     p->guests = n;
     struct vs_scenario *sc = malloc(sizeof *sc);
@@ -221,7 +325,7 @@ static int simulate(const struct search *s, uint32_t n, struct probe_out *out, s
     struct vs_run_result r;
     bool early = false;
     int rc = vs_sim_create(sc, s->sc->engines[s->engine], sc->seed, &sim, err);
-    if (rc == VS_OK) rc = run_probe(s, sim, &early, err);
+    if (rc == VS_OK) rc = run_probe(s, sim, hints, &early, &out->hint, err);
     if (rc == VS_OK) rc = vs_sim_snapshot(sim, &r, err);
     vs_time_ns now = sim ? vs_sim_now(sim) : 0, warm = sim ? vs_sim_booted(sim) + sc->warmup_ns : 0;
     vs_sim_destroy(sim);
@@ -262,6 +366,7 @@ static int simulate(const struct search *s, uint32_t n, struct probe_out *out, s
 struct spec_job {
     const struct search *s;
     uint32_t n;
+    unsigned hints;
     struct probe_out out;
     struct vs_error err;
     int rc;
@@ -270,7 +375,7 @@ struct spec_job {
 static void spec_one(void *ctx, uint32_t i)
 {
     struct spec_job *j = &((struct spec_job *)ctx)[i];
-    j->rc = simulate(j->s, j->n, &j->out, &j->err);
+    j->rc = simulate(j->s, j->n, j->hints, &j->out, &j->err);
 }
 
 /* Claims a free core, or says there is none: the searches still running
@@ -287,10 +392,10 @@ static bool claim_core(struct search *s)
     return false;
 }
 
-static bool cached(const struct search *s, uint32_t n, struct probe_out *out)
+static bool cached(const struct search *s, uint32_t n, unsigned hints, struct probe_out *out)
 {
     for (uint32_t i = 0; i < s->n_spec; i++)
-        if (s->spec[i].p.guests == n) {
+        if (s->spec[i].p.guests == n && s->spec[i].hints == hints) {
             *out = s->spec[i];
             return true;
         }
@@ -312,6 +417,46 @@ static void record_point(struct search *s, const struct vs_density_point *p)
     }
 }
 
+static const struct vs_density_point *point_of(const struct search *s, uint32_t guests)
+{
+    for (uint32_t i = 0; i < s->out->n_points; i++)
+        if (s->out->points[i].guests == guests) return &s->out->points[i];
+    return NULL;
+}
+
+/* Whether a point's verdict is a hint (see run_probe): stopped early with
+ * an SLA. */
+static bool is_hint(const struct search *s, const struct vs_density_point *p)
+{
+    return s->o->n_slas > 0 && p->basis == VS_PROBE_EARLY;
+}
+
+/* The hints a probe of n may stop on (HINT_PASS, HINT_FAIL): none that
+ * would make it an end of the final bracket, where it would only have to
+ * be run again in full: not a failure when n - 1 passed, not a pass when
+ * n + 1 failed. One more verdict may be assumed (known_n, 0 for none): the
+ * probe before one run ahead. */
+static unsigned may_hint(const struct search *s, uint32_t n, uint32_t known_n, bool known_ok)
+{
+    if (s->o->n_slas == 0 || s->o->exhaustive || n == 0) return 0;
+    const struct vs_density_point *below = point_of(s, n - 1), *above = point_of(s, n + 1);
+    bool below_ok = (below && below->ok) || (known_n && known_n == n - 1 && known_ok);
+    bool above_fails = (above && !above->ok) || (known_n && known_n == n + 1 && !known_ok);
+    return (above_fails ? 0 : HINT_PASS) | (below_ok ? 0 : HINT_FAIL);
+}
+
+/* Takes n's point out of the curve (to probe it again in full). */
+static void unrecord(struct search *s, uint32_t n)
+{
+    struct vs_density_result *o = s->out;
+    for (uint32_t i = 0; i < o->n_points; i++)
+        if (o->points[i].guests == n) {
+            memmove(&o->points[i], &o->points[i + 1], (o->n_points - i - 1) * sizeof o->points[0]);
+            o->n_points--;
+            return;
+        }
+}
+
 /* Records a probe's point, with its verdict, in the curve. */
 static void record(struct search *s, const struct probe_out *po, struct vs_density_point *p)
 {
@@ -322,13 +467,15 @@ static void record(struct search *s, const struct probe_out *po, struct vs_densi
         s->out->usable_memory_bytes = po->usable_memory_bytes;
     }
     snprintf(s->out->approach, sizeof s->out->approach, "%s", po->approach);
-    p->ok = sla_ok(s, p);
+    p->ok = po->hint >= 0 ? po->hint == 1 : sla_ok(s, p);
     record_point(s, p);
 }
 
 /* Probes n guests (next: the count the search needs after n if n passes,
- * 0 for none) and records the point. */
-static int probe(struct search *s, uint32_t n, uint32_t next, struct vs_density_point *p)
+ * 0 for none; each with whether it may stop on a hint) and records the
+ * point. */
+static int probe(struct search *s, uint32_t n, unsigned hint_n, uint32_t next, unsigned hint_next,
+                 struct vs_density_point *p)
 {
     for (uint32_t i = 0; i < s->out->n_points; i++)
         if (s->out->points[i].guests == n) {
@@ -349,26 +496,26 @@ static int probe(struct search *s, uint32_t n, uint32_t next, struct vs_density_
         return VS_OK;
     }
     struct probe_out po;
-    if (cached(s, n, &po)) {
+    if (cached(s, n, hint_n, &po)) {
         record(s, &po, p);
         return VS_OK;
     }
-    bool guess = next > 0 && !(next > s->mem_fit) && !cached(s, next, &po) && s->n_spec < SPEC_MAX &&
+    bool guess = next > 0 && !(next > s->mem_fit) && !cached(s, next, hint_next, &po) && s->n_spec < SPEC_MAX &&
                  claim_core(s);
     if (!guess) {
-        int rc = simulate(s, n, &po, &s->err);
+        int rc = simulate(s, n, hint_n, &po, &s->err);
         if (rc != VS_OK) return rc;
         record(s, &po, p);
         return VS_OK;
     }
-    struct spec_job jobs[2] = {{.s = s, .n = n}, {.s = s, .n = next}};
+    struct spec_job jobs[2] = {{.s = s, .n = n, .hints = hint_n}, {.s = s, .n = next, .hints = hint_next}};
     vs_parallel_for(2, 2, spec_one, jobs);
     atomic_fetch_sub(s->extra, 1);
     if (jobs[0].rc == VS_ERR_RUNTIME) {
         /* Perhaps the memory budget, which the guess shared: the serial
          * search would have run this probe alone, so it runs alone again
          * and its own outcome stands. */
-        jobs[0].rc = simulate(s, n, &jobs[0].out, &jobs[0].err);
+        jobs[0].rc = simulate(s, n, hint_n, &jobs[0].out, &jobs[0].err);
     }
     if (jobs[0].rc != VS_OK) {
         s->err = jobs[0].err;
@@ -402,7 +549,7 @@ static int search_classic(struct search *s)
     uint32_t lo = 1, hi = 0;
     for (uint32_t n = 2; n <= max; n = n * 2 > max && n < max ? max : n * 2) {
         uint32_t next = n == max ? 0 : n * 2 > max ? max : n * 2;
-        int rc = probe(s, n, next, &p);
+        int rc = probe(s, n, 0, next, 0, &p);
         if (rc != VS_OK) return rc;
         if (!p.ok) {
             hi = n;
@@ -419,7 +566,7 @@ static int search_classic(struct search *s)
     struct vs_density_point fail = p;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
-        int rc = probe(s, mid, hi - mid > 1 ? mid + (hi - mid) / 2 : 0, &p);
+        int rc = probe(s, mid, 0, hi - mid > 1 ? mid + (hi - mid) / 2 : 0, 0, &p);
         if (rc != VS_OK) return rc;
         if (p.ok) {
             lo = mid;
@@ -497,13 +644,6 @@ struct aimed {
     uint32_t secant_width;
 };
 
-static const struct vs_density_point *point_of(const struct search *s, uint32_t guests)
-{
-    for (uint32_t i = 0; i < s->out->n_points; i++)
-        if (s->out->points[i].guests == guests) return &s->out->points[i];
-    return NULL;
-}
-
 /* How far a probe is inside an SLA (negative: outside), on the scale on
  * which queueing theory makes it about linear in the guest count. Under an
  * open load the latency grows as 1/(1 - load) as the busiest resource fills,
@@ -533,6 +673,8 @@ static uint32_t secant_guess(const struct search *s, const struct aimed *a)
 {
     if (!a->prev || !a->last || s->o->n_slas == 0) return 0;
     const struct vs_density_point *p = point_of(s, a->prev), *q = point_of(s, a->last);
+    /* Not through a hint: its figures cover the start of the window only,
+     * where the queues of a loaded host have not grown yet. */
     if (!p || !q || p->basis != VS_PROBE_FULL || q->basis != VS_PROBE_FULL || p->failed || q->failed) return 0;
     if (p->guests > q->guests) {
         const struct vs_density_point *t = p;
@@ -599,6 +741,52 @@ static void aimed_update(struct aimed *a, uint32_t n, bool ok, uint32_t hint)
     a->last = n;
 }
 
+/* After a hint turned out wrong: the bracket again from every verdict
+ * known, full runs first (a hint counts only between them). Bracketed if a
+ * failure is known, else galloping upwards from lo. */
+static void rebracket(const struct search *s, struct aimed *a)
+{
+    uint32_t lo = 1, hi = s->o->max_guests + 1;
+    const struct vs_density_result *o = s->out;
+    for (uint32_t i = 0; i < o->n_points; i++)
+        if (!is_hint(s, &o->points[i]) && o->points[i].ok && o->points[i].guests > lo) lo = o->points[i].guests;
+    for (uint32_t i = 0; i < o->n_points; i++)
+        if (!is_hint(s, &o->points[i]) && !o->points[i].ok && o->points[i].guests > lo &&
+            o->points[i].guests < hi)
+            hi = o->points[i].guests;
+    for (uint32_t i = 0; i < o->n_points; i++) /* sorted by guests */
+        if (is_hint(s, &o->points[i]) && o->points[i].ok && o->points[i].guests > lo && o->points[i].guests < hi)
+            lo = o->points[i].guests;
+    for (uint32_t i = 0; i < o->n_points; i++)
+        if (is_hint(s, &o->points[i]) && !o->points[i].ok && o->points[i].guests > lo &&
+            o->points[i].guests < hi) {
+            hi = o->points[i].guests;
+            break;
+        }
+    *a = (struct aimed){.lo = lo, .hi = hi, .ups = 1, .downs = hi <= s->o->max_guests ? 1 : 0};
+}
+
+/* The search ends on a bracket lo, lo + 1; the density rests on full runs,
+ * so an end that is a hint is simulated again in full. *changed when one
+ * of them turns out the other way (the bracket is then made again). */
+static int confirm_bracket(struct search *s, struct aimed *a, bool *changed)
+{
+    *changed = false;
+    uint32_t ends[2] = {a->lo, a->hi};
+    for (int e = 0; e < 2; e++) {
+        const struct vs_density_point *p = point_of(s, ends[e]);
+        if (!p || !is_hint(s, p)) continue;
+        bool was = p->ok;
+        unrecord(s, ends[e]);
+        struct vs_density_point q;
+        int rc = probe(s, ends[e], 0, 0, 0, &q);
+        if (rc != VS_OK) return rc;
+        if (q.ok != was) *changed = true;
+    }
+    if (*changed) rebracket(s, a);
+    return VS_OK;
+}
+
 static int search_aimed(struct search *s)
 {
     struct vs_density_result *o = s->out;
@@ -618,7 +806,7 @@ static int search_aimed(struct search *s)
              n = n * 2 > max && n < max ? max : n * 2) {
             uint32_t after = n * 2 > max && n < max ? max : n * 2;
             uint32_t next = after > max || after == n ? 0 : !open || (uint64_t)after * 8 <= aim(s) ? after : 0;
-            int rc = probe(s, n, next, &p);
+            int rc = probe(s, n, 0, next, 0, &p);
             if (rc != VS_OK) return rc;
             aimed_update(&a, n, p.ok, 0);
             if (!p.ok || n == max) break;
@@ -637,12 +825,19 @@ static int search_aimed(struct search *s)
     for (;;) {
         uint32_t hint = secant_guess(s, &a);
         uint32_t n = aimed_next(&a, target, hint);
-        if (!n) break;
+        if (!n) {
+            bool changed;
+            int rc = confirm_bracket(s, &a, &changed);
+            if (rc != VS_OK) return rc;
+            if (!changed) break;
+            continue;
+        }
         /* The count needed next if this one passes, for a free core (its
          * figures, hence the secant, are not known yet). */
         struct aimed if_ok = a;
         aimed_update(&if_ok, n, true, hint);
-        int rc = probe(s, n, aimed_next(&if_ok, target, 0), &p);
+        uint32_t next = aimed_next(&if_ok, target, 0);
+        int rc = probe(s, n, may_hint(s, n, 0, false), next, may_hint(s, next, n, true), &p);
         if (rc != VS_OK) return rc;
         aimed_update(&a, n, p.ok, hint);
     }
@@ -667,7 +862,7 @@ static int search_engine(struct search *s)
     uint32_t max = s->o->max_guests;
     struct vs_density_point p;
     uint32_t next = max < 2 ? 0 : s->o->exhaustive || s->o->n_slas > 0 ? 2 : aim(s);
-    int rc = probe(s, 1, next, &p);
+    int rc = probe(s, 1, 0, next, 0, &p);
     if (rc != VS_OK) return rc;
     if (!p.ok) {
         o->density = 0;

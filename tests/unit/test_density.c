@@ -173,6 +173,7 @@ static void test_parallel_equals_serial(void **state)
 
 struct shortcuts {
     uint32_t memory, early;         /* probes decided by the memory bound, stopped early */
+    uint32_t hints;                 /* of those stopped early, on a hint (with an SLA) */
     uint64_t guests_fast, guests_full; /* guests simulated over every probe, by each search */
 };
 
@@ -190,6 +191,8 @@ static const struct vs_density_point *point_at(const struct vs_density_result *r
  * the same verdict and failed guests, with the exhaustive figures to the
  * bit when the default search simulated it in full; a count only the
  * default search probed has the verdict the density implies (monotonic).
+ * So every hint (a verdict from part of a window) is checked too: against
+ * the full run where there is one, else against the density.
  * Counts the shortcuts taken and the guests each search simulated. */
 static struct shortcuts same_as_exhaustive(const struct vs_scenario *sc, struct vs_density_opts o)
 {
@@ -202,7 +205,7 @@ static struct shortcuts same_as_exhaustive(const struct vs_scenario *sc, struct 
     assert_int_equal(vs_density_run(sc, &o, fast, &err), VS_OK);
     o.exhaustive = true;
     assert_int_equal(vs_density_run(sc, &o, full, &err), VS_OK);
-    struct shortcuts n = {0, 0, 0, 0};
+    struct shortcuts n = {0, 0, 0, 0, 0};
     for (uint32_t k = 0; k < sc->n_engines; k++) {
         const struct vs_density_result *a = &fast[k], *b = &full[k];
         if (a->density != b->density || a->limit != b->limit)
@@ -235,6 +238,7 @@ static struct shortcuts same_as_exhaustive(const struct vs_scenario *sc, struct 
             else n.guests_fast += p->guests;
             if (p->basis == VS_PROBE_EARLY) {
                 n.early++;
+                n.hints += o.n_slas > 0;
                 assert_true(p->measured_ns > 0 && p->measured_ns < window_ns);
             }
             if (!q) {
@@ -371,6 +375,7 @@ static void test_exhaustive_seeds_and_slas(void **state)
     static const char *const slas[] = {"p99<3ms", "p99<30ms", "p50<2ms", "throughput>=99%"};
     struct vs_error err;
     uint64_t fast = 0, full = 0;
+    uint32_t hints = 0;
     for (uint64_t seed = 1; seed <= 3; seed++)
         for (uint32_t i = 0; i < sizeof slas / sizeof *slas; i++) {
             sc->seed = seed;
@@ -379,7 +384,11 @@ static void test_exhaustive_seeds_and_slas(void **state)
             struct shortcuts n = same_as_exhaustive(sc, o);
             fast += n.guests_fast;
             full += n.guests_full;
+            hints += n.hints;
         }
+    /* Probes far from the boundary stopped on a hint, and each hint agreed
+     * with the full runs (checked in same_as_exhaustive). */
+    assert_true(hints > 0);
     /* Capped: every count up to --max meets the SLA. */
     struct vs_density_opts o = {.max_guests = 6, .n_slas = 1};
     assert_int_equal(vs_sla_parse("p99<30ms", &o.slas[0], &err), VS_OK);
