@@ -149,11 +149,13 @@ const struct vs_cmd vs_cmd_density = {
     .missing = "density needs a scenario or a workload",
     .summary = "how many identical guests fit per approach while SLAs hold",
     .help = "For each approach, the largest number of identical guests on the host that still\n"
-            "meets every SLA, found by doubling then bisection over the guest count; each point\n"
-            "is a simulation, stopped once its verdict is certain, and counts beyond what fits\n"
-            "in memory are decided without one (the same result as full simulations). Reports\n"
-            "the limiting resource (cpu, memory, disk, nic), the memory per guest by part, and\n"
-            "throughput and p99 against the guest count.\n"
+            "meets every SLA. Each point is a simulation; the search aims at the boundary from\n"
+            "what its first points measured (the busiest resource's demand per guest, memory)\n"
+            "and proves it with full runs: the density passes, one guest more fails. Counts\n"
+            "beyond what fits in memory are decided without a simulation, and points far from\n"
+            "the boundary stop early (--exhaustive: doubling then bisection, all in full; the\n"
+            "same density and limit). Reports the limiting resource (cpu, memory, disk, nic),\n"
+            "the memory per guest by part, and throughput and p99 against the guest count.\n"
             "\n"
             "  SCENARIO|WORKLOAD   a scenario (its first guest group is replicated, its compare:\n"
             "                      list gives the approaches) or a workload (built-in or file)\n",

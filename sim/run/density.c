@@ -974,9 +974,10 @@ void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct 
             sc->hosts[0].spec.name, sc->guests[0].vcpus);
     for (uint32_t i = 0; i < o->n_slas; i++) fprintf(f, " %s", o->slas[i].text);
     fprintf(f, "%s\n", o->n_slas ? "" : " none (every guest must start)");
-    fprintf(f, "each point is a simulation of %s (stopped once its verdict is certain; counts beyond\n"
-               "what fits in memory are not simulated); the throughput SLA compares completions with\n"
-               "arrivals (open load) or with one guest alone (closed load)\n\n",
+    fprintf(f, "each point is a simulation of %s, aimed at the boundary and proven there by full runs\n"
+               "(the density passes, one guest more fails; counts beyond what fits in memory are not\n"
+               "simulated); the throughput SLA compares completions with arrivals (open load) or with\n"
+               "one guest alone (closed load)\n\n",
             vs_units_format_time((double)sc->duration_ns, a, sizeof a));
     fprintf(f, "%-10s %-11s %7s %-7s %10s  %s\n", "approach", "preset", "guests", "limit", "mem/guest",
             "(application + guest kernel + page cache + overhead)");
@@ -993,7 +994,8 @@ void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct 
                 vs_units_format_bytes(x->memory_per_guest.bytes[VS_MEM_OVERHEAD], e, sizeof e));
     }
     fprintf(f, "\ncurve: guests -> throughput per guest, p99 (* = every SLA met; memory = more than fit,\n"
-               "not simulated; early(T) = verdict certain after T of the window, figures not shown)\n");
+               "not simulated; early(T) = stopped after T of the window, figures not shown: without an\n"
+               "SLA once its verdict was certain, with one on a clear trend that only steered the search)\n");
     for (uint32_t k = 0; k < n; k++) {
         fprintf(f, "%-11s", r[k].engine);
         for (uint32_t i = 0; i < r[k].n_points; i++) {
