@@ -1,14 +1,19 @@
 /* Density search (see density.h): for each engine, the largest number of
  * identical guests that still meets every SLA. Each probe is a simulation of
- * n guests; n doubles until a probe fails (or the bound is reached), then
- * bisection finds the boundary. A probe's verdict is reached the cheapest
- * exact way: beyond the memory bound without simulating (memory_fit), else
- * by simulating until the verdict can no longer change (verdict_settled).
- * Both give the verdict of the full simulation, so the search visits the
- * same counts and finds the same density and limit as the exhaustive one
- * (opts.exhaustive, tests/unit/test_density.c). Engines are searched in
- * parallel threads, the costliest first; each search depends only on its
- * own probes, so the result is identical to a serial run. */
+ * n guests. The default search aims at the boundary (search_aimed: the
+ * busiest resource's demand per guest and the memory bound say where it
+ * is; galloping, a secant and bisection close in) and proves it with full
+ * runs of d and d + 1; the reference (opts.exhaustive, search_classic)
+ * doubles n until a probe fails, then bisects, every probe in full. A
+ * probe's verdict is reached the cheapest way that keeps the answer:
+ * beyond the memory bound without simulating (memory_fit); without an SLA
+ * by simulating until the verdict can no longer change (verdict_settled);
+ * with one, far from the boundary, until its counters show a clear trend,
+ * a hint that only steers the search (run_probe). Where the verdict is
+ * monotonic in n both searches find the same density and limit
+ * (tests/unit/test_density.c). Engines are searched in parallel threads,
+ * the costliest first; each search depends only on its own probes, so the
+ * result is identical to a serial run. */
 #include "virtsim/run/density.h"
 
 #include <errno.h>
@@ -165,8 +170,8 @@ static int memory_fit(struct search *s)
  * - with a latency or throughput SLA under a load whose future arrivals are
  *   unbounded (open Poisson arrivals, closed loops), no count seen so far
  *   bounds the final percentile or fraction: a later run of fast requests
- *   can always dilute the slow ones. Such probes run to the end (see
- *   docs/performance.md). */
+ *   can always dilute the slow ones. Such probes stop early only on a hint
+ *   (below), which the answer does not rest on. */
 static bool verdict_settled(const struct search *s, const struct vs_sim_progress *pr)
 {
     return s->o->n_slas == 0 && s->sc->n_events == 0 && pr->warm && pr->completed > 0;
