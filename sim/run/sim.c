@@ -1523,6 +1523,16 @@ void vs_sim_group_progress(const struct vs_sim *s, uint32_t group, struct vs_sim
     }
 }
 
+uint64_t vs_sim_group_slow(const struct vs_sim *s, uint32_t group, int64_t latency_ns)
+{
+    if (group >= s->sc.n_guests) return 0;
+    uint64_t n = 0;
+    uint32_t first = s->group_first[group], count = group_slots(&s->sc.guests[group]);
+    for (uint32_t i = first; i < first + count; i++)
+        if (s->inst[i].stats.latency) n += vs_hist_count_from(s->inst[i].stats.latency, latency_ns);
+    return n;
+}
+
 /* ---- results ---- */
 
 static void add_to_buckets(void *ctx, int64_t low, int64_t high, uint64_t count)
