@@ -209,7 +209,10 @@ enum {
     UML_SIGNAL_STOP_HOST_CALLS = 2,
     /* tt: a switch between guest processes: the outgoing one wakes the next
      * (a write to its pipe) and sleeps (a read on its own) */
-    UML_SWITCH_HOST_CALLS = 2
+    UML_SWITCH_HOST_CALLS = 2,
+    /* skas: the UML kernel's switch between its thread stacks saves and
+     * restores the host signal mask (sigsetjmp/siglongjmp) */
+    UML_SKAS_THREAD_SWITCH_HOST_CALLS = 2
 };
 
 /* Host steps of UML's sequences: `switches` host context switches, `stops`
@@ -351,10 +354,15 @@ static void uml_cost(const struct vs_host_spec *h, bool skas3, const struct vs_w
         break;
     case VS_OP_CONTEXT_SWITCH:
         if (skas3) {
-            /* The UML kernel switches its own threads (a longjmp) and moves
-             * the traced process to the next address space with
-             * PTRACE_SWITCH_MM: one host call, no host process switch, and
-             * nothing to remap (each address space keeps its mappings). */
+            /* The UML kernel switches its own threads: switch_threads()
+             * (arch/um/kernel/skas/process.c) is sigsetjmp(buf, 1) and
+             * siglongjmp, which save and restore the signal mask, a host
+             * sigprocmask each. switch_mm() then moves the traced process to
+             * the next address space with PTRACE_SWITCH_MM: no host process
+             * switch, and nothing to remap (each /proc/mm address space
+             * keeps its host mappings; no flush on this path). */
+            uml_step(w, c, n, (struct host_steps){.calls = UML_SKAS_THREAD_SWITCH_HOST_CALLS},
+                     "switch_threads: sigsetjmp saves, siglongjmp restores the signal mask (sigprocmask each)");
             uml_step(w, c, n, (struct host_steps){.calls = 1},
                      "PTRACE_SWITCH_MM: the traced process moves to the next address space");
         } else {
