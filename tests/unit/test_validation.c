@@ -224,12 +224,50 @@ static void test_uml_modes(void **state)
     assert_true(simulate_us(&tt) > simulate_us(&skas));
 }
 
+/* The ctx 2p/0K row under a host whose context switch costs `scale` times
+ * p4-2003's, less native's on the same host: what the approach adds. */
+static double ctx_over_native(const char *preset, double scale)
+{
+    struct vs_host_spec h;
+    struct vs_error err = {0};
+    assert_int_equal(vs_config_resolve_host("p4-2003", NULL, &h, &err), VS_OK);
+    h.costs.value[VS_COST_CONTEXT_SWITCH_CYCLES] *= scale;
+    double us[2];
+    const char *presets[2] = {preset, "native"};
+    for (int k = 0; k < 2; k++) {
+        struct vs_workload wl, wb;
+        double n = shape_workloads(CTX_2P_0K, &wl, &wb);
+        struct vs_mb_cell cell;
+        int rc = vs_microbench_measure_workload(&h, presets[k], &wl, &wb, n, 1, &cell, &err);
+        if (rc != VS_OK) print_error("%s: %s\n", presets[k], err.message);
+        assert_int_equal(rc, VS_OK);
+        us[k] = cell.latency_us;
+    }
+    return us[0] - us[1];
+}
+
+/* skas3's process switch stays inside the UML kernel's host process (its
+ * threads switch by sigsetjmp/siglongjmp) and moves the traced process to
+ * another /proc/mm address space: no host process switch, so what it adds
+ * to native's switch does not move with the host's switch cost. tt mode
+ * switches host processes (pipe write and read): its addition grows. */
+static void test_uml_switch_steps(void **state)
+{
+    (void)state;
+    double skas_1 = ctx_over_native("uml-skas3", 1), skas_3 = ctx_over_native("uml-skas3", 3);
+    double tt_1 = ctx_over_native("uml", 1), tt_3 = ctx_over_native("uml", 3);
+    assert_true(skas_1 > 0);
+    assert_within_rel(skas_3, skas_1, 1e-6);
+    assert_true(tt_3 > tt_1 + 0.5); /* a 1,850-cycle switch tripled: +1.5 us per host switch */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_published_figures),
         cmocka_unit_test(test_missed_directions),
         cmocka_unit_test(test_uml_modes),
+        cmocka_unit_test(test_uml_switch_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
