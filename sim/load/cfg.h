@@ -124,6 +124,11 @@ int cfg_parse_host_ref(const struct cfg_ctx *c, const struct vs_ynode *n, const 
 int cfg_parse_compare(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc);
 bool cfg_is_instance_name(const char *name, const char *group, uint32_t count);
 int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t index, const char *base_dir, struct vs_guest_spec *g);
+/* pin: of a guest group or of its resources.cpu (n: the mapping that holds it). */
+int cfg_parse_pin(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, struct vs_guest_spec *g);
+/* cfg_resources.c: the guest group's resources: mapping (guest: the group's node). */
+int cfg_parse_resources(const struct cfg_ctx *c, const struct vs_ynode *guest, const char *guest_path,
+                        struct vs_guest_spec *g);
 int cfg_parse_sweep(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc);
 int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, const char *base_dir, struct vs_scenario *sc);
 int cfg_load_scenario_doc(const char *text, size_t len, const char *origin, const char *base_dir, struct vs_scenario *out, struct vs_error *err);

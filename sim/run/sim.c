@@ -240,6 +240,18 @@ static int apply_share(struct vs_sim *s, const struct instance *in)
     return vs_cpu_set_share(s->hosts[in->host].cpu, in->cpu_guest, gs->weight, cap);
 }
 
+/* Its group's disk and network limits (resources.disk, resources.net) on
+ * its host's disk and NIC. */
+static int apply_io_limits(struct vs_sim *s, const struct instance *in, struct vs_error *err)
+{
+    const struct vs_resources *r = &in->spec->resources;
+    struct host_rt *h = &s->hosts[in->host];
+    if (vs_disk_set_limits(h->disk, in->local, r->disk.iops, r->disk.bytes_per_s, r->disk.burst_s > 0 ? r->disk.burst_s : 0.1) != VS_OK ||
+        vs_nic_set_limit(h->nic, in->local, r->net.bits_per_s, r->net.burst_bytes) != VS_OK)
+        return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory for the I/O limits of guest %s", in->name);
+    return VS_OK;
+}
+
 /* A group's instance slots: its own, those the timeline starts, and the
  * twins its migrations take over with (in that order). */
 static uint32_t group_slots(const struct vs_guest_spec *gs) { return gs->count + gs->started_later + gs->n_twins; }
@@ -908,9 +920,8 @@ static void on_warmup_end(void *ctx, uint64_t arg)
     for (uint32_t h = 0; h < s->n_hosts; h++) {
         struct host_rt *hr = &s->hosts[h];
         vs_cpu_reset_stats(hr->cpu);
-        vs_station_reset_stats(vs_disk_station(hr->disk));
-        vs_station_reset_stats(vs_nic_station(hr->nic, VS_NIC_RX));
-        vs_station_reset_stats(vs_nic_station(hr->nic, VS_NIC_TX));
+        vs_disk_reset_stats(hr->disk);
+        vs_nic_reset_stats(hr->nic);
     }
     for (uint32_t l = 0; l < s->n_links; l++) {
         vs_station_reset_stats(vs_nic_station(s->links[l].net, VS_NIC_RX));
@@ -1223,6 +1234,8 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
                 in->idle_vcpus[gs->vcpus - 1 - v] = id;
             }
             in->n_vcpus = in->n_idle = gs->vcpus;
+            int lim = apply_io_limits(s, in, err);
+            if (lim != VS_OK) return lim;
         }
     }
     return VS_OK;
