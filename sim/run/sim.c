@@ -1169,6 +1169,9 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
          * has; the others from their own streams. */
         uint64_t disk_seed = h == 0 ? s->seed : s->seed ^ (0x9E3779B97F4A7C15ull * (h + 1));
         hr->cpu = vs_cpu_create(&sp->cpu, vs_cost(&sp->costs, VS_COST_CONTEXT_SWITCH_CYCLES), s->q);
+        /* The system's own scheduler (Xen's credit scheduler, a container's two levels). */
+        if (hr->cpu && hr->engine.preset->sched != VS_SCHED_CFS)
+            vs_cpu_set_scheduler(hr->cpu, hr->engine.preset->sched, !sp->cpu.no_boost);
         hr->disk = vs_disk_create(&sp->disk, s->q, disk_seed, guests);
         hr->nic = vs_nic_create(&sp->nic, s->q, guests);
         hr->mem = vs_memory_create(sp->memory_bytes, sp->host_reserved_bytes, guests);
