@@ -1040,6 +1040,24 @@ int vs_cpu_add_vcpu(struct vs_cpu *cpu, uint32_t guest_id, uint32_t *vcpu_id)
     return VS_OK;
 }
 
+int vs_cpu_set_guest_vcpus(struct vs_cpu *cpu, uint32_t guest_id, uint32_t n)
+{
+    if (guest_id >= cpu->n_guests || n == 0) return VS_ERR_INPUT;
+    struct guest *g = &cpu->guests[guest_id];
+    /* The running vCPUs were charged at the old split until now. */
+    vs_time_ns now = vs_event_now(cpu->q);
+    for (uint32_t ci = 0; ci < cpu->n_cores; ci++) {
+        struct core *c = &cpu->cores[ci];
+        if (c->vcpu != NONE && cpu->vcpus[c->vcpu].guest == guest_id) {
+            settle(cpu, c, now);
+            fold_vruntime(cpu, &cpu->vcpus[c->vcpu]);
+        }
+    }
+    g->n_vcpus = n;
+    g->vcpu_weight = g->weight / n;
+    return VS_OK;
+}
+
 /* Turns cycles into whole nanoseconds per category. Each category rounds to
  * the nearest nanosecond and carries its remainder to the vCPU's next burst,
  * so a category's total over many bursts never drifts from the exact value

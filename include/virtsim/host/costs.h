@@ -96,6 +96,7 @@ enum vs_cost_id {
     VS_COST_CONTAINER_OVERHEAD_BYTES, /* kernel objects of one container */
     VS_COST_VM_BOOT_NS,            /* boot of a VM to its first request */
     VS_COST_CONTAINER_START_NS,    /* start of a container to its first request */
+    VS_COST_VCPU_HOTPLUG_NS,       /* one vCPU hot-plugged (or unplugged) into a running VM until the guest uses it */
     VS_COST_COUNT
 };
 

@@ -56,6 +56,10 @@ int vs_cpu_add_guest(struct vs_cpu *cpu, double weight, double cap_fraction, uin
 /* Adds a vCPU to a guest; the guest's weight is split evenly among its vCPUs. */
 int vs_cpu_add_vcpu(struct vs_cpu *cpu, uint32_t guest_id, uint32_t *vcpu_id);
 
+/* The guest's weight is split over n vCPUs from now on (vCPU hot-plug:
+ * the others exist but are offline and are given no bursts). */
+int vs_cpu_set_guest_vcpus(struct vs_cpu *cpu, uint32_t guest_id, uint32_t n);
+
 /* Gives an idle vCPU a burst. Cycles per category are consumed in category
  * order. Returns VS_ERR_RUNTIME if the vCPU already has a burst. `done` is
  * called (from an event) when the burst completes; it may submit the next. */
