@@ -2190,14 +2190,21 @@ static int set_cpus(struct vs_sim *s, uint32_t group, double value, char *why, s
             rc = VS_ERR_INPUT;
             continue;
         }
-        uint32_t steps = n > in->n_vcpus ? n - in->n_vcpus : in->n_vcpus - n;
-        vs_time_ns delay = is_vm(s, in) ? (vs_time_ns)(steps * vs_cost(&h->spec->costs, VS_COST_VCPU_HOTPLUG_NS))
-                                        : 0;
-        note_effect(s, now + delay);
-        if (delay == 0)
+        if (!is_vm(s, in)) {
+            note_effect(s, now);
             on_vcpus_changed(s, (uint64_t)i << 16 | n);
-        else
-            schedule(s, now + delay, on_vcpus_changed, (uint64_t)i << 16 | n);
+            continue;
+        }
+        /* One vCPU at a time (libvirt and QEMU plug them one by one), each
+         * usable once the guest has onlined it. */
+        uint32_t from = in->n_vcpus;
+        double each_ns = vs_cost(&h->spec->costs, VS_COST_VCPU_HOTPLUG_NS);
+        for (uint32_t k = 1; from != n; k++) {
+            from = n > from ? from + 1 : from - 1;
+            vs_time_ns at = now + (vs_time_ns)(k * each_ns + 0.5);
+            note_effect(s, at);
+            schedule(s, at, on_vcpus_changed, (uint64_t)i << 16 | from);
+        }
     }
     return rc;
 }
