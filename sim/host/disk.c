@@ -198,6 +198,12 @@ int vs_disk_set_limits(struct vs_disk *d, uint32_t guest, double iops, double by
     return rc;
 }
 
+int vs_disk_set_weight(struct vs_disk *d, uint32_t guest, double weight)
+{
+    if (!(weight > 0)) return VS_OK;
+    return vs_station_set_weight(d->station, guest, weight);
+}
+
 void vs_disk_guest_throttle(const struct vs_disk *d, uint32_t guest, uint64_t *delayed, double *wait_ns)
 {
     struct vs_throttle_stats st = {0};

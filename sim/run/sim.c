@@ -271,7 +271,8 @@ static int apply_io_limits(struct vs_sim *s, const struct instance *in, struct v
     const struct vs_resources *r = &in->spec->resources;
     struct host_rt *h = &s->hosts[in->host];
     if (vs_disk_set_limits(h->disk, in->local, r->disk.iops, r->disk.bytes_per_s, r->disk.burst_s > 0 ? r->disk.burst_s : 0.1) != VS_OK ||
-        vs_nic_set_limit(h->nic, in->local, r->net.bits_per_s, r->net.burst_bytes) != VS_OK)
+        vs_nic_set_limit(h->nic, in->local, r->net.bits_per_s, r->net.burst_bytes) != VS_OK ||
+        vs_disk_set_weight(h->disk, in->local, r->disk.weight) != VS_OK)
         return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory for the I/O limits of guest %s", in->name);
     return VS_OK;
 }

@@ -12,6 +12,8 @@
  *   of it under CFS (its weight split over all four vCPU threads);
  * - Xen's BOOST: an I/O-bound guest beside a CPU hog has a lower p99 with
  *   boost than with boost off (`cpu.boost: false`);
+ * - disk weights: guests that keep one disk busy share its time in
+ *   proportion to their io weights (within 2 %);
  * - limits: a disk-heavy guest's IOPS limit and bandwidth limit, and a
  *   network rate limit, hold its rate at the limit (within 1 %) while
  *   without them it goes far beyond;
@@ -218,6 +220,30 @@ static void test_disk_limits(void **state)
     vs_results_free(&r);
 }
 
+static void test_disk_weights(void **state)
+{
+    (void)state;
+    char yaml[2048];
+    /* one spinning disk, three guests that always have requests waiting */
+    snprintf(yaml, sizeof yaml,
+             "name: dw\nhost: {profile: current, disk: {class: hdd}}\nduration: 20s\nwarmup: 1s\ncompare: [kvm]\n"
+             "guests:\n  - {name: a, workload: %s, resources: {disk: {weight: 100}}}\n"
+             "  - {name: b, workload: %s, resources: {disk: {weight: 300}}}\n  - {name: c, workload: %s}\n",
+             READER, READER, READER);
+    struct vs_results r;
+    struct vs_error err = {0};
+    assert_int_equal(run(yaml, &r, &err), VS_OK);
+    const struct vs_run_result *run0 = &r.runs[0];
+    double a = group(run0, "a")->disk_busy_ns, b = group(run0, "b")->disk_busy_ns, c = group(run0, "c")->disk_busy_ns;
+    double all = a + b + c;
+    print_message("disk time: a %.3f (weight 100) b %.3f (300) c %.3f (default 100)\n", a / all, b / all, c / all);
+    assert_true(within(all, (double)run0->window_ns, 0.01)); /* the disk is never idle */
+    assert_true(within(a / all, 0.2, 0.02));
+    assert_true(within(b / all, 0.6, 0.02));
+    assert_true(within(c / all, 0.2, 0.02));
+    vs_results_free(&r);
+}
+
 static void test_net_limit(void **state)
 {
     (void)state;
@@ -316,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_two_levels),
         cmocka_unit_test(test_xen_boost),
         cmocka_unit_test(test_disk_limits),
+        cmocka_unit_test(test_disk_weights),
         cmocka_unit_test(test_net_limit),
         cmocka_unit_test(test_set_cpus),
         cmocka_unit_test(test_bad_keys),

@@ -33,6 +33,10 @@ int vs_disk_submit_drawn(struct vs_disk *d, uint32_t guest, bool write, uint64_t
  * limit waits, in its guest's order, before it reaches the device's queue;
  * its device time is drawn when it is submitted, as without limits. */
 int vs_disk_set_limits(struct vs_disk *d, uint32_t guest, double iops, double bytes_per_s, double burst_s);
+/* The guest's share of the device (io.weight, 1..10000; 0: leaves it at
+ * the default, 100): once any guest has one, waiting requests are served
+ * by weight (station.h) rather than in arrival order. */
+int vs_disk_set_weight(struct vs_disk *d, uint32_t guest, double weight);
 /* Requests of the guest its limits held back, and their waits summed, in the window. */
 void vs_disk_guest_throttle(const struct vs_disk *d, uint32_t guest, uint64_t *delayed, double *wait_ns);
 /* Starts a new statistics window (the station's and the limits'). */
