@@ -791,7 +791,10 @@ static void make_runnable(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
     v->state = VCPU_QUEUED;
     wait_begin(cpu, v, now);
     heap_push(cpu, id);
-    if (cpu->sched == VS_SCHED_CREDIT) credit_tickle(cpu, id, now);
+    /* No preemption when the core finishing a burst is about to choose:
+     * it takes the highest priority waiting, this one if it is. */
+    if (cpu->sched == VS_SCHED_CREDIT && (cpu->callback_core == NONE || !allowed(cpu, id, cpu->callback_core)))
+        credit_tickle(cpu, id, now);
 }
 
 static void on_core_event(void *ctx, uint64_t arg)
