@@ -1549,7 +1549,7 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->state = in->state;
     g->instances = 1;
     g->failed_instances = in->state == VS_GUEST_FAILED;
-    g->vcpus = gs->vcpus;
+    g->vcpus = in->n_vcpus; /* its vCPUs now (a timeline `set: cpus` changes them) */
     g->batch = gs->workload.load.kind == VS_LOAD_BATCH;
     g->load = gs->workload.load.kind;
     g->arrived = in->stats.arrived;
