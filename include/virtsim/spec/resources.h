@@ -46,9 +46,4 @@ struct vs_resources {
     /* resources.memory: the memory part of issue 11 adds its fields here. */
 };
 
-static inline bool vs_disk_limited(const struct vs_disk_limits *d)
-{
-    return d->iops > 0 || d->bytes_per_s > 0 || d->weight > 0;
-}
-
 #endif
