@@ -27,6 +27,9 @@ static const struct vs_cmd_opt options[] = {
     {VS_OPT_EXHAUSTIVE, "exhaustive", 0, NULL,
      "simulate every probe in full (slow; the same density, limit and verdicts:\n"
      "the reference the default search is checked against)"},
+    {VS_OPT_OVERCOMMIT, "overcommit", 0, "LIST",
+     "count guests with memory overcommit settled: sharing (KSM, TPS), balloon,\n"
+     "or sharing,balloon, where the system has them; says what each saved"},
     VS_CMD_OPT_FORMAT("table (default), csv or json"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
     VS_CMD_OPT_MEMORY_BUDGET,
@@ -112,6 +115,10 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         case VS_OPT_VCPUS: rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_VCPUS, &vcpus); break;
         case VS_OPT_DURATION: rc = vs_cli_duration(c, cmd, v, &duration); break;
         case VS_OPT_EXHAUSTIVE: o.exhaustive = true; break;
+        case VS_OPT_OVERCOMMIT:
+            rc = vs_density_parse_overcommit(v->value, &o, &e);
+            if (rc != VS_OK) return vs_cli_error(c, &e, rc);
+            break;
         }
         if (rc != VS_OK) return rc;
     }

@@ -1,10 +1,11 @@
 /* A guest group's `resources:` mapping (spec/resources.h): one sub-mapping
- * per resource, each read by its own function here. cpu: takes the same
- * keys as the flat form on the guest group (weight, cap, pin) plus
- * max_vcpus; writing a key both ways is an error, so a scenario says each
- * thing once. disk: and net: are the guest's I/O limits. memory: belongs to
- * the memory part of issue 11 (its parser joins the table below). An
- * unknown sub-key is an error naming the ones allowed. */
+ * per resource the host manages for each instance, each read by its own
+ * function here. cpu: takes the same keys as the flat form on the guest
+ * group (weight, cap, pin) plus max_vcpus; writing a key both ways is an
+ * error, so a scenario says each thing once. memory: is the guest's limit
+ * and the overcommit mechanisms it may be subject to; disk: and net: are
+ * its I/O limits. An unknown sub-key is an error naming the ones allowed.
+ * What the keys mean: docs/yaml-reference.md, "Resources". */
 #include <string.h>
 
 #include "cfg.h"
@@ -83,6 +84,42 @@ static int parse_net(const struct cfg_ctx *c, const struct vs_ynode *n, const ch
     return VS_OK;
 }
 
+/* `memory: 2GiB` is short for `memory: {limit: 2GiB}`. */
+static int parse_memory(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path,
+                        struct vs_memory_resources *m)
+{
+    m->set = true;
+    m->line = n->line;
+    m->column = n->column;
+    if (n->kind == VS_YNODE_SCALAR)
+        return cfg_node_range_bytes(c, n, path, &m->limit_bytes);
+    int rc = cfg_expect_mapping(c, n, path, "a size such as 2GiB, or a mapping such as {limit: 2GiB, balloon: on, "
+                                            "sharing: on, swap: on}");
+    if (rc != VS_OK) return rc;
+    static const char *const keys[] = {"limit", "balloon", "sharing", "swap"};
+    rc = cfg_check_keys(c, n, path, keys, N_OF(keys));
+    const struct vs_ynode *ln = vs_ynode_get(n, "limit");
+    if (rc == VS_OK && ln) {
+        char kp[KEYPATH_LEN];
+        cfg_join(kp, sizeof kp, path, "limit");
+        rc = cfg_node_range_bytes(c, ln, kp, &m->limit_bytes);
+    }
+    if (rc == VS_OK) rc = cfg_opt_bool(c, n, path, "balloon", &m->balloon);
+    if (rc == VS_OK) rc = cfg_opt_bool(c, n, path, "sharing", &m->sharing);
+    if (rc == VS_OK) rc = cfg_opt_bool(c, n, path, "swap", &m->swap);
+    return rc;
+}
+
+/* A memory size in [1 MiB, 1 EiB]. */
+int cfg_node_range_bytes(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, double *out)
+{
+    int rc = cfg_node_quantity(c, n, keypath, VS_UNIT_BYTES, out);
+    if (rc != VS_OK) return rc;
+    if (*out < MIN_MEMORY_BYTES || *out > MAX_MEMORY_BYTES)
+        return cfg_fail_at(c, n, "%s: '%.60s' is out of range; expected a size from 1MiB to 1EiB", keypath, n->text);
+    return VS_OK;
+}
+
 int cfg_parse_resources(const struct cfg_ctx *c, const struct vs_ynode *guest, const char *guest_path,
                         struct vs_guest_spec *g)
 {
@@ -90,11 +127,10 @@ int cfg_parse_resources(const struct cfg_ctx *c, const struct vs_ynode *guest, c
     if (!n) return VS_OK;
     char path[KEYPATH_LEN];
     cfg_join(path, sizeof path, guest_path, "resources");
-    int rc = cfg_expect_mapping(c, n, path, "a mapping with cpu:, disk:, net: or memory:");
+    int rc = cfg_expect_mapping(c, n, path, "a mapping with cpu:, memory:, disk: or net:, such as "
+                                            "{cpu: {weight: 512}, memory: {limit: 2GiB, balloon: on}}");
     if (rc != VS_OK) return rc;
-    /* memory: is parsed by the memory part (issue 11); until it is there
-     * the key is refused like any other unknown one. */
-    static const char *const keys[] = {"cpu", "disk", "net"};
+    static const char *const keys[] = {"cpu", "memory", "disk", "net"};
     rc = cfg_check_keys(c, n, path, keys, N_OF(keys));
     if (rc != VS_OK) return rc;
     char kp[KEYPATH_LEN];
@@ -102,6 +138,16 @@ int cfg_parse_resources(const struct cfg_ctx *c, const struct vs_ynode *guest, c
     if ((sub = vs_ynode_get(n, "cpu"))) {
         cfg_join(kp, sizeof kp, path, "cpu");
         rc = parse_cpu(c, guest, sub, kp, g);
+    }
+    if (rc == VS_OK && (sub = vs_ynode_get(n, "memory"))) {
+        cfg_join(kp, sizeof kp, path, "memory");
+        rc = parse_memory(c, sub, kp, &g->resources.memory);
+        /* A VM's limit is its memory: one figure, said once. */
+        double lim = g->resources.memory.limit_bytes;
+        if (rc == VS_OK && lim > 0 && g->memory_bytes > 0 && lim != g->memory_bytes)
+            rc = cfg_fail_at(c, vs_ynode_get(guest, "memory"),
+                             "%s.memory: differs from %s.limit; give the guest's memory once (the limit "
+                             "is a VM's boot-time memory and a container's memory.max)", guest_path, kp);
     }
     if (rc == VS_OK && (sub = vs_ynode_get(n, "disk"))) {
         cfg_join(kp, sizeof kp, path, "disk");

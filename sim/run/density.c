@@ -102,6 +102,31 @@ static bool sla_ok(const struct search *s, const struct vs_density_point *p)
     return true;
 }
 
+/* --overcommit: the template group's memory as its mechanisms leave it. */
+static void apply_overcommit(struct vs_scenario *sc, const struct vs_density_opts *o)
+{
+    if (!o->overcommit_sharing && !o->overcommit_balloon) return;
+    struct vs_memory_resources *m = &sc->guests[0].resources.memory;
+    m->set = m->settled = true;
+    m->sharing |= o->overcommit_sharing;
+    m->balloon |= o->overcommit_balloon;
+}
+
+int vs_density_parse_overcommit(const char *text, struct vs_density_opts *o, struct vs_error *err)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        if (strcmp(w, "sharing") == 0) o->overcommit_sharing = true;
+        else if (strcmp(w, "balloon") == 0) o->overcommit_balloon = true;
+        else return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--overcommit: '%s' is not a mechanism; expected "
+                                 "sharing, balloon or both (sharing,balloon)", w);
+    }
+    if (!o->overcommit_sharing && !o->overcommit_balloon)
+        return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--overcommit: expected sharing, balloon or sharing,balloon");
+    return VS_OK;
+}
+
 /* The probe's scenario: the template group with n guests. Caller frees. */
 static struct vs_scenario *probe_scenario(struct search *s, uint32_t n)
 {
@@ -113,6 +138,7 @@ static struct vs_scenario *probe_scenario(struct search *s, uint32_t n)
     *sc = *s->sc;
     sc->n_guests = 1;
     sc->guests[0].count = n;
+    apply_overcommit(sc, s->o);
     return sc;
 }
 
@@ -201,6 +227,7 @@ struct probe_out {
     struct vs_density_point p;
     struct vs_mem_parts memory_per_guest;
     double usable_memory_bytes;
+    double saved_sharing_bytes, saved_balloon_bytes;
     char approach[VS_NAME_MAX];
 };
 
@@ -217,6 +244,7 @@ static int simulate(const struct search *s, uint32_t n, struct probe_out *out, s
     *sc = *s->sc;
     sc->n_guests = 1;
     sc->guests[0].count = n;
+    apply_overcommit(sc, s->o);
     struct vs_sim *sim = NULL;
     struct vs_run_result r;
     bool early = false;
@@ -243,6 +271,8 @@ static int simulate(const struct search *s, uint32_t n, struct probe_out *out, s
                                                                          : r.host.nic_tx_utilisation;
     out->memory_per_guest = g->memory;
     out->memory_per_guest.bytes[VS_MEM_SHARED] = 0;
+    out->saved_sharing_bytes = g->mm.shared_bytes;
+    out->saved_balloon_bytes = g->mm.ballooned_bytes;
     out->usable_memory_bytes = r.host.mem_capacity_bytes - s->sc->hosts[0].spec.host_reserved_bytes;
     snprintf(out->approach, sizeof out->approach, "%s", r.approach);
     vs_run_result_free(&r);
@@ -320,6 +350,8 @@ static void record(struct search *s, const struct probe_out *po, struct vs_densi
         s->base_throughput = p->throughput_per_guest;
         s->out->memory_per_guest = po->memory_per_guest;
         s->out->usable_memory_bytes = po->usable_memory_bytes;
+        s->out->saved_sharing_bytes = po->saved_sharing_bytes;
+        s->out->saved_balloon_bytes = po->saved_balloon_bytes;
     }
     snprintf(s->out->approach, sizeof s->out->approach, "%s", po->approach);
     p->ok = sla_ok(s, p);
@@ -564,6 +596,15 @@ void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct 
                 vs_units_format_bytes(x->memory_per_guest.bytes[VS_MEM_PAGE_CACHE], d, sizeof d),
                 vs_units_format_bytes(x->memory_per_guest.bytes[VS_MEM_OVERHEAD], e, sizeof e));
     }
+    if (o->overcommit_sharing || o->overcommit_balloon) {
+        fprintf(f, "\novercommit (%s%s%s, settled): what made room, per guest\n", o->overcommit_sharing ? "sharing" : "",
+                o->overcommit_sharing && o->overcommit_balloon ? "," : "", o->overcommit_balloon ? "balloon" : "");
+        for (uint32_t k = 0; k < n; k++)
+            fprintf(f, "  %-11s sharing %s (identical pages, held once per host), balloon %s (its page cache)%s\n",
+                    r[k].engine, vs_units_format_bytes(r[k].saved_sharing_bytes, a, sizeof a),
+                    vs_units_format_bytes(r[k].saved_balloon_bytes, b, sizeof b),
+                    r[k].saved_sharing_bytes > 0 || r[k].saved_balloon_bytes > 0 ? "" : ": nothing (not in this system, or nothing to reclaim)");
+    }
     fprintf(f, "\ncurve: guests -> throughput per guest, p99 (* = every SLA met; memory = more than fit,\n"
                "not simulated; early(T) = verdict certain after T of the window, figures not shown)\n");
     for (uint32_t k = 0; k < n; k++) {
@@ -631,6 +672,10 @@ int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs
         for (int p = 0; p < VS_MEM_PART_COUNT; p++)
             vs_json_key_number(&w, vs_mem_part_name((enum vs_mem_part)p), x->memory_per_guest.bytes[p]);
         vs_json_object_end(&w);
+        if (o->overcommit_sharing || o->overcommit_balloon) {
+            vs_json_key_number(&w, "saved_by_sharing_bytes", x->saved_sharing_bytes);
+            vs_json_key_number(&w, "saved_by_balloon_bytes", x->saved_balloon_bytes);
+        }
         vs_json_key(&w, "curve");
         vs_json_array_begin(&w, VS_JSON_BLOCK);
         for (uint32_t i = 0; i < x->n_points; i++) {

@@ -326,7 +326,7 @@ static void test_bad_keys(void **state)
 {
     (void)state;
     bad("    resources: {gpu: {count: 1}}\n", "unknown key 'gpu' in guests[0].resources", 6, 17);
-    bad("    resources: {cpus: 2}\n", "cpu, disk, net", 6, 17);
+    bad("    resources: {cpus: 2}\n", "allowed: cpu, memory, disk, net", 6, 17);
     bad("    resources:\n      disk: {iops: 100/s, limit: 5}\n", "allowed: weight, iops, bandwidth, burst", 7, 27);
     bad("    weight: 512\n    resources: {cpu: {weight: 256}}\n", "given on the guest group itself", 7, 23);
     bad("    resources: {net: {burst: 64KiB}}\n", "rate", 6, 22);

@@ -26,11 +26,17 @@ struct vs_density_opts {
                                    of CPUs); the result does not depend on it */
     bool exhaustive;            /* every probe a full simulation: no memory bound, no early
                                    stop (the reference the faster search is tested against) */
+    /* --overcommit: guests counted with page sharing and/or ballooning
+     * settled (sim/comp/memmgmt.c, mm_admit), where the system has them. */
+    bool overcommit_sharing, overcommit_balloon;
 };
 
 /* Searches every engine of sc (its first guest group is the template; its
  * count is what the search varies). out has sc->n_engines entries, filled
  * in engine order; the result is the same whatever the thread count. */
+/* Parses --overcommit's list ("sharing,balloon"). VS_ERR_INPUT otherwise. */
+int vs_density_parse_overcommit(const char *text, struct vs_density_opts *o, struct vs_error *err);
+
 int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o,
                    struct vs_density_result *out, struct vs_error *err);
 

@@ -116,7 +116,9 @@ struct vs_guest_spec {
     uint32_t started_later;         /* instances a timeline `start` adds (not running at first) */
     struct vs_twin twins[VS_MAX_TWINS]; /* instances `migrate` events reserve, after those */
     uint32_t n_twins;
-    struct vs_resources resources;  /* resources: disk and net limits, the vCPU maximum (spec/resources.h) */
+    struct vs_resources resources;  /* resources: memory, disk and net limits, the vCPU maximum (spec/resources.h) */
+    bool victim;                    /* `virtsim isolation` measures this group's slowdown by its
+                                       neighbours (the other groups) */
     int line;                       /* where it was declared, for messages */
 };
 
