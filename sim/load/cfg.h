@@ -54,7 +54,7 @@
 #define DEFAULT_MAX_EVENTS 500000000ull
 #define DEFAULT_DURATION_NS (10 * VS_NS_PER_S)
 #define DEFAULT_SEED 1
-#define DEFAULT_WEIGHT 256.0
+#define DEFAULT_WEIGHT VS_DEFAULT_WEIGHT
 #define DEFAULT_HOST "current"
 /* Guest instances are named NAME-N; keep room for the suffix. */
 #define GUEST_NAME_MAX (VS_NAME_MAX - 8)

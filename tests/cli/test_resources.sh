@@ -92,7 +92,7 @@ EOF
 run validate "$TMP/bad.yaml"
 expect_status "an unknown resources key exits 2" 2
 expect_err "with its position and the keys allowed" "bad.yaml:8:7: unknown key 'network' in guests[0].resources"
-expect_err "naming what is allowed" "cpu, disk, net"
+expect_err "naming what is allowed" "cpu, memory, disk, net"
 sed 's/network: {rate: 1Gbit\/s}/net: {rate: fast}/' "$TMP/bad.yaml" >"$TMP/bad2.yaml"
 run validate "$TMP/bad2.yaml"
 expect_status "a bad rate exits 2" 2

@@ -14,6 +14,7 @@
 #define VS_MAX_GUEST_GROUPS 64
 #define VS_MAX_GUESTS 4096          /* instances, all groups */
 #define VS_MAX_VCPUS 256            /* per guest */
+#define VS_DEFAULT_WEIGHT 256.0     /* a guest group's CPU weight when it gives none */
 #define VS_MAX_ENGINES 32
 #define VS_MAX_DURATION_NS (INT64_C(86400) * 1000000000) /* one simulated day */
 #define VS_DEFAULT_QUEUE_LIMIT 10000
