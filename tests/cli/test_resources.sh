@@ -97,3 +97,31 @@ sed 's/network: {rate: 1Gbit\/s}/net: {rate: fast}/' "$TMP/bad.yaml" >"$TMP/bad2
 run validate "$TMP/bad2.yaml"
 expect_status "a bad rate exits 2" 2
 expect_err "at the value" "bad2.yaml:8:19: guests[0].resources.net.rate"
+
+# density --overcommit vcpus: the count without vCPU overcommit beside the density.
+cat >"$TMP/dens.yaml" <<'EOF2'
+name: dens
+host: {profile: current, cpu: {cores: 4}}
+duration: 2s
+warmup: 500ms
+seed: 1
+compare: [lxc]
+guests:
+  - name: g
+    vcpus: 2
+    workload:
+      name: light
+      load: {kind: open, rate: 200/s}
+      request: {instructions: 1M}
+      memory: {footprint: 64MiB}
+EOF2
+run density "$TMP/dens.yaml" --sla "p99<20ms" --max 16 --overcommit vcpus
+expect_status "density --overcommit vcpus" 0
+expect_out "it says what vCPU overcommit made room for" "lxc         2 -> >=16"
+expect_out "and the cores it compares with" "each vCPU a core of its own: 4 cores, 2 vCPUs per guest"
+run density "$TMP/dens.yaml" --sla "p99<20ms" --max 16 --overcommit vcpus --format json
+expect_out "JSON: the density without vCPU overcommit" '"density_without_vcpu_overcommit": 2'
+expect_out "JSON: steal time per point" '"steal_fraction": '
+run density "$TMP/dens.yaml" --overcommit cpus
+expect_status "density --overcommit cpus exits 2" 2
+expect_err "it names the mechanisms" "expected sharing, balloon, vcpus"

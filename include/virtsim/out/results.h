@@ -262,6 +262,7 @@ struct vs_density_point {
     int64_t p50_ns, p99_ns;
     double cpu_util, mem_used_fraction, disk_util, nic_util;
     uint32_t failed;            /* guests that did not fit in memory */
+    double steal_fraction;      /* the guests' steal time: waiting for a core over their vCPU time */
 };
 
 struct vs_density_result {
@@ -276,6 +277,11 @@ struct vs_density_result {
      * (sharing: the identical pages, held once per host; ballooning: the
      * page cache its balloon holds). */
     double saved_sharing_bytes, saved_balloon_bytes;
+    /* --overcommit vcpus: the guests whose vCPUs fit the host's cores one
+     * each (vcpu_fit), the density without vCPU overcommit (the most of
+     * those that met every SLA) and the steal time at the density. */
+    uint32_t vcpu_fit, density_without_vcpu_overcommit;
+    double steal_at_density;
     struct vs_density_point points[VS_DENSITY_MAX_POINTS]; /* sorted by guests */
     uint32_t n_points;
 };
