@@ -3,7 +3,8 @@
 # resources: mapping is read and its limits hold in the run's output;
 # steal time shows in the table, CSV and JSON of an overcommitted host;
 # a timeline `set: cpus` says when it took full effect, and one beyond a
-# VM's boot-time maximum is refused; bad keys exit 2 with their position.
+# VM's boot-time maximum is refused; bad keys exit 2 with their position;
+# density --overcommit vcpus gives the count without vCPU overcommit.
 . "$(dirname "$0")/lib.sh"
 
 HOG='{name: hog, load: {kind: batch, total: 1000000, clients: 1}, request: {instructions: 3M, cpi: 1}, memory: {footprint: 64MiB}}'
