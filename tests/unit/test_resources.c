@@ -20,6 +20,9 @@
  * - dynamic: `set: cpus` beyond a VM's boot-time maximum is refused (a
  *   container's cpuset may grow), and hot-plug takes effect after
  *   vcpu_hotplug per vCPU while a container's change is immediate;
+ * - a `set:` of weight or cap reports when it took full effect: at once
+ *   under CFS and cgroups, at the next 30 ms accounting under Xen's credit
+ *   scheduler; the new cap then holds within 1 %;
  * - bad `resources:` keys are refused with their position and what is allowed. */
 #include "testutil.h"
 
@@ -308,6 +311,42 @@ static void test_set_cpus(void **state)
     vs_results_free(&r);
 }
 
+static void test_set_share_effect(void **state)
+{
+    (void)state;
+    char yaml[2048], hog[256];
+    snprintf(hog, sizeof hog, HOG_WL, 1u);
+    snprintf(yaml, sizeof yaml,
+             "name: dyn\nhost: {profile: current, cpu: {cores: 1}}\nduration: 4s\nwarmup: 0s\n"
+             "compare: [kvm, lxc, xen-pv]\nguests:\n"
+             "  - {name: a, workload: %s}\n  - {name: b, workload: %s}\n"
+             "events:\n  - {at: 1010ms, set: {guest: b, cap: 25%%}}\n  - {at: 2005ms, set: {guest: a, weight: 768}}\n",
+             hog, hog);
+    struct vs_results r;
+    struct vs_error err = {0};
+    assert_int_equal(run(yaml, &r, &err), VS_OK);
+    for (uint32_t k = 0; k < r.n_runs; k++) {
+        const struct vs_run_result *run = &r.runs[k];
+        bool credit = strcmp(run->engine, "xen-pv") == 0;
+        assert_int_equal(run->n_applied, 2);
+        assert_true(run->applied[0].ok && run->applied[1].ok);
+        print_message("%s: cap at %.3f s took effect at %.3f s, weight at %.3f s at %.3f s\n", run->engine,
+                      run->applied[0].at_ns / 1e9, run->applied[0].effective_ns / 1e9, run->applied[1].at_ns / 1e9,
+                      run->applied[1].effective_ns / 1e9);
+        for (int e = 0; e < 2; e++) {
+            vs_time_ns late = run->applied[e].effective_ns - run->applied[e].at_ns;
+            /* credit: at the next accounting, on the host's 30 ms grid */
+            if (credit) assert_true(late > 0 && late <= 30 * VS_NS_PER_MS);
+            else assert_true(late == 0);
+        }
+        /* b: half the core until the cap, then a quarter */
+        double b = vs_guest_cpu_ns(group(run, "b")) / 1e9;
+        double from = run->applied[0].effective_ns / 1e9;
+        assert_true(within(b, 0.5 * from + 0.25 * (4 - from), 0.01));
+    }
+    vs_results_free(&r);
+}
+
 static void bad(const char *resources, const char *want, int line, int column)
 {
     char yaml[1024];
@@ -345,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_disk_weights),
         cmocka_unit_test(test_net_limit),
         cmocka_unit_test(test_set_cpus),
+        cmocka_unit_test(test_set_share_effect),
         cmocka_unit_test(test_bad_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
