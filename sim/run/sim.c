@@ -2340,6 +2340,8 @@ static int set_cpus(struct vs_sim *s, uint32_t group, double value, char *why, s
     return rc;
 }
 
+void vs_world_note_effect(struct vs_world *w, vs_time_ns at) { note_effect(w->sim, at); }
+
 int vs_world_set(struct vs_world *w, uint32_t group, const char *param, double value, char *why, size_t why_len)
 {
     struct vs_sim *s = w->sim;

@@ -126,3 +126,9 @@ expect_out "JSON: steal time per point" '"steal_fraction": '
 run density "$TMP/dens.yaml" --overcommit cpus
 expect_status "density --overcommit cpus exits 2" 2
 expect_err "it names the mechanisms" "expected sharing, balloon, vcpus"
+
+# The built-in dynamic-resources scenario runs from the binary; its set: of
+# a cap and memory together reports one time of full effect.
+run run dynamic-resources --approaches kvm
+expect_status "run dynamic-resources" 0
+expect_out "a set of cap and memory says when it took full effect" "set batch cap=200% memory=3GiB (full effect at"
