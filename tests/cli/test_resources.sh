@@ -129,6 +129,6 @@ expect_err "it names the mechanisms" "expected sharing, balloon, vcpus"
 
 # The built-in dynamic-resources scenario runs from the binary; its set: of
 # a cap and memory together reports one time of full effect.
-run run dynamic-resources --approaches kvm
+run run dynamic-resources --reps 1
 expect_status "run dynamic-resources" 0
 expect_out "a set of cap and memory says when it took full effect" "set batch cap=200% memory=3GiB (full effect at"
