@@ -119,6 +119,7 @@ struct core {
     vs_time_ns end_ns;
     vs_time_ns acct_ns; /* settled up to here */
     vs_time_ns seg_start_ns; /* when the running vCPU was put on (credit: rate limit, ticks) */
+    vs_time_ns slice_start_ns; /* credit: when the running vCPU's time slice began */
     bool preempting;    /* credit: its segment was cut short for a higher priority */
     vs_event_id event;
     int64_t busy_ns[VS_CAT_COUNT]; /* this core's share of cpu->busy_ns (per-core meters) */
@@ -519,7 +520,10 @@ static void maybe_unthrottle(struct vs_cpu *cpu, uint32_t gid, vs_time_ns now)
 
 /* Puts vCPU id on core ci for one segment. Returns false, changing nothing,
  * when the guest's cap leaves no room for it in this period. */
-static bool start_segment(struct vs_cpu *cpu, uint32_t ci, uint32_t id, vs_time_ns now)
+/* keep_slice: the vCPU carries on in the slice it was running in (Xen:
+ * its next burst came without it blocking, so the hypervisor made no
+ * decision); otherwise a new slice begins. */
+static bool start_segment(struct vs_cpu *cpu, uint32_t ci, uint32_t id, vs_time_ns now, bool keep_slice)
 {
     struct core *c = &cpu->cores[ci];
     struct vcpu *v = &cpu->vcpus[id];
@@ -527,7 +531,8 @@ static bool start_segment(struct vs_cpu *cpu, uint32_t ci, uint32_t id, vs_time_
     bool switching = c->last_vcpu != id;
     double carry = cpu->switch_carry_ns;
     int64_t switch_ns = switching ? switch_ns_peek(cpu, &carry) : 0;
-    int64_t run_ns = min64(cpu->slice_ns, v->rem_total_ns);
+    vs_time_ns slice_start = keep_slice ? c->slice_start_ns : now;
+    int64_t run_ns = min64(slice_start + cpu->slice_ns - now, v->rem_total_ns);
     if (g->cap_fraction > 0) {
         roll_period(cpu, g, now);
         int64_t allowed = cap_budget_ns(cpu, g) - g->used_ns - g->reserved_ns;
@@ -557,7 +562,8 @@ static bool start_segment(struct vs_cpu *cpu, uint32_t ci, uint32_t id, vs_time_
     c->switch_end_ns = now + switch_ns;
     c->end_ns = now + switch_ns + run_ns;
     c->acct_ns = now;
-    c->seg_start_ns = now;
+    if (!keep_slice) c->seg_start_ns = now;
+    c->slice_start_ns = slice_start;
     c->preempting = false;
     if (cpu->sched == VS_SCHED_CREDIT && !cpu->acct_event) {
         /* Accounting runs while anything runs, at multiples of the period. */
@@ -601,7 +607,7 @@ static void dispatch(struct vs_cpu *cpu, uint32_t ci, vs_time_ns now)
     while (cpu->heap_n > 0 && !cpu->failed) {
         uint32_t id = take_for_core(cpu, ci);
         if (id == NONE) return;
-        if (start_segment(cpu, ci, id, now)) return;
+        if (start_segment(cpu, ci, id, now, false)) return;
         if (cpu->failed) {
             heap_push(cpu, id);
             return;
@@ -769,6 +775,21 @@ static void make_runnable(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
         throttle_vcpu(cpu, id, now);
         return;
     }
+    /* Xen: a vCPU whose guest goes straight on to its next piece of work
+     * (a burst given at the instant its last one ended) never blocked, so
+     * the hypervisor decided nothing: it keeps its core for the rest of its
+     * time slice, unless a vCPU of higher priority waits (Xen would have
+     * preempted it for that one anyway). FIFO within a priority would
+     * otherwise send it behind every waiting vCPU after each request. */
+    if (cpu->sched == VS_SCHED_CREDIT && cpu->callback_core != NONE && now == v->idle_since_ns) {
+        uint32_t ci = cpu->callback_core;
+        struct core *c = &cpu->cores[ci];
+        if (c->vcpu == NONE && c->last_vcpu == id && now < c->slice_start_ns + cpu->slice_ns &&
+            (cpu->heap_n == 0 || v->pri >= cpu->vcpus[cpu->heap[0]].pri)) {
+            if (start_segment(cpu, ci, id, now, true)) return;
+            if (cpu->failed) return;
+        }
+    }
     /* The core whose callback is running takes this vCPU back without a
      * switch when it is still the most deserving, so it waits in the queue
      * for that decision instead of taking another idle core. */
@@ -781,7 +802,7 @@ static void make_runnable(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
             }
     }
     if (target != NONE) {
-        if (start_segment(cpu, target, id, now)) return;
+        if (start_segment(cpu, target, id, now, false)) return;
         if (!cpu->failed) {
             throttle_guest(cpu, gid, now);
             throttle_vcpu(cpu, id, now);
@@ -838,7 +859,7 @@ static void on_core_event(void *ctx, uint64_t arg)
     } else if (cpu->heap_n == 0 || (cpu->sched == VS_SCHED_CREDIT ? v->pri > cpu->vcpus[cpu->heap[0]].pri
                                                                      : vcpu_before(cpu, id, cpu->heap[0]))) {
         /* Still the most deserving: it carries on without a switch. */
-        if (!start_segment(cpu, ci, id, now)) {
+        if (!start_segment(cpu, ci, id, now, false)) {
             if (cpu->failed) {
                 v->state = VCPU_QUEUED;
                 wait_begin(cpu, v, now);

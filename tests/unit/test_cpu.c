@@ -430,6 +430,35 @@ static void test_pinning_keeps_cores(void **state)
     }
 }
 
+/* Xen's credit scheduler: a vCPU that goes straight on to its next burst
+ * (its guest never blocked) keeps its core for the rest of its 30 ms slice
+ * instead of queueing behind every waiting vCPU of its priority after
+ * each burst. Two equal guests on one core, one with 1 ms bursts back to
+ * back, one with long bursts: they switch about once a slice, and share
+ * the core evenly. */
+static void test_credit_keeps_slice(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init(&f, 1, 1 * GHZ, 1 * MS, 0, 2000);
+    assert_int_equal(vs_cpu_set_scheduler(f.cpu, VS_SCHED_CREDIT, true), VS_OK);
+    uint32_t va = 0, vb = 0;
+    uint32_t a = add_guest(&f, 256, 0, 1, &va);
+    uint32_t b = add_guest(&f, 256, 0, 1, &vb);
+    struct loop la, lb;
+    loop_start(&la, &f, va, 1e6);
+    loop_start(&lb, &f, vb, 500e6);
+    vs_event_run_until(f.q, 3 * SEC);
+    struct vs_cpu_stats st;
+    vs_cpu_get_stats(f.cpu, &st);
+    double sa = guest_cpu_ns(&f, a) / (3.0 * SEC), sb = guest_cpu_ns(&f, b) / (3.0 * SEC);
+    print_message("credit: shares %.3f / %.3f, %llu switches in 3 s\n", sa, sb, (unsigned long long)st.context_switches);
+    assert_true(st.context_switches <= 3 * SEC / (30 * MS) + 4);
+    assert_within_rel(sa, 0.5, 0.02);
+    assert_within_rel(sb, 0.5, 0.02);
+    fx_free(&f);
+}
+
 /* Thousands of vCPUs on a few cores: shares stay fair and the run is fast. */
 static void test_many_vcpus(void **state)
 {
@@ -817,6 +846,7 @@ int main(void)
         cmocka_unit_test(test_multicore_even),
         cmocka_unit_test(test_many_vcpus),
         cmocka_unit_test(test_pinning_keeps_cores),
+        cmocka_unit_test(test_credit_keeps_slice),
         cmocka_unit_test(test_sleeper_no_hoarding),
         cmocka_unit_test(test_wait_and_runqueue),
         cmocka_unit_test(test_reset_excludes_warmup),

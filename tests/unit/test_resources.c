@@ -339,10 +339,13 @@ static void test_set_share_effect(void **state)
             if (credit) assert_true(late > 0 && late <= 30 * VS_NS_PER_MS);
             else assert_true(late == 0);
         }
-        /* b: half the core until the cap, then a quarter */
+        /* b: half the core until the cap, then a quarter; within 1 %, or
+         * under Xen within one 30 ms slice (the two hogs take the core a
+         * slice at a time, so the split at the change is a slice's worth) */
         double b = vs_guest_cpu_ns(group(run, "b")) / 1e9;
-        double from = run->applied[0].effective_ns / 1e9;
-        assert_true(within(b, 0.5 * from + 0.25 * (4 - from), 0.01));
+        double from = run->applied[0].effective_ns / 1e9, want = 0.5 * from + 0.25 * (4 - from);
+        print_message("%s: b used %.4f s, expected %.4f\n", run->engine, b, want);
+        assert_true(credit ? fabs(b - want) <= 0.030 : within(b, want, 0.01));
     }
     vs_results_free(&r);
 }
