@@ -108,22 +108,23 @@ static double osl_dirty_page_cycles(const void *state)
 
 static const struct vs_preset osl_presets[] = {
     {.name = "oslevel", .system = "a generic Linux container",
-     .summary = "namespaces + cgroups, veth pair and bridge", .io = VS_IO_VETH},
+     .summary = "namespaces + cgroups, veth pair and bridge", .io = VS_IO_VETH, .sched = VS_SCHED_GROUP},
     {.name = "lxc", .system = "LXC",
-     .summary = "namespaces + cgroups, veth pair and bridge", .io = VS_IO_VETH},
+     .summary = "namespaces + cgroups, veth pair and bridge", .io = VS_IO_VETH, .sched = VS_SCHED_GROUP},
     {.name = "openvz", .system = "OpenVZ",
      .summary = "user beancounters (extra accounting per call), routed venet device",
-     .io = VS_IO_VENET, .beancounters = true},
+     .io = VS_IO_VENET, .beancounters = true, .sched = VS_SCHED_GROUP},
     {.name = "virtuozzo", .system = "Virtuozzo (commercial OpenVZ)",
      .summary = "same mechanism as openvz in this model: beancounters, venet",
-     .io = VS_IO_VENET, .beancounters = true},
+     .io = VS_IO_VENET, .beancounters = true, .sched = VS_SCHED_GROUP},
     {.name = "vserver", .system = "Linux-VServer",
      .summary = "shares the host's network stack (IP isolation, no virtual device)",
      .io = VS_IO_HOSTNET},
     {.name = "jail", .system = "FreeBSD jails",
      .summary = "shares the host's network stack (no vnet), light accounting", .io = VS_IO_HOSTNET},
     {.name = "zones", .system = "Solaris zones (shared-IP)",
-     .summary = "shares the global zone's network stack, light accounting", .io = VS_IO_HOSTNET},
+     .summary = "shares the global zone's network stack, light accounting", .io = VS_IO_HOSTNET,
+     .sched = VS_SCHED_GROUP},
 };
 
 const struct vs_engine_ops vs_engine_oslevel = {

@@ -586,6 +586,9 @@ static void draw_detail(const struct vs_tui *t, int top)
     vs_tui_format_latency(g->latency.max_ns, n_lat, e, sizeof e);
     putf(top + 1, 1, "latency p50 %s p90 %s p99 %s p99.9 %s max %s (n=%llu)", a, b, c2, d, e,
          (unsigned long long)n_lat);
+    /* Steal: its vCPUs runnable without a core (the scheduler's doing). */
+    putf(top + 2, 1, "steal %.1f %% of its %u vCPUs' time (runnable, waiting for a core or its cap)",
+         100.0 * vs_guest_steal_fraction(g), g->vcpus);
     double total = 0;
     for (int c = 0; c < VS_CAT_COUNT; c++)
         if (c != VS_CAT_IDLE) total += g->cpu_ns[c];

@@ -59,6 +59,7 @@ enum vs_opt_id {
     VS_OPT_EXHAUSTIVE,
     VS_OPT_OVERCOMMIT,
     VS_OPT_VICTIM,
+    VS_OPT_POLICIES,
 };
 
 /* One option of a command. */

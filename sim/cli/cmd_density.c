@@ -30,7 +30,9 @@ static const struct vs_cmd_opt options[] = {
      "checked against)"},
     {VS_OPT_OVERCOMMIT, "overcommit", 0, "LIST",
      "count guests with memory overcommit settled: sharing (KSM, TPS), balloon,\n"
-     "or sharing,balloon, where the system has them; says what each saved"},
+     "where the system has them; says what each saved. vcpus: also the count\n"
+     "without vCPU overcommit (a core per vCPU) and the steal time at the density;\n"
+     "several comma-separated (sharing,balloon,vcpus)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
     VS_CMD_OPT_MEMORY_BUDGET,

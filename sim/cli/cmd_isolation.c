@@ -10,6 +10,9 @@ static const struct vs_cmd_opt options[] = {
     {VS_OPT_VICTIM, "victim", 0, "GROUP",
      "the guest group whose slowdown is measured (comma-separated for several;\n"
      "default: the groups marked victim: true in the scenario)"},
+    {VS_OPT_POLICIES, "policies", 0, "LIST",
+     "compare resource-management policies, comma-separated: none, weights,\n"
+     "caps, pinning (default: the scenario's own settings)"},
     VS_CMD_OPT_SEED("random seed (default: the scenario's seed:)"),
     {VS_OPT_REPS, "reps", 0, "N", "replications, each alone and beside each neighbour set (default: 5)"},
     {VS_OPT_THREADS, "threads", 0, "N", "runs in parallel (default: the CPUs; the output is the same)"},
@@ -48,6 +51,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         const struct vs_cmd_value *v = &a->opts[i];
         int rc = VS_OK;
         if (v->opt->id == VS_OPT_VICTIM) o.victims = v->value;
+        else if (v->opt->id == VS_OPT_POLICIES) o.policies = v->value;
         else if (v->opt->id == VS_OPT_CHART) chart = v->value;
         else if (v->opt->id == VS_OPT_REPS) rc = vs_cli_uint(c, cmd, v, 1, 100, &o.reps);
         else if (v->opt->id == VS_OPT_THREADS) rc = vs_cli_uint(c, cmd, v, 1, 64, &o.threads);
@@ -109,7 +113,13 @@ const struct vs_cmd vs_cmd_isolation = {
             "  SCENARIO   a YAML file or a built-in name (virtsim isolation noisy-neighbour)\n"
             "\n"
             "The victim is the group marked victim: true, or --victim GROUP. --chart draws\n"
-            "the first victim's p99 slowdown as bars per neighbour and approach.\n",
+            "the first victim's p99 slowdown as bars per neighbour and approach.\n"
+            "\n"
+            "--policies none,weights,caps,pinning repeats the comparison once per policy,\n"
+            "applied to every run from a clean slate: none (no weights, caps, pins or I/O\n"
+            "limits), weights (the victim's CPU and disk weight ten times its neighbours'),\n"
+            "caps (the neighbours capped together at the cores the victim's vCPUs leave),\n"
+            "pinning (the victim and its neighbours on disjoint cores).\n",
     .opts = options,
     .run = run,
 };

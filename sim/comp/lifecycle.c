@@ -143,7 +143,7 @@ static const struct vs_action_def actions[] = {
     {"pause", "freezes a guest: no CPU, requests wait, memory kept", VS_TARGET_GUESTS, "guest", NULL, 0,
      false, act_pause},
     {"resume", "lets a paused guest run again", VS_TARGET_GUESTS, "guest", NULL, 0, false, act_resume},
-    {"set", "changes parameters of a running group: {guest: web, load.rate: 4000/s}", VS_TARGET_GROUP,
+    {"set", "changes parameters of a running group: {guest: web, load.rate: 4000/s, cpus: 4, cap: 50%}", VS_TARGET_GROUP,
      "guest", NULL, 0, true, act_set},
 };
 

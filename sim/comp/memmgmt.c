@@ -661,6 +661,7 @@ static int set_one(void *ctx, struct vs_world *w, uint32_t i, char *why, size_t 
         g->change_pending = false;
         apply_limit(m, i);
         update_host(m, vs_world_guest_host(w, i));
+        vs_world_note_effect(w, vs_world_now(w));
         return VS_OK;
     }
     if (!g->vm) {
@@ -688,6 +689,11 @@ static int set_one(void *ctx, struct vs_world *w, uint32_t i, char *why, size_t 
     g->change_done_ns = -1;
     g->change_pending = true;
     update_host(m, vs_world_guest_host(w, i));
+    /* The balloon moves one page per balloon_page towards its target
+     * (step_balloon): the change is whole when the difference is. */
+    double page_ns = cost(m, i, VS_COST_BALLOON_PAGE_NS);
+    vs_world_note_effect(w, vs_world_now(w) + (vs_time_ns)ceil(fabs(g->balloon_target - g->balloon) / PAGE_BYTES *
+                                                                page_ns));
     return VS_OK;
 }
 

@@ -190,6 +190,9 @@ static const struct vs_cost_info table[VS_COST_COUNT] = {
         "boot of a general-purpose VM to its first request"},
     [VS_COST_CONTAINER_START_NS] = {"container_start", VS_UNIT_TIME, 0.3e9,
         "start of a container to its first request"},
+    [VS_COST_VCPU_HOTPLUG_NS] = {"vcpu_hotplug", VS_UNIT_TIME, 50e6,
+        "one vCPU hot-plugged into (or out of) a running VM until the guest schedules on it; "
+        "several are done one after another"},
     [VS_COST_KSM_PAGES_TO_SCAN] = {"ksm_pages_to_scan", VS_UNIT_COUNT, 100,
         "ksmd: pages scanned per wake-up (/sys/kernel/mm/ksm/pages_to_scan, Linux default 100)"},
     [VS_COST_KSM_SLEEP_NS] = {"ksm_sleep", VS_UNIT_TIME, 20e6,

@@ -46,6 +46,16 @@
  * comparison; it needs weights below ~1e-9, so clamping changes nothing real. */
 #define MAX_VRUNTIME_STEP 4.0e18
 
+/* Xen's credit scheduler (xen/common/sched/credit.c): priorities, highest
+ * first, and its timing: credits are handed out every accounting period
+ * (the 30 ms time slice), a tick every 10 ms charges the running vCPU and
+ * ends a boost, and a running vCPU is not preempted before it has run the
+ * 1 ms rate limit. */
+enum { PRI_OVER, PRI_UNDER, PRI_BOOST };
+#define CREDIT_TSLICE_NS (30 * VS_NS_PER_MS) /* CSCHED_DEFAULT_TSLICE_MS */
+#define CREDIT_TICK_NS (10 * VS_NS_PER_MS)   /* tslice / CSCHED_TICKS_PER_TSLICE */
+#define CREDIT_RATELIMIT_NS VS_NS_PER_MS     /* SCHED_DEFAULT_RATELIMIT_US */
+
 enum vcpu_state {
     VCPU_IDLE,      /* no burst */
     VCPU_QUEUED,    /* runnable, in the run queue */
@@ -73,6 +83,11 @@ struct vcpu {
     void *ctx;
     uint64_t arg;
     vs_event_id zero_event;
+    /* credit scheduler */
+    int64_t credit_ns;      /* credits, as nanoseconds of CPU (Xen: 10 credits per ms) */
+    int pri;                /* PRI_* */
+    bool active;            /* on Xen's active list: earns credits at accounting */
+    uint64_t seq;           /* queue order within a priority (FIFO) */
 };
 
 struct guest {
@@ -103,6 +118,9 @@ struct core {
     vs_time_ns switch_end_ns;
     vs_time_ns end_ns;
     vs_time_ns acct_ns; /* settled up to here */
+    vs_time_ns seg_start_ns; /* when the running vCPU was put on (credit: rate limit, ticks) */
+    vs_time_ns slice_start_ns; /* credit: when the running vCPU's time slice began */
+    bool preempting;    /* credit: its segment was cut short for a higher priority */
     vs_event_id event;
     int64_t busy_ns[VS_CAT_COUNT]; /* this core's share of cpu->busy_ns (per-core meters) */
 };
@@ -123,6 +141,11 @@ struct vs_cpu {
     uint32_t *heap; /* run queue: vCPU ids, min-heap on (vruntime, id) */
     uint32_t heap_n;
     uint64_t min_vruntime;
+    enum vs_cpu_sched sched;
+    bool boost;         /* credit: a waking vCPU is boosted */
+    uint64_t seq;       /* credit: the last queue position handed out */
+    int64_t credit_balance_ns; /* credit: the system's credit left at the last accounting */
+    vs_event_id acct_event;
     /* The core whose burst-done callback is running: it is neither idle nor
      * busy until the callback returns and the core picks its next vCPU. */
     uint32_t callback_core;
@@ -138,6 +161,7 @@ struct vs_cpu {
 };
 
 static void on_core_event(void *ctx, uint64_t arg);
+static void on_credit_acct(void *ctx, uint64_t arg);
 static void on_unthrottle(void *ctx, uint64_t arg);
 static void on_zero_done(void *ctx, uint64_t arg);
 
@@ -160,6 +184,13 @@ static bool vr_before(uint64_t a, uint64_t b)
 
 static bool vcpu_before(const struct vs_cpu *cpu, uint32_t a, uint32_t b)
 {
+    if (cpu->sched == VS_SCHED_CREDIT) {
+        /* Xen's run queue: by priority, FIFO within one. */
+        const struct vcpu *x = &cpu->vcpus[a], *y = &cpu->vcpus[b];
+        if (x->pri != y->pri) return x->pri > y->pri;
+        if (x->seq != y->seq) return x->seq < y->seq;
+        return a < b;
+    }
     uint64_t va = cpu->vcpus[a].vruntime, vb = cpu->vcpus[b].vruntime;
     if (va != vb) return vr_before(va, vb);
     return a < b;
@@ -199,6 +230,8 @@ static void heap_sift_down(struct vs_cpu *cpu, uint32_t pos)
 
 static void heap_push(struct vs_cpu *cpu, uint32_t id)
 {
+    /* Credit: joins the tail of its priority (Xen's __runq_insert). */
+    if (cpu->sched == VS_SCHED_CREDIT) cpu->vcpus[id].seq = ++cpu->seq;
     cpu->heap[cpu->heap_n] = id;
     cpu->heap_n++;
     heap_sift_up(cpu, cpu->heap_n - 1);
@@ -330,12 +363,38 @@ static void settle(struct vs_cpu *cpu, struct core *c, vs_time_ns now)
     g->reserved_ns -= total;
     v->vr_unfolded_ns += total;
     c->acct_ns = now;
+    if (cpu->sched == VS_SCHED_CREDIT && from / CREDIT_TICK_NS != now / CREDIT_TICK_NS) {
+        /* A tick found it running (csched_unit_acct): it ends a boost (the
+         * vCPU uses real CPU) and puts the vCPU on the active list. */
+        if (v->pri == PRI_BOOST) v->pri = PRI_UNDER;
+        v->active = true;
+    }
+}
+
+/* Runnable or running vCPUs of a guest (the group scheduler shares the
+ * guest's weight among them). */
+static uint32_t guest_competing(const struct vs_cpu *cpu, const struct guest *g)
+{
+    uint32_t n = 0;
+    for (uint32_t id = g->first_vcpu; id != NONE; id = cpu->vcpus[id].next_in_guest)
+        n += cpu->vcpus[id].state == VCPU_QUEUED || cpu->vcpus[id].state == VCPU_RUNNING;
+    return n ? n : 1;
 }
 
 static void fold_vruntime(struct vs_cpu *cpu, struct vcpu *v)
 {
     if (v->vr_unfolded_ns <= 0) return;
-    double step = (double)v->vr_unfolded_ns * VRUNTIME_SCALE / cpu->guests[v->guest].vcpu_weight;
+    if (cpu->sched == VS_SCHED_CREDIT) {
+        /* Xen burns credits for the time run (burn_credits). */
+        v->credit_ns -= v->vr_unfolded_ns;
+        v->vr_unfolded_ns = 0;
+        return;
+    }
+    const struct guest *g = &cpu->guests[v->guest];
+    /* Two levels (a guest, then its vCPUs): the guest's weight is shared by
+     * those of its vCPUs that compete now, not by all it has. */
+    double weight = cpu->sched == VS_SCHED_GROUP ? g->weight / guest_competing(cpu, g) : g->vcpu_weight;
+    double step = (double)v->vr_unfolded_ns * VRUNTIME_SCALE / weight;
     if (!(step < MAX_VRUNTIME_STEP)) step = MAX_VRUNTIME_STEP;
     v->vruntime += (uint64_t)step;
     v->vr_unfolded_ns = 0;
@@ -461,7 +520,10 @@ static void maybe_unthrottle(struct vs_cpu *cpu, uint32_t gid, vs_time_ns now)
 
 /* Puts vCPU id on core ci for one segment. Returns false, changing nothing,
  * when the guest's cap leaves no room for it in this period. */
-static bool start_segment(struct vs_cpu *cpu, uint32_t ci, uint32_t id, vs_time_ns now)
+/* keep_slice: the vCPU carries on in the slice it was running in (Xen:
+ * its next burst came without it blocking, so the hypervisor made no
+ * decision); otherwise a new slice begins. */
+static bool start_segment(struct vs_cpu *cpu, uint32_t ci, uint32_t id, vs_time_ns now, bool keep_slice)
 {
     struct core *c = &cpu->cores[ci];
     struct vcpu *v = &cpu->vcpus[id];
@@ -469,7 +531,8 @@ static bool start_segment(struct vs_cpu *cpu, uint32_t ci, uint32_t id, vs_time_
     bool switching = c->last_vcpu != id;
     double carry = cpu->switch_carry_ns;
     int64_t switch_ns = switching ? switch_ns_peek(cpu, &carry) : 0;
-    int64_t run_ns = min64(cpu->slice_ns, v->rem_total_ns);
+    vs_time_ns slice_start = keep_slice ? c->slice_start_ns : now;
+    int64_t run_ns = min64(slice_start + cpu->slice_ns - now, v->rem_total_ns);
     if (g->cap_fraction > 0) {
         roll_period(cpu, g, now);
         int64_t allowed = cap_budget_ns(cpu, g) - g->used_ns - g->reserved_ns;
@@ -499,6 +562,14 @@ static bool start_segment(struct vs_cpu *cpu, uint32_t ci, uint32_t id, vs_time_
     c->switch_end_ns = now + switch_ns;
     c->end_ns = now + switch_ns + run_ns;
     c->acct_ns = now;
+    if (!keep_slice) c->seg_start_ns = now;
+    c->slice_start_ns = slice_start;
+    c->preempting = false;
+    if (cpu->sched == VS_SCHED_CREDIT && !cpu->acct_event) {
+        /* Accounting runs while anything runs, at multiples of the period. */
+        vs_time_ns at = (now / CREDIT_TSLICE_NS + 1) * CREDIT_TSLICE_NS;
+        if (vs_event_schedule(cpu->q, at, on_credit_acct, cpu, 0, &cpu->acct_event) != VS_OK) cpu->failed = true;
+    }
     g->reserved_ns += switch_ns + run_ns;
     return true;
 }
@@ -536,7 +607,7 @@ static void dispatch(struct vs_cpu *cpu, uint32_t ci, vs_time_ns now)
     while (cpu->heap_n > 0 && !cpu->failed) {
         uint32_t id = take_for_core(cpu, ci);
         if (id == NONE) return;
-        if (start_segment(cpu, ci, id, now)) return;
+        if (start_segment(cpu, ci, id, now, false)) return;
         if (cpu->failed) {
             heap_push(cpu, id);
             return;
@@ -554,6 +625,142 @@ static void dispatch_idle_cores(struct vs_cpu *cpu, vs_time_ns now)
         if (cpu->cores[ci].vcpu == NONE && ci != cpu->callback_core) dispatch(cpu, ci, now);
 }
 
+/* ---- credit scheduler ---- */
+
+/* The priority of the vCPU on core c now: a boost ends at the first tick
+ * that finds the vCPU running. */
+static int running_pri(const struct vs_cpu *cpu, const struct core *c, vs_time_ns now)
+{
+    const struct vcpu *v = &cpu->vcpus[c->vcpu];
+    if (v->pri == PRI_BOOST && c->seg_start_ns / CREDIT_TICK_NS != now / CREDIT_TICK_NS) return PRI_UNDER;
+    return v->pri;
+}
+
+/* Xen's __runq_tickle: a vCPU that became runnable with no idle core for it
+ * preempts the core running the lowest priority below its own, once that
+ * vCPU has run the rate limit. The core's segment is cut short; its own
+ * event then puts the higher priority on. */
+static void credit_tickle(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
+{
+    int pri = cpu->vcpus[id].pri;
+    uint32_t best = NONE;
+    int best_pri = pri;
+    for (uint32_t ci = 0; ci < cpu->n_cores; ci++) {
+        struct core *c = &cpu->cores[ci];
+        if (c->vcpu == NONE || c->preempting || ci == cpu->callback_core || !allowed(cpu, id, ci)) continue;
+        int p = running_pri(cpu, c, now);
+        if (p < best_pri) {
+            best_pri = p;
+            best = ci;
+        }
+    }
+    if (best == NONE) return;
+    struct core *c = &cpu->cores[best];
+    vs_time_ns at = c->seg_start_ns + CREDIT_RATELIMIT_NS;
+    if (at < now) at = now;
+    c->preempting = true;
+    if (at >= c->end_ns) return; /* it ends by then anyway */
+    vs_event_cancel(cpu->q, c->event);
+    c->event = 0;
+    if (vs_event_schedule(cpu->q, at, on_core_event, cpu, best, &c->event) != VS_OK) {
+        cpu->failed = true;
+        return;
+    }
+    cpu->guests[cpu->vcpus[c->vcpu].guest].reserved_ns -= c->end_ns - at;
+    c->end_ns = at;
+}
+
+/* Restores the run queue's order after priorities changed. */
+static void heap_rebuild(struct vs_cpu *cpu)
+{
+    for (uint32_t p = cpu->heap_n / 2; p-- > 0;) heap_sift_down(cpu, p);
+}
+
+/* Xen's csched_acct, every 30 ms: the period's credits (every core's time)
+ * are shared among the active vCPUs in proportion to their guests'
+ * weights (a guest's weight counts once per active vCPU, as in Xen), no
+ * guest getting more than its active vCPUs can use (or its cap); credits
+ * one guest cannot use go to those after it. A vCPU in debt is OVER,
+ * else UNDER; one that saved more than a period's worth leaves the active
+ * list with half of it. The system's debt is paid back by handing out
+ * more in the next period. */
+static void credit_account(struct vs_cpu *cpu, vs_time_ns now)
+{
+    for (uint32_t ci = 0; ci < cpu->n_cores; ci++) {
+        struct core *c = &cpu->cores[ci];
+        if (c->vcpu == NONE) continue;
+        settle(cpu, c, now);
+        fold_vruntime(cpu, &cpu->vcpus[c->vcpu]);
+        cpu->vcpus[c->vcpu].active = true; /* the tick at this instant finds it running */
+    }
+    const double tslice = (double)CREDIT_TSLICE_NS;
+    double weight_total = 0;
+    for (uint32_t id = 0; id < cpu->n_vcpus; id++)
+        if (cpu->vcpus[id].active) weight_total += cpu->guests[cpu->vcpus[id].guest].weight;
+    if (!(weight_total > 0)) {
+        cpu->credit_balance_ns = 0;
+        return;
+    }
+    double credit_total = tslice * cpu->n_cores;
+    double balance = (double)cpu->credit_balance_ns;
+    if (balance < 0) credit_total -= balance;
+    double weight_left = weight_total;
+    int64_t new_balance = 0;
+    for (uint32_t gid = 0; gid < cpu->n_guests; gid++) {
+        struct guest *g = &cpu->guests[gid];
+        uint32_t nact = 0;
+        for (uint32_t id = g->first_vcpu; id != NONE; id = cpu->vcpus[id].next_in_guest) nact += cpu->vcpus[id].active;
+        if (nact == 0) continue;
+        weight_left -= g->weight * nact;
+        double peak = nact * tslice;
+        if (balance < 0) peak += -balance * g->weight * nact / weight_total;
+        if (g->cap_fraction > 0 && g->cap_fraction * tslice < peak) peak = g->cap_fraction * tslice;
+        double fair = credit_total * g->weight * nact / weight_total;
+        if (fair >= peak) {
+            /* Give other guests a chance at the credits it cannot use. */
+            if (weight_left > 0) credit_total += (fair - peak) * weight_total / weight_left;
+            fair = peak;
+        }
+        int64_t per_vcpu = (int64_t)ceil(fair / nact);
+        for (uint32_t id = g->first_vcpu; id != NONE; id = cpu->vcpus[id].next_in_guest) {
+            struct vcpu *v = &cpu->vcpus[id];
+            if (!v->active) continue;
+            v->credit_ns += per_vcpu;
+            if (v->credit_ns < 0) {
+                v->pri = PRI_OVER;
+                if (v->credit_ns < -(int64_t)CREDIT_TSLICE_NS) v->credit_ns = -(int64_t)CREDIT_TSLICE_NS;
+            } else {
+                v->pri = PRI_UNDER;
+                if (v->credit_ns > (int64_t)CREDIT_TSLICE_NS) {
+                    v->active = false;
+                    v->credit_ns /= 2;
+                }
+            }
+            new_balance += v->credit_ns;
+        }
+    }
+    cpu->credit_balance_ns = new_balance;
+    heap_rebuild(cpu);
+}
+
+static void on_credit_acct(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct vs_cpu *cpu = ctx;
+    vs_time_ns now = vs_event_now(cpu->q);
+    cpu->acct_event = 0;
+    credit_account(cpu, now);
+    /* The next period, unless nothing runs or waits (the first segment
+     * after that starts accounting again). */
+    bool busy = cpu->heap_n > 0;
+    for (uint32_t ci = 0; ci < cpu->n_cores && !busy; ci++) busy = cpu->cores[ci].vcpu != NONE;
+    if (busy && vs_event_schedule(cpu->q, now + CREDIT_TSLICE_NS, on_credit_acct, cpu, 0, &cpu->acct_event) != VS_OK)
+        cpu->failed = true;
+    /* A vCPU that rose above a running one takes its core (Xen tickles the
+     * cores after sorting its queues). */
+    for (uint32_t p = 0; p < cpu->heap_n && p < cpu->n_cores; p++) credit_tickle(cpu, cpu->heap[p], now);
+}
+
 /* Makes a vCPU with a fresh burst (or a released one) runnable. */
 static void make_runnable(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
 {
@@ -568,6 +775,21 @@ static void make_runnable(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
         throttle_vcpu(cpu, id, now);
         return;
     }
+    /* Xen: a vCPU whose guest goes straight on to its next piece of work
+     * (a burst given at the instant its last one ended) never blocked, so
+     * the hypervisor decided nothing: it keeps its core for the rest of its
+     * time slice, unless a vCPU of higher priority waits (Xen would have
+     * preempted it for that one anyway). FIFO within a priority would
+     * otherwise send it behind every waiting vCPU after each request. */
+    if (cpu->sched == VS_SCHED_CREDIT && cpu->callback_core != NONE && now == v->idle_since_ns) {
+        uint32_t ci = cpu->callback_core;
+        struct core *c = &cpu->cores[ci];
+        if (c->vcpu == NONE && c->last_vcpu == id && now < c->slice_start_ns + cpu->slice_ns &&
+            (cpu->heap_n == 0 || v->pri >= cpu->vcpus[cpu->heap[0]].pri)) {
+            if (start_segment(cpu, ci, id, now, true)) return;
+            if (cpu->failed) return;
+        }
+    }
     /* The core whose callback is running takes this vCPU back without a
      * switch when it is still the most deserving, so it waits in the queue
      * for that decision instead of taking another idle core. */
@@ -580,7 +802,7 @@ static void make_runnable(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
             }
     }
     if (target != NONE) {
-        if (start_segment(cpu, target, id, now)) return;
+        if (start_segment(cpu, target, id, now, false)) return;
         if (!cpu->failed) {
             throttle_guest(cpu, gid, now);
             throttle_vcpu(cpu, id, now);
@@ -590,6 +812,10 @@ static void make_runnable(struct vs_cpu *cpu, uint32_t id, vs_time_ns now)
     v->state = VCPU_QUEUED;
     wait_begin(cpu, v, now);
     heap_push(cpu, id);
+    /* No preemption when the core finishing a burst is about to choose:
+     * it takes the highest priority waiting, this one if it is. */
+    if (cpu->sched == VS_SCHED_CREDIT && (cpu->callback_core == NONE || !allowed(cpu, id, cpu->callback_core)))
+        credit_tickle(cpu, id, now);
 }
 
 static void on_core_event(void *ctx, uint64_t arg)
@@ -630,9 +856,10 @@ static void on_core_event(void *ctx, uint64_t arg)
     } else if (cpu->guests[gid].throttled) {
         throttle_vcpu(cpu, id, now);
         dispatch(cpu, ci, now);
-    } else if (cpu->heap_n == 0 || vcpu_before(cpu, id, cpu->heap[0])) {
+    } else if (cpu->heap_n == 0 || (cpu->sched == VS_SCHED_CREDIT ? v->pri > cpu->vcpus[cpu->heap[0]].pri
+                                                                     : vcpu_before(cpu, id, cpu->heap[0]))) {
         /* Still the most deserving: it carries on without a switch. */
-        if (!start_segment(cpu, ci, id, now)) {
+        if (!start_segment(cpu, ci, id, now, false)) {
             if (cpu->failed) {
                 v->state = VCPU_QUEUED;
                 wait_begin(cpu, v, now);
@@ -725,11 +952,38 @@ void vs_cpu_destroy(struct vs_cpu *cpu)
     for (uint32_t i = 0; i < cpu->n_vcpus; i++)
         if (cpu->vcpus[i].zero_event) vs_event_cancel(cpu->q, cpu->vcpus[i].zero_event);
     if (cpu->unthrottle_event) vs_event_cancel(cpu->q, cpu->unthrottle_event);
+    if (cpu->acct_event) vs_event_cancel(cpu->q, cpu->acct_event);
     free(cpu->cores);
     free(cpu->guests);
     free(cpu->vcpus);
     free(cpu->heap);
     free(cpu);
+}
+
+int vs_cpu_set_scheduler(struct vs_cpu *cpu, enum vs_cpu_sched kind, bool boost)
+{
+    if (cpu->n_guests > 0 || (kind != VS_SCHED_CFS && kind != VS_SCHED_CREDIT && kind != VS_SCHED_GROUP))
+        return VS_ERR_INPUT;
+    cpu->sched = kind;
+    cpu->boost = kind == VS_SCHED_CREDIT && boost;
+    if (kind == VS_SCHED_CREDIT) {
+        /* Xen's own time slice and period, not the host kernel's. */
+        cpu->slice_ns = CREDIT_TSLICE_NS;
+        cpu->cap_period_ns = CREDIT_TSLICE_NS;
+    }
+    return VS_OK;
+}
+
+enum vs_cpu_sched vs_cpu_scheduler(const struct vs_cpu *cpu) { return cpu->sched; }
+
+const char *vs_cpu_sched_name(enum vs_cpu_sched kind)
+{
+    switch (kind) {
+    case VS_SCHED_CFS: return "cfs";
+    case VS_SCHED_CREDIT: return "credit";
+    case VS_SCHED_GROUP: return "group";
+    }
+    return "?";
 }
 
 static bool valid_share(double weight, double cap_fraction)
@@ -785,6 +1039,7 @@ int vs_cpu_add_vcpu(struct vs_cpu *cpu, uint32_t guest_id, uint32_t *vcpu_id)
     v->state = VCPU_IDLE;
     v->heap_pos = NONE;
     v->cat = VS_CAT_COUNT;
+    v->pri = PRI_UNDER;
     /* A newcomer starts level with the others rather than far behind them. */
     update_min_vruntime(cpu);
     v->vruntime = cpu->min_vruntime;
@@ -806,6 +1061,24 @@ int vs_cpu_add_vcpu(struct vs_cpu *cpu, uint32_t guest_id, uint32_t *vcpu_id)
     g->n_vcpus++;
     g->vcpu_weight = g->weight / g->n_vcpus;
     if (vcpu_id) *vcpu_id = id;
+    return VS_OK;
+}
+
+int vs_cpu_set_guest_vcpus(struct vs_cpu *cpu, uint32_t guest_id, uint32_t n)
+{
+    if (guest_id >= cpu->n_guests || n == 0) return VS_ERR_INPUT;
+    struct guest *g = &cpu->guests[guest_id];
+    /* The running vCPUs were charged at the old split until now. */
+    vs_time_ns now = vs_event_now(cpu->q);
+    for (uint32_t ci = 0; ci < cpu->n_cores; ci++) {
+        struct core *c = &cpu->cores[ci];
+        if (c->vcpu != NONE && cpu->vcpus[c->vcpu].guest == guest_id) {
+            settle(cpu, c, now);
+            fold_vruntime(cpu, &cpu->vcpus[c->vcpu]);
+        }
+    }
+    g->n_vcpus = n;
+    g->vcpu_weight = g->weight / n;
     return VS_OK;
 }
 
@@ -881,6 +1154,11 @@ int vs_cpu_submit(struct vs_cpu *cpu, uint32_t vcpu_id, const double cycles[VS_C
     /* A vCPU given work at the instant its last burst ended never slept and
      * keeps its place; only a real sleep is corrected. */
     if (now > v->idle_since_ns) place_after_sleep(cpu, v);
+    /* Xen boosts a vCPU that wakes from blocking with credit left (not one
+     * of a guest its cap has parked). */
+    if (cpu->sched == VS_SCHED_CREDIT && cpu->boost && now > v->idle_since_ns && v->pri == PRI_UNDER &&
+        !cpu->guests[v->guest].throttled)
+        v->pri = PRI_BOOST;
     make_runnable(cpu, vcpu_id, now);
     note_runqueue(cpu);
     return cpu->failed ? VS_ERR_RUNTIME : VS_OK;

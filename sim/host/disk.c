@@ -14,6 +14,7 @@
  * at 0 moves its mean by less than 0.01 %). */
 #include "virtsim/host/disk.h"
 #include "virtsim/core/error.h"
+#include "virtsim/host/throttle.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -36,6 +37,23 @@ struct vs_disk {
      * has written it is cached_bytes. */
     struct vs_station *cache;
     double cached_bytes;
+    /* Per-guest IOPS and bandwidth limits (NULL until a guest has one):
+     * a request waits there before it reaches the device's queue. */
+    struct vs_throttle *limits;
+    struct vs_event_queue *q;
+    uint32_t guests;
+    bool failed; /* a held request could not reach the device (memory); later submits fail */
+};
+
+/* A request held back by its guest's limits, with its device time already
+ * drawn (from the request's own stream, as without limits). */
+struct held {
+    bool write;
+    uint64_t bytes;
+    vs_time_ns media_ns;
+    vs_io_done_fn done;
+    void *ctx;
+    uint64_t arg;
 };
 
 struct vs_disk *vs_disk_create(const struct vs_disk_spec *spec, struct vs_event_queue *q,
@@ -48,6 +66,8 @@ struct vs_disk *vs_disk_create(const struct vs_disk_spec *spec, struct vs_event_
     struct vs_disk *d = calloc(1, sizeof *d);
     if (!d) return NULL;
     d->spec = *spec;
+    d->q = q;
+    d->guests = guests;
     d->servers = spec->device_class == VS_DISK_HDD ? 1 : (spec->parallelism ? spec->parallelism : 1);
     vs_rng_seed_stream(&d->rng, seed, "disk");
     d->station = vs_station_create(q, d->servers, guests);
@@ -66,6 +86,7 @@ void vs_disk_destroy(struct vs_disk *d)
     if (!d) return;
     vs_station_destroy(d->station);
     vs_station_destroy(d->cache);
+    vs_throttle_destroy(d->limits);
     free(d);
 }
 
@@ -123,10 +144,10 @@ static void on_drained(void *ctx, uint64_t bytes, vs_time_ns response_ns)
     if (d->cached_bytes < 0) d->cached_bytes = 0;
 }
 
-int vs_disk_submit_drawn(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes, struct vs_rng *rng,
-                         vs_io_done_fn done, void *ctx, uint64_t arg)
+/* The request reaches the device: its cache, or its queue. */
+static int to_device(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes, vs_time_ns media_ns,
+                     vs_io_done_fn done, void *ctx, uint64_t arg)
 {
-    vs_time_ns media_ns = service_ns(d, rng, write, bytes);
     if (write && d->cache && d->cached_bytes + (double)bytes <= d->spec.write_cache_bytes) {
         /* Acknowledged from the cache; the media still does the work (and is
          * busy for it), off the writer's path. */
@@ -136,6 +157,65 @@ int vs_disk_submit_drawn(struct vs_disk *d, uint32_t guest, bool write, uint64_t
         return vs_station_submit(d->cache, guest, d->spec.write_cache_latency_ns, 0, done, ctx, arg);
     }
     return vs_station_submit(d->station, guest, media_ns, bytes, done, ctx, arg);
+}
+
+static void on_released(void *ctx, uint32_t guest, const void *item)
+{
+    struct vs_disk *d = ctx;
+    const struct held *h = item;
+    if (to_device(d, guest, h->write, h->bytes, h->media_ns, h->done, h->ctx, h->arg) != VS_OK) d->failed = true;
+}
+
+int vs_disk_submit_drawn(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes, struct vs_rng *rng,
+                         vs_io_done_fn done, void *ctx, uint64_t arg)
+{
+    if (d->failed) return VS_ERR_RUNTIME;
+    vs_time_ns media_ns = service_ns(d, rng, write, bytes);
+    if (d->limits && vs_throttle_limited(d->limits, guest)) {
+        double cost[VS_THROTTLE_BUCKETS] = {1, (double)bytes};
+        struct held h = {write, bytes, media_ns, done, ctx, arg};
+        bool now;
+        int rc = vs_throttle_offer(d->limits, guest, cost, &h, &now);
+        if (rc != VS_OK || !now) return rc;
+    }
+    return to_device(d, guest, write, bytes, media_ns, done, ctx, arg);
+}
+
+int vs_disk_set_limits(struct vs_disk *d, uint32_t guest, double iops, double bytes_per_s, double burst_s)
+{
+    if (guest >= d->guests || !(iops >= 0) || !(bytes_per_s >= 0) || !(burst_s > 0)) return VS_ERR_INPUT;
+    if (!(iops > 0) && !(bytes_per_s > 0)) return VS_OK;
+    if (!d->limits) {
+        d->limits = vs_throttle_create(d->q, d->guests, sizeof(struct held), on_released, d);
+        if (!d->limits) return VS_ERR_RUNTIME;
+        vs_throttle_set_what(d->limits, "the disk requests held back by their guests' limits");
+    }
+    /* A bucket holds burst_s of its rate, and at least one request (of any
+     * size: the bytes bucket lets a large request through when full). */
+    double ops_burst = iops * burst_s < 1 ? 1 : iops * burst_s;
+    int rc = vs_throttle_set(d->limits, guest, 0, iops, ops_burst);
+    if (rc == VS_OK) rc = vs_throttle_set(d->limits, guest, 1, bytes_per_s, bytes_per_s * burst_s);
+    return rc;
+}
+
+int vs_disk_set_weight(struct vs_disk *d, uint32_t guest, double weight)
+{
+    if (!(weight > 0)) return VS_OK;
+    return vs_station_set_weight(d->station, guest, weight);
+}
+
+void vs_disk_guest_throttle(const struct vs_disk *d, uint32_t guest, uint64_t *delayed, double *wait_ns)
+{
+    struct vs_throttle_stats st = {0};
+    if (d->limits) vs_throttle_get_stats(d->limits, guest, &st);
+    *delayed = st.delayed;
+    *wait_ns = st.wait_ns;
+}
+
+void vs_disk_reset_stats(struct vs_disk *d)
+{
+    vs_station_reset_stats(d->station);
+    if (d->limits) vs_throttle_reset_stats(d->limits);
 }
 
 struct vs_station *vs_disk_station(struct vs_disk *d)

@@ -12,6 +12,7 @@
 #include "virtsim/host/nic.h"
 #include "virtsim/core/budget.h"
 #include "virtsim/core/error.h"
+#include "virtsim/host/throttle.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -42,6 +43,19 @@ struct vs_nic {
     double flow_bps[2]; /* bulk flows (a migration) taking part of each direction's bandwidth */
     struct vs_mem_account *account; /* the pool is charged here (the event queue's) */
     char what[96];                  /* the pool's name in a budget error */
+    /* Per-guest rate limits, one shaper per direction (NULL until a guest
+     * has one): a guest's packets wait there before they reach the link. */
+    struct vs_throttle *shaper[2];
+    uint32_t guests;
+};
+
+/* Packets held back by their guest's rate limit. */
+struct held {
+    uint32_t packets;
+    uint64_t bytes;
+    vs_io_done_fn done;
+    void *ctx;
+    uint64_t arg;
 };
 
 struct vs_nic *vs_nic_create(const struct vs_nic_spec *spec, struct vs_event_queue *q, uint32_t guests)
@@ -51,6 +65,7 @@ struct vs_nic *vs_nic_create(const struct vs_nic_spec *spec, struct vs_event_que
     if (!n) return NULL;
     n->spec = *spec;
     n->q = q;
+    n->guests = guests;
     n->account = vs_event_account(q);
     snprintf(n->what, sizeof n->what, "the packets in flight on a NIC");
     n->free_head = NO_PACKET;
@@ -70,6 +85,8 @@ void vs_nic_destroy(struct vs_nic *n)
         if (n->pool[i].in_use && n->pool[i].event) vs_event_cancel(n->q, n->pool[i].event);
     vs_station_destroy(n->station[VS_NIC_RX]);
     vs_station_destroy(n->station[VS_NIC_TX]);
+    vs_throttle_destroy(n->shaper[VS_NIC_RX]);
+    vs_throttle_destroy(n->shaper[VS_NIC_TX]);
     vs_mem_give(n->account, (uint64_t)n->pool_cap * sizeof *n->pool);
     free(n->pool);
     free(n);
@@ -165,12 +182,10 @@ int vs_nic_submit(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint64_
     return vs_nic_submit_burst(n, dir, guest, 1, bytes, done, ctx, arg);
 }
 
-int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint32_t packets,
-                        uint64_t bytes, vs_io_done_fn done, void *ctx, uint64_t arg)
+/* The packets reach the link. */
+static int to_link(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint32_t packets, uint64_t bytes,
+                   vs_io_done_fn done, void *ctx, uint64_t arg)
 {
-    if (dir != VS_NIC_RX && dir != VS_NIC_TX) return VS_ERR_INPUT;
-    if (n->failed) return VS_ERR_RUNTIME;
-    if (packets == 0) return VS_ERR_INPUT;
     struct vs_station *st = n->station[dir];
     /* Each packet rounded as on its own, so a burst ends exactly when its
      * last packet would have. */
@@ -188,6 +203,68 @@ int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, u
     int rc = vs_station_submit(st, guest, service, bytes, on_link_done, n, i);
     if (rc != VS_OK) free_packet(n, i);
     return rc;
+}
+
+static void on_released(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, const struct held *h)
+{
+    if (to_link(n, dir, guest, h->packets, h->bytes, h->done, h->ctx, h->arg) != VS_OK) n->failed = true;
+}
+
+static void on_released_rx(void *ctx, uint32_t guest, const void *item) { on_released(ctx, VS_NIC_RX, guest, item); }
+static void on_released_tx(void *ctx, uint32_t guest, const void *item) { on_released(ctx, VS_NIC_TX, guest, item); }
+
+int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, uint32_t packets,
+                        uint64_t bytes, vs_io_done_fn done, void *ctx, uint64_t arg)
+{
+    if (dir != VS_NIC_RX && dir != VS_NIC_TX) return VS_ERR_INPUT;
+    if (n->failed) return VS_ERR_RUNTIME;
+    if (packets == 0) return VS_ERR_INPUT;
+    if (n->shaper[dir] && vs_throttle_limited(n->shaper[dir], guest)) {
+        /* The shaper counts what goes on the wire: payload and framing. */
+        double cost[VS_THROTTLE_BUCKETS] = {((double)bytes + (double)n->spec.overhead_bytes) * packets, 0};
+        struct held h = {packets, bytes, done, ctx, arg};
+        bool now;
+        int rc = vs_throttle_offer(n->shaper[dir], guest, cost, &h, &now);
+        if (rc != VS_OK || !now) return rc;
+    }
+    return to_link(n, dir, guest, packets, bytes, done, ctx, arg);
+}
+
+int vs_nic_set_limit(struct vs_nic *n, uint32_t guest, double bits_per_s, double burst_bytes)
+{
+    if (guest >= n->guests || !(bits_per_s >= 0) || !(burst_bytes >= 0)) return VS_ERR_INPUT;
+    if (!(bits_per_s > 0)) return VS_OK;
+    for (int dir = 0; dir < 2; dir++) {
+        if (!n->shaper[dir]) {
+            n->shaper[dir] = vs_throttle_create(n->q, n->guests, sizeof(struct held),
+                                                dir == VS_NIC_RX ? on_released_rx : on_released_tx, n);
+            if (!n->shaper[dir]) return VS_ERR_RUNTIME;
+            vs_throttle_set_what(n->shaper[dir], "the packets held back by their guests' rate limits");
+        }
+        int rc = vs_throttle_set(n->shaper[dir], guest, 0, bits_per_s / 8, burst_bytes);
+        if (rc != VS_OK) return rc;
+    }
+    return VS_OK;
+}
+
+void vs_nic_guest_throttle(const struct vs_nic *n, uint32_t guest, uint64_t *delayed, double *wait_ns)
+{
+    *delayed = 0;
+    *wait_ns = 0;
+    for (int dir = 0; dir < 2; dir++) {
+        struct vs_throttle_stats st = {0};
+        if (n->shaper[dir]) vs_throttle_get_stats(n->shaper[dir], guest, &st);
+        *delayed += st.delayed;
+        *wait_ns += st.wait_ns;
+    }
+}
+
+void vs_nic_reset_stats(struct vs_nic *n)
+{
+    vs_station_reset_stats(n->station[VS_NIC_RX]);
+    vs_station_reset_stats(n->station[VS_NIC_TX]);
+    for (int dir = 0; dir < 2; dir++)
+        if (n->shaper[dir]) vs_throttle_reset_stats(n->shaper[dir]);
 }
 
 size_t vs_nic_packet_bytes(void) { return sizeof(struct packet); }

@@ -25,6 +25,7 @@ struct request {
     void *ctx;
     uint64_t arg;
     uint32_t guest;
+    double start_tag;  /* weighted: its virtual start time (start-time fair queueing) */
 };
 
 struct server {
@@ -59,6 +60,11 @@ struct vs_station {
     uint64_t completed;
     double response_sum_ns;
     struct guest_use *use;
+    /* Weighted service (vs_station_set_weight): start-time fair queueing.
+     * NULL: first come, first served. */
+    double *weight;
+    double *finish_tag;     /* per guest: the virtual finish time of its last request */
+    double vtime;           /* the start tag of the request last put in service */
 };
 
 static void on_complete(void *ctx, uint64_t arg);
@@ -101,6 +107,8 @@ void vs_station_destroy(struct vs_station *s)
     vs_mem_give(s->account, (uint64_t)s->ring_cap * sizeof *s->ring);
     free(s->ring);
     free(s->use);
+    free(s->weight);
+    free(s->finish_tag);
     free(s);
 }
 
@@ -142,14 +150,53 @@ static bool ring_push(struct vs_station *s, const struct request *r)
     return true;
 }
 
+int vs_station_set_weight(struct vs_station *s, uint32_t guest, double weight)
+{
+    if (guest >= s->n_guests || !(weight > 0)) return VS_ERR_INPUT;
+    if (!s->weight) {
+        s->weight = malloc(s->n_guests * sizeof *s->weight);
+        s->finish_tag = calloc(s->n_guests, sizeof *s->finish_tag);
+        if (!s->weight || !s->finish_tag) return VS_ERR_RUNTIME;
+        for (uint32_t g = 0; g < s->n_guests; g++) s->weight[g] = VS_STATION_DEFAULT_WEIGHT;
+    }
+    s->weight[guest] = weight;
+    return VS_OK;
+}
+
+/* Weighted: the waiting request with the smallest start tag (the earliest
+ * among equals) moves to the head of the ring. A guest's own requests keep
+ * their order, since its tags only grow. */
+static void weighted_to_head(struct vs_station *s)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < s->ring_len; k++)
+        if (s->ring[(s->ring_head + k) % s->ring_cap].start_tag <
+            s->ring[(s->ring_head + best) % s->ring_cap].start_tag)
+            best = k;
+    if (best == 0) return;
+    struct request r = s->ring[(s->ring_head + best) % s->ring_cap];
+    for (size_t k = best; k > 0; k--)
+        s->ring[(s->ring_head + k) % s->ring_cap] = s->ring[(s->ring_head + k - 1) % s->ring_cap];
+    s->ring[s->ring_head] = r;
+}
+
 int vs_station_submit(struct vs_station *s, uint32_t guest, vs_time_ns service_ns, uint64_t bytes,
                       vs_io_done_fn done, void *ctx, uint64_t arg)
 {
     if (guest >= s->n_guests || service_ns < 0) return VS_ERR_INPUT;
     if (s->failed) return VS_ERR_RUNTIME;
     vs_time_ns now = vs_event_now(s->q);
-    struct request r = {now, service_ns, bytes, done, ctx, arg, guest};
+    struct request r = {now, service_ns, bytes, done, ctx, arg, guest, 0};
+    if (s->weight) {
+        /* Its share of the device: virtual time advances by its service
+         * over its weight (start-time fair queueing, as BFQ shares a disk
+         * by io.weight and Xen's blkback by its ring scheduling). */
+        double start = s->finish_tag[guest] > s->vtime ? s->finish_tag[guest] : s->vtime;
+        r.start_tag = start;
+        s->finish_tag[guest] = start + (double)service_ns / s->weight[guest];
+    }
     if (s->n_free > 0) {
+        if (s->weight) s->vtime = r.start_tag;
         uint32_t i = s->free_servers[s->n_free - 1];
         if (!start_service(s, i, &r, now)) return VS_ERR_RUNTIME;
         s->n_free--;
@@ -182,7 +229,9 @@ static void on_complete(void *ctx, uint64_t arg)
 
     bool next_started = false;
     if (s->ring_len > 0) {
+        if (s->weight) weighted_to_head(s);
         const struct request *next = &s->ring[s->ring_head];
+        if (s->weight) s->vtime = next->start_tag;
         if (start_service(s, i, next, now)) {
             s->ring_head = (s->ring_head + 1) % s->ring_cap;
             s->ring_len--;

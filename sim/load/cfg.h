@@ -54,7 +54,7 @@
 #define DEFAULT_MAX_EVENTS 500000000ull
 #define DEFAULT_DURATION_NS (10 * VS_NS_PER_S)
 #define DEFAULT_SEED 1
-#define DEFAULT_WEIGHT 256.0
+#define DEFAULT_WEIGHT VS_DEFAULT_WEIGHT
 #define DEFAULT_HOST "current"
 /* Guest instances are named NAME-N; keep room for the suffix. */
 #define GUEST_NAME_MAX (VS_NAME_MAX - 8)
@@ -130,10 +130,14 @@ int cfg_resolve_at(const struct cfg_ctx *c, const struct vs_ynode *n, const char
 int cfg_parse_host_ref(const struct cfg_ctx *c, const struct vs_ynode *n, const char *base_dir, struct vs_host_spec *out);
 int cfg_parse_compare(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc);
 bool cfg_is_instance_name(const char *name, const char *group, uint32_t count);
-/* cfg_resources.c: a guest group's resources: mapping. */
-int cfg_parse_resources(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, struct vs_resources *r);
+/* cfg_resources.c: a memory size in [1 MiB, 1 EiB]. */
 int cfg_node_range_bytes(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, double *out);
 int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t index, const char *base_dir, struct vs_guest_spec *g);
+/* pin: of a guest group or of its resources.cpu (n: the mapping that holds it). */
+int cfg_parse_pin(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, struct vs_guest_spec *g);
+/* cfg_resources.c: the guest group's resources: mapping (guest: the group's node). */
+int cfg_parse_resources(const struct cfg_ctx *c, const struct vs_ynode *guest, const char *guest_path,
+                        struct vs_guest_spec *g);
 int cfg_parse_sweep(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc);
 int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, const char *base_dir, struct vs_scenario *sc);
 int cfg_load_scenario_doc(const char *text, size_t len, const char *origin, const char *base_dir, struct vs_scenario *out, struct vs_error *err);

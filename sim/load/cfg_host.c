@@ -99,7 +99,7 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
         rc = cfg_expect_mapping(c, m, kp, "a mapping such as {cores: 16, frequency: 3GHz}");
         static const char *const ck[] = {"cores",      "frequency",
                                          "time_slice", "cap_period",
-                                         "hardware_virtualization", "nested_paging", "ipc"};
+                                         "hardware_virtualization", "nested_paging", "ipc", "boost"};
         if (rc == VS_OK) rc = cfg_check_keys(c, m, kp, ck, N_OF(ck));
         if (rc == VS_OK) rc = cfg_opt_u32(c, m, kp, "cores", 1, MAX_CORES, &h.cpu.cores);
         if (rc == VS_OK)
@@ -117,6 +117,9 @@ int cfg_parse_host(const struct cfg_ctx *c, const struct vs_ynode *n, const char
                              kp, vs_ynode_get(m, "cap_period")->text);
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "hardware_virtualization", &h.cpu.hw_virt);
         if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "nested_paging", &h.cpu.nested_paging);
+        bool boost = !h.cpu.no_boost;
+        if (rc == VS_OK) rc = cfg_opt_bool(c, m, kp, "boost", &boost);
+        h.cpu.no_boost = !boost;
         /* Relative to the reference core; a factor of 100 either way is no real CPU. */
         double ipc = h.cpu.ipc;
         if (rc == VS_OK) rc = cfg_opt_quantity(c, m, kp, "ipc", VS_UNIT_COUNT, &ipc);

@@ -356,7 +356,7 @@ bool cfg_is_instance_name(const char *name, const char *group, uint32_t count)
 
 /* pin: a core (3) or a range of cores (2-5), counted from 0 on the host
  * the guest runs on. */
-static int parse_pin(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, struct vs_guest_spec *g)
+int cfg_parse_pin(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, struct vs_guest_spec *g)
 {
     const struct vs_ynode *p = vs_ynode_get(n, "pin");
     if (!p) return VS_OK;
@@ -407,28 +407,27 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
     if (rc == VS_OK) rc = cfg_opt_positive(c, n, path, "weight", VS_UNIT_COUNT, MAX_WEIGHT, &g->weight);
     if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "cap", VS_UNIT_PERCENT, &g->cap_fraction);
     if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "queue_limit", 1, MAX_QUEUE_LIMIT, &g->queue_limit);
-    if (rc == VS_OK) rc = parse_pin(c, n, path, g);
+    if (rc == VS_OK) rc = cfg_parse_pin(c, n, path, g);
     if (rc == VS_OK) rc = cfg_opt_bool(c, n, path, "victim", &g->victim);
-    const struct vs_ynode *res = vs_ynode_get(n, "resources");
-    if (rc == VS_OK && res) {
-        char rp[KEYPATH_LEN];
-        cfg_join(rp, sizeof rp, path, "resources");
-        rc = cfg_parse_resources(c, res, rp, &g->resources);
-        /* A VM's limit is its memory: one figure, said once. */
-        double lim = g->resources.memory.limit_bytes;
-        if (rc == VS_OK && lim > 0 && g->memory_bytes > 0 && lim != g->memory_bytes)
-            rc = cfg_fail_at(c, vs_ynode_get(n, "memory"),
-                             "%s.memory: differs from %s.memory.limit; give the guest's memory once (the limit "
-                             "is a VM's boot-time memory and a container's memory.max)", path, rp);
-    }
+    if (rc == VS_OK) rc = cfg_parse_resources(c, n, path, g);
     if (rc != VS_OK) return rc;
     if (g->cap_fraction > (double)g->vcpus) {
+        /* The cap was given flat or under resources.cpu. */
+        const struct vs_ynode *res = vs_ynode_get(n, "resources");
+        const struct vs_ynode *cpu = res && res->kind == VS_YNODE_MAPPING ? vs_ynode_get(res, "cpu") : NULL;
+        const struct vs_ynode *capn = vs_ynode_get(n, "cap") ? vs_ynode_get(n, "cap") : vs_ynode_get(cpu, "cap");
         char kp[KEYPATH_LEN];
-        cfg_join(kp, sizeof kp, path, "cap");
-        return cfg_fail_at(c, vs_ynode_get(n, "cap"),
+        cfg_join(kp, sizeof kp, path, vs_ynode_get(n, "cap") ? "cap" : "resources.cpu.cap");
+        return cfg_fail_at(c, capn,
                        "%s: '%.60s' is more than the guest's %u vCPU%s can use (at most %u%%)", kp,
-                       vs_ynode_get(n, "cap")->text, g->vcpus, g->vcpus == 1 ? "" : "s",
+                       capn->text, g->vcpus, g->vcpus == 1 ? "" : "s",
                        g->vcpus * 100);
+    }
+    if (g->resources.max_vcpus && g->resources.max_vcpus < g->vcpus) {
+        const struct vs_ynode *cpu = vs_ynode_get(vs_ynode_get(n, "resources"), "cpu");
+        return cfg_fail_at(c, vs_ynode_get(cpu, "max_vcpus"),
+                           "%s.resources.cpu.max_vcpus: %u is below the %u vCPUs the guest boots with; the maximum "
+                           "must be at least vcpus", path, g->resources.max_vcpus, g->vcpus);
     }
 
     const struct vs_ynode *w = vs_ynode_get(n, "workload");

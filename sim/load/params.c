@@ -63,7 +63,9 @@ static int resolve(struct vs_scenario *sc, const char *param, struct target *t, 
         const char *f = dot + 1;
         struct vs_workload *w = &g->workload;
         if (strcmp(f, "count") == 0) t->u32 = &g->count, t->unit = VS_UNIT_COUNT, t->min = 1, t->max = VS_MAX_GUESTS;
-        else if (strcmp(f, "vcpus") == 0) t->u32 = &g->vcpus, t->unit = VS_UNIT_COUNT, t->min = 1, t->max = VS_MAX_VCPUS;
+        /* cpus: the same count; in a timeline `set:` it changes a running
+         * group's vCPUs (hot-plug, cpuset: run/sim.c) */
+        else if (strcmp(f, "vcpus") == 0 || strcmp(f, "cpus") == 0) t->u32 = &g->vcpus, t->unit = VS_UNIT_COUNT, t->min = 1, t->max = VS_MAX_VCPUS;
         else if (strcmp(f, "weight") == 0) t->d = &g->weight, t->unit = VS_UNIT_COUNT, t->min = 1e-9;
         else if (strcmp(f, "memory") == 0) t->d = &g->memory_bytes, t->unit = VS_UNIT_BYTES;
         else if (strcmp(f, "cap") == 0) t->d = &g->cap_fraction, t->unit = VS_UNIT_PERCENT;
@@ -80,7 +82,7 @@ static int resolve(struct vs_scenario *sc, const char *param, struct target *t, 
         }
         if (!t->d && !t->u32 && !t->u64 && !t->t) {
             snprintf(why, n,
-                     "'%s': unknown field '%s'; expected count, vcpus, weight, memory, cap, queue_limit, "
+                     "'%s': unknown field '%s'; expected count, vcpus (or cpus), weight, memory, cap, queue_limit, "
                      "load.rate, load.clients, load.total, load.think_time, request.instructions or "
                      "request.COUNT",
                      param, f);

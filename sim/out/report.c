@@ -57,6 +57,15 @@ static void used_events(const struct vs_run_result *run, bool used[VS_EVT_COUNT]
             if (run->groups[g].events[e] > 0) used[e] = true;
 }
 
+/* Steal time is shown when some guest had a visible share of it (0.05 %),
+ * so a run without contention reads as before. */
+static bool any_steal(const struct vs_run_result *run)
+{
+    for (uint32_t i = 0; i < run->n_groups; i++)
+        if (vs_guest_steal_fraction(&run->groups[i]) >= 0.0005) return true;
+    return false;
+}
+
 static void throughput_cell(const struct vs_guest_result *g, char *buf, size_t len)
 {
     char t[32];
@@ -127,8 +136,11 @@ static void write_timeline(FILE *f, const struct vs_run_result *run)
     for (uint32_t k = 0; k < run->n_applied; k++) {
         const struct vs_applied_event *e = &run->applied[k];
         char t[32];
-        fprintf(f, "  %10s  %s%s\n", vs_units_format_time((double)e->at_ns, t, sizeof t), e->ok ? "" : "REFUSED ",
+        fprintf(f, "  %10s  %s%s", vs_units_format_time((double)e->at_ns, t, sizeof t), e->ok ? "" : "REFUSED ",
                 e->text);
+        if (e->effective_ns >= 0)
+            fprintf(f, " (full effect at %s)", vs_units_format_time((double)e->effective_ns, t, sizeof t));
+        fputc('\n', f);
     }
 }
 
@@ -269,6 +281,8 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
             "mean", "p50", "p99", "cpu%");
     for (int k = 0; k < VS_CAT_COUNT; k++)
         if (cats[k]) fprintf(f, " %6s", vs_cat_label((enum vs_cpu_cat)k));
+    bool steal = any_steal(run);
+    if (steal) fprintf(f, " %6s", "steal%");
     fprintf(f, "\n");
     for (uint32_t i = 0; i < run->n_groups; i++) {
         const struct vs_guest_result *g = &run->groups[i];
@@ -282,9 +296,13 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
                 run->window_ns > 0 ? 100.0 * cpu / (double)run->window_ns : 0.0);
         for (int k = 0; k < VS_CAT_COUNT; k++)
             if (cats[k]) fprintf(f, " %5.1f%%", cpu > 0 ? 100.0 * g->cpu_ns[k] / cpu : 0.0);
+        if (steal) fprintf(f, " %6.1f", 100.0 * vs_guest_steal_fraction(g));
         fprintf(f, "\n");
     }
     fprintf(f, "  cpu%%: CPU time used, in %% of one core; the category columns split it.\n");
+    if (steal)
+        fprintf(f, "  steal%%: time its runnable vCPUs waited for a core (or for their cap), in %% of its vCPUs' "
+                   "time.\n");
 
     /* Memory, I/O and anything that went wrong. */
     fprintf(f, "\n%-12s %10s %9s %10s %10s %11s %10s %10s %8s %8s\n", "guest", "memory", "start",
@@ -497,6 +515,9 @@ static void num(FILE *f, double v)
 
 #define MOBILITY_COLUMNS ",from_host,to_host,method,start_s,total_s,downtime_s,bytes_sent,rounds,converged,freeze_s,image_bytes"
 #define MOBILITY_EMPTY ",,,,,,,,,,,"
+/* Resource management (issue 11), after the mobility columns on every row: blank but on guest rows. */
+#define RESOURCE_COLUMNS ",cpu_steal_fraction,disk_throttle_wait_ns,net_throttle_wait_ns"
+#define RESOURCE_EMPTY ",,,"
 
 /* Memory-management columns: at the end of every row, only when a run of
  * the results has memory management (resources.memory), so files without
@@ -554,6 +575,7 @@ static void csv_header(FILE *f, const struct vs_results *r)
     for (size_t k = 0; k < sizeof est / sizeof est[0]; k++) fprintf(f, ",%s,%s_low,%s_high", est[k], est[k], est[k]);
     /* Migration and checkpoint rows (level migration, checkpoint, restore). */
     fputs(MOBILITY_COLUMNS, f);
+    fputs(RESOURCE_COLUMNS, f);
     if (has_mm(r)) fputs(MM_COLUMNS, f);
     fputc('\n', f);
 }
@@ -642,6 +664,12 @@ static void csv_guest(FILE *f, const struct vs_results *r, const struct vs_run_r
     vs_report_csv_field(f, g->host);
     csv_score(f, r, sc);
     fputs(MOBILITY_EMPTY, f);
+    fputc(',', f);
+    num(f, vs_guest_steal_fraction(g));
+    fputc(',', f);
+    num(f, g->disk_throttle_wait_ns);
+    fputc(',', f);
+    num(f, g->net_throttle_wait_ns);
     csv_mm(f, r, &g->mm, false);
     fputc('\n', f);
 }
@@ -689,6 +717,7 @@ static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_re
     vs_report_csv_field(f, h->name);
     csv_score(f, r, NULL);
     fputs(MOBILITY_EMPTY, f);
+    fputs(RESOURCE_EMPTY, f);
     csv_mm(f, r, &h->mm, true);
     fputc('\n', f);
 }
@@ -736,7 +765,7 @@ static void csv_mobility(FILE *f, const struct vs_results *r, const struct vs_ru
         num(f, (double)m->downtime_ns / 1e9);
         fputc(',', f);
         num(f, m->bytes_sent);
-        fprintf(f, ",%u,%s,,", m->rounds, m->converged ? "true" : "false");
+        fprintf(f, ",%u,%s,,%s", m->rounds, m->converged ? "true" : "false", RESOURCE_EMPTY);
         if (has_mm(r)) fputs(MM_EMPTY, f);
         fputc('\n', f);
     }
@@ -756,6 +785,7 @@ static void csv_mobility(FILE *f, const struct vs_results *r, const struct vs_ru
         if (p->done) num(f, (double)p->freeze_ns / 1e9);
         fputc(',', f);
         num(f, p->image_bytes);
+        fputs(RESOURCE_EMPTY, f);
         if (has_mm(r)) fputs(MM_EMPTY, f);
         fputc('\n', f);
     }
@@ -890,6 +920,7 @@ static void json_guest(struct vs_json *w, const struct vs_results *r, const stru
     vs_json_object_end(w);
     json_cpu(w, "cpu_ns", g->cpu_ns);
     vs_json_key_number(w, "cpu_wait_ns", g->cpu_wait_ns);
+    vs_json_key_number(w, "cpu_steal_fraction", vs_guest_steal_fraction(g));
     vs_json_key(w, "events_per_s");
     vs_json_object_begin(w, VS_JSON_INLINE);
     for (int e = 0; e < VS_EVT_COUNT; e++)
@@ -905,6 +936,7 @@ static void json_guest(struct vs_json *w, const struct vs_results *r, const stru
     vs_json_key_uint(w, "ops", g->disk_ops);
     vs_json_key_uint(w, "bytes", g->disk_bytes);
     vs_json_key_number(w, "busy_ns", g->disk_busy_ns);
+    vs_json_key_number(w, "throttle_wait_ns", g->disk_throttle_wait_ns);
     vs_json_object_end(w);
     vs_json_key(w, "net");
     vs_json_object_begin(w, VS_JSON_INLINE);
@@ -912,6 +944,7 @@ static void json_guest(struct vs_json *w, const struct vs_results *r, const stru
     vs_json_key_uint(w, "tx_packets", g->net_tx_packets);
     vs_json_key_uint(w, "rx_bytes", g->net_rx_bytes);
     vs_json_key_uint(w, "tx_bytes", g->net_tx_bytes);
+    vs_json_key_number(w, "throttle_wait_ns", g->net_throttle_wait_ns);
     vs_json_object_end(w);
     vs_json_key_int(w, "start_ns", g->start_ns);
     if (sc) json_score(w, r, sc);
@@ -1019,6 +1052,7 @@ void vs_report_json(struct vs_json *w, const struct vs_results *r)
             vs_json_key_int(w, "at_ns", run->applied[e].at_ns);
             vs_json_key_bool(w, "ok", run->applied[e].ok);
             vs_json_key_string(w, "event", run->applied[e].text);
+            if (run->applied[e].effective_ns >= 0) vs_json_key_int(w, "effective_ns", run->applied[e].effective_ns);
             vs_json_object_end(w);
         }
         vs_json_array_end(w);

@@ -28,6 +28,13 @@ double vs_guest_cpu_ns(const struct vs_guest_result *g)
     return sum;
 }
 
+double vs_guest_steal_fraction(const struct vs_guest_result *g)
+{
+    if (!(g->vcpu_ns > 0)) return 0;
+    double f = g->cpu_wait_ns / g->vcpu_ns;
+    return f < 0 ? 0 : f > 1 ? 1 : f;
+}
+
 void vs_run_result_free(struct vs_run_result *r)
 {
     if (!r) return;

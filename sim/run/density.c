@@ -124,11 +124,13 @@ int vs_density_parse_overcommit(const char *text, struct vs_density_opts *o, str
     for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
         if (strcmp(w, "sharing") == 0) o->overcommit_sharing = true;
         else if (strcmp(w, "balloon") == 0) o->overcommit_balloon = true;
+        else if (strcmp(w, "vcpus") == 0) o->overcommit_vcpus = true;
         else return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--overcommit: '%s' is not a mechanism; expected "
-                                 "sharing, balloon or both (sharing,balloon)", w);
+                                 "sharing, balloon, vcpus or several of them (sharing,balloon,vcpus)", w);
     }
-    if (!o->overcommit_sharing && !o->overcommit_balloon)
-        return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--overcommit: expected sharing, balloon or sharing,balloon");
+    if (!o->overcommit_sharing && !o->overcommit_balloon && !o->overcommit_vcpus)
+        return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--overcommit: expected sharing, balloon, vcpus or several "
+                            "of them (sharing,balloon,vcpus)");
     return VS_OK;
 }
 
@@ -279,7 +281,7 @@ static int run_probe(const struct search *s, struct vs_sim *sim, unsigned hints,
 {
     *early = false;
     *hint = -1;
-    if (s->o->exhaustive || s->sc->n_events > 0 || (s->o->n_slas > 0 && !hints))
+    if (s->o->exhaustive || s->sc->n_events > 0 || s->o->overcommit_vcpus || (s->o->n_slas > 0 && !hints))
         return vs_sim_advance(sim, VS_TIME_NEVER, err);
     /* Through the warm-up at once, then in steps (slicing the run does not
      * change it: events run in the same order). */
@@ -376,6 +378,7 @@ static int simulate(const struct search *s, uint32_t n, unsigned hints, struct p
     p->cpu_util = r.host.cpu_utilisation;
     p->mem_used_fraction = r.host.mem_capacity_bytes > 0 ? r.host.mem_used_bytes / r.host.mem_capacity_bytes : 0;
     p->disk_util = r.host.disk_utilisation;
+    p->steal_fraction = vs_guest_steal_fraction(g);
     p->nic_util = r.host.nic_rx_utilisation > r.host.nic_tx_utilisation ? r.host.nic_rx_utilisation
                                                                          : r.host.nic_tx_utilisation;
     out->memory_per_guest = g->memory;
@@ -909,6 +912,35 @@ static int search_engine(struct search *s)
     return s->o->exhaustive ? search_classic(s) : search_aimed(s);
 }
 
+/* --overcommit vcpus: the count without vCPU overcommit, each vCPU a core
+ * of its own: the most guests whose vCPUs fit the cores of the hosts, of
+ * those that met the SLAs. The search found the largest count that did
+ * (counts below it pass: the same monotonicity the search rests on), so it
+ * is the smaller of the two. */
+static uint32_t host_cores(const struct vs_scenario *sc)
+{
+    /* A scenario built in memory may leave the host list empty or a count
+     * at 0: the simulation reads both as one host. */
+    if (sc->n_hosts == 0) return sc->hosts[0].spec.cpu.cores;
+    uint32_t cores = 0;
+    for (uint32_t h = 0; h < sc->n_hosts; h++)
+        cores += (sc->hosts[h].count ? sc->hosts[h].count : 1) * sc->hosts[h].spec.cpu.cores;
+    return cores;
+}
+
+static void vcpu_overcommit(struct search *s)
+{
+    struct vs_density_result *o = s->out;
+    const struct vs_scenario *sc = s->sc;
+    uint32_t cores = host_cores(sc);
+    uint32_t vcpus = sc->guests[0].vcpus ? sc->guests[0].vcpus : 1;
+    o->vcpu_fit = cores / vcpus;
+    o->density_without_vcpu_overcommit = o->density < o->vcpu_fit ? o->density : o->vcpu_fit;
+    for (uint32_t i = 0; i < o->n_points; i++)
+        if (o->points[i].guests == o->density && o->points[i].basis == VS_PROBE_FULL)
+            o->steal_at_density = o->points[i].steal_fraction;
+}
+
 static void bound_one(void *ctx, uint32_t i)
 {
     struct search *s = &((struct search *)ctx)[i];
@@ -926,6 +958,7 @@ static void search_one(void *ctx, uint32_t i)
     struct order *ord = ctx;
     struct search *s = &ord->s[ord->idx[i]];
     s->rc = search_engine(s);
+    if (s->rc == VS_OK && s->o->overcommit_vcpus) vcpu_overcommit(s);
     atomic_fetch_sub(s->unfinished, 1);
 }
 
@@ -1039,6 +1072,23 @@ void vs_density_write_table(FILE *f, const struct vs_scenario *sc, const struct 
                     vs_units_format_bytes(r[k].saved_balloon_bytes, b, sizeof b),
                     r[k].saved_sharing_bytes > 0 || r[k].saved_balloon_bytes > 0 ? "" : ": nothing (not in this system, or nothing to reclaim)");
     }
+    if (o->overcommit_vcpus) {
+        fprintf(f, "\novercommit (vcpus): guests without vCPU overcommit (each vCPU a core of its own: %u cores, %u "
+                   "vCPU%s per guest) -> with it\n", host_cores(sc), sc->guests[0].vcpus, sc->guests[0].vcpus == 1 ? "" : "s");
+        for (uint32_t k = 0; k < n; k++) {
+            const struct vs_density_result *x = &r[k];
+            uint32_t made = x->density - x->density_without_vcpu_overcommit;
+            fprintf(f, "  %-11s %u -> %s%u, steal %.1f %% at %u: ", x->engine, x->density_without_vcpu_overcommit,
+                    x->capped ? ">=" : "", x->density, x->steal_at_density * 100, x->density);
+            if (made > 0)
+                fprintf(f, "vCPU overcommit made room for %u more\n", made);
+            else if (x->density < x->vcpu_fit)
+                fprintf(f, "no room made: %s ran out before the cores did\n",
+                        x->capped ? "--max" : vs_resource_name(x->limit));
+            else
+                fprintf(f, "no room made: sharing the cores breaks an SLA\n");
+        }
+    }
     fprintf(f, "\ncurve: guests -> throughput per guest, p99 (* = every SLA met; memory = more than fit,\n"
                "not simulated; early(T) = stopped after T of the window, figures not shown: without an\n"
                "SLA once its verdict was certain, with one on a clear trend that only steered the search)\n");
@@ -1111,6 +1161,11 @@ int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs
             vs_json_key_number(&w, "saved_by_sharing_bytes", x->saved_sharing_bytes);
             vs_json_key_number(&w, "saved_by_balloon_bytes", x->saved_balloon_bytes);
         }
+        if (o->overcommit_vcpus) {
+            vs_json_key_uint(&w, "vcpu_fit", x->vcpu_fit);
+            vs_json_key_uint(&w, "density_without_vcpu_overcommit", x->density_without_vcpu_overcommit);
+            vs_json_key_number(&w, "steal_at_density", x->steal_at_density);
+        }
         vs_json_key(&w, "curve");
         vs_json_array_begin(&w, VS_JSON_BLOCK);
         for (uint32_t i = 0; i < x->n_points; i++) {
@@ -1122,6 +1177,7 @@ int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs
             vs_json_key_int(&w, "p50_ns", p->p50_ns);
             vs_json_key_int(&w, "p99_ns", p->p99_ns);
             vs_json_key_number(&w, "cpu_utilisation", p->cpu_util);
+            if (o->overcommit_vcpus) vs_json_key_number(&w, "steal_fraction", p->steal_fraction);
             vs_json_key_uint(&w, "failed", p->failed);
             vs_json_key_string(&w, "basis", vs_probe_basis_name(p->basis));
             vs_json_key_int(&w, "measured_ns", p->measured_ns);

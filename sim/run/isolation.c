@@ -168,18 +168,122 @@ static int make_plan(const struct vs_scenario *sc, const bool *victim, struct pl
     return VS_OK;
 }
 
-int vs_isolation_run(const struct vs_scenario *sc, const struct vs_isolation_opts *o, struct vs_isolation *out,
-                     struct vs_error *err)
+static const char *const policy_names[VS_ISOLATION_MAX_POLICIES] = {"none", "weights", "caps", "pinning"};
+
+static int parse_policies(const char *list, struct vs_isolation *out, struct vs_error *err)
 {
-    memset(out, 0, sizeof *out);
-    if (sc->sweep.n > 0)
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ') t++;
+        size_t n = strlen(t);
+        while (n && t[n - 1] == ' ') t[--n] = '\0';
+        if (!*t) continue;
+        uint32_t k = 0;
+        while (k < VS_ISOLATION_MAX_POLICIES && strcmp(policy_names[k], t) != 0) k++;
+        if (k == VS_ISOLATION_MAX_POLICIES)
+            return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0,
+                                "--policies: '%.40s' is not a policy; allowed: none, weights, caps, pinning", t);
+        for (uint32_t i = 0; i < out->n_policies; i++)
+            if (strcmp(out->policies[i], t) == 0)
+                return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0, "--policies: '%s' is given twice", t);
+        snprintf(out->policies[out->n_policies++], sizeof out->policies[0], "%s", t);
+    }
+    if (out->n_policies == 0)
+        return vs_error_set(err, VS_ERR_INPUT, NULL, 0, 0,
+                            "--policies: no policy given; allowed: none, weights, caps, pinning");
+    return VS_OK;
+}
+
+/* The scenario under one policy, from a clean slate: every group at the
+ * default CPU weight, without cap, pin or I/O limit (memory is left as
+ * written: it sizes the guests). `note` says what the policy did. */
+static int apply_policy(const struct vs_scenario *sc, const bool *side, const char *policy, struct vs_scenario *out,
+                        char *note, size_t note_len, struct vs_error *err)
+{
+    *out = *sc;
+    for (uint32_t g = 0; g < out->n_guests; g++) {
+        struct vs_guest_spec *gs = &out->guests[g];
+        gs->weight = VS_DEFAULT_WEIGHT;
+        gs->cap_fraction = 0;
+        gs->pin_first = gs->pin_cores = 0;
+        gs->resources.disk.weight = 0;
+        gs->resources.disk.iops = gs->resources.disk.bytes_per_s = 0;
+        gs->resources.net.bits_per_s = 0;
+    }
+    if (strcmp(policy, "none") == 0) {
+        snprintf(note, note_len, "no limits: every group at the default CPU weight, no caps, no pinning, no I/O "
+                                 "weights or limits");
+        return VS_OK;
+    }
+    if (strcmp(policy, "weights") == 0) {
+        for (uint32_t g = 0; g < out->n_guests; g++)
+            if (side[g]) {
+                out->guests[g].weight = VS_DEFAULT_WEIGHT * VS_ISOLATION_VICTIM_WEIGHT_FACTOR;
+                out->guests[g].resources.disk.weight = VS_ISOLATION_VICTIM_DISK_WEIGHT;
+            }
+        snprintf(note, note_len, "weights: the victim at CPU weight %.0f against its neighbours' %.0f, disk "
+                 "io.weight %.0f against 100", VS_DEFAULT_WEIGHT * VS_ISOLATION_VICTIM_WEIGHT_FACTOR,
+                 VS_DEFAULT_WEIGHT, VS_ISOLATION_VICTIM_DISK_WEIGHT);
+        return VS_OK;
+    }
+    /* caps and pinning divide one host's cores between the two sides. */
+    if (vs_scenario_host_count(sc) != 1)
         return vs_error_set(err, VS_ERR_INPUT, sc->file, 0, 0,
-                            "isolation compares one scenario with and without neighbours; remove its sweep:");
-    bool victim[VS_MAX_GUEST_GROUPS];
-    int rc = pick_victims(sc, o->victims, victim, err);
-    if (rc != VS_OK) return rc;
+                            "--policies %s divides one host's cores between the victim and its neighbours; %s has "
+                            "%u hosts", policy, sc->name, vs_scenario_host_count(sc));
+    uint32_t cores = sc->hosts[0].spec.cpu.cores, v = 0, n = 0;
+    for (uint32_t g = 0; g < sc->n_guests; g++) {
+        uint32_t vcpus = sc->guests[g].count * sc->guests[g].vcpus;
+        if (side[g]) v += vcpus;
+        else n += vcpus;
+    }
+    if (v >= cores)
+        return vs_error_set(err, VS_ERR_INPUT, sc->file, 0, 0,
+                            "--policies %s: the victim's %u vCPUs (with its clients') take all %u cores of host %s; "
+                            "none would be left for its neighbours", policy, v, cores, sc->hosts[0].name);
+    if (strcmp(policy, "caps") == 0) {
+        /* Each neighbour instance's cap in proportion to its vCPUs, so that
+         * together they use at most the cores the victim side leaves. */
+        for (uint32_t g = 0; g < out->n_guests; g++) {
+            struct vs_guest_spec *gs = &out->guests[g];
+            if (side[g]) continue;
+            double cap = (double)(cores - v) * gs->vcpus / n;
+            gs->cap_fraction = cap < gs->vcpus ? cap : gs->vcpus;
+        }
+        snprintf(note, note_len, "caps: the neighbours capped together at the %u core%s the victim's %u vCPU%s leave%s "
+                 "(each in proportion to its vCPUs)", cores - v, cores - v == 1 ? "" : "s", v, v == 1 ? "" : "s",
+                 v == 1 ? "s" : "");
+        return VS_OK;
+    }
+    /* pinning: the victim side on the first cores, one per vCPU, each group
+     * its own; the neighbours share the rest. */
+    uint32_t next = 0;
+    for (uint32_t g = 0; g < out->n_guests; g++)
+        if (side[g]) {
+            out->guests[g].pin_first = next;
+            out->guests[g].pin_cores = out->guests[g].count * out->guests[g].vcpus;
+            next += out->guests[g].pin_cores;
+        }
+    for (uint32_t g = 0; g < out->n_guests; g++)
+        if (!side[g]) {
+            out->guests[g].pin_first = v;
+            out->guests[g].pin_cores = cores - v;
+        }
+    char mine[32], theirs[32];
+    snprintf(mine, sizeof mine, v == 1 ? "core 0" : "cores 0-%u", v - 1);
+    snprintf(theirs, sizeof theirs, cores - v == 1 ? "core %u" : "cores %u-%u", v, cores - 1);
+    snprintf(note, note_len, "pinning: the victim on %s, its neighbours on %s", mine, theirs);
+    return VS_OK;
+}
+
+/* One comparison (alone, beside each neighbour set) of the scenario sc,
+ * its rows appended to out's under `policy`. */
+static int compare_once(const struct vs_scenario *sc, const bool *victim, const struct vs_isolation_opts *o,
+                        const char *policy, struct vs_isolation *out, struct vs_error *err)
+{
     struct plan pl = {0};
-    rc = make_plan(sc, victim, &pl, err);
+    int rc = make_plan(sc, victim, &pl, err);
     if (rc != VS_OK) return rc;
     uint32_t reps = o->reps ? o->reps : 1, nv = pl.n_variants;
     struct job *jobs = calloc((size_t)nv * reps, sizeof *jobs);
@@ -196,20 +300,19 @@ int vs_isolation_run(const struct vs_scenario *sc, const struct vs_isolation_opt
             rc = jobs[j].rc;
             *err = jobs[j].err;
         }
-
-    snprintf(out->scenario, sizeof out->scenario, "%s", sc->name);
-    snprintf(out->description, sizeof out->description, "%s", sc->description);
-    out->seed = o->seed;
-    out->reps = reps;
-    join_names(out->victims, sizeof out->victims, sc, victim, true);
     snprintf(out->neighbours, sizeof out->neighbours, "%s", pl.names[nv - 1]);
 
     uint32_t n_victims = 0;
     for (uint32_t g = 0; g < sc->n_guests; g++) n_victims += victim[g];
     uint32_t n_engines = rc == VS_OK ? jobs[0].res.n_runs : 0;
     if (rc == VS_OK) {
-        out->rows = calloc((size_t)(nv - 1) * n_engines * n_victims + 1, sizeof *out->rows);
-        if (!out->rows) rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        size_t more = (size_t)(nv - 1) * n_engines * n_victims;
+        struct vs_isolation_row *rows = realloc(out->rows, (out->n_rows + more + 1) * sizeof *rows);
+        if (!rows) rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        else {
+            out->rows = rows;
+            memset(rows + out->n_rows, 0, (more + 1) * sizeof *rows);
+        }
     }
     double *x[7];
     for (int k = 0; k < 7; k++) x[k] = rc == VS_OK ? calloc(reps, sizeof(double)) : NULL;
@@ -221,6 +324,7 @@ int vs_isolation_run(const struct vs_scenario *sc, const struct vs_isolation_opt
                 if (!victim[g]) continue;
                 struct vs_isolation_row *row = &out->rows[out->n_rows++];
                 const struct vs_run_result *run0 = &jobs[v].res.runs[e];
+                snprintf(row->policy, sizeof row->policy, "%s", policy);
                 snprintf(row->neighbours, sizeof row->neighbours, "%s", pl.names[v]);
                 snprintf(row->engine, sizeof row->engine, "%s", run0->engine);
                 snprintf(row->approach, sizeof row->approach, "%s", run0->approach);
@@ -262,6 +366,38 @@ int vs_isolation_run(const struct vs_scenario *sc, const struct vs_isolation_opt
     for (uint32_t j = 0; j < nv * reps; j++) vs_results_free(&jobs[j].res);
     free(jobs);
     free(pl.sc);
+    return rc;
+}
+
+int vs_isolation_run(const struct vs_scenario *sc, const struct vs_isolation_opts *o, struct vs_isolation *out,
+                     struct vs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (sc->sweep.n > 0)
+        return vs_error_set(err, VS_ERR_INPUT, sc->file, 0, 0,
+                            "isolation compares one scenario with and without neighbours; remove its sweep:");
+    bool victim[VS_MAX_GUEST_GROUPS];
+    int rc = pick_victims(sc, o->victims, victim, err);
+    if (rc == VS_OK && o->policies) rc = parse_policies(o->policies, out, err);
+    if (rc != VS_OK) return rc;
+    snprintf(out->scenario, sizeof out->scenario, "%s", sc->name);
+    snprintf(out->description, sizeof out->description, "%s", sc->description);
+    out->seed = o->seed;
+    out->reps = o->reps ? o->reps : 1;
+    join_names(out->victims, sizeof out->victims, sc, victim, true);
+    if (out->n_policies == 0) {
+        rc = compare_once(sc, victim, o, "", out, err);
+    } else {
+        bool side[VS_MAX_GUEST_GROUPS];
+        victim_side(sc, victim, side);
+        struct vs_scenario *psc = malloc(sizeof *psc);
+        if (!psc) rc = vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        for (uint32_t p = 0; p < out->n_policies && rc == VS_OK; p++) {
+            rc = apply_policy(sc, side, out->policies[p], psc, out->policy_notes[p], sizeof out->policy_notes[p], err);
+            if (rc == VS_OK) rc = compare_once(psc, victim, o, out->policies[p], out, err);
+        }
+        free(psc);
+    }
     if (rc != VS_OK) vs_isolation_free(out);
     return rc;
 }
@@ -292,14 +428,19 @@ static void write_table(FILE *f, const struct vs_isolation *r)
     fprintf(f, "%s: %s\n", r->scenario, r->description);
     fprintf(f, "victim: %s   neighbours: %s   seed %llu, %u replication%s\n", r->victims, r->neighbours,
             (unsigned long long)r->seed, r->reps, r->reps == 1 ? "" : "s");
-    fprintf(f, "slowdown = the victim's figure beside its neighbours / alone (same seed, same requests)%s\n\n",
+    fprintf(f, "slowdown = the victim's figure beside its neighbours / alone (same seed, same requests)%s\n",
             r->reps > 1 ? "; [95 % interval]" : "; one replication: no interval (--reps)");
+    if (r->n_policies)
+        fprintf(f, "each policy applies to the victim alone and beside its neighbours alike:\n");
+    for (uint32_t p = 0; p < r->n_policies; p++) fprintf(f, "  %s\n", r->policy_notes[p]);
+    fputc('\n', f);
     fprintf(f, "%-12s %-10s %-10s  %-18s  %-18s  %-18s  %12s %12s %12s %14s\n", "engine", "approach", "victim",
             "throughput x", "p99 x", "cpu/request x", "locks us/req", "backend", "llc+mem", "cpu wait us/req");
     for (uint32_t i = 0; i < r->n_rows; i++) {
         const struct vs_isolation_row *w = &r->rows[i];
-        if (i == 0 || strcmp(w->neighbours, r->rows[i - 1].neighbours) != 0)
-            fprintf(f, "%sbeside %s:\n", i ? "\n" : "", w->neighbours);
+        if (i == 0 || strcmp(w->neighbours, r->rows[i - 1].neighbours) != 0 ||
+            strcmp(w->policy, r->rows[i - 1].policy) != 0)
+            fprintf(f, "%s%s%sbeside %s:\n", i ? "\n" : "", w->policy, w->policy[0] ? ", " : "", w->neighbours);
         fprintf(f, "%-12s %-10s %-10s", w->engine, w->approach, w->group);
         put_ratio(f, &w->throughput_ratio, 18);
         put_ratio(f, &w->p99_ratio, 18);
@@ -332,17 +473,23 @@ static void csv_num(FILE *f, double v)
 
 static void write_csv(FILE *f, const struct vs_isolation *r)
 {
-    fprintf(f, "scenario,seed,reps,neighbours,engine,approach,victim,workload,"
-               "throughput_ratio,throughput_ratio_low,throughput_ratio_high,"
+    /* policy: only when policies were compared, so the CSV without them
+     * keeps its columns */
+    fprintf(f, "scenario,seed,reps,%sneighbours,engine,approach,victim,workload,", r->n_policies ? "policy," : "");
+    fputs("throughput_ratio,throughput_ratio_low,throughput_ratio_high,"
                "p99_ratio,p99_ratio_low,p99_ratio_high,"
                "cpu_per_request_ratio,cpu_per_request_ratio_low,cpu_per_request_ratio_high,"
                "throughput_alone_per_s,throughput_with_per_s,p99_alone_ns,p99_with_ns,"
                "kernel_locks_ns_per_request,io_backend_ns_per_request,llc_memory_ns_per_request,"
-               "cpu_wait_alone_ns_per_request,cpu_wait_with_ns_per_request\n");
+          "cpu_wait_alone_ns_per_request,cpu_wait_with_ns_per_request\n", f);
     for (uint32_t i = 0; i < r->n_rows; i++) {
         const struct vs_isolation_row *w = &r->rows[i];
         vs_report_csv_field(f, r->scenario);
         fprintf(f, ",%llu,%u,", (unsigned long long)r->seed, r->reps);
+        if (r->n_policies) {
+            vs_report_csv_field(f, w->policy);
+            fputc(',', f);
+        }
         vs_report_csv_field(f, w->neighbours);
         fputc(',', f);
         vs_report_csv_field(f, w->engine);
@@ -385,11 +532,23 @@ static void write_json(struct vs_json *j, const struct vs_isolation *r)
     vs_json_key_uint(j, "reps", r->reps);
     vs_json_key_string(j, "victims", r->victims);
     vs_json_key_string(j, "neighbours", r->neighbours);
+    if (r->n_policies) {
+        vs_json_key(j, "policies");
+        vs_json_array_begin(j, VS_JSON_BLOCK);
+        for (uint32_t p = 0; p < r->n_policies; p++) {
+            vs_json_object_begin(j, VS_JSON_INLINE);
+            vs_json_key_string(j, "name", r->policies[p]);
+            vs_json_key_string(j, "note", r->policy_notes[p]);
+            vs_json_object_end(j);
+        }
+        vs_json_array_end(j);
+    }
     vs_json_key(j, "rows");
     vs_json_array_begin(j, VS_JSON_BLOCK);
     for (uint32_t i = 0; i < r->n_rows; i++) {
         const struct vs_isolation_row *w = &r->rows[i];
         vs_json_object_begin(j, VS_JSON_BLOCK);
+        if (r->n_policies) vs_json_key_string(j, "policy", w->policy);
         vs_json_key_string(j, "neighbours", w->neighbours);
         vs_json_key_string(j, "engine", w->engine);
         vs_json_key_string(j, "approach", w->approach);
@@ -454,7 +613,9 @@ void vs_isolation_chart(const struct vs_isolation *r, struct vs_chart *c)
         if (strcmp(w->group, victim) != 0) continue;
         /* A long list of names would crowd the axis: the set of all of them
          * (the only one with several) is "all together". */
-        const char *label = strchr(w->neighbours, '+') ? "all together" : w->neighbours;
+        const char *set = strchr(w->neighbours, '+') ? "all together" : w->neighbours;
+        char label[64];
+        snprintf(label, sizeof label, "%s%s%.40s", w->policy, w->policy[0] ? ": " : "", set);
         uint32_t p = 0, k = 0;
         while (p < c->n_points && strcmp(c->categories[p], label) != 0) p++;
         if (p == c->n_points) {

@@ -127,6 +127,10 @@ struct instance {
     vs_time_ns batch_finished_ns; /* -1 until the batch is complete */
     /* Per-request constants, fixed for the run. */
     double rx_bytes_per_packet, tx_bytes_per_packet;
+    /* Its vCPU time in the window (steal's denominator): vCPUs x time, up
+     * to vcpu_since_ns, and n_vcpus since then. */
+    double vcpu_ns_acc;
+    vs_time_ns vcpu_since_ns;
     struct instance_stats stats;
 };
 
@@ -206,6 +210,9 @@ struct vs_sim {
      * guest has booted, so engines with slow boots are measured over the
      * same steady state; boot times are reported on their own. */
     vs_time_ns booted_ns, warm_ns, end_ns;
+    /* The timeline event being applied: when its resource change takes
+     * full effect (absolute; -1: it changes no resource). */
+    vs_time_ns effect_ns;
 };
 
 static void start_request(struct vs_sim *s, struct instance *in, uint32_t client, bool count_drop);
@@ -265,6 +272,36 @@ static int apply_share(struct vs_sim *s, const struct instance *in)
         cap = all * (in->throttle > 0.01 ? in->throttle : 0.01);
     }
     return vs_cpu_set_share(s->hosts[in->host].cpu, in->cpu_guest, gs->weight, cap);
+}
+
+/* vCPUs made for each instance of group g: its count, the maximum it may
+ * be hot-plugged up to (resources.cpu.max_vcpus) and any count a timeline
+ * `set: cpus` asks for (a container's cpuset may grow beyond its start). */
+static uint32_t vcpu_slots(const struct vs_scenario *sc, uint32_t g)
+{
+    const struct vs_guest_spec *gs = &sc->guests[g];
+    uint32_t n = gs->vcpus > gs->resources.max_vcpus ? gs->vcpus : gs->resources.max_vcpus;
+    for (uint32_t e = 0; e < sc->n_events; e++) {
+        const struct vs_timeline_event *ev = &sc->events[e];
+        if (strcmp(ev->action, "set") != 0 || strcmp(ev->target, gs->name) != 0) continue;
+        for (uint32_t o = 0; o < ev->n_opts; o++)
+            if (strcmp(ev->opts[o].key, "cpus") == 0 && ev->opts[o].value > n && ev->opts[o].value <= VS_MAX_VCPUS)
+                n = (uint32_t)ev->opts[o].value;
+    }
+    return n;
+}
+
+/* Its group's disk and network limits (resources.disk, resources.net) on
+ * its host's disk and NIC. */
+static int apply_io_limits(struct vs_sim *s, const struct instance *in, struct vs_error *err)
+{
+    const struct vs_resources *r = &in->spec->resources;
+    struct host_rt *h = &s->hosts[in->host];
+    if (vs_disk_set_limits(h->disk, in->local, r->disk.iops, r->disk.bytes_per_s, r->disk.burst_s > 0 ? r->disk.burst_s : 0.1) != VS_OK ||
+        vs_nic_set_limit(h->nic, in->local, r->net.bits_per_s, r->net.burst_bytes) != VS_OK ||
+        vs_disk_set_weight(h->disk, in->local, r->disk.weight) != VS_OK)
+        return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory for the I/O limits of guest %s", in->name);
+    return VS_OK;
 }
 
 /* A group's instance slots: its own, those the timeline starts, and the
@@ -408,6 +445,11 @@ static void on_think_done(void *ctx, uint64_t arg)
 
 static void start_load(void *ctx, uint64_t arg);
 
+/* Whether a vCPU of the instance is online (a `set: cpus` may have taken
+ * it away while it ran a request: it goes offline when that is done). */
+static bool vcpu_online(const struct instance *in, uint32_t vcpu) { return vcpu - in->first_vcpu < in->n_vcpus; }
+
+
 static void call_guest_start(struct vs_sim *s, uint32_t i)
 {
     for (uint32_t c = 0; c < s->n_comps; c++)
@@ -444,7 +486,7 @@ static void start_load(void *ctx, uint64_t arg)
     struct vs_sim *s = ctx;
     if (arg >> 32) {
         uint64_t i = (arg >> 32) - 1;
-        s->inst[i].idle_vcpus[s->inst[i].n_idle++] = (uint32_t)arg;
+        if (vcpu_online(&s->inst[i], (uint32_t)arg)) s->inst[i].idle_vcpus[s->inst[i].n_idle++] = (uint32_t)arg;
         arg = i;
     }
     struct instance *in = &s->inst[arg];
@@ -861,7 +903,9 @@ static void on_cpu_done(void *ctx, uint64_t arg)
     struct instance *in = &s->inst[s->req[r].instance];
     bool dead = stale(s, r);
     /* The vCPU goes straight to the next waiting request, if any. */
-    if (in->wait_head != REQ_NONE && !gone(in) && in->state != VS_GUEST_DOWN) {
+    if (!vcpu_online(in, vcpu)) {
+        /* offline now: it takes nothing more */
+    } else if (in->wait_head != REQ_NONE && !gone(in) && in->state != VS_GUEST_DOWN) {
         uint32_t next = in->wait_head;
         in->wait_head = s->req[next].next;
         if (in->wait_head == REQ_NONE) in->wait_tail = REQ_NONE;
@@ -962,6 +1006,21 @@ static void complete_request(struct vs_sim *s, uint32_t r)
 
 /* ---- statistics window ---- */
 
+/* Its vCPU time since the window began (or since it started). */
+static double instance_vcpu_ns(const struct vs_sim *s, const struct instance *in)
+{
+    vs_time_ns now = vs_event_now(s->q), from = in->vcpu_since_ns > in->start_ns ? in->vcpu_since_ns : in->start_ns;
+    if (now <= from) return in->vcpu_ns_acc;
+    return in->vcpu_ns_acc + (double)in->n_vcpus * (double)(now - from);
+}
+
+/* Before its vCPU count changes: the time so far at the old count. */
+static void note_vcpu_time(struct vs_sim *s, struct instance *in)
+{
+    in->vcpu_ns_acc = instance_vcpu_ns(s, in);
+    in->vcpu_since_ns = vs_event_now(s->q);
+}
+
 static void reset_instance_stats(struct instance *in)
 {
     struct vs_hist *h = in->stats.latency;
@@ -979,16 +1038,19 @@ static void on_warmup_end(void *ctx, uint64_t arg)
     for (uint32_t h = 0; h < s->n_hosts; h++) {
         struct host_rt *hr = &s->hosts[h];
         vs_cpu_reset_stats(hr->cpu);
-        vs_station_reset_stats(vs_disk_station(hr->disk));
-        vs_station_reset_stats(vs_nic_station(hr->nic, VS_NIC_RX));
-        vs_station_reset_stats(vs_nic_station(hr->nic, VS_NIC_TX));
+        vs_disk_reset_stats(hr->disk);
+        vs_nic_reset_stats(hr->nic);
     }
     for (uint32_t l = 0; l < s->n_links; l++) {
         vs_station_reset_stats(vs_nic_station(s->links[l].net, VS_NIC_RX));
         vs_station_reset_stats(vs_nic_station(s->links[l].net, VS_NIC_TX));
         s->links[l].packets = s->links[l].bytes = 0;
     }
-    for (uint32_t i = 0; i < s->n_inst; i++) reset_instance_stats(&s->inst[i]);
+    for (uint32_t i = 0; i < s->n_inst; i++) {
+        reset_instance_stats(&s->inst[i]);
+        s->inst[i].vcpu_ns_acc = 0;
+        s->inst[i].vcpu_since_ns = vs_event_now(s->q);
+    }
     for (uint32_t c = 0; c < s->n_comps; c++)
         if (s->comps[c].ops->warmup_reset) s->comps[c].ops->warmup_reset(s->comps[c].state, &s->world);
     s->warm = true;
@@ -1011,6 +1073,7 @@ static void record_applied(struct vs_sim *s, const struct vs_timeline_event *ev,
     struct vs_applied_event *a = &s->applied[s->n_applied++];
     a->at_ns = vs_event_now(s->q) - s->booted_ns;
     a->ok = ok;
+    a->effective_ns = ok && s->effect_ns >= 0 ? s->effect_ns - s->booted_ns : -1;
     int used = snprintf(a->text, sizeof a->text, "%s %.60s", ev->action, ev->target);
     for (uint32_t o = 0; o < ev->n_opts && used > 0 && (size_t)used < sizeof a->text; o++)
         used += snprintf(a->text + used, sizeof a->text - (size_t)used, " %s=%s", ev->opts[o].key, ev->opts[o].text);
@@ -1030,6 +1093,7 @@ static void on_timeline_event(void *ctx, uint64_t arg)
         void *state = NULL;
         for (uint32_t c = 0; c < s->n_comps; c++)
             if (s->comps[c].ops == owner) state = s->comps[c].state;
+        s->effect_ns = -1;
         rc = def->apply(state, &s->world, ev, why, sizeof why);
     } else {
         snprintf(why, sizeof why, "no component has the action %s", ev->action);
@@ -1235,6 +1299,9 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
          * has; the others from their own streams. */
         uint64_t disk_seed = h == 0 ? s->seed : s->seed ^ (0x9E3779B97F4A7C15ull * (h + 1));
         hr->cpu = vs_cpu_create(&sp->cpu, vs_cost(&sp->costs, VS_COST_CONTEXT_SWITCH_CYCLES), s->q);
+        /* The system's own scheduler (Xen's credit scheduler, a container's two levels). */
+        if (hr->cpu && hr->engine.preset->sched != VS_SCHED_CFS)
+            vs_cpu_set_scheduler(hr->cpu, hr->engine.preset->sched, !sp->cpu.no_boost);
         hr->disk = vs_disk_create(&sp->disk, s->q, disk_seed, guests);
         hr->nic = vs_nic_create(&sp->nic, s->q, guests);
         hr->mem = vs_memory_create(sp->memory_bytes, sp->host_reserved_bytes, guests);
@@ -1290,7 +1357,8 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
             in->tx_bytes_per_packet =
                 rq->count[VS_OP_NET_TX] > 0 ? rq->net_tx_bytes / rq->count[VS_OP_NET_TX] : 0;
             in->stats.latency = vs_hist_create();
-            in->idle_vcpus = calloc(gs->vcpus, sizeof *in->idle_vcpus);
+            uint32_t slots = vcpu_slots(&s->sc, g);
+            in->idle_vcpus = calloc(slots, sizeof *in->idle_vcpus);
             if (!in->stats.latency || !in->idle_vcpus)
                 return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
             if (vs_cpu_add_guest(h->cpu, gs->weight, gs->cap_fraction, &in->cpu_guest) != VS_OK)
@@ -1300,15 +1368,20 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
                                     "guest %s is pinned to cores %u-%u, but host %s has %u cores (0-%u)", gs->name,
                                     gs->pin_first, gs->pin_first + gs->pin_cores - 1, h->name, h->spec->cpu.cores,
                                     h->spec->cpu.cores - 1);
-            for (uint32_t v = 0; v < gs->vcpus; v++) {
+            for (uint32_t v = 0; v < slots; v++) {
                 uint32_t id;
                 if (vs_cpu_add_vcpu(h->cpu, in->cpu_guest, &id) != VS_OK)
                     return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "could not add a vCPU");
                 if (v == 0) in->first_vcpu = id;
                 /* Pushed in reverse so vCPU 0 is taken first. */
-                in->idle_vcpus[gs->vcpus - 1 - v] = id;
+                if (v < gs->vcpus) in->idle_vcpus[gs->vcpus - 1 - v] = id;
             }
+            /* vCPUs beyond its count wait, offline, for a `set: cpus`. */
+            if (slots > gs->vcpus && vs_cpu_set_guest_vcpus(h->cpu, in->cpu_guest, gs->vcpus) != VS_OK)
+                return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "could not add a vCPU");
             in->n_vcpus = in->n_idle = gs->vcpus;
+            int lim = apply_io_limits(s, in, err);
+            if (lim != VS_OK) return lim;
         }
     }
     return VS_OK;
@@ -1573,7 +1646,7 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     g->state = in->state;
     g->instances = 1;
     g->failed_instances = in->state == VS_GUEST_FAILED;
-    g->vcpus = gs->vcpus;
+    g->vcpus = in->n_vcpus; /* its vCPUs now (a timeline `set: cpus` changes them) */
     g->batch = gs->workload.load.kind == VS_LOAD_BATCH;
     g->load = gs->workload.load.kind;
     g->arrived = in->stats.arrived;
@@ -1594,6 +1667,10 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     vs_cpu_get_guest_stats(h->cpu, in->cpu_guest, &cg);
     memcpy(g->cpu_ns, cg.ns_by_cat, sizeof g->cpu_ns);
     g->cpu_wait_ns = cg.wait_ns;
+    g->vcpu_ns = instance_vcpu_ns(s, in);
+    uint64_t delayed;
+    vs_disk_guest_throttle(h->disk, in->local, &delayed, &g->disk_throttle_wait_ns);
+    vs_nic_guest_throttle(h->nic, in->local, &delayed, &g->net_throttle_wait_ns);
     memcpy(g->events, in->stats.events, sizeof g->events);
     g->events[VS_EVT_CONTEXT_SWITCH] += (double)cg.context_switches;
     if (!gone(in)) g->memory = in->memory;
@@ -1698,6 +1775,9 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
         grp->completion_ns = g->completion_ns;
     for (int c = 0; c < VS_CAT_COUNT; c++) grp->cpu_ns[c] += g->cpu_ns[c];
     grp->cpu_wait_ns += g->cpu_wait_ns;
+    grp->vcpu_ns += g->vcpu_ns;
+    grp->disk_throttle_wait_ns += g->disk_throttle_wait_ns;
+    grp->net_throttle_wait_ns += g->net_throttle_wait_ns;
     for (int e = 0; e < VS_EVT_COUNT; e++) grp->events[e] += g->events[e];
     for (int p = 0; p < VS_MEM_PART_COUNT; p++)
         grp->memory.bytes[p] = p == VS_MEM_SHARED ? (grp->memory.bytes[p] > g->memory.bytes[p]
@@ -2152,10 +2232,131 @@ int vs_world_start(struct vs_world *w, uint32_t group, uint32_t count, char *why
     return rc;
 }
 
+/* ---- dynamic resources (issue 11) ---- */
+
+/* The event being applied takes full effect at `at` at the earliest. */
+static void note_effect(struct vs_sim *s, vs_time_ns at)
+{
+    if (at > s->effect_ns) s->effect_ns = at;
+}
+
+/* A new weight or cap: a cgroup's (CFS, containers) applies at the next
+ * scheduling decision, at once; Xen's credit scheduler hands out credits
+ * by the new weight at its next accounting (every 30 ms). */
+static vs_time_ns share_effect_ns(const struct vs_sim *s, const struct instance *in)
+{
+    vs_time_ns now = vs_event_now(s->q);
+    if (vs_cpu_scheduler(s->hosts[in->host].cpu) != VS_SCHED_CREDIT) return now;
+    const vs_time_ns period = 30 * VS_NS_PER_MS;
+    return (now / period + 1) * period;
+}
+
+/* Whether the instance is a VM (its vCPU count changes by hot-plug) rather
+ * than processes of the host (a container's cpuset, native). */
+static bool is_vm(const struct vs_sim *s, const struct instance *in)
+{
+    const char *a = s->hosts[in->host].engine.ops->approach;
+    return strcmp(a, "oslevel") != 0 && strcmp(a, "native") != 0;
+}
+
+/* The instance's vCPUs become n (online ones first): new ones take waiting
+ * requests at once; removed ones that are busy go when their request's
+ * CPU work is done. arg: instance << 16 | n. */
+static void on_vcpus_changed(void *ctx, uint64_t arg)
+{
+    struct vs_sim *s = ctx;
+    struct instance *in = &s->inst[arg >> 16];
+    uint32_t n = (uint32_t)(arg & 0xFFFF);
+    if (gone(in)) return;
+    struct host_rt *h = host_of(s, in);
+    note_vcpu_time(s, in);
+    uint32_t old = in->n_vcpus;
+    in->n_vcpus = n;
+    if (vs_cpu_set_guest_vcpus(h->cpu, in->cpu_guest, n) != VS_OK) {
+        fail_msg(s, "could not change a guest's vCPUs");
+        return;
+    }
+    if (n < old) {
+        /* Idle vCPUs beyond the count go offline now. */
+        uint32_t k = 0;
+        for (uint32_t j = 0; j < in->n_idle; j++)
+            if (vcpu_online(in, in->idle_vcpus[j])) in->idle_vcpus[k++] = in->idle_vcpus[j];
+        in->n_idle = k;
+        return;
+    }
+    for (uint32_t v = old; v < n; v++) {
+        uint32_t id = in->first_vcpu + v;
+        if (vs_cpu_vcpu_busy(h->cpu, id)) continue; /* still finishing its last request */
+        in->idle_vcpus[in->n_idle++] = id;
+    }
+    if (in->state != VS_GUEST_RUNNING) return;
+    while (in->n_idle > 0 && in->wait_head != REQ_NONE && !s->failed) {
+        uint32_t r = in->wait_head;
+        in->wait_head = s->req[r].next;
+        if (in->wait_head == REQ_NONE) in->wait_tail = REQ_NONE;
+        run_cpu(s, r, in->idle_vcpus[--in->n_idle]);
+    }
+}
+
+/* set: cpus: N for every instance of a group. A container's cpuset changes
+ * at once; a VM hot-plugs (or unplugs) its vCPUs one after another, each
+ * taking the host's vcpu_hotplug time, and cannot grow beyond the maximum
+ * it was booted with (resources.cpu.max_vcpus, by default its vcpus). */
+static int set_cpus(struct vs_sim *s, uint32_t group, double value, char *why, size_t why_len)
+{
+    const struct vs_guest_spec *gs = &s->sc.guests[group];
+    uint32_t n = (uint32_t)value, slots = vcpu_slots(&s->sc, group);
+    vs_time_ns now = vs_event_now(s->q);
+    int rc = VS_OK;
+    for (uint32_t k = 0; k < s->group_active[group]; k++) {
+        uint32_t i = s->group_first[group] + k;
+        struct instance *in = &s->inst[i];
+        if (gone(in)) continue;
+        const struct host_rt *h = host_of(s, in);
+        uint32_t max_vm = gs->resources.max_vcpus ? gs->resources.max_vcpus : gs->vcpus;
+        if (is_vm(s, in) && n > max_vm) {
+            snprintf(why, why_len, "%s cannot have %u vCPUs: hot-plug stops at its boot-time maximum, %u (max_vcpus)",
+                     in->name, n, max_vm);
+            rc = VS_ERR_INPUT;
+            continue;
+        }
+        if (!is_vm(s, in) && n > h->spec->cpu.cores) {
+            snprintf(why, why_len, "%s cannot have %u CPUs: host %s has %u cores", in->name, n, h->name,
+                     h->spec->cpu.cores);
+            rc = VS_ERR_INPUT;
+            continue;
+        }
+        if (n == 0 || n > slots) {
+            snprintf(why, why_len, "%s cannot have %u vCPUs (1 to %u)", in->name, n, slots);
+            rc = VS_ERR_INPUT;
+            continue;
+        }
+        if (!is_vm(s, in)) {
+            note_effect(s, now);
+            on_vcpus_changed(s, (uint64_t)i << 16 | n);
+            continue;
+        }
+        /* One vCPU at a time (libvirt and QEMU plug them one by one), each
+         * usable once the guest has onlined it. */
+        uint32_t from = in->n_vcpus;
+        double each_ns = vs_cost(&h->spec->costs, VS_COST_VCPU_HOTPLUG_NS);
+        for (uint32_t k = 1; from != n; k++) {
+            from = n > from ? from + 1 : from - 1;
+            vs_time_ns at = now + (vs_time_ns)(k * each_ns + 0.5);
+            note_effect(s, at);
+            schedule(s, at, on_vcpus_changed, (uint64_t)i << 16 | from);
+        }
+    }
+    return rc;
+}
+
+void vs_world_note_effect(struct vs_world *w, vs_time_ns at) { note_effect(w->sim, at); }
+
 int vs_world_set(struct vs_world *w, uint32_t group, const char *param, double value, char *why, size_t why_len)
 {
     struct vs_sim *s = w->sim;
     struct vs_guest_spec *gs = &s->sc.guests[group];
+    if (strcmp(param, "cpus") == 0) return set_cpus(s, group, value, why, why_len);
     for (uint32_t c = 0; c < s->n_comps; c++) {
         int crc = VS_OK;
         if (s->comps[c].ops->set_param &&
@@ -2179,8 +2380,10 @@ int vs_world_set(struct vs_world *w, uint32_t group, const char *param, double v
         uint32_t i = s->group_first[group] + k;
         struct instance *in = &s->inst[i];
         if (gone(in)) continue;
-        if (strcmp(param, "weight") == 0 || strcmp(param, "cap") == 0)
+        if (strcmp(param, "weight") == 0 || strcmp(param, "cap") == 0) {
             rc = apply_share(s, in);
+            note_effect(s, share_effect_ns(s, in));
+        }
         /* An open load that had no rate has no arrival pending: start one. */
         if (gs->workload.load.kind == VS_LOAD_OPEN && !in->arrival_pending &&
             (in->state == VS_GUEST_RUNNING || in->state == VS_GUEST_PAUSED))

@@ -4,7 +4,9 @@
 # errors (exit 2); an unknown --victim, a scenario without a victim and one
 # without neighbours exit 2 with what is allowed; the report has a row per
 # neighbour set, engine and victim in every format, the same for any
-# thread count; a container victim beside a file-scanning neighbour is
+# thread count; --policies gives a row per policy (a policy column only
+# then; policy none of a scenario without limits is the plain comparison),
+# an unknown policy exits 2; a container victim beside a file-scanning neighbour is
 # slower than a KVM victim (the table's p99 column); the security table
 # names each approach's interface with sources, and docs/approaches.md prints its escapes.
 . "$(dirname "$0")/lib.sh"
@@ -110,6 +112,30 @@ expect_status "isolation --chart" 0
 if [ -s "$TMP/iso.svg" ] && [ "$(wc -l <"$TMP/iso.csv")" -eq 4 ]; then ok "the chart and its CSV, a row per neighbour set"; else
     fail "the chart and its CSV, a row per neighbour set" "$(cat "$TMP/iso.csv" 2>&1)"; fi
 if grep -q "^all together," "$TMP/iso.csv"; then ok "the set of all neighbours is 'all together'"; else fail "the set of all neighbours is 'all together'"; fi
+
+# ---- --policies: one comparison per policy ----
+run isolation "$TMP/nn.yaml" --reps 2 --format csv --policies none,pinning
+expect_status "isolation --policies" 0
+cp "$TMP/out" "$TMP/p.csv"
+rows=$(($(wc -l <"$TMP/p.csv") - 1))
+if [ "$rows" -eq 12 ]; then ok "a CSV row per policy, neighbour set and engine"; else fail "a CSV row per policy, neighbour set and engine" "rows: $rows"; fi
+if head -1 "$TMP/p.csv" | grep -q '^scenario,seed,reps,policy,neighbours,'; then ok "--policies adds a policy column"; else
+    fail "--policies adds a policy column" "$(head -1 "$TMP/p.csv")"; fi
+if head -1 "$TMP/a.csv" | grep -q ',policy,'; then fail "no policy column without --policies"; else ok "no policy column without --policies"; fi
+# nn.yaml sets no weight, cap, pin or limit: policy none is the scenario as written
+awk -F, 'BEGIN {OFS=","} NR > 1 && $4 == "none" {$4 = ""; sub(/,,/, ","); print}' "$TMP/p.csv" >"$TMP/p-none"
+tail -n +2 "$TMP/a.csv" >"$TMP/a-rows"
+if cmp -s "$TMP/p-none" "$TMP/a-rows"; then ok "policy none of a scenario without limits is the plain comparison"; else
+    fail "policy none of a scenario without limits is the plain comparison" "$(diff "$TMP/p-none" "$TMP/a-rows" | head -4)"; fi
+run isolation "$TMP/nn.yaml" --reps 1 --policies pinning
+expect_out "the table says what pinning did" "pinning: the victim on cores 0-1, its neighbours on cores 2-15"
+expect_out "the table groups rows by policy and neighbour" "pinning, beside scan:"
+run isolation "$TMP/nn.yaml" --reps 1 --policies caps --format json
+expect_out "json rows carry the policy" '"policy": "caps"'
+expect_out "json lists the policies" '"policies": ['
+run isolation "$TMP/nn.yaml" --policies quotas
+expect_status "an unknown policy exits 2" 2
+expect_err "it names the policies" "--policies: 'quotas' is not a policy; allowed: none, weights, caps, pinning"
 
 # ---- the built-in lecture scenario and the security table ----
 "$VIRTSIM" show noisy-neighbour >"$TMP/noisy.yaml"

@@ -224,5 +224,6 @@ check "tui WORKLOAD: saturated, scored by throughput" "thru x"
 T send-keys -t "$S" q
 check "tui WORKLOAD: q exits" "EXIT=0"
 start nowl 120 40 tui no-such-thing
-check "tui: an unknown name says scenarios and workloads were tried" "nor a built-in workload"
+check "tui: an unknown name says scenarios and workloads were tried" "built-in workload (virtsim list workloads)"
+check "tui: an unknown name says no built-in scenario has it" "no built-in scenario of that name"
 check "tui: an unknown name exits 2" "EXIT=2"

@@ -1,6 +1,7 @@
 /* Tests of the CPU scheduler: shares follow weights, caps hold even on an
  * idle host, switch costs land in host_kernel and are counted, categories are
- * attributed exactly, and a statistics reset neither loses nor moves time. */
+ * attributed exactly, a statistics reset neither loses nor moves time, and
+ * pinning keeps a guest on its cores under every scheduler. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -384,6 +385,78 @@ static void test_multicore_even(void **state)
         assert_within_rel(st.runqueue_mean, n - 2.0, 0.01);
         fx_free(&f);
     }
+}
+
+/* Pinning keeps a guest on its cores, under every scheduler: a guest of
+ * four busy vCPUs pinned to cores 2-3 of four leaves cores 0 and 1 idle and
+ * keeps 2 and 3 busy; a second guest pinned to core 0 runs there alone,
+ * never waiting, and core 1 stays idle. */
+static void test_pinning_keeps_cores(void **state)
+{
+    (void)state;
+    const enum vs_cpu_sched kinds[] = {VS_SCHED_CFS, VS_SCHED_GROUP, VS_SCHED_CREDIT};
+    for (size_t s = 0; s < sizeof kinds / sizeof kinds[0]; s++) {
+        struct fx f;
+        fx_init(&f, 4, 1 * GHZ, 1 * MS, 0, 2000);
+        assert_int_equal(vs_cpu_set_scheduler(f.cpu, kinds[s], true), VS_OK);
+        uint32_t va = 0, vb = 0;
+        uint32_t a = add_guest(&f, 256, 0, 4, &va);
+        uint32_t b = add_guest(&f, 256, 0, 1, &vb);
+        assert_int_equal(vs_cpu_pin_guest(f.cpu, a, 2, 2), VS_OK);
+        assert_int_equal(vs_cpu_pin_guest(f.cpu, b, 0, 1), VS_OK);
+        struct loop l[5];
+        for (uint32_t k = 0; k < 4; k++) loop_start(&l[k], &f, va + k, 1.3e6 + 0.2e6 * k);
+        loop_start(&l[4], &f, vb, 0.9e6);
+        vs_event_run_until(f.q, 5 * SEC);
+        double busy[4];
+        for (uint32_t c = 0; c < 4; c++) {
+            double by_cat[VS_CAT_COUNT];
+            vs_cpu_get_core_stats(f.cpu, c, by_cat);
+            busy[c] = 0;
+            for (int k = 0; k < VS_CAT_COUNT; k++)
+                if (k != VS_CAT_IDLE) busy[c] += by_cat[k];
+        }
+        print_message("%s: cores busy %.3f %.3f %.3f %.3f s\n", vs_cpu_sched_name(kinds[s]), busy[0] / SEC,
+                      busy[1] / SEC, busy[2] / SEC, busy[3] / SEC);
+        assert_true(busy[1] == 0);
+        assert_within_rel(busy[0], 5.0 * SEC, 1e-9);
+        assert_within_rel(busy[2], 5.0 * SEC, 1e-9);
+        assert_within_rel(busy[3], 5.0 * SEC, 1e-9);
+        assert_within_rel(guest_cpu_ns(&f, a), 10.0 * SEC, 1e-9);
+        struct vs_cpu_guest_stats gb;
+        vs_cpu_get_guest_stats(f.cpu, b, &gb);
+        assert_true(gb.wait_ns == 0);
+        fx_free(&f);
+    }
+}
+
+/* Xen's credit scheduler: a vCPU that goes straight on to its next burst
+ * (its guest never blocked) keeps its core for the rest of its 30 ms slice
+ * instead of queueing behind every waiting vCPU of its priority after
+ * each burst. Two equal guests on one core, one with 1 ms bursts back to
+ * back, one with long bursts: they switch about once a slice, and share
+ * the core evenly. */
+static void test_credit_keeps_slice(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init(&f, 1, 1 * GHZ, 1 * MS, 0, 2000);
+    assert_int_equal(vs_cpu_set_scheduler(f.cpu, VS_SCHED_CREDIT, true), VS_OK);
+    uint32_t va = 0, vb = 0;
+    uint32_t a = add_guest(&f, 256, 0, 1, &va);
+    uint32_t b = add_guest(&f, 256, 0, 1, &vb);
+    struct loop la, lb;
+    loop_start(&la, &f, va, 1e6);
+    loop_start(&lb, &f, vb, 500e6);
+    vs_event_run_until(f.q, 3 * SEC);
+    struct vs_cpu_stats st;
+    vs_cpu_get_stats(f.cpu, &st);
+    double sa = guest_cpu_ns(&f, a) / (3.0 * SEC), sb = guest_cpu_ns(&f, b) / (3.0 * SEC);
+    print_message("credit: shares %.3f / %.3f, %llu switches in 3 s\n", sa, sb, (unsigned long long)st.context_switches);
+    assert_true(st.context_switches <= 3 * SEC / (30 * MS) + 4);
+    assert_within_rel(sa, 0.5, 0.02);
+    assert_within_rel(sb, 0.5, 0.02);
+    fx_free(&f);
 }
 
 /* Thousands of vCPUs on a few cores: shares stay fair and the run is fast. */
@@ -772,6 +845,8 @@ int main(void)
         cmocka_unit_test(test_category_attribution),
         cmocka_unit_test(test_multicore_even),
         cmocka_unit_test(test_many_vcpus),
+        cmocka_unit_test(test_pinning_keeps_cores),
+        cmocka_unit_test(test_credit_keeps_slice),
         cmocka_unit_test(test_sleeper_no_hoarding),
         cmocka_unit_test(test_wait_and_runqueue),
         cmocka_unit_test(test_reset_excludes_warmup),

@@ -3,7 +3,11 @@
  * search gives the same bytes as a serial one; and the default search (memory
  * bound, early stops) finds what the exhaustive one (every probe simulated in
  * full) finds: the same density, limit, probes and verdicts, and the same
- * figures for every probe it simulated in full. */
+ * figures for every probe it simulated in full; --overcommit vcpus gives
+ * the count without vCPU overcommit (a core per vCPU) beside the density:
+ * lower for a light workload whose vCPUs mostly idle (with steal time
+ * measured at the density), the same for a CPU-bound one, and the density
+ * itself is the one the search finds without the flag. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -477,6 +481,64 @@ static void test_fast_parallel_equals_serial(void **state)
     free(sc);
 }
 
+/* Guests of 2 vCPUs on 4 cores: a light open load (200 requests/s of 1M
+ * instructions, a fifteenth of a core) or a CPU-bound closed loop. */
+static void vcpu_overcommit(const char *load, const char *sla, uint32_t *without, uint32_t *with, double *steal)
+{
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "name: dens\nhost: {profile: current, cpu: {cores: 4}}\nduration: 2s\nwarmup: 500ms\nseed: 1\n"
+             "compare: [kvm, lxc]\nguests:\n  - name: g\n    vcpus: 2\n    workload:\n      name: w\n"
+             "      load: %s\n      request: {instructions: 1M}\n      memory: {footprint: 64MiB}\n", load);
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    assert_int_equal(vs_config_load_scenario(yaml, strlen(yaml), "dens.yaml", NULL, sc, &err), VS_OK);
+    struct vs_density_opts o = {.max_guests = 64, .threads = 1};
+    assert_int_equal(vs_sla_parse(sla, &o.slas[0], &err), VS_OK);
+    o.n_slas = 1;
+    struct vs_density_result plain[2], oc[2];
+    assert_int_equal(vs_density_run(sc, &o, plain, &err), VS_OK);
+    assert_int_equal(vs_density_parse_overcommit("vcpus", &o, &err), VS_OK);
+    assert_true(o.overcommit_vcpus && !o.overcommit_sharing && !o.overcommit_balloon);
+    assert_int_equal(vs_density_run(sc, &o, oc, &err), VS_OK);
+    for (int k = 0; k < 2; k++) {
+        /* the flag reports; the count is the search's own */
+        assert_int_equal(oc[k].density, plain[k].density);
+        assert_int_equal(oc[k].vcpu_fit, 2);
+        without[k] = oc[k].density_without_vcpu_overcommit;
+        with[k] = oc[k].density;
+        steal[k] = oc[k].steal_at_density;
+        print_message("%s %s: %u without vCPU overcommit, %u with, steal %.3f\n", oc[k].engine, load, without[k],
+                      with[k], steal[k]);
+    }
+    free(sc);
+}
+
+static void test_vcpu_overcommit(void **state)
+{
+    (void)state;
+    uint32_t without[2], with[2];
+    double steal[2];
+    vcpu_overcommit("{kind: open, rate: 200/s}", "p99<20ms", without, with, steal);
+    for (int k = 0; k < 2; k++) {
+        /* each vCPU busy a thirtieth of the time: many more guests than
+         * cores hold the SLA, their vCPUs waiting for a core now and then */
+        assert_int_equal(without[k], 2);
+        assert_true(with[k] > 8 * without[k]);
+        assert_true(steal[k] > 0.01);
+    }
+    vcpu_overcommit("{kind: closed, clients: 2, think_time: 0}", "throughput>=90%", without, with, steal);
+    for (int k = 0; k < 2; k++) {
+        /* CPU-bound: a third guest's vCPUs take cores the first two use */
+        assert_int_equal(without[k], 2);
+        assert_int_equal(with[k], 2);
+    }
+    struct vs_density_opts o = {0};
+    struct vs_error err;
+    assert_int_equal(vs_density_parse_overcommit("vcpus,memory", &o, &err), VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "sharing, balloon, vcpus"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_exhaustive_without_memory_bound),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_fast_parallel_equals_serial),
+        cmocka_unit_test(test_vcpu_overcommit),
     };
     return cmocka_run_group_tests_name("density", tests, NULL, NULL);
 }

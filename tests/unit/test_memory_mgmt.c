@@ -185,6 +185,9 @@ static void test_balloon_rate_and_limits(void **state)
     /* One balloon_page per page. */
     assert_within_rel(g->mm.change_done_ns - g->mm.change_at_ns, target / PAGE * vs_cost(&c, VS_COST_BALLOON_PAGE_NS),
                       1e-6);
+    /* The timeline says the same: the set took full effect when the balloon got there. */
+    assert_true(r->applied[0].ok);
+    assert_true(llabs(r->applied[0].effective_ns - (int64_t)g->mm.change_done_ns) <= 1);
     /* Untouched memory first: only what the balloon took beyond it was resident (page cache). */
     double used = 64 * MIB + vs_cost(&c, VS_COST_GUEST_KERNEL_BYTES) + vs_cost(&c, VS_COST_GUEST_PAGE_CACHE_BYTES);
     double cache_given = target - (1024 * MIB - used);
@@ -358,8 +361,8 @@ static void expect_error(const char *yaml, int line, int col, const char *words)
 static void test_bad_keys(void **state)
 {
     (void)state;
-    expect_error("name: x\nguests:\n  - name: a\n    workload: web-server\n    resources: {cpu: 2}\n", 5, 17,
-                 "allowed: memory");
+    expect_error("name: x\nguests:\n  - name: a\n    workload: web-server\n    resources: {gpu: 2}\n", 5, 17,
+                 "allowed: cpu, memory, disk, net");
     expect_error("name: x\nguests:\n  - name: a\n    workload: web-server\n    resources: {memory: {limt: 1GiB}}\n",
                  5, 26, "allowed: limit, balloon, sharing, swap");
     expect_error("name: x\nguests:\n  - name: a\n    workload: web-server\n    resources: {memory: {balloon: maybe}}\n",

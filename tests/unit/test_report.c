@@ -459,11 +459,12 @@ static void test_csv(void **state)
         "memory_application_bytes", "disk_busy_ns", "start_ns", "host_cpu_utilisation",
         "host_runqueue_mean", "host_mem_free_bytes", "host_nic_tx_utilisation", "host",
         "reps", "score_kind", "saturated", "score", "score_low", "score_high", "cost_ratio_low",
-        "throughput_ratio_high", "p99_ratio",
+        "throughput_ratio_high", "p99_ratio", "cpu_steal_fraction", "disk_throttle_wait_ns",
+        "net_throttle_wait_ns",
     };
     for (size_t k = 0; k < sizeof expected / sizeof expected[0]; k++) column(&c, expected[k]);
     assert_int_equal(c.n_fields[0],
-                     25 + VS_CAT_COUNT + 1 + VS_EVT_COUNT + VS_MEM_PART_COUNT + 8 + 14 + 1 + 3 + 5 * 3 + 11);
+                     25 + VS_CAT_COUNT + 1 + VS_EVT_COUNT + VS_MEM_PART_COUNT + 8 + 14 + 1 + 3 + 5 * 3 + 11 + 3);
 
     int level = column(&c, "level"), engine = column(&c, "engine"), guest = column(&c, "guest");
     int tput = column(&c, "throughput_per_s"), p99 = column(&c, "latency_p99_ns");

@@ -105,6 +105,7 @@ enum vs_cost_id {
     VS_COST_CONTAINER_OVERHEAD_BYTES, /* kernel objects of one container */
     VS_COST_VM_BOOT_NS,            /* boot of a VM to its first request */
     VS_COST_CONTAINER_START_NS,    /* start of a container to its first request */
+    VS_COST_VCPU_HOTPLUG_NS,       /* one vCPU hot-plugged (or unplugged) into a running VM until the guest uses it */
     /* memory management and overcommit (sim/comp/memmgmt.c) */
     VS_COST_KSM_PAGES_TO_SCAN,     /* ksmd: pages scanned per wake-up */
     VS_COST_KSM_SLEEP_NS,          /* ksmd: sleep between wake-ups */

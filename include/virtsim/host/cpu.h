@@ -25,6 +25,20 @@
 
 struct vs_cpu; /* opaque */
 
+/* Which scheduler shares the cores (chosen by the approach's preset,
+ * model/engine.h; docs/approaches.md):
+ * - VS_SCHED_CFS: the host's fair scheduler with each vCPU a thread of its
+ *   own (KVM, QEMU, UML, native processes): run queue by virtual runtime,
+ *   a guest's weight split evenly over all its vCPUs.
+ * - VS_SCHED_GROUP: two levels, the guest then its vCPUs (OpenVZ's fair
+ *   scheduler, cgroup cpu.weight): the guest's weight is shared by those of
+ *   its vCPUs that compete at the time, so a guest gets its share however
+ *   few of its threads are busy.
+ * - VS_SCHED_CREDIT: Xen's credit scheduler: credits every 30 ms accounting
+ *   period, priorities BOOST > UNDER > OVER, FIFO within a priority, 30 ms
+ *   slices, a waking vCPU boosted (`boost`) so it preempts CPU hogs. */
+enum vs_cpu_sched { VS_SCHED_CFS = 0, VS_SCHED_GROUP, VS_SCHED_CREDIT };
+
 /* Called when a burst has been fully executed. */
 typedef void (*vs_burst_done_fn)(void *ctx, uint64_t arg);
 
@@ -34,11 +48,22 @@ struct vs_cpu *vs_cpu_create(const struct vs_cpu_spec *spec, double context_swit
                              struct vs_event_queue *q);
 void vs_cpu_destroy(struct vs_cpu *cpu);
 
+/* Chooses the scheduler; before any guest is added (VS_ERR_INPUT after).
+ * The credit scheduler uses Xen's 30 ms slice and accounting period (caps
+ * are budgets per 30 ms) instead of the host profile's. */
+int vs_cpu_set_scheduler(struct vs_cpu *cpu, enum vs_cpu_sched kind, bool boost);
+enum vs_cpu_sched vs_cpu_scheduler(const struct vs_cpu *cpu);
+const char *vs_cpu_sched_name(enum vs_cpu_sched kind); /* "cfs", "group", "credit" */
+
 /* Registers a guest with a weight (> 0) and a cap (fraction of one core;
  * 0 = uncapped). Returns VS_OK and the guest id (0, 1, ...). */
 int vs_cpu_add_guest(struct vs_cpu *cpu, double weight, double cap_fraction, uint32_t *guest_id);
 /* Adds a vCPU to a guest; the guest's weight is split evenly among its vCPUs. */
 int vs_cpu_add_vcpu(struct vs_cpu *cpu, uint32_t guest_id, uint32_t *vcpu_id);
+
+/* The guest's weight is split over n vCPUs from now on (vCPU hot-plug:
+ * the others exist but are offline and are given no bursts). */
+int vs_cpu_set_guest_vcpus(struct vs_cpu *cpu, uint32_t guest_id, uint32_t n);
 
 /* Gives an idle vCPU a burst. Cycles per category are consumed in category
  * order. Returns VS_ERR_RUNTIME if the vCPU already has a burst. `done` is

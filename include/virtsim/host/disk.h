@@ -27,6 +27,20 @@ int vs_disk_submit(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes
  * (common random numbers), whatever order the requests reach the disk in. */
 int vs_disk_submit_drawn(struct vs_disk *d, uint32_t guest, bool write, uint64_t bytes, struct vs_rng *rng,
                          vs_io_done_fn done, void *ctx, uint64_t arg);
+/* Limits a guest's requests to iops per second and bytes_per_s (0: no
+ * limit) with token buckets holding burst_s of each rate (host/throttle.h):
+ * like cgroup io.max and QEMU's iops-total/bps-total. A request over the
+ * limit waits, in its guest's order, before it reaches the device's queue;
+ * its device time is drawn when it is submitted, as without limits. */
+int vs_disk_set_limits(struct vs_disk *d, uint32_t guest, double iops, double bytes_per_s, double burst_s);
+/* The guest's share of the device (io.weight, 1..10000; 0: leaves it at
+ * the default, 100): once any guest has one, waiting requests are served
+ * by weight (station.h) rather than in arrival order. */
+int vs_disk_set_weight(struct vs_disk *d, uint32_t guest, double weight);
+/* Requests of the guest its limits held back, and their waits summed, in the window. */
+void vs_disk_guest_throttle(const struct vs_disk *d, uint32_t guest, uint64_t *delayed, double *wait_ns);
+/* Starts a new statistics window (the station's and the limits'). */
+void vs_disk_reset_stats(struct vs_disk *d);
 /* The station underneath, for statistics. */
 struct vs_station *vs_disk_station(struct vs_disk *d);
 const struct vs_station *vs_disk_station_const(const struct vs_disk *d);

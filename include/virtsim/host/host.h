@@ -21,6 +21,9 @@ struct vs_cpu_spec {
     vs_time_ns cap_period_ns;  /* accounting period for caps */
     bool hw_virt;              /* VT-x / AMD-V: can run HVM guests */
     bool nested_paging;        /* EPT / NPT: HVM guests need no shadow page tables */
+    /* Xen's credit scheduler boosts a vCPU waking from I/O (`boost: false`
+     * turns that off, to see what it does). Read only by that scheduler. */
+    bool no_boost;
     /* Instructions per cycle of one core relative to the reference core (a
      * current server core, the `current` profile: 1.0). Workloads give their
      * CPI as measured on the reference core; this host runs them at

@@ -33,6 +33,15 @@ int vs_nic_submit_burst(struct vs_nic *n, enum vs_nic_dir dir, uint32_t guest, u
  * (at least a twentieth of the link). */
 void vs_nic_set_flow(struct vs_nic *n, enum vs_nic_dir dir, double bits_per_s);
 double vs_nic_flow(const struct vs_nic *n, enum vs_nic_dir dir);
+/* Shapes a guest's packets to bits_per_s in each direction (0: no limit),
+ * with a token bucket of burst_bytes (host/throttle.h): like tc tbf's rate
+ * and burst on its interface, or Xen netback's rate= credit. Packets over
+ * the limit wait, in the guest's order, before they reach the link. */
+int vs_nic_set_limit(struct vs_nic *n, uint32_t guest, double bits_per_s, double burst_bytes);
+/* Bursts of the guest its limit held back, and their waits summed, in the window. */
+void vs_nic_guest_throttle(const struct vs_nic *n, uint32_t guest, uint64_t *delayed, double *wait_ns);
+/* Starts a new statistics window (both directions' stations and shapers). */
+void vs_nic_reset_stats(struct vs_nic *n);
 /* Names it in memory-budget errors ("host a's NIC", "the link a <-> b"):
  * its two queues and its packets in flight, all charged to the event
  * queue's memory account (station.h). */

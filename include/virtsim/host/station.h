@@ -30,6 +30,13 @@ void vs_station_set_what(struct vs_station *s, const char *what);
 int vs_station_submit(struct vs_station *s, uint32_t guest, vs_time_ns service_ns,
                       uint64_t bytes, vs_io_done_fn done, void *ctx, uint64_t arg);
 
+/* Serves the guests in proportion to their weights instead of first come,
+ * first served: start-time fair queueing on service time (a guest without
+ * a weight of its own has VS_STATION_DEFAULT_WEIGHT, io.weight's default).
+ * Among one guest's requests the order stays first come, first served. */
+#define VS_STATION_DEFAULT_WEIGHT 100.0
+int vs_station_set_weight(struct vs_station *s, uint32_t guest, double weight);
+
 void vs_station_reset_stats(struct vs_station *s);
 
 /* Bytes one waiting request takes in a station's queue (for estimates). */

@@ -202,6 +202,10 @@ int vs_world_stop(struct vs_world *w, uint32_t guest, char *why, size_t why_len)
 /* Starts `count` more instances of a group (ones the scenario reserved for
  * the timeline), on hosts chosen by the group's placement. */
 int vs_world_start(struct vs_world *w, uint32_t group, uint32_t count, char *why, size_t why_len);
+/* A component applying a `set:` says when its part of the change will
+ * have taken full effect (the report's "full effect at"; the latest of all
+ * parts counts). */
+void vs_world_note_effect(struct vs_world *w, vs_time_ns at);
 /* Sets a parameter path of a group (load.rate, weight, cap, ...) while it runs. */
 int vs_world_set(struct vs_world *w, uint32_t group, const char *param, double value, char *why,
                  size_t why_len);

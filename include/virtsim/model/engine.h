@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "virtsim/core/error.h"
 #include "virtsim/core/event.h"
+#include "virtsim/host/cpu.h"
 #include "virtsim/host/host.h"
 #include "virtsim/host/memory.h"
 #include "virtsim/core/ops.h"
@@ -48,6 +49,9 @@ struct vs_preset {
     enum vs_io_path io;
     bool device_model_in_user; /* emulated devices live in a user-space process (QEMU) */
     bool beancounters;   /* OS-level: per-operation resource accounting (OpenVZ UBC) */
+    /* The scheduler that shares the host's cores among its guests (host/cpu.h):
+     * the one place a system's CPU scheduling is chosen. 0: the host's CFS. */
+    enum vs_cpu_sched sched;
 };
 
 struct vs_engine_ops {

@@ -72,6 +72,13 @@ struct vs_guest_result {
     double down_ns;
     uint64_t lost;
     uint32_t outages;
+    /* Resource management (issue 11): the vCPU time it had in the window
+     * (vCPUs x time, following hot-plug), the denominator of its steal
+     * time (vs_guest_steal_fraction); and the time its requests waited
+     * for its disk and network limits (resources.disk, resources.net),
+     * summed over the requests. */
+    double vcpu_ns;
+    double disk_throttle_wait_ns, net_throttle_wait_ns;
     struct vs_mem_mgmt mm;          /* memory management (resources.memory); mm.managed false: none */
     /* Performance isolation (host/contention.h): host CPU time it spent, in
      * the window, on what it shares with other groups' guests: shared
@@ -113,6 +120,10 @@ struct vs_applied_event {
     vs_time_ns at_ns;
     bool ok;            /* false: refused at run time (e.g. a guest that no longer runs) */
     char text[112];     /* "pause db-1", "set web load.rate = 4000/s", or why it was refused */
+    /* A resource change (set: cpus, cap, weight): when it had taken full
+     * effect on every instance (a VM's vCPU hot-plug takes time), from the
+     * end of boot as at_ns; -1 for other events. */
+    vs_time_ns effective_ns;
 };
 
 /* A figure a kernel component reported (model/component.h): e.g. lifecycle
@@ -251,6 +262,7 @@ struct vs_density_point {
     int64_t p50_ns, p99_ns;
     double cpu_util, mem_used_fraction, disk_util, nic_util;
     uint32_t failed;            /* guests that did not fit in memory */
+    double steal_fraction;      /* the guests' steal time: waiting for a core over their vCPU time */
 };
 
 struct vs_density_result {
@@ -265,6 +277,11 @@ struct vs_density_result {
      * (sharing: the identical pages, held once per host; ballooning: the
      * page cache its balloon holds). */
     double saved_sharing_bytes, saved_balloon_bytes;
+    /* --overcommit vcpus: the guests whose vCPUs fit the host's cores one
+     * each (vcpu_fit), the density without vCPU overcommit (the most of
+     * those that met every SLA) and the steal time at the density. */
+    uint32_t vcpu_fit, density_without_vcpu_overcommit;
+    double steal_at_density;
     struct vs_density_point points[VS_DENSITY_MAX_POINTS]; /* sorted by guests */
     uint32_t n_points;
 };
@@ -322,6 +339,10 @@ struct vs_migration_view {
 
 /* Host CPU time a guest (or group) used, all categories but idle. */
 double vs_guest_cpu_ns(const struct vs_guest_result *g);
+/* Its steal time: the share of its vCPUs' time they were runnable but had
+ * no core (cpu_wait_ns / vcpu_ns; waiting out a cap counts, as Xen and
+ * Linux report it), 0..1; 0 when it had no vCPU time. */
+double vs_guest_steal_fraction(const struct vs_guest_result *g);
 
 /* Frees what a run result owns (not the struct itself). */
 void vs_run_result_free(struct vs_run_result *r);

@@ -33,12 +33,19 @@ struct vs_density_opts {
     /* --overcommit: guests counted with page sharing and/or ballooning
      * settled (sim/comp/memmgmt.c, mm_admit), where the system has them. */
     bool overcommit_sharing, overcommit_balloon;
+    /* --overcommit vcpus: the count is also given without vCPU overcommit
+     * (every vCPU a core of its own), so the report says how many guests
+     * overcommitting vCPUs made room for; every probe runs in full, so its
+     * steal time is measured. The search itself always lets vCPUs share
+     * cores (the scheduler does, and the SLAs judge the result). */
+    bool overcommit_vcpus;
 };
 
 /* Searches every engine of sc (its first guest group is the template; its
  * count is what the search varies). out has sc->n_engines entries, filled
  * in engine order; the result is the same whatever the thread count. */
-/* Parses --overcommit's list ("sharing,balloon"). VS_ERR_INPUT otherwise. */
+/* Parses --overcommit's list (sharing, balloon, vcpus, comma-separated).
+ * VS_ERR_INPUT otherwise. */
 int vs_density_parse_overcommit(const char *text, struct vs_density_opts *o, struct vs_error *err);
 
 int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o,

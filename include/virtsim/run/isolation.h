@@ -9,7 +9,16 @@
  * alone, per replication, then averaged with a 95 % interval. Where the time went
  * comes from the run's results: the CPU it spent on shared kernel locks,
  * the host's I/O back end and LLC evictions (host/contention.h), and the
- * time it waited for a core. */
+ * time it waited for a core.
+ *
+ * With policies (--policies), the comparison is repeated once per
+ * resource-management policy, each applied to every run of it (alone and
+ * beside the neighbours) from a clean slate: none (no weights, caps, pins
+ * or I/O limits), weights (the victim's CPU and disk weight ten times its
+ * neighbours'), caps (the neighbours capped together at the cores the
+ * victim's vCPUs leave) and pinning (the victim and its neighbours on
+ * disjoint cores). The victim side (the victims and the groups that are
+ * their clients) gets the victim's treatment. */
 #ifndef VIRTSIM_RUN_ISOLATION_H
 #define VIRTSIM_RUN_ISOLATION_H
 
@@ -21,17 +30,27 @@
 #include "virtsim/spec/scenario.h"
 
 #define VS_ISOLATION_DEFAULT_REPS 5
+#define VS_ISOLATION_MAX_POLICIES 4
+/* The weights policy: the victim side's CPU weight over its neighbours'
+ * (the default weight), and its disk io.weight (the neighbours keep
+ * io.weight's default, 100). */
+#define VS_ISOLATION_VICTIM_WEIGHT_FACTOR 10.0
+#define VS_ISOLATION_VICTIM_DISK_WEIGHT 1000.0
 
 struct vs_isolation_opts {
     const char *victims; /* comma-separated group names; NULL: the groups marked victim: true */
     uint32_t reps;       /* replications, >= 1 */
     uint32_t threads;    /* 0: the CPUs */
     uint64_t seed;
+    /* comma-separated policies (none, weights, caps, pinning); NULL: the
+     * scenario's own settings, one comparison, no policy in the output */
+    const char *policies;
 };
 
 /* One victim group under one engine. Ratios are with neighbours / alone
  * (throughput: below 1 is slower; p99 and CPU per request: above 1). */
 struct vs_isolation_row {
+    char policy[16];      /* "" without --policies */
     char neighbours[256]; /* the neighbour groups beside the victim in this row, "+"-separated */
     char engine[VS_NAME_MAX], approach[VS_NAME_MAX], group[VS_NAME_MAX], workload[VS_NAME_MAX];
     struct vs_estimate throughput_ratio, p99_ratio, cpu_per_request_ratio;
@@ -51,7 +70,12 @@ struct vs_isolation {
     uint64_t seed;
     uint32_t reps;
     char victims[512], neighbours[512]; /* group names, "+"-separated */
-    /* n_rows, owned: by neighbour set (each neighbour group in scenario
+    /* The policies compared (n_policies 0: the scenario as written), each
+     * with what it did to this scenario. */
+    uint32_t n_policies;
+    char policies[VS_ISOLATION_MAX_POLICIES][16];
+    char policy_notes[VS_ISOLATION_MAX_POLICIES][256];
+    /* n_rows, owned: by policy, then by neighbour set (each neighbour group in scenario
      * order, then all of them when there are several), then engine, then
      * victim */
     struct vs_isolation_row *rows;
@@ -65,7 +89,9 @@ void vs_isolation_subset(const struct vs_scenario *sc, const bool *keep, struct 
 
 /* Runs the comparison. VS_ERR_INPUT (positioned at the scenario's file)
  * without a victim, for an unknown victim, a scenario with a sweep, or one
- * without neighbours. Caller frees out with vs_isolation_free. */
+ * without neighbours; for an unknown or repeated policy, and for caps or
+ * pinning on a scenario with more than one host or where the victim side's
+ * vCPUs take every core. Caller frees out with vs_isolation_free. */
 int vs_isolation_run(const struct vs_scenario *sc, const struct vs_isolation_opts *o, struct vs_isolation *out,
                      struct vs_error *err);
 void vs_isolation_free(struct vs_isolation *r);

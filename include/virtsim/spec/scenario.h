@@ -14,6 +14,7 @@
 #define VS_MAX_GUEST_GROUPS 64
 #define VS_MAX_GUESTS 4096          /* instances, all groups */
 #define VS_MAX_VCPUS 256            /* per guest */
+#define VS_DEFAULT_WEIGHT 256.0     /* a guest group's CPU weight when it gives none */
 #define VS_MAX_ENGINES 32
 #define VS_MAX_DURATION_NS (INT64_C(86400) * 1000000000) /* one simulated day */
 #define VS_DEFAULT_QUEUE_LIMIT 10000
@@ -116,7 +117,7 @@ struct vs_guest_spec {
     uint32_t started_later;         /* instances a timeline `start` adds (not running at first) */
     struct vs_twin twins[VS_MAX_TWINS]; /* instances `migrate` events reserve, after those */
     uint32_t n_twins;
-    struct vs_resources resources;  /* resources: (memory management, ...) */
+    struct vs_resources resources;  /* resources: memory, disk and net limits, the vCPU maximum (spec/resources.h) */
     bool victim;                    /* `virtsim isolation` measures this group's slowdown by its
                                        neighbours (the other groups) */
     int line;                       /* where it was declared, for messages */
