@@ -9,6 +9,7 @@
 #include "virtsim/model/engine.h"
 #include "virtsim/run/compare.h"
 #include "virtsim/run/density.h"
+#include "virtsim/run/tradeoff.h"
 
 static const struct vs_cmd_opt options[] = {
     {VS_OPT_SLA, "sla", 0, "SLA",
@@ -68,17 +69,11 @@ static int build_scenario(const char *what, const struct vs_cmd_args *a, uint32_
         rc = vs_cli_load_scenario(what, sc, e);
         if (rc == VS_OK && duration) sc->duration_ns = duration, sc->warmup_ns = duration / 10;
     } else {
-        struct vs_compare_opts co = {.workload = what, .host = a->host, .vcpus = vcpus,
-                                     .approaches = a->approaches ? a->approaches : "qemu,xen-pv,kvm,lxc",
-                                     .duration_ns = duration ? duration : 5 * VS_NS_PER_S, .seed = 1};
+        /* The same scenario the TUI's Density panel searches (run/tradeoff.h). */
+        struct vs_density_setup ds = {.workload = what, .host = a->host, .approaches = a->approaches,
+                                      .vcpus = vcpus, .duration_ns = duration};
         char skipped[1024];
-        rc = vs_compare_scenario(&co, sc, skipped, sizeof skipped, e);
-        if (rc == VS_OK) {
-            /* Density keeps the workload's own load (compare saturates it). */
-            struct vs_error we;
-            rc = vs_config_resolve_workload(what, NULL, &sc->guests[0].workload, &we);
-            if (rc != VS_OK) *e = we;
-        }
+        rc = vs_density_workload_scenario(&ds, sc, skipped, sizeof skipped, e);
     }
     if (rc == VS_OK && is_scenario && a->approaches) {
         sc->n_engines = 0;
