@@ -796,6 +796,7 @@ int vs_tui_density_curve(const struct vs_density_result *r, int64_t p99_bound_ns
         memcpy(grid + y * stride, sla, strlen(sla) < CURVE_LEFT - 1 ? strlen(sla) : CURVE_LEFT - 1);
         for (int x = CURVE_LEFT; x < width; x++) grid[y * stride + x] = '-';
     }
+    int sla_row = p99_bound_ns > 0 ? ROW_OF((double)p99_bound_ns) : -1;
     char *under = grid + height * stride;
     int free_from = CURVE_LEFT;
     for (int i = 0; i < n; i++) {
@@ -804,7 +805,16 @@ int vs_tui_density_curve(const struct vs_density_result *r, int64_t p99_bound_ns
         if (x >= width) x = width - 1;
         cols[i] = x;
         if (p->basis == VS_PROBE_MEMORY || p->failed > 0 || p->p99_ns <= 0) grid[0 * stride + x] = 'M';
-        else grid[ROW_OF((double)p->p99_ns) * stride + x] = p->ok ? 'o' : 'x';
+        else {
+            /* On a short plot a p99 near the bound rounds onto its row: a
+             * point keeps the side of the line its verdict says (below:
+             * under the bound), so the picture never contradicts it. */
+            int row = ROW_OF((double)p->p99_ns);
+            bool under_bound = p99_bound_ns <= 0 || p->p99_ns < p99_bound_ns;
+            if (sla_row >= 0 && under_bound && row <= sla_row) row = sla_row + 1 < height ? sla_row + 1 : sla_row;
+            if (sla_row >= 0 && !under_bound && row >= sla_row) row = sla_row > 0 ? sla_row - 1 : sla_row;
+            grid[row * stride + x] = p->ok ? 'o' : 'x';
+        }
         /* The guest count under its column, where it does not run into the last one. */
         char g[16];
         int gl = snprintf(g, sizeof g, "%u", p->guests);

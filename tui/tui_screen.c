@@ -799,7 +799,7 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
                 }
         }
     }
-    y++;
+    if (tall) y++;
     /* What the bars are, and the selected approach's memory in words. */
     if (wide)
         putf(y++, 1, "guests: most meeting every SLA; limit: what ran out with one more; cpu x: CPU per op, one guest "
@@ -812,7 +812,7 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     enum vs_tui_dstate sst = vs_tui_density_row(t, d->sel, &sel);
     if (sst == VS_TUI_DENSITY_DONE) {
         const struct vs_mem_parts *m = &sel->r.memory_per_guest;
-        putf(y++, 1, "%s: %s per guest = app %s + guest kernel %s + page cache %s + overhead %s", d->engines[d->sel],
+        putf(y++, 1, "%s: %s/guest = app %s + kernel %s + cache %s + overhead %s", d->engines[d->sel],
              vs_units_format_bytes(vs_mem_parts_total(m), a, sizeof a),
              vs_units_format_bytes(m->bytes[VS_MEM_APPLICATION], b, sizeof b),
              vs_units_format_bytes(m->bytes[VS_MEM_GUEST_KERNEL], c2, sizeof c2),
@@ -876,10 +876,10 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     if (d->typing)
         putf(ky, 1, "SLA (e.g. p99<20ms throughput>=95%%; Enter sets, Esc keeps): %s_", d->typed);
     else if (p.searching)
-        putf(ky, 1, "searching %s: %u simulations, %.0f s simulated, %.1f s so far; %d of %d approaches done", p.engine,
+        putf(ky, 1, "searching %s: %u simulations, %.0f s simulated in %.0f s; %d of %d done", p.engine,
              p.simulations, p.simulated_s, p.wall_s, p.done, p.total);
     else
-        putf(ky, 1, "%d of %d approaches done (settings seen before show at once: cached)", p.done, p.total);
+        putf(ky, 1, "%d of %d approaches done (settings seen before show at once)", p.done, p.total);
     if (keys_rows == 1) {
         put(ky + 1, 1, "w W workload  H host  [ ] p99 bound  { } throughput bound  S type SLA  Up Down  x in/out  "
                        "c preset  e export");
