@@ -383,7 +383,7 @@ static const char *next_builtin(enum vs_builtin_kind kind, const char *name, int
 }
 
 /* The p99 bounds [ and ] step through, in ms; past the last: none. */
-static const double p99_ladder_ms[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
+static const double p99_ladder_ms[] = {0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
 #define P99_STEPS ((int)(sizeof p99_ladder_ms / sizeof p99_ladder_ms[0]))
 static const double thru_ladder[] = {0.5, 0.8, 0.9, 0.95, 0.99};
 #define THRU_STEPS ((int)(sizeof thru_ladder / sizeof thru_ladder[0]))
