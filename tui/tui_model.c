@@ -1130,7 +1130,7 @@ void vs_tui_format_latency(int64_t ns, uint64_t count, char *buf, size_t len)
 
 static const char *const help_keys[] = {
     "virtsim - keys (any key closes this)",
-    "Tab Shift-Tab  panels: Compare, Guests, Group, Timeline",
+    "Tab Shift-Tab  panels: Compare, Guests, Group, Timeline, Density",
     "Up Down j k    an engine (Compare, Group), a guest, or scroll (Timeline)",
     "Left Right h l the engine whose guests are shown",
     "Enter Esc      guest detail / back",
@@ -1144,6 +1144,7 @@ static const char *const help_keys[] = {
     "o O  /         sort guests by the next column / reverse; filter by name",
     "m M            host meters: all hosts, then each (several hosts)",
     "PgUp PgDn End  Timeline: scroll; End follows the newest",
+    "Density panel  w W H workload, host; [ ] { } S the SLA; x c approaches",
     "? F1  q        this help; quit.  Mouse: click tabs and rows",
 };
 static const char *const help_notes[] = {

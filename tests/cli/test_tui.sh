@@ -164,7 +164,7 @@ if screen | head -1 | grep -qE 'seed 42 +t = [0-9.]+ s of [0-9.]+ s +speed max +
 else fail "80x24: the header is whole" "$(screen | head -1)"; fi
 check "80x24: the Timeline says when an engine finished" "qemu: finished its run"
 if screen | grep -qF '^'; then ok "80x24: events are marked under the sparklines"; else fail "80x24: events are marked under the sparklines"; fi
-T send-keys -t "$S" Tab
+T send-keys -t "$S" Tab Tab # past the Density panel (issue 17) to Compare
 n=$(screen | grep -cE '^[ >](native|qemu|xen-pv|kvm|lxc) +finished ')
 if [ "$n" = 5 ]; then ok "80x24: every engine says finished"; else fail "80x24: every engine says finished" "$(screen | sed -n 4,9p)"; fi
 T send-keys -t "$S" Tab
@@ -226,3 +226,71 @@ check "tui WORKLOAD: q exits" "EXIT=0"
 start nowl 120 40 tui no-such-thing
 check "tui: an unknown name says scenarios and workloads were tried" "nor a built-in workload"
 check "tui: an unknown name exits 2" "EXIT=2"
+
+# Issue 17: the Density panel, at 120x40 and 80x24. Opened on a workload
+# with a short search (300 ms per point, up to 128 guests, p99<1ms): each
+# approach's guests and limiting resource show; a stricter SLA ([) searches
+# again while the other panels stay usable and changes the numbers; the SLA
+# typed back (S) shows the first numbers at once, from the cache.
+density_row() { screen | grep -E "^[ >]$1 $2 " | head -1; }
+density_n() { density_row "$1" "$2" | sed -E "s/^[ >]$1 $2 +[a-z]+ +(>=)?([0-9]+) .*/\\2/"; }
+for size in "120 40" "80 24"; do
+    set -- $size
+    start "dens$1" "$1" "$2" tui web-server --duration 300ms --max 128 --sla "'p99<1ms'"
+    check "$1x$2: tui WORKLOAD with density options starts" "compare-web-server"
+    T send-keys -t "$S" BTab
+    check "$1x$2: the Density panel opens" "density of web-server on current"
+    check "$1x$2: the Density panel states the SLA" "SLA: p99<1ms"
+    if wait_for "5 of 5 approaches done" 150; then ok "$1x$2: every approach's search finishes"
+    else fail "$1x$2: every approach's search finishes" "$(screen | sed -n 4,12p)"; fi
+    if [ "$1" = 120 ]; then
+        row=$(density_row 4 kvm)
+        if echo "$row" | grep -qE '^[ >]4 kvm +hvm +[0-9]+ (cpu|memory|disk|nic) '; then ok "$1x$2: kvm's guests and limiting resource"
+        else fail "$1x$2: kvm's guests and limiting resource" "$row"; fi
+        check "$1x$2: the command that gives the same numbers" "= virtsim density web-server --vcpus 2 --duration 300ms"
+        check "$1x$2: the trade-off scatter" "trade-off: guests per host"
+    else
+        row=$(screen | grep -E '^[ >]4 kvm ' | head -1)
+        if echo "$row" | grep -qE '^[ >]4 kvm +[0-9]+ (cpu|memory|disk|nic) '; then ok "$1x$2: kvm's guests and limiting resource"
+        else fail "$1x$2: kvm's guests and limiting resource" "$row"; fi
+    fi
+    check "$1x$2: memory per guest by part" "/guest = app "
+    check "$1x$2: the curve with its SLA line" "SLA1ms |-----"
+    n1=$(screen | grep -E '^[ >]4 kvm ' | head -1 | awk '{print ($3 ~ /^[0-9>]/) ? $3 : $4}')
+    T send-keys -t "$S" '['
+    check "$1x$2: [ lowers the p99 bound" "SLA: p99<500us"
+    # The screen answers while the search runs: the Compare panel and back.
+    T send-keys -t "$S" Tab
+    check "$1x$2: other panels work during a search" "CPU per op"
+    T send-keys -t "$S" BTab
+    check "$1x$2: back to the Density panel" "SLA: p99<500us"
+    if wait_for "5 of 5 approaches done" 150; then ok "$1x$2: the stricter search finishes"
+    else fail "$1x$2: the stricter search finishes" "$(screen | sed -n 4,12p)"; fi
+    n2=$(screen | grep -E '^[ >]4 kvm ' | head -1 | awk '{print ($3 ~ /^[0-9>]/) ? $3 : $4}')
+    if [ -n "$n1" ] && [ -n "$n2" ] && [ "$n2" -lt "$n1" ]; then ok "$1x$2: a stricter SLA fits fewer kvm guests ($n1 -> $n2)"
+    else fail "$1x$2: a stricter SLA fits fewer kvm guests" "$n1 then $n2"; fi
+    T send-keys -t "$S" S
+    check "$1x$2: S prompts for the SLA" "SLA (e.g. p99<20ms"
+    T send-keys -t "$S" C-u
+    for i in 1 2 3 4 5 6 7 8 9 10; do T send-keys -t "$S" BSpace; done
+    T send-keys -t "$S" -l "p99<1ms"
+    T send-keys -t "$S" Enter
+    check "$1x$2: the typed SLA is set" "SLA: p99<1ms"
+    n3=$(screen | grep -E '^[ >]4 kvm ' | head -1 | awk '{print ($3 ~ /^[0-9>]/) ? $3 : $4}')
+    if [ "$n3" = "$n1" ] && screen | grep -qF "5 of 5 approaches done"; then ok "$1x$2: settings seen before show at once ($n3)"
+    else fail "$1x$2: settings seen before show at once" "$n1, now $n3"; fi
+    if [ "$1" = 120 ]; then
+        T send-keys -t "$S" e
+        T send-keys -t "$S" -l "$TMP/dens.json"
+        T send-keys -t "$S" Enter
+        check "$1x$2: the panel exports" "wrote $TMP/dens.json"
+        if grep -q '"cpu_per_op_ns"' "$TMP/dens.json" && grep -q '"engine": "kvm"' "$TMP/dens.json"; then ok "$1x$2: the export holds each approach's result and cost"
+        else fail "$1x$2: the export holds each approach's result and cost" "$(head -c 300 "$TMP/dens.json")"; fi
+    fi
+    T send-keys -t "$S" q
+    check "$1x$2: q exits from the Density panel" "EXIT=0"
+done
+"$VIRTSIM" tui web-server --sla 'p99<fast' >"$TMP/out" 2>"$TMP/err"
+st=$?
+if [ "$st" = 2 ] && grep -q "p99<fast" "$TMP/err"; then ok "tui --sla with a bad SLA: exit 2 naming it"
+else fail "tui --sla with a bad SLA: exit 2 naming it" "status $st: $(cat "$TMP/err")"; fi
