@@ -1014,6 +1014,10 @@ static void click(struct vs_tui *t)
     if (t->panel == VS_TUI_COMPARE && line < (int)t->n_engines) {
         if (line == t->engine) vs_tui_select(t, VS_TUI_GUESTS, -1, -1);
         else vs_tui_select(t, -1, line, -1);
+    } else if (t->panel == VS_TUI_DENSITY) {
+        /* The approach rows start under the title, its second line and the header. */
+        int row = ev.y - 6;
+        if (row >= 0 && row < t->density->n_rows) t->density->sel = row;
     } else if (t->panel == VS_TUI_GUESTS) {
         int visible = LINES - 1 - 3 - 1;
         int first = t->row >= visible ? t->row - visible + 1 : 0;
