@@ -732,7 +732,8 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
         double m = vs_mem_parts_total(&e->r.memory_per_guest);
         if (m > mmax) mmax = m;
     }
-    double xscale = xmax > VS_TUI_SCALE_CAP ? VS_TUI_SCALE_CAP : xmax;
+    /* From 2x at least, so native's 1.00x alone is half a bar, not a full one. */
+    double xscale = xmax > VS_TUI_SCALE_CAP ? VS_TUI_SCALE_CAP : xmax < 2 ? 2 : xmax;
     const char *full = utf8 ? "\u2588" : "#", *shade = utf8 ? "\u2592" : "=";
     for (int i = 0; i < d->n_rows && y < bottom; i++, y++) {
         const struct vs_tui_density_entry *e;
@@ -812,8 +813,8 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     enum vs_tui_dstate sst = vs_tui_density_row(t, d->sel, &sel);
     if (sst == VS_TUI_DENSITY_DONE) {
         const struct vs_mem_parts *m = &sel->r.memory_per_guest;
-        putf(y++, 1, "%s: %s/guest = app %s + kernel %s + cache %s + overhead %s", d->engines[d->sel],
-             vs_units_format_bytes(vs_mem_parts_total(m), a, sizeof a),
+        putf(y++, 1, "%s: %s%s = app %s + kernel %s + cache %s + overhead %s", d->engines[d->sel],
+             vs_units_format_bytes(vs_mem_parts_total(m), a, sizeof a), wide ? "/guest" : "",
              vs_units_format_bytes(m->bytes[VS_MEM_APPLICATION], b, sizeof b),
              vs_units_format_bytes(m->bytes[VS_MEM_GUEST_KERNEL], c2, sizeof c2),
              vs_units_format_bytes(m->bytes[VS_MEM_PAGE_CACHE], e4, sizeof e4),

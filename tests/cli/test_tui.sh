@@ -254,7 +254,7 @@ for size in "120 40" "80 24"; do
         if echo "$row" | grep -qE '^[ >]4 kvm +[0-9]+ (cpu|memory|disk|nic) '; then ok "$1x$2: kvm's guests and limiting resource"
         else fail "$1x$2: kvm's guests and limiting resource" "$row"; fi
     fi
-    check "$1x$2: memory per guest by part" "/guest = app "
+    check "$1x$2: memory per guest by part" " = app 256 MiB + kernel "
     check "$1x$2: the curve with its SLA line" "SLA1ms |-----"
     n1=$(screen | grep -E '^[ >]4 kvm ' | head -1 | awk '{print ($3 ~ /^[0-9>]/) ? $3 : $4}')
     T send-keys -t "$S" '['
