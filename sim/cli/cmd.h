@@ -57,6 +57,8 @@ enum vs_opt_id {
     VS_OPT_CHART,
     VS_OPT_LOG,
     VS_OPT_EXHAUSTIVE,
+    VS_OPT_OVERCOMMIT,
+    VS_OPT_VICTIM,
 };
 
 /* One option of a command. */
@@ -114,7 +116,8 @@ struct vs_cmd {
 };
 
 extern const struct vs_cmd vs_cmd_run, vs_cmd_compare, vs_cmd_tui, vs_cmd_density, vs_cmd_merge,
-    vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench, vs_cmd_trace;
+    vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench, vs_cmd_trace,
+    vs_cmd_isolation;
 
 /* ---- helpers every command uses (cli.c) ---- */
 

@@ -117,6 +117,9 @@ struct vs_tui {
     /* The Density panel (tui/tui_density.c): its settings, its searches in
      * the background and their cache (owned). */
     struct vs_tui_density *density;
+    /* The security box ('i'): the selected engine's approach's security
+     * isolation (model/security.h); any key closes it. */
+    bool security;
 };
 
 /* Simulated seconds per wall-clock second for each speed; 0 = as fast as possible. */
@@ -149,6 +152,14 @@ int vs_tui_next_workload(struct vs_tui *t);              /* selected group -> ne
  * selected guest's request CPU, traced step by step under the selected
  * engine on the guest's host (run/trace.c, vs_trace_dominant). */
 int vs_tui_open_trace(struct vs_tui *t, struct vs_error *err);
+
+/* The security box's text: the security-isolation row (model/security.h)
+ * of the selected engine's approach (what a guest can reach, the trusted
+ * code, real escapes with sources), wrapped to `width` columns (at most
+ * VS_TUI_LINE_MAX - 1). Fills up to max lines; returns how many (0: the
+ * approach has no row). */
+#define VS_TUI_LINE_MAX 240
+int vs_tui_security_lines(const struct vs_tui *t, int width, char lines[][VS_TUI_LINE_MAX], int max);
 
 /* A migration in progress under the selected engine, in one line (the
  * status line shows it): which guest, where, its phase and round, the
