@@ -1,7 +1,10 @@
 /* The TUI's Density panel, its model half (see tui.h): the settings a
  * lecturer changes live (workload, host, SLA, approaches), one density
  * search at a time in a background thread, and a cache of finished
- * searches keyed by settings and approach. The search is run/density.c's,
+ * searches keyed by settings and approach. With page sharing or ballooning
+ * on, each approach is also searched with both off (after the rows
+ * themselves), so the panel can say what the overcommit made room for. The
+ * search is run/density.c's,
  * called as `virtsim density` calls it (on the scenario
  * run/tradeoff.c builds for it), one approach at a time: each approach's
  * search depends only on its own probes, so its result is the one the
@@ -52,12 +55,26 @@ static double wall_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The cache key. RESOURCE MANAGEMENT: compare its switches here too. */
+/* The cache key: every setting, the overcommit switches included. */
 static bool same_settings(const struct vs_tui_density_settings *a, const struct vs_tui_density_settings *b)
 {
     return strcmp(a->workload, b->workload) == 0 && strcmp(a->host, b->host) == 0 && a->vcpus == b->vcpus &&
            a->duration_ns == b->duration_ns && a->max_guests == b->max_guests && a->p99_ns == b->p99_ns &&
-           a->p50_ns == b->p50_ns && a->throughput == b->throughput;
+           a->p50_ns == b->p50_ns && a->throughput == b->throughput && a->sharing == b->sharing &&
+           a->balloon == b->balloon;
+}
+
+static bool overcommit(const struct vs_tui_density_settings *s) { return s->sharing || s->balloon; }
+
+void vs_tui_density_without(const struct vs_tui_density_settings *s, struct vs_tui_density_settings *out)
+{
+    *out = *s;
+    out->sharing = out->balloon = false;
+}
+
+const char *vs_tui_density_overcommit_text(const struct vs_tui_density_settings *s)
+{
+    return s->sharing && s->balloon ? "sharing,balloon" : s->sharing ? "sharing" : s->balloon ? "balloon" : "";
 }
 
 void vs_tui_density_opts(const struct vs_tui_density_settings *s, struct vs_density_opts *o)
@@ -65,6 +82,8 @@ void vs_tui_density_opts(const struct vs_tui_density_settings *s, struct vs_dens
     memset(o, 0, sizeof *o);
     o->max_guests = s->max_guests;
     o->threads = 0; /* every core: the result does not depend on it */
+    o->overcommit_sharing = s->sharing;
+    o->overcommit_balloon = s->balloon;
     char text[48];
     if (s->p99_ns > 0) {
         o->slas[o->n_slas] = (struct vs_sla){VS_SLA_P99, (double)s->p99_ns, ""};
@@ -135,15 +154,19 @@ void vs_tui_density_command(const struct vs_tui *t, char *buf, size_t len)
     used = 0;
     for (uint32_t i = 0; i < o.n_slas; i++)
         used += (size_t)snprintf(slas + used, sizeof slas - used, " --sla '%s'", o.slas[i].text);
-    /* Only what differs from the command's defaults, so the line stays short.
-     * RESOURCE MANAGEMENT: its switches as options, once the command has them. */
-    char host[VS_NAME_MAX + 16] = "", vcpus[32] = "", duration[48] = "", max[32] = "";
+    /* Only what differs from the command's defaults, so the line stays short. */
+    char host[VS_NAME_MAX + 16] = "", vcpus[32] = "", duration[48] = "", max[32] = "", over[48] = "";
     if (strcmp(s->host, "current") != 0) snprintf(host, sizeof host, " --host %s", s->host);
     if (s->vcpus != 1) snprintf(vcpus, sizeof vcpus, " --vcpus %u", s->vcpus);
     if (s->duration_ns != 5 * VS_NS_PER_S) snprintf(duration, sizeof duration, " --duration %s", dur);
     if (s->max_guests != 256) snprintf(max, sizeof max, " --max %u", s->max_guests);
-    snprintf(buf, len, "virtsim density %s%s%s%s%s --approaches %s%s", s->workload, host, vcpus, duration, max,
-             list[0] ? list : "native", slas);
+    if (overcommit(s)) snprintf(over, sizeof over, " --overcommit %s", vs_tui_density_overcommit_text(s));
+    /* The command's own list for a workload (cmd_density.c) goes without saying. */
+    char approaches[sizeof list + 16] = "";
+    if (strcmp(list, "qemu,xen-pv,kvm,lxc") != 0)
+        snprintf(approaches, sizeof approaches, " --approaches %s", list[0] ? list : "native");
+    snprintf(buf, len, "virtsim density %s%s%s%s%s%s%s%s", s->workload, host, vcpus, duration, max, approaches, over,
+             slas);
 }
 
 /* ---- the cache ---- */
@@ -191,8 +214,8 @@ static void *job_main(void *arg)
 }
 
 /* The scenario `virtsim density` searches for these settings, reduced to
- * one approach. RESOURCE MANAGEMENT: its switches go into the scenario here.
- * Returns VS_OK, or the reason there is no search (stored as the entry). */
+ * one approach (the overcommit switches are options of the search, not of
+ * the scenario: vs_tui_density_opts). Returns VS_OK, or the reason there is no search (stored as the entry). */
 static int job_scenario(const struct vs_tui_density_settings *s, const char *engine, struct vs_scenario *sc,
                         struct vs_error *err)
 {
@@ -212,7 +235,7 @@ static int job_scenario(const struct vs_tui_density_settings *s, const char *eng
                         skipped[0] ? skipped : "not a preset");
 }
 
-static void start_job(struct vs_tui_density *d, const char *engine)
+static void start_job(struct vs_tui_density *d, const struct vs_tui_density_settings *set, const char *engine)
 {
     struct vs_tui_density_job *j = calloc(1, sizeof *j);
     struct vs_scenario *sc = malloc(sizeof *sc);
@@ -221,26 +244,26 @@ static void start_job(struct vs_tui_density *d, const char *engine)
     if (!j || !sc) {
         free(j);
         free(sc);
-        store(d, &d->set, engine, VS_ERR_RUNTIME, "out of memory", NULL);
+        store(d, set, engine, VS_ERR_RUNTIME, "out of memory", NULL);
         return;
     }
-    int rc = job_scenario(&d->set, engine, sc, &err);
+    int rc = job_scenario(set, engine, sc, &err);
     if (rc != VS_OK) {
-        store(d, &d->set, engine, rc, err.message, NULL);
+        store(d, set, engine, rc, err.message, NULL);
         free(j);
         free(sc);
         return;
     }
-    j->set = d->set;
+    j->set = *set;
     snprintf(j->engine, sizeof j->engine, "%s", engine);
     j->sc = sc;
-    vs_tui_density_opts(&d->set, &j->o);
+    vs_tui_density_opts(set, &j->o);
     vs_control_init(&j->ctl, 0);
     sc->control = &j->ctl;
     atomic_init(&j->done, false);
     j->started_s = wall_s();
     if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
-        store(d, &d->set, engine, VS_ERR_RUNTIME, "could not start a thread for the search", NULL);
+        store(d, set, engine, VS_ERR_RUNTIME, "could not start a thread for the search", NULL);
         free(sc);
         free(j);
         return;
@@ -259,9 +282,23 @@ static void end_job(struct vs_tui_density *d, bool keep)
     d->job = NULL;
 }
 
+/* The settings whose results the screen shows: the current ones, and with
+ * overcommit on the same without it (the comparison). Returns how many. */
+static int needed(const struct vs_tui_density *d, struct vs_tui_density_settings out[2])
+{
+    out[0] = d->set;
+    if (!overcommit(&d->set)) return 1;
+    vs_tui_density_without(&d->set, &out[1]);
+    return 2;
+}
+
 static bool wanted(const struct vs_tui_density *d, const struct vs_tui_density_job *j)
 {
-    if (!same_settings(&j->set, &d->set)) return false;
+    struct vs_tui_density_settings need[2];
+    int n = needed(d, need);
+    bool any = false;
+    for (int k = 0; k < n; k++) any |= same_settings(&j->set, &need[k]);
+    if (!any) return false;
     for (int i = 0; i < d->n_rows; i++)
         if (d->on[i] && strcmp(d->engines[i], j->engine) == 0) return true;
     return false;
@@ -281,16 +318,20 @@ void vs_tui_density_poll(struct vs_tui *t)
         }
         return;
     }
-    for (int i = 0; i < d->n_rows; i++) {
-        if (!d->on[i]) continue;
-        struct vs_tui_density_entry *e = find_entry(d, &d->set, d->engines[i]);
-        if (e) {
-            e->used = ++d->clock;
-            continue;
+    /* Every row first, then (with overcommit on) every row without it. */
+    struct vs_tui_density_settings need[2];
+    int n = needed(d, need);
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < d->n_rows; i++) {
+            if (!d->on[i]) continue;
+            struct vs_tui_density_entry *e = find_entry(d, &need[k], d->engines[i]);
+            if (e) {
+                e->used = ++d->clock;
+                continue;
+            }
+            start_job(d, &need[k], d->engines[i]);
+            if (d->job) return;
         }
-        start_job(d, d->engines[i]);
-        if (d->job) return;
-    }
 }
 
 void vs_tui_density_wait(struct vs_tui *t)
@@ -300,9 +341,12 @@ void vs_tui_density_wait(struct vs_tui *t)
     for (;;) {
         vs_tui_density_poll(t);
         if (!d->job) {
+            struct vs_tui_density_settings need[2];
+            int n = needed(d, need);
             bool all = true;
-            for (int i = 0; i < d->n_rows; i++)
-                if (d->on[i] && !find_entry(d, &d->set, d->engines[i])) all = false;
+            for (int k = 0; k < n; k++)
+                for (int i = 0; i < d->n_rows; i++)
+                    if (d->on[i] && !find_entry(d, &need[k], d->engines[i])) all = false;
             if (all) return;
             continue;
         }
@@ -324,6 +368,51 @@ enum vs_tui_dstate vs_tui_density_row(const struct vs_tui *t, int i, const struc
     return VS_TUI_DENSITY_QUEUED;
 }
 
+enum vs_tui_dstate vs_tui_density_row_without(const struct vs_tui *t, int i, const struct vs_tui_density_entry **e)
+{
+    const struct vs_tui_density *d = t->density;
+    *e = NULL;
+    if (i < 0 || i >= d->n_rows || !d->on[i] || !overcommit(&d->set)) return VS_TUI_DENSITY_OFF;
+    struct vs_tui_density_settings base;
+    vs_tui_density_without(&d->set, &base);
+    *e = find_entry(d, &base, d->engines[i]);
+    if (*e) return (*e)->rc == VS_OK ? VS_TUI_DENSITY_DONE : VS_TUI_DENSITY_FAILED;
+    if (d->job && !d->job->stopping && strcmp(d->job->engine, d->engines[i]) == 0 && same_settings(&d->job->set, &base))
+        return VS_TUI_DENSITY_SEARCHING;
+    return VS_TUI_DENSITY_QUEUED;
+}
+
+void vs_tui_density_room_text(const struct vs_tui *t, int i, char *buf, size_t len)
+{
+    const struct vs_tui_density *d = t->density;
+    buf[0] = '\0';
+    if (!overcommit(&d->set)) return;
+    const struct vs_tui_density_entry *e, *w;
+    enum vs_tui_dstate st = vs_tui_density_row(t, i, &e), sw = vs_tui_density_row_without(t, i, &w);
+    if (st != VS_TUI_DENSITY_DONE) return;
+    const struct vs_density_result *r = &e->r;
+    char gained[96], sh[32], bl[32], saved[128];
+    /* What each mechanism took off each guest (the density report's line);
+     * a mechanism that is off says nothing. */
+    snprintf(saved, sizeof saved, "per guest saved: %s%s%s%s%s", d->set.sharing ? "sharing " : "",
+             d->set.sharing ? vs_units_format_bytes(r->saved_sharing_bytes, sh, sizeof sh) : "",
+             d->set.sharing && d->set.balloon ? ", " : "", d->set.balloon ? "balloon " : "",
+             d->set.balloon ? vs_units_format_bytes(r->saved_balloon_bytes, bl, sizeof bl) : "");
+    if (sw == VS_TUI_DENSITY_DONE) {
+        const struct vs_density_result *b = &w->r;
+        long diff = (long)r->density - (long)b->density;
+        /* The bound reached with overcommit only: the gain is at least that. */
+        const char *qual = r->capped && !b->capped ? ">=" : "";
+        snprintf(gained, sizeof gained, "%s%s%ld guests (%s%u without)", diff >= 0 ? "+" : "", qual, diff,
+                 b->capped ? ">=" : "", b->density);
+    } else if (sw == VS_TUI_DENSITY_FAILED) {
+        snprintf(gained, sizeof gained, "without: %.60s", w->error);
+    } else {
+        snprintf(gained, sizeof gained, "without overcommit: %s", sw == VS_TUI_DENSITY_SEARCHING ? "searching" : "queued");
+    }
+    snprintf(buf, len, "%s; %s", gained, saved);
+}
+
 void vs_tui_density_get_progress(const struct vs_tui *t, struct vs_tui_density_progress *p)
 {
     const struct vs_tui_density *d = t->density;
@@ -336,6 +425,7 @@ void vs_tui_density_get_progress(const struct vs_tui *t, struct vs_tui_density_p
     const struct vs_tui_density_job *j = d->job;
     if (!j || j->stopping) return;
     p->searching = true;
+    p->without = overcommit(&d->set) && !same_settings(&j->set, &d->set);
     snprintf(p->engine, sizeof p->engine, "%s", j->engine);
     struct vs_progress pr;
     vs_control_progress(&j->ctl, &pr);
@@ -420,7 +510,8 @@ static void said(struct vs_tui *t, const char *what)
 {
     char sla[128];
     vs_tui_density_sla_text(&t->density->set, sla, sizeof sla);
-    snprintf(t->status, sizeof t->status, "density: %.60s; SLA %.80s", what, sla);
+    snprintf(t->status, sizeof t->status, "density: %.60s; %s%.80s", what, strcmp(sla, "none") == 0 ? "no SLA" : "SLA ",
+             strcmp(sla, "none") == 0 ? "" : sla);
 }
 
 bool vs_tui_density_key(struct vs_tui *t, int key)
@@ -511,9 +602,15 @@ bool vs_tui_density_key(struct vs_tui *t, int key)
         said(t, what);
         break;
     }
-    /* RESOURCE MANAGEMENT: the keys for page sharing, ballooning and vCPU
-     * overcommit go here, once the model has them (each shows which
-     * mechanism made room: the result will need to say so). */
+    case 'P': case 'B': {
+        /* Memory overcommit, as --overcommit sharing / balloon. (vCPU
+         * overcommit gets its key here once the model has it.) */
+        bool *sw = key == 'P' ? &s->sharing : &s->balloon;
+        *sw = !*sw;
+        snprintf(what, sizeof what, "%s %s", key == 'P' ? "page sharing" : "ballooning", *sw ? "on" : "off");
+        said(t, what);
+        break;
+    }
     default: return false;
     }
     vs_tui_density_poll(t);
@@ -607,6 +704,7 @@ static int write_json(FILE *f, const struct vs_tui *t, struct vs_error *err)
     vs_json_array_begin(&w, VS_JSON_INLINE);
     for (uint32_t i = 0; i < o.n_slas; i++) vs_json_string(&w, o.slas[i].text);
     vs_json_array_end(&w);
+    vs_json_key_string(&w, "overcommit", vs_tui_density_overcommit_text(&d->set));
     vs_json_key_string(&w, "command", cmd);
     vs_json_key(&w, "results");
     vs_json_array_begin(&w, VS_JSON_BLOCK);
@@ -627,6 +725,16 @@ static int write_json(FILE *f, const struct vs_tui *t, struct vs_error *err)
         for (int p = 0; p < VS_MEM_PART_COUNT; p++)
             vs_json_key_number(&w, vs_mem_part_name((enum vs_mem_part)p), x->memory_per_guest.bytes[p]);
         vs_json_object_end(&w);
+        if (overcommit(&d->set)) {
+            /* As virtsim density --overcommit writes them, and the count
+             * without overcommit the panel compares with (null: not searched yet). */
+            const struct vs_tui_density_entry *wo;
+            vs_json_key_number(&w, "saved_by_sharing_bytes", x->saved_sharing_bytes);
+            vs_json_key_number(&w, "saved_by_balloon_bytes", x->saved_balloon_bytes);
+            vs_json_key(&w, "density_without_overcommit");
+            if (vs_tui_density_row_without(t, i, &wo) == VS_TUI_DENSITY_DONE) vs_json_uint(&w, wo->r.density);
+            else vs_json_null(&w);
+        }
         vs_json_key(&w, "cpu_per_op_ns");
         vs_json_object_begin(&w, VS_JSON_INLINE);
         for (int c = 0; c < VS_CAT_COUNT; c++)
@@ -663,7 +771,8 @@ static void write_csv(FILE *f, const struct vs_tui *t)
     char sla[128];
     vs_tui_density_sla_text(&d->set, sla, sizeof sla);
     fprintf(f, "workload,host,sla,engine,approach,density,capped,limit,memory_per_guest_bytes,application_bytes,"
-               "guest_kernel_bytes,page_cache_bytes,overhead_bytes,cpu_per_op_ns,cost_vs_native,cost_ops\n");
+               "guest_kernel_bytes,page_cache_bytes,overhead_bytes,cpu_per_op_ns,cost_vs_native,cost_ops,overcommit,"
+               "saved_by_sharing_bytes,saved_by_balloon_bytes,density_without_overcommit\n");
     for (int i = 0; i < d->n_rows; i++) {
         const struct vs_tui_density_entry *e;
         if (vs_tui_density_row(t, i, &e) != VS_TUI_DENSITY_DONE) continue;
@@ -678,7 +787,16 @@ static void write_csv(FILE *f, const struct vs_tui *t)
         else fprintf(f, "%.17g,", cost);
         if (isnan(ratio)) fprintf(f, ",");
         else fprintf(f, "%.17g,", ratio);
-        fprintf(f, "%llu\n", (unsigned long long)x->cost_ops);
+        fprintf(f, "%llu,", (unsigned long long)x->cost_ops);
+        /* Overcommit: which, what each saved per guest, the count without it (empty: none on, or not searched yet). */
+        const struct vs_tui_density_entry *wo;
+        if (!overcommit(&d->set)) fprintf(f, ",,,\n");
+        else if (vs_tui_density_row_without(t, i, &wo) == VS_TUI_DENSITY_DONE)
+            fprintf(f, "\"%s\",%.17g,%.17g,%u\n", vs_tui_density_overcommit_text(&d->set), x->saved_sharing_bytes,
+                    x->saved_balloon_bytes, wo->r.density);
+        else
+            fprintf(f, "\"%s\",%.17g,%.17g,\n", vs_tui_density_overcommit_text(&d->set), x->saved_sharing_bytes,
+                    x->saved_balloon_bytes);
     }
 }
 
@@ -688,8 +806,9 @@ static void write_text(FILE *f, const struct vs_tui *t)
     char sla[128], cmd[512], a[32], b[32], c[32], e4[32], e5[32];
     vs_tui_density_sla_text(&d->set, sla, sizeof sla);
     vs_tui_density_command(t, cmd, sizeof cmd);
-    fprintf(f, "density of %s on host %s (%u vCPUs per guest), SLA: %s\nthe same as: %s\n\n", d->set.workload,
-            d->set.host, d->set.vcpus, sla, cmd);
+    fprintf(f, "density of %s on host %s (%u vCPUs per guest), SLA: %s, memory overcommit: %s\nthe same as: %s\n\n",
+            d->set.workload, d->set.host, d->set.vcpus, sla,
+            overcommit(&d->set) ? vs_tui_density_overcommit_text(&d->set) : "none", cmd);
     fprintf(f, "%-11s %-10s %7s %-7s %9s %10s  %s\n", "preset", "approach", "guests", "limit", "cpu x", "mem/guest",
             "(application + guest kernel + page cache + overhead)");
     for (int i = 0; i < d->n_rows; i++) {
@@ -712,6 +831,9 @@ static void write_text(FILE *f, const struct vs_tui *t)
                 vs_units_format_bytes(x->memory_per_guest.bytes[VS_MEM_GUEST_KERNEL], c, sizeof c),
                 vs_units_format_bytes(x->memory_per_guest.bytes[VS_MEM_PAGE_CACHE], e4, sizeof e4),
                 vs_units_format_bytes(x->memory_per_guest.bytes[VS_MEM_OVERHEAD], e5, sizeof e5));
+        char room[256];
+        vs_tui_density_room_text(t, i, room, sizeof room);
+        if (room[0]) fprintf(f, "%-11s overcommit: %s\n", "", room);
     }
     fprintf(f, "\ncpu x: host CPU per operation of one guest alone over native's (1.00x within twice the\n"
                "counting noise); guests: the most that meet every SLA (>= : the search bound)\n");

@@ -707,17 +707,23 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     char sla[128], dur[32], a[32], b[32], c2[32], e4[32], e5[32];
     vs_tui_density_sla_text(s, sla, sizeof sla);
     vs_units_format_time((double)s->duration_ns, dur, sizeof dur);
+    /* Every count means "under this SLA"; without one, the guests that start. */
+    bool no_sla = strcmp(sla, "none") == 0;
+    const char *over = vs_tui_density_overcommit_text(s);
+    bool oc = over[0] != '\0';
     attron(A_BOLD);
-    putf(top, 0, " density of %s on %s, %u vCPU%s per guest   SLA: %s", s->workload, s->host, s->vcpus,
-         s->vcpus == 1 ? "" : "s", sla);
+    putf(top, 0, " density of %s on %s, %u vCPU%s per guest   %s%s%s%s", s->workload, s->host, s->vcpus,
+         s->vcpus == 1 ? "" : "s", no_sla ? "no SLA: guests that start" : "SLA: ", no_sla ? "" : sla,
+         wide ? "   memory overcommit: " : "", wide ? (oc ? over : "off") : "");
     attroff(A_BOLD);
     int y = top + 1;
-    if (tall) {
-        char cmd[512];
-        vs_tui_density_command(t, cmd, sizeof cmd);
+    char cmd[512];
+    vs_tui_density_command(t, cmd, sizeof cmd);
+    /* The command that gives the same numbers where it fits whole. */
+    if (tall && (int)strlen(cmd) + 4 <= COLS) {
         putf(y++, 1, "= %s", cmd);
     } else {
-        putf(y++, 1, "%s per point, up to %u guests; the same as virtsim density (e: export)", dur, s->max_guests);
+        putf(y++, 1, "%s per point, up to %u guests; memory overcommit: %s", dur, s->max_guests, oc ? over : "off");
     }
     /* Widths: name 12, guests 6, limit 7, cpu x 6, mem 9, and the bars. */
     int guests_w = wide ? 22 : 17, cost_w = wide ? 14 : 10;
@@ -746,7 +752,7 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     }
     /* From 2x at least, so native's 1.00x alone is half a bar, not a full one. */
     double xscale = xmax > VS_TUI_SCALE_CAP ? VS_TUI_SCALE_CAP : xmax < 2 ? 2 : xmax;
-    const char *full = utf8 ? "\u2588" : "#", *shade = utf8 ? "\u2592" : "=";
+    const char *full = utf8 ? "\u2588" : "#", *shade = utf8 ? "\u2592" : "=", *made = utf8 ? "\u2593" : "+";
     for (int i = 0; i < d->n_rows && y < bottom; i++, y++) {
         const struct vs_tui_density_entry *e;
         enum vs_tui_dstate st = vs_tui_density_row(t, i, &e);
@@ -777,8 +783,17 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
         putf(y, x, "%6s %-7s ", dens, r->capped ? "bound" : vs_resource_name(r->limit));
         x += 15;
         int cells = (int)floor(r->density / gmax * guests_w + 0.5);
+        /* With overcommit: the guests it made room for in their own glyph,
+         * past the count without it (once that search is done); one cell
+         * at least, so a gain too small for the scale still shows. */
+        const struct vs_tui_density_entry *wo;
+        int base = cells;
+        if (vs_tui_density_row_without(t, i, &wo) == VS_TUI_DENSITY_DONE && wo->r.density < r->density) {
+            base = (int)floor(wo->r.density / gmax * guests_w + 0.5);
+            if (base >= cells && cells > 1) base = cells - 1;
+        }
         move(y, x);
-        for (int k = 0; k < cells && k < guests_w; k++) addstr(full);
+        for (int k = 0; k < cells && k < guests_w; k++) addstr(k < base ? full : made);
         x += guests_w + 1;
         char cx[16];
         vs_tui_density_cost_text(t, i, cx, sizeof cx);
@@ -834,8 +849,20 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     } else {
         y++;
     }
+    /* With overcommit: what it made room for, against the same search
+     * without it, and what each mechanism saved per guest. */
+    if (oc) {
+        char room[256];
+        vs_tui_density_room_text(t, d->sel, room, sizeof room);
+        if (room[0]) {
+            move(y, 1);
+            addstr(made);
+            putf(y, 3, "%s%.*s", wide ? "overcommit: " : "", COLS - (wide ? 16 : 4), room);
+        }
+        y++;
+    }
     /* Keys and progress take the last lines above the status line. */
-    int keys_rows = COLS >= 110 ? 1 : 2;
+    int keys_rows = COLS >= 120 ? 1 : 2;
     int plot_bottom = bottom - keys_rows - 1;
     int plot_h = plot_bottom - y - 3; /* title, the guest counts, the throughput */
     if (plot_h >= 3 && sst == VS_TUI_DENSITY_DONE) {
@@ -889,16 +916,16 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     if (d->typing)
         putf(ky, 1, "SLA (e.g. p99<20ms throughput>=95%%; Enter sets, Esc keeps): %s_", d->typed);
     else if (p.searching)
-        putf(ky, 1, "searching %s: %u simulations, %.0f s simulated in %.0f s; %d of %d done", p.engine,
-             p.simulations, p.simulated_s, p.wall_s, p.done, p.total);
+        putf(ky, 1, "searching %s%s: %u simulations, %.0f s simulated in %.0f s; %d of %d done", p.engine,
+             p.without ? " without overcommit" : "", p.simulations, p.simulated_s, p.wall_s, p.done, p.total);
     else
         putf(ky, 1, "%d of %d approaches done (settings seen before show at once)", p.done, p.total);
     if (keys_rows == 1) {
-        put(ky + 1, 1, "w W workload  H host  [ ] p99 bound  { } throughput bound  S type SLA  Up Down  x in/out  "
-                       "c preset  e export");
+        put(ky + 1, 1, "w W workload  H host  [ ] p99  { } throughput  S type SLA  P page sharing  B ballooning  "
+                       "x in/out  c preset  e export");
     } else {
         put(ky + 1, 1, "w W workload  H host  [ ] p99 bound  { } throughput bound  S type the SLA");
-        put(ky + 2, 1, "Up Down select (its curve)  x in/out  c next preset  e export");
+        put(ky + 2, 1, "Up Down select  x in/out  c preset  P page sharing  B ballooning  e export");
     }
 }
 

@@ -1343,6 +1343,112 @@ static void test_density_scatter_and_export(void **state)
     close_tui(t);
 }
 
+/* Memory overcommit in the panel (P page sharing, B ballooning): with a
+ * switch on, each row is what `virtsim density --overcommit ...` gives for
+ * the same settings (the same API, field by field, and what each mechanism
+ * saved per guest), and the same search without overcommit is there to
+ * compare with. Sharing makes room where memory is the limit and the
+ * system has it (kvm: KSM), none where it has not (Xen PV); the words say
+ * the gain against the count without; switching back comes from the
+ * cache. No SLA here: memory is what runs out. */
+static struct vs_density_result *overcommit_reference(bool sharing, bool balloon, struct vs_scenario *sc)
+{
+    struct vs_error err;
+    struct vs_density_setup ds = {.workload = "web-server", .approaches = "xen-pv,kvm", .vcpus = 2,
+                                  .duration_ns = 300 * VS_NS_PER_MS};
+    char skipped[256];
+    assert_int_equal(vs_density_workload_scenario(&ds, sc, skipped, sizeof skipped, &err), VS_OK);
+    assert_int_equal(sc->n_engines, 3);
+    struct vs_density_opts o = {.max_guests = 128, .overcommit_sharing = sharing, .overcommit_balloon = balloon};
+    struct vs_density_result *r = calloc(3, sizeof *r);
+    assert_int_equal(vs_density_run(sc, &o, r, &err), VS_OK);
+    for (uint32_t k = 0; k < 3; k++) assert_int_equal(vs_tradeoff_cost(sc, k, &r[k], &err), VS_OK);
+    return r;
+}
+
+static void test_density_overcommit(void **state)
+{
+    (void)state;
+    static const char yaml[] = "name: oc\nduration: 1s\nwarmup: 100ms\ncompare: [native, xen-pv, kvm]\n"
+                               "guests:\n  - {name: web, workload: web-server, count: 1, vcpus: 2}\n";
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    assert_int_equal(vs_config_load_scenario(yaml, sizeof yaml - 1, "oc.yaml", NULL, sc, &err), VS_OK);
+    struct vs_tui *t = malloc(sizeof *t);
+    assert_int_equal(vs_tui_init(t, sc, 1, &err), VS_OK);
+    t->paused = true;
+    struct vs_tui_density_start start = {.max_guests = 128, .duration_ns = 300 * VS_NS_PER_MS};
+    assert_int_equal(vs_tui_density_begin(t, &start, &err), VS_OK);
+    struct vs_tui_density *d = t->density;
+    vs_tui_select(t, VS_TUI_DENSITY, -1, -1);
+    vs_tui_density_wait(t);
+    const struct vs_tui_density_entry *e, *w;
+    char room[256], want[128], b[32], cmd[512];
+    /* Off: no comparison row, no words. */
+    assert_int_equal(vs_tui_density_row_without(t, 2, &w), VS_TUI_DENSITY_OFF);
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    assert_string_equal(room, "");
+    assert_int_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
+    uint32_t kvm_plain = e->r.density, xen_plain;
+    assert_true(e->r.limit == VS_RES_MEMORY && !e->r.capped);
+    vs_tui_density_row(t, 1, &e);
+    xen_plain = e->r.density;
+
+    /* P: page sharing. */
+    vs_tui_key(t, 'P');
+    assert_true(d->set.sharing && !d->set.balloon);
+    assert_int_not_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
+    vs_tui_density_wait(t);
+    struct vs_density_result *ref = overcommit_reference(true, false, sc);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(vs_tui_density_row(t, k, &e), VS_TUI_DENSITY_DONE);
+        assert_same_result(&e->r, &ref[k]);
+        assert_true(e->r.saved_sharing_bytes == ref[k].saved_sharing_bytes);
+        /* The comparison is the search without overcommit, as it was shown. */
+        assert_int_equal(vs_tui_density_row_without(t, k, &w), VS_TUI_DENSITY_DONE);
+        assert_int_equal(w->r.density, k == 2 ? kvm_plain : k == 1 ? xen_plain : w->r.density);
+    }
+    assert_true(ref[2].saved_sharing_bytes > 0 && ref[2].density > kvm_plain); /* KSM made room */
+    assert_true(ref[1].saved_sharing_bytes == 0 && ref[1].density == xen_plain); /* Xen PV has none */
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    snprintf(want, sizeof want, "+%u guests (%u without); per guest saved: sharing %s", ref[2].density - kvm_plain,
+             kvm_plain, vs_units_format_bytes(ref[2].saved_sharing_bytes, b, sizeof b));
+    assert_string_equal(room, want);
+    vs_tui_density_room_text(t, 1, room, sizeof room);
+    snprintf(want, sizeof want, "+0 guests (%u without); per guest saved: sharing 0 B", xen_plain);
+    assert_string_equal(room, want);
+    vs_tui_density_command(t, cmd, sizeof cmd);
+    assert_string_equal(cmd, "virtsim density web-server --vcpus 2 --duration 300ms --max 128 --approaches xen-pv,kvm "
+                             "--overcommit sharing");
+    free(ref);
+
+    /* B as well: the page cache goes into the balloon; the words name both. */
+    vs_tui_key(t, 'B');
+    vs_tui_density_wait(t);
+    ref = overcommit_reference(true, true, sc);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(vs_tui_density_row(t, k, &e), VS_TUI_DENSITY_DONE);
+        assert_same_result(&e->r, &ref[k]);
+        assert_true(e->r.saved_balloon_bytes == ref[k].saved_balloon_bytes);
+    }
+    assert_true(ref[2].saved_balloon_bytes > 0 && ref[2].density > kvm_plain);
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    assert_non_null(strstr(room, ", balloon "));
+    assert_non_null(strstr(room, ref[2].capped ? "+>=" : "+"));
+    free(ref);
+
+    /* Both off again: from the cache at once (a balloon-only search the
+     * first key started is no longer wanted), and no words. */
+    vs_tui_key(t, 'P');
+    vs_tui_key(t, 'B');
+    assert_int_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
+    assert_int_equal(e->r.density, kvm_plain);
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    assert_string_equal(room, "");
+    free(sc);
+    close_tui(t);
+}
+
 /* The security box ('i'): the selected engine's approach's row of the
  * security table, wrapped to the screen, with its sources; a hypervisor's
  * guest reaches hypercalls or emulated devices, a container the shared
@@ -1412,6 +1518,7 @@ int main(void)
         cmocka_unit_test(test_density_settings_and_keys),
         cmocka_unit_test(test_density_curve_text),
         cmocka_unit_test(test_density_scatter_and_export),
+        cmocka_unit_test(test_density_overcommit),
         cmocka_unit_test(test_security_box),
     };
     return cmocka_run_group_tests_name("tui", tests, NULL, NULL);

@@ -290,14 +290,14 @@ struct vs_tui_density_settings {
     uint32_t max_guests;         /* the search's bound */
     int64_t p99_ns, p50_ns;      /* latency bounds; 0: none */
     double throughput;           /* served (open) or per-guest (closed) fraction; 0: none */
-    /* RESOURCE MANAGEMENT GOES HERE. Page sharing, ballooning and vCPU
-     * overcommit are not in the model yet (a separate issue adds them).
-     * Their switches belong in these settings: a search is for one
-     * combination, so each switch must also be compared in
-     * same_settings() (tui_density.c, the cache key), passed to the
-     * scenario in job_scenario(), said in vs_tui_density_command(), and
-     * given a key in vs_tui_density_key() (each place marked
-     * "RESOURCE MANAGEMENT"). Until then the panel shows no such switch. */
+    /* Memory overcommit, as `virtsim density --overcommit sharing,balloon`
+     * (run/density.h: guests charged with page sharing and/or ballooning
+     * settled, where the system has them). A search is for one
+     * combination: each switch is part of the cache key (same_settings),
+     * the options (vs_tui_density_opts), the command line and a key (P, B).
+     * vCPU overcommit (`--overcommit vcpus`) is not in this model yet; its
+     * switch goes beside these, in the same four places, once it is. */
+    bool sharing, balloon;
 };
 
 /* Where an approach's result is. */
@@ -327,6 +327,7 @@ struct vs_tui_density_progress {
     uint32_t simulations;        /* probes begun (the cost run included) */
     double simulated_s;          /* simulated time run so far */
     double wall_s;               /* since the search began */
+    bool without;                /* it is the search without overcommit (the comparison) */
     int done, total;             /* approaches with a result of those included */
 };
 
@@ -355,12 +356,27 @@ void vs_tui_density_free(struct vs_tui *t);
 void vs_tui_density_poll(struct vs_tui *t);
 /* Blocks until every included approach has a result (tests, export). */
 void vs_tui_density_wait(struct vs_tui *t);
-/* The panel's keys (w W H [ ] { } S x c Up Down); false when the key is
+/* The panel's keys (w W H [ ] { } S P B x c Up Down); false when the key is
  * not one of them, so the caller handles it. */
 bool vs_tui_density_key(struct vs_tui *t, int key);
 /* Row i under the current settings: its state, and its entry when done or
  * failed (NULL otherwise). */
 enum vs_tui_dstate vs_tui_density_row(const struct vs_tui *t, int i, const struct vs_tui_density_entry **e);
+/* With page sharing or ballooning on, row i under the same settings with
+ * both off: what the overcommit is compared with (searched after the rows
+ * themselves). VS_TUI_DENSITY_OFF when neither is on or the row is out. */
+enum vs_tui_dstate vs_tui_density_row_without(const struct vs_tui *t, int i, const struct vs_tui_density_entry **e);
+/* The settings with every overcommit switch off. */
+void vs_tui_density_without(const struct vs_tui_density_settings *s, struct vs_tui_density_settings *out);
+/* Which overcommit is on, as --overcommit takes it ("sharing,balloon"),
+ * or "" when none is. */
+const char *vs_tui_density_overcommit_text(const struct vs_tui_density_settings *s);
+/* What the overcommit did for row i, in words for the screen and the
+ * export: "+3 guests (90 without); per guest saved: sharing 24 MiB"
+ * (">=" where the search reached its bound; "without overcommit:
+ * searching" until that search is done); "" when no overcommit is on or
+ * the row has no result. */
+void vs_tui_density_room_text(const struct vs_tui *t, int i, char *buf, size_t len);
 void vs_tui_density_get_progress(const struct vs_tui *t, struct vs_tui_density_progress *p);
 /* The SLAs as `virtsim density --sla` takes them ("p99<20ms
  * throughput>=95%"; "none" when there is none), and as options. */
