@@ -290,6 +290,45 @@ for size in "120 40" "80 24"; do
     T send-keys -t "$S" q
     check "$1x$2: q exits from the Density panel" "EXIT=0"
 done
+# Memory overcommit in the Density panel, at both sizes: without an SLA
+# (the title says so) memory limits kvm; P (page sharing) fits more kvm
+# guests, the bar and the words say how many more than without it and what
+# sharing saved per guest; Xen PV (no page sharing) keeps its count; P
+# again shows the first numbers at once.
+guests_of() { density_row "$1" "$2" | awk '{print ($3 ~ /^[0-9>]/) ? $3 : $4}' | sed 's/^>=//'; }
+for size in "120 40" "80 24"; do
+    set -- $size
+    start "over$1" "$1" "$2" tui web-server --duration 300ms --max 128
+    check "$1x$2 overcommit: tui starts" "compare-web-server"
+    T send-keys -t "$S" BTab
+    check "$1x$2 overcommit: no SLA is said as such" "no SLA: guests that start"
+    if wait_for "5 of 5 approaches done" 150; then ok "$1x$2 overcommit: every search finishes"
+    else fail "$1x$2 overcommit: every search finishes" "$(screen | sed -n 4,12p)"; fi
+    T send-keys -t "$S" j j j
+    k0=$(guests_of 4 kvm); x0=$(guests_of 3 xen-pv)
+    if screen | grep -qE '^>4 kvm .* memory '; then ok "$1x$2 overcommit: memory limits kvm without an SLA"
+    else fail "$1x$2 overcommit: memory limits kvm without an SLA" "$(density_row 4 kvm)"; fi
+    T send-keys -t "$S" P
+    check "$1x$2 overcommit: P turns page sharing on" "memory overcommit: sharing"
+    if wait_for "without); per guest saved: sharing" 150 && wait_for "5 of 5 approaches done" 150; then
+        ok "$1x$2 overcommit: the searches with sharing finish"
+    else fail "$1x$2 overcommit: the searches with sharing finish" "$(screen | sed -n 4,16p)"; fi
+    k1=$(guests_of 4 kvm); x1=$(guests_of 3 xen-pv)
+    if [ -n "$k0" ] && [ -n "$k1" ] && [ "$k1" -gt "$k0" ]; then ok "$1x$2 overcommit: sharing fits more kvm guests ($k0 -> $k1)"
+    else fail "$1x$2 overcommit: sharing fits more kvm guests" "$k0 then $k1"; fi
+    check "$1x$2 overcommit: the words say the gain against the count without" "+$((k1 - k0)) guests ($k0 without); per guest saved: sharing "
+    if [ -n "$x0" ] && [ "$x1" = "$x0" ]; then ok "$1x$2 overcommit: Xen PV has no page sharing ($x0 -> $x1)"
+    else fail "$1x$2 overcommit: Xen PV has no page sharing" "$x0 then $x1"; fi
+    if density_row 4 kvm | grep -q '▓'; then ok "$1x$2 overcommit: the bar shows the room sharing made"
+    else fail "$1x$2 overcommit: the bar shows the room sharing made" "$(density_row 4 kvm)"; fi
+    T send-keys -t "$S" P
+    check "$1x$2 overcommit: P again turns it off" "memory overcommit: off"
+    k2=$(guests_of 4 kvm)
+    if [ "$k2" = "$k0" ] && screen | grep -qF "5 of 5 approaches done"; then ok "$1x$2 overcommit: off again shows the first numbers at once ($k2)"
+    else fail "$1x$2 overcommit: off again shows the first numbers at once" "$k0, now $k2"; fi
+    T send-keys -t "$S" q
+    check "$1x$2 overcommit: q exits" "EXIT=0"
+done
 "$VIRTSIM" tui web-server --sla 'p99<fast' >"$TMP/out" 2>"$TMP/err"
 st=$?
 if [ "$st" = 2 ] && grep -q "p99<fast" "$TMP/err"; then ok "tui --sla with a bad SLA: exit 2 naming it"
