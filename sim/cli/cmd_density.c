@@ -170,6 +170,12 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         if (rc == VS_OK && kind == VS_CHART_TRADEOFF) vs_chart_tradeoff(sc, res, sc->n_engines, sla_words, ch);
         else if (rc == VS_OK && kind == VS_CHART_DENSITY) vs_chart_density(sc, res, sc->n_engines, sla_words, ch);
         else if (rc == VS_OK) vs_chart_density_curve(sc, res, sc->n_engines, p99, ch);
+        /* Counts with overcommit are not the counts without: the title says which. */
+        if (rc == VS_OK && (o.overcommit_sharing || o.overcommit_balloon)) {
+            size_t tl = strlen(ch->title);
+            snprintf(ch->title + tl, sizeof ch->title - tl, ", overcommit %s%s%s", o.overcommit_sharing ? "sharing" : "",
+                     o.overcommit_sharing && o.overcommit_balloon ? "," : "", o.overcommit_balloon ? "balloon" : "");
+        }
         /* The chart goes beside the report: its "wrote" line on stderr when the report is on stdout. */
         struct vs_cli quiet = *c;
         if (!a->output || strcmp(a->output, "-") == 0) quiet.out = c->err;

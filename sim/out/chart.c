@@ -812,9 +812,10 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
                 if (el[i].y < el[i + 1].y + gap) el[i].y = el[i + 1].y + gap;
         }
         cairo_set_font_size(cr, lfs);
+        /* The leader lines first, then every label over them: a line that
+         * passes another label goes under its backing, not through its words. */
         for (uint32_t i = 0; i < nel; i++) {
-            const char *lab = c->series[el[i].s].end_label;
-            double lw = text_width(cr, lab);
+            double lw = text_width(cr, c->series[el[i].s].end_label);
             bool back = el[i].x + 0.8 * u + lw > right;
             double tx = back ? el[i].x - 0.8 * u : el[i].x + 0.8 * u;
             set_rgb(cr, series_color(c, el[i].s));
@@ -822,6 +823,12 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
             cairo_move_to(cr, el[i].x, el[i].want_y);
             cairo_line_to(cr, tx, el[i].y);
             cairo_stroke(cr);
+        }
+        for (uint32_t i = 0; i < nel; i++) {
+            const char *lab = c->series[el[i].s].end_label;
+            double lw = text_width(cr, lab);
+            bool back = el[i].x + 0.8 * u + lw > right;
+            double tx = back ? el[i].x - 0.8 * u : el[i].x + 0.8 * u;
             cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
             cairo_rectangle(cr, back ? tx - lw - 0.2 * u : tx - 0.2 * u, el[i].y - lfs * 0.6, lw + 0.4 * u, lfs * 1.2);
             cairo_fill(cr);

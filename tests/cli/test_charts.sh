@@ -99,6 +99,11 @@ expect_out "density --chart still writes the report" "mem/guest"
 expect_err "density --chart says where the chart went" "wrote $TMP/dt.png and $TMP/dt.csv"
 if cmp -s "$TMP/dt.csv" "$TMP/to.csv"; then ok "density --chart and chart --kind tradeoff plot the same numbers"
 else fail "density --chart and chart --kind tradeoff plot the same numbers" "$(cat "$TMP/dt.csv")"; fi
+run density "$TMP/small.yaml" --max 4 --sla "p99<50ms" --overcommit sharing --chart "$TMP/do.svg" --kind tradeoff
+expect_status "density --overcommit --chart --kind tradeoff exits 0" 0
+grep -q '<text[^>]*>Overhead against density: [^<]*SLA p99&lt;50ms, overcommit sharing<' "$TMP/do.svg" &&
+    ok "with --overcommit the chart's title says so (its counts are not the counts without)" ||
+    fail "with --overcommit the chart's title says so" "$(grep -o '<text[^>]*>Overhead[^<]*' "$TMP/do.svg")"
 run density "$TMP/small.yaml" --max 4 --chart "$TMP/dt.txt"
 expect_status "density --chart FILE.txt exits 2" 2
 run density "$TMP/small.yaml" --max 4 --chart "$TMP/dt.svg" --kind hosts
