@@ -1420,6 +1420,45 @@ static void test_density_overcommit(void **state)
     vs_tui_density_command(t, cmd, sizeof cmd);
     assert_string_equal(cmd, "virtsim density web-server --vcpus 2 --duration 300ms --max 128 --approaches xen-pv,kvm "
                              "--overcommit sharing");
+    /* The export says the same: which overcommit, the count without it,
+     * and still reads back as a density file. */
+    char dir[] = "/tmp/vs-tui-over-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/o.csv", dir);
+    assert_int_equal(vs_tui_density_export(t, path, &err), VS_OK);
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    bool kvm_row = false;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, ",kvm,")) {
+            char tail[64];
+            snprintf(tail, sizeof tail, ",\"sharing\",%.17g,0,%u\n", ref[2].saved_sharing_bytes, kvm_plain);
+            size_t ll = strlen(line), tl = strlen(tail);
+            assert_true(ll > tl && strcmp(line + ll - tl, tail) == 0);
+            kvm_row = true;
+        }
+    fclose(f);
+    unlink(path);
+    assert_true(kvm_row);
+    snprintf(path, sizeof path, "%s/o.json", dir);
+    assert_int_equal(vs_tui_density_export(t, path, &err), VS_OK);
+    struct vs_scenario *back_sc = malloc(sizeof *back_sc);
+    struct vs_density_result *back = NULL;
+    assert_int_equal(vs_json_load_density(path, back_sc, &back, &err), VS_OK);
+    assert_int_equal(back[2].density, ref[2].density);
+    free(back);
+    free(back_sc);
+    size_t len;
+    f = fopen(path, "r");
+    char all[65536];
+    len = fread(all, 1, sizeof all - 1, f);
+    all[len] = '\0';
+    fclose(f);
+    unlink(path);
+    rmdir(dir);
+    assert_non_null(strstr(all, "\"overcommit\": \"sharing\""));
+    snprintf(want, sizeof want, "\"density_without_overcommit\": %u", kvm_plain);
+    assert_non_null(strstr(all, want));
     free(ref);
 
     /* B as well: the page cache goes into the balloon; the words name both. */
