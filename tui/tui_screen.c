@@ -830,9 +830,9 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     if (tall) y++;
     /* What the bars are, and the selected approach's memory in words. */
     if (wide)
-        putf(y++, 1, "guests: most meeting every SLA; limit: ran out with one more; cpu x: CPU/op of one guest alone "
+        putf(y++, 1, "guests: most %s; limit: ran out with one more; cpu x: CPU/op of one guest alone "
                      "/ native's%s",
-             xmax > VS_TUI_SCALE_CAP ? "; > past 3x" : "");
+             no_sla ? "that start" : "meeting every SLA", xmax > VS_TUI_SCALE_CAP ? "; > past 3x" : "");
     else
         putf(y++, 1, "limit: what ran out one guest more; cpu x: CPU/op alone / native's%s",
              xmax > VS_TUI_SCALE_CAP ? "; > past 3x" : "");
@@ -871,7 +871,8 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
         if (curve_w > 8 + 5 * (int)sel->r.n_points + 2) curve_w = 8 + 5 * (int)sel->r.n_points + 2;
         if (curve_w < 30) curve_w = 30;
         putf(y, 1, "%-.*s", scatter ? COLS / 2 + 1 : COLS - 2,
-             "p99 as guests are added (o SLA met, x missed, M did not fit)");
+             no_sla ? "p99 as guests are added (o all ran, x failed, M did not fit)"
+                    : "p99 as guests are added (o SLA met, x missed, M did not fit)");
         if (scatter) putf(y, COLS / 2 + 4, "trade-off: guests per host (y) against CPU per op (x)");
         y++;
         char *grid = malloc((size_t)(plot_h + 1) * (size_t)(curve_w + 1));
