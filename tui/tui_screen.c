@@ -770,7 +770,12 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
                 struct vs_tui_density_progress p;
                 vs_tui_density_get_progress(t, &p);
                 putf(y, x, "     ? searching: %u simulations, %.0f s simulated", p.simulations, p.simulated_s);
-            } else putf(y, x, "     - %s", e->error);
+            } else if (x + 7 + (int)strlen(e->error) <= COLS) {
+                putf(y, x, "     - %s", e->error);
+            } else {
+                /* A reason too long for the row is given whole below it, when selected. */
+                putf(y, x, "     - no result: %s", i == d->sel ? "why below" : "select the row for why");
+            }
             continue;
         }
         const struct vs_density_result *r = &e->r;
@@ -906,6 +911,21 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
                 for (int r = 0; r < sh; r++) put(y + r, COLS / 2 + 4, sg + r * (sw + 1));
                 free(sg);
             }
+        }
+    } else if (sst == VS_TUI_DENSITY_FAILED && plot_h >= 1) {
+        /* Why there is no result, wrapped at spaces over the plot's lines. */
+        char why[320];
+        snprintf(why, sizeof why, "%s, no result: %s", d->engines[d->sel], sel->error);
+        const char *p = why;
+        for (int line = 0; *p && line < plot_h + 3; line++) {
+            int room = COLS - 2, n = (int)strlen(p);
+            if (n > room) {
+                n = room;
+                while (n > room / 2 && p[n] != ' ') n--;
+            }
+            putf(y + line, 1, "%.*s", n, p);
+            p += n;
+            while (*p == ' ') p++;
         }
     } else if (sst != VS_TUI_DENSITY_DONE && plot_h >= 1) {
         putf(y, 1, "%s: the curve shows once its search is done", d->engines[d->sel]);
