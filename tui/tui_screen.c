@@ -936,9 +936,16 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     vs_tui_density_get_progress(t, &p);
     if (d->typing)
         putf(ky, 1, "SLA (e.g. p99<20ms throughput>=95%%; Enter sets, Esc keeps): %s_", d->typed);
-    else if (p.searching)
-        putf(ky, 1, "searching %s%s: %u simulations, %.0f s simulated in %.0f s; %d of %d done", p.engine,
-             p.without ? " without overcommit" : "", p.simulations, p.simulated_s, p.wall_s, p.done, p.total);
+    else if (p.searching) {
+        /* The whole line, or a shorter one where it would not fit. */
+        char line[256];
+        snprintf(line, sizeof line, "searching %s%s: %u simulations, %.0f s simulated in %.0f s; %d of %d done", p.engine,
+                 p.without ? " without overcommit" : "", p.simulations, p.simulated_s, p.wall_s, p.done, p.total);
+        if ((int)strlen(line) > COLS - 2)
+            snprintf(line, sizeof line, "searching %s%s: %u runs, %.0f s simulated; %d of %d done", p.engine,
+                     p.without ? " w/o overcommit" : "", p.simulations, p.simulated_s, p.done, p.total);
+        put(ky, 1, line);
+    }
     else
         putf(ky, 1, "%d of %d approaches done (settings seen before show at once)", p.done, p.total);
     if (keys_rows == 1) {
