@@ -215,7 +215,8 @@ static void *job_main(void *arg)
 
 /* The scenario `virtsim density` searches for these settings, reduced to
  * one approach (the overcommit switches are options of the search, not of
- * the scenario: vs_tui_density_opts). Returns VS_OK, or the reason there is no search (stored as the entry). */
+ * the scenario: vs_tui_density_opts). Returns VS_OK, or the reason there
+ * is no search (stored as the entry). */
 static int job_scenario(const struct vs_tui_density_settings *s, const char *engine, struct vs_scenario *sc,
                         struct vs_error *err)
 {
