@@ -183,11 +183,14 @@ int vs_tui_init(struct vs_tui *t, const struct vs_scenario *sc, uint64_t seed, s
     t->host = -1;
     t->timeline_top = -1;
     t->timeline_rows = 20;
-    return build(t, err);
+    int rc = build(t, err);
+    if (rc == VS_OK) rc = vs_tui_density_init(t, err);
+    return rc;
 }
 
 void vs_tui_free(struct vs_tui *t)
 {
+    vs_tui_density_free(t);
     free_sims(t);
     free(t->trace);
     t->trace = NULL;
@@ -279,6 +282,7 @@ static int advance_to(struct vs_tui *t, vs_time_ns dt, struct vs_error *err)
 
 int vs_tui_tick(struct vs_tui *t, double wall_s, struct vs_error *err)
 {
+    vs_tui_density_poll(t); /* the Density panel's searches go on while paused */
     if (t->paused || t->finished) return VS_OK;
     double speed = vs_tui_speeds[t->speed];
     vs_time_ns dt = speed > 0 ? (vs_time_ns)(wall_s * speed * 1e9) : MAX_TICK_NS;
@@ -427,6 +431,11 @@ static void clamp_selection(struct vs_tui *t)
     if (t->row >= rows) t->row = rows - 1;
     if (t->row < 0) t->row = 0;
     vs_tui_select_host(t, t->host);
+    /* The Density panel searches only once it has been opened. */
+    if (t->panel == VS_TUI_DENSITY && t->density && !t->density->active) {
+        t->density->active = true;
+        vs_tui_density_poll(t);
+    }
 }
 
 /* Adds (+1) or removes (-1) one instance of the selected guest's group, and
@@ -653,7 +662,8 @@ bool vs_tui_key(struct vs_tui *t, int key)
             vs_error_clear(&err);
             if (len == 0)
                 snprintf(t->status, sizeof t->status, "export cancelled: no file name");
-            else if (vs_tui_export(t, t->export_path, &err) == VS_OK)
+            else if ((t->panel == VS_TUI_DENSITY ? vs_tui_density_export(t, t->export_path, &err)
+                                                 : vs_tui_export(t, t->export_path, &err)) == VS_OK)
                 snprintf(t->status, sizeof t->status, "wrote %.140s", t->export_path);
             else
                 snprintf(t->status, sizeof t->status, "could not write %.50s: %.80s", t->export_path,
@@ -688,6 +698,8 @@ bool vs_tui_key(struct vs_tui *t, int key)
         clamp_selection(t);
         return true;
     }
+    /* The Density panel's own keys (w H [ ] ... mean its settings there). */
+    if (t->panel == VS_TUI_DENSITY && !t->help && !t->trace && !t->security && vs_tui_density_key(t, key)) return true;
     if (t->help || t->trace || t->security) {
         /* Any key closes the help, the trace or the security box; q still quits. */
         t->help = false;
@@ -735,10 +747,12 @@ bool vs_tui_key(struct vs_tui *t, int key)
         t->panel = t->panel == VS_TUI_COMPARE                                  ? VS_TUI_GUESTS
                  : t->panel == VS_TUI_GUESTS || t->panel == VS_TUI_DETAIL ? VS_TUI_GROUP
                  : t->panel == VS_TUI_GROUP                                    ? VS_TUI_TIMELINE
+                 : t->panel == VS_TUI_TIMELINE                                 ? VS_TUI_DENSITY
                                                                                : VS_TUI_COMPARE;
         break;
     case VS_TUI_KEY_BTAB:
-        t->panel = t->panel == VS_TUI_COMPARE  ? VS_TUI_TIMELINE
+        t->panel = t->panel == VS_TUI_COMPARE  ? VS_TUI_DENSITY
+                 : t->panel == VS_TUI_DENSITY  ? VS_TUI_TIMELINE
                  : t->panel == VS_TUI_TIMELINE ? VS_TUI_GROUP
                  : t->panel == VS_TUI_GROUP    ? VS_TUI_GUESTS
                                                : VS_TUI_COMPARE;
@@ -786,7 +800,10 @@ bool vs_tui_key(struct vs_tui *t, int key)
     case 'e':
         t->exporting = true;
         t->export_fresh = true;
-        snprintf(t->export_path, sizeof t->export_path, "virtsim-%.60s.json", t->sc.name);
+        if (t->panel == VS_TUI_DENSITY)
+            snprintf(t->export_path, sizeof t->export_path, "virtsim-density-%.60s.json", t->density->set.workload);
+        else
+            snprintf(t->export_path, sizeof t->export_path, "virtsim-%.60s.json", t->sc.name);
         break;
     case ']': vs_tui_scale_load(t, 1.25); break;
     case '[': vs_tui_scale_load(t, 0.8); break;
@@ -1119,7 +1136,7 @@ void vs_tui_format_latency(int64_t ns, uint64_t count, char *buf, size_t len)
 
 static const char *const help_keys[] = {
     "virtsim - keys (any key closes this)",
-    "Tab Shift-Tab  panels: Compare, Guests, Group, Timeline",
+    "Tab Shift-Tab  panels: Compare, Guests, Group, Timeline, Density",
     "Up Down j k    an engine (Compare, Group), a guest, or scroll (Timeline)",
     "Left Right h l the engine whose guests are shown",
     "Enter Esc      guest detail / back",
@@ -1133,6 +1150,7 @@ static const char *const help_keys[] = {
     "o O  /         sort guests by the next column / reverse; filter by name",
     "m M            host meters: all hosts, then each (several hosts)",
     "PgUp PgDn End  Timeline: scroll; End follows the newest",
+    "Density panel  w W H; [ ] { } S SLA; x c approaches; P B sharing, ballooning",
     "? F1  q        this help; quit.  Mouse: click tabs and rows",
 };
 static const char *const help_notes[] = {

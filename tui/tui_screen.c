@@ -696,6 +696,270 @@ static void draw_timeline(const struct vs_tui *t, int top, int bottom)
     }
 }
 
+/* The Density panel: per approach the guests that fit under the SLA and
+ * what ran out, beside its CPU per operation over native's (the trade-off
+ * as paired bars), its memory per guest by part; the selected approach's
+ * curve (p99 per probe against the guest count, the SLA as a line, the
+ * throughput per guest under it); at 100x32 and more the trade-off as a
+ * scatter too. Everything comes from the model (tui_density.c). */
+static void draw_density(const struct vs_tui *t, int top, int bottom)
+{
+    const struct vs_tui_density *d = t->density;
+    const struct vs_tui_density_settings *s = &d->set;
+    bool wide = COLS >= 110, tall = LINES >= 32;
+    char sla[128], dur[32], a[32], b[32], c2[32], e4[32], e5[32];
+    vs_tui_density_sla_text(s, sla, sizeof sla);
+    vs_units_format_time((double)s->duration_ns, dur, sizeof dur);
+    /* Every count means "under this SLA"; without one, the guests that start. */
+    bool no_sla = strcmp(sla, "none") == 0;
+    const char *over = vs_tui_density_overcommit_text(s);
+    bool oc = over[0] != '\0';
+    attron(A_BOLD);
+    putf(top, 0, " density of %s on %s, %u vCPU%s per guest   %s%s%s%s", s->workload, s->host, s->vcpus,
+         s->vcpus == 1 ? "" : "s", no_sla ? "no SLA: guests that start" : "SLA: ", no_sla ? "" : sla,
+         wide ? "   memory overcommit: " : "", wide ? (oc ? over : "off") : "");
+    attroff(A_BOLD);
+    int y = top + 1;
+    char cmd[512];
+    vs_tui_density_command(t, cmd, sizeof cmd);
+    /* The command that gives the same numbers where it fits whole. */
+    if (tall && (int)strlen(cmd) + 4 <= COLS) {
+        putf(y++, 1, "= %s", cmd);
+    } else {
+        putf(y++, 1, "%s per point, up to %u guests; memory overcommit: %s", dur, s->max_guests, oc ? over : "off");
+    }
+    /* Widths: name 12, guests 6, limit 7, cpu x 6, mem 9, and the bars. */
+    int guests_w = wide ? 22 : 17, cost_w = wide ? 14 : 10;
+    int mem_w = wide ? COLS - (12 + 11 + 7 + 8 + guests_w + 8 + cost_w + 10) - 3 : 0;
+    if (mem_w > 40) mem_w = 40;
+    attron(A_BOLD);
+    if (wide)
+        putf(y++, 0, " %-11s %-10s %6s %-7s %-*s %6s %-*s %9s %s", "preset", "approach", "guests", "limit", guests_w,
+             "guests per host", "cpu x", cost_w, "CPU per op", "mem/guest", "a k c o: memory by part");
+    else
+        putf(y++, 0, " %-11s %6s %-7s %-*s %6s %-*s %9s", "preset", "guests", "limit", guests_w, "guests per host",
+             "cpu x", cost_w, "CPU per op", "mem/guest");
+    attroff(A_BOLD);
+    /* Scales: the most guests shown, the largest cost (at most 3x native's). */
+    double gmax = 1, xmax = 1, mmax = 1;
+    for (int i = 0; i < d->n_rows; i++) {
+        const struct vs_tui_density_entry *e;
+        if (vs_tui_density_row(t, i, &e) != VS_TUI_DENSITY_DONE) continue;
+        if (e->r.density > gmax) gmax = e->r.density;
+        char cx[16];
+        vs_tui_density_cost_text(t, i, cx, sizeof cx);
+        double x = atof(cx);
+        if (x > xmax) xmax = x;
+        double m = vs_mem_parts_total(&e->r.memory_per_guest);
+        if (m > mmax) mmax = m;
+    }
+    /* From 2x at least, so native's 1.00x alone is half a bar, not a full one. */
+    double xscale = xmax > VS_TUI_SCALE_CAP ? VS_TUI_SCALE_CAP : xmax < 2 ? 2 : xmax;
+    const char *full = utf8 ? "\u2588" : "#", *shade = utf8 ? "\u2592" : "=", *made = utf8 ? "\u2593" : "+";
+    for (int i = 0; i < d->n_rows && y < bottom; i++, y++) {
+        const struct vs_tui_density_entry *e;
+        enum vs_tui_dstate st = vs_tui_density_row(t, i, &e);
+        char name[24];
+        snprintf(name, sizeof name, "%d %s", i + 1, d->engines[i]);
+        if (i == d->sel) attron(A_REVERSE);
+        putf(y, 0, "%c%-11.11s", i == d->sel ? '>' : ' ', name);
+        if (i == d->sel) attroff(A_REVERSE);
+        int x = 13;
+        if (st != VS_TUI_DENSITY_DONE) {
+            if (wide) x += 11;
+            if (st == VS_TUI_DENSITY_OFF) put(y, x, "     - left out (x includes it)");
+            else if (st == VS_TUI_DENSITY_QUEUED) put(y, x, "     . queued");
+            else if (st == VS_TUI_DENSITY_SEARCHING) {
+                struct vs_tui_density_progress p;
+                vs_tui_density_get_progress(t, &p);
+                putf(y, x, "     ? searching: %u simulations, %.0f s simulated", p.simulations, p.simulated_s);
+            } else if (x + 7 + (int)strlen(e->error) <= COLS) {
+                putf(y, x, "     - %s", e->error);
+            } else {
+                /* A reason too long for the row is given whole below it, when selected. */
+                putf(y, x, "     - no result: %s", i == d->sel ? "why below" : "select the row for why");
+            }
+            continue;
+        }
+        const struct vs_density_result *r = &e->r;
+        if (wide) {
+            putf(y, x, "%-10.10s", r->approach);
+            x += 11;
+        }
+        char dens[16];
+        snprintf(dens, sizeof dens, "%s%u", r->capped ? ">=" : "", r->density);
+        putf(y, x, "%6s %-7s ", dens, r->capped ? "bound" : vs_resource_name(r->limit));
+        x += 15;
+        int cells = (int)floor(r->density / gmax * guests_w + 0.5);
+        /* With overcommit: the guests it made room for in their own glyph,
+         * past the count without it (once that search is done); one cell
+         * at least, so a gain too small for the scale still shows. */
+        const struct vs_tui_density_entry *wo;
+        int base = cells;
+        if (vs_tui_density_row_without(t, i, &wo) == VS_TUI_DENSITY_DONE && wo->r.density < r->density) {
+            base = (int)floor(wo->r.density / gmax * guests_w + 0.5);
+            if (base >= cells && cells > 1) base = cells - 1;
+        }
+        move(y, x);
+        for (int k = 0; k < cells && k < guests_w; k++) addstr(k < base ? full : made);
+        x += guests_w + 1;
+        char cx[16];
+        vs_tui_density_cost_text(t, i, cx, sizeof cx);
+        putf(y, x, "%6s ", cx);
+        x += 7;
+        double xv = atof(cx);
+        if (xv > 0) {
+            int cc = (int)floor(xv / xscale * cost_w + 0.5);
+            if (cc > cost_w) cc = cost_w;
+            if (cc < 1) cc = 1;
+            move(y, x);
+            for (int k = 0; k < cc; k++) addstr(shade);
+            if (xv > xscale * 1.0001) mvaddch(y, x + cost_w - 1, '>');
+        }
+        x += cost_w + 1;
+        putf(y, x, "%9s", vs_units_format_bytes(vs_mem_parts_total(&r->memory_per_guest), a, sizeof a));
+        x += 10;
+        if (mem_w > 4) {
+            /* The memory by part on one scale for every approach: a k c o. */
+            static const char letter[4] = {'a', 'k', 'c', 'o'};
+            double parts[VS_CAT_COUNT] = {0};
+            for (int p = 0; p < 4; p++) parts[p] = r->memory_per_guest.bytes[p];
+            int mcells[VS_CAT_COUNT];
+            vs_tui_scaled_cells(parts, mmax, mem_w, mcells);
+            move(y, x + 1);
+            for (int p = 0; p < 4; p++)
+                for (int k = 0; k < mcells[p]; k++) {
+                    if (p == VS_MEM_OVERHEAD) attron(A_REVERSE);
+                    addch((chtype)letter[p]);
+                    if (p == VS_MEM_OVERHEAD) attroff(A_REVERSE);
+                }
+        }
+    }
+    if (tall) y++;
+    /* What the bars are, and the selected approach's memory in words. */
+    if (wide)
+        putf(y++, 1, "guests: most %s; limit: ran out with one more; cpu x: CPU/op of one guest alone "
+                     "/ native's%s",
+             no_sla ? "that start" : "meeting every SLA", xmax > VS_TUI_SCALE_CAP ? "; > past 3x" : "");
+    else
+        putf(y++, 1, "limit: what ran out one guest more; cpu x: CPU/op alone / native's%s",
+             xmax > VS_TUI_SCALE_CAP ? "; > past 3x" : "");
+    const struct vs_tui_density_entry *sel;
+    enum vs_tui_dstate sst = vs_tui_density_row(t, d->sel, &sel);
+    if (sst == VS_TUI_DENSITY_DONE) {
+        const struct vs_mem_parts *m = &sel->r.memory_per_guest;
+        putf(y++, 1, "%s: %s%s = app %s + kernel %s + cache %s + overhead %s", d->engines[d->sel],
+             vs_units_format_bytes(vs_mem_parts_total(m), a, sizeof a), wide ? "/guest" : "",
+             vs_units_format_bytes(m->bytes[VS_MEM_APPLICATION], b, sizeof b),
+             vs_units_format_bytes(m->bytes[VS_MEM_GUEST_KERNEL], c2, sizeof c2),
+             vs_units_format_bytes(m->bytes[VS_MEM_PAGE_CACHE], e4, sizeof e4),
+             vs_units_format_bytes(m->bytes[VS_MEM_OVERHEAD], e5, sizeof e5));
+    } else {
+        y++;
+    }
+    /* With overcommit: what it made room for, against the same search
+     * without it, and what each mechanism saved per guest. */
+    if (oc) {
+        char room[256];
+        vs_tui_density_room_text(t, d->sel, room, sizeof room);
+        if (room[0]) {
+            move(y, 1);
+            addstr(made);
+            putf(y, 3, "%s%.*s", wide ? "overcommit: " : "", COLS - (wide ? 16 : 4), room);
+        }
+        y++;
+    }
+    /* Keys and progress take the last lines above the status line. */
+    int keys_rows = COLS >= 120 ? 1 : 2;
+    int plot_bottom = bottom - keys_rows - 1;
+    int plot_h = plot_bottom - y - 3; /* title, the guest counts, the throughput */
+    if (plot_h >= 3 && sst == VS_TUI_DENSITY_DONE) {
+        bool scatter = COLS >= 100 && tall;
+        int curve_w = scatter ? COLS / 2 : COLS - 2;
+        if (curve_w > 8 + 5 * (int)sel->r.n_points + 2) curve_w = 8 + 5 * (int)sel->r.n_points + 2;
+        if (curve_w < 30) curve_w = 30;
+        putf(y, 1, "%-.*s", scatter ? COLS / 2 + 1 : COLS - 2,
+             no_sla ? "p99 as guests are added (o all ran, x failed, M did not fit)"
+                    : "p99 as guests are added (o SLA met, x missed, M did not fit)");
+        if (scatter) putf(y, COLS / 2 + 4, "trade-off: guests per host (y) against CPU per op (x)");
+        y++;
+        char *grid = malloc((size_t)(plot_h + 1) * (size_t)(curve_w + 1));
+        int cols[VS_DENSITY_MAX_POINTS];
+        if (grid) {
+            int n = vs_tui_density_curve(&sel->r, s->p99_ns, curve_w, plot_h, grid, cols);
+            for (int r = 0; r <= plot_h; r++) put(y + r, 1, grid + r * (curve_w + 1));
+            /* Throughput per guest at each probe, under its column, from zero. */
+            double v[VS_DENSITY_MAX_POINTS];
+            int lv[VS_DENSITY_MAX_POINTS];
+            for (int i = 0; i < n; i++) v[i] = sel->r.points[i].throughput_per_guest;
+            vs_tui_spark_levels(v, n, lv);
+            static const char *const blocks[8] = {"\u2581", "\u2582", "\u2583", "\u2584",
+                                                  "\u2585", "\u2586", "\u2587", "\u2588"};
+            static const char ascii[8] = "_.-~=*#@";
+            put(y + plot_h + 1, 1, "thru/g");
+            for (int i = 0; i < n; i++) {
+                const struct vs_density_point *p = &sel->r.points[i];
+                if (p->basis == VS_PROBE_MEMORY || p->failed > 0) continue;
+                move(y + plot_h + 1, 1 + cols[i]);
+                if (utf8) addstr(blocks[lv[i]]);
+                else addch((chtype)ascii[lv[i]]);
+            }
+            free(grid);
+        }
+        if (scatter) {
+            int sw = COLS - (COLS / 2 + 4) - 1, sh = plot_h + 2;
+            char *sg = malloc((size_t)sh * (size_t)(sw + 1));
+            if (sg) {
+                vs_tui_density_scatter(t, sw, sh, sg);
+                for (int r = 0; r < sh; r++) put(y + r, COLS / 2 + 4, sg + r * (sw + 1));
+                free(sg);
+            }
+        }
+    } else if (sst == VS_TUI_DENSITY_FAILED && plot_h >= 1) {
+        /* Why there is no result, wrapped at spaces over the plot's lines. */
+        char why[320];
+        snprintf(why, sizeof why, "%s, no result: %s", d->engines[d->sel], sel->error);
+        const char *p = why;
+        for (int line = 0; *p && line < plot_h + 3; line++) {
+            int room = COLS - 2, n = (int)strlen(p);
+            if (n > room) {
+                n = room;
+                while (n > room / 2 && p[n] != ' ') n--;
+            }
+            putf(y + line, 1, "%.*s", n, p);
+            p += n;
+            while (*p == ' ') p++;
+        }
+    } else if (sst != VS_TUI_DENSITY_DONE && plot_h >= 1) {
+        putf(y, 1, "%s: the curve shows once its search is done", d->engines[d->sel]);
+    }
+    /* Progress, then the keys. */
+    int ky = bottom - keys_rows - 1;
+    struct vs_tui_density_progress p;
+    vs_tui_density_get_progress(t, &p);
+    if (d->typing)
+        putf(ky, 1, "SLA (e.g. p99<20ms throughput>=95%%; Enter sets, Esc keeps): %s_", d->typed);
+    else if (p.searching) {
+        /* The whole line, or a shorter one where it would not fit. */
+        char line[256];
+        snprintf(line, sizeof line, "searching %s%s: %u simulations, %.0f s simulated in %.0f s; %d of %d done", p.engine,
+                 p.without ? " without overcommit" : "", p.simulations, p.simulated_s, p.wall_s, p.done, p.total);
+        if ((int)strlen(line) > COLS - 2)
+            snprintf(line, sizeof line, "searching %s%s: %u runs, %.0f s simulated; %d of %d done", p.engine,
+                     p.without ? " w/o overcommit" : "", p.simulations, p.simulated_s, p.done, p.total);
+        put(ky, 1, line);
+    }
+    else
+        putf(ky, 1, "%d of %d approaches done (settings seen before show at once)", p.done, p.total);
+    if (keys_rows == 1) {
+        put(ky + 1, 1, "w W workload  H host  [ ] p99  { } throughput  S type SLA  P page sharing  B ballooning  "
+                       "x in/out  c preset  e export");
+    } else {
+        put(ky + 1, 1, "w W workload  H host  [ ] p99 bound  { } throughput bound  S type the SLA");
+        put(ky + 2, 1, "Up Down select  x in/out  c preset  P page sharing  B ballooning  e export");
+    }
+}
+
 /* The help is its own window over the panels, boxed, so it never mixes
  * with the table beneath; its lines fit 80 columns and, at 24 lines, the
  * keys all show (the notes under them where there is room). */
@@ -791,7 +1055,7 @@ static void draw(const struct vs_tui *t)
     put(0, 1, head);
     if (colour) attroff(COLOR_PAIR(PAIR_HEADER));
     else attroff(A_REVERSE);
-    static const char *const tabs[VS_TUI_PANELS] = {"Compare", "Guests", "Detail", "Group", "Timeline"};
+    static const char *const tabs[VS_TUI_PANELS] = {"Compare", "Guests", "Detail", "Group", "Timeline", "Density"};
     int x = 1;
     for (int p = 0; p < VS_TUI_PANELS; p++) {
         if (p == VS_TUI_DETAIL && t->panel != VS_TUI_DETAIL) continue;
@@ -807,6 +1071,7 @@ static void draw(const struct vs_tui *t)
     case VS_TUI_DETAIL: draw_detail(t, 3); break;
     case VS_TUI_GROUP: draw_group(t, 3, LINES - 1); break;
     case VS_TUI_TIMELINE: draw_timeline(t, 3, LINES - 1); break;
+    case VS_TUI_DENSITY: draw_density(t, 3, LINES - 1); break;
     case VS_TUI_PANELS: break;
     }
     char status[400];
@@ -826,7 +1091,7 @@ static void click(struct vs_tui *t)
     MEVENT ev;
     if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) return;
     if (ev.y == 1) {
-        static const char *const tabs[VS_TUI_PANELS] = {"Compare", "Guests", "Detail", "Group", "Timeline"};
+        static const char *const tabs[VS_TUI_PANELS] = {"Compare", "Guests", "Detail", "Group", "Timeline", "Density"};
         int x = 1;
         for (int p = 0; p < VS_TUI_PANELS; p++) {
             if (p == VS_TUI_DETAIL && t->panel != VS_TUI_DETAIL) continue;
@@ -841,6 +1106,10 @@ static void click(struct vs_tui *t)
     if (t->panel == VS_TUI_COMPARE && line < (int)t->n_engines) {
         if (line == t->engine) vs_tui_select(t, VS_TUI_GUESTS, -1, -1);
         else vs_tui_select(t, -1, line, -1);
+    } else if (t->panel == VS_TUI_DENSITY) {
+        /* The approach rows start under the title, its second line and the header. */
+        int row = ev.y - 6;
+        if (row >= 0 && row < t->density->n_rows) t->density->sel = row;
     } else if (t->panel == VS_TUI_GUESTS) {
         int visible = LINES - 1 - 3 - 1;
         int first = t->row >= visible ? t->row - visible + 1 : 0;
@@ -879,9 +1148,16 @@ static double wall_now(void)
 
 int vs_tui_main(const struct vs_scenario *sc, uint64_t seed, struct vs_error *err)
 {
+    return vs_tui_main_with(sc, seed, NULL, err);
+}
+
+int vs_tui_main_with(const struct vs_scenario *sc, uint64_t seed, const struct vs_tui_density_start *ds,
+                     struct vs_error *err)
+{
     struct vs_tui *t = malloc(sizeof *t);
     if (!t) return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     int rc = vs_tui_init(t, sc, seed, err);
+    if (rc == VS_OK) rc = vs_tui_density_begin(t, ds, err);
     if (rc != VS_OK) {
         vs_tui_free(t);
         free(t);

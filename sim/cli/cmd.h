@@ -202,6 +202,12 @@ void vs_cli_watch_begin(struct vs_cli_watch *w, FILE *err, struct vs_control *co
 /* Returns true when the run was asked to stop (Ctrl-C). */
 bool vs_cli_watch_end(struct vs_cli_watch *w);
 
+/* A chart and the numbers beside it (FILE.svg -> FILE.csv), committed
+ * together; says "wrote ..." on c->out (cmd_chart.c). */
+struct vs_chart;
+int vs_cli_write_chart(const struct vs_cli *c, const struct vs_chart *ch, const char *output, double width,
+                       double height, struct vs_error *e);
+
 /* ---- what `virtsim` with no command does (cmd_run.c, cmd_tui.c) ---- */
 
 /* Runs a scenario (all of a sweep's points) and writes its report. */

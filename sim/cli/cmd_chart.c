@@ -13,12 +13,14 @@
 #include "virtsim/load/builtin.h"
 #include "virtsim/run/compare.h"
 #include "virtsim/run/density.h"
+#include "virtsim/run/tradeoff.h"
 #include "virtsim/run/sim.h"
 #include "virtsim/run/stepper.h"
 #include "virtsim/run/sweep.h"
 
 static const struct vs_cmd_opt options[] = {
-    {VS_OPT_KIND, "kind", 'k', "KIND", "relative, breakdown, hosts, sweep, timeline, density, density-curve or migration (below)"},
+    {VS_OPT_KIND, "kind", 'k', "KIND", "relative, breakdown, hosts, sweep, timeline, density, density-curve, migration\n"
+                                                  "or tradeoff (below)"},
     VS_CMD_OPT_OUTPUT("FILE.svg, FILE.pdf or FILE.png (the numbers go to FILE.csv)"),
     VS_CMD_OPT_MEMORY_BUDGET,
     {VS_OPT_TITLE, "title", 0, "TEXT", "the chart's title (default: one that says what it shows)"},
@@ -50,8 +52,8 @@ static int write_chart_csv(FILE *f, const void *ctx, struct vs_error *e)
 /* The chart and the numbers beside it (FILE.svg -> FILE.csv), committed
  * together: both are written whole to temporary files first, so a failure
  * leaves both old files, or none, in place. */
-static int write_pair(const struct vs_cli *c, const struct vs_chart *ch, const char *output, double width,
-                      double height, struct vs_error *e)
+int vs_cli_write_chart(const struct vs_cli *c, const struct vs_chart *ch, const char *output, double width,
+                       double height, struct vs_error *e)
 {
     char csv[1100];
     snprintf(csv, sizeof csv, "%.*s.csv", (int)(strlen(output) - 4), output);
@@ -161,10 +163,15 @@ static int chart_scenario(const char *what, enum vs_chart_kind kind, enum vs_cha
         return rc;
     }
     case VS_CHART_DENSITY:
-    case VS_CHART_DENSITY_CURVE: {
+    case VS_CHART_DENSITY_CURVE:
+    case VS_CHART_TRADEOFF: {
         struct vs_density_result *dr = calloc(sc->n_engines ? sc->n_engines : 1, sizeof *dr);
-        rc = dr ? vs_density_run(sc, dop, dr, e) : vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
-        if (rc == VS_OK && kind == VS_CHART_DENSITY) vs_chart_density(sc, dr, sc->n_engines, dop->n_slas ? sla_words : NULL, ch);
+        /* The trade-off adds each engine's CPU per operation to the search (run/tradeoff.h). */
+        rc = !dr ? vs_error_set(e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory")
+             : kind == VS_CHART_TRADEOFF ? vs_tradeoff_run(sc, dop, dr, e)
+                                         : vs_density_run(sc, dop, dr, e);
+        if (rc == VS_OK && kind == VS_CHART_TRADEOFF) vs_chart_tradeoff(sc, dr, sc->n_engines, dop->n_slas ? sla_words : NULL, ch);
+        else if (rc == VS_OK && kind == VS_CHART_DENSITY) vs_chart_density(sc, dr, sc->n_engines, dop->n_slas ? sla_words : NULL, ch);
         else if (rc == VS_OK) vs_chart_density_curve(sc, dr, sc->n_engines, p99_sla(dop), ch);
         free(dr);
         return rc;
@@ -179,10 +186,18 @@ static int chart_json(const char *what, enum vs_chart_kind kind, const char *kin
                       struct vs_error *e)
 {
     int rc;
-    if (kind == VS_CHART_DENSITY || kind == VS_CHART_DENSITY_CURVE) {
+    if (kind == VS_CHART_DENSITY || kind == VS_CHART_DENSITY_CURVE || kind == VS_CHART_TRADEOFF) {
         struct vs_density_result *dr = NULL;
         rc = vs_json_load_density(what, sc, &dr, e);
-        if (rc == VS_OK && kind == VS_CHART_DENSITY) vs_chart_density(sc, dr, sc->n_engines, dop->n_slas ? sla_words : NULL, ch);
+        bool costs = false;
+        for (uint32_t k = 0; rc == VS_OK && k < sc->n_engines; k++) costs |= dr[k].cost_ops > 0;
+        if (rc == VS_OK && kind == VS_CHART_TRADEOFF && !costs)
+            rc = vs_error_set(e, VS_ERR_INPUT, what, 0, 0,
+                              "no cpu_per_op_ns in this density file: a tradeoff chart needs the CPU per operation "
+                              "(the TUI's Density panel exports it; or give the scenario or workload)");
+        if (rc == VS_OK && kind == VS_CHART_TRADEOFF)
+            vs_chart_tradeoff(sc, dr, sc->n_engines, dop->n_slas ? sla_words : NULL, ch);
+        else if (rc == VS_OK && kind == VS_CHART_DENSITY) vs_chart_density(sc, dr, sc->n_engines, dop->n_slas ? sla_words : NULL, ch);
         else if (rc == VS_OK) vs_chart_density_curve(sc, dr, sc->n_engines, p99_sla(dop), ch);
         free(dr);
         return rc;
@@ -251,7 +266,8 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     }
     enum vs_chart_kind kind;
     if (!kind_name || vs_chart_parse_kind(kind_name, &kind) != VS_OK)
-        return vs_cli_usage(c, cmd, "--kind must be relative, breakdown, hosts, sweep, timeline, density, density-curve or migration, not '%s'",
+        return vs_cli_usage(c, cmd, "--kind must be relative, breakdown, hosts, sweep, timeline, density, density-curve, migration "
+                                    "or tradeoff, not '%s'",
                             kind_name ? kind_name : "(none)");
     bool breakdown_metric = metric == VS_METRIC_US || metric == VS_METRIC_CYCLES || metric == VS_METRIC_SHARE;
     if (metric_given && kind == VS_CHART_BREAKDOWN && !breakdown_metric)
@@ -286,8 +302,8 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     if (rc == VS_OK && (log_x || log_y) && ch->style != VS_CHART_LINES)
         rc = vs_error_set(&e, VS_ERR_INPUT, NULL, 0, 0, "--log is for line charts (sweep, density-curve, timeline, migration)");
     if (rc == VS_OK) {
-        ch->log_x = log_x;
-        ch->log_y = log_y;
+        ch->log_x = ch->log_x || log_x; /* a kind may draw a log axis of its own (tradeoff) */
+        ch->log_y = ch->log_y || log_y;
         if (log_y) {
             size_t n = strlen(ch->y_label);
             snprintf(ch->y_label + n, sizeof ch->y_label - n, ", log scale");
@@ -297,7 +313,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
             snprintf(ch->x_label + n, sizeof ch->x_label - n, ", log scale");
         }
     }
-    if (rc == VS_OK) rc = write_pair(c, ch, output, width, height, &e);
+    if (rc == VS_OK) rc = vs_cli_write_chart(c, ch, output, width, height, &e);
     free(ch);
     free(sc);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);
@@ -327,12 +343,16 @@ const struct vs_cmd vs_cmd_chart = {
             "                 each curve's end explained\n"
             "  migration      the migrating guest's p99 latency (or --metric throughput) through its\n"
             "                 migration, per engine, its start and end marked (e.g. migrate-web)\n"
+            "  tradeoff       per approach, guests per host (the density search, --sla and --max as\n"
+            "                 for density) against its host CPU per operation over native's, one\n"
+            "                 guest alone: overhead against density\n"
             "\n"
             "A WORKLOAD (built-in or a file) is run as `virtsim compare` runs it: alone on the\n"
             "host, saturated, under every approach, native first.\n"
             "A RESULTS.json written by `virtsim run` or `compare --format json` remakes relative and\n"
             "breakdown charts, one by `virtsim density --format json` density charts (give --sla\n"
-            "again for the SLA line), without simulating again.\n",
+            "again for the SLA line), without simulating again; the JSON the TUI's Density panel\n"
+            "exports remakes those and tradeoff charts.\n",
     .opts = options,
     .run = run,
 };

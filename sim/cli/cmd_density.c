@@ -9,6 +9,8 @@
 #include "virtsim/model/engine.h"
 #include "virtsim/run/compare.h"
 #include "virtsim/run/density.h"
+#include "virtsim/run/tradeoff.h"
+#include "virtsim/out/chart.h"
 
 static const struct vs_cmd_opt options[] = {
     {VS_OPT_SLA, "sla", 0, "SLA",
@@ -33,6 +35,10 @@ static const struct vs_cmd_opt options[] = {
      "where the system has them; says what each saved. vcpus: also the count\n"
      "without vCPU overcommit (a core per vCPU) and the steal time at the density;\n"
      "several comma-separated (sharing,balloon,vcpus)"},
+    {VS_OPT_CHART, "chart", 0, "FILE", "also draw a chart, FILE.svg, .pdf or .png (its numbers in FILE.csv)"},
+    {VS_OPT_KIND, "kind", 0, "KIND",
+     "the chart: density (default), density-curve or tradeoff (guests per host\n"
+     "against CPU per operation over native's, one guest alone: run/tradeoff.h)"},
     VS_CMD_OPT_FORMAT("table (default), csv or json"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
     VS_CMD_OPT_MEMORY_BUDGET,
@@ -74,17 +80,11 @@ static int build_scenario(const char *what, const struct vs_cmd_args *a, uint32_
         rc = vs_cli_load_scenario(what, sc, e);
         if (rc == VS_OK && duration) sc->duration_ns = duration, sc->warmup_ns = duration / 10;
     } else {
-        struct vs_compare_opts co = {.workload = what, .host = a->host, .vcpus = vcpus,
-                                     .approaches = a->approaches ? a->approaches : "qemu,xen-pv,kvm,lxc",
-                                     .duration_ns = duration ? duration : 5 * VS_NS_PER_S, .seed = 1};
+        /* The same scenario the TUI's Density panel searches (run/tradeoff.h). */
+        struct vs_density_setup ds = {.workload = what, .host = a->host, .approaches = a->approaches,
+                                      .vcpus = vcpus, .duration_ns = duration};
         char skipped[1024];
-        rc = vs_compare_scenario(&co, sc, skipped, sizeof skipped, e);
-        if (rc == VS_OK) {
-            /* Density keeps the workload's own load (compare saturates it). */
-            struct vs_error we;
-            rc = vs_config_resolve_workload(what, NULL, &sc->guests[0].workload, &we);
-            if (rc != VS_OK) *e = we;
-        }
+        rc = vs_density_workload_scenario(&ds, sc, skipped, sizeof skipped, e);
     }
     if (rc == VS_OK && is_scenario && a->approaches) {
         sc->n_engines = 0;
@@ -104,6 +104,8 @@ static int build_scenario(const char *what, const struct vs_cmd_args *a, uint32_
 static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs_cmd_args *a)
 {
     struct vs_density_opts o = {.max_guests = 256};
+    const char *chart = NULL, *kind_name = "density";
+    char sla_words[256] = "";
     uint32_t vcpus = 1;
     vs_time_ns duration = 0;
     struct vs_error e;
@@ -112,7 +114,15 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         const struct vs_cmd_value *v = &a->opts[i];
         int rc = VS_OK;
         switch (v->opt->id) {
-        case VS_OPT_SLA: rc = vs_cli_sla(c, cmd, v, &o); break;
+        case VS_OPT_SLA:
+            rc = vs_cli_sla(c, cmd, v, &o);
+            if (rc == VS_OK) {
+                size_t used = strlen(sla_words);
+                snprintf(sla_words + used, sizeof sla_words - used, "%s%s", used ? " and " : "", v->value);
+            }
+            break;
+        case VS_OPT_CHART: chart = v->value; break;
+        case VS_OPT_KIND: kind_name = v->value; break;
         case VS_OPT_MAX: rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_GUESTS, &o.max_guests); break;
         case VS_OPT_THREADS: rc = vs_cli_uint(c, cmd, v, 1, 64, &o.threads); break;
         case VS_OPT_VCPUS: rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_VCPUS, &vcpus); break;
@@ -125,6 +135,14 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         }
         if (rc != VS_OK) return rc;
     }
+    enum vs_chart_kind kind = VS_CHART_DENSITY;
+    if (vs_chart_parse_kind(kind_name, &kind) != VS_OK ||
+        (kind != VS_CHART_DENSITY && kind != VS_CHART_DENSITY_CURVE && kind != VS_CHART_TRADEOFF))
+        return vs_cli_usage(c, cmd, "--kind must be density, density-curve or tradeoff, not '%s'", kind_name);
+    size_t clen = chart ? strlen(chart) : 0;
+    if (chart && !(clen > 4 && (strcmp(chart + clen - 4, ".svg") == 0 || strcmp(chart + clen - 4, ".pdf") == 0 ||
+                                strcmp(chart + clen - 4, ".png") == 0)))
+        return vs_cli_usage(c, cmd, "--chart must name a .svg, .pdf or .png file");
     struct vs_scenario *sc = malloc(sizeof *sc);
     struct vs_density_result *res = NULL;
     if (!sc) return vs_cli_error(c, &e, vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory"));
@@ -137,7 +155,7 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         sc->control = c->control;
         struct vs_cli_watch watch;
         vs_cli_watch_begin(&watch, c->err, c->control);
-        rc = vs_density_run(sc, &o, res, &e);
+        rc = chart && kind == VS_CHART_TRADEOFF ? vs_tradeoff_run(sc, &o, res, &e) : vs_density_run(sc, &o, res, &e);
         vs_cli_watch_end(&watch);
         /* A search cut short has no answer: nothing is written. */
         if (rc == VS_ERR_INTERRUPTED)
@@ -145,6 +163,27 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
     }
     struct density_job job = {sc, &o, res, a->format};
     if (rc == VS_OK) rc = vs_cli_write_to(c, a->output, write_density, &job, &e);
+    if (rc == VS_OK && chart) {
+        struct vs_chart *ch = calloc(1, sizeof *ch);
+        if (!ch) rc = vs_error_set(&e, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+        double p99 = 0;
+        for (uint32_t q = 0; q < o.n_slas; q++)
+            if (o.slas[q].kind == VS_SLA_P99) p99 = o.slas[q].limit;
+        if (rc == VS_OK && kind == VS_CHART_TRADEOFF) vs_chart_tradeoff(sc, res, sc->n_engines, sla_words, ch);
+        else if (rc == VS_OK && kind == VS_CHART_DENSITY) vs_chart_density(sc, res, sc->n_engines, sla_words, ch);
+        else if (rc == VS_OK) vs_chart_density_curve(sc, res, sc->n_engines, p99, ch);
+        /* Counts with overcommit are not the counts without: the title says which. */
+        if (rc == VS_OK && (o.overcommit_sharing || o.overcommit_balloon)) {
+            size_t tl = strlen(ch->title);
+            snprintf(ch->title + tl, sizeof ch->title - tl, ", overcommit %s%s%s", o.overcommit_sharing ? "sharing" : "",
+                     o.overcommit_sharing && o.overcommit_balloon ? "," : "", o.overcommit_balloon ? "balloon" : "");
+        }
+        /* The chart goes beside the report: its "wrote" line on stderr when the report is on stdout. */
+        struct vs_cli quiet = *c;
+        if (!a->output || strcmp(a->output, "-") == 0) quiet.out = c->err;
+        if (rc == VS_OK) rc = vs_cli_write_chart(&quiet, ch, chart, 1280, 720, &e);
+        free(ch);
+    }
     free(res);
     free(sc);
     return rc == VS_OK ? VS_OK : vs_cli_error(c, &e, rc);

@@ -96,9 +96,9 @@ static int series_pattern(const struct vs_chart *c, uint32_t s)
 
 int vs_chart_parse_kind(const char *name, enum vs_chart_kind *out)
 {
-    static const char *const names[] = {"relative", "breakdown", "sweep",        "timeline",
-                                        "density",  "density-curve", "hosts",    "migration"};
-    for (int i = 0; i < 8; i++)
+    static const char *const names[] = {"relative", "breakdown",     "sweep", "timeline", "density",
+                                        "density-curve", "hosts", "migration", "tradeoff"};
+    for (int i = 0; i < 9; i++)
         if (strcmp(name, names[i]) == 0) {
             *out = (enum vs_chart_kind)i;
             return VS_OK;
@@ -812,9 +812,10 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
                 if (el[i].y < el[i + 1].y + gap) el[i].y = el[i + 1].y + gap;
         }
         cairo_set_font_size(cr, lfs);
+        /* The leader lines first, then every label over them: a line that
+         * passes another label goes under its backing, not through its words. */
         for (uint32_t i = 0; i < nel; i++) {
-            const char *lab = c->series[el[i].s].end_label;
-            double lw = text_width(cr, lab);
+            double lw = text_width(cr, c->series[el[i].s].end_label);
             bool back = el[i].x + 0.8 * u + lw > right;
             double tx = back ? el[i].x - 0.8 * u : el[i].x + 0.8 * u;
             set_rgb(cr, series_color(c, el[i].s));
@@ -822,6 +823,12 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
             cairo_move_to(cr, el[i].x, el[i].want_y);
             cairo_line_to(cr, tx, el[i].y);
             cairo_stroke(cr);
+        }
+        for (uint32_t i = 0; i < nel; i++) {
+            const char *lab = c->series[el[i].s].end_label;
+            double lw = text_width(cr, lab);
+            bool back = el[i].x + 0.8 * u + lw > right;
+            double tx = back ? el[i].x - 0.8 * u : el[i].x + 0.8 * u;
             cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
             cairo_rectangle(cr, back ? tx - lw - 0.2 * u : tx - 0.2 * u, el[i].y - lfs * 0.6, lw + 0.4 * u, lfs * 1.2);
             cairo_fill(cr);
@@ -1478,6 +1485,64 @@ void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_densit
         c->hline = p99_sla_ns / 1e6;
         snprintf(c->hline_label, sizeof c->hline_label, "SLA p99 < %g ms", p99_sla_ns / 1e6);
     }
+}
+
+static double cost_total_ns(const struct vs_density_result *r)
+{
+    double total = 0;
+    for (int c = 0; c < VS_CAT_COUNT; c++)
+        if (c != VS_CAT_IDLE) total += r->cpu_per_op_ns[c];
+    return total;
+}
+
+void vs_chart_tradeoff(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n, const char *sla,
+                       struct vs_chart *c)
+{
+    memset(c, 0, sizeof *c);
+    const struct vs_density_result *base = NULL;
+    for (uint32_t k = 0; k < n; k++)
+        if (strcmp(r[k].engine, "native") == 0 && r[k].cost_ops > 0) base = &r[k];
+    bool has_sla = sla && sla[0];
+    snprintf(c->title, sizeof c->title, "Overhead against density: %.40s on %.40s%s%.40s", sc->guests[0].workload.name,
+             sc->hosts[0].spec.name, has_sla ? ", SLA " : ", no SLA", has_sla ? sla : "");
+    snprintf(c->subtitle, sizeof c->subtitle,
+             "%s; up: more guests per host, right: each operation costs more",
+             base ? "x: host CPU per operation of one guest alone over native's (1.00 within twice the counting noise)"
+                  : "x: host CPU per operation of one guest alone");
+    snprintf(c->x_label, sizeof c->x_label, base ? "CPU per operation over native's (log scale)"
+                                                 : "host CPU per operation (us, log scale)");
+    snprintf(c->y_label, sizeof c->y_label, has_sla ? "guests per host meeting the SLA" : "guests per host that start");
+    c->style = VS_CHART_LINES;
+    c->own_x = true;
+    c->log_x = true;
+    snprintf(c->category_name, sizeof c->category_name, "cost");
+    for (uint32_t k = 0; k < n && c->n_series < VS_CHART_MAX_SERIES; k++) {
+        if (r[k].cost_ops == 0) continue;
+        struct vs_chart_series *s = &c->series[c->n_series++];
+        snprintf(s->name, sizeof s->name, "%s", r[k].engine);
+        vs_chart_style_engine(s, r[k].engine);
+        double x = cost_total_ns(&r[k]) / 1e3;
+        if (base) {
+            /* One run, no replications: the noise rule of the TUI (tradeoff.h). */
+            double b = cost_total_ns(base);
+            double noise = 2.0 * sqrt(1.0 / (double)r[k].cost_ops + 1.0 / (double)base->cost_ops);
+            x = cost_total_ns(&r[k]) / b;
+            if (fabs(x - 1) <= noise) x = 1.0;
+        }
+        s->x[0] = x;
+        s->y[0] = r[k].density;
+        s->n = 1;
+        char lim[24];
+        if (r[k].capped) snprintf(lim, sizeof lim, "search bound");
+        else snprintf(lim, sizeof lim, "%s", resource_words(r[k].limit));
+        if (base)
+            snprintf(s->end_label, sizeof s->end_label, "%.16s: %s%u guests (%s), %.2fx", r[k].engine,
+                     r[k].capped ? ">=" : "", r[k].density, lim, x);
+        else
+            snprintf(s->end_label, sizeof s->end_label, "%.16s: %s%u guests (%s), %.1f us", r[k].engine,
+                     r[k].capped ? ">=" : "", r[k].density, lim, x);
+    }
+    c->n_points = c->n_series ? 1 : 0;
 }
 
 /* The hosts of a run: its hosts[], or its whole-run host when it has none

@@ -381,6 +381,29 @@ static int read_density(const struct reader *rd, const struct vs_ynode *x, const
     if (rc == VS_OK) rc = get_string(rd, x, where, "approach", false, r->approach, sizeof r->approach);
     if (rc == VS_OK) rc = get_u32(rd, x, where, "density", VS_MAX_GUESTS, &r->density);
     if (rc == VS_OK) rc = get_bool(rd, x, where, "capped", &r->capped);
+    /* What ran out ("limit": null when capped), and the cost side of the
+     * trade-off where the file has it (the TUI's Density panel writes it). */
+    char limit[16] = "";
+    if (rc == VS_OK) {
+        const struct vs_ynode *lv = vs_ynode_get(x, "limit");
+        r->limit = VS_RES_NONE;
+        if (lv && !vs_ynode_is_null(lv)) rc = get_string(rd, x, where, "limit", false, limit, sizeof limit);
+        for (int k = 0; rc == VS_OK && limit[0] && k < VS_RES_NONE; k++)
+            if (strcmp(limit, vs_resource_name((enum vs_resource)k)) == 0) r->limit = (enum vs_resource)k;
+    }
+    const struct vs_ynode *cost = NULL;
+    if (rc == VS_OK) rc = member(rd, x, where, "cpu_per_op_ns", VS_YNODE_MAPPING, &cost);
+    for (int c = 0; rc == VS_OK && cost && c < VS_CAT_COUNT; c++) {
+        if (c == VS_CAT_IDLE) continue;
+        char at[96];
+        snprintf(at, sizeof at, "%s.cpu_per_op_ns", where);
+        rc = get_number(rd, cost, at, vs_cat_label((enum vs_cpu_cat)c), 0, &r->cpu_per_op_ns[c]);
+    }
+    if (rc == VS_OK && cost) {
+        int64_t ops = 0;
+        rc = get_int(rd, x, where, "cost_ops", 0, INT64_MAX, &ops);
+        r->cost_ops = (uint64_t)ops;
+    }
     if (rc != VS_OK || !curve) return rc;
     if (curve->count > VS_DENSITY_MAX_POINTS)
         return bad(rd, curve, "%s.curve: %zu points; at most %d", where, curve->count, VS_DENSITY_MAX_POINTS);

@@ -9,7 +9,10 @@
 #    a --metric of another kind, or --log on bars, is refused;
 #  - density without --sla says "no SLA: guests that start"; with it, the
 #    SLA is in the title and each bar's count is written on the chart;
-#  - --log y turns the y axis logarithmic (ticks at decades).
+#  - --log y turns the y axis logarithmic (ticks at decades);
+#  - tradeoff (issue 17): each approach's point labelled with its density and
+#    its CPU per op over native's, from `chart` or `density --chart`; a
+#    density JSON without the cost is refused for it, naming the key.
 . "$(dirname "$0")/lib.sh"
 
 cat >"$TMP/small.yaml" <<'YAML'
@@ -81,6 +84,34 @@ grep -q '<text[^>]*>Guests per host with p99&lt;50ms' "$TMP/ds.svg" && ok "the d
 n=$(sed -n 2p "$TMP/ds.csv" | cut -d, -f2)
 grep -q "<text[^>]*>$n\\( (\\|<\\)" "$TMP/ds.svg" && ok "each density bar's count is written on the chart" ||
     fail "each density bar's count is written on the chart" "native: $n"
+
+# Tradeoff: guests against CPU per op, one labelled point per approach.
+run chart "$TMP/small.yaml" --kind tradeoff --max 4 --sla "p99<50ms" --output "$TMP/to.svg"
+expect_status "chart tradeoff exits 0" 0
+d=$(grep '^kvm,' "$TMP/to.csv" | cut -d, -f3)
+x=$(grep '^kvm,' "$TMP/to.csv" | cut -d, -f2)
+if grep -q "<text[^>]*>kvm: \\(&gt;=\\)\\?$d guests (" "$TMP/to.svg" && grep -q '^native,1,' "$TMP/to.csv" && awk "BEGIN{exit !($x > 1)}"; then
+    ok "tradeoff: kvm's point says its guests; native is at 1x, kvm beyond ($x)"
+else fail "tradeoff: kvm's point says its guests; native is at 1x, kvm beyond" "$(cat "$TMP/to.csv")"; fi
+run density "$TMP/small.yaml" --max 4 --sla "p99<50ms" --chart "$TMP/dt.png" --kind tradeoff
+expect_status "density --chart --kind tradeoff exits 0" 0
+expect_out "density --chart still writes the report" "mem/guest"
+expect_err "density --chart says where the chart went" "wrote $TMP/dt.png and $TMP/dt.csv"
+if cmp -s "$TMP/dt.csv" "$TMP/to.csv"; then ok "density --chart and chart --kind tradeoff plot the same numbers"
+else fail "density --chart and chart --kind tradeoff plot the same numbers" "$(cat "$TMP/dt.csv")"; fi
+run density "$TMP/small.yaml" --max 4 --sla "p99<50ms" --overcommit sharing --chart "$TMP/do.svg" --kind tradeoff
+expect_status "density --overcommit --chart --kind tradeoff exits 0" 0
+grep -q '<text[^>]*>Overhead against density: [^<]*SLA p99&lt;50ms, overcommit sharing<' "$TMP/do.svg" &&
+    ok "with --overcommit the chart's title says so (its counts are not the counts without)" ||
+    fail "with --overcommit the chart's title says so" "$(grep -o '<text[^>]*>Overhead[^<]*' "$TMP/do.svg")"
+run density "$TMP/small.yaml" --max 4 --chart "$TMP/dt.txt"
+expect_status "density --chart FILE.txt exits 2" 2
+run density "$TMP/small.yaml" --max 4 --chart "$TMP/dt.svg" --kind hosts
+expect_status "density --kind hosts exits 2" 2
+run density "$TMP/small.yaml" --max 4 --format json --output "$TMP/d.json"
+run chart "$TMP/d.json" --kind tradeoff --output "$TMP/tj.svg"
+expect_status "chart tradeoff from a density JSON without the cost exits 2" 2
+expect_err "... and names the missing key" "no cpu_per_op_ns"
 
 # Timeline: a panel per engine, and --log.
 run chart "$TMP/small.yaml" --kind timeline --log y --output "$TMP/tl.svg"

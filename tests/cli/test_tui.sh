@@ -26,6 +26,17 @@ wait_for() {
 check() { # check NAME TEXT: the pane shows TEXT (waiting up to 5 s)
     if wait_for "$2" 5; then ok "$1"; else fail "$1" "pane lacks: $2" "$(screen | head -12)"; fi
 }
+# poll COMMAND: runs it until it succeeds, up to 5 s (the pane redraws after
+# the keys that change it; slower under the sanitizers).
+poll() {
+    i=0
+    while [ $i -lt 50 ]; do
+        eval "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
 clock() { screen | sed -n 's/.* t = \([^o]*\) of .*/\1/p' | head -1; }
 
 start() { # start SESSION COLS ROWS [ARGS...]: virtsim ARGS (none: the default UI)
@@ -164,9 +175,8 @@ if screen | head -1 | grep -qE 'seed 42 +t = [0-9.]+ s of [0-9.]+ s +speed max +
 else fail "80x24: the header is whole" "$(screen | head -1)"; fi
 check "80x24: the Timeline says when an engine finished" "qemu: finished its run"
 if screen | grep -qF '^'; then ok "80x24: events are marked under the sparklines"; else fail "80x24: events are marked under the sparklines"; fi
-T send-keys -t "$S" Tab
-n=$(screen | grep -cE '^[ >](native|qemu|xen-pv|kvm|lxc) +finished ')
-if [ "$n" = 5 ]; then ok "80x24: every engine says finished"; else fail "80x24: every engine says finished" "$(screen | sed -n 4,9p)"; fi
+T send-keys -t "$S" Tab Tab # past the Density panel (issue 17) to Compare
+if poll '[ "$(screen | grep -cE "^[ >](native|qemu|xen-pv|kvm|lxc) +finished ")" = 5 ]'; then ok "80x24: every engine says finished"; else fail "80x24: every engine says finished" "$(screen | sed -n 4,9p)"; fi
 T send-keys -t "$S" Tab
 check "80x24: the guests of a finished run" "guest^"
 if screen | grep -q ' running '; then fail "80x24: no guest says running after its engine finished" "$(screen | grep ' running ' | head -2)"
@@ -186,7 +196,7 @@ T send-keys -t "$S" x
 # H: the host meters name the new host profile.
 T send-keys -t "$S" H
 check "120x40: H restarts on the next host profile" "host profile"
-if screen | grep -E '^ host [a-z0-9-]+ under native' | grep -qv 'host current'; then ok "120x40: the meters name the host profile"
+if poll "screen | grep -E '^ host [a-z0-9-]+ under native' | grep -qv 'host current'"; then ok "120x40: the meters name the host profile"
 else fail "120x40: the meters name the host profile" "$(screen | grep -E '^ host')"; fi
 # Export with a filter set: the typed name replaces the suggestion and the
 # message shows beside the filter; a failed write says why.
@@ -227,3 +237,111 @@ start nowl 120 40 tui no-such-thing
 check "tui: an unknown name says scenarios and workloads were tried" "built-in workload (virtsim list workloads)"
 check "tui: an unknown name says no built-in scenario has it" "no built-in scenario of that name"
 check "tui: an unknown name exits 2" "EXIT=2"
+
+# Issue 17: the Density panel, at 120x40 and 80x24. Opened on a workload
+# with a short search (300 ms per point, up to 128 guests, p99<1ms): each
+# approach's guests and limiting resource show; a stricter SLA ([) searches
+# again while the other panels stay usable and changes the numbers; the SLA
+# typed back (S) shows the first numbers at once, from the cache.
+density_row() { screen | grep -E "^[ >]$1 $2 " | head -1; }
+density_n() { density_row "$1" "$2" | sed -E "s/^[ >]$1 $2 +[a-z]+ +(>=)?([0-9]+) .*/\\2/"; }
+for size in "120 40" "80 24"; do
+    set -- $size
+    start "dens$1" "$1" "$2" tui web-server --duration 300ms --max 128 --sla "'p99<1ms'"
+    check "$1x$2: tui WORKLOAD with density options starts" "compare-web-server"
+    T send-keys -t "$S" BTab
+    check "$1x$2: the Density panel opens" "density of web-server on current"
+    check "$1x$2: the Density panel states the SLA" "SLA: p99<1ms"
+    if wait_for "5 of 5 approaches done" 150; then ok "$1x$2: every approach's search finishes"
+    else fail "$1x$2: every approach's search finishes" "$(screen | sed -n 4,12p)"; fi
+    if [ "$1" = 120 ]; then
+        row=$(density_row 4 kvm)
+        if echo "$row" | grep -qE '^[ >]4 kvm +hvm +[0-9]+ (cpu|memory|disk|nic) '; then ok "$1x$2: kvm's guests and limiting resource"
+        else fail "$1x$2: kvm's guests and limiting resource" "$row"; fi
+        check "$1x$2: the command that gives the same numbers" "= virtsim density web-server --vcpus 2 --duration 300ms"
+        check "$1x$2: the trade-off scatter" "trade-off: guests per host"
+    else
+        row=$(screen | grep -E '^[ >]4 kvm ' | head -1)
+        if echo "$row" | grep -qE '^[ >]4 kvm +[0-9]+ (cpu|memory|disk|nic) '; then ok "$1x$2: kvm's guests and limiting resource"
+        else fail "$1x$2: kvm's guests and limiting resource" "$row"; fi
+    fi
+    check "$1x$2: memory per guest by part" " = app 256 MiB + kernel "
+    check "$1x$2: the curve with its SLA line" "SLA1ms |-----"
+    n1=$(screen | grep -E '^[ >]4 kvm ' | head -1 | awk '{print ($3 ~ /^[0-9>]/) ? $3 : $4}')
+    T send-keys -t "$S" '['
+    check "$1x$2: [ lowers the p99 bound" "SLA: p99<500us"
+    # The screen answers while the search runs: the Compare panel and back.
+    T send-keys -t "$S" Tab
+    check "$1x$2: other panels work during a search" "CPU per op"
+    T send-keys -t "$S" BTab
+    check "$1x$2: back to the Density panel" "SLA: p99<500us"
+    if wait_for "5 of 5 approaches done" 150; then ok "$1x$2: the stricter search finishes"
+    else fail "$1x$2: the stricter search finishes" "$(screen | sed -n 4,12p)"; fi
+    n2=$(screen | grep -E '^[ >]4 kvm ' | head -1 | awk '{print ($3 ~ /^[0-9>]/) ? $3 : $4}')
+    if [ -n "$n1" ] && [ -n "$n2" ] && [ "$n2" -lt "$n1" ]; then ok "$1x$2: a stricter SLA fits fewer kvm guests ($n1 -> $n2)"
+    else fail "$1x$2: a stricter SLA fits fewer kvm guests" "$n1 then $n2"; fi
+    T send-keys -t "$S" S
+    check "$1x$2: S prompts for the SLA" "SLA (e.g. p99<20ms"
+    T send-keys -t "$S" C-u
+    for i in 1 2 3 4 5 6 7 8 9 10; do T send-keys -t "$S" BSpace; done
+    T send-keys -t "$S" -l "p99<1ms"
+    T send-keys -t "$S" Enter
+    check "$1x$2: the typed SLA is set" "SLA: p99<1ms"
+    n3=$(screen | grep -E '^[ >]4 kvm ' | head -1 | awk '{print ($3 ~ /^[0-9>]/) ? $3 : $4}')
+    if [ "$n3" = "$n1" ] && screen | grep -qF "5 of 5 approaches done"; then ok "$1x$2: settings seen before show at once ($n3)"
+    else fail "$1x$2: settings seen before show at once" "$n1, now $n3"; fi
+    if [ "$1" = 120 ]; then
+        T send-keys -t "$S" e
+        T send-keys -t "$S" -l "$TMP/dens.json"
+        T send-keys -t "$S" Enter
+        check "$1x$2: the panel exports" "wrote $TMP/dens.json"
+        if grep -q '"cpu_per_op_ns"' "$TMP/dens.json" && grep -q '"engine": "kvm"' "$TMP/dens.json"; then ok "$1x$2: the export holds each approach's result and cost"
+        else fail "$1x$2: the export holds each approach's result and cost" "$(head -c 300 "$TMP/dens.json")"; fi
+    fi
+    T send-keys -t "$S" q
+    check "$1x$2: q exits from the Density panel" "EXIT=0"
+done
+# Memory overcommit in the Density panel, at both sizes: without an SLA
+# (the title says so) memory limits kvm; P (page sharing) fits more kvm
+# guests, the bar and the words say how many more than without it and what
+# sharing saved per guest; Xen PV (no page sharing) keeps its count; P
+# again shows the first numbers at once.
+guests_of() { density_row "$1" "$2" | awk '{print ($3 ~ /^[0-9>]/) ? $3 : $4}' | sed 's/^>=//'; }
+for size in "120 40" "80 24"; do
+    set -- $size
+    start "over$1" "$1" "$2" tui web-server --duration 300ms --max 128
+    check "$1x$2 overcommit: tui starts" "compare-web-server"
+    T send-keys -t "$S" BTab
+    check "$1x$2 overcommit: no SLA is said as such" "no SLA: guests that start"
+    if wait_for "5 of 5 approaches done" 150; then ok "$1x$2 overcommit: every search finishes"
+    else fail "$1x$2 overcommit: every search finishes" "$(screen | sed -n 4,12p)"; fi
+    T send-keys -t "$S" j j j
+    check "$1x$2 overcommit: kvm selected" ">4 kvm "
+    k0=$(guests_of 4 kvm); x0=$(guests_of 3 xen-pv)
+    if screen | grep -qE '^>4 kvm .* memory '; then ok "$1x$2 overcommit: memory limits kvm without an SLA"
+    else fail "$1x$2 overcommit: memory limits kvm without an SLA" "$(density_row 4 kvm)"; fi
+    T send-keys -t "$S" P
+    check "$1x$2 overcommit: P turns page sharing on" "memory overcommit: sharing"
+    if wait_for "without); per guest saved: sharing" 150 && wait_for "5 of 5 approaches done" 150; then
+        ok "$1x$2 overcommit: the searches with sharing finish"
+    else fail "$1x$2 overcommit: the searches with sharing finish" "$(screen | sed -n 4,16p)"; fi
+    k1=$(guests_of 4 kvm); x1=$(guests_of 3 xen-pv)
+    if [ -n "$k0" ] && [ -n "$k1" ] && [ "$k1" -gt "$k0" ]; then ok "$1x$2 overcommit: sharing fits more kvm guests ($k0 -> $k1)"
+    else fail "$1x$2 overcommit: sharing fits more kvm guests" "$k0 then $k1"; fi
+    check "$1x$2 overcommit: the words say the gain against the count without" "+$((k1 - k0)) guests ($k0 without); per guest saved: sharing "
+    if [ -n "$x0" ] && [ "$x1" = "$x0" ]; then ok "$1x$2 overcommit: Xen PV has no page sharing ($x0 -> $x1)"
+    else fail "$1x$2 overcommit: Xen PV has no page sharing" "$x0 then $x1"; fi
+    if density_row 4 kvm | grep -q '▓'; then ok "$1x$2 overcommit: the bar shows the room sharing made"
+    else fail "$1x$2 overcommit: the bar shows the room sharing made" "$(density_row 4 kvm)"; fi
+    T send-keys -t "$S" P
+    check "$1x$2 overcommit: P again turns it off" "memory overcommit: off"
+    k2=$(guests_of 4 kvm)
+    if [ "$k2" = "$k0" ] && screen | grep -qF "5 of 5 approaches done"; then ok "$1x$2 overcommit: off again shows the first numbers at once ($k2)"
+    else fail "$1x$2 overcommit: off again shows the first numbers at once" "$k0, now $k2"; fi
+    T send-keys -t "$S" q
+    check "$1x$2 overcommit: q exits" "EXIT=0"
+done
+"$VIRTSIM" tui web-server --sla 'p99<fast' >"$TMP/out" 2>"$TMP/err"
+st=$?
+if [ "$st" = 2 ] && grep -q "p99<fast" "$TMP/err"; then ok "tui --sla with a bad SLA: exit 2 naming it"
+else fail "tui --sla with a bad SLA: exit 2 naming it" "status $st: $(cat "$TMP/err")"; fi

@@ -15,6 +15,10 @@
  * - the timeline has a panel per engine on its own clock, its boot marked,
  *   and a line per guest group whose rates add up to whole completions;
  * - a log axis has its ticks at decades;
+ * - the tradeoff chart puts each approach at its CPU per operation over
+ *   native's (log x) and its density (y), says both in its label, orders
+ *   the labels left to right by cost, and leaves out approaches without a
+ *   cost;
  * - engines and CPU categories never share a fill colour (SVG), approaches
  *   are darker than every category, neighbours in a stack differ, each
  *   host resource has its own colour in the hosts chart;
@@ -37,6 +41,7 @@
 #include "virtsim/run/trace.h"
 #include "virtsim/run/sim.h"
 #include "virtsim/run/sweep.h"
+#include "virtsim/run/tradeoff.h"
 
 static char dir[] = "/tmp/vs-chart-XXXXXX";
 
@@ -827,6 +832,73 @@ static void test_bad_output(void **state)
     assert_int_equal(vs_chart_render(&c, path, 800, 450, &err), VS_ERR_RUNTIME);
 }
 
+static void test_tradeoff(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    struct vs_density_setup ds = {.workload = "web-server", .approaches = "kvm,lxc", .vcpus = 2,
+                                  .duration_ns = 300 * VS_NS_PER_MS};
+    char skipped[256];
+    assert_int_equal(vs_density_workload_scenario(&ds, sc, skipped, sizeof skipped, &err), VS_OK);
+    struct vs_density_opts o = {.max_guests = 64};
+    assert_int_equal(vs_sla_parse("p99<1ms", &o.slas[0], &err), VS_OK);
+    o.n_slas = 1;
+    struct vs_density_result r[3];
+    assert_int_equal(vs_tradeoff_run(sc, &o, r, &err), VS_OK);
+    struct vs_chart *c = malloc(sizeof *c);
+    vs_chart_tradeoff(sc, r, 3, "p99<1ms", c);
+    assert_true(c->style == VS_CHART_LINES && c->own_x && c->log_x);
+    assert_int_equal(c->n_series, 3);
+    double x[3];
+    for (int k = 0; k < 3; k++) {
+        const struct vs_chart_series *s = &c->series[k];
+        assert_int_equal(s->n, 1);
+        assert_true(s->y[0] == r[k].density);
+        double ratio = vs_tradeoff_cost_total_ns(&r[k]) / vs_tradeoff_cost_total_ns(&r[0]), noise;
+        assert_within_rel(vs_tradeoff_cost_ratio(&r[k], &r[0], &noise), ratio, 1e-12);
+        assert_true(s->x[0] == (fabs(ratio - 1) <= noise ? 1.0 : ratio));
+        x[k] = s->x[0];
+    }
+    assert_true(x[0] == 1.0);
+    assert_true(x[1] > x[2] && x[2] >= 1.0); /* kvm's exits cost more than lxc's namespaces */
+    char *svg = render_svg_of(c, "tradeoff");
+    assert_non_null(strstr(svg, "SLA p99&lt;1ms"));
+    assert_true(has_text(svg, "CPU per operation over native's (log scale)"));
+    /* Each point says its density, its limit and its cost; the labels sit
+     * right of their points, so their order left to right is the cost's. */
+    double label_x[3];
+    for (int k = 0; k < 3; k++) {
+        char want[128];
+        snprintf(want, sizeof want, "%.32s: %u guests (%s), %.2fx", r[k].engine, r[k].density,
+                 r[k].limit == VS_RES_NIC ? "NIC" : r[k].limit == VS_RES_CPU ? "CPU" : r[k].limit == VS_RES_MEMORY ? "memory" : "disk",
+                 x[k]);
+        assert_false(r[k].capped);
+        if (!has_text(svg, want)) print_error("no label '%s'\n", want);
+        assert_true(has_text(svg, want));
+        char tag[160];
+        snprintf(tag, sizeof tag, ">%s</text>", want);
+        const char *end = strstr(svg, tag);
+        const char *open = end;
+        while (open > svg && strncmp(open, "<text", 5) != 0) open--;
+        assert_int_equal(sscanf(strstr(open, " x=\""), " x=\"%lf\"", &label_x[k]), 1);
+    }
+    assert_true(label_x[1] > label_x[2] && label_x[2] >= label_x[0]);
+    free(svg);
+    /* No cost, no point; no native, absolute microseconds. */
+    r[2].cost_ops = 0;
+    vs_chart_tradeoff(sc, r, 3, NULL, c);
+    assert_int_equal(c->n_series, 2);
+    assert_non_null(strstr(c->title, "no SLA"));
+    check_files(c, "tradeoff"); /* SVG, PDF, PNG valid, the CSV beside them */
+    vs_chart_tradeoff(sc, r + 1, 1, NULL, c);
+    assert_int_equal(c->n_series, 1);
+    assert_non_null(strstr(c->x_label, "(us"));
+    assert_within_rel(c->series[0].x[0], vs_tradeoff_cost_total_ns(&r[1]) / 1e3, 1e-12);
+    free(c);
+    free(sc);
+}
+
 /* sRGB relative luminance (WCAG). */
 static double lin(double v) { return v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4); }
 static double luminance(struct vs_rgb c) { return 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b); }
@@ -984,6 +1056,7 @@ int main(void)
         cmocka_unit_test(test_relative_and_breakdown),
         cmocka_unit_test(test_timeline),
         cmocka_unit_test(test_sweep_and_density),
+        cmocka_unit_test(test_tradeoff),
         cmocka_unit_test(test_hosts),
         cmocka_unit_test(test_hosts_shapes),
         cmocka_unit_test(test_svg_text_and_size),

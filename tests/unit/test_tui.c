@@ -10,7 +10,9 @@
 #include "virtsim/load/config.h"
 #include "virtsim/run/sim.h"
 #include "virtsim/run/trace.h"
+#include "virtsim/out/json_read.h"
 #include "virtsim/out/palette.h"
+#include "virtsim/run/tradeoff.h"
 #include "virtsim/ui/tui.h"
 
 static struct vs_tui *open_default(void)
@@ -955,6 +957,537 @@ static void test_small_defects(void **state)
     close_tui(t);
 }
 
+/* ---- the Density panel ----
+ * Invariants: the panel's numbers are the ones `virtsim density` gives for
+ * the same settings (the same API on the same scenario, compared field by
+ * field, and each approach's CPU per op against vs_tradeoff_cost); a
+ * stricter SLA never fits more guests; settings seen before come from the
+ * cache without a search; a search whose settings changed under it leaves
+ * no wrong answer behind; the text curve keeps each probe on its side of
+ * the SLA line; the export reads back as a density file. */
+static const char density_yaml[] =
+    "name: dens\n"
+    "duration: 1s\n"
+    "warmup: 100ms\n"
+    "compare: [native, qemu, kvm, lxc]\n"
+    "guests:\n"
+    "  - {name: web, workload: web-server, count: 1, vcpus: 2}\n";
+
+/* The panel on that scenario, qemu left out (its 50 s boots would make the
+ * test slow), searched under p99<1ms, 300 ms per point, up to 128 guests. */
+static struct vs_tui *open_density(void)
+{
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    int rc = vs_config_load_scenario(density_yaml, sizeof density_yaml - 1, "dens.yaml", NULL, sc, &err);
+    if (rc != VS_OK) print_error("%s\n", err.message);
+    assert_int_equal(rc, VS_OK);
+    struct vs_tui *t = malloc(sizeof *t);
+    assert_int_equal(vs_tui_init(t, sc, 1, &err), VS_OK);
+    free(sc);
+    t->paused = true;
+    struct vs_tui_density_start ds = {.sla = "p99<1ms", .max_guests = 128, .duration_ns = 300 * VS_NS_PER_MS};
+    assert_int_equal(vs_tui_density_begin(t, &ds, &err), VS_OK);
+    struct vs_tui_density *d = t->density;
+    assert_false(d->active); /* nothing runs before the panel opens */
+    assert_int_equal(d->n_rows, 4);
+    assert_string_equal(d->engines[0], "native");
+    assert_string_equal(d->engines[1], "qemu");
+    vs_tui_select(t, VS_TUI_DENSITY, -1, -1);
+    assert_true(d->active);
+    vs_tui_key(t, 'j');
+    vs_tui_key(t, 'x'); /* qemu out */
+    assert_false(d->on[1]);
+    vs_tui_key(t, 'k');
+    vs_tui_key(t, 'x'); /* native stays: the baseline */
+    assert_true(d->on[0]);
+    return t;
+}
+
+/* What `virtsim density web-server --vcpus 2 --duration 300ms --max 128
+ * --approaches kvm,lxc --sla SLA` computes. */
+static struct vs_density_result *density_reference(const char *sla, struct vs_scenario *sc)
+{
+    struct vs_error err;
+    struct vs_density_setup ds = {.workload = "web-server", .approaches = "kvm,lxc", .vcpus = 2,
+                                  .duration_ns = 300 * VS_NS_PER_MS};
+    char skipped[256];
+    assert_int_equal(vs_density_workload_scenario(&ds, sc, skipped, sizeof skipped, &err), VS_OK);
+    assert_int_equal(sc->n_engines, 3);
+    struct vs_density_opts o = {.max_guests = 128};
+    assert_int_equal(vs_sla_parse(sla, &o.slas[0], &err), VS_OK);
+    o.n_slas = 1;
+    struct vs_density_result *r = calloc(3, sizeof *r);
+    assert_int_equal(vs_density_run(sc, &o, r, &err), VS_OK);
+    for (uint32_t k = 0; k < 3; k++) assert_int_equal(vs_tradeoff_cost(sc, k, &r[k], &err), VS_OK);
+    return r;
+}
+
+static void assert_same_result(const struct vs_density_result *a, const struct vs_density_result *b)
+{
+    assert_string_equal(a->engine, b->engine);
+    assert_string_equal(a->approach, b->approach);
+    assert_int_equal(a->density, b->density);
+    assert_int_equal(a->capped, b->capped);
+    assert_int_equal(a->limit, b->limit);
+    for (int p = 0; p < VS_MEM_PART_COUNT; p++) assert_true(a->memory_per_guest.bytes[p] == b->memory_per_guest.bytes[p]);
+    assert_int_equal(a->n_points, b->n_points);
+    for (uint32_t i = 0; i < a->n_points; i++) {
+        const struct vs_density_point *p = &a->points[i], *q = &b->points[i];
+        assert_int_equal(p->guests, q->guests);
+        assert_int_equal(p->ok, q->ok);
+        assert_int_equal(p->basis, q->basis);
+        assert_int_equal(p->failed, q->failed);
+        assert_true(p->p99_ns == q->p99_ns && p->p50_ns == q->p50_ns);
+        assert_true(p->throughput_per_guest == q->throughput_per_guest);
+        assert_true(p->cpu_util == q->cpu_util);
+    }
+    assert_true(a->cost_ops == b->cost_ops && a->cost_ops > 0);
+    for (int c = 0; c < VS_CAT_COUNT; c++) assert_true(a->cpu_per_op_ns[c] == b->cpu_per_op_ns[c]);
+}
+
+/* The panel's rows against the reference: rows 0, 2, 3 are native, kvm, lxc. */
+static void assert_panel_is(const struct vs_tui *t, const struct vs_density_result *ref)
+{
+    static const int rows[3] = {0, 2, 3};
+    for (int k = 0; k < 3; k++) {
+        const struct vs_tui_density_entry *e;
+        assert_int_equal(vs_tui_density_row(t, rows[k], &e), VS_TUI_DENSITY_DONE);
+        assert_same_result(&e->r, &ref[k]);
+    }
+}
+
+static void test_density_panel_matches_density(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_density();
+    vs_tui_density_wait(t);
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_density_result *ref = density_reference("p99<1ms", sc);
+    assert_panel_is(t, ref);
+    /* The SLA bound the search hit shows as a limit, not as "none". */
+    for (int k = 0; k < 3; k++) assert_true(!ref[k].capped && ref[k].limit != VS_RES_NONE);
+    const struct vs_tui_density_entry *e;
+    assert_int_equal(vs_tui_density_row(t, 1, &e), VS_TUI_DENSITY_OFF);
+    assert_null(e);
+    /* cpu x: kvm's exits make each operation cost more than native's. */
+    char cx[16];
+    vs_tui_density_cost_text(t, 0, cx, sizeof cx);
+    assert_string_equal(cx, "1.00x");
+    vs_tui_density_cost_text(t, 2, cx, sizeof cx);
+    double kvm_x = atof(cx);
+    assert_within_rel(kvm_x, vs_tradeoff_cost_total_ns(&ref[1]) / vs_tradeoff_cost_total_ns(&ref[0]), 0.01);
+    assert_true(kvm_x > 1.05);
+    char cmd[512];
+    vs_tui_density_command(t, cmd, sizeof cmd);
+    assert_string_equal(cmd, "virtsim density web-server --vcpus 2 --duration 300ms --max 128 --approaches kvm,lxc "
+                             "--sla 'p99<1ms'");
+
+    /* A stricter SLA ([: the next lower p99 bound) searches again and never fits more. */
+    uint32_t before[3] = {ref[0].density, ref[1].density, ref[2].density};
+    vs_tui_key(t, '[');
+    assert_true(t->density->set.p99_ns == 500 * VS_NS_PER_US);
+    assert_int_not_equal(vs_tui_density_row(t, 0, &e), VS_TUI_DENSITY_DONE);
+    vs_tui_density_wait(t);
+    free(ref);
+    ref = density_reference("p99<500us", sc);
+    assert_panel_is(t, ref);
+    bool fewer = false;
+    for (int k = 0; k < 3; k++) {
+        assert_true(ref[k].density <= before[k]);
+        fewer |= ref[k].density < before[k];
+    }
+    assert_true(fewer);
+
+    /* Back to 1 ms: from the cache at once, no search. Changing the SLA
+     * while a search runs, then back, leaves the right answers. */
+    vs_tui_key(t, ']');
+    assert_null(t->density->job);
+    assert_int_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
+    assert_int_equal(e->r.density, before[1]);
+    vs_tui_key(t, ']'); /* 2 ms: not seen, a search starts */
+    assert_non_null(t->density->job);
+    vs_tui_key(t, '['); /* 1 ms again: that search is no longer wanted */
+    vs_tui_density_wait(t);
+    assert_null(t->density->job);
+    free(ref);
+    ref = density_reference("p99<1ms", sc);
+    assert_panel_is(t, ref);
+    free(ref);
+    free(sc);
+    close_tui(t);
+}
+
+static void test_density_settings_and_keys(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_density();
+    struct vs_tui_density *d = t->density;
+    struct vs_error err;
+    char text[128];
+    assert_int_equal(vs_tui_density_set_sla(t, "p99<20ms throughput>=95%", &err), VS_OK);
+    vs_tui_density_sla_text(&d->set, text, sizeof text);
+    assert_string_equal(text, "p99<20ms throughput>=95%");
+    struct vs_density_opts o;
+    vs_tui_density_opts(&d->set, &o);
+    assert_int_equal(o.n_slas, 2);
+    assert_true(o.slas[1].kind == VS_SLA_THROUGHPUT);
+    assert_within_rel(o.slas[1].limit, 0.95, 1e-12);
+    /* Each text parses back to the same bound (what --sla would get). */
+    for (uint32_t i = 0; i < o.n_slas; i++) {
+        struct vs_sla back;
+        assert_int_equal(vs_sla_parse(o.slas[i].text, &back, &err), VS_OK);
+        assert_true(back.kind == o.slas[i].kind && back.limit == o.slas[i].limit);
+    }
+    assert_int_equal(vs_tui_density_set_sla(t, "p99<fast", &err), VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "p99<fast"));
+    assert_int_equal(vs_tui_density_set_sla(t, "none", &err), VS_OK);
+    vs_tui_density_sla_text(&d->set, text, sizeof text);
+    assert_string_equal(text, "none");
+    /* [ from none: the loosest bound; ] past the loosest: none again. */
+    vs_tui_key(t, '[');
+    assert_true(d->set.p99_ns == 5 * VS_NS_PER_S);
+    vs_tui_key(t, '[');
+    assert_true(d->set.p99_ns == 2 * VS_NS_PER_S);
+    vs_tui_key(t, ']');
+    vs_tui_key(t, ']');
+    assert_true(d->set.p99_ns == 0);
+    vs_tui_key(t, '}');
+    vs_tui_key(t, '}');
+    assert_true(d->set.throughput == 0.8);
+    vs_tui_key(t, '{');
+    vs_tui_key(t, '{');
+    assert_true(d->set.throughput == 0);
+    /* The SLA typed after S. */
+    vs_tui_key(t, 'S');
+    assert_true(d->typing);
+    for (const char *c = "p50<2ms"; *c; c++) vs_tui_key(t, *c);
+    vs_tui_key(t, VS_TUI_KEY_ENTER);
+    assert_false(d->typing);
+    assert_true(d->set.p50_ns == 2 * VS_NS_PER_MS && d->set.p99_ns == 0);
+    /* w and H move through the built-ins; w W is a round trip. The main
+     * run is left alone (its scenario keeps its workload). */
+    char first[VS_NAME_MAX];
+    snprintf(first, sizeof first, "%s", d->set.workload);
+    vs_tui_key(t, 'w');
+    assert_string_not_equal(d->set.workload, first);
+    assert_string_equal(t->sc.guests[0].workload.name, "web-server");
+    vs_tui_key(t, 'W');
+    assert_string_equal(d->set.workload, first);
+    vs_tui_key(t, 'H');
+    assert_string_not_equal(d->set.host, "current");
+    /* c: the selected approach becomes another preset, listed once. */
+    d->sel = 2;
+    vs_tui_key(t, 'c');
+    assert_string_not_equal(d->engines[2], "kvm");
+    for (int i = 0; i < d->n_rows; i++)
+        for (int j = i + 1; j < d->n_rows; j++) assert_string_not_equal(d->engines[i], d->engines[j]);
+    /* The main panels' keys still work from the Density panel. */
+    vs_tui_key(t, ' ');
+    assert_false(t->paused);
+    vs_tui_key(t, VS_TUI_KEY_TAB);
+    assert_int_equal(t->panel, VS_TUI_COMPARE);
+    vs_tui_key(t, VS_TUI_KEY_BTAB);
+    assert_int_equal(t->panel, VS_TUI_DENSITY);
+    close_tui(t); /* stops the search that runs and joins its thread */
+}
+
+/* The text curve: every point on its side of the SLA line, points beyond
+ * memory at the top, the guest counts under their columns. */
+static void test_density_curve_text(void **state)
+{
+    (void)state;
+    struct vs_density_result r;
+    memset(&r, 0, sizeof r);
+    static const int64_t p99_us[] = {300, 320, 900, 1100, 8000};
+    static const uint32_t guests[] = {1, 2, 4, 6, 8};
+    for (int i = 0; i < 5; i++) {
+        struct vs_density_point *p = &r.points[r.n_points++];
+        p->guests = guests[i];
+        p->p99_ns = p99_us[i] * 1000;
+        p->ok = p99_us[i] < 1000;
+        p->throughput_per_guest = 100;
+        p->basis = VS_PROBE_FULL;
+    }
+    r.points[r.n_points++] = (struct vs_density_point){.guests = 16, .basis = VS_PROBE_MEMORY, .failed = 3};
+    for (int height = 3; height <= 12; height += 3) {
+        int width = 50;
+        char *grid = malloc((size_t)(height + 1) * (size_t)(width + 1));
+        int cols[VS_DENSITY_MAX_POINTS];
+        int n = vs_tui_density_curve(&r, 1000 * 1000, width, height, grid, cols);
+        assert_int_equal(n, 6);
+        int sla_row = -1;
+        for (int y = 0; y < height; y++)
+            if (strstr(grid + y * (width + 1), "-----")) sla_row = y;
+        assert_true(sla_row >= 0);
+        assert_non_null(strstr(grid + sla_row * (width + 1), "1ms"));
+        for (int i = 0; i < n; i++) {
+            int found = -1;
+            for (int y = 0; y < height; y++) {
+                char ch = grid[y * (width + 1) + cols[i]];
+                if (ch == 'o' || ch == 'x' || ch == 'M') found = y;
+            }
+            assert_true(found >= 0);
+            char ch = grid[found * (width + 1) + cols[i]];
+            if (i == 5) {
+                assert_int_equal(ch, 'M');
+                assert_int_equal(found, 0);
+            } else if (r.points[i].ok) {
+                assert_int_equal(ch, 'o');
+                assert_true(found > sla_row); /* below the line */
+            } else {
+                assert_int_equal(ch, 'x');
+                assert_true(found < sla_row);
+            }
+        }
+        /* Higher p99, higher up (log scale: 8 ms above 1.1 ms). */
+        if (height >= 6) {
+            int y3 = -1, y4 = -1;
+            for (int y = 0; y < height; y++) {
+                if (grid[y * (width + 1) + cols[3]] == 'x') y3 = y;
+                if (grid[y * (width + 1) + cols[4]] == 'x') y4 = y;
+            }
+            assert_true(y4 < y3);
+        }
+        const char *under = grid + height * (width + 1);
+        assert_int_equal(under[cols[0]], '1');
+        assert_int_equal(under[cols[5]], '1'); /* "16" centred on its column */
+        free(grid);
+    }
+}
+
+static void test_density_scatter_and_export(void **state)
+{
+    (void)state;
+    struct vs_tui *t = open_density();
+    vs_tui_density_wait(t);
+    const struct vs_tui_density_entry *e[4];
+    for (int i = 0; i < 4; i++) vs_tui_density_row(t, i, &e[i]);
+    /* The scatter: three approaches drawn; native at x = 1 (the y axis's
+     * column + 1), the densest at the top row. */
+    int w = 40, h = 12;
+    char *grid = malloc((size_t)h * (size_t)(w + 1));
+    assert_int_equal(vs_tui_density_scatter(t, w, h, grid), 3);
+    bool native_at_1x = false;
+    for (int y = 0; y < h - 2; y++) native_at_1x |= grid[y * (w + 1) + 5] == '1';
+    assert_true(native_at_1x);
+    uint32_t top = 0;
+    for (int i = 0; i < 4; i++)
+        if (e[i] && e[i]->r.density > top) top = e[i]->r.density;
+    bool top_row = false;
+    for (int x = 5; x < w; x++) top_row |= grid[x] >= '1' && grid[x] <= '9';
+    assert_true(top_row && top > 0);
+    free(grid);
+
+    /* Export: JSON reads back as a density file, with the cost; CSV has one
+     * row per approach with as many fields as its header; the text says
+     * the command that gives the same numbers. */
+    char dir[] = "/tmp/vs-tui-density-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    struct vs_error err;
+    t->panel = VS_TUI_DENSITY;
+    vs_tui_key(t, 'e');
+    assert_non_null(strstr(t->export_path, "virtsim-density-web-server.json"));
+    vs_tui_key(t, VS_TUI_KEY_ESC);
+    snprintf(path, sizeof path, "%s/d.json", dir);
+    assert_int_equal(vs_tui_density_export(t, path, &err), VS_OK);
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_density_result *back = NULL;
+    int rc = vs_json_load_density(path, sc, &back, &err);
+    if (rc != VS_OK) print_error("%s\n", err.message);
+    assert_int_equal(rc, VS_OK);
+    assert_int_equal(sc->n_engines, 3);
+    assert_string_equal(sc->guests[0].workload.name, "web-server");
+    static const int rows[3] = {0, 2, 3};
+    for (int k = 0; k < 3; k++) {
+        const struct vs_density_result *x = &e[rows[k]]->r;
+        assert_string_equal(back[k].engine, x->engine);
+        assert_int_equal(back[k].density, x->density);
+        assert_int_equal(back[k].limit, x->limit);
+        assert_int_equal(back[k].n_points, x->n_points);
+        assert_true(back[k].cost_ops == x->cost_ops);
+        assert_within_rel(vs_tradeoff_cost_total_ns(&back[k]), vs_tradeoff_cost_total_ns(x), 1e-12);
+    }
+    free(back);
+    free(sc);
+    snprintf(path, sizeof path, "%s/d.csv", dir);
+    assert_int_equal(vs_tui_density_export(t, path, &err), VS_OK);
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    int lines = 0, header_fields = 0;
+    while (fgets(line, sizeof line, f)) {
+        int fields = 1;
+        for (char *c = line; *c; c++) fields += *c == ',';
+        if (lines == 0) header_fields = fields;
+        else assert_int_equal(fields, header_fields);
+        if (lines == 2) assert_non_null(strstr(line, ",kvm,"));
+        lines++;
+    }
+    fclose(f);
+    assert_int_equal(lines, 4);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/d.txt", dir);
+    assert_int_equal(vs_tui_density_export(t, path, &err), VS_OK);
+    f = fopen(path, "r");
+    char all[4096] = "";
+    size_t got = fread(all, 1, sizeof all - 1, f);
+    all[got] = '\0';
+    fclose(f);
+    assert_non_null(strstr(all, "the same as: virtsim density web-server"));
+    assert_non_null(strstr(all, "kvm "));
+    unlink(path);
+    snprintf(path, sizeof path, "%s/d.json", dir);
+    unlink(path);
+    rmdir(dir);
+    close_tui(t);
+}
+
+/* Memory overcommit in the panel (P page sharing, B ballooning): with a
+ * switch on, each row is what `virtsim density --overcommit ...` gives for
+ * the same settings (the same API, field by field, and what each mechanism
+ * saved per guest), and the same search without overcommit is there to
+ * compare with. Sharing makes room where memory is the limit and the
+ * system has it (kvm: KSM), none where it has not (Xen PV); the words say
+ * the gain against the count without; switching back comes from the
+ * cache. No SLA here: memory is what runs out. */
+static struct vs_density_result *overcommit_reference(bool sharing, bool balloon, struct vs_scenario *sc)
+{
+    struct vs_error err;
+    struct vs_density_setup ds = {.workload = "web-server", .approaches = "xen-pv,kvm", .vcpus = 2,
+                                  .duration_ns = 300 * VS_NS_PER_MS};
+    char skipped[256];
+    assert_int_equal(vs_density_workload_scenario(&ds, sc, skipped, sizeof skipped, &err), VS_OK);
+    assert_int_equal(sc->n_engines, 3);
+    struct vs_density_opts o = {.max_guests = 128, .overcommit_sharing = sharing, .overcommit_balloon = balloon};
+    struct vs_density_result *r = calloc(3, sizeof *r);
+    assert_int_equal(vs_density_run(sc, &o, r, &err), VS_OK);
+    for (uint32_t k = 0; k < 3; k++) assert_int_equal(vs_tradeoff_cost(sc, k, &r[k], &err), VS_OK);
+    return r;
+}
+
+static void test_density_overcommit(void **state)
+{
+    (void)state;
+    static const char yaml[] = "name: oc\nduration: 1s\nwarmup: 100ms\ncompare: [native, xen-pv, kvm]\n"
+                               "guests:\n  - {name: web, workload: web-server, count: 1, vcpus: 2}\n";
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    assert_int_equal(vs_config_load_scenario(yaml, sizeof yaml - 1, "oc.yaml", NULL, sc, &err), VS_OK);
+    struct vs_tui *t = malloc(sizeof *t);
+    assert_int_equal(vs_tui_init(t, sc, 1, &err), VS_OK);
+    t->paused = true;
+    struct vs_tui_density_start start = {.max_guests = 128, .duration_ns = 300 * VS_NS_PER_MS};
+    assert_int_equal(vs_tui_density_begin(t, &start, &err), VS_OK);
+    struct vs_tui_density *d = t->density;
+    vs_tui_select(t, VS_TUI_DENSITY, -1, -1);
+    vs_tui_density_wait(t);
+    const struct vs_tui_density_entry *e, *w;
+    char room[256], want[128], b[32], cmd[512];
+    /* Off: no comparison row, no words. */
+    assert_int_equal(vs_tui_density_row_without(t, 2, &w), VS_TUI_DENSITY_OFF);
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    assert_string_equal(room, "");
+    assert_int_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
+    uint32_t kvm_plain = e->r.density, xen_plain;
+    assert_true(e->r.limit == VS_RES_MEMORY && !e->r.capped);
+    vs_tui_density_row(t, 1, &e);
+    xen_plain = e->r.density;
+
+    /* P: page sharing. */
+    vs_tui_key(t, 'P');
+    assert_true(d->set.sharing && !d->set.balloon);
+    assert_int_not_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
+    vs_tui_density_wait(t);
+    struct vs_density_result *ref = overcommit_reference(true, false, sc);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(vs_tui_density_row(t, k, &e), VS_TUI_DENSITY_DONE);
+        assert_same_result(&e->r, &ref[k]);
+        assert_true(e->r.saved_sharing_bytes == ref[k].saved_sharing_bytes);
+        /* The comparison is the search without overcommit, as it was shown. */
+        assert_int_equal(vs_tui_density_row_without(t, k, &w), VS_TUI_DENSITY_DONE);
+        assert_int_equal(w->r.density, k == 2 ? kvm_plain : k == 1 ? xen_plain : w->r.density);
+    }
+    assert_true(ref[2].saved_sharing_bytes > 0 && ref[2].density > kvm_plain); /* KSM made room */
+    assert_true(ref[1].saved_sharing_bytes == 0 && ref[1].density == xen_plain); /* Xen PV has none */
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    snprintf(want, sizeof want, "+%u guests (%u without); per guest saved: sharing %s", ref[2].density - kvm_plain,
+             kvm_plain, vs_units_format_bytes(ref[2].saved_sharing_bytes, b, sizeof b));
+    assert_string_equal(room, want);
+    vs_tui_density_room_text(t, 1, room, sizeof room);
+    snprintf(want, sizeof want, "+0 guests (%u without); per guest saved: sharing 0 B", xen_plain);
+    assert_string_equal(room, want);
+    vs_tui_density_command(t, cmd, sizeof cmd);
+    assert_string_equal(cmd, "virtsim density web-server --vcpus 2 --duration 300ms --max 128 --approaches xen-pv,kvm "
+                             "--overcommit sharing");
+    /* The export says the same: which overcommit, the count without it,
+     * and still reads back as a density file. */
+    char dir[] = "/tmp/vs-tui-over-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/o.csv", dir);
+    assert_int_equal(vs_tui_density_export(t, path, &err), VS_OK);
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    bool kvm_row = false;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, ",kvm,")) {
+            char tail[64];
+            snprintf(tail, sizeof tail, ",\"sharing\",%.17g,0,%u\n", ref[2].saved_sharing_bytes, kvm_plain);
+            size_t ll = strlen(line), tl = strlen(tail);
+            assert_true(ll > tl && strcmp(line + ll - tl, tail) == 0);
+            kvm_row = true;
+        }
+    fclose(f);
+    unlink(path);
+    assert_true(kvm_row);
+    snprintf(path, sizeof path, "%s/o.json", dir);
+    assert_int_equal(vs_tui_density_export(t, path, &err), VS_OK);
+    struct vs_scenario *back_sc = malloc(sizeof *back_sc);
+    struct vs_density_result *back = NULL;
+    assert_int_equal(vs_json_load_density(path, back_sc, &back, &err), VS_OK);
+    assert_int_equal(back[2].density, ref[2].density);
+    free(back);
+    free(back_sc);
+    size_t len;
+    f = fopen(path, "r");
+    char all[65536];
+    len = fread(all, 1, sizeof all - 1, f);
+    all[len] = '\0';
+    fclose(f);
+    unlink(path);
+    rmdir(dir);
+    assert_non_null(strstr(all, "\"overcommit\": \"sharing\""));
+    snprintf(want, sizeof want, "\"density_without_overcommit\": %u", kvm_plain);
+    assert_non_null(strstr(all, want));
+    free(ref);
+
+    /* B as well: the page cache goes into the balloon; the words name both. */
+    vs_tui_key(t, 'B');
+    vs_tui_density_wait(t);
+    ref = overcommit_reference(true, true, sc);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(vs_tui_density_row(t, k, &e), VS_TUI_DENSITY_DONE);
+        assert_same_result(&e->r, &ref[k]);
+        assert_true(e->r.saved_balloon_bytes == ref[k].saved_balloon_bytes);
+    }
+    assert_true(ref[2].saved_balloon_bytes > 0 && ref[2].density > kvm_plain);
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    assert_non_null(strstr(room, ", balloon "));
+    assert_non_null(strstr(room, ref[2].capped ? "+>=" : "+"));
+    free(ref);
+
+    /* Both off again: from the cache at once (a balloon-only search the
+     * first key started is no longer wanted), and no words. */
+    vs_tui_key(t, 'P');
+    vs_tui_key(t, 'B');
+    assert_int_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
+    assert_int_equal(e->r.density, kvm_plain);
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    assert_string_equal(room, "");
+    free(sc);
+    close_tui(t);
+}
+
 /* The security box ('i'): the selected engine's approach's row of the
  * security table, wrapped to the screen, with its sources; a hypervisor's
  * guest reaches hypercalls or emulated devices, a container the shared
@@ -1020,6 +1553,11 @@ int main(void)
         cmocka_unit_test(test_timeline_order_scroll_marks),
         cmocka_unit_test(test_colours),
         cmocka_unit_test(test_small_defects),
+        cmocka_unit_test(test_density_panel_matches_density),
+        cmocka_unit_test(test_density_settings_and_keys),
+        cmocka_unit_test(test_density_curve_text),
+        cmocka_unit_test(test_density_scatter_and_export),
+        cmocka_unit_test(test_density_overcommit),
         cmocka_unit_test(test_security_box),
     };
     return cmocka_run_group_tests_name("tui", tests, NULL, NULL);

@@ -109,7 +109,7 @@ void vs_chart_write_csv(const struct vs_chart *c, FILE *f);
 /* Kinds built from results. */
 enum vs_chart_kind {
     VS_CHART_RELATIVE, VS_CHART_BREAKDOWN, VS_CHART_SWEEP, VS_CHART_TIMELINE, VS_CHART_DENSITY,
-    VS_CHART_DENSITY_CURVE, VS_CHART_HOSTS, VS_CHART_MIGRATION
+    VS_CHART_DENSITY_CURVE, VS_CHART_HOSTS, VS_CHART_MIGRATION, VS_CHART_TRADEOFF
 };
 /* What a sweep chart plots on y. */
 enum vs_chart_metric {
@@ -148,6 +148,14 @@ void vs_chart_density(const struct vs_scenario *sc, const struct vs_density_resu
                       const char *sla, struct vs_chart *c);
 void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n,
                             double p99_sla_ns, struct vs_chart *c);
+/* tradeoff: the overhead-vs-density trade-off, one point per approach: x
+ * its host CPU per operation of one guest alone over native's (logarithmic;
+ * absolute, in microseconds, when native is not among r), y the guests per
+ * host that meet the SLA (density), each point labelled with its engine,
+ * density and limit. Needs r[k].cost_ops (run/tradeoff.h); approaches
+ * without it are left out. */
+void vs_chart_tradeoff(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n, const char *sla,
+                       struct vs_chart *c);
 /* hosts: per host, how much of each resource was used (CPU, memory, disk,
  * NIC receive and transmit, in % of capacity), grouped bars; one host:
  * per engine; several hosts: per host and engine, the engines as a second

@@ -284,6 +284,11 @@ struct vs_density_result {
     double steal_at_density;
     struct vs_density_point points[VS_DENSITY_MAX_POINTS]; /* sorted by guests */
     uint32_t n_points;
+    /* The overhead side of the trade-off, filled by run/tradeoff.c (never
+     * by the search itself): host CPU per completed operation of one guest
+     * alone, by category, and the operations behind it (0: not measured). */
+    double cpu_per_op_ns[VS_CAT_COUNT];
+    uint64_t cost_ops;
 };
 
 /* A run sampled over time (run/stepper.h): per engine, on its own clock

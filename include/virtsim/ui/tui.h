@@ -11,10 +11,13 @@
 #include "virtsim/out/palette.h"
 #include "virtsim/out/results.h"
 #include "virtsim/out/trace.h"
+#include "virtsim/run/density.h"
 #include "virtsim/spec/scenario.h"
 
-/* Tab order: Compare, Guests, Group, Timeline; Detail opens from Guests. */
-enum vs_tui_panel { VS_TUI_COMPARE, VS_TUI_GUESTS, VS_TUI_DETAIL, VS_TUI_GROUP, VS_TUI_TIMELINE, VS_TUI_PANELS };
+/* Tab order: Compare, Guests, Group, Timeline, Density; Detail opens from Guests. */
+enum vs_tui_panel {
+    VS_TUI_COMPARE, VS_TUI_GUESTS, VS_TUI_DETAIL, VS_TUI_GROUP, VS_TUI_TIMELINE, VS_TUI_DENSITY, VS_TUI_PANELS
+};
 
 /* Keys the model understands: printable characters as themselves, and these. */
 enum {
@@ -69,6 +72,8 @@ struct vs_tui_progress {
     vs_time_ns left_ns;   /* simulated time until the boot ends (booting) or the run ends */
 };
 
+struct vs_tui_density; /* the Density panel's state (below) */
+
 struct vs_tui {
     struct vs_scenario sc;
     uint64_t seed;
@@ -109,6 +114,9 @@ struct vs_tui {
     /* The trace box ('t'): the steps of the selected guest's dominant
      * operation under the selected engine; NULL when closed (owned). */
     struct vs_trace_report *trace;
+    /* The Density panel (tui/tui_density.c): its settings, its searches in
+     * the background and their cache (owned). */
+    struct vs_tui_density *density;
     /* The security box ('i'): the selected engine's approach's security
      * isolation (model/security.h); any key closes it. */
     bool security;
@@ -262,8 +270,163 @@ const char *vs_tui_col_name(enum vs_tui_col c);
  * fit. Returns the count; lines are at most 76 characters. */
 int vs_tui_help_lines(int rows, const char **lines, int max);
 
+/* ---- The Density panel (tui/tui_density.c) ----
+ * Per approach, how many identical guests of one workload fit on the host
+ * under an SLA: the search `virtsim density WORKLOAD` runs (run/density.h,
+ * called as it is, one approach at a time, in a background thread), with
+ * each approach's CPU per operation beside it (run/tradeoff.h). Results are
+ * cached by settings and approach, so going back to settings already seen
+ * shows them at once. */
+#define VS_TUI_DENSITY_ROWS 8    /* approaches the panel lists */
+#define VS_TUI_DENSITY_CACHE 48  /* searches kept (the least recently shown go first) */
+
+/* What one search is for: `virtsim density WORKLOAD --host HOST --vcpus N
+ * --duration D --max M --sla ...` (vs_tui_density_command says it). */
+struct vs_tui_density_settings {
+    char workload[VS_NAME_MAX];  /* built-in name or file */
+    char host[VS_NAME_MAX];      /* built-in host profile or file */
+    uint32_t vcpus;
+    vs_time_ns duration_ns;      /* simulated time per point */
+    uint32_t max_guests;         /* the search's bound */
+    int64_t p99_ns, p50_ns;      /* latency bounds; 0: none */
+    double throughput;           /* served (open) or per-guest (closed) fraction; 0: none */
+    /* Memory overcommit, as `virtsim density --overcommit sharing,balloon`
+     * (run/density.h: guests charged with page sharing and/or ballooning
+     * settled, where the system has them). A search is for one
+     * combination: each switch is part of the cache key (same_settings),
+     * the options (vs_tui_density_opts), the command line and a key (P, B).
+     * vCPU overcommit (`--overcommit vcpus`) is not in this model yet; its
+     * switch goes beside these, in the same four places, once it is. */
+    bool sharing, balloon;
+};
+
+/* Where an approach's result is. */
+enum vs_tui_dstate {
+    VS_TUI_DENSITY_OFF,       /* left out of the comparison (x) */
+    VS_TUI_DENSITY_QUEUED,    /* waits for the search before it */
+    VS_TUI_DENSITY_SEARCHING, /* its search runs now */
+    VS_TUI_DENSITY_DONE,
+    VS_TUI_DENSITY_FAILED     /* e.g. the host cannot run it: see error */
+};
+
+/* A finished search: the settings and approach it was for, and its result
+ * (density, limit, memory per guest, the probes, the CPU per operation). */
+struct vs_tui_density_entry {
+    struct vs_tui_density_settings set;
+    char engine[VS_NAME_MAX];
+    int rc;                      /* VS_OK, or why there is no result */
+    char error[200];
+    struct vs_density_result r;
+    uint64_t used;               /* when last shown (least recently used goes first) */
+};
+
+/* The search running in the background, for the progress line. */
+struct vs_tui_density_progress {
+    bool searching;
+    char engine[VS_NAME_MAX];
+    uint32_t simulations;        /* probes begun (the cost run included) */
+    double simulated_s;          /* simulated time run so far */
+    double wall_s;               /* since the search began */
+    bool without;                /* it is the search without overcommit (the comparison) */
+    int done, total;             /* approaches with a result of those included */
+};
+
+struct vs_tui_density {
+    struct vs_tui_density_settings set;
+    char engines[VS_TUI_DENSITY_ROWS][VS_NAME_MAX]; /* native first: the trade-off's baseline */
+    bool on[VS_TUI_DENSITY_ROWS];
+    int n_rows;
+    int sel;                     /* the selected row: its curve and memory are shown */
+    bool active;                 /* the panel has been opened: searches run */
+    bool typing;                 /* typing an SLA after 'S' */
+    char typed[96];
+    struct vs_tui_density_entry *cache; /* VS_TUI_DENSITY_CACHE slots (owned) */
+    int n_cache;
+    uint64_t clock;
+    struct vs_tui_density_job *job;     /* the search running, or NULL (owned) */
+};
+
+/* Called by vs_tui_init / vs_tui_free: settings from the scenario (the
+ * scored group's workload, its first host, its engines), nothing searched
+ * until the panel opens. */
+int vs_tui_density_init(struct vs_tui *t, struct vs_error *err);
+void vs_tui_density_free(struct vs_tui *t);
+/* Takes in a finished search and starts the next one the panel needs;
+ * never blocks (vs_tui_tick calls it, paused or not). */
+void vs_tui_density_poll(struct vs_tui *t);
+/* Blocks until every included approach has a result (tests, export). */
+void vs_tui_density_wait(struct vs_tui *t);
+/* The panel's keys (w W H [ ] { } S P B x c Up Down); false when the key is
+ * not one of them, so the caller handles it. */
+bool vs_tui_density_key(struct vs_tui *t, int key);
+/* Row i under the current settings: its state, and its entry when done or
+ * failed (NULL otherwise). */
+enum vs_tui_dstate vs_tui_density_row(const struct vs_tui *t, int i, const struct vs_tui_density_entry **e);
+/* With page sharing or ballooning on, row i under the same settings with
+ * both off: what the overcommit is compared with (searched after the rows
+ * themselves). VS_TUI_DENSITY_OFF when neither is on or the row is out. */
+enum vs_tui_dstate vs_tui_density_row_without(const struct vs_tui *t, int i, const struct vs_tui_density_entry **e);
+/* The settings with every overcommit switch off. */
+void vs_tui_density_without(const struct vs_tui_density_settings *s, struct vs_tui_density_settings *out);
+/* Which overcommit is on, as --overcommit takes it ("sharing,balloon"),
+ * or "" when none is. */
+const char *vs_tui_density_overcommit_text(const struct vs_tui_density_settings *s);
+/* What the overcommit did for row i, in words for the screen and the
+ * export: "+3 guests (90 without); per guest saved: sharing 24 MiB"
+ * (">=" where the search reached its bound; "without overcommit:
+ * searching" until that search is done); "" when no overcommit is on or
+ * the row has no result. */
+void vs_tui_density_room_text(const struct vs_tui *t, int i, char *buf, size_t len);
+void vs_tui_density_get_progress(const struct vs_tui *t, struct vs_tui_density_progress *p);
+/* The SLAs as `virtsim density --sla` takes them ("p99<20ms
+ * throughput>=95%"; "none" when there is none), and as options. */
+void vs_tui_density_sla_text(const struct vs_tui_density_settings *s, char *buf, size_t len);
+void vs_tui_density_opts(const struct vs_tui_density_settings *s, struct vs_density_opts *o);
+/* Sets the SLAs from text like the above (space-separated; "none" or ""
+ * clears them). VS_ERR_INPUT with a sentence otherwise. */
+int vs_tui_density_set_sla(struct vs_tui *t, const char *text, struct vs_error *err);
+/* The command line that gives the same numbers. */
+void vs_tui_density_command(const struct vs_tui *t, char *buf, size_t len);
+/* CPU per operation of row i over native's ("1.52x"; "-" with no figure;
+ * 1.00x when within twice the counting noise). */
+void vs_tui_density_cost_text(const struct vs_tui *t, int i, char *buf, size_t len);
+/* The curve of one search as text, for a screen of any size: a plot
+ * `width` x `height` of each simulated probe's p99 (log scale) against the
+ * guest count, one column per probe in guest order ('o' every SLA met,
+ * 'x' not, 'M' at the top: more guests than fit in memory, decided without
+ * a simulation, so no figures), the p99 bound as a row of '-' (none:
+ * no row), the y labels in the first 8 columns; then one more line with
+ * the guest count under each probe. grid gets height + 1 lines of `width`
+ * characters and a NUL each; cols[i] the column of probe i (for the
+ * throughput row under it). Returns the probes shown. */
+int vs_tui_density_curve(const struct vs_density_result *r, int64_t p99_bound_ns, int width, int height, char *grid,
+                         int *cols);
+/* The trade-off as text: x the CPU per operation over native's (from 1 to
+ * the largest, at least 2), y the guests per host (from 0 to the largest);
+ * each approach with a result drawn as its row number (1, 2, ...; '+' where
+ * several fall in one cell), axes labelled. grid gets `height` lines of
+ * `width` characters and a NUL each. Returns the approaches drawn. */
+int vs_tui_density_scatter(const struct vs_tui *t, int width, int height, char *grid);
+
+/* Writes the panel: .json (the density JSON of virtsim density, with each
+ * approach's cpu_per_op_ns), .csv (one row per approach), else a text table. */
+int vs_tui_density_export(const struct vs_tui *t, const char *path, struct vs_error *err);
+
+/* `virtsim tui --sla --max --duration`: the Density panel's first
+ * settings (NULL or 0 keep the defaults). VS_ERR_INPUT for an SLA
+ * vs_tui_density_set_sla refuses. */
+struct vs_tui_density_start {
+    const char *sla;
+    uint32_t max_guests;
+    vs_time_ns duration_ns;
+};
+int vs_tui_density_begin(struct vs_tui *t, const struct vs_tui_density_start *ds, struct vs_error *err);
+
 /* Runs the full-screen UI on the terminal until the user quits
  * (tui/tui_screen.c, the only curses code). */
 int vs_tui_main(const struct vs_scenario *sc, uint64_t seed, struct vs_error *err);
+/* The same with the Density panel's first settings (ds may be NULL). */
+int vs_tui_main_with(const struct vs_scenario *sc, uint64_t seed, const struct vs_tui_density_start *ds,
+                     struct vs_error *err);
 
 #endif
