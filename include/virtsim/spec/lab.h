@@ -13,7 +13,7 @@
 #include "virtsim/spec/scenario.h"
 
 #define VS_LAB_MAX_STEPS 10
-#define VS_LAB_MAX_QUESTIONS 4 /* per step */
+#define VS_LAB_MAX_QUESTIONS 6 /* per step */
 #define VS_LAB_MAX_CHOICES 8
 #define VS_LAB_MAX_ITEMS 12    /* objectives, references, hints, things to do */
 #define VS_LAB_EXPR_MAX_NODES 16
