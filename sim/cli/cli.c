@@ -35,12 +35,13 @@ static int cmd_help(const struct vs_cli *c, const struct vs_cmd *cmd, const stru
 
 static const struct vs_cmd help_cmd = {
     .name = "help",
-    .args = "[COMMAND]",
+    .args = "[COMMAND | TOPIC]",
     .min_args = 0,
     .max_args = 1,
-    .summary = "explain a command",
+    .summary = "explain a command, or a concept (virtsim help topics)",
     .help = "Prints what a command does and its options (the same as virtsim COMMAND --help),\n"
-            "or, with no command, the list of commands.\n",
+            "or a screen on a concept with the lab that explores it (virtsim help topics lists\n"
+            "them), or, with nothing, the list of commands.\n",
     .opts = (const struct vs_cmd_opt[]){{0}},
     .run = cmd_help,
 };
@@ -171,7 +172,8 @@ static int cmd_help(const struct vs_cli *c, const struct vs_cmd *cmd, const stru
         return VS_OK;
     }
     const struct vs_cmd *which = find_command(a->pos[0]);
-    if (!which) return vs_cli_usage(c, cmd, "no command '%s'", a->pos[0]);
+    if (!which && vs_cli_help_topic(c->out, a->pos[0])) return VS_OK;
+    if (!which) return vs_cli_usage(c, cmd, "no command or topic '%s' (virtsim help topics lists the topics)", a->pos[0]);
     print_command_help(c->out, which);
     return VS_OK;
 }
