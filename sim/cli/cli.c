@@ -175,6 +175,11 @@ static int cmd_help(const struct vs_cli *c, const struct vs_cmd *cmd, const stru
     if (!which && vs_cli_help_topic(c->out, a->pos[0])) return VS_OK;
     if (!which) return vs_cli_usage(c, cmd, "no command or topic '%s' (virtsim help topics lists the topics)", a->pos[0]);
     print_command_help(c->out, which);
+    /* A command named like a concept (density): the concept follows. */
+    if (vs_cli_help_topic(NULL, a->pos[0])) {
+        fputs("\n--- the concept (virtsim help topics) ---\n", c->out);
+        vs_cli_help_topic(c->out, a->pos[0]);
+    }
     return VS_OK;
 }
 

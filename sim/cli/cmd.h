@@ -119,7 +119,8 @@ extern const struct vs_cmd vs_cmd_run, vs_cmd_compare, vs_cmd_tui, vs_cmd_densit
     vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench, vs_cmd_trace, vs_cmd_lab;
 
 /* `virtsim help TOPIC` (topics.c): prints the topic's screen and returns
- * true, or false when there is no such topic; "topics" lists them. */
+ * true, or false when there is no such topic; "topics" lists them. f NULL:
+ * only whether it exists. */
 bool vs_cli_help_topic(FILE *f, const char *name);
 
 /* Labs (cmd_lab.c): `list labs`, and `validate` on a lab file. */

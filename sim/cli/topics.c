@@ -123,12 +123,14 @@ bool vs_cli_help_topic(FILE *f, const char *name)
 {
     size_t n = sizeof topics / sizeof topics[0];
     if (strcmp(name, "topics") == 0) {
+        if (!f) return true;
         fputs("Topics (virtsim help TOPIC):\n", f);
         for (size_t i = 0; i < n; i++) fprintf(f, "  %-12s %s\n", topics[i].name, topics[i].title);
         return true;
     }
     for (size_t i = 0; i < n; i++)
         if (strcmp(topics[i].name, name) == 0) {
+            if (!f) return true;
             fprintf(f, "%s\n\n%s\n", topics[i].title, topics[i].text);
             return true;
         }

@@ -192,6 +192,24 @@ run lab show no-such-lab
 expect_status "an unknown lab: exit 2" 2
 expect_err "an unknown lab names the built-in ones" "no built-in lab of that number or name"
 
+# ---- help topics, the manual page, make install ----
+run help topics
+expect_status "help topics" 0
+for topic in emulation paravirt hvm oslevel pv-on-hvm exits shadow ept density migration checkpoint; do
+    run help "$topic"
+    if [ "$STATUS" -eq 0 ] && grep -q 'Lab [0-9]' "$TMP/out"; then ok "help $topic points at a lab"
+    else fail "help $topic points at a lab" "status $STATUS" "$(head -3 "$TMP/out")"; fi
+done
+run help no-such-topic
+expect_status "help: an unknown topic exits 2" 2
+ROOT=$(cd "$HERE/../.." && pwd)
+if command -v make >/dev/null 2>&1 && [ -f "$ROOT/Makefile" ]; then
+    make -s -C "$ROOT" install BUILD="$(dirname "$VIRTSIM")" DESTDIR="$TMP/stage" PREFIX=/opt/vs >"$TMP/out" 2>&1
+    if [ -x "$TMP/stage/opt/vs/bin/virtsim" ] && grep -q '^.TH VIRTSIM 1' "$TMP/stage/opt/vs/share/man/man1/virtsim.1"; then
+        ok "make install puts the binary and virtsim.1 under DESTDIR/PREFIX"
+    else fail "make install puts the binary and virtsim.1 under DESTDIR/PREFIX" "$(cat "$TMP/out")"; fi
+fi
+
 # ---- the TUI in lab mode ----
 if ! command -v tmux >/dev/null 2>&1; then
     fail "tmux is installed (make deps installs it)"
