@@ -62,14 +62,14 @@ static const struct topic topics[] = {
      "translation) so the shadow can be updated. TLB misses are native-speed walks of the shadow. Costly\n"
      "for fork, exec and anything that builds address spaces.\n\n"
      "  virtsim compare fork-exec --approaches hvm-shadow,hvm-ept --host ept-2009\n"
-     "Lab 3 (steps 1 and 3) explores it."},
+     "Lab 3 (steps 1 and 3) and lab 4 explore it."},
     {"ept", "Nested page tables (EPT, NPT)",
      "With EPT (Intel) or NPT (AMD) the hardware walks two levels of tables: the guest's own (guest virtual\n"
      "to guest physical) and the hypervisor's (guest physical to host physical). Page-table writes no\n"
      "longer exit; a TLB miss costs a two-dimensional walk of up to 24 memory references instead of 4,\n"
      "which large pages shorten. Good for fork-heavy work, costly for TLB-heavy work.\n\n"
      "  virtsim compare tlb-thrash --approaches hvm-shadow,hvm-ept --host ept-2009\n"
-     "Lab 3 step 3 explores it."},
+     "Lab 3 step 3 and lab 4 explore it."},
     {"pv-on-hvm", "PV drivers on HVM",
      "An unmodified guest kernel under hardware assistance, with paravirtual device drivers installed\n"
      "(virtio under KVM, the PV-on-HVM drivers of Xen: preset xen-pvhvm). The CPU and memory are handled\n"
