@@ -163,6 +163,12 @@ static void print_command_help(FILE *f, const struct vs_cmd *cmd)
         fputc('\n', f);
         if (!o->id) break;
     }
+    /* A command named like a concept (density): the concept follows, in
+     * both `help CMD` and `CMD --help`. */
+    if (vs_cli_help_topic(NULL, cmd->name)) {
+        fputs("\n--- the concept (virtsim help topics) ---\n", f);
+        vs_cli_help_topic(f, cmd->name);
+    }
 }
 
 static int cmd_help(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs_cmd_args *a)
@@ -173,13 +179,8 @@ static int cmd_help(const struct vs_cli *c, const struct vs_cmd *cmd, const stru
     }
     const struct vs_cmd *which = find_command(a->pos[0]);
     if (!which && vs_cli_help_topic(c->out, a->pos[0])) return VS_OK;
-    if (!which) return vs_cli_usage(c, cmd, "no command or topic '%s' (virtsim help topics lists the topics)", a->pos[0]);
+    if (!which) return vs_cli_usage(c, cmd, "no command '%s', nor a topic (virtsim help topics lists them)", a->pos[0]);
     print_command_help(c->out, which);
-    /* A command named like a concept (density): the concept follows. */
-    if (vs_cli_help_topic(NULL, a->pos[0])) {
-        fputs("\n--- the concept (virtsim help topics) ---\n", c->out);
-        vs_cli_help_topic(c->out, a->pos[0]);
-    }
     return VS_OK;
 }
 
