@@ -38,7 +38,7 @@ static const struct topic topics[] = {
      "of the host. No hardware support needed; the price is a modified guest and, on x86-64, system\n"
      "calls bounced through the hypervisor.\n\n"
      "  virtsim compare syscall-heavy --approaches xen-pv,xen-pv32,uml,kvm\n"
-     "Lab 1 step 2 explores it."},
+     "Lab 1 step 2 and lab 6 (paravirtualization) explore it."},
     {"hvm", "Hardware-assisted virtualization (HVM)",
      "VT-x and AMD-V add a guest mode: the guest kernel runs unmodified in its own ring 0, and sensitive\n"
      "events cause a VM exit to the hypervisor, which handles them and re-enters the guest. System calls\n"
@@ -76,7 +76,7 @@ static const struct topic topics[] = {
      "by the hardware; I/O goes over shared rings with one notification per batch instead of an\n"
      "emulated device's register accesses, each a VM exit and a trip to the device model.\n\n"
      "  virtsim compare disk-random --approaches xen-hvm,xen-pvhvm,xen-pv\n"
-     "Lab 1 step 3 explores it."},
+     "Lab 1 step 3 and lab 5 (I/O) explore it."},
     {"oslevel", "OS-level virtualization",
      "Containers (lxc, openvz, zones, jails) are processes of one host kernel, separated by namespaces\n"
      "(what they can see) and cgroups (what they can use). No second kernel: a system call is a system\n"
@@ -84,7 +84,7 @@ static const struct topic topics[] = {
      "container shares the host's kernel, its version and its faults (a kernel panic stops them all).\n\n"
      "  virtsim compare web-server --approaches kvm,lxc\n"
      "  virtsim run kernel-panic\n"
-     "See also: density. Lab 1 and lab 2 step 4 explore it."},
+     "See also: density. Lab 7 (OS-level virtualization) explores it."},
     {"density", "Density",
      "How many guests fit on a host while every SLA still holds. virtsim finds it by simulation: more and\n"
      "more identical guests until the SLA breaks or one no longer fits in memory, and says what ran out\n"
@@ -92,7 +92,7 @@ static const struct topic topics[] = {
      "container carries its processes; an emulated guest runs out of CPU first.\n\n"
      "  virtsim density density-web --sla \"p99<20ms\"\n"
      "  virtsim chart density-web --kind density --output density.png\n"
-     "Lab 2 step 4 explores it."},
+     "Lab 7 step 3 and lab 2 step 4 explore it."},
     {"migration", "Live migration",
      "Pre-copy sends the guest's memory while it runs, then the pages it dirtied, round after round,\n"
      "until the rest fits a downtime target; then it pauses the guest, sends the rest and resumes it on\n"

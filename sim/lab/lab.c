@@ -338,6 +338,8 @@ static int group_value(const struct vs_results *res, uint32_t k, const struct vs
     case VS_LF_DROPPED: *v = (double)gr->dropped; break;
     case VS_LF_COMPLETED: *v = done; break;
     case VS_LF_BOOT_S: *v = (double)gr->start_ns / 1e9; break;
+    case VS_LF_DOWN_S: *v = gr->down_ns / 1e9; break;
+    case VS_LF_LOST: *v = (double)gr->lost; break;
     default: return missing(why, len, "%s: %s: not a group figure", r->engine, vs_lab_field_name(f));
     }
     return VS_OK;
@@ -495,7 +497,7 @@ void vs_lab_question_id(uint32_t step, uint32_t question, char *buf, size_t len)
 static void number_text(double v, char *buf, size_t len)
 {
     double a = fabs(v);
-    if (a >= 1000 || a == 0) snprintf(buf, len, "%.0f", v);
+    if (a >= 1000 || a == 0 || (a < 1e15 && v == floor(v))) snprintf(buf, len, "%.0f", v);
     else if (a >= 100) snprintf(buf, len, "%.1f", v);
     else if (a >= 1) snprintf(buf, len, "%.3g", v);
     else snprintf(buf, len, "%.3g", v);

@@ -56,6 +56,8 @@ static void build_fields(void)
         {VS_LF_DROPPED, VS_LAB_OBJ_GROUP, "dropped"},
         {VS_LF_COMPLETED, VS_LAB_OBJ_GROUP, "completed"},
         {VS_LF_BOOT_S, VS_LAB_OBJ_GROUP, "boot_s"},
+        {VS_LF_DOWN_S, VS_LAB_OBJ_GROUP, "down_s"},
+        {VS_LF_LOST, VS_LAB_OBJ_GROUP, "lost"},
         {VS_LF_SCORE, VS_LAB_OBJ_GROUP, "score"},
         {VS_LF_COST_RATIO, VS_LAB_OBJ_GROUP, "cost_ratio"},
         {VS_LF_THROUGHPUT_RATIO, VS_LAB_OBJ_GROUP, "throughput_ratio"},

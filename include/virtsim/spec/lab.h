@@ -31,6 +31,7 @@ enum vs_lab_field {
     VS_LF_THROUGHPUT_PER_S, VS_LF_MEAN_MS, VS_LF_P50_MS, VS_LF_P99_MS, VS_LF_P50_US, VS_LF_P99_US,
     VS_LF_COMPLETION_S, VS_LF_CPU_PER_REQ_US, VS_LF_CPU_CORES, VS_LF_MEMORY_MIB, VS_LF_DROPPED,
     VS_LF_COMPLETED, VS_LF_BOOT_S,
+    VS_LF_DOWN_S, VS_LF_LOST,   /* faults of the timeline: time served nothing (summed over instances), requests lost */
     /* one per CPU category (idle's slot unused): its share of the group's CPU, in % */
     VS_LF_SHARE_FIRST,
     /* one per event counter: per second of the window, then per completed request */
