@@ -386,6 +386,14 @@ static int run_value(const struct vs_results *res, const struct vs_lab_ref *r, d
             return missing(why, len, "%s: checkpoint %s is not in the results", r->engine, r->item[0] ? r->item : "1");
         const struct vs_checkpoint_record *cp = &run->checkpoints[n - 1];
         if (!cp->done) return missing(why, len, "%s: %s did not finish within the run", r->engine, cp->kind);
+        if (r->field == VS_LF_CP_NEIGHBOURS_BEFORE_MS || r->field == VS_LF_CP_NEIGHBOURS_DURING_MS) {
+            double ns = r->field == VS_LF_CP_NEIGHBOURS_BEFORE_MS ? cp->neighbours_disk_before_ns
+                                                                  : cp->neighbours_disk_during_ns;
+            if (ns < 0)
+                return missing(why, len, "%s: the neighbours of %s made no disk request then", r->engine, cp->guest);
+            *v = ns / 1e6;
+            return VS_OK;
+        }
         *v = r->field == VS_LF_CP_FREEZE_MS ? (double)cp->freeze_ns / 1e6
            : r->field == VS_LF_CP_TOTAL_S ? (double)cp->total_ns / 1e9 : cp->image_bytes / (1024.0 * 1024.0);
         return VS_OK;

@@ -74,6 +74,8 @@ static void build_fields(void)
         {VS_LF_CP_FREEZE_MS, VS_LAB_OBJ_CHECKPOINT, "freeze_ms"},
         {VS_LF_CP_TOTAL_S, VS_LAB_OBJ_CHECKPOINT, "total_s"},
         {VS_LF_CP_IMAGE_MIB, VS_LAB_OBJ_CHECKPOINT, "image_mib"},
+        {VS_LF_CP_NEIGHBOURS_BEFORE_MS, VS_LAB_OBJ_CHECKPOINT, "neighbours_disk_before_ms"},
+        {VS_LF_CP_NEIGHBOURS_DURING_MS, VS_LAB_OBJ_CHECKPOINT, "neighbours_disk_during_ms"},
         {VS_LF_DENSITY_GUESTS, VS_LAB_OBJ_DENSITY, "guests"},
         {VS_LF_DENSITY_MEM_PER_GUEST_MIB, VS_LAB_OBJ_DENSITY, "memory_per_guest_mib"},
     };

@@ -46,6 +46,7 @@ enum vs_lab_field {
     VS_LF_MIG_THROTTLE_PCT,
     /* a checkpoint or restore */
     VS_LF_CP_FREEZE_MS, VS_LF_CP_TOTAL_S, VS_LF_CP_IMAGE_MIB,
+    VS_LF_CP_NEIGHBOURS_BEFORE_MS, VS_LF_CP_NEIGHBOURS_DURING_MS, /* the neighbours' disk response */
     /* a density search */
     VS_LF_DENSITY_GUESTS, VS_LF_DENSITY_MEM_PER_GUEST_MIB,
     VS_LF_COUNT
