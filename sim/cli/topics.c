@@ -108,7 +108,7 @@ static const struct topic topics[] = {
      "processes' memory (CRIU), so it is written, and frozen, for less time. The image goes through the\n"
      "host's disk, so its neighbours' I/O waits behind it.\n\n"
      "  virtsim run checkpoint-db\n"
-     "Lab 12 (migration) covers the same mechanism over a network."},
+     "Lab 11 (virtsim lab show 11); lab 12 covers the same mechanism over a network."},
     {"labs", "Guided labs",
      "Each lab has objectives, a background, and steps that run a scenario and ask questions; numeric\n"
      "answers are computed from the simulation when they are checked, never typed into the lab.\n\n"

@@ -356,6 +356,8 @@ static int run_value(const struct vs_results *res, const struct vs_lab_ref *r, d
     case VS_LAB_OBJ_HOST:
         *v = r->field == VS_LF_HOST_CPU_PCT ? 100.0 * run->host.cpu_utilisation
            : r->field == VS_LF_HOST_MEM_USED_GIB ? run->host.mem_used_bytes / (1024.0 * 1024.0 * 1024.0)
+           : r->field == VS_LF_HOST_NIC_RX_PCT ? 100.0 * run->host.nic_rx_utilisation
+           : r->field == VS_LF_HOST_NIC_TX_PCT ? 100.0 * run->host.nic_tx_utilisation
            : 100.0 * run->host.disk_utilisation;
         return VS_OK;
     case VS_LAB_OBJ_MIGRATION: {

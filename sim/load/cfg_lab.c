@@ -65,6 +65,8 @@ static void build_fields(void)
         {VS_LF_HOST_CPU_PCT, VS_LAB_OBJ_HOST, "cpu_pct"},
         {VS_LF_HOST_MEM_USED_GIB, VS_LAB_OBJ_HOST, "mem_used_gib"},
         {VS_LF_HOST_DISK_PCT, VS_LAB_OBJ_HOST, "disk_pct"},
+        {VS_LF_HOST_NIC_RX_PCT, VS_LAB_OBJ_HOST, "nic_rx_pct"},
+        {VS_LF_HOST_NIC_TX_PCT, VS_LAB_OBJ_HOST, "nic_tx_pct"},
         {VS_LF_MIG_DOWNTIME_MS, VS_LAB_OBJ_MIGRATION, "downtime_ms"},
         {VS_LF_MIG_TOTAL_S, VS_LAB_OBJ_MIGRATION, "total_s"},
         {VS_LF_MIG_SENT_MIB, VS_LAB_OBJ_MIGRATION, "sent_mib"},

@@ -40,7 +40,7 @@ enum vs_lab_field {
     /* guest group, over the replications (the report's scores): the mean */
     VS_LF_SCORE = VS_LF_PER_REQ_FIRST + VS_EVT_COUNT, VS_LF_COST_RATIO, VS_LF_THROUGHPUT_RATIO, VS_LF_P99_RATIO,
     /* hosts (all together) */
-    VS_LF_HOST_CPU_PCT, VS_LF_HOST_MEM_USED_GIB, VS_LF_HOST_DISK_PCT,
+    VS_LF_HOST_CPU_PCT, VS_LF_HOST_MEM_USED_GIB, VS_LF_HOST_DISK_PCT, VS_LF_HOST_NIC_RX_PCT, VS_LF_HOST_NIC_TX_PCT,
     /* a migration */
     VS_LF_MIG_DOWNTIME_MS, VS_LF_MIG_TOTAL_S, VS_LF_MIG_SENT_MIB, VS_LF_MIG_ROUNDS, VS_LF_MIG_CONVERGED,
     VS_LF_MIG_THROTTLE_PCT,
