@@ -68,10 +68,19 @@ static void change_step(struct vs_tui_lab *l, struct vs_tui *t, int by)
         snprintf(l->status, sizeof l->status, by > 0 ? "this is the last step" : "this is the first step");
         return;
     }
+    uint32_t was = l->progress.step;
     l->progress.step = (uint32_t)next;
     l->status[0] = '\0';
     struct vs_error e;
-    if (open_step(l, t, &e) != VS_OK) snprintf(l->status, sizeof l->status, "%.190s", e.message);
+    if (open_step(l, t, &e) != VS_OK) {
+        /* The UI must always hold a built simulation: back to the step it
+         * had (its scenario built before), or out if even that fails. */
+        snprintf(l->status, sizeof l->status, "%.190s", e.message);
+        l->progress.step = was;
+        struct vs_error e2;
+        if (open_step(l, t, &e2) != VS_OK) t->quit = true;
+        return;
+    }
     save(l);
 }
 

@@ -29,10 +29,10 @@ static void step_source(const struct vs_lab_step *st, char *buf, size_t len)
     const char *what = st->source == VS_LAB_SRC_SCENARIO ? "the built-in scenario"
                      : st->source == VS_LAB_SRC_WORKLOAD ? "the workload alone, saturated:"
                                                          : "the scenario";
-    snprintf(buf, len, "%s %s on host %s, under %s; seed %llu%s%s", what,
+    snprintf(buf, len, "%s %s on host %s, under %s; seed %llu", what,
              st->source == VS_LAB_SRC_INLINE ? sc->name : st->source_name, sc->hosts[0].spec.name, engines,
-             (unsigned long long)sc->seed, st->reps > 1 ? ", replications " : "", st->reps > 1 ? "" : "");
-    if (st->reps > 1) snprintf(buf + strlen(buf), len - strlen(buf), "%u", st->reps);
+             (unsigned long long)sc->seed);
+    if (st->reps > 1) snprintf(buf + strlen(buf), len - strlen(buf), ", %u replications", st->reps);
     if (st->density) {
         snprintf(buf + strlen(buf), len - strlen(buf), "; density search under");
         for (uint32_t i = 0; i < st->n_slas; i++)

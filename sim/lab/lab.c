@@ -709,6 +709,9 @@ int vs_lab_grade_all(const struct vs_lab *lab, const struct vs_lab_answers *a, u
             }
             out->checked++;
             out->right += row->verdict == VS_LAB_RIGHT;
+            /* A missing or unreadable answer still shows what was expected:
+             * the key's text, as grading any answer of the right form
+             * writes it ("b", "3.2 ms (accepted ...)"). */
             if (row->verdict == VS_LAB_MISSING || (row->verdict == VS_LAB_UNREADABLE && k.ok)) {
                 char why[128];
                 snprintf(why, sizeof why, "%s", row->expected);

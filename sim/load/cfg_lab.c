@@ -189,11 +189,14 @@ static int parse_ref(struct parser *ps, const char *start, size_t len, struct vs
         parts[n++] = t;
     }
     char fl[1200];
-    if (n < 3 || n > 4 || buf[len - 1] == '.' || start[0] == '.')
+    if (n < 3 || n > 4 || start[len - 1] == '.' || start[0] == '.') {
+        memcpy(fl, start, len);
+        fl[len] = '\0';
         return perr(ps, start,
                     "'%s' is not a reference; write ENGINE.GROUP.FIELD (kvm.web.p99_ms), ENGINE.host.FIELD, "
                     "ENGINE.migration[.GUEST].FIELD, ENGINE.checkpoint[.N].FIELD or ENGINE.density.FIELD",
-                    (memcpy(fl, start, len), fl[len] = '\0', fl));
+                    fl);
+    }
     memset(ref, 0, sizeof *ref);
     snprintf(ref->engine, sizeof ref->engine, "%s", parts[0]);
     if (!vs_preset_find(parts[0], NULL))
