@@ -56,7 +56,7 @@ static void draw_panel(const struct vs_tui_lab *l, int x, int width)
     int bottom = LINES - 1, y = 0;
     for (int r = 0; r < LINES; r++) mvaddch(r, x - 1, ACS_VLINE);
     char buf[512];
-    snprintf(buf, sizeof buf, "Lab %u: %s", lab->number, lab->title);
+    vs_lab_heading(lab, buf, sizeof buf);
     y = put_wrapped(y, x, width, 2, buf, A_BOLD);
     snprintf(buf, sizeof buf, "Step %u of %u: %s", l->progress.step + 1, lab->n_steps, st->title);
     y = put_wrapped(y, x, width, y + 2, buf, A_REVERSE);

@@ -276,7 +276,9 @@ static int write_grade(FILE *f, const void *ctx, struct vs_error *e)
             fputc('\n', f);
         }
     } else {
-        fprintf(f, "lab %u: %s\nanswers: %s%s%s\n\n", j->lab->number, j->lab->title, j->path,
+        char heading[1024];
+        vs_lab_heading(j->lab, heading, sizeof heading);
+        fprintf(f, "%s\nanswers: %s%s%s\n\n", heading, j->path,
                 j->ans->student[0] ? ", student " : "", j->ans->student);
         fprintf(f, "%-8s %-10s %-24s %s\n", "question", "verdict", "given", "expected");
         for (uint32_t i = 0; i < j->g->n; i++) {

@@ -102,12 +102,20 @@ static void wrap(FILE *f, const char *text, int indent, int width)
     }
 }
 
+void vs_lab_heading(const struct vs_lab *lab, char *buf, size_t len)
+{
+    if (lab->number) snprintf(buf, len, "Lab %u: %s", lab->number, lab->title);
+    else snprintf(buf, len, "Lab: %s", lab->title);
+}
+
 void vs_lab_write_text(FILE *f, const struct vs_lab *lab)
 {
     uint32_t all, checked = count_checked(lab, &all);
     char dur[32];
     duration_text(lab->duration_ns, dur, sizeof dur);
-    fprintf(f, "Lab %u: %s\n", lab->number, lab->title);
+    char heading[1024];
+    vs_lab_heading(lab, heading, sizeof heading);
+    fprintf(f, "%s\n", heading);
     fprintf(f, "%s, about %s; %u steps, %u questions (%u checked against the simulation)\n\n",
             vs_lab_level_name(lab->level), dur, lab->n_steps, all, checked);
     fputs("Learning objectives\n", f);
@@ -342,7 +350,9 @@ static void write_md(FILE *f, const struct doc *d, const char *path)
     uint32_t all, checked = count_checked(lab, &all);
     char dur[32], src[1024], img[1100], line[4096];
     duration_text(lab->duration_ns, dur, sizeof dur);
-    fprintf(f, "# Lab %u: %s%s\n\n", lab->number, lab->title, d->key ? " (instructor's key)" : "");
+    char heading[1024];
+    vs_lab_heading(lab, heading, sizeof heading);
+    fprintf(f, "# %s%s\n\n", heading, d->key ? " (instructor's key)" : "");
     fprintf(f, "*%s, about %s; %u steps, %u questions, %u of them checked against the simulation.*\n\n",
             vs_lab_level_name(lab->level), dur, lab->n_steps, all, checked);
     fputs("## Learning objectives\n\n", f);
@@ -394,9 +404,11 @@ static void write_html(FILE *f, const struct doc *d, const char *path)
 {
     const struct vs_lab *lab = d->lab;
     uint32_t all, checked = count_checked(lab, &all);
-    char dur[32], src[1024], img[1100], line[4096], head[512];
+    char dur[32], src[1024], img[1100], line[4096], head[1100];
     duration_text(lab->duration_ns, dur, sizeof dur);
-    snprintf(head, sizeof head, "Lab %u: %s%s", lab->number, lab->title, d->key ? " (instructor's key)" : "");
+    char heading[1024];
+    vs_lab_heading(lab, heading, sizeof heading);
+    snprintf(head, sizeof head, "%s%s", heading, d->key ? " (instructor's key)" : "");
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
     html_escape(f, head, strlen(head));
     fputs("</title>\n<style>\nbody{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.45;padding:0 1em}"
@@ -609,7 +621,9 @@ static int write_pdf(FILE *f, const struct doc *d, struct vs_error *err)
     cairo_set_source_rgb(cr, 0, 0, 0);
     uint32_t all, checked = count_checked(lab, &all);
     duration_text(lab->duration_ns, dur, sizeof dur);
-    snprintf(buf, sizeof buf, "Lab %u: %s%s", lab->number, lab->title, d->key ? " (instructor's key)" : "");
+    char heading[1024];
+    vs_lab_heading(lab, heading, sizeof heading);
+    snprintf(buf, sizeof buf, "%s%s", heading, d->key ? " (instructor's key)" : "");
     pdf_text(&p, buf, MARGIN, 18, true);
     snprintf(buf, sizeof buf, "%s, about %s; %u steps, %u questions, %u of them checked against the simulation.",
              vs_lab_level_name(lab->level), dur, lab->n_steps, all, checked);

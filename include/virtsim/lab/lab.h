@@ -130,6 +130,9 @@ int vs_lab_progress_load(const struct vs_lab *lab, struct vs_lab_progress *p, st
 /* Saves it (through a temporary file and a rename; folders made as needed). */
 int vs_lab_progress_save(const struct vs_lab *lab, const struct vs_lab_progress *p, struct vs_error *err);
 
+/* "Lab 3: TITLE", or "Lab: TITLE" for a lab whose file name has no number. */
+void vs_lab_heading(const struct vs_lab *lab, char *buf, size_t len);
+
 /* Writes the lab as text for `virtsim lab show`: title, objectives,
  * background, each step with what to do and its questions. */
 void vs_lab_write_text(FILE *f, const struct vs_lab *lab);
