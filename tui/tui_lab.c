@@ -140,9 +140,14 @@ bool vs_tui_lab_key(struct vs_tui_lab *l, struct vs_tui *t, int key)
             snprintf(l->feedback, sizeof l->feedback, "checking: computing the key from the step's simulation...");
         } else if (key == 127 || key == 8) {
             if (n) l->input[n - 1] = '\0';
-        } else if (key >= 0x20 && key < 0x7f && n + 1 < sizeof l->input) {
-            l->input[n] = (char)key;
-            l->input[n + 1] = '\0';
+            l->input_fresh = false;
+        } else if (key >= 0x20 && key < 0x7f) {
+            if (l->input_fresh) l->input[0] = '\0', n = 0;
+            l->input_fresh = false;
+            if (n + 1 < sizeof l->input) {
+                l->input[n] = (char)key;
+                l->input[n + 1] = '\0';
+            }
         }
         return true;
     }
@@ -161,8 +166,9 @@ bool vs_tui_lab_key(struct vs_tui_lab *l, struct vs_tui *t, int key)
     case 'i': {
         l->entering = true;
         uint32_t i = qindex(l, l->question);
-        /* Editing a previous answer starts from it. */
+        /* The previous answer is shown: typing replaces it, Backspace edits it. */
         snprintf(l->input, sizeof l->input, "%s", l->progress.answered[i] ? l->progress.answer[i] : "");
+        l->input_fresh = l->input[0] != '\0';
         return true;
     }
     case 'v': {

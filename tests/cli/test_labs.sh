@@ -247,18 +247,28 @@ T send-keys -t "$S" i
 T send-keys -t "$S" -l "a"
 T send-keys -t "$S" Enter
 check "the other choice is wrong" "WRONG" 20
+T send-keys -t "$S" .
+T send-keys -t "$S" i
+T send-keys -t "$S" -l "c"
+T send-keys -t "$S" Enter
+check "the next question answered right" "1.1+ 1.2x 1.3+" 20
+T send-keys -t "$S" ,
+T send-keys -t "$S" i
+T send-keys -t "$S" -l "a"
+T send-keys -t "$S" Enter
+check "a new answer replaces the old one (a, not ca: wrong, not unreadable)" "1.1+ 1.2x 1.3x" 20
 T send-keys -t "$S" n
 check "n goes to step 2" "Step 2 of 2: A second step"
 T send-keys -t "$S" q
 check "q quits with status 0" "EXIT=0"
 prog="$TMP/xdg/virtsim/labs/my-lab.progress"
-if [ -f "$prog" ] && grep -qx 'step 2' "$prog" && grep -q '^answer 1.1 right' "$prog" && grep -q '^answer 1.2 wrong a' "$prog"; then
+if [ -f "$prog" ] && grep -qx 'step 2' "$prog" && grep -q '^answer 1.1 right' "$prog" && grep -q '^answer 1.2 wrong a' "$prog" && grep -q '^answer 1.3 wrong a$' "$prog"; then
     ok "progress is kept under XDG_DATA_HOME (step and verdicts)"
 else fail "progress is kept under XDG_DATA_HOME" "$(cat "$prog" 2>&1)"; fi
 start lab2
 T kill-session -t lab1
 check "a restart resumes at the step left" "Step 2 of 2: A second step"
 T send-keys -t "$S" b
-check "b goes back to step 1, its answers kept" "1.1+ 1.2x"
+check "b goes back to step 1, its answers kept" "1.1+ 1.2x 1.3x"
 T send-keys -t "$S" q
 check "q quits again" "EXIT=0"

@@ -283,6 +283,8 @@ struct vs_tui_lab {
     uint32_t question;                          /* selected question of the current step */
     bool entering;                              /* typing an answer after 'i' */
     char input[96];
+    bool input_fresh;                           /* it still holds the previous answer: typing
+                                                   replaces it, Backspace edits it */
     uint32_t hints[VS_LAB_MAX_QUESTIONS];       /* hints shown per question of the step */
     char feedback[640];                         /* the last check's verdict and explanation */
     bool check_pending;                         /* Enter pressed: the screen says "checking" first */
