@@ -356,4 +356,5 @@ const struct vs_engine_ops vs_engine_native = {
     .memory = native_memory,
     .start_time = native_start_time,
     .dirty_page_cycles = native_dirty_page_cycles,
+    .shares_host_kernel = true,
 };

@@ -138,4 +138,5 @@ const struct vs_engine_ops vs_engine_oslevel = {
     .memory = osl_memory,
     .start_time = osl_start_time,
     .dirty_page_cycles = osl_dirty_page_cycles,
+    .shares_host_kernel = true,
 };

@@ -11,6 +11,7 @@
 #include "virtsim/load/builtin.h"
 #include "virtsim/load/config.h"
 #include "virtsim/model/engine.h"
+#include "virtsim/model/security.h"
 #include "virtsim/out/output.h"
 #include "virtsim/out/report.h"
 #include "virtsim/out/scores.h"
@@ -687,9 +688,10 @@ bool vs_tui_key(struct vs_tui *t, int key)
         clamp_selection(t);
         return true;
     }
-    if (t->help || t->trace) {
-        /* Any key closes the help or the trace box; q still quits. */
+    if (t->help || t->trace || t->security) {
+        /* Any key closes the help, the trace or the security box; q still quits. */
         t->help = false;
+        t->security = false;
         free(t->trace);
         t->trace = NULL;
         if (key == 'q') t->quit = true;
@@ -704,6 +706,10 @@ bool vs_tui_key(struct vs_tui *t, int key)
             snprintf(t->status, sizeof t->status, "t: select a guest (Guests or Detail) to trace");
         else if (vs_tui_open_trace(t, &err) != VS_OK)
             snprintf(t->status, sizeof t->status, "%.150s", err.message);
+        break;
+    case 'i':
+        if (t->n_engines && vs_security_for(t->snaps[t->engine].approach)) t->security = true;
+        else snprintf(t->status, sizeof t->status, "i: no security notes for this approach");
         break;
     case ' ': case 'p':
         t->paused = !t->paused;
@@ -1123,7 +1129,7 @@ static const char *const help_keys[] = {
     "c w H          next engine preset / workload of the group / host profile",
     "               (a d [ ] c w H restart the run from zero)",
     "g G            the guest group the score, Group panel and trends are about",
-    "e  t           export the figures (.json .csv text); trace a guest's main op",
+    "e  t  i        export (.json .csv text); trace a guest's op; security box",
     "o O  /         sort guests by the next column / reverse; filter by name",
     "m M            host meters: all hosts, then each (several hosts)",
     "PgUp PgDn End  Timeline: scroll; End follows the newest",
@@ -1144,5 +1150,54 @@ int vs_tui_help_lines(int rows, const char **lines, int max)
     for (int i = 0; i < keys && n < max; i++) lines[n++] = help_keys[i];
     if (rows - 2 >= keys + notes)
         for (int i = 0; i < notes && n < max; i++) lines[n++] = help_notes[i];
+    return n;
+}
+
+/* Adds `text` after `label`, wrapped at spaces to width columns, the
+ * continuation lines indented as deep as the label. Returns the new count. */
+static int wrap_into(const char *label, const char *text, int width, char lines[][VS_TUI_LINE_MAX], int n, int max)
+{
+    if (width > VS_TUI_LINE_MAX - 1) width = VS_TUI_LINE_MAX - 1;
+    int indent = (int)strlen(label);
+    int room = width - indent;
+    if (room < 20) room = 20;
+    const char *p = text;
+    for (bool first = true; n < max; first = false) {
+        int len = (int)strlen(p), take = len;
+        if (len > room) {
+            take = room;
+            while (take > 0 && p[take] != ' ') take--;
+            if (take == 0) take = room;
+        }
+        snprintf(lines[n++], VS_TUI_LINE_MAX, "%-*s%.*s", indent, first ? label : "", take, p);
+        p += take;
+        while (*p == ' ') p++;
+        if (!*p) break;
+    }
+    return n;
+}
+
+int vs_tui_security_lines(const struct vs_tui *t, int width, char lines[][VS_TUI_LINE_MAX], int max)
+{
+    if (t->n_engines == 0) return 0;
+    const struct vs_security_row *r = vs_security_for(t->snaps[t->engine].approach);
+    if (!r) return 0;
+    int n = 0;
+    char head[VS_TUI_LINE_MAX];
+    snprintf(head, sizeof head, "%s (%s): security isolation", t->snaps[t->engine].engine, r->approach);
+    n = wrap_into("", head, width, lines, n, max);
+    n = wrap_into("covers     ", r->systems, width, lines, n, max);
+    n = wrap_into("reachable  ", r->interface, width, lines, n, max);
+    n = wrap_into("size       ", r->interface_size, width, lines, n, max);
+    n = wrap_into("  source   ", r->interface_source, width, lines, n, max);
+    n = wrap_into("trusted    ", r->tcb, width, lines, n, max);
+    n = wrap_into("size       ", r->tcb_size, width, lines, n, max);
+    n = wrap_into("  source   ", r->tcb_source, width, lines, n, max);
+    for (size_t e = 0; e < r->n_escapes; e++) {
+        char label[VS_TUI_LINE_MAX];
+        snprintf(label, sizeof label, "%s: %s", r->escapes[e].name, r->escapes[e].what);
+        n = wrap_into("escape     ", label, width, lines, n, max);
+        n = wrap_into("  source   ", r->escapes[e].source, width, lines, n, max);
+    }
     return n;
 }

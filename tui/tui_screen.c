@@ -38,8 +38,13 @@ static void init_colours(void)
     for (int c = 0; c < VS_CAT_COUNT; c++) {
         if (c == VS_CAT_IDLE) continue;
         struct vs_rgb rgb = vs_palette_category((enum vs_cpu_cat)c);
-        init_pair((short)(c + 1), vs_tui_dark_text(rgb) ? COLOR_BLACK : COLOR_WHITE,
-                  (short)vs_tui_nearest_colour(rgb, n));
+        /* 8 colours: the category's own by hue (the nearest by distance
+         * would be white for most light colours), black letters. */
+        if (n < 256)
+            init_pair((short)(c + 1), COLOR_BLACK, (short)vs_palette_category_ansi((enum vs_cpu_cat)c));
+        else
+            init_pair((short)(c + 1), vs_tui_dark_text(rgb) ? COLOR_BLACK : COLOR_WHITE,
+                      (short)vs_tui_nearest_colour(rgb, n));
     }
     init_pair(PAIR_HEADER, COLOR_BLACK, COLOR_CYAN);
     init_pair(PAIR_SELECTED, COLOR_BLACK, COLOR_GREEN);
@@ -612,6 +617,13 @@ static void draw_detail(const struct vs_tui *t, int top)
          vs_units_format_bytes(g->memory.bytes[VS_MEM_GUEST_KERNEL], c2, sizeof c2),
          vs_units_format_bytes(g->memory.bytes[VS_MEM_PAGE_CACHE], d, sizeof d),
          vs_units_format_bytes(g->memory.bytes[VS_MEM_OVERHEAD], e, sizeof e));
+    if (g->mm.managed) /* resources.memory: what overcommit did to it */
+        putf(y++, 1, "managed: resident %s, shared %s, ballooned %s, swapped %s, %llu swap-ins, %llu OOM kills",
+             vs_units_format_bytes(g->mm.resident_bytes, a, sizeof a),
+             vs_units_format_bytes(g->mm.shared_bytes, b, sizeof b),
+             vs_units_format_bytes(g->mm.ballooned_bytes, c2, sizeof c2),
+             vs_units_format_bytes(g->mm.swapped_bytes, d, sizeof d), (unsigned long long)g->mm.swap_ins,
+             (unsigned long long)g->mm.oom_kills);
     int lo = -1, hi = -1;
     for (int bkt = 0; bkt < VS_LAT_BUCKETS; bkt++)
         if (g->latency.buckets[bkt]) {
@@ -739,6 +751,26 @@ static void draw_trace_box(const struct vs_tui *t)
     delwin(win);
 }
 
+/* The security box ('i'): the model's lines, wrapped to the screen. */
+static void draw_security_box(const struct vs_tui *t)
+{
+    static char lines[64][VS_TUI_LINE_MAX];
+    int w = COLS, n = vs_tui_security_lines(t, w - 4, lines, 64);
+    int h = n + 3 < LINES ? n + 3 : LINES;
+    WINDOW *win = newwin(h, w, (LINES - h) / 2, 0);
+    if (!win) return;
+    werase(win);
+    box(win, 0, 0);
+    for (int i = 0; i < n && i + 1 < h - 1; i++) {
+        if (i == 0) wattron(win, A_BOLD);
+        mvwaddnstr(win, i + 1, 2, lines[i], w - 4);
+        if (i == 0) wattroff(win, A_BOLD);
+    }
+    mvwaddnstr(win, h - 1, 2, " any key closes; docs/approaches.md has every approach side by side ", w - 4);
+    wrefresh(win);
+    delwin(win);
+}
+
 static void draw(const struct vs_tui *t)
 {
     erase();
@@ -780,6 +812,7 @@ static void draw(const struct vs_tui *t)
     refresh();
     if (t->help) draw_help();
     else if (t->trace) draw_trace_box(t);
+    else if (t->security) draw_security_box(t);
 }
 
 /* A click: on a tab opens its panel, on a row of the Compare or Guests panel

@@ -49,6 +49,7 @@ static const struct vs_cmd help_cmd = {
 /* In the order `virtsim help` lists them. */
 static const struct vs_cmd *const commands[] = {
     &vs_cmd_run,   &vs_cmd_compare, &vs_cmd_microbench, &vs_cmd_trace,    &vs_cmd_tui,  &vs_cmd_density,
+    &vs_cmd_isolation,
     &vs_cmd_merge, &vs_cmd_chart,   &vs_cmd_list,       &vs_cmd_show,     &vs_cmd_validate, &vs_cmd_lab,
     &help_cmd,
 };

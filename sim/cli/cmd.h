@@ -59,6 +59,8 @@ enum vs_opt_id {
     VS_OPT_EXHAUSTIVE,
     VS_OPT_ANSWERS,
     VS_OPT_KEY,
+    VS_OPT_OVERCOMMIT,
+    VS_OPT_VICTIM,
 };
 
 /* One option of a command. */
@@ -116,7 +118,8 @@ struct vs_cmd {
 };
 
 extern const struct vs_cmd vs_cmd_run, vs_cmd_compare, vs_cmd_tui, vs_cmd_density, vs_cmd_merge,
-    vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench, vs_cmd_trace, vs_cmd_lab;
+    vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench, vs_cmd_trace, vs_cmd_lab,
+    vs_cmd_isolation;
 
 /* `virtsim help TOPIC` (topics.c): prints the topic's screen and returns
  * true, or false when there is no such topic; "topics" lists them. f NULL:

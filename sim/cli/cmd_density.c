@@ -25,8 +25,12 @@ static const struct vs_cmd_opt options[] = {
      "approaches searched in parallel, and an approach's next probe beside its\n"
      "current one when a thread is free (default: the CPUs; same result)"},
     {VS_OPT_EXHAUSTIVE, "exhaustive", 0, NULL,
-     "simulate every probe in full (slow; the same density, limit and verdicts:\n"
-     "the reference the default search is checked against)"},
+     "the reference search: doubling then bisection, every probe simulated in\n"
+     "full (slow; the same density and limit: what the default search is\n"
+     "checked against)"},
+    {VS_OPT_OVERCOMMIT, "overcommit", 0, "LIST",
+     "count guests with memory overcommit settled: sharing (KSM, TPS), balloon,\n"
+     "or sharing,balloon, where the system has them; says what each saved"},
     VS_CMD_OPT_FORMAT("table (default), csv or json"),
     VS_CMD_OPT_OUTPUT("write to FILE (written whole, then renamed into place)"),
     VS_CMD_OPT_MEMORY_BUDGET,
@@ -112,6 +116,10 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         case VS_OPT_VCPUS: rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_VCPUS, &vcpus); break;
         case VS_OPT_DURATION: rc = vs_cli_duration(c, cmd, v, &duration); break;
         case VS_OPT_EXHAUSTIVE: o.exhaustive = true; break;
+        case VS_OPT_OVERCOMMIT:
+            rc = vs_density_parse_overcommit(v->value, &o, &e);
+            if (rc != VS_OK) return vs_cli_error(c, &e, rc);
+            break;
         }
         if (rc != VS_OK) return rc;
     }
@@ -148,11 +156,13 @@ const struct vs_cmd vs_cmd_density = {
     .missing = "density needs a scenario or a workload",
     .summary = "how many identical guests fit per approach while SLAs hold",
     .help = "For each approach, the largest number of identical guests on the host that still\n"
-            "meets every SLA, found by doubling then bisection over the guest count; each point\n"
-            "is a simulation, stopped once its verdict is certain, and counts beyond what fits\n"
-            "in memory are decided without one (the same result as full simulations). Reports\n"
-            "the limiting resource (cpu, memory, disk, nic), the memory per guest by part, and\n"
-            "throughput and p99 against the guest count.\n"
+            "meets every SLA. Each point is a simulation; the search aims at the boundary from\n"
+            "what its first points measured (the busiest resource's demand per guest, memory)\n"
+            "and proves it with full runs: the density passes, one guest more fails. Counts\n"
+            "beyond what fits in memory are decided without a simulation, and points far from\n"
+            "the boundary stop early (--exhaustive: doubling then bisection, all in full; the\n"
+            "same density and limit). Reports the limiting resource (cpu, memory, disk, nic),\n"
+            "the memory per guest by part, and throughput and p99 against the guest count.\n"
             "\n"
             "  SCENARIO|WORKLOAD   a scenario (its first guest group is replicated, its compare:\n"
             "                      list gives the approaches) or a workload (built-in or file)\n",

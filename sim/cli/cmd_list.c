@@ -7,6 +7,7 @@
 #include "virtsim/load/builtin.h"
 #include "virtsim/load/config.h"
 #include "virtsim/model/engine.h"
+#include "virtsim/model/security.h"
 #include "virtsim/run/estimate.h"
 
 static const struct vs_cmd_opt no_options[] = {{0}};
@@ -25,16 +26,33 @@ static int list_engines(const struct vs_cli *c)
     return VS_OK;
 }
 
+/* Security isolation per approach (model/security.h), with its sources. */
+static int list_security(const struct vs_cli *c)
+{
+    for (size_t i = 0; i < vs_security_count(); i++) {
+        const struct vs_security_row *r = vs_security_at(i);
+        fprintf(c->out, "%s%s: %s\n", i ? "\n" : "", r->approach, r->systems);
+        fprintf(c->out, "  reachable from a guest: %s\n", r->interface);
+        fprintf(c->out, "    size: %s  [%s]\n", r->interface_size, r->interface_source);
+        fprintf(c->out, "  trusted code: %s\n", r->tcb);
+        fprintf(c->out, "    size: %s  [%s]\n", r->tcb_size, r->tcb_source);
+        for (size_t e = 0; e < r->n_escapes; e++)
+            fprintf(c->out, "  escape: %s: %s  [%s]\n", r->escapes[e].name, r->escapes[e].what, r->escapes[e].source);
+    }
+    return VS_OK;
+}
+
 static int run_list(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs_cmd_args *a)
 {
     const char *what = a->pos[0];
     if (strcmp(what, "approaches") == 0 || strcmp(what, "engines") == 0) return list_engines(c);
+    if (strcmp(what, "security") == 0) return list_security(c);
     enum vs_builtin_kind kind;
     if (strcmp(what, "workloads") == 0) kind = VS_BUILTIN_WORKLOAD;
     else if (strcmp(what, "scenarios") == 0) kind = VS_BUILTIN_SCENARIO;
     else if (strcmp(what, "hosts") == 0) kind = VS_BUILTIN_HOST;
     else if (strcmp(what, "labs") == 0) return vs_cli_list_labs(c);
-    else return vs_cli_usage(c, cmd, "cannot list '%s'; choose workloads, scenarios, hosts, approaches or labs", what);
+    else return vs_cli_usage(c, cmd, "cannot list '%s'; choose workloads, scenarios, hosts, approaches, labs or security", what);
     for (size_t i = 0; i < vs_builtin_count(); i++) {
         const struct vs_builtin *b = vs_builtin_at(i);
         if (b->kind != kind) continue;
@@ -59,12 +77,13 @@ const struct vs_cmd vs_cmd_list = {
     .args = "KIND",
     .min_args = 1,
     .max_args = 1,
-    .missing = "list needs one of: workloads, scenarios, hosts, approaches, labs",
-    .summary = "list built-in workloads, scenarios, hosts, approaches or labs",
+    .missing = "list needs one of: workloads, scenarios, hosts, approaches, labs, security",
+    .summary = "list built-in workloads, scenarios, hosts, approaches, labs or security",
     .help = "Lists the built-in library (embedded in the binary) or the engines, one per line\n"
             "with a short description.\n"
             "\n"
-            "  KIND   workloads, scenarios, hosts, approaches or labs\n",
+            "  KIND   workloads, scenarios, hosts, approaches, labs, or security (per approach:\n"
+            "         what a guest can reach, the trusted code, real escapes, with sources)\n",
     .opts = no_options,
     .run = run_list,
 };

@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const struct vs_component_ops vs_component_lifecycle, vs_component_mobility, vs_component_faults;
+extern const struct vs_component_ops vs_component_lifecycle, vs_component_mobility, vs_component_faults,
+    vs_component_memory;
 
 static const struct vs_component_ops *const components[] = {
     &vs_component_lifecycle,
     &vs_component_mobility,
     &vs_component_faults,
+    &vs_component_memory,
 };
 
 size_t vs_component_count(void) { return sizeof components / sizeof components[0]; }

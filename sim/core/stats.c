@@ -222,6 +222,21 @@ int64_t vs_hist_max(const struct vs_hist *h)
     return h->count ? h->max : 0;
 }
 
+uint64_t vs_hist_count_from(const struct vs_hist *h, int64_t value)
+{
+    if (value < 0) value = 0;
+    if (value > MAX_VALUE) value = MAX_VALUE;
+    uint64_t n = 0;
+    for (size_t i = bucket_of((uint64_t)value); i < BUCKET_COUNT; i++) {
+        if (!h->pages[i / SUB_COUNT]) {
+            i += SUB_COUNT - 1 - i % SUB_COUNT; /* an empty page: skip it */
+            continue;
+        }
+        n += bucket_count(h, i);
+    }
+    return n;
+}
+
 int64_t vs_hist_percentile(const struct vs_hist *h, double p)
 {
     if (h->count == 0) return 0;

@@ -41,7 +41,7 @@
 #define DEFAULT_SLICE_NS (10 * VS_NS_PER_MS)
 /* A burst or switch longer than this (~127 years) is refused, which keeps
  * every sum of nanoseconds far from int64 overflow. */
-#define MAX_BURST_NS 4.0e18
+#define MAX_BURST_NS VS_CPU_MAX_BURST_NS
 /* A single vruntime step larger than this would break the wrap-around
  * comparison; it needs weights below ~1e-9, so clamping changes nothing real. */
 #define MAX_VRUNTIME_STEP 4.0e18

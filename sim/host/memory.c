@@ -113,3 +113,27 @@ double vs_memory_guest_bytes(const struct vs_memory *m, uint32_t guest)
 {
     return guest < m->n_guests ? m->guest_bytes[guest] : 0;
 }
+
+void vs_memory_charge_over(struct vs_memory *m, uint32_t guest, const struct vs_mem_parts *parts)
+{
+    if (guest >= m->n_guests || !parts) return;
+    double own = 0;
+    for (int k = 0; k < VS_MEM_PART_COUNT; k++)
+        if (k != VS_MEM_SHARED && parts->bytes[k] >= 0 && isfinite(parts->bytes[k])) own += parts->bytes[k];
+    double shared = parts->bytes[VS_MEM_SHARED];
+    if (shared > m->shared_bytes && isfinite(shared)) m->shared_bytes = shared;
+    m->guest_bytes[guest] += own;
+    m->guests_bytes += own;
+}
+
+void vs_memory_set_guest_bytes(struct vs_memory *m, uint32_t guest, double own_bytes)
+{
+    if (guest >= m->n_guests || !(own_bytes >= 0) || !isfinite(own_bytes)) return;
+    m->guest_bytes[guest] = own_bytes;
+    m->guests_bytes = 0;
+    for (uint32_t g = 0; g < m->n_guests; g++) m->guests_bytes += m->guest_bytes[g];
+}
+
+double vs_memory_reserved(const struct vs_memory *m) { return m->reserved_bytes; }
+
+double vs_memory_shared(const struct vs_memory *m) { return m->shared_bytes; }

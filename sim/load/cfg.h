@@ -18,7 +18,7 @@
 #include "virtsim/spec/scenario.h"
 
 /* A virtsim file is a page or two of YAML; anything this big is a mistake. */
-#define MAX_FILE_BYTES (8u << 20)
+#define MAX_FILE_BYTES VS_YAML_MAX_FILE_BYTES
 #define PATH_MAX_LEN 1024
 #define KEYPATH_LEN 160
 
@@ -65,6 +65,13 @@ struct cfg_ctx {
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Whether guest group g may be placed on host declaration h (its host:). */
+bool cfg_guest_may_run_on(const struct vs_scenario *sc, const struct vs_guest_spec *g, uint32_t h);
+/* cfg_bounds.c: guests[i]'s largest request fits in one CPU burst on every
+ * host it may run on, under every engine compared; else an error at its
+ * workload naming the keys. */
+int cfg_check_guest_burst(const struct cfg_ctx *c, const struct vs_ynode *gn, size_t i, const struct vs_scenario *sc);
 
 int cfg_fail_at(const struct cfg_ctx *c, const struct vs_ynode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -123,6 +130,9 @@ int cfg_resolve_at(const struct cfg_ctx *c, const struct vs_ynode *n, const char
 int cfg_parse_host_ref(const struct cfg_ctx *c, const struct vs_ynode *n, const char *base_dir, struct vs_host_spec *out);
 int cfg_parse_compare(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc);
 bool cfg_is_instance_name(const char *name, const char *group, uint32_t count);
+/* cfg_resources.c: a guest group's resources: mapping. */
+int cfg_parse_resources(const struct cfg_ctx *c, const struct vs_ynode *n, const char *path, struct vs_resources *r);
+int cfg_node_range_bytes(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, double *out);
 int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t index, const char *base_dir, struct vs_guest_spec *g);
 int cfg_parse_sweep(const struct cfg_ctx *c, const struct vs_ynode *n, struct vs_scenario *sc);
 int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, const char *base_dir, struct vs_scenario *sc);

@@ -234,6 +234,13 @@ static int parse_placement(const struct cfg_ctx *c, const struct vs_ynode *gn, s
     return VS_OK;
 }
 
+bool cfg_guest_may_run_on(const struct vs_scenario *sc, const struct vs_guest_spec *g, uint32_t h)
+{
+    uint32_t inst;
+    return g->placement != VS_PLACE_NAMED || strcmp(sc->hosts[h].name, g->host) == 0 ||
+           (find_host_instance(sc, g->host, &inst) && inst == h);
+}
+
 /* A guest's stated memory must fit in what some host it may be placed on
  * keeps for guests (capacity less reserved): otherwise not one of its
  * instances could ever start, and the run would say so only in a table. */
@@ -381,7 +388,7 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
     if (rc != VS_OK) return rc;
     static const char *const keys[] = {"name",   "workload", "count",       "vcpus", "memory",
                                        "weight", "cap",      "queue_limit", "load",  "host",
-                                       "clients_from", "pin"};
+                                       "clients_from", "pin", "resources", "victim"};
     rc = cfg_check_keys(c, n, path, keys, N_OF(keys));
     if (rc == VS_OK) rc = cfg_require_key(c, n, path, "name", "the guest group's name");
     if (rc == VS_OK)
@@ -401,6 +408,19 @@ int cfg_parse_guest(const struct cfg_ctx *c, const struct vs_ynode *n, size_t in
     if (rc == VS_OK) rc = cfg_opt_quantity(c, n, path, "cap", VS_UNIT_PERCENT, &g->cap_fraction);
     if (rc == VS_OK) rc = cfg_opt_u32(c, n, path, "queue_limit", 1, MAX_QUEUE_LIMIT, &g->queue_limit);
     if (rc == VS_OK) rc = parse_pin(c, n, path, g);
+    if (rc == VS_OK) rc = cfg_opt_bool(c, n, path, "victim", &g->victim);
+    const struct vs_ynode *res = vs_ynode_get(n, "resources");
+    if (rc == VS_OK && res) {
+        char rp[KEYPATH_LEN];
+        cfg_join(rp, sizeof rp, path, "resources");
+        rc = cfg_parse_resources(c, res, rp, &g->resources);
+        /* A VM's limit is its memory: one figure, said once. */
+        double lim = g->resources.memory.limit_bytes;
+        if (rc == VS_OK && lim > 0 && g->memory_bytes > 0 && lim != g->memory_bytes)
+            rc = cfg_fail_at(c, vs_ynode_get(n, "memory"),
+                             "%s.memory: differs from %s.memory.limit; give the guest's memory once (the limit "
+                             "is a VM's boot-time memory and a container's memory.max)", path, rp);
+    }
     if (rc != VS_OK) return rc;
     if (g->cap_fraction > (double)g->vcpus) {
         char kp[KEYPATH_LEN];
@@ -636,6 +656,7 @@ int cfg_parse_scenario(const struct cfg_ctx *c, const struct vs_ynode *root, con
         sc->n_guests = (uint32_t)(i + 1);
         rc = parse_placement(c, gl->items[i], i, sc);
         if (rc == VS_OK) rc = check_guest_memory(c, gl->items[i], i, sc);
+        if (rc == VS_OK) rc = cfg_check_guest_burst(c, gl->items[i], i, sc);
         if (rc != VS_OK) return rc;
     }
     for (size_t i = 0; i < gl->count && rc == VS_OK; i++) rc = parse_peer(c, gl->items[i], i, sc);

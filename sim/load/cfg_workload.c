@@ -117,7 +117,8 @@ int cfg_parse_request(const struct cfg_ctx *c, const struct vs_ynode *n, const c
         "cr3_loads",        "port_io",     "exiting_instructions",
         "pt_updates",       "forks",       "ipis",
         "cow_faults",       "file_faults", "forks_without_exec",
-        "execs",            "disk",             "net"};
+        "execs",            "disk",             "net",
+        "llc_refs_per_instruction"};
     /* One count used to stand for every privileged instruction; the kinds
      * cost differently under every mechanism, so a workload must say which. */
     const struct vs_ynode *old = cfg_key_node(n, "privileged");
@@ -141,6 +142,12 @@ int cfg_parse_request(const struct cfg_ctx *c, const struct vs_ynode *n, const c
     if (rc == VS_OK)
         rc = cfg_opt_bounded(c, n, path, "mem_refs_per_instruction", VS_UNIT_COUNT, 100,
                          &r->mem_refs_per_instruction);
+    /* Performance isolation: the references that miss the core's private
+     * caches and reach the last-level cache, shared with the neighbours
+     * (host/contention.h). At most every memory reference. */
+    if (rc == VS_OK)
+        rc = cfg_opt_bounded(c, n, path, "llc_refs_per_instruction", VS_UNIT_COUNT, 100,
+                             &r->llc_refs_per_instruction);
     if (rc == VS_OK)
         rc = cfg_opt_bounded(c, n, path, "syscalls", VS_UNIT_COUNT, MAX_OPS_PER_REQUEST,
                          &r->count[VS_OP_SYSCALL]);

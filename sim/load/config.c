@@ -25,52 +25,7 @@
 /* Reads a whole file into a NUL-terminated buffer the caller frees. */
 int cfg_read_file(const char *path, char **text, size_t *len, struct vs_error *err)
 {
-    *text = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
-    vs_inputs_note_fd(fileno(f)); /* never to be replaced by an output */
-    size_t cap = 4096, used = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "out of memory");
-    }
-    for (;;) {
-        /* One byte past the limit is enough to know: the buffer never grows
-         * beyond the limit (and the byte for the terminating NUL). */
-        if (used > MAX_FILE_BYTES) {
-            free(buf);
-            fclose(f);
-            return vs_error_set(err, VS_ERR_INPUT, path, 0, 0,
-                                "the file is larger than %u MiB; that is not a virtsim YAML file",
-                                MAX_FILE_BYTES >> 20);
-        }
-        if (used + 1 >= cap) {
-            size_t next = cap * 2 > (size_t)MAX_FILE_BYTES + 2 ? (size_t)MAX_FILE_BYTES + 2 : cap * 2;
-            char *grown = realloc(buf, next);
-            if (!grown) {
-                free(buf);
-                fclose(f);
-                return vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "out of memory");
-            }
-            buf = grown;
-            cap = next;
-        }
-        size_t got = fread(buf + used, 1, cap - 1 - used, f);
-        used += got;
-        if (got == 0) break;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "cannot read: %s", strerror(e));
-    }
-    fclose(f);
-    buf[used] = '\0';
-    *text = buf;
-    *len = used;
-    return VS_OK;
+    return vs_yfile_read(path, "a virtsim YAML file", text, len, err);
 }
 
 void cfg_dir_of(const char *path, char *out, size_t len)

@@ -29,9 +29,9 @@
 #include "virtsim/out/output.h"
 #include "virtsim/out/report.h"
 
-/* Series that are neither engines nor CPU categories (a host's resources,
- * guest groups): colours by position, distinct from the approaches' and
- * categories' roles because the legend names them. */
+/* Series that are neither engines, CPU categories nor a host's resources
+ * (guest groups, named by the scenario): colours by position, the legend
+ * names them. */
 static const double palette[8][3] = {
     {0.902, 0.624, 0.000}, /* orange */
     {0.337, 0.706, 0.914}, /* sky blue */
@@ -207,10 +207,16 @@ static void hatch(cairo_t *cr, double x, double y, double w, double h, int patte
 {
     int kind = pattern % N_PATTERNS;
     if (kind == 0 || w <= 0 || h <= 0) return;
+    /* Dark lines on a light fill, light lines on a dark one (the
+     * approaches' colours), read from the fill just drawn. */
+    double r = 1, g = 1, b = 1, a = 1;
+    cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &b, &a);
+    bool dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45;
     cairo_save(cr);
     cairo_rectangle(cr, x, y, w, h);
     cairo_clip(cr);
-    cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
+    if (dark) cairo_set_source_rgba(cr, 1, 1, 1, 0.6);
+    else cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
     cairo_set_line_width(cr, unit * 0.12);
     double gap = unit * 0.8;
     if (kind == 4 || kind == 6)
@@ -1506,7 +1512,13 @@ void vs_chart_hosts(const struct vs_results *r, struct vs_chart *c)
     static const char *const resources[] = {"CPU", "memory", "disk", "NIC receive", "NIC transmit"};
     c->style = VS_CHART_GROUPED_BARS;
     c->n_series = 5;
-    for (uint32_t s = 0; s < c->n_series; s++) snprintf(c->series[s].name, sizeof c->series[s].name, "%s", resources[s]);
+    for (uint32_t s = 0; s < c->n_series; s++) {
+        snprintf(c->series[s].name, sizeof c->series[s].name, "%s", resources[s]);
+        /* Each resource its own colour and hatching, in every hosts chart. */
+        c->series[s].styled = true;
+        c->series[s].color = vs_palette_resource((enum vs_palette_resource)s);
+        c->series[s].pattern = (int)s;
+    }
     snprintf(c->y_label, sizeof c->y_label, "utilisation (%% of the resource's capacity)");
     uint32_t runs = r->n_runs, hosts = r->n_runs && r->runs[0].n_hosts ? r->runs[0].n_hosts : 1;
     if (runs == 0) {
@@ -1730,6 +1742,34 @@ static double step_ns(const struct vs_trace_report *r, const struct vs_step *st)
     return st->delay_ns + vs_cycles_to_ns(&r->host.cpu, st->cycles);
 }
 
+/* s cut at a character boundary, with an ellipsis, to fit max_w in the
+ * current font (whole when it fits): SVG text is not clipped by cairo, so
+ * a line must fit before it is drawn. */
+static void fit_text(cairo_t *cr, const char *s, double max_w, char *out, size_t len)
+{
+    snprintf(out, len, "%s", s);
+    if (text_width(cr, out) <= max_w) return;
+    size_t lo = 0, hi = strlen(out);
+    char *try = malloc(len + 4);
+    if (!try) return;
+    while (lo < hi) { /* the longest prefix that fits with the ellipsis */
+        size_t mid = (lo + hi + 1) / 2;
+        while (mid > 0 && ((unsigned char)s[mid] & 0xC0) == 0x80) mid--;
+        if (mid <= lo) break;
+        snprintf(try, len + 4, "%.*s\u2026", (int)mid, s);
+        if (text_width(cr, try) <= max_w) lo = mid;
+        else hi = mid - 1;
+    }
+    while (lo > 0 && ((unsigned char)s[lo] & 0xC0) == 0x80) lo--;
+    while (lo > 0 && s[lo - 1] == ' ') lo--;
+    snprintf(out, len, "%.*s\u2026", (int)lo, s);
+    free(try);
+}
+
+/* The smallest scale the trace chart's text and lanes shrink to; below
+ * it the figure grows taller instead (trace_height). */
+#define TRACE_MIN_SCALE 0.7
+
 /* A time in the unit the axis uses, to 3 significant digits. */
 static void time_label(double ns, double axis_max, char *buf, size_t len)
 {
@@ -1750,7 +1790,18 @@ static void draw_trace(const void *what, cairo_t *cr, double W, double H)
     char title[300];
     snprintf(title, sizeof title, "One %s, step by step (host %s, %.2f GHz)", r->what, r->host.name,
              r->host.cpu.frequency_hz / 1e9);
-    text(cr, W / 2, 1.2 * u, title, 0.5, 0);
+    if (text_width(cr, title) > W - 3 * u) {
+        /* The operation's explanation in brackets goes first: the host
+         * and its clock matter more in a title. */
+        const char *paren = strstr(r->what, " (");
+        int what_len = paren ? (int)(paren - r->what) : (int)strlen(r->what);
+        snprintf(title, sizeof title, "One %.*s, step by step (host %s, %.2f GHz)", what_len, r->what,
+                 r->host.name, r->host.cpu.frequency_hz / 1e9);
+    }
+    if (text_width(cr, title) > W - 3 * u) cairo_set_font_size(cr, 1.9 * u);
+    char shown[300];
+    fit_text(cr, title, W - 3 * u, shown, sizeof shown);
+    text(cr, W / 2, 1.2 * u, shown, 0.5, 0);
 
     /* A common time scale, so lengths compare. */
     double tmax = 0;
@@ -1793,6 +1844,7 @@ static void draw_trace(const void *what, cairo_t *cr, double W, double H)
     double units = r->n_runs * (2.4 + 0.9) + lanes * 2.6 + list_lines * 1.9;
     double scale = (H - top - axis_room) / (units * u);
     if (scale > 1.25) scale = 1.25;
+    if (scale < TRACE_MIN_SCALE) scale = TRACE_MIN_SCALE; /* vs_trace_chart made the figure taller */
     double lane_h = 2.6 * u * scale, line_h = 1.9 * u * scale;
     double fs = 1.45 * u * (scale < 0.6 ? 0.6 : scale > 1.1 ? 1.1 : scale);
     double left = 17 * u, right = W - 3 * u;
@@ -1851,7 +1903,10 @@ static void draw_trace(const void *what, cairo_t *cr, double W, double H)
             cairo_set_source_rgb(cr, 0, 0, 0);
             cairo_set_line_width(cr, 0.08 * u);
             cairo_stroke(cr);
-            if (cat == VS_CAT_IDLE) hatch(cr, x0, lane_y[cat] + lane_h * 0.1, w, lane_h * 0.7, 1, u);
+            if (cat == VS_CAT_IDLE) {
+                set_rgb(cr, lane_color(cat)); /* hatch picks its lines' colour from the fill */
+                hatch(cr, x0, lane_y[cat] + lane_h * 0.1, w, lane_h * 0.7, 1, u);
+            }
             char num[12];
             snprintf(num, sizeof num, "%u", i + 1);
             cairo_text_extents_t e;
@@ -1867,20 +1922,21 @@ static void draw_trace(const void *what, cairo_t *cr, double W, double H)
         double list_top = y;
         for (uint32_t i = 0; i < op->steps.n_steps; i++) {
             const struct vs_step *st = &op->steps.steps[i];
-            char line[300], tlab[32];
+            char line[480], tlab[32];
             time_label(step_ns(r, st), total_ns, tlab, sizeof tlab);
-            snprintf(line, sizeof line, "%u.  %s%s%s%s", i + 1, st->part ? "[" : "", st->part ? st->part : "",
-                     st->part ? "] " : "", st->what);
-            size_t n = strlen(line);
-            snprintf(line + n, sizeof line - n, " (%s, %s)", tlab, st->delay_ns > 0 ? "waiting" : vs_trace_place(st->cat));
+            /* Number and place kept whole; the description shortened
+             * (with an ellipsis) to its column, in SVG as in PNG. */
+            char prefix[80], suffix[80], what_fit[300];
+            snprintf(prefix, sizeof prefix, "%u.  %s%.40s%s", i + 1, st->part ? "[" : "", st->part ? st->part : "",
+                     st->part ? "] " : "");
+            snprintf(suffix, sizeof suffix, " (%s, %s)", tlab, st->delay_ns > 0 ? "waiting" : vs_trace_place(st->cat));
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
             double cx = i < rows ? 3 * u : W / 2 + 1 * u;
             double cy = list_top + (i < rows ? i : i - rows) * line_h;
-            cairo_save(cr);
-            cairo_rectangle(cr, cx, cy - line_h, two_columns && i < rows ? W / 2 - 3 * u : W - cx, 3 * line_h);
-            cairo_clip(cr);
+            double col_w = (two_columns && i < rows ? W / 2 - 2 * u : W - 1 * u) - cx;
+            fit_text(cr, st->what, col_w - text_width(cr, prefix) - text_width(cr, suffix), what_fit, sizeof what_fit);
+            snprintf(line, sizeof line, "%s%s%s", prefix, what_fit, suffix);
             text(cr, cx, cy, line, 0, 0);
-            cairo_restore(cr);
         }
         y = list_top + rows * line_h + 0.9 * u * scale;
     }
@@ -1921,5 +1977,24 @@ int vs_trace_chart(const struct vs_trace_report *r, const char *path, double wid
     }
     char title[300];
     snprintf(title, sizeof title, "One %s, step by step (host %s)", r->what, r->host.name);
+    /* Many approaches and steps: the figure grows taller rather than its
+     * text shrinking below legibility (draw_trace's budget, at its
+     * smallest scale). */
+    double u = width / 100.0, units = 0;
+    for (uint32_t k = 0; k < r->n_runs; k++) {
+        const struct vs_trace_op *op = &r->runs[k].ops[0];
+        bool used[VS_CAT_COUNT] = {false};
+        uint32_t lanes = 0, listed = 0;
+        for (uint32_t i = 0; i < op->steps.n_steps; i++) {
+            enum vs_cpu_cat cat = op->steps.steps[i].delay_ns > 0 ? VS_CAT_IDLE : op->steps.steps[i].cat;
+            if (!used[cat]) lanes++;
+            used[cat] = true;
+        }
+        for (uint32_t j = 0; j < r->n_runs; j++) listed += r->runs[j].ops[0].steps.n_steps;
+        uint32_t n = op->steps.n_steps;
+        units += 2.4 + 0.9 + lanes * 2.6 + (listed > 14 ? (n + 1) / 2 : n) * 1.9;
+    }
+    double needed = 4.6 * u + 6.0 * u + units * u * TRACE_MIN_SCALE;
+    if (height < needed) height = ceil(needed);
     return render(path, width, height, draw_trace, r, title, desc, err);
 }

@@ -30,21 +30,10 @@ int vs_json_read_file(const char *path, char **text, size_t *len, struct vs_erro
         fclose(f);
         return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "is a directory, not a results JSON file");
     }
-    vs_inputs_note_fd(fileno(f)); /* never to be replaced by an output */
-    FILE *m = open_memstream(text, len);
-    char chunk[65536];
-    size_t got;
-    while (m && (got = fread(chunk, 1, sizeof chunk, f)) > 0) fwrite(chunk, 1, got, m);
-    int read_errno = ferror(f) ? errno : 0;
     fclose(f);
-    if (!m || fclose(m) != 0 || read_errno) {
-        free(*text);
-        *text = NULL;
-        *len = 0;
-        if (read_errno) return vs_error_set(err, VS_ERR_INPUT, path, 0, 0, "cannot read: %s", strerror(read_errno));
-        return vs_error_set(err, VS_ERR_RUNTIME, path, 0, 0, "out of memory reading the file");
-    }
-    return VS_OK;
+    /* The same cap as every input: a results file is read whole, and its
+     * tree within a few times its size (yamltree.h). */
+    return vs_yfile_read(path, "a virtsim results JSON file", text, len, err);
 }
 
 /* ---- checked access to the tree ---- */

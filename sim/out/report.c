@@ -196,6 +196,66 @@ static void write_outages(FILE *f, const struct vs_run_result *run)
     }
 }
 
+/* Memory management (resources.memory): per instance and per host, only
+ * when a guest has it. */
+static void write_memory_mgmt(FILE *f, const struct vs_run_result *run)
+{
+    bool any = false;
+    for (uint32_t i = 0; i < run->n_instances; i++) any |= run->instances[i].mm.managed;
+    if (!any) return;
+    char a[32], b[32], c[32], d[32], e[32], g2[32], k[32];
+    fputs("\nmemory management (now; swap-ins, OOM kills and CPU in the window)\n", f);
+    fprintf(f, "%-16s %10s %10s %10s %10s %10s %10s %9s %5s %10s\n", "guest", "allocated", "memory now", "resident",
+            "shared", "ballooned", "swapped", "swap-ins", "OOM", "balloon cpu");
+    for (uint32_t i = 0; i < run->n_instances; i++) {
+        const struct vs_guest_result *g = &run->instances[i];
+        if (!g->mm.managed) continue;
+        fprintf(f, "%-16.16s %10s %10s %10s %10s %10s %10s %9llu %5llu %10s\n", g->name,
+                vs_units_format_bytes(g->mm.allocated_bytes, a, sizeof a),
+                g->mm.limit_bytes > 0 ? vs_units_format_bytes(g->mm.limit_bytes, b, sizeof b) : "-",
+                vs_units_format_bytes(g->mm.resident_bytes, c, sizeof c),
+                vs_units_format_bytes(g->mm.shared_bytes, d, sizeof d),
+                vs_units_format_bytes(g->mm.ballooned_bytes, e, sizeof e),
+                vs_units_format_bytes(g->mm.swapped_bytes, g2, sizeof g2), (unsigned long long)g->mm.swap_ins,
+                (unsigned long long)g->mm.oom_kills, vs_units_format_time(g->mm.balloon_cpu_ns, k, sizeof k));
+    }
+    for (uint32_t i = 0; i < run->n_instances; i++) {
+        const struct vs_guest_result *g = &run->instances[i];
+        if (!g->mm.managed || g->mm.change_at_ns < 0) continue;
+        if (g->mm.change_done_ns >= 0)
+            fprintf(f, "  %s: memory set at %s took full effect at %s\n", g->name,
+                    vs_units_format_time(g->mm.change_at_ns, a, sizeof a),
+                    vs_units_format_time(g->mm.change_done_ns, b, sizeof b));
+        else
+            fprintf(f, "  %s: memory set at %s has not yet taken full effect\n", g->name,
+                    vs_units_format_time(g->mm.change_at_ns, a, sizeof a));
+    }
+    for (uint32_t i = 0; i < run->n_groups; i++) {
+        const struct vs_guest_result *g = &run->groups[i];
+        if (g->mm.managed && g->mm.unavailable[0])
+            fprintf(f, "  %s: asked for but not available: %s\n", g->name, g->mm.unavailable);
+    }
+    for (uint32_t i = 0; i < run->n_instances; i++) {
+        const struct vs_guest_result *g = &run->instances[i];
+        if (g->mm.managed && g->mm.oom_first_ns >= 0)
+            fprintf(f, "  %s: first OOM kill at %s (its anonymous memory exceeds its limit)\n", g->name,
+                    vs_units_format_time(g->mm.oom_first_ns, a, sizeof a));
+    }
+    for (uint32_t h = 0; h < run->n_hosts; h++) {
+        const struct vs_host_result *hr = &run->hosts[h];
+        if (!hr->mm.managed) continue;
+        fprintf(f, "  host %s: %s allocated to guests on %s (overcommit %.2fx), %s resident; sharing saved %s, "
+                "balloons hold %s, %s swapped; ksmd CPU %s\n",
+                hr->name, vs_units_format_bytes(hr->mm.allocated_bytes, a, sizeof a),
+                vs_units_format_bytes(hr->mem_capacity_bytes, b, sizeof b), hr->mm.overcommit_ratio,
+                vs_units_format_bytes(hr->mm.resident_bytes, c, sizeof c),
+                vs_units_format_bytes(hr->mm.shared_bytes, d, sizeof d),
+                vs_units_format_bytes(hr->mm.ballooned_bytes, e, sizeof e),
+                vs_units_format_bytes(hr->mm.swapped_bytes, g2, sizeof g2),
+                vs_units_format_time(hr->mm.ksm_cpu_ns, k, sizeof k));
+    }
+}
+
 static void write_table_run(FILE *f, const struct vs_run_result *run)
 {
     char a[32], b[32], c[32], d[32];
@@ -285,6 +345,7 @@ static void write_table_run(FILE *f, const struct vs_run_result *run)
     write_timeline(f, run);
     write_mobility(f, run);
     write_outages(f, run);
+    write_memory_mgmt(f, run);
 }
 
 /* A ratio cell: "1.41x +-0.02" (x: a cost, lower is better) or "0.93 +-0.01".
@@ -437,7 +498,39 @@ static void num(FILE *f, double v)
 #define MOBILITY_COLUMNS ",from_host,to_host,method,start_s,total_s,downtime_s,bytes_sent,rounds,converged,freeze_s,image_bytes"
 #define MOBILITY_EMPTY ",,,,,,,,,,,"
 
-static void csv_header(FILE *f)
+/* Memory-management columns: at the end of every row, only when a run of
+ * the results has memory management (resources.memory), so files without
+ * it keep their columns. */
+#define MM_COLUMNS ",mem_allocated_bytes,mem_now_bytes,mem_resident_bytes,mem_shared_bytes,mem_ballooned_bytes," \
+                   "mem_swapped_bytes,mem_swap_ins,mem_oom_kills,mem_overcommit_ratio"
+#define MM_EMPTY ",,,,,,,,,"
+
+static bool has_mm(const struct vs_results *r)
+{
+    for (uint32_t k = 0; k < r->n_runs; k++)
+        for (uint32_t i = 0; i < r->runs[k].n_instances; i++)
+            if (r->runs[k].instances[i].mm.managed) return true;
+    return false;
+}
+
+static void csv_mm(FILE *f, const struct vs_results *r, const struct vs_mem_mgmt *mm, bool host)
+{
+    if (!has_mm(r)) return;
+    if (!mm->managed) {
+        fputs(MM_EMPTY, f);
+        return;
+    }
+    const double v[] = {mm->allocated_bytes, mm->limit_bytes, mm->resident_bytes, mm->shared_bytes,
+                        mm->ballooned_bytes, mm->swapped_bytes};
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+        fputc(',', f);
+        if (k != 1 || !host) num(f, v[k]);
+    }
+    fprintf(f, ",%llu,%llu,", (unsigned long long)mm->swap_ins, (unsigned long long)mm->oom_kills);
+    if (host) num(f, mm->overcommit_ratio);
+}
+
+static void csv_header(FILE *f, const struct vs_results *r)
 {
     fputs("scenario,seed,engine,approach,level,guest,group,workload,state,instances,failed,vcpus,"
           "window_s,completed,dropped,throughput_per_s,completion_s,batch_done,batch_total,"
@@ -461,6 +554,7 @@ static void csv_header(FILE *f)
     for (size_t k = 0; k < sizeof est / sizeof est[0]; k++) fprintf(f, ",%s,%s_low,%s_high", est[k], est[k], est[k]);
     /* Migration and checkpoint rows (level migration, checkpoint, restore). */
     fputs(MOBILITY_COLUMNS, f);
+    if (has_mm(r)) fputs(MM_COLUMNS, f);
     fputc('\n', f);
 }
 
@@ -548,6 +642,7 @@ static void csv_guest(FILE *f, const struct vs_results *r, const struct vs_run_r
     vs_report_csv_field(f, g->host);
     csv_score(f, r, sc);
     fputs(MOBILITY_EMPTY, f);
+    csv_mm(f, r, &g->mm, false);
     fputc('\n', f);
 }
 
@@ -594,6 +689,7 @@ static void csv_host(FILE *f, const struct vs_results *r, const struct vs_run_re
     vs_report_csv_field(f, h->name);
     csv_score(f, r, NULL);
     fputs(MOBILITY_EMPTY, f);
+    csv_mm(f, r, &h->mm, true);
     fputc('\n', f);
 }
 
@@ -606,7 +702,7 @@ static void csv_partial(FILE *f, const struct vs_results *r)
     size_t len = 0, commas = 0;
     FILE *m = open_memstream(&header, &len);
     if (m) {
-        csv_header(m);
+        csv_header(m, r);
         fclose(m);
     }
     for (size_t i = 0; header && i < len; i++) commas += header[i] == ',';
@@ -640,7 +736,9 @@ static void csv_mobility(FILE *f, const struct vs_results *r, const struct vs_ru
         num(f, (double)m->downtime_ns / 1e9);
         fputc(',', f);
         num(f, m->bytes_sent);
-        fprintf(f, ",%u,%s,,\n", m->rounds, m->converged ? "true" : "false");
+        fprintf(f, ",%u,%s,,", m->rounds, m->converged ? "true" : "false");
+        if (has_mm(r)) fputs(MM_EMPTY, f);
+        fputc('\n', f);
     }
     for (uint32_t k = 0; k < run->n_checkpoints; k++) {
         const struct vs_checkpoint_record *p = &run->checkpoints[k];
@@ -658,13 +756,14 @@ static void csv_mobility(FILE *f, const struct vs_results *r, const struct vs_ru
         if (p->done) num(f, (double)p->freeze_ns / 1e9);
         fputc(',', f);
         num(f, p->image_bytes);
+        if (has_mm(r)) fputs(MM_EMPTY, f);
         fputc('\n', f);
     }
 }
 
 static void write_csv(FILE *f, const struct vs_results *r)
 {
-    csv_header(f);
+    csv_header(f, r);
     for (uint32_t k = 0; k < r->n_runs; k++) {
         const struct vs_run_result *run = &r->runs[k];
         for (uint32_t i = 0; i < run->n_groups; i++)
@@ -723,6 +822,34 @@ static void json_score(struct vs_json *w, const struct vs_results *r, const stru
     vs_json_object_end(w);
 }
 
+/* "memory_management": only for guests and hosts that have it, so runs
+ * without resources.memory keep their output. */
+static void json_mm(struct vs_json *w, const struct vs_mem_mgmt *mm, bool host)
+{
+    if (!mm->managed) return;
+    vs_json_key(w, "memory_management");
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    vs_json_key_number(w, "allocated_bytes", mm->allocated_bytes);
+    if (!host) vs_json_key_number(w, "memory_now_bytes", mm->limit_bytes);
+    vs_json_key_number(w, "resident_bytes", mm->resident_bytes);
+    vs_json_key_number(w, "shared_bytes", mm->shared_bytes);
+    vs_json_key_number(w, "ballooned_bytes", mm->ballooned_bytes);
+    vs_json_key_number(w, "swapped_bytes", mm->swapped_bytes);
+    vs_json_key_uint(w, "swap_ins", mm->swap_ins);
+    vs_json_key_uint(w, "oom_kills", mm->oom_kills);
+    vs_json_key_number(w, "balloon_cpu_ns", mm->balloon_cpu_ns);
+    if (!host && mm->unavailable[0]) vs_json_key_string(w, "unavailable", mm->unavailable);
+    if (host) {
+        vs_json_key_number(w, "overcommit_ratio", mm->overcommit_ratio);
+        vs_json_key_number(w, "ksm_cpu_ns", mm->ksm_cpu_ns);
+    } else {
+        vs_json_key_number(w, "first_oom_kill_ns", mm->oom_first_ns >= 0 ? mm->oom_first_ns : NAN);
+        vs_json_key_number(w, "change_at_ns", mm->change_at_ns >= 0 ? mm->change_at_ns : NAN);
+        vs_json_key_number(w, "change_done_ns", mm->change_done_ns >= 0 ? mm->change_done_ns : NAN);
+    }
+    vs_json_object_end(w);
+}
+
 static void json_guest(struct vs_json *w, const struct vs_results *r, const struct vs_guest_result *g,
                        vs_time_ns window_ns, const struct vs_group_score *sc)
 {
@@ -741,6 +868,7 @@ static void json_guest(struct vs_json *w, const struct vs_results *r, const stru
                        window_ns > 0 ? 1 - g->down_ns / ((double)window_ns * (g->instances ? g->instances : 1)) : NAN);
     vs_json_key_uint(w, "lost_requests", g->lost);
     vs_json_key_uint(w, "outages", g->outages);
+    json_mm(w, &g->mm, false);
     vs_json_key_uint(w, "vcpus", g->vcpus);
     vs_json_key_bool(w, "batch", g->batch);
     vs_json_key_uint(w, "completed", g->completed);
@@ -813,6 +941,7 @@ static void json_host(struct vs_json *w, const struct vs_host_result *h, bool on
     vs_json_key_number(w, "used", h->mem_used_bytes);
     vs_json_key_number(w, "free", h->mem_free_bytes);
     vs_json_object_end(w);
+    json_mm(w, &h->mm, true);
     vs_json_key(w, "disk");
     vs_json_object_begin(w, VS_JSON_INLINE);
     vs_json_key_number(w, "utilisation", h->disk_utilisation);

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "virtsim/host/contention.h"
 #include "virtsim/host/cpu.h"
 #include "virtsim/host/disk.h"
 #include "virtsim/host/memory.h"
@@ -63,6 +64,7 @@ struct request {
     uint32_t rx_packets;    /* received before the CPU work; priced with it */
     uint32_t disk_reads_left;
     uint32_t disk_sync_writes_left;
+    uint32_t swap_reads_left; /* host swap-in faults, each a disk read (memory component) */
     uint32_t tx_packets;
     vs_time_ns io_delay_ns; /* the I/O latency chain still to wait (vs_work.delay_ns) */
     uint32_t next;          /* free list, or the instance's wait queue */
@@ -76,6 +78,8 @@ struct instance_stats {
     uint64_t arrived, completed, dropped;
     double events[VS_EVT_COUNT];
     uint64_t net_rx_packets, net_tx_packets, net_rx_bytes, net_tx_bytes;
+    uint64_t swap_ins;
+    double contention_cycles[VS_CONT_KINDS]; /* paid to neighbours (host/contention.h) */
 };
 
 struct instance {
@@ -102,6 +106,13 @@ struct instance {
     uint64_t content_key;    /* with a request's number, seeds what the request does */
     uint64_t next_seq;
     struct vs_mem_parts memory;
+    /* Memory management (sim/comp/memmgmt.c): the most page cache its reads
+     * may hit (< 0: no limit), and the probability that a page its requests
+     * touch is swapped out on the host. */
+    double cache_limit_bytes;
+    double swap_fault_p;
+    bool overcommit;         /* admitted past the host's free memory (it may be swapped) */
+    bool own_cache;          /* a VM whose balloon holds all its page cache still reads through its own */
     vs_time_ns start_ns;     /* when it was created (or started by the timeline) */
     vs_time_ns ready_ns;     /* when its boot ends (its load starts then, or after translation) */
     uint32_t cpu_guest;      /* its id in its host's scheduler */
@@ -137,6 +148,12 @@ struct host_rt {
      * bytes not yet sent, and whether a flush is scheduled. */
     double *wb_bytes;
     bool wb_flush_pending;
+    /* Host kernel threads' work (ksmd): one vCPU of its own, made on first use. */
+    uint32_t kthread_vcpu;
+    bool has_kthread;
+    /* What guests of different groups cost each other through shared
+     * kernel locks, the host's I/O back end and the LLC (NULL: one group). */
+    struct vs_contention *cont;
 };
 
 struct link_rt {
@@ -226,6 +243,16 @@ static void schedule(struct vs_sim *s, vs_time_ns at, vs_event_fn fn, uint64_t a
 }
 
 static struct host_rt *host_of(struct vs_sim *s, const struct instance *in) { return &s->hosts[in->host]; }
+
+/* The memory an instance reuses, for the LLC it competes for: its working
+ * set (its footprint when it gives none). sign: +1 when it takes its
+ * memory on host h, -1 when it leaves it. */
+static void contention_footprint(struct host_rt *h, const struct instance *in, double sign)
+{
+    const struct vs_memory_spec *m = &in->spec->workload.memory;
+    double ws = m->working_set_bytes > 0 ? m->working_set_bytes : m->footprint_bytes;
+    vs_contention_add_footprint(h->cont, in->group, sign * ws);
+}
 
 /* Its weight and cap in its host's scheduler: its group's, with a throttle
  * (migration) as a cap on what its vCPUs may use. */
@@ -635,6 +662,28 @@ static double read_hit_probability(const struct host_rt *h, const struct instanc
 static int write_back(struct vs_sim *s, struct host_rt *h, const struct instance *in, uint64_t writes,
                       double bytes_each, struct vs_rng *rng);
 
+/* Performance isolation (host/contention.h): what this request's
+ * operations pay the other groups on the host for the structures they
+ * share (charged from the rates before it), then its own operations join
+ * the rates. Which operations take which shared lock: page faults, forks
+ * and execs the page allocator's; file reads (page-cache hits and misses)
+ * and writes the page cache's and journal's; packets the network stack's;
+ * under VMs, disk requests and packets the host back end's. */
+static void charge_neighbours(struct vs_sim *s, struct host_rt *h, struct instance *in, double insns,
+                              uint64_t hits, uint64_t reads, uint64_t writes, uint64_t packets, struct vs_work *w)
+{
+    struct vs_cont_ops ops = {0};
+    ops.n[VS_KC_MM] = w->events[VS_EVT_PAGE_FAULT] + w->events[VS_EVT_FORK] + w->events[VS_EVT_EXEC] +
+                      w->events[VS_EVT_PROCESS_CREATE];
+    ops.n[VS_KC_FS] = (double)(hits + reads + writes);
+    ops.n[VS_KC_NET] = (double)packets;
+    ops.n[VS_KC_BACKEND] = (double)(reads + writes + packets);
+    ops.llc_refs = insns * in->spec->workload.request.llc_refs_per_instruction;
+    vs_time_ns now = vs_event_now(s->q);
+    vs_contention_charge(h->cont, in->group, now, &ops, w, in->stats.contention_cycles);
+    vs_contention_record(h->cont, in->group, now, &ops);
+}
+
 /* Draws this request's operations and asks the engine what they cost. */
 static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
 {
@@ -651,7 +700,8 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     struct vs_rng rng;
     content_stream(in, req->seq, 1, &rng);
 
-    vs_engine_price(eng, host, wl, VS_OP_INSTRUCTION, vs_dist_sample(&rq->instructions, &rng), 0, &w);
+    double insns = vs_dist_sample(&rq->instructions, &rng);
+    vs_engine_price(eng, host, wl, VS_OP_INSTRUCTION, insns, 0, &w);
     static const enum vs_op_kind simple[] = {
         VS_OP_SYSCALL,   VS_OP_PAGE_FAULT,     VS_OP_TLB_MISS,       VS_OP_CONTEXT_SWITCH,
         VS_OP_KERNEL_INSTRUCTION, VS_OP_IRQ_FLAG, VS_OP_CR3_LOAD, VS_OP_PORT_IO,
@@ -678,11 +728,20 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     else if (p_hit > 0)
         for (uint64_t k = 0; k < reads; k++) hits += vs_rng_uniform01(&req->io_rng) < p_hit;
     reads -= hits;
+    /* Host swapping (memory component): a touched page that the host
+     * swapped out is a fault served from the host's disk. */
+    uint64_t swap_faults = 0;
+    if (in->swap_fault_p > 0) {
+        swap_faults = vs_rng_count(&req->io_rng, rq->count[VS_OP_TLB_MISS] * in->swap_fault_p);
+        if (swap_faults) vs_engine_price(eng, host, wl, VS_OP_PAGE_FAULT, (double)swap_faults, 0, &w);
+        in->stats.swap_ins += swap_faults;
+    }
     if (hits) vs_engine_price(eng, host, wl, VS_OP_PAGE_CACHE_READ, (double)hits, rq->disk_read_bytes, &w);
     if (reads) vs_engine_price(eng, host, wl, VS_OP_DISK_READ, (double)reads, rq->disk_read_bytes, &w);
     if (writes) vs_engine_price(eng, host, wl, VS_OP_DISK_WRITE, (double)writes, rq->disk_write_bytes, &w);
     if (rx) vs_engine_price(eng, host, wl, VS_OP_NET_RX, (double)rx, in->rx_bytes_per_packet, &w);
     if (tx) vs_engine_price(eng, host, wl, VS_OP_NET_TX, (double)tx, in->tx_bytes_per_packet, &w);
+    if (h->cont) charge_neighbours(s, h, in, insns, hits, reads, writes, rx + tx, &w);
 
     /* The periodic timer interrupts the guest while it computes: their
      * number follows from the CPU time the request takes (before the
@@ -695,6 +754,7 @@ static void run_cpu(struct vs_sim *s, uint32_t r, uint32_t vcpu)
     }
 
     req->disk_reads_left = (uint32_t)reads;
+    req->swap_reads_left = (uint32_t)swap_faults;
     req->disk_sync_writes_left = rq->disk_sync ? (uint32_t)writes : 0;
     req->tx_packets = (uint32_t)tx;
     req->io_delay_ns = (vs_time_ns)(w.delay_ns + 0.5);
@@ -716,7 +776,7 @@ static void next_io(struct vs_sim *s, uint32_t r);
  * engine charges) or from the host's (native, containers). */
 static bool own_page_cache(const struct instance *in)
 {
-    return in->memory.bytes[VS_MEM_PAGE_CACHE] > 0;
+    return in->memory.bytes[VS_MEM_PAGE_CACHE] > 0 || in->own_cache;
 }
 
 /* The probability that one of this guest's disk reads hits a page cache:
@@ -732,6 +792,12 @@ static double read_hit_probability(const struct host_rt *h, const struct instanc
     if (!own_page_cache(in)) {
         cache = vs_memory_free(h->mem);
         if (h->shared_file_set_bytes > set) set = h->shared_file_set_bytes;
+    }
+    /* Its balloon or its cgroup limit leaves it less (memory component):
+     * then its own file set is what competes for it. */
+    if (in->cache_limit_bytes >= 0 && cache > in->cache_limit_bytes) {
+        cache = in->cache_limit_bytes;
+        set = file_set;
     }
     if (!(cache > 0)) return 0;
     return cache >= set ? 1.0 : cache / set;
@@ -831,6 +897,11 @@ static void next_io(struct vs_sim *s, uint32_t r)
         /* The I/O latency chain: the request waits, holding no CPU. */
         schedule(s, vs_event_now(s->q) + req->io_delay_ns, on_io_delay_done, r);
         req->io_delay_ns = 0;
+    } else if (req->swap_reads_left > 0) {
+        req->swap_reads_left--;
+        rc = vs_disk_submit_drawn(host_of(s, in)->disk, in->local, false,
+                                  (uint64_t)vs_cost(&host_of(s, in)->spec->costs, VS_COST_SWAP_CLUSTER_BYTES),
+                                  &req->io_rng, on_io_done, s, r);
     } else if (req->disk_reads_left > 0) {
         req->disk_reads_left--;
         rc = vs_disk_submit_drawn(host_of(s, in)->disk, in->local, false, (uint64_t)rq->disk_read_bytes,
@@ -1092,8 +1163,14 @@ static int start_instance(struct vs_sim *s, uint32_t i, char *why, size_t why_le
     struct instance *in = &s->inst[i];
     struct host_rt *h = host_of(s, in);
     h->engine.ops->memory(h->engine.state, in->spec, &in->memory);
-    if (vs_memory_charge(h->mem, in->local, &in->memory)) {
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->admit) s->comps[c].ops->admit(s->comps[c].state, &s->world, i, &in->memory, &in->own_cache);
+    /* A guest the host may swap is admitted past the free memory: the
+     * memory component sets what it holds in RAM once it starts. */
+    if (in->overcommit) vs_memory_charge_over(h->mem, in->local, &in->memory);
+    if (in->overcommit || vs_memory_charge(h->mem, in->local, &in->memory)) {
         if (!own_page_cache(in)) h->shared_file_set_bytes += in->spec->workload.memory.file_set_bytes;
+        contention_footprint(h, in, +1);
     } else {
         /* It does not fit: reported as failed, as a real host would refuse
          * to start it; the others run. */
@@ -1169,6 +1246,14 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
         vs_nic_set_what(hr->nic, what);
         snprintf(what, sizeof what, "the disk queue of host %.60s", hr->name);
         vs_station_set_what(vs_disk_station(hr->disk), what);
+        /* Guests of different groups contend on what they share; which
+         * structures those are depends on the engine (a shared kernel or
+         * not). */
+        struct vs_contention_config cc = {.n_groups = s->sc.n_guests,
+                                          .shared_kernel = hr->engine.ops->shares_host_kernel,
+                                          .shared_backend = !hr->engine.ops->shares_host_kernel};
+        if (vs_contention_create(sp, &cc, &hr->cont) != VS_OK)
+            return vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     }
 
     i = 0;
@@ -1183,6 +1268,7 @@ static int build_instances(struct vs_sim *s, struct vs_error *err)
             in->peer_group = peer;
             in->moved_to = NONE;
             in->throttle = 1;
+            in->cache_limit_bytes = -1;
             in->down_since = in->last_recovered_ns = -1;
             in->wait_head = in->wait_tail = REQ_NONE;
             in->batch_finished_ns = -1;
@@ -1360,6 +1446,7 @@ void vs_sim_destroy(struct vs_sim *s)
         vs_nic_destroy(hr->nic);
         vs_memory_destroy(hr->mem);
         free(hr->wb_bytes);
+        vs_contention_destroy(hr->cont);
         vs_engine_close(&hr->engine);
     }
     free(s->hosts);
@@ -1434,6 +1521,16 @@ void vs_sim_group_progress(const struct vs_sim *s, uint32_t group, struct vs_sim
         out->completed += s->inst[i].stats.completed;
         out->failed += s->inst[i].state == VS_GUEST_FAILED;
     }
+}
+
+uint64_t vs_sim_group_slow(const struct vs_sim *s, uint32_t group, int64_t latency_ns)
+{
+    if (group >= s->sc.n_guests) return 0;
+    uint64_t n = 0;
+    uint32_t first = s->group_first[group], count = group_slots(&s->sc.guests[group]);
+    for (uint32_t i = first; i < first + count; i++)
+        if (s->inst[i].stats.latency) n += vs_hist_count_from(s->inst[i].stats.latency, latency_ns);
+    return n;
 }
 
 /* ---- results ---- */
@@ -1518,6 +1615,41 @@ static void fill_instance(const struct vs_sim *s, uint32_t i, double window_ns,
     }
     g->lost = in->lost;
     g->outages = in->outages;
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->guest_memory) s->comps[c].ops->guest_memory(s->comps[c].state, &s->world, i, &g->mm);
+    for (int k = 0; k < VS_CONT_KINDS; k++)
+        g->contention_ns[k] = vs_cycles_to_ns(&h->spec->cpu, in->stats.contention_cycles[k]);
+}
+
+/* Sums memory-management figures (a group's instances, a run's hosts). */
+static void mm_add(struct vs_mem_mgmt *a, const struct vs_mem_mgmt *b)
+{
+    if (!b->managed) return;
+    if (!a->managed) {
+        *a = *b;
+        return;
+    }
+    a->allocated_bytes += b->allocated_bytes;
+    a->resident_bytes += b->resident_bytes;
+    a->shared_bytes += b->shared_bytes;
+    a->ballooned_bytes += b->ballooned_bytes;
+    a->swapped_bytes += b->swapped_bytes;
+    a->limit_bytes += b->limit_bytes;
+    a->swap_ins += b->swap_ins;
+    a->oom_kills += b->oom_kills;
+    a->ksm_cpu_ns += b->ksm_cpu_ns;
+    a->balloon_cpu_ns += b->balloon_cpu_ns;
+    if (b->oom_first_ns >= 0 && (a->oom_first_ns < 0 || b->oom_first_ns < a->oom_first_ns))
+        a->oom_first_ns = b->oom_first_ns;
+    /* A change takes full effect when its slowest instance has it (-1: one has not yet). */
+    if (b->change_at_ns >= 0) {
+        if (a->change_at_ns < 0) {
+            a->change_done_ns = b->change_done_ns;
+        } else if (a->change_done_ns >= 0 && (b->change_done_ns < 0 || b->change_done_ns > a->change_done_ns)) {
+            a->change_done_ns = b->change_done_ns;
+        }
+        if (b->change_at_ns > a->change_at_ns) a->change_at_ns = b->change_at_ns;
+    }
 }
 
 /* Adds an instance's figures into its group's. */
@@ -1583,6 +1715,8 @@ static void add_to_group(struct vs_guest_result *grp, const struct vs_guest_resu
     grp->down_ns += g->down_ns;
     grp->lost += g->lost;
     grp->outages += g->outages;
+    mm_add(&grp->mm, &g->mm);
+    for (int k = 0; k < VS_CONT_KINDS; k++) grp->contention_ns[k] += g->contention_ns[k];
 }
 
 static int fill_host(const struct vs_sim *s, uint32_t hi, struct vs_host_result *h)
@@ -1609,6 +1743,8 @@ static int fill_host(const struct vs_sim *s, uint32_t hi, struct vs_host_result 
     h->mem_capacity_bytes = vs_memory_capacity(hr->mem);
     h->mem_used_bytes = vs_memory_used(hr->mem);
     h->mem_free_bytes = vs_memory_free(hr->mem);
+    for (uint32_t c = 0; c < s->n_comps; c++)
+        if (s->comps[c].ops->host_memory) s->comps[c].ops->host_memory(s->comps[c].state, &s->world, hi, &h->mm);
     struct vs_station_stats ds, rx, tx;
     vs_station_get_stats(vs_disk_station_const(hr->disk), &ds);
     vs_station_get_stats(vs_nic_station_const(hr->nic, VS_NIC_RX), &rx);
@@ -1678,6 +1814,9 @@ static int fill_total(const struct vs_run_result *out, struct vs_host_result *t)
         t->nic_tx_utilisation += h->nic_tx_utilisation / out->n_hosts;
         t->nic_queue_mean += h->nic_queue_mean;
     }
+    memset(&t->mm, 0, sizeof t->mm);
+    for (uint32_t k = 0; k < out->n_hosts; k++) mm_add(&t->mm, &out->hosts[k].mm);
+    if (t->mm.managed) t->mm.overcommit_ratio = t->mm.allocated_bytes / (t->spec.memory_bytes > 0 ? t->spec.memory_bytes : 1);
     t->cpu_utilisation = capacity > 0 ? busy / capacity : 0;
     t->disk_response_mean_ns = t->disk_ops ? resp / (double)t->disk_ops : 0;
     return VS_OK;
@@ -1977,6 +2116,7 @@ int vs_world_stop(struct vs_world *w, uint32_t guest, char *why, size_t why_len)
     int rc = vs_cpu_pause_guest(h->cpu, in->cpu_guest);
     vs_memory_release(h->mem, in->local);
     if (!own_page_cache(in)) h->shared_file_set_bytes -= in->spec->workload.memory.file_set_bytes;
+    contention_footprint(h, in, -1);
     memset(&in->memory, 0, sizeof in->memory);
     while (in->wait_head != REQ_NONE) {
         uint32_t r = in->wait_head;
@@ -2016,6 +2156,12 @@ int vs_world_set(struct vs_world *w, uint32_t group, const char *param, double v
 {
     struct vs_sim *s = w->sim;
     struct vs_guest_spec *gs = &s->sc.guests[group];
+    for (uint32_t c = 0; c < s->n_comps; c++) {
+        int crc = VS_OK;
+        if (s->comps[c].ops->set_param &&
+            s->comps[c].ops->set_param(s->comps[c].state, w, group, param, value, &crc, why, why_len))
+            return crc;
+    }
     /* What a running guest can change: its load and requests, its share
      * of the CPU, its queue. Its size (count, vCPUs, memory) cannot. */
     static const char *const live[] = {"load.", "request.", "weight", "cap", "queue_limit"};
@@ -2238,6 +2384,7 @@ int vs_world_receive(struct vs_world *w, uint32_t twin, char *why, size_t why_le
         return VS_ERR_INPUT;
     }
     if (!own_page_cache(in)) h->shared_file_set_bytes += in->spec->workload.memory.file_set_bytes;
+    contention_footprint(h, in, +1);
     in->state = VS_GUEST_INCOMING;
     in->start_ns = in->ready_ns = vs_event_now(s->q);
     /* Nothing runs on it until the switch. */
@@ -2265,6 +2412,10 @@ int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why
     to->dropped_since_start = from->dropped_since_start;
     to->abandoned_since_start = from->abandoned_since_start;
     to->state = was == VS_GUEST_BOOTING ? VS_GUEST_RUNNING : was;
+    /* A guest that is down (a crash during the migration) is down on its
+     * new host too, until the restart the crash scheduled (on_recover
+     * follows it there). */
+    to->down_since = from->down_since;
     to->resume_state = to->state;
     int rc = vs_cpu_resume_guest(host_of(s, to)->cpu, to->cpu_guest);
     to->throttle = 1;
@@ -2278,10 +2429,13 @@ int vs_world_switch(struct vs_world *w, uint32_t guest, uint32_t twin, char *why
     vs_cpu_pause_guest(h->cpu, from->cpu_guest);
     vs_memory_release(h->mem, from->local);
     if (!own_page_cache(from)) h->shared_file_set_bytes -= from->spec->workload.memory.file_set_bytes;
+    contention_footprint(h, from, -1);
     memset(&from->memory, 0, sizeof from->memory);
     for (uint32_t r = 0; r < s->n_req; r++) {
         struct request *req = &s->req[r];
-        if (!req->live || req->instance != guest) continue;
+        /* Those of an earlier epoch died in a crash and were counted then
+         * (abandoned): only the live epoch's go on at the twin. */
+        if (!req->live || req->instance != guest || req->epoch != from->epoch) continue;
         uint32_t n = alloc_request(s);
         if (n == REQ_NONE) break;
         req = &s->req[r]; /* the pool may have moved */
@@ -2325,7 +2479,10 @@ uint32_t vs_world_host_guests(const struct vs_world *w, uint32_t host, uint32_t 
 
 vs_time_ns vs_world_guest_recovered(const struct vs_world *w, uint32_t guest)
 {
-    return w->sim->inst[guest].last_recovered_ns;
+    /* A guest that migrated while down served again where it went. */
+    const struct instance *in = &w->sim->inst[guest];
+    while (in->moved_to != NONE) in = &w->sim->inst[in->moved_to];
+    return in->last_recovered_ns;
 }
 
 vs_time_ns vs_world_boot_time(const struct vs_world *w, uint32_t guest)
@@ -2375,6 +2532,7 @@ int vs_world_crash(struct vs_world *w, uint32_t guest, vs_time_ns restart_after_
         /* Its memory goes back to the host; the restart takes it again. */
         vs_memory_release(h->mem, in->local);
         if (!own_page_cache(in)) h->shared_file_set_bytes -= in->spec->workload.memory.file_set_bytes;
+        contention_footprint(h, in, -1);
         memset(&in->memory, 0, sizeof in->memory);
     }
     schedule(s, vs_event_now(s->q) + restart_after_ns, on_recover, pack2(guest, reboot));
@@ -2390,9 +2548,21 @@ static void on_recover(void *ctx, uint64_t arg)
     uint32_t guest = (uint32_t)(arg >> 32);
     bool reboot = (uint32_t)arg;
     struct instance *in = &s->inst[guest];
+    /* Migrated while it was down: the restart happens where it went. */
+    while (in->moved_to != NONE) {
+        guest = in->moved_to;
+        in = &s->inst[guest];
+    }
     if (in->state != VS_GUEST_DOWN) return;
     struct host_rt *h = host_of(s, in);
     vs_cpu_resume_guest(h->cpu, in->cpu_guest);
+    if (reboot && vs_mem_parts_total(&in->memory) > 0) {
+        /* The twin received the image of a guest that was rebooting: the
+         * reboot takes its memory again, as the crash released it. */
+        vs_memory_release(h->mem, in->local);
+        if (!own_page_cache(in)) h->shared_file_set_bytes -= in->spec->workload.memory.file_set_bytes;
+        memset(&in->memory, 0, sizeof in->memory);
+    }
     if (reboot) {
         char why[200];
         in->state = VS_GUEST_STOPPED;
@@ -2428,3 +2598,70 @@ void vs_world_neighbours_disk(const struct vs_world *w, uint32_t guest, uint64_t
         *response_sum_ns += st.response_sum_ns;
     }
 }
+
+/* ---- memory management (sim/comp/memmgmt.c) ---- */
+
+void vs_world_host_memory(const struct vs_world *w, uint32_t host, double *capacity_bytes, double *fixed_bytes)
+{
+    const struct vs_memory *m = w->sim->hosts[host].mem;
+    *capacity_bytes = vs_memory_capacity(m);
+    *fixed_bytes = vs_memory_reserved(m) + vs_memory_shared(m);
+}
+
+void vs_world_allow_overcommit(struct vs_world *w, uint32_t guest, bool allow)
+{
+    w->sim->inst[guest].overcommit = allow;
+}
+
+void vs_world_set_resident(struct vs_world *w, uint32_t guest, double bytes)
+{
+    const struct instance *in = &w->sim->inst[guest];
+    vs_memory_set_guest_bytes(w->sim->hosts[in->host].mem, in->local, bytes);
+}
+
+void vs_world_set_cache_limit(struct vs_world *w, uint32_t guest, double bytes)
+{
+    w->sim->inst[guest].cache_limit_bytes = bytes;
+}
+
+void vs_world_set_swap_faults(struct vs_world *w, uint32_t guest, double probability)
+{
+    w->sim->inst[guest].swap_fault_p = probability > 0 ? (probability < 1 ? probability : 1) : 0;
+}
+
+uint64_t vs_world_swap_ins(const struct vs_world *w, uint32_t guest) { return w->sim->inst[guest].stats.swap_ins; }
+
+int vs_world_host_kthread(struct vs_world *w, uint32_t host, double cycles, double weight, vs_event_fn done,
+                          void *ctx, uint64_t arg)
+{
+    struct host_rt *h = &w->sim->hosts[host];
+    if (!h->has_kthread) {
+        uint32_t g;
+        if (vs_cpu_add_guest(h->cpu, weight, 0, &g) != VS_OK || vs_cpu_add_vcpu(h->cpu, g, &h->kthread_vcpu) != VS_OK)
+            return VS_ERR_RUNTIME;
+        h->has_kthread = true;
+    }
+    if (vs_cpu_vcpu_busy(h->cpu, h->kthread_vcpu)) return VS_ERR_RUNTIME;
+    double c[VS_CAT_COUNT] = {0};
+    c[VS_CAT_HOST_KERNEL] = cycles;
+    return vs_cpu_submit(h->cpu, h->kthread_vcpu, c, done, ctx, arg);
+}
+
+uint32_t vs_world_group_count(const struct vs_world *w) { return w->sim->sc.n_guests; }
+
+const struct vs_guest_spec *vs_world_group_spec(const struct vs_world *w, uint32_t group)
+{
+    return &w->sim->sc.guests[group];
+}
+
+bool vs_world_sets_param(const struct vs_world *w, const char *param)
+{
+    const struct vs_scenario *sc = &w->sim->sc;
+    for (uint32_t e = 0; e < sc->n_events; e++)
+        if (strcmp(sc->events[e].action, "set") == 0)
+            for (uint32_t o = 0; o < sc->events[e].n_opts; o++)
+                if (strcmp(sc->events[e].opts[o].key, param) == 0) return true;
+    return false;
+}
+
+uint32_t vs_world_host_count(const struct vs_world *w) { return w->sim->n_hosts; }

@@ -52,7 +52,7 @@ compare: [native]
 guests: [{name: g, workload: huge.yaml}]
 EOF2
 run run "$TMP/limit.yaml"
-expect_status "a request past the burst limit exits 1" 1
+expect_status "a request past the burst limit is refused at load time (exit 2)" 2
 expect_err "the limit is named" "the model's limit"
 if grep -q "internal error" "$TMP/err"; then fail "it is not called an internal error" "$(cat "$TMP/err")"; else ok "it is not called an internal error"; fi
 
@@ -151,3 +151,32 @@ EOF2
 run run "$TMP/crowded.yaml"
 expect_status "a run where some guests could not start still exits 0" 0
 expect_err "and warns on stderr" "virtsim: warning: under native, 4 of 10 guest instances could not start"
+
+# ---- item 10: combinations of valid values that would reach a model limit ----
+# Each value is in its range, but 10^13 instructions at CPI 1000 on a 1 MHz
+# host is 10^10 s of CPU in one request: refused at load time at the
+# guest's workload, naming the keys, not reported at run time as a limit.
+cat >"$TMP/burst.yaml" <<'EOF2'
+name: burst
+host: {profile: current, cpu: {frequency: 1MHz}}
+compare: [native, kvm]
+guests:
+  - name: w
+    workload: {name: heavy, load: {kind: closed, clients: 1}, request: {instructions: 1e13, cpi: 1000}, memory: {footprint: 64MiB}}
+EOF2
+run validate "$TMP/burst.yaml"
+expect_status "instructions x cpi / frequency past a CPU burst exits 2" 2
+expect_err "at the guest's workload, naming the keys" "burst.yaml:6:15: guests[0]: one request of 'heavy' can take 1e+10 s of CPU on host 'current'"
+expect_err "and what to change" "lower request.instructions or request.cpi, or raise the host's cpu.frequency"
+# Emulation multiplies each instruction (an interpreter's dispatch and a
+# soft-MMU lookup per memory reference): 10^13 instructions of 30 memory
+# references each fit natively at 1 MHz, not under bochs.
+sed -e 's/compare: \[native, kvm\]/compare: [native]/' \
+    -e 's/instructions: 1e13, cpi: 1000/instructions: 1e13, cpi: 1, mem_refs_per_instruction: 30/' \
+    "$TMP/burst.yaml" >"$TMP/fits.yaml"
+run validate "$TMP/fits.yaml"
+expect_status "a request that fits a burst natively validates" 0
+sed -e 's/compare: \[native\]/compare: [native, bochs]/' "$TMP/fits.yaml" >"$TMP/emulated.yaml"
+run validate "$TMP/emulated.yaml"
+expect_status "and is refused when an interpreter runs it" 2
+expect_err "which the message says" "at 350 cycles each with request.cpi 1 under emulation"

@@ -14,9 +14,15 @@
  * - value labels overlap neither a bar nor one another (the SVG's geometry);
  * - the timeline has a panel per engine on its own clock, its boot marked,
  *   and a line per guest group whose rates add up to whole completions;
- * - a log axis has its ticks at decades. */
+ * - a log axis has its ticks at decades;
+ * - engines and CPU categories never share a fill colour (SVG), approaches
+ *   are darker than every category, neighbours in a stack differ, each
+ *   host resource has its own colour in the hosts chart;
+ * - a trace chart's text ends inside the figure in SVG too (measured in
+ *   its font), long steps ellipsized with their time and place kept. */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -28,6 +34,7 @@
 #include "virtsim/run/stepper.h"
 #include "virtsim/load/config.h"
 #include "virtsim/run/density.h"
+#include "virtsim/run/trace.h"
 #include "virtsim/run/sim.h"
 #include "virtsim/run/sweep.h"
 
@@ -218,6 +225,31 @@ static unsigned pixels_of(const char *path, long rgb)
     return n;
 }
 
+/* The distinct fill colours of an SVG's shapes that are neither grey,
+ * black nor white (bars, legend swatches), as 0xRRGGBB, into out (at most
+ * max); returns how many. cairo writes fill:rgb(R%,G%,B%). */
+static int svg_fills(const char *svg, long *out, int max)
+{
+    int n = 0;
+    for (const char *p = strstr(svg, "fill:rgb("); p; p = strstr(p + 1, "fill:rgb(")) {
+        double r, g, b;
+        if (sscanf(p, "fill:rgb(%lf%%,%lf%%,%lf%%)", &r, &g, &b) != 3) continue;
+        int R = (int)(r * 2.55 + 0.5), G = (int)(g * 2.55 + 0.5), B = (int)(b * 2.55 + 0.5);
+        int mx = R > G ? (R > B ? R : B) : (G > B ? G : B), mn = R < G ? (R < B ? R : B) : (G < B ? G : B);
+        if (mx - mn < 30) continue; /* grey, black or white: grid, text, background */
+        long rgb = ((long)R << 16) | (G << 8) | B;
+        bool seen = false;
+        for (int i = 0; i < n; i++) seen |= out[i] == rgb;
+        if (!seen && n < max) out[n++] = rgb;
+    }
+    return n;
+}
+
+static long rgb_of(struct vs_rgb c)
+{
+    return ((long)(c.r * 255 + 0.5) << 16) | ((long)(c.g * 255 + 0.5) << 8) | (long)(c.b * 255 + 0.5);
+}
+
 static struct vs_scenario *load_default(void)
 {
     const struct vs_builtin *b = vs_builtin_find(VS_BUILTIN_SCENARIO, "default");
@@ -244,6 +276,9 @@ static void test_relative_and_breakdown(void **state)
     check_files(c, "relative");
     /* The batch group (build) is scored by its completion time, and says so. */
     char *rsvg = render_svg_of(c, "relative-words");
+    /* The engines' fills, to compare with the categories' below. */
+    long engine_fills[64];
+    int n_engine_fills = svg_fills(rsvg, engine_fills, 64);
     bool batch = false;
     for (uint32_t g = 0; g < r.runs[0].n_groups; g++) batch |= r.runs[0].groups[g].batch;
     assert_true(batch);
@@ -276,6 +311,23 @@ static void test_relative_and_breakdown(void **state)
     char *svg = render_svg_of(c, "breakdown-us");
     assert_non_null(strstr(svg, ">guest user</text>")); /* the legend in words */
     assert_null(strstr(svg, ">guest_user<"));
+    /* Engines and CPU categories never share a colour: no fill of the
+     * breakdown (categories) is a fill of the relative chart (engines:
+     * native, qemu, xen-pv, kvm, lxc, five approaches), and each side has a
+     * colour per approach, per category drawn. */
+    long cat_fills[64];
+    int n_cat_fills = svg_fills(svg, cat_fills, 64);
+    assert_true(n_engine_fills >= 4); /* native is near-black: not counted */
+    assert_true(n_cat_fills >= 6);
+    for (int i = 0; i < n_cat_fills; i++)
+        for (int j = 0; j < n_engine_fills; j++) assert_int_not_equal(cat_fills[i], engine_fills[j]);
+    /* The kvm bars are hvm's colour, and the breakdown's guest kernel
+     * (blue-ish once, like hvm) is not it. */
+    bool hvm_drawn = false, kernel_drawn = false;
+    for (int j = 0; j < n_engine_fills; j++) hvm_drawn |= engine_fills[j] == rgb_of(vs_palette_approach("hvm"));
+    for (int i = 0; i < n_cat_fills; i++)
+        kernel_drawn |= cat_fills[i] == rgb_of(vs_palette_category(VS_CAT_GUEST_KERNEL));
+    assert_true(hvm_drawn && kernel_drawn);
     free(svg);
     check_files(c, "breakdown-us");
     vs_results_free(&r);
@@ -775,6 +827,156 @@ static void test_bad_output(void **state)
     assert_int_equal(vs_chart_render(&c, path, 800, 450, &err), VS_ERR_RUNTIME);
 }
 
+/* sRGB relative luminance (WCAG). */
+static double lin(double v) { return v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4); }
+static double luminance(struct vs_rgb c) { return 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b); }
+
+/* The palette's families: every approach is darker than every CPU
+ * category (so an engine is never taken for a category, in colour or on
+ * a greyscale printout), the resources share no colour with either, and
+ * two categories that are neighbours in a stacked bar differ clearly (a
+ * distance in RGB, or in lightness). */
+static void test_palette_families(void **state)
+{
+    (void)state;
+    static const char *const approaches[] = {"native", "emulation", "paravirt", "hvm", "oslevel", "other"};
+    double darkest_cat = 1, lightest_app = 0;
+    for (int c = 0; c < VS_CAT_IDLE; c++) {
+        double l = luminance(vs_palette_category((enum vs_cpu_cat)c));
+        if (l < darkest_cat) darkest_cat = l;
+    }
+    for (int a = 0; a < 6; a++) {
+        double l = luminance(vs_palette_approach(approaches[a]));
+        if (l > lightest_app) lightest_app = l;
+    }
+    assert_true(lightest_app < darkest_cat);
+    for (int r = 0; r < VS_PAL_RESOURCES; r++) {
+        long rc = rgb_of(vs_palette_resource((enum vs_palette_resource)r));
+        for (int c = 0; c < VS_CAT_COUNT; c++) assert_int_not_equal(rc, rgb_of(vs_palette_category((enum vs_cpu_cat)c)));
+        for (int a = 0; a < 6; a++) assert_int_not_equal(rc, rgb_of(vs_palette_approach(approaches[a])));
+        for (int q = 0; q < r; q++) assert_int_not_equal(rc, rgb_of(vs_palette_resource((enum vs_palette_resource)q)));
+    }
+    for (int c = 1; c < VS_CAT_IDLE; c++) {
+        struct vs_rgb a = vs_palette_category((enum vs_cpu_cat)(c - 1)), b = vs_palette_category((enum vs_cpu_cat)c);
+        double d = sqrt((a.r - b.r) * (a.r - b.r) + (a.g - b.g) * (a.g - b.g) + (a.b - b.b) * (a.b - b.b));
+        assert_true(d > 0.3);
+    }
+    /* 8-colour terminals: neighbours never share a colour either. */
+    for (int c = 1; c < VS_CAT_IDLE; c++)
+        assert_int_not_equal(vs_palette_category_ansi((enum vs_cpu_cat)(c - 1)),
+                             vs_palette_category_ansi((enum vs_cpu_cat)c));
+}
+
+/* The hosts chart colours each resource by what it is: its fills are the
+ * resources' colours, memory's wherever memory is drawn. */
+static void test_hosts_resource_colours(void **state)
+{
+    (void)state;
+    struct vs_results r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.scenario, sizeof r.scenario, "res");
+    r.n_runs = 1;
+    r.runs = calloc(1, sizeof *r.runs);
+    snprintf(r.runs[0].engine, sizeof r.runs[0].engine, "kvm");
+    r.runs[0].host.cpu_utilisation = 0.5;
+    r.runs[0].host.mem_capacity_bytes = 100;
+    r.runs[0].host.mem_used_bytes = 70;
+    r.runs[0].host.disk_utilisation = 0.3;
+    r.runs[0].host.nic_rx_utilisation = 0.2;
+    r.runs[0].host.nic_tx_utilisation = 0.1;
+    struct vs_chart *c = malloc(sizeof *c);
+    vs_chart_hosts(&r, c);
+    char *svg = render_svg_of(c, "hosts-colours");
+    long fills[64];
+    int n = svg_fills(svg, fills, 64);
+    for (int k = 0; k < VS_PAL_RESOURCES; k++) {
+        bool found = false;
+        for (int i = 0; i < n; i++) found |= fills[i] == rgb_of(vs_palette_resource((enum vs_palette_resource)k));
+        assert_true(found);
+    }
+    for (uint32_t s = 0; s < c->n_series; s++)
+        if (strcmp(c->series[s].name, "memory") == 0)
+            assert_int_equal(rgb_of(c->series[s].color), rgb_of(vs_palette_resource(VS_PAL_MEMORY)));
+    free(svg);
+    free(c);
+    free(r.runs);
+}
+
+/* A trace chart's words stay inside the figure in SVG (where cairo does not
+ * clip text): every line measured in the font it is drawn in ends within
+ * the width, long step descriptions shortened with an ellipsis but their
+ * time and place kept; with many steps the figure grows taller. */
+static void test_trace_text_fits(void **state)
+{
+    (void)state;
+    struct vs_trace_opts o = {.operation = "fork-exec"};
+    struct vs_trace_report *tr = malloc(sizeof *tr);
+    struct vs_error err;
+    assert_int_equal(vs_trace_run(&o, tr, &err), VS_OK);
+    char path[256];
+    snprintf(path, sizeof path, "%s/trace.svg", dir);
+    assert_int_equal(vs_trace_chart(tr, path, 1280, 720, &err), VS_OK);
+    size_t len;
+    char *svg = slurp(path, &len);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/trace.csv", dir);
+    unlink(path);
+    assert_true(xml_well_formed(svg));
+    double width = 0, height = 0;
+    const char *tag = strstr(svg, "<svg");
+    assert_non_null(tag);
+    assert_int_equal(sscanf(strstr(tag, "width=\""), "width=\"%lfpx\" height=\"%lfpx\"", &width, &height), 2);
+    assert_true(width == 1280 && height > 720);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 4, 4);
+    cairo_t *cr = cairo_create(s);
+    int ellipsized = 0, lines = 0;
+    for (const char *p = strstr(svg, "<text"); p; p = strstr(p + 1, "<text")) {
+        double x = 0, fs = 0;
+        const char *xa = strstr(p, " x=\""), *fa = strstr(p, "font-size=\""), *open_end = strchr(p, '>');
+        const char *close = strstr(p, "</text>");
+        assert_true(xa && fa && open_end && close);
+        sscanf(xa, " x=\"%lf\"", &x);
+        sscanf(fa, "font-size=\"%lf\"", &fs);
+        char words[600];
+        size_t n = 0;
+        for (const char *q = open_end + 1; q < close && n + 1 < sizeof words; q++) {
+            if (*q == '&') { /* the five XML entities */
+                const char *semi = strchr(q, ';');
+                words[n++] = strncmp(q, "&lt;", 4) == 0 ? '<' : strncmp(q, "&gt;", 4) == 0 ? '>'
+                             : strncmp(q, "&quot;", 6) == 0 ? '"' : strncmp(q, "&apos;", 6) == 0 ? '\'' : '&';
+                q = semi;
+            } else {
+                words[n++] = *q;
+            }
+        }
+        words[n] = '\0';
+        bool bold = strstr(p, "font-weight=\"bold\"") && strstr(p, "font-weight=\"bold\"") < open_end;
+        cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+        cairo_set_font_size(cr, fs);
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, words, &e);
+        const char *anchor = strstr(p, "text-anchor=\"");
+        double left = x, right = x + e.x_advance;
+        if (anchor && anchor < open_end && strncmp(anchor, "text-anchor=\"middle\"", 19) == 0)
+            left = x - e.x_advance / 2, right = x + e.x_advance / 2;
+        if (anchor && anchor < open_end && strncmp(anchor, "text-anchor=\"end\"", 16) == 0)
+            left = x - e.x_advance, right = x;
+        assert_true(left >= -0.5 && right <= width + 0.5);
+        if (strchr(words, '.') && strstr(words, "[")) {
+            lines++;
+            assert_true(words[strlen(words) - 1] == ')'); /* its time and place, whole */
+            if (strstr(words, "\u2026")) ellipsized++;
+        }
+    }
+    assert_true(lines > 40);
+    assert_true(ellipsized > 0);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    free(svg);
+    free(tr);
+}
+
 int main(void)
 {
     assert_non_null(mkdtemp(dir));
@@ -789,6 +991,9 @@ int main(void)
         cmocka_unit_test(test_log_axis),
         cmocka_unit_test(test_labels_clear_of_bars),
         cmocka_unit_test(test_bad_output),
+        cmocka_unit_test(test_palette_families),
+        cmocka_unit_test(test_hosts_resource_colours),
+        cmocka_unit_test(test_trace_text_fits),
     };
     int rc = cmocka_run_group_tests_name("chart", tests, NULL, NULL);
     rmdir(dir);

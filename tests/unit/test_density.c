@@ -172,13 +172,28 @@ static void test_parallel_equals_serial(void **state)
 /* ---- the default search against the exhaustive one ---- */
 
 struct shortcuts {
-    uint32_t memory, early; /* probes decided by the memory bound, stopped early */
+    uint32_t memory, early;         /* probes decided by the memory bound, stopped early */
+    uint32_t hints;                 /* of those stopped early, on a hint (with an SLA) */
+    uint64_t guests_fast, guests_full; /* guests simulated over every probe, by each search */
 };
 
+static const struct vs_density_point *point_at(const struct vs_density_result *r, uint32_t guests)
+{
+    for (uint32_t i = 0; i < r->n_points; i++)
+        if (r->points[i].guests == guests) return &r->points[i];
+    return NULL;
+}
+
 /* Runs both searches on sc and checks that they agree: per engine the same
- * density, capped flag, limit, memory per guest and probes (guest counts,
- * verdicts, failed guests); a probe the default search simulated in full
- * has the exhaustive figures to the bit. Counts the shortcuts taken. */
+ * density, capped flag, limit and memory per guest. The default search
+ * proves its own boundary (a pass at the density, a failure one guest
+ * beyond, unless capped); where both probed the same count they reached
+ * the same verdict and failed guests, with the exhaustive figures to the
+ * bit when the default search simulated it in full; a count only the
+ * default search probed has the verdict the density implies (monotonic).
+ * So every hint (a verdict from part of a window) is checked too: against
+ * the full run where there is one, else against the density.
+ * Counts the shortcuts taken and the guests each search simulated. */
 static struct shortcuts same_as_exhaustive(const struct vs_scenario *sc, struct vs_density_opts o)
 {
     struct vs_density_result *fast = calloc(sc->n_engines, sizeof *fast);
@@ -190,11 +205,12 @@ static struct shortcuts same_as_exhaustive(const struct vs_scenario *sc, struct 
     assert_int_equal(vs_density_run(sc, &o, fast, &err), VS_OK);
     o.exhaustive = true;
     assert_int_equal(vs_density_run(sc, &o, full, &err), VS_OK);
-    struct shortcuts n = {0, 0};
+    struct shortcuts n = {0, 0, 0, 0, 0};
     for (uint32_t k = 0; k < sc->n_engines; k++) {
         const struct vs_density_result *a = &fast[k], *b = &full[k];
         if (a->density != b->density || a->limit != b->limit)
-            print_error("%s: density %u limit %s, exhaustive %u limit %s\n", a->engine, a->density,
+            print_error("%s (seed %llu, %s): density %u limit %s, exhaustive %u limit %s\n", a->engine,
+                        (unsigned long long)sc->seed, o.n_slas ? o.slas[0].text : "no SLA", a->density,
                         vs_resource_name(a->limit), b->density, vs_resource_name(b->limit));
         assert_int_equal(a->density, b->density);
         assert_int_equal(a->capped, b->capped);
@@ -202,20 +218,40 @@ static struct shortcuts same_as_exhaustive(const struct vs_scenario *sc, struct 
         assert_string_equal(a->approach, b->approach);
         assert_memory_equal(&a->memory_per_guest, &b->memory_per_guest, sizeof a->memory_per_guest);
         assert_true(a->usable_memory_bytes == b->usable_memory_bytes);
-        assert_int_equal(a->n_points, b->n_points);
+        /* The boundary is proven by the default search's own probes. */
+        if (a->density > 0) {
+            assert_non_null(point_at(a, a->density));
+            assert_true(point_at(a, a->density)->ok);
+        }
+        if (!a->capped) {
+            assert_non_null(point_at(a, a->density + 1));
+            assert_false(point_at(a, a->density + 1)->ok);
+            /* Its limit is read from its figures: the whole run's, unless a
+             * guest did not start (then memory, whatever the figures). */
+            assert_true(point_at(a, a->density + 1)->basis != VS_PROBE_EARLY || point_at(a, a->density + 1)->failed > 0);
+        }
+        int64_t window_ns = b->points[0].measured_ns;
         for (uint32_t i = 0; i < a->n_points; i++) {
-            const struct vs_density_point *p = &a->points[i], *q = &b->points[i];
+            const struct vs_density_point *p = &a->points[i], *q = point_at(b, p->guests);
+            if (i > 0) assert_true(a->points[i - 1].guests < p->guests);
+            if (p->basis == VS_PROBE_MEMORY) n.memory++;
+            else n.guests_fast += p->guests;
+            if (p->basis == VS_PROBE_EARLY) {
+                n.early++;
+                n.hints += o.n_slas > 0;
+                assert_true(p->measured_ns > 0 && p->measured_ns < window_ns);
+            }
+            if (!q) {
+                if (p->ok != (p->guests <= a->density))
+                    print_error("%s at %u guests: verdict %d, density %u\n", a->engine, p->guests, p->ok, a->density);
+                assert_int_equal(p->ok, p->guests <= a->density);
+                continue;
+            }
             assert_int_equal(q->basis, VS_PROBE_FULL);
-            assert_int_equal(p->guests, q->guests);
             if (p->ok != q->ok)
                 print_error("%s at %u guests: verdict %d, exhaustive %d\n", a->engine, p->guests, p->ok, q->ok);
             assert_int_equal(p->ok, q->ok);
             assert_int_equal(p->failed, q->failed);
-            if (p->basis == VS_PROBE_MEMORY) n.memory++;
-            if (p->basis == VS_PROBE_EARLY) {
-                n.early++;
-                assert_true(p->measured_ns > 0 && p->measured_ns < q->measured_ns);
-            }
             if (p->basis != VS_PROBE_FULL) continue;
             assert_true(p->measured_ns == q->measured_ns);
             assert_true(p->throughput_per_guest == q->throughput_per_guest);
@@ -223,6 +259,7 @@ static struct shortcuts same_as_exhaustive(const struct vs_scenario *sc, struct 
             assert_true(p->p50_ns == q->p50_ns && p->p99_ns == q->p99_ns);
             assert_true(p->cpu_util == q->cpu_util && p->nic_util == q->nic_util && p->disk_util == q->disk_util);
         }
+        for (uint32_t i = 0; i < b->n_points; i++) n.guests_full += b->points[i].guests;
     }
     free(fast);
     free(full);
@@ -324,6 +361,83 @@ static void test_exhaustive_builtins(void **state)
     free(sc);
 }
 
+/* The aimed search over several seeds and SLAs, loose and tight (the
+ * boundary near the CPU's saturation, or well below it, where the aim
+ * overshoots and the search gallops down), and over the search bound
+ * (capped). Over all of them it simulates fewer guests than the
+ * exhaustive search. */
+static void test_exhaustive_seeds_and_slas(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = small_scenario();
+    static const char *const names[] = {"native", "qemu", "kvm"};
+    engines(sc, names, 3);
+    static const char *const slas[] = {"p99<3ms", "p99<30ms", "p50<2ms", "throughput>=99%"};
+    struct vs_error err;
+    uint64_t fast = 0, full = 0;
+    uint32_t hints = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++)
+        for (uint32_t i = 0; i < sizeof slas / sizeof *slas; i++) {
+            sc->seed = seed;
+            struct vs_density_opts o = {.max_guests = 48, .n_slas = 1};
+            assert_int_equal(vs_sla_parse(slas[i], &o.slas[0], &err), VS_OK);
+            struct shortcuts n = same_as_exhaustive(sc, o);
+            fast += n.guests_fast;
+            full += n.guests_full;
+            hints += n.hints;
+        }
+    /* Probes far from the boundary stopped on a hint, and each hint agreed
+     * with the full runs (checked in same_as_exhaustive). */
+    assert_true(hints > 0);
+    /* Capped: every count up to --max meets the SLA. */
+    struct vs_density_opts o = {.max_guests = 6, .n_slas = 1};
+    assert_int_equal(vs_sla_parse("p99<30ms", &o.slas[0], &err), VS_OK);
+    same_as_exhaustive(sc, o);
+    if (!(fast < full)) print_error("guests simulated: %llu aimed, %llu exhaustive\n", (unsigned long long)fast,
+                                    (unsigned long long)full);
+    assert_true(fast < full);
+    free(sc);
+}
+
+/* Two hosts: placement depends on the count, so there is no memory bound
+ * and the aim comes from the per-guest demand alone (with an SLA) or is
+ * the search bound (without one). */
+static void test_exhaustive_without_memory_bound(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = small_scenario();
+    sc->hosts[0].count = 2;
+    static const char *const names[] = {"native", "kvm"};
+    engines(sc, names, 2);
+    struct vs_density_opts o = {.max_guests = 64, .n_slas = 1};
+    struct vs_error err;
+    assert_int_equal(vs_sla_parse("p99<20ms", &o.slas[0], &err), VS_OK);
+    struct shortcuts n = same_as_exhaustive(sc, o);
+    assert_int_equal(n.memory, 0);
+    o.n_slas = 0;
+    o.max_guests = 96;
+    same_as_exhaustive(sc, o);
+    free(sc);
+}
+
+/* The same scenario and seed give the same bytes, run after run. */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = small_scenario();
+    struct vs_density_opts o = {.max_guests = 64, .n_slas = 1, .threads = 2};
+    struct vs_error err;
+    assert_int_equal(vs_sla_parse("p99<10ms", &o.slas[0], &err), VS_OK);
+    struct vs_density_result a[5], b[5];
+    assert_int_equal(vs_density_run(sc, &o, a, &err), VS_OK);
+    assert_int_equal(vs_density_run(sc, &o, b, &err), VS_OK);
+    char *x = render(a, 5), *y = render(b, 5);
+    assert_string_equal(x, y);
+    free(x);
+    free(y);
+    free(sc);
+}
+
 /* The default search on several threads writes the same bytes as on one,
  * shortcuts included (no SLA: early stops and the memory bound), and so
  * does one engine whose probes run two at a time. */
@@ -374,6 +488,9 @@ int main(void)
         cmocka_unit_test(test_exhaustive_p99),
         cmocka_unit_test(test_exhaustive_throughput),
         cmocka_unit_test(test_exhaustive_builtins),
+        cmocka_unit_test(test_exhaustive_seeds_and_slas),
+        cmocka_unit_test(test_exhaustive_without_memory_bound),
+        cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_fast_parallel_equals_serial),
     };
     return cmocka_run_group_tests_name("density", tests, NULL, NULL);

@@ -13,7 +13,9 @@
  *   (containers, a pure emulator);
  * - an open load's requests that arrive while a guest is down are lost
  *   (about rate x time down), and its availability is the share of the
- *   window it served. */
+ *   window it served;
+ * - a crash while the guest migrates counts what was in flight once, and
+ *   the guest serves again on its new host after the restart. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -192,6 +194,45 @@ static void test_bad_host_target(void **state)
     free(sc);
 }
 
+/* A crash while the guest migrates: what it had in flight died with it and
+ * is counted once (abandoned), not carried to its new host as well; it is
+ * down on its new host until the restart, then serves again. Checked at
+ * every step, as the property test does. */
+static void test_crash_during_migration(void **state)
+{
+    (void)state;
+    const char *yaml = "name: mig-crash\nduration: 300ms\nwarmup: 0ms\nseed: 7\n"
+                       "hosts:\n  - {name: h, count: 2, profile: current, cpu: {cores: 4}, nic: {bandwidth: 80000Mbit}}\n"
+                       "links:\n  - {hosts: [h], bandwidth: 80000Mbit, latency: 10us}\n"
+                       "compare: [kvm]\n"
+                       "guests:\n  - {name: g0, workload: web-server, host: h-1, memory: 256MiB, "
+                       "load: {kind: open, rate: 3000/s}}\n"
+                       "events:\n  - {at: 20ms, migrate: g0, to: h-2}\n  - {at: 25ms, crash: g0}\n";
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err = {0};
+    assert_int_equal(vs_config_load_scenario(yaml, strlen(yaml), "x.yaml", NULL, sc, &err), VS_OK);
+    struct vs_sim *s = NULL;
+    assert_int_equal(vs_sim_create(sc, "kvm", sc->seed, &s, &err), VS_OK);
+    uint64_t abandoned = 0;
+    struct vs_run_result snap;
+    while (!vs_sim_done(s)) {
+        assert_int_equal(vs_sim_advance(s, vs_sim_now(s) + 200000, &err), VS_OK);
+        assert_int_equal(vs_sim_snapshot(s, &snap, &err), VS_OK);
+        const struct vs_guest_result *g = &snap.groups[0];
+        assert_int_equal(g->arrived_since_start, g->completed_since_start + g->dropped_since_start +
+                                                     g->abandoned_since_start + g->queued + g->in_service);
+        abandoned = g->abandoned_since_start;
+        if (!vs_sim_done(s)) vs_run_result_free(&snap);
+    }
+    assert_true(abandoned > 0); /* the crash did take requests in flight */
+    /* The source's outage ended on the new host, after process_restart. */
+    const struct vs_outage_record *o = outage(&snap, "g0");
+    assert_true(o->recovered_ns >= o->start_ns + (vs_time_ns)cost("process_restart"));
+    vs_run_result_free(&snap);
+    vs_sim_destroy(s);
+    free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_process_crash_and_lost_requests),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_bad_host_target),
+        cmocka_unit_test(test_crash_during_migration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,8 +3,8 @@
  * random size from a built-in profile, one to four guest groups of
  * built-in workloads with random loads (open, closed, batch), shares, caps,
  * queue limits and memory, some fed by another group over the network, a
- * random timeline (start, stop, pause, resume, set, a live migration
- * between two hosts), and one to three engines from the registry that the
+ * random timeline (start, stop, pause, resume, set, faults: a process
+ * crash or a kernel panic, a live migration between two hosts), and one to three engines from the registry that the
  * host can run. The YAML goes through the ordinary loader, so a failing
  * seed prints a scenario that `virtsim run` reproduces. What must hold:
  *  - CPU time is conserved: on every host, each category's time summed over
@@ -29,7 +29,8 @@
  *    byte-identical JSON.
  * PROPERTY_SEEDS scenarios are checked (the environment variable
  * VIRTSIM_PROP_SEEDS=N checks more, VIRTSIM_PROP_SEED=S only seed S, and
- * VIRTSIM_PROP_PRINT=1 prints each scenario). */
+ * VIRTSIM_PROP_PRINT=1 prints each scenario, VIRTSIM_PROP_TEST=PATTERN runs
+ * only the tests whose name matches). */
 #include "testutil.h"
 
 #include <inttypes.h>
@@ -137,8 +138,9 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
         snprintf(cpu_extra, sizeof cpu_extra, ", time_slice: %uus, cap_period: %ums", pick(&g, 100, 5000),
                  pick(&g, 5, 100));
     const char *profile = profiles[pick(&g, 0, N_PROFILES - 1)];
+    uint32_t cores = pick(&g, 1, 8), capacity_mib = pick(&g, 1024, 16384), reserved_mib = pick(&g, 0, 512);
     snprintf(keys, sizeof keys, "profile: %s, cpu: {cores: %u%s}, memory: {capacity: %uMiB, reserved: %uMiB}",
-             profile, pick(&g, 1, 8), cpu_extra, pick(&g, 1024, 16384), pick(&g, 0, 512));
+             profile, cores, cpu_extra, capacity_mib, reserved_mib);
     /* Sometimes a slow disk with write-back and a write cache, a slow NIC:
      * queues and merges. */
     size_t used = strlen(keys);
@@ -188,7 +190,9 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
         if (chance(&g, 40)) put(&t, "    weight: %u\n", pick(&g, 16, 2048));
         if (chance(&g, 25)) put(&t, "    cap: %u%%\n", pick(&g, 10, 100));
         if (chance(&g, 40)) put(&t, "    queue_limit: %u\n", pick(&g, 1, 20));
-        if (chance(&g, 20) && !(i == 0 && migrate)) put(&t, "    memory: %uMiB\n", pick(&g, 256, 4096));
+        /* At most what the host keeps for guests: more is refused. */
+        uint32_t most = capacity_mib - reserved_mib < 4096 ? capacity_mib - reserved_mib : 4096;
+        if (chance(&g, 20) && !(i == 0 && migrate)) put(&t, "    memory: %uMiB\n", pick(&g, 256, most));
         if (i > 0 && chance(&g, 25)) put(&t, "    clients_from: g%u\n", pick(&g, 0, i - 1));
         switch (pick(&g, 0, 2)) {
         case 0:
@@ -210,9 +214,10 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
         put(&t, "  - {at: %ums, migrate: %s, to: h-2}\n", pick(&g, 0, duration_ms / 4),
             first_count == 1 ? "g0" : "g0-1");
     static const char *const actions[] = {"pause", "resume", "stop"};
+    static const char *const faults[] = {"crash", "panic"};
     for (uint32_t k = 0; k < events; k++) {
         uint32_t at = pick(&g, 0, duration_ms), target = pick(&g, 0, groups - 1);
-        switch (pick(&g, 0, 4)) {
+        switch (pick(&g, 0, 6)) {
         case 0:
             put(&t, "  - {at: %ums, start: g%u, count: %u}\n", at, target, pick(&g, 1, 2));
             break;
@@ -222,6 +227,12 @@ static void gen_scenario(uint64_t seed, char *buf, size_t len)
             break;
         case 2:
             put(&t, "  - {at: %ums, set: {guest: g%u, queue_limit: %u}}\n", at, target, pick(&g, 1, 50));
+            break;
+        case 3:
+        case 4:
+            /* A fault: what the guest had in flight and what arrives
+             * while it is down is lost, counted once. */
+            put(&t, "  - {at: %ums, %s: g%u}\n", at, faults[pick(&g, 0, 1)], target);
             break;
         default:
             put(&t, "  - {at: %ums, %s: g%u}\n", at, actions[pick(&g, 0, 2)], target);
@@ -281,7 +292,7 @@ enum { CHECK_CPU = 1, CHECK_REQUESTS = 2, CHECK_MEMORY = 4 };
 
 /* What the seeds exercised, so the properties are not checked vacuously. */
 struct seen {
-    uint64_t completed, dropped, abandoned, queued, failed_instances, snapshots, busy_cores;
+    uint64_t completed, dropped, abandoned, queued, failed_instances, snapshots, busy_cores, outages;
 };
 
 static void check_cpu(uint64_t seed, const struct vs_run_result *run, struct seen *seen)
@@ -352,6 +363,7 @@ static void check_requests(uint64_t seed, const struct vs_run_result *run, struc
         seen->queued += g->queued;
     }
     for (uint32_t i = 0; i < run->n_groups; i++) check_requests_of(seed, run, &run->groups[i]);
+    seen->outages += run->n_outages;
 }
 
 static void check_memory(uint64_t seed, const struct vs_run_result *run, struct seen *seen)
@@ -541,6 +553,8 @@ static void test_no_request_is_lost(void **state)
     assert_true(seen.dropped > 0);
     assert_true(seen.abandoned > 0);
     assert_true(seen.queued > 0);
+    /* And faults took guests down with requests in flight. */
+    assert_true(seen.outages > 0);
 }
 
 static void test_memory_stays_within_capacity(void **state)
@@ -652,5 +666,8 @@ int main(void)
         cmocka_unit_test(test_threads_do_not_change_results),
         cmocka_unit_test(test_stepping_does_not_change_results),
     };
+    /* VIRTSIM_PROP_TEST=PATTERN runs only the matching tests (cmocka's
+     * filter), to search many seeds for one property quickly. */
+    if (getenv("VIRTSIM_PROP_TEST")) cmocka_set_test_filter(getenv("VIRTSIM_PROP_TEST"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

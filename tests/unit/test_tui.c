@@ -955,6 +955,45 @@ static void test_small_defects(void **state)
     close_tui(t);
 }
 
+/* The security box ('i'): the selected engine's approach's row of the
+ * security table, wrapped to the screen, with its sources; a hypervisor's
+ * guest reaches hypercalls or emulated devices, a container the shared
+ * kernel's system calls; any key closes it. */
+static void test_security_box(void **state)
+{
+    (void)state;
+    static const char yaml[] = "name: sec\nduration: 1s\nwarmup: 100ms\ncompare: [kvm, xen-pv, lxc]\n"
+                               "guests: [{name: web, workload: web-server}]\n";
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    assert_int_equal(vs_config_load_scenario(yaml, sizeof yaml - 1, "sec.yaml", NULL, sc, &err), VS_OK);
+    struct vs_tui *t = malloc(sizeof *t);
+    assert_int_equal(vs_tui_init(t, sc, 1, &err), VS_OK);
+    free(sc);
+    static char lines[64][VS_TUI_LINE_MAX];
+    const char *expect[] = {"VENOM", "hypercall", "system calls"};
+    const char *absent[] = {"hypercall", "VENOM", "hypercall"};
+    for (int e = 0; e < 3; e++) {
+        t->engine = e;
+        vs_tui_key(t, 'i');
+        assert_true(t->security);
+        int n = vs_tui_security_lines(t, 60, lines, 64);
+        assert_true(n > 5);
+        bool found = false, other = false, source = false;
+        for (int i = 0; i < n; i++) {
+            assert_true(strlen(lines[i]) <= 60);
+            if (strstr(lines[i], expect[e])) found = true;
+            if (strstr(lines[i], absent[e])) other = true;
+            if (strstr(lines[i], "source")) source = true;
+        }
+        assert_true(found && source && !other);
+        vs_tui_key(t, 'x'); /* any key closes */
+        assert_false(t->security);
+        assert_false(t->quit);
+    }
+    close_tui(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -981,6 +1020,7 @@ int main(void)
         cmocka_unit_test(test_timeline_order_scroll_marks),
         cmocka_unit_test(test_colours),
         cmocka_unit_test(test_small_defects),
+        cmocka_unit_test(test_security_box),
     };
     return cmocka_run_group_tests_name("tui", tests, NULL, NULL);
 }

@@ -46,6 +46,10 @@ int64_t vs_hist_max(const struct vs_hist *h);   /* exact; 0 when empty */
  * bucket, clamped to [min, max]. 0 when empty. */
 int64_t vs_hist_percentile(const struct vs_hist *h, double p);
 
+/* Values recorded in the buckets from value's own upwards (those at least
+ * value, and those in value's bucket below it: within 1 %). */
+uint64_t vs_hist_count_from(const struct vs_hist *h, int64_t value);
+
 /* For charts and the TUI: calls fn for each non-empty bucket in increasing
  * order with the bucket's [low, high) bounds and count. */
 void vs_hist_foreach(const struct vs_hist *h,

@@ -88,6 +88,15 @@ enum vs_cost_id {
     VS_COST_OSL_FAULT_EXTRA_CYCLES,   /* memory-cgroup / beancounter charge per page fault */
     VS_COST_VETH_PACKET_CYCLES,    /* veth pair + bridge per packet */
     VS_COST_VENET_PACKET_CYCLES,   /* OpenVZ venet (routed, no bridge) per packet */
+    /* performance isolation: what guests share besides cores and devices (host/contention.h) */
+    VS_COST_LOCK_TRANSFER_CYCLES,  /* a lock's cache line fetched from the core that last held it */
+    VS_COST_KLOCK_MM_CYCLES,       /* shared page-allocator / LRU lock held per page fault, fork or exec */
+    VS_COST_KLOCK_FS_CYCLES,       /* shared page-cache / journal locks held per file read or write */
+    VS_COST_KLOCK_NET_CYCLES,      /* shared network-stack locks (qdisc, bridge, conntrack) held per packet */
+    VS_COST_BACKEND_LOCK_CYCLES,   /* the host's I/O back end's shared locks held per VM I/O request */
+    VS_COST_LLC_BYTES,             /* last-level cache of the socket, shared by every core */
+    VS_COST_MEMORY_BANDWIDTH,      /* the socket's memory bandwidth (bytes/s) */
+    VS_COST_MEMORY_PARALLELISM,    /* cache misses a core overlaps on average (memory-level parallelism) */
     /* memory and start-up */
     VS_COST_GUEST_KERNEL_BYTES,    /* resident memory of a VM's own kernel */
     VS_COST_GUEST_PAGE_CACHE_BYTES, /* a VM's private page cache */
@@ -96,6 +105,15 @@ enum vs_cost_id {
     VS_COST_CONTAINER_OVERHEAD_BYTES, /* kernel objects of one container */
     VS_COST_VM_BOOT_NS,            /* boot of a VM to its first request */
     VS_COST_CONTAINER_START_NS,    /* start of a container to its first request */
+    /* memory management and overcommit (sim/comp/memmgmt.c) */
+    VS_COST_KSM_PAGES_TO_SCAN,     /* ksmd: pages scanned per wake-up */
+    VS_COST_KSM_SLEEP_NS,          /* ksmd: sleep between wake-ups */
+    VS_COST_KSM_PAGE_CYCLES,       /* ksmd: checksum and tree search of one page */
+    VS_COST_GUEST_KERNEL_TEXT_BYTES, /* a guest kernel's code and read-only data: identical across VMs */
+    VS_COST_BALLOON_PAGE_NS,       /* one page into or out of a balloon (guest and host together) */
+    VS_COST_BALLOON_GUEST_SHARE,   /* the share of that time the guest's driver runs */
+    VS_COST_SWAP_CLUSTER_BYTES,    /* read per host swap-in fault (the page and its readahead) */
+    VS_COST_SWAP_WRITE_BYTES,      /* one write of swapped-out pages */
     VS_COST_COUNT
 };
 

@@ -18,6 +18,11 @@
 #include "virtsim/core/ops.h"
 #include "virtsim/core/stats.h"
 
+/* The longest burst (or switch) the CPU takes, ~127 years: it keeps every
+ * sum of nanoseconds far from int64 overflow. The loaders bound inputs so
+ * that no valid file reaches it (load/cfg_bounds.c). */
+#define VS_CPU_MAX_BURST_NS 4.0e18
+
 struct vs_cpu; /* opaque */
 
 /* Called when a burst has been fully executed. */

@@ -42,12 +42,28 @@ struct vs_ydoc {
     void *storage;               /* private */
 };
 
+/* The limits every YAML and JSON input is read under (docs/limits.md): a
+ * file of at most VS_YAML_MAX_FILE_BYTES; at most VS_YAML_MAX_ITEMS items
+ * in one sequence (keys in one mapping); and a tree that takes at most
+ * VS_YAML_BUDGET_PER_BYTE times the text's length plus
+ * VS_YAML_BUDGET_BASE_MIB MiB of memory. Past one, the file is refused at
+ * the first value past it, before the rest is read. */
+#define VS_YAML_MAX_FILE_BYTES (8u << 20)
+#define VS_YAML_MAX_ITEMS 65536
+#define VS_YAML_BUDGET_PER_BYTE 6
+#define VS_YAML_BUDGET_BASE_MIB 16
+
 /* Parses len bytes of YAML; origin names the text in errors. On success the
  * caller owns *out and frees it with vs_ydoc_free. An empty text (or only
  * comments) succeeds with root NULL. Nesting is limited to 64 levels. */
 int vs_ydoc_load(const char *text, size_t len, const char *origin, struct vs_ydoc **out,
                  struct vs_error *err);
 void vs_ydoc_free(struct vs_ydoc *doc);
+
+/* Reads a whole file (at most VS_YAML_MAX_FILE_BYTES: one byte more is
+ * refused, naming `what` it is not, e.g. "a virtsim YAML file") into a
+ * NUL-terminated buffer; the caller owns *text and frees it. */
+int vs_yfile_read(const char *path, const char *what, char **text, size_t *len, struct vs_error *err);
 
 /* The value (or the key node) for key in a mapping; NULL if absent or if the
  * node is not a mapping. */

@@ -150,6 +150,20 @@ struct vs_component_ops {
                     struct vs_checkpoint_record *cp, uint32_t *n_cp);
     /* Adds its outages (room for VS_MAX_OUTAGES). */
     void (*outages)(const void *state, const struct vs_world *w, struct vs_outage_record *out, uint32_t *n);
+    /* A parameter of a `set` event that this component applies (memory:
+     * the memory component). Returns false when the parameter is not its
+     * own (the next component, then the simulation, is asked); else *rc is
+     * VS_OK or VS_ERR_INPUT with a sentence in why. */
+    bool (*set_param)(void *state, struct vs_world *w, uint32_t group, const char *param, double value, int *rc,
+                      char *why, size_t why_len);
+    /* Before a guest's memory is charged at its start: the parts it is
+     * charged (may move some to the shared part, charged once per host),
+     * and *own_cache, set when it keeps reading its own page cache even
+     * with none charged. */
+    void (*admit)(void *state, struct vs_world *w, uint32_t guest, struct vs_mem_parts *parts, bool *own_cache);
+    /* What memory management did for a guest, or for a host (results). */
+    void (*guest_memory)(const void *state, const struct vs_world *w, uint32_t guest, struct vs_mem_mgmt *out);
+    void (*host_memory)(const void *state, const struct vs_world *w, uint32_t host, struct vs_mem_mgmt *out);
 };
 
 /* Registry (sim/comp/registry.c). */
@@ -265,5 +279,38 @@ double vs_world_host_cost(const struct vs_world *w, uint32_t host, enum vs_cost_
  * and boots (its engine's boot time), else its service restarts at once. */
 int vs_world_crash(struct vs_world *w, uint32_t guest, vs_time_ns restart_after_ns, bool reboot, uint64_t *lost,
                    char *why, size_t why_len);
+
+/* ---- what memory management needs (sim/comp/memmgmt.c) ---- */
+
+/* The host's memory: its capacity, and what is not any guest's own
+ * (reserved for the host, and the shared part containers map). */
+void vs_world_host_memory(const struct vs_world *w, uint32_t host, double *capacity_bytes, double *fixed_bytes);
+/* Whether the host admits the guest past its free memory (it may be
+ * swapped): set by the memory component before guests start. */
+void vs_world_allow_overcommit(struct vs_world *w, uint32_t guest, bool allow);
+/* What the guest holds in the host's RAM now (host/memory.h). */
+void vs_world_set_resident(struct vs_world *w, uint32_t guest, double bytes);
+/* The most page cache the guest's reads may hit (its balloon, its limit);
+ * negative: no limit beyond the engine's and the host's. */
+void vs_world_set_cache_limit(struct vs_world *w, uint32_t guest, double bytes);
+/* The probability that a page one of its requests touches (a TLB miss) is
+ * swapped out on the host: each such touch is a fault served by a read of
+ * swap_cluster bytes from the host's disk, on the request's path. 0: none. */
+void vs_world_set_swap_faults(struct vs_world *w, uint32_t guest, double probability);
+/* Swap-in faults its requests took in the window. */
+uint64_t vs_world_swap_ins(const struct vs_world *w, uint32_t guest);
+/* A burst of a host kernel thread (ksmd): `cycles` of host-kernel work on
+ * the host's cores, competing with the guests' vCPUs at the thread's
+ * weight; done(ctx, arg) when it has run. VS_ERR_RUNTIME if a burst is
+ * still running. */
+int vs_world_host_kthread(struct vs_world *w, uint32_t host, double cycles, double weight, vs_event_fn done,
+                          void *ctx, uint64_t arg);
+/* The scenario's guest groups and their specs (for components that size
+ * themselves from the scenario before guests start). */
+uint32_t vs_world_group_count(const struct vs_world *w);
+const struct vs_guest_spec *vs_world_group_spec(const struct vs_world *w, uint32_t group);
+/* Whether the scenario has a `set` event naming `param` (e.g. "memory"). */
+bool vs_world_sets_param(const struct vs_world *w, const char *param);
+uint32_t vs_world_host_count(const struct vs_world *w);
 
 #endif

@@ -84,6 +84,13 @@ struct vs_engine_ops {
      * fault into the hypervisor, an EPT violation, a PML buffer's share of
      * an exit, a soft-dirty fault, a soft-TLB slow path. docs/cost-rules.md. */
     double (*dirty_page_cycles)(const void *state);
+
+    /* Performance isolation (host/contention.h): true when every guest's
+     * system calls, faults and I/O run in the one host kernel (native
+     * processes, containers), so they contend on its locks; false when each
+     * guest has a kernel of its own (VMs, and UML, whose guest kernel keeps
+     * its own page cache, allocator and network stack). */
+    bool shares_host_kernel;
 };
 
 /* An engine opened for one run. */

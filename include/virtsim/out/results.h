@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "virtsim/core/event.h"
+#include "virtsim/host/contention.h"
 #include "virtsim/host/host.h"
 #include "virtsim/host/memory.h"
 #include "virtsim/core/ops.h"
@@ -71,6 +72,13 @@ struct vs_guest_result {
     double down_ns;
     uint64_t lost;
     uint32_t outages;
+    struct vs_mem_mgmt mm;          /* memory management (resources.memory); mm.managed false: none */
+    /* Performance isolation (host/contention.h): host CPU time it spent, in
+     * the window, on what it shares with other groups' guests: shared
+     * kernel locks, the host's I/O back end, LLC evictions and memory-bus
+     * queueing (part of cpu_ns). Not in the run reports; `virtsim
+     * isolation` reports it per request. */
+    double contention_ns[VS_CONT_KINDS];
 };
 
 struct vs_host_result {
@@ -83,6 +91,7 @@ struct vs_host_result {
     double runqueue_mean;
     uint64_t context_switches;
     double mem_capacity_bytes, mem_used_bytes, mem_free_bytes;
+    struct vs_mem_mgmt mm;          /* its guests' memory management, summed; overcommit ratio */
     double disk_utilisation, disk_queue_mean, disk_queue_max, disk_response_mean_ns;
     uint64_t disk_ops;
     double nic_rx_utilisation, nic_tx_utilisation, nic_queue_mean;
@@ -252,6 +261,10 @@ struct vs_density_result {
     enum vs_resource limit;     /* what ran out first at density + 1 */
     struct vs_mem_parts memory_per_guest;
     double usable_memory_bytes;
+    /* --overcommit: memory each mechanism saves per guest once settled
+     * (sharing: the identical pages, held once per host; ballooning: the
+     * page cache its balloon holds). */
+    double saved_sharing_bytes, saved_balloon_bytes;
     struct vs_density_point points[VS_DENSITY_MAX_POINTS]; /* sorted by guests */
     uint32_t n_points;
 };

@@ -1,9 +1,12 @@
 /* Density: how many identical guests a host holds under each approach while
- * every SLA still holds. Measured, not asserted: the guest count is found by
- * doubling, then bisection; each probe is a simulation, except that counts
- * beyond what fits in memory are decided without one and a probe stops as
- * soon as its verdict is certain (run/density.c). The result is the one
- * full simulations of every probe give (opts.exhaustive). */
+ * every SLA still holds. Measured, not asserted: each probe is a simulation
+ * of n guests, except that counts beyond what fits in memory are decided
+ * without one and a probe without an SLA stops as soon as its verdict is
+ * certain. The default search aims at the boundary from what its first
+ * probes measured and proves it there (n passes, n + 1 fails); the
+ * reference (opts.exhaustive) doubles, then bisects, every probe simulated
+ * in full. Both find the same density and limit where the verdict is
+ * monotonic in n (run/density.c; tests/unit/test_density.c). */
 #ifndef VIRTSIM_DENSITY_H
 #define VIRTSIM_DENSITY_H
 
@@ -24,13 +27,20 @@ struct vs_density_opts {
     uint32_t threads;           /* simulations at once: approaches searched in parallel, and
                                    probes of one run ahead when a thread is free (0: number
                                    of CPUs); the result does not depend on it */
-    bool exhaustive;            /* every probe a full simulation: no memory bound, no early
-                                   stop (the reference the faster search is tested against) */
+    bool exhaustive;            /* the reference search: doubling then bisection, every probe a
+                                   full simulation (no aim, no memory bound, no early stop); the
+                                   default search is tested against it */
+    /* --overcommit: guests counted with page sharing and/or ballooning
+     * settled (sim/comp/memmgmt.c, mm_admit), where the system has them. */
+    bool overcommit_sharing, overcommit_balloon;
 };
 
 /* Searches every engine of sc (its first guest group is the template; its
  * count is what the search varies). out has sc->n_engines entries, filled
  * in engine order; the result is the same whatever the thread count. */
+/* Parses --overcommit's list ("sharing,balloon"). VS_ERR_INPUT otherwise. */
+int vs_density_parse_overcommit(const char *text, struct vs_density_opts *o, struct vs_error *err);
+
 int vs_density_run(const struct vs_scenario *sc, const struct vs_density_opts *o,
                    struct vs_density_result *out, struct vs_error *err);
 

@@ -41,6 +41,9 @@ struct vs_sim_progress {
     uint32_t failed;
 };
 void vs_sim_group_progress(const struct vs_sim *s, uint32_t group, struct vs_sim_progress *out);
+/* How many of the group's requests completed in the window so far took at
+ * least latency_ns (within the histogram's 1 %: vs_hist_count_from). */
+uint64_t vs_sim_group_slow(const struct vs_sim *s, uint32_t group, int64_t latency_ns);
 
 /* Fills out with the figures so far. Caller owns what out points to:
  * release with vs_run_result_free. */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "virtsim/core/control.h"
 #include "virtsim/host/host.h"
+#include "virtsim/spec/resources.h"
 #include "virtsim/spec/workload.h"
 
 /* Limits that keep a run inside memory and time; checked by the loader. */
@@ -115,6 +116,9 @@ struct vs_guest_spec {
     uint32_t started_later;         /* instances a timeline `start` adds (not running at first) */
     struct vs_twin twins[VS_MAX_TWINS]; /* instances `migrate` events reserve, after those */
     uint32_t n_twins;
+    struct vs_resources resources;  /* resources: (memory management, ...) */
+    bool victim;                    /* `virtsim isolation` measures this group's slowdown by its
+                                       neighbours (the other groups) */
     int line;                       /* where it was declared, for messages */
 };
 

@@ -30,6 +30,8 @@ struct vs_request_spec {
     struct vs_dist instructions;        /* user-mode instructions per request */
     double cpi;                         /* cycles per instruction of the user code (cache hits included) */
     double mem_refs_per_instruction;    /* instruction mix: loads+stores per instruction */
+    double llc_refs_per_instruction;    /* references reaching the last-level cache per user instruction
+                                           (they missed L1 and L2); 0: none counted, no LLC contention */
     double count[VS_OP_COUNT];          /* mean per request; count[VS_OP_INSTRUCTION] is unused */
     double disk_read_bytes;             /* size of each disk read */
     double disk_write_bytes;            /* size of each disk write */

@@ -110,6 +110,9 @@ struct vs_tui {
     /* The trace box ('t'): the steps of the selected guest's dominant
      * operation under the selected engine; NULL when closed (owned). */
     struct vs_trace_report *trace;
+    /* The security box ('i'): the selected engine's approach's security
+     * isolation (model/security.h); any key closes it. */
+    bool security;
 };
 
 /* Simulated seconds per wall-clock second for each speed; 0 = as fast as possible. */
@@ -142,6 +145,14 @@ int vs_tui_next_workload(struct vs_tui *t);              /* selected group -> ne
  * selected guest's request CPU, traced step by step under the selected
  * engine on the guest's host (run/trace.c, vs_trace_dominant). */
 int vs_tui_open_trace(struct vs_tui *t, struct vs_error *err);
+
+/* The security box's text: the security-isolation row (model/security.h)
+ * of the selected engine's approach (what a guest can reach, the trusted
+ * code, real escapes with sources), wrapped to `width` columns (at most
+ * VS_TUI_LINE_MAX - 1). Fills up to max lines; returns how many (0: the
+ * approach has no row). */
+#define VS_TUI_LINE_MAX 240
+int vs_tui_security_lines(const struct vs_tui *t, int width, char lines[][VS_TUI_LINE_MAX], int max);
 
 /* A migration in progress under the selected engine, in one line (the
  * status line shows it): which guest, where, its phase and round, the
