@@ -145,6 +145,7 @@ struct step_job {
 static int write_step(FILE *f, const void *ctx, struct vs_error *e)
 {
     const struct step_job *j = ctx;
+    if (j->r->isolation) return vs_isolation_write(f, &j->r->iso, j->fmt, e);
     if (j->r->density) {
         struct vs_density_opts o = {.max_guests = j->st->density_max};
         for (uint32_t i = 0; i < j->st->n_slas; i++) vs_sla_parse(j->st->slas[i], &o.slas[o.n_slas++], e);

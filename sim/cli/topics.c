@@ -93,6 +93,17 @@ static const struct topic topics[] = {
      "  virtsim density density-web --sla \"p99<20ms\"\n"
      "  virtsim chart density-web --kind density --output density.png\n"
      "Lab 7 step 3 and lab 2 step 4 explore it."},
+    {"isolation", "Isolation",
+     "Performance isolation: a guest's service should not depend on its neighbours. Every approach\n"
+     "shares the cores (a scheduler), the last-level cache and the memory bus, the disk and the NIC.\n"
+     "Containers also share one kernel: its page cache, locks and network stack; a VM has its own and\n"
+     "shares the hypervisor's I/O back end. virtsim isolation runs a victim alone and beside each\n"
+     "neighbour under the same seed and gives the ratio. Fault isolation: a panic in a container is the\n"
+     "host kernel's. Security isolation: what a guest can reach and the code it must trust.\n\n"
+     "  virtsim isolation noisy-neighbour --chart p99.png\n"
+     "  virtsim run kernel-panic\n"
+     "  virtsim list security\n"
+     "Lab 10 (virtsim lab show 10)."},
     {"migration", "Live migration",
      "Pre-copy sends the guest's memory while it runs, then the pages it dirtied, round after round,\n"
      "until the rest fits a downtime target; then it pauses the guest, sends the rest and resumes it on\n"

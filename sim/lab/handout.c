@@ -33,6 +33,9 @@ static void step_source(const struct vs_lab_step *st, char *buf, size_t len)
              st->source == VS_LAB_SRC_INLINE ? sc->name : st->source_name, sc->hosts[0].spec.name, engines,
              (unsigned long long)sc->seed);
     if (st->reps > 1) snprintf(buf + strlen(buf), len - strlen(buf), ", %u replications", st->reps);
+    if (st->isolation)
+        snprintf(buf + strlen(buf), len - strlen(buf), "; the victim %s alone, beside each neighbour and beside all",
+                 st->victim[0] ? st->victim : "(marked victim: true)");
     if (st->density) {
         snprintf(buf + strlen(buf), len - strlen(buf), "; density search under");
         for (uint32_t i = 0; i < st->n_slas; i++)
@@ -183,10 +186,13 @@ static bool step_chart(const struct vs_lab_step *st, const struct vs_lab_results
     if (kind == VS_LAB_CHART_NONE) return false;
     if (kind == VS_LAB_CHART_AUTO)
         kind = r->density ? VS_LAB_CHART_DENSITY
+             : r->isolation ? VS_LAB_CHART_ISOLATION
              : has_migration(st->scenario) ? VS_LAB_CHART_MIGRATION
              : r->res.n_runs > 1 ? VS_LAB_CHART_RELATIVE : VS_LAB_CHART_BREAKDOWN;
-    if (r->density != (kind == VS_LAB_CHART_DENSITY)) return false;
+    if (r->density != (kind == VS_LAB_CHART_DENSITY) || r->isolation != (kind == VS_LAB_CHART_ISOLATION))
+        return false;
     switch (kind) {
+    case VS_LAB_CHART_ISOLATION: vs_isolation_chart(&r->iso, c); break;
     case VS_LAB_CHART_DENSITY: vs_chart_density(st->scenario, r->dens, r->n_dens, st->slas[0], c); break;
     case VS_LAB_CHART_RELATIVE: vs_chart_relative(&r->res, c); break;
     case VS_LAB_CHART_BREAKDOWN: vs_chart_breakdown(&r->res, VS_METRIC_US, c); break;

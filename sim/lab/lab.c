@@ -19,6 +19,7 @@
 #include "virtsim/load/yamltree.h"
 #include "virtsim/run/compare.h"
 #include "virtsim/run/density.h"
+#include "virtsim/run/isolation.h"
 #include "virtsim/run/replicate.h"
 
 /* ---- finding a lab ---- */
@@ -125,6 +126,30 @@ static int check_ref(const struct vs_lab *lab, const struct vs_lab_step *st, con
                                 "(ENGINE.density.guests, ENGINE.density.memory_per_guest_mib)"
                               : "answer expression '%.100s': density figures need a density: step",
                   e->text);
+    if (st->isolation != (r->object == VS_LAB_OBJ_ISOLATION))
+        return at(lab, e->line, e->column, err,
+                  st->isolation ? "answer expression '%.100s': an isolation step has only isolation figures "
+                                  "(ENGINE.isolation.NEIGHBOUR.FIELD)"
+                                : "answer expression '%.100s': isolation figures need an isolation: step",
+                  e->text);
+    if (r->object == VS_LAB_OBJ_ISOLATION) {
+        if (strcmp(r->item, "all") == 0) return VS_OK;
+        /* A neighbour: neither the victim nor the group that is its
+         * clients (run/isolation.h keeps both in every run). */
+        bool side[VS_MAX_GUEST_GROUPS] = {false};
+        for (uint32_t g = 0; g < sc->n_guests; g++)
+            side[g] = st->victim[0] ? strcmp(sc->guests[g].name, st->victim) == 0 : sc->guests[g].victim;
+        for (uint32_t g = 0; g < sc->n_guests; g++)
+            if (side[g] && sc->guests[g].peer[0])
+                for (uint32_t p = 0; p < sc->n_guests; p++)
+                    if (strcmp(sc->guests[p].name, sc->guests[g].peer) == 0) side[p] = true;
+        for (uint32_t g = 0; g < sc->n_guests; g++)
+            if (strcmp(sc->guests[g].name, r->item) == 0 && !side[g]) return VS_OK;
+        return at(lab, e->line, e->column, err,
+                  "answer expression '%.100s': '%s' is not a neighbour of the victim %s; name a guest group "
+                  "beside it, or all",
+                  e->text, r->item, st->victim[0] ? st->victim : "(the group marked victim: true)");
+    }
     if (r->object == VS_LAB_OBJ_GROUP) {
         for (uint32_t g = 0; g < sc->n_guests; g++)
             if (strcmp(sc->guests[g].name, r->item) == 0) return VS_OK;
@@ -212,6 +237,25 @@ static int build_step(const struct vs_lab *lab, struct vs_lab_step *st, struct v
         if (vs_sla_parse(st->slas[i], &sla, &e2) != VS_OK)
             return at(lab, st->sla_line[i], st->sla_column[i], err, "density.sla: %s", e2.message);
     }
+    if (st->isolation) {
+        /* One victim, so that a figure names one row: the victim: key, or
+         * the one group the scenario marks. */
+        uint32_t marked = 0, named = sc->n_guests;
+        for (uint32_t g = 0; g < sc->n_guests; g++) {
+            marked += sc->guests[g].victim;
+            if (strcmp(sc->guests[g].name, st->victim) == 0) named = g;
+        }
+        if (st->victim[0] && named == sc->n_guests)
+            return at(lab, st->victim_line, st->victim_column, err,
+                      "isolation.victim: the step's scenario has no guest group '%s'", st->victim);
+        if (!st->victim[0] && marked != 1)
+            return at(lab, st->line, st->column, err,
+                      "isolation: the scenario marks %u groups victim: true; name the one the step measures with "
+                      "isolation: {victim: NAME}",
+                      marked);
+        if (sc->n_guests < 2)
+            return at(lab, st->line, st->column, err, "isolation: the scenario has no group beside the victim");
+    }
     if (skipped[0] && st->n_approaches) {
         /* An engine the host cannot run is a mistake in the lab, not a
          * reason to drop a question silently. */
@@ -258,6 +302,11 @@ int vs_lab_run_step(const struct vs_lab *lab, uint32_t step, uint32_t threads, s
         out->n_dens = sc->n_engines;
         rc = out->dens ? vs_density_run(sc, &o, out->dens, err)
                        : vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
+    } else if (st->isolation) {
+        struct vs_isolation_opts o = {.victims = st->victim[0] ? st->victim : NULL, .reps = st->reps,
+                                      .threads = threads, .seed = sc->seed};
+        out->isolation = true;
+        rc = vs_isolation_run(sc, &o, &out->iso, err);
     } else {
         rc = vs_sim_run_replicated(sc, sc->seed, st->reps, threads, &out->res, err);
     }
@@ -269,7 +318,8 @@ int vs_lab_run_step(const struct vs_lab *lab, uint32_t step, uint32_t threads, s
 void vs_lab_results_free(struct vs_lab_results *r)
 {
     if (!r) return;
-    if (!r->density) vs_results_free(&r->res);
+    if (r->isolation) vs_isolation_free(&r->iso);
+    else if (!r->density) vs_results_free(&r->res);
     free(r->dens);
     memset(r, 0, sizeof *r);
 }
@@ -400,13 +450,57 @@ static int run_value(const struct vs_results *res, const struct vs_lab_ref *r, d
            : r->field == VS_LF_CP_TOTAL_S ? (double)cp->total_ns / 1e9 : cp->image_bytes / (1024.0 * 1024.0);
         return VS_OK;
     }
-    case VS_LAB_OBJ_DENSITY: break;
+    case VS_LAB_OBJ_DENSITY:
+    case VS_LAB_OBJ_ISOLATION: break;
     }
     return missing(why, len, "%s: %s is not a figure of a run", r->engine, vs_lab_field_name(r->field));
 }
 
+/* The victim's row beside the neighbour set the reference names ("all":
+ * every neighbour, the scenario as written: the last set). */
+static int isolation_value(const struct vs_isolation *iso, const struct vs_lab_ref *r, double *v, char *why,
+                           size_t len)
+{
+    const char *set = strcmp(r->item, "all") == 0 ? iso->neighbours : r->item;
+    const struct vs_isolation_row *row = NULL;
+    for (uint32_t i = 0; i < iso->n_rows && !row; i++)
+        if (strcmp(iso->rows[i].engine, r->engine) == 0 && strcmp(iso->rows[i].neighbours, set) == 0)
+            row = &iso->rows[i];
+    if (!row) return missing(why, len, "%s: no isolation figures beside %s", r->engine, r->item);
+    enum vs_lab_field f = r->field;
+    if (row->completed_nothing && f != VS_LF_ISO_THROUGHPUT_ALONE_PER_S && f != VS_LF_ISO_THROUGHPUT_WITH_PER_S &&
+        f != VS_LF_ISO_THROUGHPUT_RATIO)
+        return missing(why, len, "%s: the victim completed nothing in some replication beside %s", r->engine,
+                       r->item);
+    if (f >= VS_LF_ISO_CONT_FIRST && f < VS_LF_COUNT) {
+        *v = row->contention_ns_per_request[f - VS_LF_ISO_CONT_FIRST] / 1e3;
+        return VS_OK;
+    }
+    switch (f) {
+    case VS_LF_ISO_P99_RATIO: *v = row->p99_ratio.mean; break;
+    case VS_LF_ISO_THROUGHPUT_RATIO: *v = row->throughput_ratio.mean; break;
+    case VS_LF_ISO_CPU_PER_REQ_RATIO: *v = row->cpu_per_request_ratio.mean; break;
+    case VS_LF_ISO_P99_ALONE_MS: *v = row->p99_alone_ns.mean / 1e6; break;
+    case VS_LF_ISO_P99_WITH_MS: *v = row->p99_with_ns.mean / 1e6; break;
+    case VS_LF_ISO_THROUGHPUT_ALONE_PER_S: *v = row->throughput_alone_per_s.mean; break;
+    case VS_LF_ISO_THROUGHPUT_WITH_PER_S: *v = row->throughput_with_per_s.mean; break;
+    case VS_LF_ISO_CPU_WAIT_ALONE_US: *v = row->cpu_wait_ns_per_request_alone / 1e3; break;
+    case VS_LF_ISO_CPU_WAIT_WITH_US: *v = row->cpu_wait_ns_per_request_with / 1e3; break;
+    default: return missing(why, len, "%s: %s is not an isolation figure", r->engine, vs_lab_field_name(f));
+    }
+    return isfinite(*v) ? VS_OK : missing(why, len, "%s: no such figure beside %s", r->engine, r->item);
+}
+
 static int ref_value(const struct vs_lab_results *lr, const struct vs_lab_ref *r, double *v, char *why, size_t len)
 {
+    if (lr->isolation) {
+        if (r->object != VS_LAB_OBJ_ISOLATION)
+            return missing(why, len, "%s: %s is not a figure of an isolation comparison", r->engine,
+                           vs_lab_field_name(r->field));
+        return isolation_value(&lr->iso, r, v, why, len);
+    }
+    if (r->object == VS_LAB_OBJ_ISOLATION)
+        return missing(why, len, "%s: %s needs an isolation comparison", r->engine, vs_lab_field_name(r->field));
     if (!lr->density) return run_value(&lr->res, r, v, why, len);
     for (uint32_t k = 0; k < lr->n_dens; k++) {
         if (strcmp(lr->dens[k].engine, r->engine) != 0) continue;

@@ -80,6 +80,15 @@ static void build_fields(void)
         {VS_LF_CP_NEIGHBOURS_DURING_MS, VS_LAB_OBJ_CHECKPOINT, "neighbours_disk_during_ms"},
         {VS_LF_DENSITY_GUESTS, VS_LAB_OBJ_DENSITY, "guests"},
         {VS_LF_DENSITY_MEM_PER_GUEST_MIB, VS_LAB_OBJ_DENSITY, "memory_per_guest_mib"},
+        {VS_LF_ISO_P99_RATIO, VS_LAB_OBJ_ISOLATION, "p99_ratio"},
+        {VS_LF_ISO_THROUGHPUT_RATIO, VS_LAB_OBJ_ISOLATION, "throughput_ratio"},
+        {VS_LF_ISO_CPU_PER_REQ_RATIO, VS_LAB_OBJ_ISOLATION, "cpu_per_req_ratio"},
+        {VS_LF_ISO_P99_ALONE_MS, VS_LAB_OBJ_ISOLATION, "p99_alone_ms"},
+        {VS_LF_ISO_P99_WITH_MS, VS_LAB_OBJ_ISOLATION, "p99_with_ms"},
+        {VS_LF_ISO_THROUGHPUT_ALONE_PER_S, VS_LAB_OBJ_ISOLATION, "throughput_alone_per_s"},
+        {VS_LF_ISO_THROUGHPUT_WITH_PER_S, VS_LAB_OBJ_ISOLATION, "throughput_with_per_s"},
+        {VS_LF_ISO_CPU_WAIT_ALONE_US, VS_LAB_OBJ_ISOLATION, "cpu_wait_alone_us"},
+        {VS_LF_ISO_CPU_WAIT_WITH_US, VS_LAB_OBJ_ISOLATION, "cpu_wait_with_us"},
     };
     char name[32];
     for (size_t i = 0; i < N_OF(fixed); i++) add_field(fixed[i].f, fixed[i].o, fixed[i].name);
@@ -93,6 +102,10 @@ static void build_fields(void)
         add_field((enum vs_lab_field)(VS_LF_EVT_FIRST + e), VS_LAB_OBJ_GROUP, name);
         snprintf(name, sizeof name, "%s_per_req", vs_evt_name((enum vs_evt_kind)e));
         add_field((enum vs_lab_field)(VS_LF_PER_REQ_FIRST + e), VS_LAB_OBJ_GROUP, name);
+    }
+    for (int k = 0; k < VS_CONT_KINDS; k++) {
+        snprintf(name, sizeof name, "%s_us_per_req", vs_cont_kind_name((enum vs_cont_kind)k));
+        add_field((enum vs_lab_field)(VS_LF_ISO_CONT_FIRST + k), VS_LAB_OBJ_ISOLATION, name);
     }
 }
 
@@ -129,7 +142,7 @@ const char *vs_lab_level_name(enum vs_lab_level l)
 
 static const char *object_name(enum vs_lab_object o)
 {
-    static const char *const names[] = {"a guest group", "host", "migration", "checkpoint", "density"};
+    static const char *const names[] = {"a guest group", "host", "migration", "checkpoint", "density", "isolation"};
     return names[o];
 }
 
@@ -194,7 +207,8 @@ static int parse_ref(struct parser *ps, const char *start, size_t len, struct vs
         fl[len] = '\0';
         return perr(ps, start,
                     "'%s' is not a reference; write ENGINE.GROUP.FIELD (kvm.web.p99_ms), ENGINE.host.FIELD, "
-                    "ENGINE.migration[.GUEST].FIELD, ENGINE.checkpoint[.N].FIELD or ENGINE.density.FIELD",
+                    "ENGINE.migration[.GUEST].FIELD, ENGINE.checkpoint[.N].FIELD, ENGINE.density.FIELD or "
+                    "ENGINE.isolation.NEIGHBOUR.FIELD",
                     fl);
     }
     memset(ref, 0, sizeof *ref);
@@ -206,14 +220,19 @@ static int parse_ref(struct parser *ps, const char *start, size_t len, struct vs
     else if (strcmp(obj, "migration") == 0) ref->object = VS_LAB_OBJ_MIGRATION;
     else if (strcmp(obj, "checkpoint") == 0) ref->object = VS_LAB_OBJ_CHECKPOINT;
     else if (strcmp(obj, "density") == 0) ref->object = VS_LAB_OBJ_DENSITY;
+    else if (strcmp(obj, "isolation") == 0) ref->object = VS_LAB_OBJ_ISOLATION;
     else {
         ref->object = VS_LAB_OBJ_GROUP;
         snprintf(ref->item, sizeof ref->item, "%s", obj);
     }
+    if (ref->object == VS_LAB_OBJ_ISOLATION && n != 4)
+        return perr(ps, start, "%s", "isolation names its neighbours: ENGINE.isolation.NEIGHBOUR.FIELD, NEIGHBOUR a "
+                                     "guest group beside the victim or all (kvm.isolation.file-scan.p99_ratio)");
     if (n == 4) {
-        if (ref->object != VS_LAB_OBJ_MIGRATION && ref->object != VS_LAB_OBJ_CHECKPOINT)
-            return perr(ps, start, "'%s' has a part too many: only migration and checkpoint take one (a guest, "
-                                   "a number)",
+        if (ref->object != VS_LAB_OBJ_MIGRATION && ref->object != VS_LAB_OBJ_CHECKPOINT &&
+            ref->object != VS_LAB_OBJ_ISOLATION)
+            return perr(ps, start, "'%s' has a part too many: only migration, checkpoint and isolation take one (a "
+                                   "guest, a number, a neighbour group)",
                         parts[1]);
         snprintf(ref->item, sizeof ref->item, "%s", parts[2]);
         if (ref->object == VS_LAB_OBJ_CHECKPOINT) {
@@ -688,6 +707,24 @@ static int parse_density(const struct cfg_ctx *c, const struct vs_ynode *n, cons
     return VS_OK;
 }
 
+/* isolation: {victim: NAME} (or {}: the group the scenario marks victim). */
+static int parse_isolation(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath,
+                           struct vs_lab_step *st)
+{
+    int rc = cfg_expect_mapping(c, n, keypath, "{victim: web} (or {} for the group marked victim: true)");
+    static const char *const keys[] = {"victim"};
+    if (rc == VS_OK) rc = cfg_check_keys(c, n, keypath, keys, N_OF(keys));
+    if (rc != VS_OK) return rc;
+    st->isolation = true;
+    const struct vs_ynode *v = vs_ynode_get(n, "victim");
+    if (!v) return VS_OK;
+    char kp[KEYPATH_LEN + 32];
+    cfg_join(kp, sizeof kp, keypath, "victim");
+    st->victim_line = v->line;
+    st->victim_column = text_column(v);
+    return cfg_node_name(c, v, kp, st->victim, sizeof st->victim);
+}
+
 static int parse_step(const struct cfg_ctx *c, const struct vs_ynode *sn, size_t index, const char *base_dir,
                       struct vs_lab_step *st)
 {
@@ -696,7 +733,8 @@ static int parse_step(const struct cfg_ctx *c, const struct vs_ynode *sn, size_t
     int rc = cfg_expect_mapping(c, sn, path, "a step (title, text, scenario, do, questions)");
     if (rc != VS_OK) return rc;
     static const char *const keys[] = {"title", "text", "scenario", "approaches", "host", "duration", "vcpus",
-                                       "seed", "set", "reps", "density", "do", "chart", "question", "questions"};
+                                       "seed", "set", "reps", "density", "isolation", "do", "chart", "question",
+                                       "questions"};
     rc = cfg_check_keys(c, sn, path, keys, N_OF(keys));
     if (rc == VS_OK) rc = req_lab_text(c, sn, path, "title", "the step's title", &st->title);
     if (rc == VS_OK) rc = req_lab_text(c, sn, path, "text", "what the step is about", &st->text);
@@ -772,12 +810,19 @@ static int parse_step(const struct cfg_ctx *c, const struct vs_ynode *sn, size_t
         cfg_join(kp, sizeof kp, path, "density");
         rc = parse_density(c, n, kp, st);
     }
+    if (rc == VS_OK && (n = vs_ynode_get(sn, "isolation"))) {
+        cfg_join(kp, sizeof kp, path, "isolation");
+        rc = st->density ? cfg_fail_at(c, n, "%s: a step is a density search or an isolation comparison, not both",
+                                       kp)
+                         : parse_isolation(c, n, kp, st);
+    }
     if (rc == VS_OK && (n = vs_ynode_get(sn, "do"))) {
         cfg_join(kp, sizeof kp, path, "do");
         rc = parse_do(c, n, kp, st);
     }
     if (rc == VS_OK) {
-        static const char *const charts[] = {"auto", "none", "relative", "breakdown", "migration", "density", "hosts"};
+        static const char *const charts[] = {"auto",    "none",    "relative", "breakdown",
+                                             "migration", "density", "hosts",   "isolation"};
         int ch = 0;
         rc = cfg_opt_choice(c, sn, path, "chart", charts, N_OF(charts), &ch);
         st->chart = (enum vs_lab_chart)ch;

@@ -188,6 +188,10 @@ printf 'title: x\nlevel: advanced\nduration: 30min\nobjectives: [a]\nbackground:
     bad_lab "an unknown built-in" "bad.yaml:10:15: steps[0].scenario: 'no-such-thing' is neither a built-in scenario"
 printf 'title: x\nlevel: advanced\nduration: 30min\nobjectives: [a]\nbackground: b\ninstructor_notes: c\nsteps:\n  - title: s\n    text: t\n    scenario: default\n    question: {kind: number, prompt: p, answer: {metric: "native.web.p99_ms - ", tolerance: 1}}\n' |
     bad_lab "an expression that ends early" "bad.yaml:11:79: answer expression 'native.web.p99_ms - ': ends where a number or a name was expected"
+printf 'title: x\nlevel: advanced\nduration: 30min\nobjectives: [a]\nbackground: b\ninstructor_notes: c\nsteps:\n  - title: s\n    text: t\n    scenario: noisy-neighbour\n    isolation: {victim: wbe}\n    question: {kind: number, prompt: p, answer: {metric: "kvm.isolation.all.p99_ratio", tolerance: 1}}\n' |
+    bad_lab "an isolation victim the scenario does not have" "bad.yaml:11:25: isolation.victim: the step's scenario has no guest group 'wbe'"
+printf 'title: x\nlevel: advanced\nduration: 30min\nobjectives: [a]\nbackground: b\ninstructor_notes: c\nsteps:\n  - title: s\n    text: t\n    scenario: noisy-neighbour\n    question: {kind: number, prompt: p, answer: {metric: "kvm.isolation.all.p99_ratio", tolerance: 1}}\n' |
+    bad_lab "isolation figures outside an isolation step" "bad.yaml:11:59: answer expression 'kvm.isolation.all.p99_ratio': isolation figures need an isolation: step"
 run lab show no-such-lab
 expect_status "an unknown lab: exit 2" 2
 expect_err "an unknown lab names the built-in ones" "no built-in lab of that number or name"
@@ -195,7 +199,7 @@ expect_err "an unknown lab names the built-in ones" "no built-in lab of that num
 # ---- help topics, the manual page, make install ----
 run help topics
 expect_status "help topics" 0
-for topic in emulation paravirt hvm oslevel pv-on-hvm exits shadow ept density migration checkpoint; do
+for topic in emulation paravirt hvm oslevel pv-on-hvm exits shadow ept density isolation migration checkpoint; do
     run help "$topic"
     if [ "$STATUS" -eq 0 ] && grep -q 'Lab [0-9]' "$TMP/out"; then ok "help $topic points at a lab"
     else fail "help $topic points at a lab" "status $STATUS" "$(head -3 "$TMP/out")"; fi

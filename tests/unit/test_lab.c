@@ -10,7 +10,11 @@
  *    it, relative or absolute; the question's unit may follow the number;
  *  - a derived choice follows the results: change them, the key changes;
  *  - a lab loads from text with every engine and group it names checked
- *    against the step's scenario, at the expression's position. */
+ *    against the step's scenario, at the expression's position;
+ *  - an isolation figure is the victim's row beside the neighbour set it
+ *    names ("all": every neighbour), in the unit its name says; it exists
+ *    only in an isolation step, names a neighbour (not the victim), and the
+ *    key a step computes is the figure `virtsim isolation` reports. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -222,6 +226,135 @@ static void test_load_and_prepare(void **state)
     free(lab);
 }
 
+/* Isolation results by hand: kvm, the victim beside "hog", beside "scan"
+ * and beside both ("hog+scan"). */
+static void make_isolation(struct vs_lab_results *lr)
+{
+    memset(lr, 0, sizeof *lr);
+    lr->isolation = true;
+    struct vs_isolation *iso = &lr->iso;
+    snprintf(iso->neighbours, sizeof iso->neighbours, "hog+scan");
+    iso->rows = calloc(3, sizeof *iso->rows);
+    iso->n_rows = 3;
+    const char *sets[] = {"hog", "scan", "hog+scan"};
+    for (uint32_t i = 0; i < 3; i++) {
+        struct vs_isolation_row *row = &iso->rows[i];
+        snprintf(row->engine, sizeof row->engine, "kvm");
+        snprintf(row->group, sizeof row->group, "web");
+        snprintf(row->neighbours, sizeof row->neighbours, "%s", sets[i]);
+        row->p99_ratio.mean = 1.5 + i;
+        row->p99_alone_ns.mean = 2e6;
+        row->p99_with_ns.mean = 2e6 * (1.5 + i);
+        row->throughput_ratio.mean = 1;
+        row->contention_ns_per_request[VS_CONT_KERNEL] = 750 * (i + 1);
+        row->cpu_wait_ns_per_request_with = 4000;
+    }
+}
+
+static void test_isolation_figures(void **state)
+{
+    (void)state;
+    struct vs_lab_results r;
+    make_isolation(&r);
+    int rc;
+    assert_within_rel(eval("kvm.isolation.hog.p99_ratio", &r, &rc), 1.5, 1e-12);
+    assert_int_equal(rc, VS_OK);
+    /* all: the row beside every neighbour, whatever its name */
+    assert_within_rel(eval("kvm.isolation.all.p99_ratio", &r, &rc), 3.5, 1e-12);
+    assert_within_rel(eval("kvm.isolation.scan.p99_with_ms / kvm.isolation.scan.p99_alone_ms", &r, &rc), 2.5,
+                        1e-12);
+    assert_within_rel(eval("kvm.isolation.scan.kernel_locks_us_per_req", &r, &rc), 1.5, 1e-12);
+    assert_within_rel(eval("kvm.isolation.hog.cpu_wait_with_us", &r, &rc), 4, 1e-12);
+    /* figures that are not there: another engine, a group figure */
+    eval("lxc.isolation.hog.p99_ratio", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME);
+    eval("kvm.web.p99_ms", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME);
+    /* a victim that completed nothing has no latency ratio */
+    r.iso.rows[0].completed_nothing = true;
+    eval("kvm.isolation.hog.p99_ratio", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME);
+    vs_lab_results_free(&r);
+    /* and isolation figures are not figures of a run */
+    struct vs_lab_results plain;
+    const char *eng[] = {"kvm"};
+    double done[] = {100}, cpu[] = {1e9};
+    make_results(&plain, eng, done, cpu, 1);
+    eval("kvm.isolation.hog.p99_ratio", &plain, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME);
+    vs_lab_results_free(&plain);
+    /* the neighbour is part of the name */
+    struct vs_lab_expr e;
+    struct vs_error err;
+    assert_int_equal(vs_lab_parse_expr("kvm.isolation.p99_ratio", "t", 1, 1, &e, &err), VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "ENGINE.isolation.NEIGHBOUR.FIELD"));
+}
+
+static const char iso_lab[] =
+    "title: t\nlevel: advanced\nduration: 30min\nobjectives: [o]\nbackground: b\ninstructor_notes: n\n"
+    "steps:\n"
+    "  - title: s\n    text: t\n    reps: 2\n    isolation: {}\n"
+    "    scenario:\n"
+    "      name: nn\n      host: current\n      duration: 2s\n      warmup: 500ms\n      seed: 5\n"
+    "      compare: [kvm, lxc]\n"
+    "      guests:\n"
+    "        - name: web\n          victim: true\n          vcpus: 2\n"
+    "          workload:\n            name: w\n            load: {kind: open, rate: 3000/s}\n"
+    "            request: {instructions: 150k, syscalls: 12, kernel_instructions: 30k, disk: {reads: 2, read_size: 16KiB}}\n"
+    "            memory: {footprint: 256MiB, working_set: 64MiB, file_set: 128MiB}\n"
+    "        - name: scan\n          vcpus: 4\n"
+    "          workload:\n            name: s\n            load: {kind: closed, clients: 8, think_time: 500us}\n"
+    "            request: {instructions: 40k, syscalls: 6, page_faults: 2, disk: {reads: 4, read_size: 64KiB}}\n"
+    "            memory: {footprint: 64MiB, working_set: 16MiB, file_set: 96GiB}\n"
+    "    question:\n      kind: number\n      prompt: p\n"
+    "      answer: {metric: \"REF\", tolerance: 5%}\n";
+
+static int load_iso(const char *ref, struct vs_lab *lab, struct vs_error *err)
+{
+    char text[sizeof iso_lab + 64];
+    const char *at = strstr(iso_lab, "REF");
+    snprintf(text, sizeof text, "%.*s%s%s", (int)(at - iso_lab), iso_lab, ref, at + 3);
+    int rc = vs_lab_load(text, strlen(text), "t.yaml", "10-t", NULL, lab, err);
+    if (rc == VS_OK) rc = vs_lab_prepare(lab, err);
+    return rc;
+}
+
+static void test_isolation_step(void **state)
+{
+    (void)state;
+    struct vs_lab *lab = calloc(1, sizeof *lab);
+    struct vs_error err;
+    /* the victim is not its own neighbour; the position is the expression's */
+    assert_int_equal(load_iso("lxc.isolation.web.p99_ratio", lab, &err), VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "not a neighbour"));
+    assert_int_equal(err.line, 38);
+    vs_lab_free(lab);
+    assert_int_equal(load_iso("lxc.scan.p99_ms", lab, &err), VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "an isolation step has only isolation figures"));
+    vs_lab_free(lab);
+    assert_int_equal(load_iso("lxc.isolation.scan.p99_ratio / kvm.isolation.scan.p99_ratio", lab, &err), VS_OK);
+    /* The key is the figure the isolation comparison reports, run on its own. */
+    struct vs_lab_results r;
+    assert_int_equal(vs_lab_run_step(lab, 0, 1, NULL, &r, &err), VS_OK);
+    struct vs_lab_key k;
+    vs_lab_question_key(&lab->steps[0].questions[0], &r, &k);
+    assert_true(k.ok);
+    struct vs_isolation direct;
+    struct vs_isolation_opts o = {.reps = 2, .threads = 1, .seed = lab->steps[0].scenario->seed};
+    assert_int_equal(vs_isolation_run(lab->steps[0].scenario, &o, &direct, &err), VS_OK);
+    double ratio[2] = {0, 0};
+    for (uint32_t i = 0; i < direct.n_rows; i++)
+        ratio[strcmp(direct.rows[i].engine, "lxc") == 0] = direct.rows[i].p99_ratio.mean;
+    assert_true(ratio[0] > 0 && ratio[1] > 0);
+    assert_within_rel(k.value, ratio[1] / ratio[0], 1e-9);
+    /* one kernel: the file scanner slows the container's victim more */
+    assert_true(k.value > 1);
+    vs_isolation_free(&direct);
+    vs_lab_results_free(&r);
+    vs_lab_free(lab);
+    free(lab);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +363,8 @@ int main(void)
         cmocka_unit_test(test_grading),
         cmocka_unit_test(test_derived_choice),
         cmocka_unit_test(test_load_and_prepare),
+        cmocka_unit_test(test_isolation_figures),
+        cmocka_unit_test(test_isolation_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "virtsim/load/builtin.h"
 #include "virtsim/load/lab.h"
 #include "virtsim/out/results.h"
+#include "virtsim/run/isolation.h"
 #include "virtsim/spec/lab.h"
 
 /* The built-in labs in order (their names start with their number). */
@@ -33,12 +34,14 @@ int vs_lab_open(const char *what, struct vs_lab *out, struct vs_error *err);
  * step. Errors at the reference's FILE:LINE:COL. */
 int vs_lab_prepare(struct vs_lab *lab, struct vs_error *err);
 
-/* A step's results: a run (its replications) or a density search. */
+/* A step's results: a run (its replications), a density search or an
+ * isolation comparison. */
 struct vs_lab_results {
-    bool density;
+    bool density, isolation;
     struct vs_results res;                  /* a run step (owned) */
     struct vs_density_result *dens;         /* a density step: one per engine (owned) */
     uint32_t n_dens;
+    struct vs_isolation iso;                /* an isolation step (owned) */
 };
 
 /* Runs step `step` (0-based) as the key is computed from it: its scenario

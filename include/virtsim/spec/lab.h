@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "virtsim/core/ops.h"
+#include "virtsim/host/contention.h"
 #include "virtsim/spec/scenario.h"
 
 #define VS_LAB_MAX_STEPS 10
@@ -20,9 +21,10 @@
 #define VS_LAB_EXPR_TEXT 256
 
 /* What a reference names: a figure of a guest group, of the hosts, of a
- * migration or checkpoint the timeline made, or of a density search. */
+ * migration or checkpoint the timeline made, of a density search, or of an
+ * isolation comparison (the victim beside a neighbour set, run/isolation.h). */
 enum vs_lab_object { VS_LAB_OBJ_GROUP, VS_LAB_OBJ_HOST, VS_LAB_OBJ_MIGRATION, VS_LAB_OBJ_CHECKPOINT,
-                     VS_LAB_OBJ_DENSITY };
+                     VS_LAB_OBJ_DENSITY, VS_LAB_OBJ_ISOLATION };
 
 /* The figures a reference may name (sim/load/cfg_lab.c has the table of
  * their names and docs/yaml-reference.md what each means). */
@@ -49,7 +51,14 @@ enum vs_lab_field {
     VS_LF_CP_NEIGHBOURS_BEFORE_MS, VS_LF_CP_NEIGHBOURS_DURING_MS, /* the neighbours' disk response */
     /* a density search */
     VS_LF_DENSITY_GUESTS, VS_LF_DENSITY_MEM_PER_GUEST_MIB,
-    VS_LF_COUNT
+    /* an isolation comparison: the victim beside a neighbour set, over the
+     * replications (means; ratios are with / alone) */
+    VS_LF_ISO_P99_RATIO, VS_LF_ISO_THROUGHPUT_RATIO, VS_LF_ISO_CPU_PER_REQ_RATIO,
+    VS_LF_ISO_P99_ALONE_MS, VS_LF_ISO_P99_WITH_MS, VS_LF_ISO_THROUGHPUT_ALONE_PER_S,
+    VS_LF_ISO_THROUGHPUT_WITH_PER_S, VS_LF_ISO_CPU_WAIT_ALONE_US, VS_LF_ISO_CPU_WAIT_WITH_US,
+    /* one per contention kind (host/contention.h): CPU per request with the neighbours, in us */
+    VS_LF_ISO_CONT_FIRST,
+    VS_LF_COUNT = VS_LF_ISO_CONT_FIRST + VS_CONT_KINDS
 };
 
 /* ENGINE.OBJECT[.ITEM].FIELD, resolved against the step's scenario when the
@@ -58,7 +67,8 @@ struct vs_lab_ref {
     char engine[VS_NAME_MAX];
     enum vs_lab_object object;
     char item[VS_NAME_MAX];   /* group: its name; migration: a guest ("" = the first);
-                                 checkpoint: its number, 1-based ("" = the first) */
+                                 checkpoint: its number, 1-based ("" = the first);
+                                 isolation: the neighbour group, or "all" */
     enum vs_lab_field field;
 };
 
@@ -122,7 +132,7 @@ struct vs_lab_do {
 
 /* The chart a handout draws for a step (out/chart.h kinds). */
 enum vs_lab_chart { VS_LAB_CHART_AUTO, VS_LAB_CHART_NONE, VS_LAB_CHART_RELATIVE, VS_LAB_CHART_BREAKDOWN,
-                    VS_LAB_CHART_MIGRATION, VS_LAB_CHART_DENSITY, VS_LAB_CHART_HOSTS };
+                    VS_LAB_CHART_MIGRATION, VS_LAB_CHART_DENSITY, VS_LAB_CHART_HOSTS, VS_LAB_CHART_ISOLATION };
 
 /* Where a step's scenario comes from. */
 enum vs_lab_source {
@@ -166,6 +176,9 @@ struct vs_lab_step {
     int sla_line[4], sla_column[4];
     uint32_t n_slas;
     uint32_t density_max;
+    bool isolation;             /* an isolation comparison instead of a run (run/isolation.h) */
+    char victim[VS_NAME_MAX];   /* its victim group ("": the one the scenario marks victim: true) */
+    int victim_line, victim_column;
     struct vs_lab_do todo[VS_LAB_MAX_ITEMS];
     uint32_t n_todo;
     enum vs_lab_chart chart;
