@@ -147,7 +147,9 @@ static int write_step(FILE *f, const void *ctx, struct vs_error *e)
     const struct step_job *j = ctx;
     if (j->r->isolation) return vs_isolation_write(f, &j->r->iso, j->fmt, e);
     if (j->r->density) {
-        struct vs_density_opts o = {.max_guests = j->st->density_max};
+        struct vs_density_opts o = {.max_guests = j->st->density_max,
+                                    .overcommit_sharing = j->st->overcommit_sharing,
+                                    .overcommit_balloon = j->st->overcommit_balloon};
         for (uint32_t i = 0; i < j->st->n_slas; i++) vs_sla_parse(j->st->slas[i], &o.slas[o.n_slas++], e);
         if (j->fmt == VS_REPORT_JSON) return vs_density_write_json(f, j->st->scenario, &o, j->r->dens, j->r->n_dens, e);
         if (j->fmt == VS_REPORT_CSV) vs_density_write_csv(f, j->r->dens, j->r->n_dens);

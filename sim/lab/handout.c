@@ -40,6 +40,11 @@ static void step_source(const struct vs_lab_step *st, char *buf, size_t len)
         snprintf(buf + strlen(buf), len - strlen(buf), "; density search under");
         for (uint32_t i = 0; i < st->n_slas; i++)
             snprintf(buf + strlen(buf), len - strlen(buf), "%s %s", i ? "," : "", st->slas[i]);
+        if (st->overcommit_sharing || st->overcommit_balloon)
+            snprintf(buf + strlen(buf), len - strlen(buf), ", guests counted with %s%s%s settled",
+                     st->overcommit_sharing ? "page sharing" : "",
+                     st->overcommit_sharing && st->overcommit_balloon ? " and " : "",
+                     st->overcommit_balloon ? "ballooning" : "");
     }
 }
 

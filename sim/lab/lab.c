@@ -295,7 +295,9 @@ int vs_lab_run_step(const struct vs_lab *lab, uint32_t step, uint32_t threads, s
     sc->control = control;
     int rc;
     if (st->density) {
-        struct vs_density_opts o = {.max_guests = st->density_max, .threads = threads};
+        struct vs_density_opts o = {.max_guests = st->density_max, .threads = threads,
+                                    .overcommit_sharing = st->overcommit_sharing,
+                                    .overcommit_balloon = st->overcommit_balloon};
         for (uint32_t i = 0; i < st->n_slas; i++) vs_sla_parse(st->slas[i], &o.slas[o.n_slas++], err);
         out->density = true;
         out->dens = calloc(sc->n_engines, sizeof *out->dens);
@@ -390,6 +392,34 @@ static int group_value(const struct vs_results *res, uint32_t k, const struct vs
     case VS_LF_BOOT_S: *v = (double)gr->start_ns / 1e9; break;
     case VS_LF_DOWN_S: *v = gr->down_ns / 1e9; break;
     case VS_LF_LOST: *v = (double)gr->lost; break;
+    case VS_LF_MM_RESIDENT_MIB:
+    case VS_LF_MM_SHARED_MIB:
+    case VS_LF_MM_BALLOONED_MIB:
+    case VS_LF_MM_SWAPPED_MIB:
+    case VS_LF_MM_SWAP_INS:
+    case VS_LF_MM_OOM_KILLS:
+    case VS_LF_MM_CHANGE_S:
+    case VS_LF_MM_BALLOON_CPU_MS: {
+        const struct vs_mem_mgmt *mm = &gr->mm;
+        if (!mm->managed)
+            return missing(why, len, "%s: group %s has no memory management (resources: memory, or a set: memory)",
+                           r->engine, r->item);
+        const double mib = 1024.0 * 1024.0;
+        if (f == VS_LF_MM_CHANGE_S) {
+            if (mm->change_at_ns < 0 || mm->change_done_ns < 0)
+                return missing(why, len, "%s: group %s has no memory change that took full effect", r->engine,
+                               r->item);
+            *v = (mm->change_done_ns - mm->change_at_ns) / 1e9;
+            break;
+        }
+        *v = f == VS_LF_MM_RESIDENT_MIB ? mm->resident_bytes / mib
+           : f == VS_LF_MM_SHARED_MIB ? mm->shared_bytes / mib
+           : f == VS_LF_MM_BALLOONED_MIB ? mm->ballooned_bytes / mib
+           : f == VS_LF_MM_SWAPPED_MIB ? mm->swapped_bytes / mib
+           : f == VS_LF_MM_SWAP_INS ? (double)mm->swap_ins
+           : f == VS_LF_MM_OOM_KILLS ? (double)mm->oom_kills : mm->balloon_cpu_ns / 1e6;
+        break;
+    }
     default: return missing(why, len, "%s: %s: not a group figure", r->engine, vs_lab_field_name(f));
     }
     return VS_OK;
@@ -404,6 +434,17 @@ static int run_value(const struct vs_results *res, const struct vs_lab_ref *r, d
     switch (r->object) {
     case VS_LAB_OBJ_GROUP: return group_value(res, k, r, v, why, len);
     case VS_LAB_OBJ_HOST:
+        if (r->field >= VS_LF_HOST_OVERCOMMIT && r->field <= VS_LF_HOST_KSM_CPU_S) {
+            const struct vs_mem_mgmt *mm = &run->host.mm;
+            if (!mm->managed)
+                return missing(why, len, "%s: no guest has memory management (resources: memory)", r->engine, "");
+            const double mib = 1024.0 * 1024.0;
+            *v = r->field == VS_LF_HOST_OVERCOMMIT ? mm->overcommit_ratio
+               : r->field == VS_LF_HOST_SHARED_MIB ? mm->shared_bytes / mib
+               : r->field == VS_LF_HOST_BALLOONED_MIB ? mm->ballooned_bytes / mib
+               : r->field == VS_LF_HOST_SWAPPED_MIB ? mm->swapped_bytes / mib : mm->ksm_cpu_ns / 1e9;
+            return VS_OK;
+        }
         *v = r->field == VS_LF_HOST_CPU_PCT ? 100.0 * run->host.cpu_utilisation
            : r->field == VS_LF_HOST_MEM_USED_GIB ? run->host.mem_used_bytes / (1024.0 * 1024.0 * 1024.0)
            : r->field == VS_LF_HOST_NIC_RX_PCT ? 100.0 * run->host.nic_rx_utilisation
@@ -504,8 +545,11 @@ static int ref_value(const struct vs_lab_results *lr, const struct vs_lab_ref *r
     if (!lr->density) return run_value(&lr->res, r, v, why, len);
     for (uint32_t k = 0; k < lr->n_dens; k++) {
         if (strcmp(lr->dens[k].engine, r->engine) != 0) continue;
-        *v = r->field == VS_LF_DENSITY_GUESTS ? (double)lr->dens[k].density
-                                              : vs_mem_parts_total(&lr->dens[k].memory_per_guest) / (1024.0 * 1024.0);
+        const struct vs_density_result *d = &lr->dens[k];
+        *v = r->field == VS_LF_DENSITY_GUESTS ? (double)d->density
+           : r->field == VS_LF_DENSITY_SAVED_SHARING_MIB ? d->saved_sharing_bytes / (1024.0 * 1024.0)
+           : r->field == VS_LF_DENSITY_SAVED_BALLOON_MIB ? d->saved_balloon_bytes / (1024.0 * 1024.0)
+                                                         : vs_mem_parts_total(&d->memory_per_guest) / (1024.0 * 1024.0);
         return VS_OK;
     }
     return missing(why, len, "%s: no density result for %s", r->engine, r->engine);

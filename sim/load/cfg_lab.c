@@ -58,6 +58,14 @@ static void build_fields(void)
         {VS_LF_BOOT_S, VS_LAB_OBJ_GROUP, "boot_s"},
         {VS_LF_DOWN_S, VS_LAB_OBJ_GROUP, "down_s"},
         {VS_LF_LOST, VS_LAB_OBJ_GROUP, "lost"},
+        {VS_LF_MM_RESIDENT_MIB, VS_LAB_OBJ_GROUP, "mm_resident_mib"},
+        {VS_LF_MM_SHARED_MIB, VS_LAB_OBJ_GROUP, "mm_shared_mib"},
+        {VS_LF_MM_BALLOONED_MIB, VS_LAB_OBJ_GROUP, "mm_ballooned_mib"},
+        {VS_LF_MM_SWAPPED_MIB, VS_LAB_OBJ_GROUP, "mm_swapped_mib"},
+        {VS_LF_MM_SWAP_INS, VS_LAB_OBJ_GROUP, "mm_swap_ins"},
+        {VS_LF_MM_OOM_KILLS, VS_LAB_OBJ_GROUP, "mm_oom_kills"},
+        {VS_LF_MM_CHANGE_S, VS_LAB_OBJ_GROUP, "mm_change_s"},
+        {VS_LF_MM_BALLOON_CPU_MS, VS_LAB_OBJ_GROUP, "mm_balloon_cpu_ms"},
         {VS_LF_SCORE, VS_LAB_OBJ_GROUP, "score"},
         {VS_LF_COST_RATIO, VS_LAB_OBJ_GROUP, "cost_ratio"},
         {VS_LF_THROUGHPUT_RATIO, VS_LAB_OBJ_GROUP, "throughput_ratio"},
@@ -67,6 +75,11 @@ static void build_fields(void)
         {VS_LF_HOST_DISK_PCT, VS_LAB_OBJ_HOST, "disk_pct"},
         {VS_LF_HOST_NIC_RX_PCT, VS_LAB_OBJ_HOST, "nic_rx_pct"},
         {VS_LF_HOST_NIC_TX_PCT, VS_LAB_OBJ_HOST, "nic_tx_pct"},
+        {VS_LF_HOST_OVERCOMMIT, VS_LAB_OBJ_HOST, "overcommit_ratio"},
+        {VS_LF_HOST_SHARED_MIB, VS_LAB_OBJ_HOST, "mm_shared_mib"},
+        {VS_LF_HOST_BALLOONED_MIB, VS_LAB_OBJ_HOST, "mm_ballooned_mib"},
+        {VS_LF_HOST_SWAPPED_MIB, VS_LAB_OBJ_HOST, "mm_swapped_mib"},
+        {VS_LF_HOST_KSM_CPU_S, VS_LAB_OBJ_HOST, "ksm_cpu_s"},
         {VS_LF_MIG_DOWNTIME_MS, VS_LAB_OBJ_MIGRATION, "downtime_ms"},
         {VS_LF_MIG_TOTAL_S, VS_LAB_OBJ_MIGRATION, "total_s"},
         {VS_LF_MIG_SENT_MIB, VS_LAB_OBJ_MIGRATION, "sent_mib"},
@@ -80,6 +93,8 @@ static void build_fields(void)
         {VS_LF_CP_NEIGHBOURS_DURING_MS, VS_LAB_OBJ_CHECKPOINT, "neighbours_disk_during_ms"},
         {VS_LF_DENSITY_GUESTS, VS_LAB_OBJ_DENSITY, "guests"},
         {VS_LF_DENSITY_MEM_PER_GUEST_MIB, VS_LAB_OBJ_DENSITY, "memory_per_guest_mib"},
+        {VS_LF_DENSITY_SAVED_SHARING_MIB, VS_LAB_OBJ_DENSITY, "saved_sharing_mib"},
+        {VS_LF_DENSITY_SAVED_BALLOON_MIB, VS_LAB_OBJ_DENSITY, "saved_balloon_mib"},
         {VS_LF_ISO_P99_RATIO, VS_LAB_OBJ_ISOLATION, "p99_ratio"},
         {VS_LF_ISO_THROUGHPUT_RATIO, VS_LAB_OBJ_ISOLATION, "throughput_ratio"},
         {VS_LF_ISO_CPU_PER_REQ_RATIO, VS_LAB_OBJ_ISOLATION, "cpu_per_req_ratio"},
@@ -681,7 +696,7 @@ static int parse_sets(const struct cfg_ctx *c, const struct vs_ynode *n, const c
 static int parse_density(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath, struct vs_lab_step *st)
 {
     int rc = cfg_expect_mapping(c, n, keypath, "{sla: \"p99<20ms\", max: 64}");
-    static const char *const keys[] = {"sla", "max"};
+    static const char *const keys[] = {"sla", "max", "overcommit"};
     if (rc == VS_OK) rc = cfg_check_keys(c, n, keypath, keys, N_OF(keys));
     if (rc == VS_OK) rc = cfg_require_key(c, n, keypath, "sla", "one SLA or a list (p99<20ms, throughput>=95%)");
     if (rc != VS_OK) return rc;
@@ -689,6 +704,22 @@ static int parse_density(const struct cfg_ctx *c, const struct vs_ynode *n, cons
     st->density_max = 128;
     rc = cfg_opt_u32(c, n, keypath, "max", 1, VS_MAX_GUESTS, &st->density_max);
     if (rc != VS_OK) return rc;
+    const struct vs_ynode *oc = vs_ynode_get(n, "overcommit");
+    if (oc) {
+        /* As `virtsim density --overcommit sharing,balloon`. */
+        const struct vs_ynode *one = oc->kind == VS_YNODE_SEQUENCE ? NULL : oc;
+        size_t count = one ? 1 : oc->count;
+        for (size_t i = 0; i < count; i++) {
+            const struct vs_ynode *it = one ? one : oc->items[i];
+            static const char *const mech[] = {"sharing", "balloon"};
+            if (it->kind != VS_YNODE_SCALAR || (strcmp(it->text, mech[0]) != 0 && strcmp(it->text, mech[1]) != 0))
+                return cfg_fail_at(c, it, "%s.overcommit: '%.40s' is not allowed; expected sharing, balloon or "
+                                          "[sharing, balloon]",
+                                   keypath, it->kind == VS_YNODE_SCALAR ? it->text : "a collection");
+            if (it->text[0] == 's') st->overcommit_sharing = true;
+            else st->overcommit_balloon = true;
+        }
+    }
     const struct vs_ynode *s = vs_ynode_get(n, "sla");
     const struct vs_ynode *one = s->kind == VS_YNODE_SEQUENCE ? NULL : s;
     size_t count = one ? 1 : s->count;

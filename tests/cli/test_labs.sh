@@ -192,6 +192,8 @@ printf 'title: x\nlevel: advanced\nduration: 30min\nobjectives: [a]\nbackground:
     bad_lab "an isolation victim the scenario does not have" "bad.yaml:11:25: isolation.victim: the step's scenario has no guest group 'wbe'"
 printf 'title: x\nlevel: advanced\nduration: 30min\nobjectives: [a]\nbackground: b\ninstructor_notes: c\nsteps:\n  - title: s\n    text: t\n    scenario: noisy-neighbour\n    question: {kind: number, prompt: p, answer: {metric: "kvm.isolation.all.p99_ratio", tolerance: 1}}\n' |
     bad_lab "isolation figures outside an isolation step" "bad.yaml:11:59: answer expression 'kvm.isolation.all.p99_ratio': isolation figures need an isolation: step"
+printf 'title: x\nlevel: advanced\nduration: 30min\nobjectives: [a]\nbackground: b\ninstructor_notes: c\nsteps:\n  - title: s\n    text: t\n    scenario: density-web\n    density: {sla: "p99<20ms", overcommit: [sharing, swap]}\n    question: {kind: number, prompt: p, answer: {metric: "kvm.density.guests", tolerance: 1}}\n' |
+    bad_lab "a density overcommit mechanism that does not exist" "bad.yaml:11:54: steps[0].density.overcommit: 'swap' is not allowed; expected sharing, balloon"
 run lab show no-such-lab
 expect_status "an unknown lab: exit 2" 2
 expect_err "an unknown lab names the built-in ones" "no built-in lab of that number or name"

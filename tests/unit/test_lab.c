@@ -11,6 +11,9 @@
  *  - a derived choice follows the results: change them, the key changes;
  *  - a lab loads from text with every engine and group it names checked
  *    against the step's scenario, at the expression's position;
+ *  - memory-management figures are the group's (or the hosts') sums in
+ *    the unit their names say, and do not exist without memory management
+ *    or, for a change's duration, before a change took full effect;
  *  - an isolation figure is the victim's row beside the neighbour set it
  *    names ("all": every neighbour), in the unit its name says; it exists
  *    only in an isolation step, names a neighbour (not the victim), and the
@@ -226,6 +229,53 @@ static void test_load_and_prepare(void **state)
     free(lab);
 }
 
+static void test_memory_figures(void **state)
+{
+    (void)state;
+    static const char *const engines[] = {"kvm"};
+    const double done[] = {1000}, cpu[] = {1e9};
+    struct vs_lab_results r;
+    make_results(&r, engines, done, cpu, 1);
+    int rc;
+    eval("kvm.web.mm_shared_mib", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME); /* no memory management: no figure, not 0 */
+    eval("kvm.host.overcommit_ratio", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME);
+    struct vs_mem_mgmt *mm = &r.res.runs[0].groups[0].mm;
+    mm->managed = true;
+    mm->shared_bytes = 48.0 * 1024 * 1024;
+    mm->ballooned_bytes = 3.0 * 1024 * 1024 * 1024;
+    mm->swap_ins = 17;
+    mm->balloon_cpu_ns = 2.5e6;
+    mm->change_at_ns = 60e9;
+    mm->change_done_ns = -1;
+    assert_within_rel(eval("kvm.web.mm_shared_mib", &r, &rc), 48, 1e-12);
+    assert_within_rel(eval("kvm.web.mm_ballooned_mib", &r, &rc), 3072, 1e-12);
+    assert_within_rel(eval("kvm.web.mm_swap_ins", &r, &rc), 17, 1e-12);
+    assert_within_rel(eval("kvm.web.mm_balloon_cpu_ms", &r, &rc), 2.5, 1e-12);
+    eval("kvm.web.mm_change_s", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME); /* not in full effect yet */
+    mm->change_done_ns = 60.25e9;
+    assert_within_rel(eval("kvm.web.mm_change_s", &r, &rc), 0.25, 1e-12);
+    struct vs_mem_mgmt *hm = &r.res.runs[0].host.mm;
+    hm->managed = true;
+    hm->overcommit_ratio = 1.5;
+    hm->ksm_cpu_ns = 3e9;
+    assert_within_rel(eval("kvm.host.overcommit_ratio", &r, &rc), 1.5, 1e-12);
+    assert_within_rel(eval("kvm.host.ksm_cpu_s", &r, &rc), 3, 1e-12);
+    vs_lab_results_free(&r);
+    /* a density search with overcommit: savings per guest */
+    struct vs_lab_results d;
+    memset(&d, 0, sizeof d);
+    d.density = true;
+    d.dens = calloc(1, sizeof *d.dens);
+    d.n_dens = 1;
+    snprintf(d.dens[0].engine, sizeof d.dens[0].engine, "kvm");
+    d.dens[0].saved_balloon_bytes = 256.0 * 1024 * 1024;
+    assert_within_rel(eval("kvm.density.saved_balloon_mib", &d, &rc), 256, 1e-12);
+    vs_lab_results_free(&d);
+}
+
 /* Isolation results by hand: kvm, the victim beside "hog", beside "scan"
  * and beside both ("hog+scan"). */
 static void make_isolation(struct vs_lab_results *lr)
@@ -363,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_grading),
         cmocka_unit_test(test_derived_choice),
         cmocka_unit_test(test_load_and_prepare),
+        cmocka_unit_test(test_memory_figures),
         cmocka_unit_test(test_isolation_figures),
         cmocka_unit_test(test_isolation_step),
     };

@@ -34,6 +34,9 @@ enum vs_lab_field {
     VS_LF_COMPLETION_S, VS_LF_CPU_PER_REQ_US, VS_LF_CPU_CORES, VS_LF_MEMORY_MIB, VS_LF_DROPPED,
     VS_LF_COMPLETED, VS_LF_BOOT_S,
     VS_LF_DOWN_S, VS_LF_LOST,   /* faults of the timeline: time served nothing (summed over instances), requests lost */
+    /* memory management (resources.memory), summed over the instances, at the run's end */
+    VS_LF_MM_RESIDENT_MIB, VS_LF_MM_SHARED_MIB, VS_LF_MM_BALLOONED_MIB, VS_LF_MM_SWAPPED_MIB, VS_LF_MM_SWAP_INS,
+    VS_LF_MM_OOM_KILLS, VS_LF_MM_CHANGE_S, VS_LF_MM_BALLOON_CPU_MS,
     /* one per CPU category (idle's slot unused): its share of the group's CPU, in % */
     VS_LF_SHARE_FIRST,
     /* one per event counter: per second of the window, then per completed request */
@@ -43,6 +46,8 @@ enum vs_lab_field {
     VS_LF_SCORE = VS_LF_PER_REQ_FIRST + VS_EVT_COUNT, VS_LF_COST_RATIO, VS_LF_THROUGHPUT_RATIO, VS_LF_P99_RATIO,
     /* hosts (all together) */
     VS_LF_HOST_CPU_PCT, VS_LF_HOST_MEM_USED_GIB, VS_LF_HOST_DISK_PCT, VS_LF_HOST_NIC_RX_PCT, VS_LF_HOST_NIC_TX_PCT,
+    VS_LF_HOST_OVERCOMMIT, VS_LF_HOST_SHARED_MIB, VS_LF_HOST_BALLOONED_MIB, VS_LF_HOST_SWAPPED_MIB,
+    VS_LF_HOST_KSM_CPU_S,
     /* a migration */
     VS_LF_MIG_DOWNTIME_MS, VS_LF_MIG_TOTAL_S, VS_LF_MIG_SENT_MIB, VS_LF_MIG_ROUNDS, VS_LF_MIG_CONVERGED,
     VS_LF_MIG_THROTTLE_PCT,
@@ -51,6 +56,7 @@ enum vs_lab_field {
     VS_LF_CP_NEIGHBOURS_BEFORE_MS, VS_LF_CP_NEIGHBOURS_DURING_MS, /* the neighbours' disk response */
     /* a density search */
     VS_LF_DENSITY_GUESTS, VS_LF_DENSITY_MEM_PER_GUEST_MIB,
+    VS_LF_DENSITY_SAVED_SHARING_MIB, VS_LF_DENSITY_SAVED_BALLOON_MIB, /* per guest, with overcommit: */
     /* an isolation comparison: the victim beside a neighbour set, over the
      * replications (means; ratios are with / alone) */
     VS_LF_ISO_P99_RATIO, VS_LF_ISO_THROUGHPUT_RATIO, VS_LF_ISO_CPU_PER_REQ_RATIO,
@@ -176,6 +182,7 @@ struct vs_lab_step {
     int sla_line[4], sla_column[4];
     uint32_t n_slas;
     uint32_t density_max;
+    bool overcommit_sharing, overcommit_balloon; /* density: guests counted with these settled */
     bool isolation;             /* an isolation comparison instead of a run (run/isolation.h) */
     char victim[VS_NAME_MAX];   /* its victim group ("": the one the scenario marks victim: true) */
     int victim_line, victim_column;
