@@ -123,7 +123,7 @@ static int check_ref(const struct vs_lab *lab, const struct vs_lab_step *st, con
     if (st->density != (r->object == VS_LAB_OBJ_DENSITY))
         return at(lab, e->line, e->column, err,
                   st->density ? "answer expression '%.100s': a density step has only density figures "
-                                "(ENGINE.density.guests, ENGINE.density.memory_per_guest_mib)"
+                                "(ENGINE.density.FIELD: guests, memory_per_guest_mib, limited_by_*, ...)"
                               : "answer expression '%.100s': density figures need a density: step",
                   e->text);
     if (st->isolation != (r->object == VS_LAB_OBJ_ISOLATION))
@@ -327,6 +327,10 @@ void vs_lab_results_free(struct vs_lab_results *r)
 }
 
 /* ---- evaluating ---- */
+
+/* The loader (one layer down) names the limited_by_* fields in this order. */
+_Static_assert(VS_RES_CPU == 0 && VS_RES_MEMORY == 1 && VS_RES_DISK == 2 && VS_RES_NIC == 3,
+               "limited_by_* fields follow enum vs_resource");
 
 static int missing(char *why, size_t len, const char *fmt, const char *a, const char *b)
 {
@@ -546,6 +550,13 @@ static int ref_value(const struct vs_lab_results *lr, const struct vs_lab_ref *r
     for (uint32_t k = 0; k < lr->n_dens; k++) {
         if (strcmp(lr->dens[k].engine, r->engine) != 0) continue;
         const struct vs_density_result *d = &lr->dens[k];
+        if (r->field >= VS_LF_DENSITY_LIMIT_FIRST && r->field <= VS_LF_DENSITY_LIMIT_LAST) {
+            if (d->capped || d->limit == VS_RES_NONE)
+                return missing(why, len, "%s: the search reached its max without failing%s: nothing ran out",
+                               r->engine, "");
+            *v = d->limit == (enum vs_resource)(r->field - VS_LF_DENSITY_LIMIT_FIRST) ? 1 : 0;
+            return VS_OK;
+        }
         *v = r->field == VS_LF_DENSITY_GUESTS ? (double)d->density
            : r->field == VS_LF_DENSITY_SAVED_SHARING_MIB ? d->saved_sharing_bytes / (1024.0 * 1024.0)
            : r->field == VS_LF_DENSITY_SAVED_BALLOON_MIB ? d->saved_balloon_bytes / (1024.0 * 1024.0)

@@ -95,6 +95,11 @@ static void build_fields(void)
         {VS_LF_DENSITY_MEM_PER_GUEST_MIB, VS_LAB_OBJ_DENSITY, "memory_per_guest_mib"},
         {VS_LF_DENSITY_SAVED_SHARING_MIB, VS_LAB_OBJ_DENSITY, "saved_sharing_mib"},
         {VS_LF_DENSITY_SAVED_BALLOON_MIB, VS_LAB_OBJ_DENSITY, "saved_balloon_mib"},
+        /* in enum vs_resource order (out/results.h, a layer up: lab/lab.c asserts it) */
+        {VS_LF_DENSITY_LIMIT_FIRST + 0, VS_LAB_OBJ_DENSITY, "limited_by_cpu"},
+        {VS_LF_DENSITY_LIMIT_FIRST + 1, VS_LAB_OBJ_DENSITY, "limited_by_memory"},
+        {VS_LF_DENSITY_LIMIT_FIRST + 2, VS_LAB_OBJ_DENSITY, "limited_by_disk"},
+        {VS_LF_DENSITY_LIMIT_FIRST + 3, VS_LAB_OBJ_DENSITY, "limited_by_nic"},
         {VS_LF_ISO_P99_RATIO, VS_LAB_OBJ_ISOLATION, "p99_ratio"},
         {VS_LF_ISO_THROUGHPUT_RATIO, VS_LAB_OBJ_ISOLATION, "throughput_ratio"},
         {VS_LF_ISO_CPU_PER_REQ_RATIO, VS_LAB_OBJ_ISOLATION, "cpu_per_req_ratio"},

@@ -11,6 +11,7 @@
  *  - a derived choice follows the results: change them, the key changes;
  *  - a lab loads from text with every engine and group it names checked
  *    against the step's scenario, at the expression's position;
+ *  - a density step names the resource that ran out first (one of them 1);
  *  - memory-management figures are the group's (or the hosts') sums in
  *    the unit their names say, and do not exist without memory management
  *    or, for a change's duration, before a change took full effect;
@@ -273,6 +274,17 @@ static void test_memory_figures(void **state)
     snprintf(d.dens[0].engine, sizeof d.dens[0].engine, "kvm");
     d.dens[0].saved_balloon_bytes = 256.0 * 1024 * 1024;
     assert_within_rel(eval("kvm.density.saved_balloon_mib", &d, &rc), 256, 1e-12);
+    /* the limiting resource: 1 for the one that ran out, 0 for the rest;
+     * none when the search stopped at its max */
+    d.dens[0].limit = VS_RES_MEMORY;
+    assert_within_rel(eval("kvm.density.limited_by_memory", &d, &rc), 1, 0);
+    assert_within_rel(eval("kvm.density.limited_by_cpu + kvm.density.limited_by_disk + kvm.density.limited_by_nic",
+                           &d, &rc), 0, 0);
+    d.dens[0].limit = VS_RES_NIC;
+    assert_within_rel(eval("kvm.density.limited_by_nic", &d, &rc), 1, 0);
+    d.dens[0].capped = true;
+    eval("kvm.density.limited_by_nic", &d, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME);
     vs_lab_results_free(&d);
 }
 

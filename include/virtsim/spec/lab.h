@@ -57,6 +57,9 @@ enum vs_lab_field {
     /* a density search */
     VS_LF_DENSITY_GUESTS, VS_LF_DENSITY_MEM_PER_GUEST_MIB,
     VS_LF_DENSITY_SAVED_SHARING_MIB, VS_LF_DENSITY_SAVED_BALLOON_MIB, /* per guest, with overcommit: */
+    /* 1 for the resource that ran out first one guest past the density, 0 for the others (VS_RES_* order) */
+    VS_LF_DENSITY_LIMIT_FIRST,
+    VS_LF_DENSITY_LIMIT_LAST = VS_LF_DENSITY_LIMIT_FIRST + 3,
     /* an isolation comparison: the victim beside a neighbour set, over the
      * replications (means; ratios are with / alone) */
     VS_LF_ISO_P99_RATIO, VS_LF_ISO_THROUGHPUT_RATIO, VS_LF_ISO_CPU_PER_REQ_RATIO,
