@@ -92,7 +92,17 @@ static const struct topic topics[] = {
      "container carries its processes; an emulated guest runs out of CPU first.\n\n"
      "  virtsim density density-web --sla \"p99<20ms\"\n"
      "  virtsim chart density-web --kind density --output density.png\n"
-     "Lab 7 step 3 and lab 2 step 4 explore it."},
+     "  virtsim density density-web --sla \"p99<20ms\" --overcommit sharing,balloon\n"
+     "Lab 8 (virtsim lab show 8) explores it; lab 7 step 3 and lab 2 step 4 too."},
+    {"overcommit", "Memory overcommit and resource management",
+     "A host may promise its guests more memory than it has. Page sharing (KSM, VMware's TPS) keeps one\n"
+     "copy of identical pages; a balloon driver in each VM hands memory the guest does not need back to\n"
+     "the hypervisor, at its rate and never below what the guest's kernel and programs hold; host swap\n"
+     "is the last resort. A container's memory is a cgroup limit (memory.max), changed at once, enforced\n"
+     "by reclaim, swap or the OOM killer. CPU is shared by weights and bounded by caps.\n\n"
+     "  virtsim run overcommit           (resources: memory, set: memory at 60 s and 90 s)\n"
+     "  virtsim density density-web --sla \"p99<20ms\" --overcommit sharing,balloon\n"
+     "Lab 9 (virtsim lab show 9)."},
     {"isolation", "Isolation",
      "Performance isolation: a guest's service should not depend on its neighbours. Every approach\n"
      "shares the cores (a scheduler), the last-level cache and the memory bus, the disk and the NIC.\n"

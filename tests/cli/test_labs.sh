@@ -1,8 +1,9 @@
 #!/bin/sh
 # Guided labs (virtsim lab). Invariants:
 # - every shipped lab loads, every step's scenario runs, its computed key has
-#   an answer for every checked question and the checker gives it full marks
-#   (nothing here depends on what a shipped lab asks);
+#   an answer for every checked question, the checker gives it full marks and
+#   none to every answer moved off it (nothing here depends on what a shipped
+#   lab asks);
 # - the grading logic, on a lab written here: the key is the simulation's own
 #   figure (the same number the step's JSON report holds), the checker accepts
 #   it, rejects it perturbed beyond the tolerance and a wrong choice, and its
@@ -30,6 +31,15 @@ for lab in $labs; do
     else ok "$lab: every checked question has a key"; fi
     run lab check "$lab" --answers "$TMP/$lab.key.yaml"
     expect_status "$lab: the checker gives the computed key full marks" 0
+    # Every answer of the key moved off it (a number to 3x+10, a letter to
+    # the next): none may be right.
+    awk '/^  "[0-9]+\.[0-9]+": / { v = $2
+            if (v ~ /^[a-h]$/) { $2 = substr("bcdefghi", index("abcdefgh", v), 1) }
+            else { $2 = v * 3 + 10 }
+            print "  " $1 " " $2; next } { print }' "$TMP/$lab.key.yaml" >"$TMP/$lab.wrong.yaml"
+    run lab check "$lab" --answers "$TMP/$lab.wrong.yaml"
+    if [ "$STATUS" -eq 3 ] && grep -q '^score: 0/' "$TMP/out"; then ok "$lab: the checker rejects answers off the key"
+    else fail "$lab: the checker rejects answers off the key" "status $STATUS" "$(grep -E 'right|score' "$TMP/out" | head -5)"; fi
     run lab handout "$lab" --output "$TMP/$lab.md"
     expect_status "$lab: Markdown handout" 0
     steps=$(grep -c '^Step [0-9]*:' "$TMP/out" 2>/dev/null)
@@ -201,7 +211,7 @@ expect_err "an unknown lab names the built-in ones" "no built-in lab of that num
 # ---- help topics, the manual page, make install ----
 run help topics
 expect_status "help topics" 0
-for topic in emulation paravirt hvm oslevel pv-on-hvm exits shadow ept density isolation migration checkpoint; do
+for topic in emulation paravirt hvm oslevel pv-on-hvm exits shadow ept density overcommit isolation migration checkpoint; do
     run help "$topic"
     if [ "$STATUS" -eq 0 ] && grep -q 'Lab [0-9]' "$TMP/out"; then ok "help $topic points at a lab"
     else fail "help $topic points at a lab" "status $STATUS" "$(head -3 "$TMP/out")"; fi
