@@ -37,7 +37,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HEADERS   := $(wildcard include/virtsim/*/*.h sim/*/*.h)
 
-.PHONY: all run test check check-layers bench deps clean unit-tests test-only fuzz fuzz-build fuzz-replay
+.PHONY: all run test check check-layers bench deps clean unit-tests test-only fuzz fuzz-build fuzz-replay install
 all: $(BUILD)/virtsim
 
 $(BUILD)/virtsim: $(BUILD)/obj/sim/cli/main.o $(BUILD)/libvirtsim.a
@@ -92,7 +92,7 @@ unit-tests: $(UNIT_BIN)
 FUZZ_CC      ?= clang
 FUZZ_BUILD   := build/fuzz
 FUZZ_SECONDS ?= 120
-FUZZ_NAMES   := workload host scenario chart_json merge_csv
+FUZZ_NAMES   := workload host scenario lab chart_json merge_csv
 FUZZ_DEPS    := tests/fuzz/fuzz.h tests/fuzz/fuzz_check.h tests/fuzz/fuzz_file.c
 REPLAY_BIN   := $(patsubst %,$(BUILD)/fuzz-replay/fuzz_%,$(FUZZ_NAMES))
 
@@ -134,6 +134,17 @@ bench: deps
 	@$(BUILD)/bench_event
 	@$(BUILD)/bench_datacentre
 	@$(BUILD)/bench_density
+
+# Installs the binary and the manual page under $(DESTDIR)$(PREFIX)
+# (packagers set DESTDIR to a staging folder).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: $(BUILD)/virtsim
+	mkdir -p "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1"
+	cp $(BUILD)/virtsim "$(DESTDIR)$(PREFIX)/bin/virtsim"
+	chmod 755 "$(DESTDIR)$(PREFIX)/bin/virtsim"
+	cp docs/man/virtsim.1 "$(DESTDIR)$(PREFIX)/share/man/man1/virtsim.1"
+	chmod 644 "$(DESTDIR)$(PREFIX)/share/man/man1/virtsim.1"
 
 clean:
 	rm -rf build

@@ -1193,3 +1193,32 @@ int vs_tui_main_with(const struct vs_scenario *sc, uint64_t seed, const struct v
     free(t);
     return rc;
 }
+
+/* ---- for other screens built on this one (lab mode, tui/tui_lab_screen.c) ---- */
+
+void vs_tui_screen_begin(void)
+{
+    setlocale(LC_CTYPE, "");
+    utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    set_escdelay(25);
+    initscr();
+    cbreak();
+    noecho();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    timeout(100);
+    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
+    init_colours();
+}
+
+void vs_tui_screen_end(void) { endwin(); }
+
+void vs_tui_screen_draw(struct vs_tui *t)
+{
+    t->timeline_rows = LINES - 1 - 3 - timeline_chart_rows(t) - 1;
+    draw(t);
+}
+
+int vs_tui_screen_map_key(int ch) { return map_key(ch); }
+
+void vs_tui_screen_click(struct vs_tui *t) { click(t); }

@@ -35,12 +35,13 @@ static int cmd_help(const struct vs_cli *c, const struct vs_cmd *cmd, const stru
 
 static const struct vs_cmd help_cmd = {
     .name = "help",
-    .args = "[COMMAND]",
+    .args = "[COMMAND | TOPIC]",
     .min_args = 0,
     .max_args = 1,
-    .summary = "explain a command",
+    .summary = "explain a command, or a concept (virtsim help topics)",
     .help = "Prints what a command does and its options (the same as virtsim COMMAND --help),\n"
-            "or, with no command, the list of commands.\n",
+            "or a screen on a concept with the lab that explores it (virtsim help topics lists\n"
+            "them), or, with nothing, the list of commands.\n",
     .opts = (const struct vs_cmd_opt[]){{0}},
     .run = cmd_help,
 };
@@ -49,7 +50,8 @@ static const struct vs_cmd help_cmd = {
 static const struct vs_cmd *const commands[] = {
     &vs_cmd_run,   &vs_cmd_compare, &vs_cmd_microbench, &vs_cmd_trace,    &vs_cmd_tui,  &vs_cmd_density,
     &vs_cmd_isolation,
-    &vs_cmd_merge, &vs_cmd_chart,   &vs_cmd_list,       &vs_cmd_show,     &vs_cmd_validate, &help_cmd,
+    &vs_cmd_merge, &vs_cmd_chart,   &vs_cmd_list,       &vs_cmd_show,     &vs_cmd_validate, &vs_cmd_lab,
+    &help_cmd,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -162,6 +164,12 @@ static void print_command_help(FILE *f, const struct vs_cmd *cmd)
         fputc('\n', f);
         if (!o->id) break;
     }
+    /* A command named like a concept (density): the concept follows, in
+     * both `help CMD` and `CMD --help`. */
+    if (vs_cli_help_topic(NULL, cmd->name)) {
+        fputs("\n--- the concept (virtsim help topics) ---\n", f);
+        vs_cli_help_topic(f, cmd->name);
+    }
 }
 
 static int cmd_help(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs_cmd_args *a)
@@ -171,7 +179,8 @@ static int cmd_help(const struct vs_cli *c, const struct vs_cmd *cmd, const stru
         return VS_OK;
     }
     const struct vs_cmd *which = find_command(a->pos[0]);
-    if (!which) return vs_cli_usage(c, cmd, "no command '%s'", a->pos[0]);
+    if (!which && vs_cli_help_topic(c->out, a->pos[0])) return VS_OK;
+    if (!which) return vs_cli_usage(c, cmd, "no command '%s', nor a topic (virtsim help topics lists them)", a->pos[0]);
     print_command_help(c->out, which);
     return VS_OK;
 }

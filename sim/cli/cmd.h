@@ -57,6 +57,8 @@ enum vs_opt_id {
     VS_OPT_CHART,
     VS_OPT_LOG,
     VS_OPT_EXHAUSTIVE,
+    VS_OPT_ANSWERS,
+    VS_OPT_KEY,
     VS_OPT_OVERCOMMIT,
     VS_OPT_VICTIM,
     VS_OPT_POLICIES,
@@ -117,8 +119,18 @@ struct vs_cmd {
 };
 
 extern const struct vs_cmd vs_cmd_run, vs_cmd_compare, vs_cmd_tui, vs_cmd_density, vs_cmd_merge,
-    vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench, vs_cmd_trace,
+    vs_cmd_chart, vs_cmd_list, vs_cmd_show, vs_cmd_validate, vs_cmd_microbench, vs_cmd_trace, vs_cmd_lab,
     vs_cmd_isolation;
+
+/* `virtsim help TOPIC` (topics.c): prints the topic's screen and returns
+ * true, or false when there is no such topic; "topics" lists them. f NULL:
+ * only whether it exists. */
+bool vs_cli_help_topic(FILE *f, const char *name);
+
+/* Labs (cmd_lab.c): `list labs`, and `validate` on a lab file. */
+int vs_cli_list_labs(const struct vs_cli *c);
+bool vs_cli_is_lab_file(const char *path);
+int vs_cli_validate_lab(const struct vs_cli *c, const char *path);
 
 /* ---- helpers every command uses (cli.c) ---- */
 

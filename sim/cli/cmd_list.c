@@ -51,8 +51,8 @@ static int run_list(const struct vs_cli *c, const struct vs_cmd *cmd, const stru
     if (strcmp(what, "workloads") == 0) kind = VS_BUILTIN_WORKLOAD;
     else if (strcmp(what, "scenarios") == 0) kind = VS_BUILTIN_SCENARIO;
     else if (strcmp(what, "hosts") == 0) kind = VS_BUILTIN_HOST;
-    else if (strcmp(what, "labs") == 0) kind = VS_BUILTIN_LAB;
-    else return vs_cli_usage(c, cmd, "cannot list '%s'; choose workloads, scenarios, hosts, approaches or security", what);
+    else if (strcmp(what, "labs") == 0) return vs_cli_list_labs(c);
+    else return vs_cli_usage(c, cmd, "cannot list '%s'; choose workloads, scenarios, hosts, approaches, labs or security", what);
     for (size_t i = 0; i < vs_builtin_count(); i++) {
         const struct vs_builtin *b = vs_builtin_at(i);
         if (b->kind != kind) continue;
@@ -77,13 +77,13 @@ const struct vs_cmd vs_cmd_list = {
     .args = "KIND",
     .min_args = 1,
     .max_args = 1,
-    .missing = "list needs one of: workloads, scenarios, hosts, approaches",
-    .summary = "list built-in workloads, scenarios, hosts or approaches",
+    .missing = "list needs one of: workloads, scenarios, hosts, approaches, labs, security",
+    .summary = "list built-in workloads, scenarios, hosts, approaches, labs or security",
     .help = "Lists the built-in library (embedded in the binary) or the engines, one per line\n"
             "with a short description.\n"
             "\n"
-            "  KIND   workloads, scenarios, hosts, approaches, or security (per approach: what a\n"
-            "         guest can reach, the trusted code, real escapes, with sources)\n",
+            "  KIND   workloads, scenarios, hosts, approaches, labs, or security (per approach:\n"
+            "         what a guest can reach, the trusted code, real escapes, with sources)\n",
     .opts = no_options,
     .run = run_list,
 };
@@ -195,6 +195,11 @@ static int run_validate(const struct vs_cli *c, const struct vs_cmd *cmd, const 
         struct vs_error e;
         vs_error_clear(&e);
         enum vs_config_kind kind = VS_CONFIG_UNKNOWN;
+        if (vs_cli_is_lab_file(a->pos[i])) {
+            int lrc = vs_cli_validate_lab(c, a->pos[i]);
+            if (lrc != VS_OK && worst != VS_ERR_INPUT) worst = lrc;
+            continue;
+        }
         int rc = vs_config_validate_file(a->pos[i], &kind, &e);
         if (rc == VS_OK && kind == VS_CONFIG_SCENARIO)
             rc = check_budget(c, a->pos[i], a->memory_budget ? a->memory_budget : vs_budget_default_bytes());
@@ -211,9 +216,9 @@ const struct vs_cmd vs_cmd_validate = {
     .min_args = 1,
     .max_args = -1,
     .missing = "validate needs at least one file",
-    .summary = "check YAML files (scenario, workload or host profile)",
-    .help = "Checks each YAML file (a scenario, a workload or a host profile, told apart by its\n"
-            "keys) and prints 'FILE: ok (KIND)' or the first error as FILE:LINE:COL: message.\n"
+    .summary = "check YAML files (scenario, workload, host profile or lab)",
+    .help = "Checks each YAML file (a scenario, a workload, a host profile or a lab, told apart by\n"
+            "its keys) and prints 'FILE: ok (KIND)' or the first error as FILE:LINE:COL: message.\n"
             "Exits with 2 if any file has an error. For a scenario it also estimates the memory\n"
             "its queues will take: a guest whose open load exceeds what its vCPUs or its NIC\n"
             "carry fills its queue (queue_limit requests, each with its packets); if that passes\n"

@@ -1114,6 +1114,13 @@ static void draw_chart(const void *what, cairo_t *cr, double width, double heigh
     draw(what, cr, width, height);
 }
 
+void vs_chart_draw(const struct vs_chart *c, struct _cairo *cr, double width, double height)
+{
+    cairo_save(cr);
+    draw(c, cr, width, height);
+    cairo_restore(cr);
+}
+
 int vs_chart_render(const struct vs_chart *c, const char *path, double width, double height,
                     struct vs_error *err)
 {

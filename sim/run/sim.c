@@ -178,9 +178,21 @@ struct vs_world {
     struct vs_sim *sim;
 };
 
+/* A disk request of a component: done runs as an event callback. Kept
+ * on a list until then, so that one still in flight when the run ends
+ * (a checkpoint writing at the end of the window) is freed with the run. */
+struct disk_done {
+    vs_event_fn fn;
+    void *ctx;
+    uint64_t arg;
+    struct disk_done *prev, *next;
+};
+
 struct vs_sim {
     struct vs_scenario sc;
     uint64_t seed;
+    struct disk_done *disk_pending; /* components' disk requests in flight: freed by vs_sim_destroy when
+                                       the run ends before they complete */
     struct vs_world world;
     struct vs_event_queue *q;
     struct host_rt *hosts;
@@ -1528,6 +1540,11 @@ void vs_sim_destroy(struct vs_sim *s)
         free(s->links[l].joins);
     }
     free(s->links);
+    while (s->disk_pending) {
+        struct disk_done *d = s->disk_pending;
+        s->disk_pending = d->next;
+        free(d);
+    }
     vs_event_queue_destroy(s->q);
     vs_mem_account_close(&s->mem);
     free(s);
@@ -2522,18 +2539,14 @@ double vs_world_path_flows(const struct vs_world *w, uint32_t from, uint32_t to)
     return f;
 }
 
-/* A disk request of a component: done runs as an event callback. */
-struct disk_done {
-    vs_event_fn fn;
-    void *ctx;
-    uint64_t arg;
-};
-
 static void on_world_disk_done(void *ctx, uint64_t arg, vs_time_ns response_ns)
 {
     (void)response_ns;
     struct disk_done *d = (struct disk_done *)(uintptr_t)arg;
-    (void)ctx;
+    struct vs_sim *s = ctx;
+    if (d->prev) d->prev->next = d->next;
+    else s->disk_pending = d->next;
+    if (d->next) d->next->prev = d->prev;
     struct disk_done copy = *d;
     free(d);
     if (copy.fn) copy.fn(copy.ctx, copy.arg);
@@ -2546,10 +2559,15 @@ int vs_world_disk_io(struct vs_world *w, uint32_t guest, bool write, double byte
     const struct instance *in = &s->inst[guest];
     struct disk_done *d = malloc(sizeof *d);
     if (!d) return VS_ERR_RUNTIME;
-    *d = (struct disk_done){done, ctx, arg};
+    *d = (struct disk_done){done, ctx, arg, NULL, s->disk_pending};
     int rc = vs_disk_submit(s->hosts[in->host].disk, in->local, write, (uint64_t)(bytes + 0.5), on_world_disk_done, s,
                             (uint64_t)(uintptr_t)d);
-    if (rc != VS_OK) free(d);
+    if (rc != VS_OK) {
+        free(d);
+        return rc;
+    }
+    if (s->disk_pending) s->disk_pending->prev = d;
+    s->disk_pending = d;
     return rc;
 }
 

@@ -22,11 +22,12 @@ inputs() {
     workload) echo "$ROOT"/workloads/*.yaml ;;
     host) echo "$ROOT"/scenarios/hosts/*.yaml ;;
     scenario) echo "$ROOT"/scenarios/*.yaml "$ROOT"/tests/cli/data/*.yaml ;;
+    lab) echo "$ROOT"/labs/*.yaml ;;
     esac
     echo "$CORPUS/$1"/*
 }
 
-for name in workload host scenario chart_json merge_csv; do
+for name in workload host scenario lab chart_json merge_csv; do
     bin=$FUZZ/fuzz_$name
     if [ ! -x "$bin" ]; then
         fail "the replay harness fuzz_$name is built" "missing: $bin (make fuzz-replay)"

@@ -9,7 +9,8 @@
 set -eu
 virtsim=$1 out=$2
 rm -rf "$out"
-for d in workload host scenario chart_json merge_csv; do mkdir -p "$out/$d"; done
+for d in workload host scenario lab chart_json merge_csv; do mkdir -p "$out/$d"; done
+cp labs/*.yaml "$out/lab/"
 cp workloads/*.yaml "$out/workload/"
 cp scenarios/hosts/*.yaml "$out/host/"
 cp scenarios/*.yaml "$out/scenario/"

@@ -9,6 +9,7 @@
 #   load  sim/load/      YAML to specs, the built-in library, parameter paths
 #   out   sim/out/       the results structure and everything that writes it
 #   run   sim/run/       simulations and the runners built on them
+#   lab   sim/lab/       guided labs: steps run, answers computed and graded, handouts
 #   ui    sim/cli/, tui/ the command line and the terminal UI
 #
 # A header's layer is its folder under include/virtsim/. Prints every
@@ -18,7 +19,7 @@ cd "${1:-$(dirname "$0")/../..}" || exit 2
 rank() {
     case "$1" in
     core) echo 0 ;; host) echo 1 ;; spec) echo 2 ;; model) echo 3 ;; load) echo 4 ;;
-    out) echo 5 ;; run) echo 6 ;; ui) echo 7 ;; *) echo -1 ;;
+    out) echo 5 ;; run) echo 6 ;; lab) echo 7 ;; ui) echo 8 ;; *) echo -1 ;;
     esac
 }
 layer_of_file() {

@@ -103,6 +103,11 @@ int vs_chart_render(const struct vs_chart *c, const char *path, double width, do
  * committing it: the caller commits it together with the chart's CSV. */
 int vs_chart_render_to(const struct vs_chart *c, struct vs_output *out, double width, double height,
                        struct vs_error *err);
+/* Draws the chart into a cairo context (cairo_t is struct _cairo) in a
+ * width x height box at the origin of its user space: for documents that
+ * place charts among other things (a lab handout's PDF pages). */
+struct _cairo;
+void vs_chart_draw(const struct vs_chart *c, struct _cairo *cr, double width, double height);
 /* The numbers plotted, one row per point, one column per series. */
 void vs_chart_write_csv(const struct vs_chart *c, FILE *f);
 

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include "virtsim/core/error.h"
+#include "virtsim/lab/lab.h"
 #include "virtsim/out/palette.h"
 #include "virtsim/out/results.h"
 #include "virtsim/out/trace.h"
@@ -428,5 +429,54 @@ int vs_tui_main(const struct vs_scenario *sc, uint64_t seed, struct vs_error *er
 /* The same with the Density panel's first settings (ds may be NULL). */
 int vs_tui_main_with(const struct vs_scenario *sc, uint64_t seed, const struct vs_tui_density_start *ds,
                      struct vs_error *err);
+
+/* The screen's parts, for screens built on it (lab mode): curses set up and
+ * torn down, the UI drawn in the terminal's first COLS columns (a caller
+ * that wants room beside it narrows COLS around the call), a curses key
+ * mapped to the model's, a mouse click handled. */
+void vs_tui_screen_begin(void);
+void vs_tui_screen_end(void);
+void vs_tui_screen_draw(struct vs_tui *t);
+int vs_tui_screen_map_key(int ch);
+void vs_tui_screen_click(struct vs_tui *t);
+
+/* ---- lab mode (virtsim lab start; tui/tui_lab.c, tui/tui_lab_screen.c) ---- */
+
+/* The lab beside the live simulation of its current step: the step's
+ * text, what to do and its questions in a panel on the right; n / b the
+ * next / previous step (its scenario replaces the simulation), , and . the
+ * previous / next question, i to answer (Enter checks it against the key
+ * computed from the step's simulation), v the next hint. Progress (the
+ * step, every answer and its verdict) is saved in the progress file
+ * (lab/lab.h) after every change, and loaded at the start: a student
+ * resumes where they stopped. Every other key goes to the UI. */
+struct vs_lab;
+struct vs_tui_lab {
+    struct vs_lab *lab;                         /* not owned */
+    struct vs_lab_progress progress;
+    uint32_t question;                          /* selected question of the current step */
+    bool entering;                              /* typing an answer after 'i' */
+    char input[96];
+    bool input_fresh;                           /* it still holds the previous answer: typing
+                                                   replaces it, Backspace edits it */
+    uint32_t hints[VS_LAB_MAX_QUESTIONS];       /* hints shown per question of the step */
+    char feedback[640];                         /* the last check's verdict and explanation */
+    bool check_pending;                         /* Enter pressed: the screen says "checking" first */
+    struct vs_lab_results results;              /* the current step's, once a check needed them */
+    bool have_results;
+    char status[200];                           /* a problem (progress not saved), or "" */
+};
+
+/* Loads the progress and opens the simulation of the step it reached. */
+int vs_tui_lab_init(struct vs_tui_lab *l, struct vs_lab *lab, struct vs_tui *t, struct vs_error *err);
+void vs_tui_lab_free(struct vs_tui_lab *l);
+/* A key in lab mode: true when lab mode used it (else it goes to the UI).
+ * Step changes rebuild *t on the new step's scenario. */
+bool vs_tui_lab_key(struct vs_tui_lab *l, struct vs_tui *t, int key);
+/* Runs a pending check (computes the key from the step's simulation when
+ * not done yet), records the verdict and saves the progress. */
+void vs_tui_lab_run_check(struct vs_tui_lab *l);
+/* Runs lab mode on the terminal until the user quits. */
+int vs_tui_lab_main(struct vs_lab *lab, struct vs_error *err);
 
 #endif
