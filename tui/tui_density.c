@@ -890,7 +890,7 @@ int vs_tui_density_curve(const struct vs_density_result *r, int64_t p99_bound_ns
     double lo = INFINITY, hi = 0;
     for (int i = 0; i < n; i++) {
         const struct vs_density_point *p = &r->points[i];
-        if (p->basis == VS_PROBE_MEMORY || p->failed > 0 || p->p99_ns <= 0) continue;
+        if (p->basis != VS_PROBE_FULL || p->failed > 0 || p->p99_ns <= 0) continue;
         if (p->p99_ns < lo) lo = (double)p->p99_ns;
         if (p->p99_ns > hi) hi = (double)p->p99_ns;
     }
@@ -927,7 +927,12 @@ int vs_tui_density_curve(const struct vs_density_result *r, int64_t p99_bound_ns
         int x = CURVE_LEFT + i * step + (step > 1 ? step / 2 : 0);
         if (x >= width) x = width - 1;
         cols[i] = x;
+        /* A probe without figures of its whole window sits on the top
+         * row, marked by why: M did not fit in memory, e stopped early
+         * (its p99 covers part of the window, or a hint): not plotted as
+         * if measured. */
         if (p->basis == VS_PROBE_MEMORY || p->failed > 0 || p->p99_ns <= 0) grid[0 * stride + x] = 'M';
+        else if (p->basis == VS_PROBE_EARLY) grid[0 * stride + x] = 'e';
         else {
             /* On a short plot a p99 near the bound rounds onto its row: a
              * point keeps the side of the line its verdict says (below:

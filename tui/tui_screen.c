@@ -879,8 +879,8 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
         if (curve_w > 8 + 5 * (int)sel->r.n_points + 2) curve_w = 8 + 5 * (int)sel->r.n_points + 2;
         if (curve_w < 30) curve_w = 30;
         putf(y, 1, "%-.*s", scatter ? COLS / 2 + 1 : COLS - 2,
-             no_sla ? "p99 as guests are added (o all ran, x failed, M did not fit)"
-                    : "p99 as guests are added (o SLA met, x missed, M did not fit)");
+             no_sla ? "p99/probe: o all ran, x failed, e early (no figure), M no fit"
+                    : "p99/probe: o SLA met, x missed, e early (no figure), M no fit");
         if (scatter) putf(y, COLS / 2 + 4, "trade-off: guests per host (y) against CPU per op (x)");
         y++;
         char *grid = malloc((size_t)(plot_h + 1) * (size_t)(curve_w + 1));
@@ -899,7 +899,7 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
             put(y + plot_h + 1, 1, "thru/g");
             for (int i = 0; i < n; i++) {
                 const struct vs_density_point *p = &sel->r.points[i];
-                if (p->basis == VS_PROBE_MEMORY || p->failed > 0) continue;
+                if (p->basis != VS_PROBE_FULL || p->failed > 0) continue;
                 move(y + plot_h + 1, 1 + cols[i]);
                 if (utf8) addstr(blocks[lv[i]]);
                 else addch((chtype)ascii[lv[i]]);

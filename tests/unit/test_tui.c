@@ -1193,7 +1193,8 @@ static void test_density_settings_and_keys(void **state)
 }
 
 /* The text curve: every point on its side of the SLA line, points beyond
- * memory at the top, the guest counts under their columns. */
+ * memory (M) and stopped early (e, its p99 not a figure of the whole
+ * window) at the top, the guest counts under their columns. */
 static void test_density_curve_text(void **state)
 {
     (void)state;
@@ -1209,13 +1210,16 @@ static void test_density_curve_text(void **state)
         p->throughput_per_guest = 100;
         p->basis = VS_PROBE_FULL;
     }
+    /* stopped early: its p99 (far above the line) is not a measured figure */
+    r.points[r.n_points++] = (struct vs_density_point){.guests = 10, .basis = VS_PROBE_EARLY, .ok = true,
+                                                       .p99_ns = 500 * 1000 * 1000, .throughput_per_guest = 90};
     r.points[r.n_points++] = (struct vs_density_point){.guests = 16, .basis = VS_PROBE_MEMORY, .failed = 3};
     for (int height = 3; height <= 12; height += 3) {
         int width = 50;
         char *grid = malloc((size_t)(height + 1) * (size_t)(width + 1));
         int cols[VS_DENSITY_MAX_POINTS];
         int n = vs_tui_density_curve(&r, 1000 * 1000, width, height, grid, cols);
-        assert_int_equal(n, 6);
+        assert_int_equal(n, 7);
         int sla_row = -1;
         for (int y = 0; y < height; y++)
             if (strstr(grid + y * (width + 1), "-----")) sla_row = y;
@@ -1225,12 +1229,16 @@ static void test_density_curve_text(void **state)
             int found = -1;
             for (int y = 0; y < height; y++) {
                 char ch = grid[y * (width + 1) + cols[i]];
-                if (ch == 'o' || ch == 'x' || ch == 'M') found = y;
+                if (ch == 'o' || ch == 'x' || ch == 'M' || ch == 'e') found = y;
             }
             assert_true(found >= 0);
             char ch = grid[found * (width + 1) + cols[i]];
-            if (i == 5) {
+            if (i == 6) {
                 assert_int_equal(ch, 'M');
+                assert_int_equal(found, 0);
+            } else if (i == 5) {
+                /* no figure of its whole window: on the top row, not as a point */
+                assert_int_equal(ch, 'e');
                 assert_int_equal(found, 0);
             } else if (r.points[i].ok) {
                 assert_int_equal(ch, 'o');
@@ -1251,7 +1259,7 @@ static void test_density_curve_text(void **state)
         }
         const char *under = grid + height * (width + 1);
         assert_int_equal(under[cols[0]], '1');
-        assert_int_equal(under[cols[5]], '1'); /* "16" centred on its column */
+        assert_int_equal(under[cols[6]], '1'); /* "16" centred on its column */
         free(grid);
     }
 }
