@@ -713,16 +713,17 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     /* Every count means "under this SLA"; without one, the guests that start. */
     bool no_sla = strcmp(sla, "none") == 0;
     /* Memory overcommit (compared with a search without it) and vCPU
-     * overcommit (its comparison in its own result) are said apart. */
+     * overcommit (its comparison in its own result) are said apart: the
+     * title names the memory one, the line under it (the command, or the
+     * settings) and the words over the curve the vCPU one. */
     struct vs_tui_density_settings mem = *s;
     mem.vcpus_shared = false;
     const char *over = vs_tui_density_overcommit_text(&mem);
     bool oc = over[0] != '\0';
     attron(A_BOLD);
-    putf(top, 0, " density of %s on %s, %u vCPU%s per guest   %s%s%s%s%s", s->workload, s->host, s->vcpus,
+    putf(top, 0, " density of %s on %s, %u vCPU%s per guest   %s%s%s%s", s->workload, s->host, s->vcpus,
          s->vcpus == 1 ? "" : "s", no_sla ? "no SLA: guests that start" : "SLA: ", no_sla ? "" : sla,
-         wide ? "   memory overcommit: " : "", wide ? (oc ? over : "off") : "",
-         s->vcpus_shared ? (wide ? ", vCPU overcommit" : "   vCPU overcommit") : "");
+         wide ? "   memory overcommit: " : "", wide ? (oc ? over : "off") : "");
     attroff(A_BOLD);
     int y = top + 1;
     char cmd[512];
