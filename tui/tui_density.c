@@ -165,7 +165,8 @@ void vs_tui_density_command(const struct vs_tui *t, char *buf, size_t len)
     if (s->vcpus != 1) snprintf(vcpus, sizeof vcpus, " --vcpus %u", s->vcpus);
     if (s->duration_ns != 5 * VS_NS_PER_S) snprintf(duration, sizeof duration, " --duration %s", dur);
     if (s->max_guests != 256) snprintf(max, sizeof max, " --max %u", s->max_guests);
-    if (vs_tui_density_overcommit_text(s)[0]) snprintf(over, sizeof over, " --overcommit %s", vs_tui_density_overcommit_text(s));
+    const char *oc = vs_tui_density_overcommit_text(s);
+    if (oc[0]) snprintf(over, sizeof over, " --overcommit %s", oc);
     /* The command's own list for a workload (cmd_density.c) goes without saying. */
     char approaches[sizeof list + 16] = "";
     if (strcmp(list, "qemu,xen-pv,kvm,lxc") != 0)
@@ -399,8 +400,8 @@ void vs_tui_density_vcpu_text(const struct vs_tui *t, int i, char *buf, size_t l
     const struct vs_density_result *r = &e->r;
     uint32_t made = r->density - r->density_without_vcpu_overcommit;
     if (made > 0)
-        snprintf(buf, len, "+%s%u guests (%u with a core per vCPU), steal %.1f %% at the density", r->capped ? ">=" : "",
-                 made, r->density_without_vcpu_overcommit, r->steal_at_density * 100);
+        snprintf(buf, len, "+%s%u guests (%u with a core per vCPU), steal %.1f %% at the density",
+                 r->capped ? ">=" : "", made, r->density_without_vcpu_overcommit, r->steal_at_density * 100);
     else if (r->density < r->vcpu_fit)
         snprintf(buf, len, "no room made: %s ran out before the cores did (%u cores' worth)",
                  r->capped ? "the search bound" : vs_resource_name(r->limit), r->vcpu_fit);
@@ -638,8 +639,8 @@ bool vs_tui_density_key(struct vs_tui *t, int key)
         /* Overcommit, as --overcommit sharing / balloon / vcpus. */
         bool *sw = key == 'P' ? &s->sharing : key == 'B' ? &s->balloon : &s->vcpus_shared;
         *sw = !*sw;
-        snprintf(what, sizeof what, "%s %s", key == 'P' ? "page sharing" : key == 'B' ? "ballooning" : "vCPU overcommit",
-                 *sw ? "on" : "off");
+        snprintf(what, sizeof what, "%s %s",
+                 key == 'P' ? "page sharing" : key == 'B' ? "ballooning" : "vCPU overcommit", *sw ? "on" : "off");
         said(t, what);
         break;
     }
@@ -855,7 +856,8 @@ static void write_text(FILE *f, const struct vs_tui *t)
     struct vs_tui_density_settings mem = d->set;
     mem.vcpus_shared = false;
     fprintf(f, "density of %s on host %s (%u vCPUs per guest), SLA: %s, memory overcommit: %s%s\nthe same as: %s\n\n",
-            d->set.workload, d->set.host, d->set.vcpus, sla, overcommit(&mem) ? vs_tui_density_overcommit_text(&mem) : "none",
+            d->set.workload, d->set.host, d->set.vcpus, sla,
+            overcommit(&mem) ? vs_tui_density_overcommit_text(&mem) : "none",
             d->set.vcpus_shared ? ", vCPU overcommit: on" : "", cmd);
     fprintf(f, "%-11s %-10s %7s %-7s %9s %10s  %s\n", "preset", "approach", "guests", "limit", "cpu x", "mem/guest",
             "(application + guest kernel + page cache + overhead)");

@@ -1543,8 +1543,9 @@ void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_densit
                      resource_words(r[k].limit));
     }
     /* The caption says what a marker and each kind of line mean. */
-    int used = snprintf(c->subtitle, sizeof c->subtitle, "a marker per probe simulated in full; solid: probes at most %u guest%s apart",
-                        join, join == 1 ? "" : "s");
+    int used = snprintf(c->subtitle, sizeof c->subtitle,
+                        "a marker per probe simulated in full; solid: probes at most %u guest%s apart", join,
+                        join == 1 ? "" : "s");
     if (any_gap && used > 0 && (size_t)used < sizeof c->subtitle)
         used += snprintf(c->subtitle + used, sizeof c->subtitle - (size_t)used,
                          ", dotted: not simulated between probes");

@@ -454,7 +454,8 @@ static void test_sweep_and_density(void **state)
     vs_chart_density_curve(sc, dr, 2, 20e6, c);
     assert_true(c->own_x && c->has_hline && c->hline == 20);
     uint32_t full = 0; /* what is plotted: the probes simulated in full */
-    for (uint32_t i = 0; i < dr[0].n_points; i++) full += dr[0].points[i].basis == VS_PROBE_FULL && !dr[0].points[i].failed;
+    for (uint32_t i = 0; i < dr[0].n_points; i++)
+        full += dr[0].points[i].basis == VS_PROBE_FULL && !dr[0].points[i].failed;
     assert_int_equal(c->series[0].n, full);
     char *csv = NULL;
     size_t clen = 0;

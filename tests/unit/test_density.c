@@ -562,7 +562,13 @@ static void check_curve(const struct vs_scenario *sc, struct vs_density_opts o, 
         assert_memory_equal(&b->memory_per_guest, &a->memory_per_guest, sizeof a->memory_per_guest);
         assert_true(a->density >= 2);
         uint32_t want = step ? step : (a->density + 15) / 16;
-        for (uint32_t n = want; n <= a->density + 1; n += n + want > a->density && n < a->density ? a->density - n : want) {
+        uint32_t counts[VS_DENSITY_MAX_POINTS], n_counts = 0;
+        for (uint32_t n = want; n < a->density && n_counts < VS_DENSITY_MAX_POINTS - 2; n += want)
+            counts[n_counts++] = n;
+        counts[n_counts++] = a->density;
+        counts[n_counts++] = a->density + 1;
+        for (uint32_t c = 0; c < n_counts; c++) {
+            uint32_t n = counts[c];
             bool found = false;
             for (uint32_t i = 0; i < b->n_points; i++)
                 if (b->points[i].guests == n) {

@@ -1545,7 +1545,8 @@ static void test_density_vcpu_overcommit(void **state)
         assert_int_equal(e->r.vcpu_fit, ref[k].vcpu_fit);
         assert_int_equal(e->r.density_without_vcpu_overcommit, ref[k].density_without_vcpu_overcommit);
         assert_true(e->r.steal_at_density == ref[k].steal_at_density);
-        for (uint32_t i = 0; i < e->r.n_points; i++) assert_true(e->r.points[i].steal_fraction == ref[k].points[i].steal_fraction);
+        for (uint32_t i = 0; i < e->r.n_points; i++)
+            assert_true(e->r.points[i].steal_fraction == ref[k].points[i].steal_fraction);
         /* no second search: vCPU overcommit's comparison is in its own result */
         assert_int_equal(vs_tui_density_row_without(t, k, &w), VS_TUI_DENSITY_OFF);
     }
@@ -1577,7 +1578,8 @@ static void test_density_vcpu_overcommit(void **state)
     char line[1024];
     bool kvm_row = false;
     assert_non_null(fgets(line, sizeof line, f));
-    assert_non_null(strstr(line, ",density_without_overcommit,vcpu_fit,density_without_vcpu_overcommit,steal_at_density\n"));
+    assert_non_null(
+        strstr(line, ",density_without_overcommit,vcpu_fit,density_without_vcpu_overcommit,steal_at_density\n"));
     while (fgets(line, sizeof line, f))
         if (strstr(line, ",kvm,")) {
             char tail[96];
