@@ -61,20 +61,24 @@ static bool same_settings(const struct vs_tui_density_settings *a, const struct 
     return strcmp(a->workload, b->workload) == 0 && strcmp(a->host, b->host) == 0 && a->vcpus == b->vcpus &&
            a->duration_ns == b->duration_ns && a->max_guests == b->max_guests && a->p99_ns == b->p99_ns &&
            a->p50_ns == b->p50_ns && a->throughput == b->throughput && a->sharing == b->sharing &&
-           a->balloon == b->balloon;
+           a->balloon == b->balloon && a->vcpus_shared == b->vcpus_shared;
 }
 
+/* Memory overcommit: the one compared with a second search without it
+ * (vCPU overcommit carries its comparison in its own result). */
 static bool overcommit(const struct vs_tui_density_settings *s) { return s->sharing || s->balloon; }
 
 void vs_tui_density_without(const struct vs_tui_density_settings *s, struct vs_tui_density_settings *out)
 {
     *out = *s;
-    out->sharing = out->balloon = false;
+    out->sharing = out->balloon = out->vcpus_shared = false;
 }
 
 const char *vs_tui_density_overcommit_text(const struct vs_tui_density_settings *s)
 {
-    return s->sharing && s->balloon ? "sharing,balloon" : s->sharing ? "sharing" : s->balloon ? "balloon" : "";
+    static const char *const names[8] = {"", "sharing", "balloon", "sharing,balloon",
+                                         "vcpus", "sharing,vcpus", "balloon,vcpus", "sharing,balloon,vcpus"};
+    return names[(s->sharing ? 1 : 0) | (s->balloon ? 2 : 0) | (s->vcpus_shared ? 4 : 0)];
 }
 
 void vs_tui_density_opts(const struct vs_tui_density_settings *s, struct vs_density_opts *o)
@@ -84,6 +88,7 @@ void vs_tui_density_opts(const struct vs_tui_density_settings *s, struct vs_dens
     o->threads = 0; /* every core: the result does not depend on it */
     o->overcommit_sharing = s->sharing;
     o->overcommit_balloon = s->balloon;
+    o->overcommit_vcpus = s->vcpus_shared;
     char text[48];
     if (s->p99_ns > 0) {
         o->slas[o->n_slas] = (struct vs_sla){VS_SLA_P99, (double)s->p99_ns, ""};
@@ -160,7 +165,8 @@ void vs_tui_density_command(const struct vs_tui *t, char *buf, size_t len)
     if (s->vcpus != 1) snprintf(vcpus, sizeof vcpus, " --vcpus %u", s->vcpus);
     if (s->duration_ns != 5 * VS_NS_PER_S) snprintf(duration, sizeof duration, " --duration %s", dur);
     if (s->max_guests != 256) snprintf(max, sizeof max, " --max %u", s->max_guests);
-    if (overcommit(s)) snprintf(over, sizeof over, " --overcommit %s", vs_tui_density_overcommit_text(s));
+    const char *oc = vs_tui_density_overcommit_text(s);
+    if (oc[0]) snprintf(over, sizeof over, " --overcommit %s", oc);
     /* The command's own list for a workload (cmd_density.c) goes without saying. */
     char approaches[sizeof list + 16] = "";
     if (strcmp(list, "qemu,xen-pv,kvm,lxc") != 0)
@@ -383,11 +389,37 @@ enum vs_tui_dstate vs_tui_density_row_without(const struct vs_tui *t, int i, con
     return VS_TUI_DENSITY_QUEUED;
 }
 
+void vs_tui_density_vcpu_text(const struct vs_tui *t, int i, char *buf, size_t len)
+{
+    const struct vs_tui_density *d = t->density;
+    const struct vs_tui_density_entry *e;
+    buf[0] = '\0';
+    if (!d->set.vcpus_shared || vs_tui_density_row(t, i, &e) != VS_TUI_DENSITY_DONE) return;
+    /* The density report's words (run/density.c): what sharing the cores
+     * made room for against a core per vCPU, or why it made none. */
+    const struct vs_density_result *r = &e->r;
+    uint32_t made = r->density - r->density_without_vcpu_overcommit;
+    if (made > 0)
+        snprintf(buf, len, "+%s%u guests (%u with a core per vCPU), steal %.1f %% at the density",
+                 r->capped ? ">=" : "", made, r->density_without_vcpu_overcommit, r->steal_at_density * 100);
+    else if (r->density < r->vcpu_fit)
+        snprintf(buf, len, "no room made: %s ran out before the cores did (%u cores' worth)",
+                 r->capped ? "the search bound" : vs_resource_name(r->limit), r->vcpu_fit);
+    else
+        snprintf(buf, len, "no room made: sharing the cores breaks an SLA (%u with a core per vCPU)",
+                 r->density_without_vcpu_overcommit);
+}
+
 void vs_tui_density_room_text(const struct vs_tui *t, int i, char *buf, size_t len)
 {
     const struct vs_tui_density *d = t->density;
     buf[0] = '\0';
-    if (!overcommit(&d->set)) return;
+    char vcpu[160];
+    vs_tui_density_vcpu_text(t, i, vcpu, sizeof vcpu);
+    if (!overcommit(&d->set)) {
+        if (vcpu[0]) snprintf(buf, len, "vCPU overcommit: %s", vcpu);
+        return;
+    }
     const struct vs_tui_density_entry *e, *w;
     enum vs_tui_dstate st = vs_tui_density_row(t, i, &e), sw = vs_tui_density_row_without(t, i, &w);
     if (st != VS_TUI_DENSITY_DONE) return;
@@ -411,7 +443,7 @@ void vs_tui_density_room_text(const struct vs_tui *t, int i, char *buf, size_t l
     } else {
         snprintf(gained, sizeof gained, "without overcommit: %s", sw == VS_TUI_DENSITY_SEARCHING ? "searching" : "queued");
     }
-    snprintf(buf, len, "%s; %s", gained, saved);
+    snprintf(buf, len, "%s; %s%s%s", gained, saved, vcpu[0] ? "; vCPU overcommit: " : "", vcpu);
 }
 
 void vs_tui_density_get_progress(const struct vs_tui *t, struct vs_tui_density_progress *p)
@@ -603,12 +635,12 @@ bool vs_tui_density_key(struct vs_tui *t, int key)
         said(t, what);
         break;
     }
-    case 'P': case 'B': {
-        /* Memory overcommit, as --overcommit sharing / balloon. (vCPU
-         * overcommit gets its key here once the model has it.) */
-        bool *sw = key == 'P' ? &s->sharing : &s->balloon;
+    case 'P': case 'B': case 'V': {
+        /* Overcommit, as --overcommit sharing / balloon / vcpus. */
+        bool *sw = key == 'P' ? &s->sharing : key == 'B' ? &s->balloon : &s->vcpus_shared;
         *sw = !*sw;
-        snprintf(what, sizeof what, "%s %s", key == 'P' ? "page sharing" : "ballooning", *sw ? "on" : "off");
+        snprintf(what, sizeof what, "%s %s",
+                 key == 'P' ? "page sharing" : key == 'B' ? "ballooning" : "vCPU overcommit", *sw ? "on" : "off");
         said(t, what);
         break;
     }
@@ -736,6 +768,12 @@ static int write_json(FILE *f, const struct vs_tui *t, struct vs_error *err)
             if (vs_tui_density_row_without(t, i, &wo) == VS_TUI_DENSITY_DONE) vs_json_uint(&w, wo->r.density);
             else vs_json_null(&w);
         }
+        if (d->set.vcpus_shared) {
+            /* As virtsim density --overcommit vcpus writes them. */
+            vs_json_key_uint(&w, "vcpu_fit", x->vcpu_fit);
+            vs_json_key_uint(&w, "density_without_vcpu_overcommit", x->density_without_vcpu_overcommit);
+            vs_json_key_number(&w, "steal_at_density", x->steal_at_density);
+        }
         vs_json_key(&w, "cpu_per_op_ns");
         vs_json_object_begin(&w, VS_JSON_INLINE);
         for (int c = 0; c < VS_CAT_COUNT; c++)
@@ -753,6 +791,7 @@ static int write_json(FILE *f, const struct vs_tui *t, struct vs_error *err)
             vs_json_key_int(&w, "p50_ns", p->p50_ns);
             vs_json_key_int(&w, "p99_ns", p->p99_ns);
             vs_json_key_number(&w, "cpu_utilisation", p->cpu_util);
+            if (d->set.vcpus_shared) vs_json_key_number(&w, "steal_fraction", p->steal_fraction);
             vs_json_key_uint(&w, "failed", p->failed);
             vs_json_key_string(&w, "basis", vs_probe_basis_name(p->basis));
             vs_json_key_int(&w, "measured_ns", p->measured_ns);
@@ -773,7 +812,8 @@ static void write_csv(FILE *f, const struct vs_tui *t)
     vs_tui_density_sla_text(&d->set, sla, sizeof sla);
     fprintf(f, "workload,host,sla,engine,approach,density,capped,limit,memory_per_guest_bytes,application_bytes,"
                "guest_kernel_bytes,page_cache_bytes,overhead_bytes,cpu_per_op_ns,cost_vs_native,cost_ops,overcommit,"
-               "saved_by_sharing_bytes,saved_by_balloon_bytes,density_without_overcommit\n");
+               "saved_by_sharing_bytes,saved_by_balloon_bytes,density_without_overcommit,vcpu_fit,"
+               "density_without_vcpu_overcommit,steal_at_density\n");
     for (int i = 0; i < d->n_rows; i++) {
         const struct vs_tui_density_entry *e;
         if (vs_tui_density_row(t, i, &e) != VS_TUI_DENSITY_DONE) continue;
@@ -791,13 +831,19 @@ static void write_csv(FILE *f, const struct vs_tui *t)
         fprintf(f, "%llu,", (unsigned long long)x->cost_ops);
         /* Overcommit: which, what each saved per guest, the count without it (empty: none on, or not searched yet). */
         const struct vs_tui_density_entry *wo;
-        if (!overcommit(&d->set)) fprintf(f, ",,,\n");
+        const char *oc = vs_tui_density_overcommit_text(&d->set);
+        if (oc[0]) fprintf(f, "\"%s\",", oc);
+        else fputc(',', f);
+        if (!overcommit(&d->set)) fprintf(f, ",,");
         else if (vs_tui_density_row_without(t, i, &wo) == VS_TUI_DENSITY_DONE)
-            fprintf(f, "\"%s\",%.17g,%.17g,%u\n", vs_tui_density_overcommit_text(&d->set), x->saved_sharing_bytes,
-                    x->saved_balloon_bytes, wo->r.density);
+            fprintf(f, "%.17g,%.17g,%u", x->saved_sharing_bytes, x->saved_balloon_bytes, wo->r.density);
         else
-            fprintf(f, "\"%s\",%.17g,%.17g,\n", vs_tui_density_overcommit_text(&d->set), x->saved_sharing_bytes,
-                    x->saved_balloon_bytes);
+            fprintf(f, "%.17g,%.17g,", x->saved_sharing_bytes, x->saved_balloon_bytes);
+        /* vCPU overcommit: the guests whose vCPUs fit a core each, the count with a core per vCPU, the steal. */
+        if (d->set.vcpus_shared)
+            fprintf(f, ",%u,%u,%.17g\n", x->vcpu_fit, x->density_without_vcpu_overcommit, x->steal_at_density);
+        else
+            fprintf(f, ",,,\n");
     }
 }
 
@@ -807,9 +853,12 @@ static void write_text(FILE *f, const struct vs_tui *t)
     char sla[128], cmd[512], a[32], b[32], c[32], e4[32], e5[32];
     vs_tui_density_sla_text(&d->set, sla, sizeof sla);
     vs_tui_density_command(t, cmd, sizeof cmd);
-    fprintf(f, "density of %s on host %s (%u vCPUs per guest), SLA: %s, memory overcommit: %s\nthe same as: %s\n\n",
+    struct vs_tui_density_settings mem = d->set;
+    mem.vcpus_shared = false;
+    fprintf(f, "density of %s on host %s (%u vCPUs per guest), SLA: %s, memory overcommit: %s%s\nthe same as: %s\n\n",
             d->set.workload, d->set.host, d->set.vcpus, sla,
-            overcommit(&d->set) ? vs_tui_density_overcommit_text(&d->set) : "none", cmd);
+            overcommit(&mem) ? vs_tui_density_overcommit_text(&mem) : "none",
+            d->set.vcpus_shared ? ", vCPU overcommit: on" : "", cmd);
     fprintf(f, "%-11s %-10s %7s %-7s %9s %10s  %s\n", "preset", "approach", "guests", "limit", "cpu x", "mem/guest",
             "(application + guest kernel + page cache + overhead)");
     for (int i = 0; i < d->n_rows; i++) {
@@ -890,7 +939,7 @@ int vs_tui_density_curve(const struct vs_density_result *r, int64_t p99_bound_ns
     double lo = INFINITY, hi = 0;
     for (int i = 0; i < n; i++) {
         const struct vs_density_point *p = &r->points[i];
-        if (p->basis == VS_PROBE_MEMORY || p->failed > 0 || p->p99_ns <= 0) continue;
+        if (p->basis != VS_PROBE_FULL || p->failed > 0 || p->p99_ns <= 0) continue;
         if (p->p99_ns < lo) lo = (double)p->p99_ns;
         if (p->p99_ns > hi) hi = (double)p->p99_ns;
     }
@@ -927,7 +976,12 @@ int vs_tui_density_curve(const struct vs_density_result *r, int64_t p99_bound_ns
         int x = CURVE_LEFT + i * step + (step > 1 ? step / 2 : 0);
         if (x >= width) x = width - 1;
         cols[i] = x;
+        /* A probe without figures of its whole window sits on the top
+         * row, marked by why: M did not fit in memory, e stopped early
+         * (its p99 covers part of the window, or a hint): not plotted as
+         * if measured. */
         if (p->basis == VS_PROBE_MEMORY || p->failed > 0 || p->p99_ns <= 0) grid[0 * stride + x] = 'M';
+        else if (p->basis == VS_PROBE_EARLY) grid[0 * stride + x] = 'e';
         else {
             /* On a short plot a p99 near the bound rounds onto its row: a
              * point keeps the side of the line its verdict says (below:

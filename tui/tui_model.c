@@ -1150,7 +1150,7 @@ static const char *const help_keys[] = {
     "o O  /         sort guests by the next column / reverse; filter by name",
     "m M            host meters: all hosts, then each (several hosts)",
     "PgUp PgDn End  Timeline: scroll; End follows the newest",
-    "Density panel  w W H; [ ] { } S SLA; x c approaches; P B sharing, ballooning",
+    "Density panel  w W H; [ ] { } S SLA; x c approaches; P B V overcommit",
     "? F1  q        this help; quit.  Mouse: click tabs and rows",
 };
 static const char *const help_notes[] = {

@@ -712,7 +712,13 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     vs_units_format_time((double)s->duration_ns, dur, sizeof dur);
     /* Every count means "under this SLA"; without one, the guests that start. */
     bool no_sla = strcmp(sla, "none") == 0;
-    const char *over = vs_tui_density_overcommit_text(s);
+    /* Memory overcommit (compared with a search without it) and vCPU
+     * overcommit (its comparison in its own result) are said apart: the
+     * title names the memory one, the line under it (the command, or the
+     * settings) and the words over the curve the vCPU one. */
+    struct vs_tui_density_settings mem = *s;
+    mem.vcpus_shared = false;
+    const char *over = vs_tui_density_overcommit_text(&mem);
     bool oc = over[0] != '\0';
     attron(A_BOLD);
     putf(top, 0, " density of %s on %s, %u vCPU%s per guest   %s%s%s%s", s->workload, s->host, s->vcpus,
@@ -726,7 +732,8 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     if (tall && (int)strlen(cmd) + 4 <= COLS) {
         putf(y++, 1, "= %s", cmd);
     } else {
-        putf(y++, 1, "%s per point, up to %u guests; memory overcommit: %s", dur, s->max_guests, oc ? over : "off");
+        putf(y++, 1, "%s per point, up to %u guests; memory overcommit: %s%s", dur, s->max_guests, oc ? over : "off",
+             s->vcpus_shared ? "; vCPUs shared" : "");
     }
     /* Widths: name 12, guests 6, limit 7, cpu x 6, mem 9, and the bars. */
     int guests_w = wide ? 22 : 17, cost_w = wide ? 14 : 10;
@@ -799,6 +806,10 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
         if (vs_tui_density_row_without(t, i, &wo) == VS_TUI_DENSITY_DONE && wo->r.density < r->density) {
             base = (int)floor(wo->r.density / gmax * guests_w + 0.5);
             if (base >= cells && cells > 1) base = cells - 1;
+        } else if (s->vcpus_shared && !oc && r->density_without_vcpu_overcommit < r->density) {
+            /* vCPU overcommit alone: the guests past a core per vCPU. */
+            base = (int)floor(r->density_without_vcpu_overcommit / gmax * guests_w + 0.5);
+            if (base >= cells && cells > 1) base = cells - 1;
         }
         move(y, x);
         for (int k = 0; k < cells && k < guests_w; k++) addstr(k < base ? full : made);
@@ -860,12 +871,25 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     /* With overcommit: what it made room for, against the same search
      * without it, and what each mechanism saved per guest. */
     if (oc) {
-        char room[256];
+        char room[320];
         vs_tui_density_room_text(t, d->sel, room, sizeof room);
+        /* The memory part on this line; vCPU overcommit's on its own below. */
+        char *v = strstr(room, "; vCPU overcommit: ");
+        if (v) *v = '\0';
         if (room[0]) {
             move(y, 1);
             addstr(made);
             putf(y, 3, "%s%.*s", wide ? "overcommit: " : "", COLS - (wide ? 16 : 4), room);
+        }
+        y++;
+    }
+    if (s->vcpus_shared) {
+        char vcpu[160];
+        vs_tui_density_vcpu_text(t, d->sel, vcpu, sizeof vcpu);
+        if (vcpu[0]) {
+            move(y, 1);
+            if (!oc) addstr(made);
+            putf(y, 3, "%s%.*s", wide ? "vCPU overcommit: " : "vCPUs: ", COLS - (wide ? 21 : 11), vcpu);
         }
         y++;
     }
@@ -879,8 +903,8 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
         if (curve_w > 8 + 5 * (int)sel->r.n_points + 2) curve_w = 8 + 5 * (int)sel->r.n_points + 2;
         if (curve_w < 30) curve_w = 30;
         putf(y, 1, "%-.*s", scatter ? COLS / 2 + 1 : COLS - 2,
-             no_sla ? "p99 as guests are added (o all ran, x failed, M did not fit)"
-                    : "p99 as guests are added (o SLA met, x missed, M did not fit)");
+             no_sla ? "p99/probe: o all ran, x failed, e early (no figure), M no fit"
+                    : "p99/probe: o SLA met, x missed, e early (no figure), M no fit");
         if (scatter) putf(y, COLS / 2 + 4, "trade-off: guests per host (y) against CPU per op (x)");
         y++;
         char *grid = malloc((size_t)(plot_h + 1) * (size_t)(curve_w + 1));
@@ -899,7 +923,7 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
             put(y + plot_h + 1, 1, "thru/g");
             for (int i = 0; i < n; i++) {
                 const struct vs_density_point *p = &sel->r.points[i];
-                if (p->basis == VS_PROBE_MEMORY || p->failed > 0) continue;
+                if (p->basis != VS_PROBE_FULL || p->failed > 0) continue;
                 move(y + plot_h + 1, 1 + cols[i]);
                 if (utf8) addstr(blocks[lv[i]]);
                 else addch((chtype)ascii[lv[i]]);
@@ -952,11 +976,11 @@ static void draw_density(const struct vs_tui *t, int top, int bottom)
     else
         putf(ky, 1, "%d of %d approaches done (settings seen before show at once)", p.done, p.total);
     if (keys_rows == 1) {
-        put(ky + 1, 1, "w W workload  H host  [ ] p99  { } throughput  S type SLA  P page sharing  B ballooning  "
+        put(ky + 1, 1, "w W workload  H host  [ ] p99  { } throughput  S type SLA  P sharing  B balloon  V vCPUs  "
                        "x in/out  c preset  e export");
     } else {
         put(ky + 1, 1, "w W workload  H host  [ ] p99 bound  { } throughput bound  S type the SLA");
-        put(ky + 2, 1, "Up Down select  x in/out  c preset  P page sharing  B ballooning  e export");
+        put(ky + 2, 1, "Up Down select  x in/out  c preset  P sharing  B balloon  V vCPUs  e export");
     }
 }
 

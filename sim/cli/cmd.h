@@ -62,6 +62,8 @@ enum vs_opt_id {
     VS_OPT_OVERCOMMIT,
     VS_OPT_VICTIM,
     VS_OPT_POLICIES,
+    VS_OPT_CURVE,
+    VS_OPT_STEP,
 };
 
 /* One option of a command. */

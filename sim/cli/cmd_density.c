@@ -35,6 +35,12 @@ static const struct vs_cmd_opt options[] = {
      "where the system has them; says what each saved. vcpus: also the count\n"
      "without vCPU overcommit (a core per vCPU) and the steal time at the density;\n"
      "several comma-separated (sharing,balloon,vcpus)"},
+    {VS_OPT_CURVE, "curve", 0, NULL,
+     "once the density is found, also simulate in full every sixteenth of it\n"
+     "up to the density and one guest more: a curve measured all along (for\n"
+     "slides); the density, limit and figures of the search stay the same"},
+    {VS_OPT_STEP, "step", 0, "N",
+     "as --curve, every N guests (widened when the points would pass 64)"},
     {VS_OPT_CHART, "chart", 0, "FILE", "also draw a chart, FILE.svg, .pdf or .png (its numbers in FILE.csv)"},
     {VS_OPT_KIND, "kind", 0, "KIND",
      "the chart: density (default), density-curve or tradeoff (guests per host\n"
@@ -128,6 +134,8 @@ static int run(const struct vs_cli *c, const struct vs_cmd *cmd, const struct vs
         case VS_OPT_VCPUS: rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_VCPUS, &vcpus); break;
         case VS_OPT_DURATION: rc = vs_cli_duration(c, cmd, v, &duration); break;
         case VS_OPT_EXHAUSTIVE: o.exhaustive = true; break;
+        case VS_OPT_CURVE: o.curve = true; break;
+        case VS_OPT_STEP: rc = vs_cli_uint(c, cmd, v, 1, VS_MAX_GUESTS, &o.curve_step); break;
         case VS_OPT_OVERCOMMIT:
             rc = vs_density_parse_overcommit(v->value, &o, &e);
             if (rc != VS_OK) return vs_cli_error(c, &e, rc);

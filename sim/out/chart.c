@@ -666,14 +666,36 @@ static void plot(const struct vs_chart *c, cairo_t *cr, double u, double left, d
                     pen = false;
                     continue;
                 }
-                if (!pen) cairo_move_to(cr, PX(xs[i]), PY(y));
+                if (!pen || c->series[s].gap[i]) cairo_move_to(cr, PX(xs[i]), PY(y));
                 else cairo_line_to(cr, PX(xs[i]), PY(y));
                 pen = true;
             }
             cairo_stroke(cr);
+            /* A stretch nothing was measured in: faint and dotted, so it
+             * is not read as data (the legend says so). */
+            double dots[] = {0.15 * u, 0.6 * u};
+            cairo_set_dash(cr, dots, 2, 0);
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+            cairo_set_source_rgba(cr, col.r, col.g, col.b, 0.55);
+            cairo_set_line_width(cr, 0.22 * u);
+            bool dotted = false;
+            for (uint32_t i = 1; i < n; i++) {
+                if (!c->series[s].gap[i]) continue;
+                double y0 = c->series[s].y[i - 1], y1 = c->series[s].y[i];
+                if ((ya.log && !(y0 > 0 && y1 > 0)) || (xa.log && !(xs[i - 1] > 0 && xs[i] > 0))) continue;
+                cairo_move_to(cr, PX(xs[i - 1]), PY(y0));
+                cairo_line_to(cr, PX(xs[i]), PY(y1));
+                dotted = true;
+            }
+            if (dotted) cairo_stroke(cr);
+            cairo_new_path(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+            set_rgb(cr, col);
             /* Enough markers to tell the lines apart in grey, not so many
-             * that they hide the line; staggered between series. */
-            uint32_t every = n > 16 ? n / 12 : 1;
+             * that they hide the line; staggered between series. Where
+             * every point is a measurement, each has its marker. */
+            uint32_t every = n > 16 && !c->every_marker ? n / 12 : 1;
             for (uint32_t i = (s * every / (c->n_series ? c->n_series : 1)) % every; i < n; i += every) {
                 double y = c->series[s].y[i];
                 if ((ya.log && !(y > 0)) || (xa.log && !(xs[i] > 0))) continue;
@@ -914,7 +936,7 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
 
     /* Legend: swatch (colour + hatching, or line + marker) and name; the
      * reference line last; entries closer together when there are many. */
-    uint32_t entries = c->n_series + (c->has_hline && c->hline_label[0] ? 1 : 0);
+    uint32_t entries = c->n_series + (c->has_hline && c->hline_label[0] ? 1 : 0) + (lines && c->gap_label[0] ? 1 : 0);
     double step = entries ? fmin(3 * u, (bottom - top) / entries) : 3 * u;
     double lfs = fmin(fs, step * 0.62), sw = fmin(2 * u, step * 0.7);
     cairo_set_font_size(cr, lfs);
@@ -952,6 +974,21 @@ static void draw(const struct vs_chart *c, cairo_t *cr, double W, double H)
         cairo_set_dash(cr, NULL, 0, 0);
         cairo_set_source_rgb(cr, 0, 0, 0);
         text(cr, lx + 4 * u, ly, c->hline_label, 0, 0.5);
+        ly += step;
+    }
+    if (lines && c->gap_label[0]) {
+        double dots[] = {0.15 * u, 0.6 * u};
+        cairo_set_source_rgba(cr, 0.3, 0.3, 0.3, 0.7);
+        cairo_set_line_width(cr, 0.22 * u);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+        cairo_set_dash(cr, dots, 2, 0);
+        cairo_move_to(cr, lx, ly);
+        cairo_line_to(cr, lx + 3 * u, ly);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        text(cr, lx + 4 * u, ly, c->gap_label, 0, 0.5);
     }
 }
 
@@ -1444,32 +1481,57 @@ void vs_chart_density(const struct vs_scenario *sc, const struct vs_density_resu
     }
 }
 
+/* Neighbouring probes this close are joined by a line: one guest apart, or
+ * within a sixteenth of the largest count plotted, a stretch short enough
+ * on the axis that a straight line hides no bend worth a lecture; further
+ * apart, the search jumped (galloping from 16 guests to 243) and nothing
+ * between was simulated. `virtsim density --curve` probes at this spacing. */
+uint32_t vs_chart_curve_join(uint32_t largest_guests)
+{
+    uint32_t join = (largest_guests + 15) / 16;
+    return join > 1 ? join : 1;
+}
+
 void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_density_result *r, uint32_t n,
                             double p99_sla_ns, struct vs_chart *c)
 {
     memset(c, 0, sizeof *c);
     snprintf(c->title, sizeof c->title, "p99 latency as guests are added: %.40s on %.40s",
              sc->guests[0].workload.name, sc->hosts[0].spec.name);
-    snprintf(c->subtitle, sizeof c->subtitle,
-             "every probe of the density search; a line ends where the next count failed, and says why");
     snprintf(c->x_label, sizeof c->x_label, "guests on the host");
     snprintf(c->y_label, sizeof c->y_label, "p99 latency of the guests' requests (ms)");
     c->style = VS_CHART_LINES;
     c->own_x = true;
+    c->every_marker = true;
     c->n_series = n < VS_CHART_MAX_SERIES ? n : VS_CHART_MAX_SERIES;
+    /* What is plotted: probes simulated in full. One that stopped early
+     * has figures of part of its window only (or a hint), one decided by
+     * memory has none, and one where guests did not start has no latency
+     * of the guests asked for. */
+    uint32_t largest = 0;
+    for (uint32_t k = 0; k < c->n_series; k++)
+        for (uint32_t i = 0; i < r[k].n_points; i++)
+            if (r[k].points[i].basis == VS_PROBE_FULL && r[k].points[i].failed == 0 &&
+                r[k].points[i].guests > largest)
+                largest = r[k].points[i].guests;
+    uint32_t join = vs_chart_curve_join(largest);
+    bool any_gap = false, any_unplotted = false;
     for (uint32_t k = 0; k < c->n_series; k++) {
         struct vs_chart_series *s = &c->series[k];
         snprintf(s->name, sizeof s->name, "%s", r[k].engine);
         vs_chart_style_engine(s, r[k].engine);
-        /* Probes where guests failed to start have no latency to show. */
         uint32_t first_failed = 0;
         for (uint32_t i = 0; i < r[k].n_points && s->n < VS_CHART_MAX_POINTS; i++) {
-            if (r[k].points[i].failed == 0) {
-                s->x[s->n] = r[k].points[i].guests;
-                s->y[s->n] = (double)r[k].points[i].p99_ns / 1e6;
+            const struct vs_density_point *p = &r[k].points[i];
+            if (p->failed == 0 && p->basis == VS_PROBE_FULL) {
+                s->x[s->n] = p->guests;
+                s->y[s->n] = (double)p->p99_ns / 1e6;
+                s->gap[s->n] = s->n > 0 && p->guests - (uint32_t)s->x[s->n - 1] > join;
+                any_gap |= s->gap[s->n];
                 s->n++;
-            } else if (!first_failed) {
-                first_failed = r[k].points[i].guests;
+            } else {
+                any_unplotted = true;
+                if (p->failed > 0 && !first_failed) first_failed = p->guests;
             }
         }
         if (s->n > c->n_points) c->n_points = s->n;
@@ -1487,6 +1549,17 @@ void vs_chart_density_curve(const struct vs_scenario *sc, const struct vs_densit
             snprintf(s->end_label, sizeof s->end_label, "%.16s: SLA missed past %u (%s)", r[k].engine, r[k].density,
                      resource_words(r[k].limit));
     }
+    /* The caption says what a marker and each kind of line mean. */
+    int used = snprintf(c->subtitle, sizeof c->subtitle,
+                        "a marker per probe simulated in full; solid: probes at most %u guest%s apart", join,
+                        join == 1 ? "" : "s");
+    if (any_gap && used > 0 && (size_t)used < sizeof c->subtitle)
+        used += snprintf(c->subtitle + used, sizeof c->subtitle - (size_t)used,
+                         ", dotted: not simulated between probes");
+    if (any_unplotted && used > 0 && (size_t)used < sizeof c->subtitle)
+        snprintf(c->subtitle + used, sizeof c->subtitle - (size_t)used,
+                 "; probes stopped early or beyond memory not drawn");
+    if (any_gap) snprintf(c->gap_label, sizeof c->gap_label, "not simulated");
     if (p99_sla_ns > 0) {
         c->has_hline = true;
         c->hline = p99_sla_ns / 1e6;

@@ -418,6 +418,23 @@ static int read_density(const struct reader *rd, const struct vs_ynode *x, const
         if (rc == VS_OK) rc = get_int(rd, pt, at, "p50_ns", 0, INT64_MAX, &p->p50_ns);
         if (rc == VS_OK) rc = get_int(rd, pt, at, "p99_ns", 0, INT64_MAX, &p->p99_ns);
         if (rc == VS_OK) rc = get_u32(rd, pt, at, "failed", VS_MAX_GUESTS, &p->failed);
+        /* How the verdict was reached: a probe stopped early or decided by
+         * memory has no figures to plot (absent: a full run, as files
+         * written before the key existed had only those and memory ones,
+         * which say so by "failed"). */
+        char basis[16] = "full";
+        if (rc == VS_OK) rc = get_string(rd, pt, at, "basis", false, basis, sizeof basis);
+        if (rc == VS_OK) {
+            bool known = false;
+            for (int b = VS_PROBE_FULL; b <= VS_PROBE_MEMORY && !known; b++)
+                if (strcmp(basis, vs_probe_basis_name((enum vs_probe_basis)b)) == 0) {
+                    p->basis = (enum vs_probe_basis)b;
+                    known = true;
+                }
+            if (!known)
+                rc = bad(rd, vs_ynode_get(pt, "basis"), "%s.basis: '%s'; expected full, early or memory", at, basis);
+        }
+        if (rc == VS_OK) rc = get_int(rd, pt, at, "measured_ns", 0, INT64_MAX, &p->measured_ns);
         r->n_points++;
     }
     return rc;

@@ -80,6 +80,7 @@ struct search {
                                    than cores */
     atomic_uint *extra;         /* probes run ahead, over every search */
     unsigned cores;             /* threads the caller allows */
+    bool full;                  /* every probe runs its whole window (the --curve probes) */
     struct vs_error err;
     int rc;
 };
@@ -281,7 +282,7 @@ static int run_probe(const struct search *s, struct vs_sim *sim, unsigned hints,
 {
     *early = false;
     *hint = -1;
-    if (s->o->exhaustive || s->sc->n_events > 0 || s->o->overcommit_vcpus || (s->o->n_slas > 0 && !hints))
+    if (s->o->exhaustive || s->full || s->sc->n_events > 0 || s->o->overcommit_vcpus || (s->o->n_slas > 0 && !hints))
         return vs_sim_advance(sim, VS_TIME_NEVER, err);
     /* Through the warm-up at once, then in steps (slicing the run does not
      * change it: events run in the same order). */
@@ -941,6 +942,55 @@ static void vcpu_overcommit(struct search *s)
             o->steal_at_density = o->points[i].steal_fraction;
 }
 
+/* --curve / --step: once the search has its answer, probes in full every
+ * step guests up to the density, the density itself and one guest more
+ * (where they fit in memory), so the curve is measured all along. A count
+ * already probed in full is kept; one stopped early is run again in full
+ * (its figures covered part of the window). The density, limit and the
+ * vCPU figures were settled before and are not touched. The step is
+ * widened when the points would not fit the curve. */
+static int measure_curve(struct search *s)
+{
+    struct vs_density_result *o = s->out;
+    uint32_t d = o->density;
+    if (d == 0) return VS_OK;
+    /* Without a step: a sixteenth of the density, what the chart joins
+     * with a line (vs_chart_curve_join). */
+    uint32_t step = s->o->curve_step ? s->o->curve_step : (d + 15) / 16;
+    uint32_t room = VS_DENSITY_MAX_POINTS > o->n_points + 2 ? VS_DENSITY_MAX_POINTS - o->n_points - 2 : 1;
+    if (step < (d + room - 1) / room) step = (d + room - 1) / room;
+    if (step < 1) step = 1;
+    uint32_t want[VS_DENSITY_MAX_POINTS + 2], n_want = 0;
+    for (uint32_t n = step; n < d && n_want < VS_DENSITY_MAX_POINTS; n += step) want[n_want++] = n;
+    want[n_want++] = d;
+    if (!o->capped) want[n_want++] = d + 1;
+    s->full = true;
+    int rc = VS_OK;
+    for (uint32_t i = 0; i < n_want && rc == VS_OK; i++) {
+        uint32_t n = want[i];
+        const struct vs_density_point *have = point_of(s, n);
+        if ((have && have->basis != VS_PROBE_EARLY) || (n > s->mem_fit && n > 1)) continue;
+        if (!have && o->n_points >= VS_DENSITY_MAX_POINTS) break;
+        struct probe_out po;
+        rc = simulate(s, n, 0, &po, &s->err);
+        if (rc != VS_OK) break;
+        /* One guest's probe gave the memory per guest and the baseline:
+         * those stay the search's own. */
+        struct vs_density_result kept = *o;
+        double base = s->base_throughput;
+        unrecord(s, n);
+        struct vs_density_point p;
+        record(s, &po, &p);
+        s->base_throughput = base;
+        o->memory_per_guest = kept.memory_per_guest;
+        o->usable_memory_bytes = kept.usable_memory_bytes;
+        o->saved_sharing_bytes = kept.saved_sharing_bytes;
+        o->saved_balloon_bytes = kept.saved_balloon_bytes;
+    }
+    s->full = false;
+    return rc;
+}
+
 static void bound_one(void *ctx, uint32_t i)
 {
     struct search *s = &((struct search *)ctx)[i];
@@ -959,6 +1009,7 @@ static void search_one(void *ctx, uint32_t i)
     struct search *s = &ord->s[ord->idx[i]];
     s->rc = search_engine(s);
     if (s->rc == VS_OK && s->o->overcommit_vcpus) vcpu_overcommit(s);
+    if (s->rc == VS_OK && (s->o->curve || s->o->curve_step)) s->rc = measure_curve(s);
     atomic_fetch_sub(s->unfinished, 1);
 }
 

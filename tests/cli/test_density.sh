@@ -76,3 +76,16 @@ expect_out "the table says a probe was decided by memory" ":memory"
 expect_out "the table says a probe stopped early" ":early("
 run density "$TMP/dens.yaml" --max 128 --format json
 expect_out "the JSON curve says how each probe was decided" '"basis": "memory"'
+
+# --step: more probes, simulated in full, the same density and limit.
+run density "$TMP/dens.yaml" --max 128 --format csv --output "$TMP/plain.csv"
+run density "$TMP/dens.yaml" --max 128 --format csv --step 20 --output "$TMP/step.csv"
+expect_status "density --step exits 0" 0
+if [ "$(results "$TMP/plain.csv")" != "$(results "$TMP/step.csv")" ]; then
+    fail "density --step keeps the density and limit" "$(results "$TMP/plain.csv") / $(results "$TMP/step.csv")"
+else ok "density --step keeps the density and limit"; fi
+if ! grep -q '^kvm,hvm,90,0,memory,[0-9.e+]*,60,1,.*,full,' "$TMP/step.csv"; then
+    fail "density --step probes every N guests in full" "$(grep '^kvm' "$TMP/step.csv" | cut -c1-80)"
+else ok "density --step probes every N guests in full"; fi
+run density "$TMP/dens.yaml" --step 0
+expect_status "density --step 0 is refused" 2

@@ -341,6 +341,52 @@ for size in "120 40" "80 24"; do
     T send-keys -t "$S" q
     check "$1x$2 overcommit: q exits" "EXIT=0"
 done
+# vCPU overcommit in the Density panel (V), at both sizes: the search is the
+# same (kvm keeps its count), and the words say how many guests sharing the
+# cores made room for against a core per vCPU (16 cores, 2 vCPUs per guest:
+# 8), with the steal time at the density; the bar shows that room; the
+# command line says --overcommit vcpus; V again shows the first numbers.
+for size in "120 40" "80 24"; do
+    set -- $size
+    start "vcpu$1" "$1" "$2" tui web-server --duration 300ms --max 128
+    check "$1x$2 vcpus: tui starts" "compare-web-server"
+    T send-keys -t "$S" BTab
+    if wait_for "5 of 5 approaches done" 150; then ok "$1x$2 vcpus: every search finishes"
+    else fail "$1x$2 vcpus: every search finishes" "$(screen | sed -n 4,12p)"; fi
+    T send-keys -t "$S" j j j
+    check "$1x$2 vcpus: kvm selected" ">4 kvm "
+    k0=$(guests_of 4 kvm)
+    T send-keys -t "$S" V
+    if [ "$1" = 120 ]; then
+        check "$1x$2 vcpus: V turns vCPU overcommit on: the command says --overcommit vcpus" "--max 128 --overcommit vcpus"
+    else
+        check "$1x$2 vcpus: V turns vCPU overcommit on" "memory overcommit: off; vCPUs shared"
+    fi
+    if wait_for "with a core per vCPU), steal" 150 && wait_for "5 of 5 approaches done" 150; then
+        ok "$1x$2 vcpus: the searches with vCPU overcommit finish"
+    else fail "$1x$2 vcpus: the searches with vCPU overcommit finish" "$(screen | sed -n 4,16p)"; fi
+    k1=$(guests_of 4 kvm)
+    if [ -n "$k0" ] && [ "$k1" = "$k0" ]; then ok "$1x$2 vcpus: the density is the same search's ($k0)"
+    else fail "$1x$2 vcpus: the density is the same search's" "$k0 then $k1"; fi
+    label="vCPU overcommit: "
+    [ "$1" = 80 ] && label="vCPUs: "
+    check "$1x$2 vcpus: the words say the room made against a core per vCPU" "$label+$((k1 - 8)) guests (8 with a core per vCPU), steal "
+    if density_row 4 kvm | grep -q '▓'; then ok "$1x$2 vcpus: the bar shows the room vCPU overcommit made"
+    else fail "$1x$2 vcpus: the bar shows the room vCPU overcommit made" "$(density_row 4 kvm)"; fi
+    T send-keys -t "$S" V
+    if [ "$1" = 120 ]; then
+        if poll '! screen | grep -qF -- "--overcommit vcpus"'; then ok "$1x$2 vcpus: V again turns it off"
+        else fail "$1x$2 vcpus: V again turns it off" "$(screen | sed -n 1,3p)"; fi
+    else
+        if poll '! screen | grep -qF "vCPUs shared"'; then ok "$1x$2 vcpus: V again turns it off"
+        else fail "$1x$2 vcpus: V again turns it off" "$(screen | sed -n 1,3p)"; fi
+    fi
+    k2=$(guests_of 4 kvm)
+    if [ "$k2" = "$k0" ] && screen | grep -qF "5 of 5 approaches done"; then ok "$1x$2 vcpus: off again shows the first numbers at once ($k2)"
+    else fail "$1x$2 vcpus: off again shows the first numbers at once" "$k0, now $k2"; fi
+    T send-keys -t "$S" q
+    check "$1x$2 vcpus: q exits" "EXIT=0"
+done
 "$VIRTSIM" tui web-server --sla 'p99<fast' >"$TMP/out" 2>"$TMP/err"
 st=$?
 if [ "$st" = 2 ] && grep -q "p99<fast" "$TMP/err"; then ok "tui --sla with a bad SLA: exit 2 naming it"

@@ -23,7 +23,13 @@
  *   are darker than every category, neighbours in a stack differ, each
  *   host resource has its own colour in the hosts chart;
  * - a trace chart's text ends inside the figure in SVG too (measured in
- *   its font), long steps ellipsized with their time and place kept. */
+ *   its font), long steps ellipsized with their time and place kept;
+ * - the density curve plots only probes simulated in full (a probe
+ *   stopped early or decided by memory is neither drawn nor in the CSV),
+ *   joins neighbours close together with the series' solid line and no
+ *   solid segment spans more than vs_chart_curve_join guests, draws each
+ *   jump of the search as one faint dotted segment that the legend calls
+ *   "not simulated", and keeps each probe's basis through the JSON. */
 #include "testutil.h"
 
 #include <math.h>
@@ -37,6 +43,7 @@
 #include "virtsim/out/chart.h"
 #include "virtsim/run/stepper.h"
 #include "virtsim/load/config.h"
+#include "virtsim/out/json_read.h"
 #include "virtsim/run/density.h"
 #include "virtsim/run/trace.h"
 #include "virtsim/run/sim.h"
@@ -446,7 +453,10 @@ static void test_sweep_and_density(void **state)
     free(dsvg);
     vs_chart_density_curve(sc, dr, 2, 20e6, c);
     assert_true(c->own_x && c->has_hline && c->hline == 20);
-    assert_int_equal(c->series[0].n, dr[0].n_points);
+    uint32_t full = 0; /* what is plotted: the probes simulated in full */
+    for (uint32_t i = 0; i < dr[0].n_points; i++)
+        full += dr[0].points[i].basis == VS_PROBE_FULL && !dr[0].points[i].failed;
+    assert_int_equal(c->series[0].n, full);
     char *csv = NULL;
     size_t clen = 0;
     FILE *m = open_memstream(&csv, &clen);
@@ -1049,6 +1059,162 @@ static void test_trace_text_fits(void **state)
     free(tr);
 }
 
+/* One probe of a made-up search. */
+static void add_probe(struct vs_density_result *r, uint32_t guests, enum vs_probe_basis basis, double p99_ms, bool ok)
+{
+    struct vs_density_point *p = &r->points[r->n_points++];
+    memset(p, 0, sizeof *p);
+    p->guests = guests;
+    p->basis = basis;
+    p->ok = ok;
+    p->p99_ns = (int64_t)(p99_ms * 1e6);
+    p->throughput_per_guest = basis == VS_PROBE_MEMORY ? 0 : 100;
+    p->measured_ns = basis == VS_PROBE_FULL ? VS_NS_PER_S : basis == VS_PROBE_EARLY ? 200 * VS_NS_PER_MS : 0;
+    if (basis == VS_PROBE_MEMORY) p->failed = 1;
+}
+
+/* The segments "M x y L x y ..." of an SVG path's d attribute: each L's
+ * horizontal span from the point before it, at most max. */
+static uint32_t path_spans(const char *path, double *spans, uint32_t max)
+{
+    const char *d = strstr(path, " d=\"");
+    uint32_t n = 0;
+    if (!d) return 0;
+    d += 4;
+    double px = 0;
+    const char *end = strchr(d, '"');
+    while (d < end) {
+        char op;
+        double x, y;
+        int used;
+        if (sscanf(d, " %c %lf %lf%n", &op, &x, &y, &used) != 3) break;
+        if (op == 'L' && n < max) spans[n++] = fabs(x - px);
+        px = x;
+        d += used;
+    }
+    return n;
+}
+
+/* A search that galloped (16 -> 244) and one stopped by memory (8 -> 90,
+ * 91 not simulated), with an early probe (243) whose figures must not be
+ * drawn: its p99 is made absurd so that drawing it would show. */
+static void test_density_curve_honest(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = calloc(1, sizeof *sc);
+    snprintf(sc->guests[0].workload.name, sizeof sc->guests[0].workload.name, "web");
+    snprintf(sc->hosts[0].spec.name, sizeof sc->hosts[0].spec.name, "current");
+    sc->n_guests = 1;
+    struct vs_density_result *r = calloc(2, sizeof *r);
+    snprintf(r[0].engine, sizeof r[0].engine, "native");
+    snprintf(r[1].engine, sizeof r[1].engine, "kvm");
+    static const uint32_t doubling[] = {1, 2, 4, 8, 16};
+    /* p99s that differ, so that no two segments are collinear (cairo would merge them) */
+    for (int i = 0; i < 5; i++) add_probe(&r[0], doubling[i], VS_PROBE_FULL, 0.35 + 0.5 * i, true);
+    add_probe(&r[0], 243, VS_PROBE_EARLY, 900, true);
+    add_probe(&r[0], 244, VS_PROBE_FULL, 19, true);
+    add_probe(&r[0], 245, VS_PROBE_FULL, 30, false);
+    r[0].density = 244;
+    r[0].limit = VS_RES_NIC;
+    for (int i = 0; i < 4; i++) add_probe(&r[1], doubling[i], VS_PROBE_FULL, 0.42 + 0.7 * i, true);
+    add_probe(&r[1], 90, VS_PROBE_FULL, 0.43, true);
+    add_probe(&r[1], 91, VS_PROBE_MEMORY, 0, false);
+    r[1].density = 90;
+    r[1].limit = VS_RES_MEMORY;
+    struct vs_chart *c = malloc(sizeof *c);
+    vs_chart_density_curve(sc, r, 2, 20e6, c);
+    uint32_t join = vs_chart_curve_join(245);
+    assert_int_equal(join, 16);
+    /* Only full probes, each a marker. */
+    assert_true(c->every_marker);
+    assert_int_equal(c->series[0].n, 7);
+    assert_int_equal(c->series[1].n, 5);
+    for (uint32_t i = 0; i < c->series[0].n; i++) assert_true(c->series[0].x[i] != 243);
+    for (uint32_t i = 0; i < c->series[1].n; i++) assert_true(c->series[1].x[i] != 91);
+    /* The gaps: where the search jumped, and only there. */
+    for (uint32_t s = 0; s < 2; s++)
+        for (uint32_t i = 1; i < c->series[s].n; i++)
+            assert_int_equal(c->series[s].gap[i], c->series[s].x[i] - c->series[s].x[i - 1] > join);
+    assert_true(c->series[0].gap[5] && c->series[1].gap[4]);
+    assert_non_null(strstr(c->subtitle, "not simulated between probes"));
+    assert_non_null(strstr(c->series[1].end_label, "memory full, guest 91 cannot start"));
+    /* The CSV holds the plotted probes only. */
+    char *csv = NULL;
+    size_t clen = 0;
+    FILE *m = open_memstream(&csv, &clen);
+    vs_chart_write_csv(c, m);
+    fclose(m);
+    assert_null(strstr(csv, ",243,"));
+    assert_null(strstr(csv, ",91,"));
+    assert_non_null(strstr(csv, "native,244,19"));
+    free(csv);
+
+    /* What is drawn: one faint dotted segment per jump (two), and no solid
+     * segment of a series longer than join guests on the axis. */
+    char *svg = render_svg_of(c, "curve-gaps");
+    assert_true(has_text(svg, "not simulated"));
+    double dotted[8], dx0 = 0;
+    uint32_t n_dotted = 0;
+    for (const char *p = strstr(svg, "<path"); p; p = strstr(p + 1, "<path")) {
+        const char *e = strchr(p, '>');
+        char style[512];
+        snprintf(style, sizeof style, "%.*s", (int)(e - p), p);
+        if (strstr(style, "stroke-opacity:0.55") && strstr(style, "stroke-dasharray")) {
+            double sp[4];
+            uint32_t k = path_spans(style, sp, 4);
+            for (uint32_t i = 0; i < k && n_dotted < 8; i++) dotted[n_dotted++] = sp[i];
+        }
+    }
+    assert_int_equal(n_dotted, 2);
+    /* pixels per guest, from native's jump 16 -> 244 or kvm's 8 -> 90 */
+    dx0 = dotted[0] > dotted[1] ? dotted[0] / (244 - 16) : dotted[1] / (244 - 16);
+    assert_within_rel(dotted[0] > dotted[1] ? dotted[1] : dotted[0], dx0 * (90 - 8), 0.02);
+    uint32_t n_solid = 0;
+    for (const char *p = strstr(svg, "<path"); p; p = strstr(p + 1, "<path")) {
+        const char *e = strchr(p, '>');
+        char style[4096];
+        snprintf(style, sizeof style, "%.*s", (int)(e - p), p);
+        /* the series' lines (0.35 of a unit wide), inside the plot (the legend's swatches lie right of it) */
+        const char *d = strstr(style, " d=\"M ");
+        if (!strstr(style, "stroke-width:4.48;") || strstr(style, "dasharray") || !d || atof(d + 6) > 1280 - 22 * 12.8)
+            continue;
+        double sp[64];
+        uint32_t k = path_spans(style, sp, 64);
+        for (uint32_t i = 0; i < k; i++) {
+            n_solid++;
+            assert_true(sp[i] <= dx0 * join + 0.5);
+        }
+    }
+    assert_true(n_solid >= 4 + 1 + 3); /* native 1..16 and 244..245, kvm 1..8 */
+    free(svg);
+
+    /* Through the density JSON, as `virtsim chart --kind density-curve`
+     * reads it: the basis comes back, so the early probe stays undrawn. */
+    struct vs_density_opts o = {.max_guests = 256};
+    char path[256];
+    snprintf(path, sizeof path, "%s/curve.json", dir);
+    FILE *f = fopen(path, "w");
+    struct vs_error err;
+    assert_int_equal(vs_density_write_json(f, sc, &o, r, 2, &err), VS_OK);
+    fclose(f);
+    struct vs_scenario *sc2 = calloc(1, sizeof *sc2);
+    struct vs_density_result *back = NULL;
+    int rc = vs_json_load_density(path, sc2, &back, &err);
+    if (rc != VS_OK) print_error("%s\n", err.message);
+    assert_int_equal(rc, VS_OK);
+    unlink(path);
+    assert_int_equal(back[0].points[5].basis, VS_PROBE_EARLY);
+    assert_int_equal(back[1].points[5].basis, VS_PROBE_MEMORY);
+    vs_chart_density_curve(sc2, back, 2, 20e6, c);
+    assert_int_equal(c->series[0].n, 7);
+    assert_true(c->series[0].gap[5]);
+    free(back);
+    free(sc2);
+    free(c);
+    free(r);
+    free(sc);
+}
+
 int main(void)
 {
     assert_non_null(mkdtemp(dir));
@@ -1067,6 +1233,7 @@ int main(void)
         cmocka_unit_test(test_palette_families),
         cmocka_unit_test(test_hosts_resource_colours),
         cmocka_unit_test(test_trace_text_fits),
+        cmocka_unit_test(test_density_curve_honest),
     };
     int rc = cmocka_run_group_tests_name("chart", tests, NULL, NULL);
     rmdir(dir);

@@ -7,7 +7,10 @@
  * the count without vCPU overcommit (a core per vCPU) beside the density:
  * lower for a light workload whose vCPUs mostly idle (with steal time
  * measured at the density), the same for a CPU-bound one, and the density
- * itself is the one the search finds without the flag. */
+ * itself is the one the search finds without the flag; --curve and --step
+ * add probes simulated in full along the curve (every step up to the
+ * density, the density and one guest more) and change nothing the search
+ * found: density, limit, memory per guest, and every probe it ran in full. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -539,6 +542,74 @@ static void test_vcpu_overcommit(void **state)
     assert_non_null(strstr(err.message, "sharing, balloon, vcpus"));
 }
 
+/* The curve's probes: at every multiple of the step below the density, at
+ * the density and one guest more, each simulated in full, and the search's
+ * own answer untouched. */
+static void check_curve(const struct vs_scenario *sc, struct vs_density_opts o, uint32_t step)
+{
+    struct vs_density_result *plain = calloc(sc->n_engines, sizeof *plain);
+    struct vs_density_result *curve = calloc(sc->n_engines, sizeof *curve);
+    struct vs_error err;
+    assert_int_equal(vs_density_run(sc, &o, plain, &err), VS_OK);
+    if (step) o.curve_step = step;
+    else o.curve = true;
+    assert_int_equal(vs_density_run(sc, &o, curve, &err), VS_OK);
+    for (uint32_t k = 0; k < sc->n_engines; k++) {
+        const struct vs_density_result *a = &plain[k], *b = &curve[k];
+        assert_int_equal(b->density, a->density);
+        assert_int_equal(b->limit, a->limit);
+        assert_int_equal(b->capped, a->capped);
+        assert_memory_equal(&b->memory_per_guest, &a->memory_per_guest, sizeof a->memory_per_guest);
+        assert_true(a->density >= 2);
+        uint32_t want = step ? step : (a->density + 15) / 16;
+        uint32_t counts[VS_DENSITY_MAX_POINTS], n_counts = 0;
+        for (uint32_t n = want; n < a->density && n_counts < VS_DENSITY_MAX_POINTS - 2; n += want)
+            counts[n_counts++] = n;
+        counts[n_counts++] = a->density;
+        counts[n_counts++] = a->density + 1;
+        for (uint32_t c = 0; c < n_counts; c++) {
+            uint32_t n = counts[c];
+            bool found = false;
+            for (uint32_t i = 0; i < b->n_points; i++)
+                if (b->points[i].guests == n) {
+                    found = true;
+                    /* measured all along: a full run, or beyond memory */
+                    assert_true(b->points[i].basis == VS_PROBE_FULL || b->points[i].basis == VS_PROBE_MEMORY);
+                }
+            assert_true(found);
+        }
+        /* every probe the search ran in full is still there, the same */
+        for (uint32_t i = 0; i < a->n_points; i++) {
+            if (a->points[i].basis != VS_PROBE_FULL) continue;
+            bool same = false;
+            for (uint32_t j = 0; j < b->n_points; j++)
+                same |= b->points[j].guests == a->points[i].guests &&
+                        memcmp(&b->points[j], &a->points[i], sizeof a->points[i]) == 0;
+            assert_true(same);
+        }
+        assert_true(b->n_points > a->n_points);
+    }
+    free(plain);
+    free(curve);
+}
+
+static void test_curve_probes(void **state)
+{
+    (void)state;
+    struct vs_scenario *sc = small_scenario();
+    static const char *const names[] = {"native", "kvm"};
+    engines(sc, names, 2);
+    struct vs_density_opts o = {.max_guests = 64, .n_slas = 1};
+    struct vs_error err;
+    assert_int_equal(vs_sla_parse("p99<30ms", &o.slas[0], &err), VS_OK);
+    check_curve(sc, o, 5);
+    check_curve(sc, o, 0);
+    /* without an SLA the search's probes stop early: the curve's do not */
+    o.n_slas = 0;
+    check_curve(sc, o, 7);
+    free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_fast_parallel_equals_serial),
         cmocka_unit_test(test_vcpu_overcommit),
+        cmocka_unit_test(test_curve_probes),
     };
     return cmocka_run_group_tests_name("density", tests, NULL, NULL);
 }

@@ -1193,7 +1193,8 @@ static void test_density_settings_and_keys(void **state)
 }
 
 /* The text curve: every point on its side of the SLA line, points beyond
- * memory at the top, the guest counts under their columns. */
+ * memory (M) and stopped early (e, its p99 not a figure of the whole
+ * window) at the top, the guest counts under their columns. */
 static void test_density_curve_text(void **state)
 {
     (void)state;
@@ -1209,13 +1210,16 @@ static void test_density_curve_text(void **state)
         p->throughput_per_guest = 100;
         p->basis = VS_PROBE_FULL;
     }
+    /* stopped early: its p99 (far above the line) is not a measured figure */
+    r.points[r.n_points++] = (struct vs_density_point){.guests = 10, .basis = VS_PROBE_EARLY, .ok = true,
+                                                       .p99_ns = 500 * 1000 * 1000, .throughput_per_guest = 90};
     r.points[r.n_points++] = (struct vs_density_point){.guests = 16, .basis = VS_PROBE_MEMORY, .failed = 3};
     for (int height = 3; height <= 12; height += 3) {
         int width = 50;
         char *grid = malloc((size_t)(height + 1) * (size_t)(width + 1));
         int cols[VS_DENSITY_MAX_POINTS];
         int n = vs_tui_density_curve(&r, 1000 * 1000, width, height, grid, cols);
-        assert_int_equal(n, 6);
+        assert_int_equal(n, 7);
         int sla_row = -1;
         for (int y = 0; y < height; y++)
             if (strstr(grid + y * (width + 1), "-----")) sla_row = y;
@@ -1225,12 +1229,16 @@ static void test_density_curve_text(void **state)
             int found = -1;
             for (int y = 0; y < height; y++) {
                 char ch = grid[y * (width + 1) + cols[i]];
-                if (ch == 'o' || ch == 'x' || ch == 'M') found = y;
+                if (ch == 'o' || ch == 'x' || ch == 'M' || ch == 'e') found = y;
             }
             assert_true(found >= 0);
             char ch = grid[found * (width + 1) + cols[i]];
-            if (i == 5) {
+            if (i == 6) {
                 assert_int_equal(ch, 'M');
+                assert_int_equal(found, 0);
+            } else if (i == 5) {
+                /* no figure of its whole window: on the top row, not as a point */
+                assert_int_equal(ch, 'e');
                 assert_int_equal(found, 0);
             } else if (r.points[i].ok) {
                 assert_int_equal(ch, 'o');
@@ -1251,7 +1259,7 @@ static void test_density_curve_text(void **state)
         }
         const char *under = grid + height * (width + 1);
         assert_int_equal(under[cols[0]], '1');
-        assert_int_equal(under[cols[5]], '1'); /* "16" centred on its column */
+        assert_int_equal(under[cols[6]], '1'); /* "16" centred on its column */
         free(grid);
     }
 }
@@ -1351,7 +1359,13 @@ static void test_density_scatter_and_export(void **state)
  * system has it (kvm: KSM), none where it has not (Xen PV); the words say
  * the gain against the count without; switching back comes from the
  * cache. No SLA here: memory is what runs out. */
+static struct vs_density_result *overcommit_reference_v(bool sharing, bool balloon, bool vcpus, struct vs_scenario *sc);
 static struct vs_density_result *overcommit_reference(bool sharing, bool balloon, struct vs_scenario *sc)
+{
+    return overcommit_reference_v(sharing, balloon, false, sc);
+}
+
+static struct vs_density_result *overcommit_reference_v(bool sharing, bool balloon, bool vcpus, struct vs_scenario *sc)
 {
     struct vs_error err;
     struct vs_density_setup ds = {.workload = "web-server", .approaches = "xen-pv,kvm", .vcpus = 2,
@@ -1359,7 +1373,8 @@ static struct vs_density_result *overcommit_reference(bool sharing, bool balloon
     char skipped[256];
     assert_int_equal(vs_density_workload_scenario(&ds, sc, skipped, sizeof skipped, &err), VS_OK);
     assert_int_equal(sc->n_engines, 3);
-    struct vs_density_opts o = {.max_guests = 128, .overcommit_sharing = sharing, .overcommit_balloon = balloon};
+    struct vs_density_opts o = {.max_guests = 128, .overcommit_sharing = sharing, .overcommit_balloon = balloon,
+                                .overcommit_vcpus = vcpus};
     struct vs_density_result *r = calloc(3, sizeof *r);
     assert_int_equal(vs_density_run(sc, &o, r, &err), VS_OK);
     for (uint32_t k = 0; k < 3; k++) assert_int_equal(vs_tradeoff_cost(sc, k, &r[k], &err), VS_OK);
@@ -1432,7 +1447,7 @@ static void test_density_overcommit(void **state)
     while (fgets(line, sizeof line, f))
         if (strstr(line, ",kvm,")) {
             char tail[64];
-            snprintf(tail, sizeof tail, ",\"sharing\",%.17g,0,%u\n", ref[2].saved_sharing_bytes, kvm_plain);
+            snprintf(tail, sizeof tail, ",\"sharing\",%.17g,0,%u,,,\n", ref[2].saved_sharing_bytes, kvm_plain);
             size_t ll = strlen(line), tl = strlen(tail);
             assert_true(ll > tl && strcmp(line + ll - tl, tail) == 0);
             kvm_row = true;
@@ -1480,6 +1495,142 @@ static void test_density_overcommit(void **state)
      * first key started is no longer wanted), and no words. */
     vs_tui_key(t, 'P');
     vs_tui_key(t, 'B');
+    assert_int_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
+    assert_int_equal(e->r.density, kvm_plain);
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    assert_string_equal(room, "");
+    free(sc);
+    close_tui(t);
+}
+
+/* vCPU overcommit in the panel (V): each row is what `virtsim density
+ * --overcommit vcpus` gives for the same settings (field by field, with
+ * the count with a core per vCPU, the cores' fit and the steal time at the
+ * density); the words say how many guests sharing cores made room for
+ * against a core per vCPU; the cache key, the command line and the export
+ * carry it; V again comes back from the cache. No SLA: memory limits kvm
+ * far beyond the host's cores, so sharing them is what makes room. */
+static void test_density_vcpu_overcommit(void **state)
+{
+    (void)state;
+    static const char yaml[] = "name: oc\nduration: 1s\nwarmup: 100ms\ncompare: [native, xen-pv, kvm]\n"
+                               "guests:\n  - {name: web, workload: web-server, count: 1, vcpus: 2}\n";
+    struct vs_scenario *sc = malloc(sizeof *sc);
+    struct vs_error err;
+    assert_int_equal(vs_config_load_scenario(yaml, sizeof yaml - 1, "oc.yaml", NULL, sc, &err), VS_OK);
+    struct vs_tui *t = malloc(sizeof *t);
+    assert_int_equal(vs_tui_init(t, sc, 1, &err), VS_OK);
+    t->paused = true;
+    struct vs_tui_density_start start = {.max_guests = 128, .duration_ns = 300 * VS_NS_PER_MS};
+    assert_int_equal(vs_tui_density_begin(t, &start, &err), VS_OK);
+    struct vs_tui_density *d = t->density;
+    vs_tui_select(t, VS_TUI_DENSITY, -1, -1);
+    vs_tui_density_wait(t);
+    const struct vs_tui_density_entry *e, *w;
+    char room[256], want[256], cmd[512];
+    assert_int_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
+    uint32_t kvm_plain = e->r.density;
+    vs_tui_density_vcpu_text(t, 2, room, sizeof room);
+    assert_string_equal(room, "");
+
+    vs_tui_key(t, 'V');
+    assert_true(d->set.vcpus_shared && !d->set.sharing && !d->set.balloon);
+    /* a setting of its own: not the cached search without it */
+    assert_int_not_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
+    vs_tui_density_wait(t);
+    struct vs_density_result *ref = overcommit_reference_v(false, false, true, sc);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(vs_tui_density_row(t, k, &e), VS_TUI_DENSITY_DONE);
+        assert_same_result(&e->r, &ref[k]);
+        assert_int_equal(e->r.vcpu_fit, ref[k].vcpu_fit);
+        assert_int_equal(e->r.density_without_vcpu_overcommit, ref[k].density_without_vcpu_overcommit);
+        assert_true(e->r.steal_at_density == ref[k].steal_at_density);
+        for (uint32_t i = 0; i < e->r.n_points; i++)
+            assert_true(e->r.points[i].steal_fraction == ref[k].points[i].steal_fraction);
+        /* no second search: vCPU overcommit's comparison is in its own result */
+        assert_int_equal(vs_tui_density_row_without(t, k, &w), VS_TUI_DENSITY_OFF);
+    }
+    /* the search itself is the same: only the comparison is added */
+    assert_int_equal(ref[2].density, kvm_plain);
+    uint32_t cores = sc->hosts[0].spec.cpu.cores;
+    assert_int_equal(ref[2].vcpu_fit, cores / 2);
+    assert_true(ref[2].density_without_vcpu_overcommit < ref[2].density);
+    assert_true(ref[2].steal_at_density >= 0 && ref[2].steal_at_density < 1);
+    vs_tui_density_vcpu_text(t, 2, room, sizeof room);
+    snprintf(want, sizeof want, "+%u guests (%u with a core per vCPU), steal %.1f %% at the density",
+             ref[2].density - ref[2].density_without_vcpu_overcommit, ref[2].density_without_vcpu_overcommit,
+             ref[2].steal_at_density * 100);
+    assert_string_equal(room, want);
+    char full[300];
+    snprintf(full, sizeof full, "vCPU overcommit: %s", want);
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    assert_string_equal(room, full);
+    vs_tui_density_command(t, cmd, sizeof cmd);
+    assert_string_equal(cmd, "virtsim density web-server --vcpus 2 --duration 300ms --max 128 --approaches xen-pv,kvm "
+                             "--overcommit vcpus");
+
+    /* The export: JSON keys and CSV columns as virtsim density writes them. */
+    char dir[] = "/tmp/vs-tui-vcpu-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/v.csv", dir);
+    assert_int_equal(vs_tui_density_export(t, path, &err), VS_OK);
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    bool kvm_row = false;
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_non_null(
+        strstr(line, ",density_without_overcommit,vcpu_fit,density_without_vcpu_overcommit,steal_at_density\n"));
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, ",kvm,")) {
+            char tail[96];
+            snprintf(tail, sizeof tail, ",\"vcpus\",,,,%u,%u,%.17g\n", ref[2].vcpu_fit,
+                     ref[2].density_without_vcpu_overcommit, ref[2].steal_at_density);
+            size_t ll = strlen(line), tl = strlen(tail);
+            assert_true(ll > tl && strcmp(line + ll - tl, tail) == 0);
+            kvm_row = true;
+        }
+    fclose(f);
+    unlink(path);
+    assert_true(kvm_row);
+    snprintf(path, sizeof path, "%s/v.json", dir);
+    assert_int_equal(vs_tui_density_export(t, path, &err), VS_OK);
+    f = fopen(path, "r");
+    static char all[65536];
+    size_t len = fread(all, 1, sizeof all - 1, f);
+    all[len] = '\0';
+    fclose(f);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/v.txt", dir);
+    assert_int_equal(vs_tui_density_export(t, path, &err), VS_OK);
+    f = fopen(path, "r");
+    static char text[65536];
+    len = fread(text, 1, sizeof text - 1, f);
+    text[len] = '\0';
+    fclose(f);
+    unlink(path);
+    rmdir(dir);
+    assert_non_null(strstr(all, "\"overcommit\": \"vcpus\""));
+    snprintf(want, sizeof want, "\"density_without_vcpu_overcommit\": %u", ref[2].density_without_vcpu_overcommit);
+    assert_non_null(strstr(all, want));
+    snprintf(want, sizeof want, "\"vcpu_fit\": %u", ref[2].vcpu_fit);
+    assert_non_null(strstr(all, want));
+    assert_non_null(strstr(all, "\"steal_at_density\": "));
+    assert_non_null(strstr(text, "vCPU overcommit: on"));
+    assert_non_null(strstr(text, full));
+
+    /* With page sharing too: both mechanisms said, each its own way. */
+    vs_tui_key(t, 'P');
+    vs_tui_density_wait(t);
+    vs_tui_density_room_text(t, 2, room, sizeof room);
+    assert_non_null(strstr(room, "without); per guest saved: sharing "));
+    assert_non_null(strstr(room, "; vCPU overcommit: +"));
+    vs_tui_density_command(t, cmd, sizeof cmd);
+    assert_non_null(strstr(cmd, "--overcommit sharing,vcpus"));
+    free(ref);
+
+    /* Both off: the first numbers, from the cache at once. */
+    vs_tui_key(t, 'P');
+    vs_tui_key(t, 'V');
     assert_int_equal(vs_tui_density_row(t, 2, &e), VS_TUI_DENSITY_DONE);
     assert_int_equal(e->r.density, kvm_plain);
     vs_tui_density_room_text(t, 2, room, sizeof room);
@@ -1558,6 +1709,7 @@ int main(void)
         cmocka_unit_test(test_density_curve_text),
         cmocka_unit_test(test_density_scatter_and_export),
         cmocka_unit_test(test_density_overcommit),
+        cmocka_unit_test(test_density_vcpu_overcommit),
         cmocka_unit_test(test_security_box),
     };
     return cmocka_run_group_tests_name("tui", tests, NULL, NULL);

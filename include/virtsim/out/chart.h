@@ -41,6 +41,10 @@ struct vs_chart_series {
     char end_label[96];  /* lines: said at the line's last point (why it ends there) */
     uint32_t panel;      /* lines with n_panels > 1: the panel it is drawn in */
     bool missing[VS_CHART_MAX_POINTS]; /* bars: no value (e.g. a batch that never finished): "n/a" */
+    /* Lines: nothing was measured between point i - 1 and point i, so
+     * they are joined by a faint dotted line (see vs_chart.gap_label), not
+     * the series' solid one. */
+    bool gap[VS_CHART_MAX_POINTS];
 };
 
 #define VS_CHART_MAX_PANELS 12
@@ -58,6 +62,9 @@ struct vs_chart {
     char missing_label[16];                  /* said over a bar with no value ("" = "n/a") */
     double y_max;                            /* > 0: the y axis ends there (lines beyond are clipped) */
     bool log_x, log_y;                       /* lines: logarithmic axes (values <= 0 left out) */
+    bool every_marker;                       /* lines: a marker at every point (each one measured) */
+    char gap_label[64];                      /* lines: the legend's words for a faint dotted join
+                                                (series[].gap; "" = no entry) */
     uint32_t n_points;                       /* categories (bars) or x values (lines) */
     char categories[VS_CHART_MAX_POINTS][48];
     char category_name[32];                  /* the CSV's first column ("" = "category") */
@@ -144,7 +151,13 @@ void vs_chart_sweep(const struct vs_scenario *sc, const struct vs_results *point
  * has no words. */
 void vs_chart_param_words(const char *param, char *buf, size_t len);
 /* density-curve: p99 latency against the guest count per approach, from the
- * density search's probes, with the p99 SLA (if any, in ns; 0: none) as a line. */
+ * density search's probes, with the p99 SLA (if any, in ns; 0: none) as a
+ * line. Only probes simulated in full are plotted, each as a marker (one
+ * stopped early or decided by memory has no figures); neighbours at most
+ * vs_chart_curve_join(largest count plotted) guests apart are joined by
+ * the series' line, those further apart by a faint dotted one ("not
+ * simulated between probes"). */
+uint32_t vs_chart_curve_join(uint32_t largest_guests);
 /* density: guests per host per approach (from vs_density_run). */
 struct vs_density_result;
 /* `sla` says the SLA in words ("p99<20ms"; NULL or "": none, so the

@@ -39,6 +39,14 @@ struct vs_density_opts {
      * steal time is measured. The search itself always lets vCPUs share
      * cores (the scheduler does, and the SLAs judge the result). */
     bool overcommit_vcpus;
+    /* --curve / --step N: once the density is found, also probes (in full)
+     * every curve_step guests up to it, the density and one guest more,
+     * so the curve is measured all along, not only where the search
+     * looked. curve alone: the step that vs_chart_curve_join joins (a
+     * sixteenth of the density). It never changes the density, the limit
+     * or any figure of the search: the probes come after it. */
+    bool curve;
+    uint32_t curve_step;
 };
 
 /* Searches every engine of sc (its first guest group is the template; its

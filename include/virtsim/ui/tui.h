@@ -295,10 +295,13 @@ struct vs_tui_density_settings {
      * (run/density.h: guests charged with page sharing and/or ballooning
      * settled, where the system has them). A search is for one
      * combination: each switch is part of the cache key (same_settings),
-     * the options (vs_tui_density_opts), the command line and a key (P, B).
-     * vCPU overcommit (`--overcommit vcpus`) is not in this model yet; its
-     * switch goes beside these, in the same four places, once it is. */
+     * the options (vs_tui_density_opts), the command line and a key (P, B). */
     bool sharing, balloon;
+    /* vCPU overcommit, as `--overcommit vcpus` (key V): the search is the
+     * same (vCPUs always share cores), every probe runs in full, and each
+     * result also says the count with a core per vCPU and the steal time
+     * at the density, so no second search is needed to compare. */
+    bool vcpus_shared;
 };
 
 /* Where an approach's result is. */
@@ -357,7 +360,7 @@ void vs_tui_density_free(struct vs_tui *t);
 void vs_tui_density_poll(struct vs_tui *t);
 /* Blocks until every included approach has a result (tests, export). */
 void vs_tui_density_wait(struct vs_tui *t);
-/* The panel's keys (w W H [ ] { } S P B x c Up Down); false when the key is
+/* The panel's keys (w W H [ ] { } S P B V x c Up Down); false when the key is
  * not one of them, so the caller handles it. */
 bool vs_tui_density_key(struct vs_tui *t, int key);
 /* Row i under the current settings: its state, and its entry when done or
@@ -367,13 +370,18 @@ enum vs_tui_dstate vs_tui_density_row(const struct vs_tui *t, int i, const struc
  * both off: what the overcommit is compared with (searched after the rows
  * themselves). VS_TUI_DENSITY_OFF when neither is on or the row is out. */
 enum vs_tui_dstate vs_tui_density_row_without(const struct vs_tui *t, int i, const struct vs_tui_density_entry **e);
+/* What vCPU overcommit did for row i, in words (without a label): "+40
+ * guests (4 with a core per vCPU), steal 3.2 % at the density", or why it
+ * made no room; "" when V is off or the row has no result. */
+void vs_tui_density_vcpu_text(const struct vs_tui *t, int i, char *buf, size_t len);
 /* The settings with every overcommit switch off. */
 void vs_tui_density_without(const struct vs_tui_density_settings *s, struct vs_tui_density_settings *out);
-/* Which overcommit is on, as --overcommit takes it ("sharing,balloon"),
+/* Which overcommit is on, as --overcommit takes it ("sharing,balloon,vcpus"),
  * or "" when none is. */
 const char *vs_tui_density_overcommit_text(const struct vs_tui_density_settings *s);
 /* What the overcommit did for row i, in words for the screen and the
- * export: "+3 guests (90 without); per guest saved: sharing 24 MiB"
+ * export: "+3 guests (90 without); per guest saved: sharing 24 MiB",
+ * then with V on "vCPU overcommit: " and vs_tui_density_vcpu_text
  * (">=" where the search reached its bound; "without overcommit:
  * searching" until that search is done); "" when no overcommit is on or
  * the row has no result. */
