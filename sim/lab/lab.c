@@ -133,6 +133,27 @@ static int check_ref(const struct vs_lab *lab, const struct vs_lab_step *st, con
                                 : "answer expression '%.100s': isolation figures need an isolation: step",
                   e->text);
     if (r->object == VS_LAB_OBJ_ISOLATION) {
+        /* With policies every figure names one (the rows are per policy);
+         * without, none. */
+        bool listed = false;
+        char pl[VS_LAB_MAX_POLICIES * 18] = "";
+        size_t pused = 0;
+        for (uint32_t k = 0; k < st->n_policies; k++) {
+            listed = listed || strcmp(st->policies[k], r->policy) == 0;
+            pused += (size_t)snprintf(pl + pused, sizeof pl - pused, "%s%s", k ? ", " : "", st->policies[k]);
+        }
+        if (st->n_policies && !listed)
+            return at(lab, e->line, e->column, err,
+                      r->policy[0] ? "answer expression '%.100s': the step does not compare policy '%s' (its "
+                                     "policies: %s)"
+                                   : "answer expression '%.100s': the step compares policies; name one "
+                                     "(ENGINE.isolation.POLICY.NEIGHBOUR.FIELD, POLICY one of %s%s)",
+                      e->text, r->policy[0] ? r->policy : "", pl);
+        if (!st->n_policies && r->policy[0])
+            return at(lab, e->line, e->column, err,
+                      "answer expression '%.100s': the step compares no policies (isolation: {policies: [...]}); "
+                      "write ENGINE.isolation.NEIGHBOUR.FIELD",
+                      e->text);
         if (strcmp(r->item, "all") == 0) return VS_OK;
         /* A neighbour: neither the victim nor the group that is its
          * clients (run/isolation.h keeps both in every run). */
@@ -305,13 +326,19 @@ int vs_lab_run_step(const struct vs_lab *lab, uint32_t step, uint32_t threads, s
         rc = out->dens ? vs_density_run(sc, &o, out->dens, err)
                        : vs_error_set(err, VS_ERR_RUNTIME, NULL, 0, 0, "out of memory");
     } else if (st->isolation) {
+        char policies[VS_LAB_MAX_POLICIES * 17] = "";
+        size_t used = 0;
+        for (uint32_t k = 0; k < st->n_policies; k++)
+            used += (size_t)snprintf(policies + used, sizeof policies - used, "%s%s", k ? "," : "", st->policies[k]);
         struct vs_isolation_opts o = {.victims = st->victim[0] ? st->victim : NULL, .reps = st->reps,
-                                      .threads = threads, .seed = sc->seed};
+                                      .threads = threads, .seed = sc->seed,
+                                      .policies = st->n_policies ? policies : NULL};
         out->isolation = true;
         rc = vs_isolation_run(sc, &o, &out->iso, err);
     } else {
         rc = vs_sim_run_replicated(sc, sc->seed, st->reps, threads, &out->res, err);
     }
+    out->scenario = st->scenario;
     free(sc);
     if (rc != VS_OK) vs_lab_results_free(out);
     return rc;
@@ -331,6 +358,8 @@ void vs_lab_results_free(struct vs_lab_results *r)
 /* The loader (one layer down) names the limited_by_* fields in this order. */
 _Static_assert(VS_RES_CPU == 0 && VS_RES_MEMORY == 1 && VS_RES_DISK == 2 && VS_RES_NIC == 3,
                "limited_by_* fields follow enum vs_resource");
+/* A step's policies fit the isolation run's. */
+_Static_assert(VS_LAB_MAX_POLICIES <= VS_ISOLATION_MAX_POLICIES, "an isolation step's policies fit the run's");
 
 static int missing(char *why, size_t len, const char *fmt, const char *a, const char *b)
 {
@@ -338,8 +367,48 @@ static int missing(char *why, size_t len, const char *fmt, const char *a, const 
     return VS_ERR_RUNTIME;
 }
 
-static int group_value(const struct vs_results *res, uint32_t k, const struct vs_lab_ref *r, double *v, char *why,
-                       size_t len)
+/* The group's last CPU resource change (a set: naming cpus, cap or weight
+ * that the run applied): from the event to its full effect on every
+ * instance, as the report's timeline gives it ("full effect at"). A set
+ * that changes memory in the same event is refused: its full effect is
+ * the later of the two, so the figure would not be the CPU's. */
+static int cpu_change_value(const struct vs_run_result *run, const struct vs_scenario *sc,
+                            const struct vs_lab_ref *r, double *v, char *why, size_t len)
+{
+    if (!sc) return missing(why, len, "%s: %s: the step's scenario is not known", r->engine, "cpu_change_s");
+    const struct vs_applied_event *last = NULL;
+    const struct vs_timeline_event *last_ev = NULL;
+    for (uint32_t i = 0; i < run->n_applied; i++) {
+        const struct vs_applied_event *a = &run->applied[i];
+        if (a->event >= sc->n_events) continue;
+        const struct vs_timeline_event *ev = &sc->events[a->event];
+        if (!a->ok || ev->at_ns != a->at_ns || strcmp(ev->action, "set") != 0 || strcmp(ev->target, r->item) != 0)
+            continue;
+        bool cpu = false;
+        for (uint32_t o = 0; o < ev->n_opts; o++)
+            cpu = cpu || strcmp(ev->opts[o].key, "cpus") == 0 || strcmp(ev->opts[o].key, "cap") == 0 ||
+                  strcmp(ev->opts[o].key, "weight") == 0;
+        if (cpu) {
+            last = a;
+            last_ev = ev;
+        }
+    }
+    if (!last)
+        return missing(why, len, "%s: group %s had no set: of cpus, cap or weight that the run applied", r->engine,
+                       r->item);
+    for (uint32_t o = 0; o < last_ev->n_opts; o++)
+        if (strcmp(last_ev->opts[o].key, "memory") == 0)
+            return missing(why, len, "%s: the last CPU set: of group %s changes memory too: its full effect is "
+                                     "both changes'; set them in separate events",
+                           r->engine, r->item);
+    if (last->effective_ns < 0)
+        return missing(why, len, "%s: the last CPU set: of group %s has no full-effect time", r->engine, r->item);
+    *v = (double)(last->effective_ns - last->at_ns) / 1e9;
+    return VS_OK;
+}
+
+static int group_value(const struct vs_results *res, uint32_t k, const struct vs_scenario *sc,
+                       const struct vs_lab_ref *r, double *v, char *why, size_t len)
 {
     const struct vs_run_result *run = &res->runs[k];
     uint32_t g = 0;
@@ -396,6 +465,11 @@ static int group_value(const struct vs_results *res, uint32_t k, const struct vs
     case VS_LF_BOOT_S: *v = (double)gr->start_ns / 1e9; break;
     case VS_LF_DOWN_S: *v = gr->down_ns / 1e9; break;
     case VS_LF_LOST: *v = (double)gr->lost; break;
+    case VS_LF_STEAL_PCT:
+        if (gr->vcpu_ns <= 0) return missing(why, len, "%s: group %s had no vCPU time in the window", r->engine, r->item);
+        *v = 100.0 * vs_guest_steal_fraction(gr);
+        break;
+    case VS_LF_CPU_CHANGE_S: return cpu_change_value(run, sc, r, v, why, len);
     case VS_LF_MM_RESIDENT_MIB:
     case VS_LF_MM_SHARED_MIB:
     case VS_LF_MM_BALLOONED_MIB:
@@ -429,14 +503,15 @@ static int group_value(const struct vs_results *res, uint32_t k, const struct vs
     return VS_OK;
 }
 
-static int run_value(const struct vs_results *res, const struct vs_lab_ref *r, double *v, char *why, size_t len)
+static int run_value(const struct vs_results *res, const struct vs_scenario *sc, const struct vs_lab_ref *r,
+                     double *v, char *why, size_t len)
 {
     uint32_t k = 0;
     while (k < res->n_runs && strcmp(res->runs[k].engine, r->engine) != 0) k++;
     if (k == res->n_runs) return missing(why, len, "%s: engine %s did not run", r->engine, r->engine);
     const struct vs_run_result *run = &res->runs[k];
     switch (r->object) {
-    case VS_LAB_OBJ_GROUP: return group_value(res, k, r, v, why, len);
+    case VS_LAB_OBJ_GROUP: return group_value(res, k, sc, r, v, why, len);
     case VS_LAB_OBJ_HOST:
         if (r->field >= VS_LF_HOST_OVERCOMMIT && r->field <= VS_LF_HOST_KSM_CPU_S) {
             const struct vs_mem_mgmt *mm = &run->host.mm;
@@ -509,9 +584,13 @@ static int isolation_value(const struct vs_isolation *iso, const struct vs_lab_r
     const char *set = strcmp(r->item, "all") == 0 ? iso->neighbours : r->item;
     const struct vs_isolation_row *row = NULL;
     for (uint32_t i = 0; i < iso->n_rows && !row; i++)
-        if (strcmp(iso->rows[i].engine, r->engine) == 0 && strcmp(iso->rows[i].neighbours, set) == 0)
+        if (strcmp(iso->rows[i].engine, r->engine) == 0 && strcmp(iso->rows[i].neighbours, set) == 0 &&
+            strcmp(iso->rows[i].policy, r->policy) == 0)
             row = &iso->rows[i];
-    if (!row) return missing(why, len, "%s: no isolation figures beside %s", r->engine, r->item);
+    if (!row)
+        return missing(why, len, r->policy[0] ? "%s: no isolation figures beside %s under that policy"
+                                              : "%s: no isolation figures beside %s",
+                       r->engine, r->item);
     enum vs_lab_field f = r->field;
     if (row->completed_nothing && f != VS_LF_ISO_THROUGHPUT_ALONE_PER_S && f != VS_LF_ISO_THROUGHPUT_WITH_PER_S &&
         f != VS_LF_ISO_THROUGHPUT_RATIO)
@@ -546,7 +625,7 @@ static int ref_value(const struct vs_lab_results *lr, const struct vs_lab_ref *r
     }
     if (r->object == VS_LAB_OBJ_ISOLATION)
         return missing(why, len, "%s: %s needs an isolation comparison", r->engine, vs_lab_field_name(r->field));
-    if (!lr->density) return run_value(&lr->res, r, v, why, len);
+    if (!lr->density) return run_value(&lr->res, lr->scenario, r, v, why, len);
     for (uint32_t k = 0; k < lr->n_dens; k++) {
         if (strcmp(lr->dens[k].engine, r->engine) != 0) continue;
         const struct vs_density_result *d = &lr->dens[k];

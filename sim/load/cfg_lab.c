@@ -66,6 +66,8 @@ static void build_fields(void)
         {VS_LF_MM_OOM_KILLS, VS_LAB_OBJ_GROUP, "mm_oom_kills"},
         {VS_LF_MM_CHANGE_S, VS_LAB_OBJ_GROUP, "mm_change_s"},
         {VS_LF_MM_BALLOON_CPU_MS, VS_LAB_OBJ_GROUP, "mm_balloon_cpu_ms"},
+        {VS_LF_STEAL_PCT, VS_LAB_OBJ_GROUP, "steal_pct"},
+        {VS_LF_CPU_CHANGE_S, VS_LAB_OBJ_GROUP, "cpu_change_s"},
         {VS_LF_SCORE, VS_LAB_OBJ_GROUP, "score"},
         {VS_LF_COST_RATIO, VS_LAB_OBJ_GROUP, "cost_ratio"},
         {VS_LF_THROUGHPUT_RATIO, VS_LAB_OBJ_GROUP, "throughput_ratio"},
@@ -222,13 +224,13 @@ static int parse_ref(struct parser *ps, const char *start, size_t len, struct vs
         parts[n++] = t;
     }
     char fl[1200];
-    if (n < 3 || n > 4 || start[len - 1] == '.' || start[0] == '.') {
+    if (n < 3 || n > 5 || start[len - 1] == '.' || start[0] == '.') {
         memcpy(fl, start, len);
         fl[len] = '\0';
         return perr(ps, start,
                     "'%s' is not a reference; write ENGINE.GROUP.FIELD (kvm.web.p99_ms), ENGINE.host.FIELD, "
                     "ENGINE.migration[.GUEST].FIELD, ENGINE.checkpoint[.N].FIELD, ENGINE.density.FIELD or "
-                    "ENGINE.isolation.NEIGHBOUR.FIELD",
+                    "ENGINE.isolation[.POLICY].NEIGHBOUR.FIELD",
                     fl);
     }
     memset(ref, 0, sizeof *ref);
@@ -245,9 +247,21 @@ static int parse_ref(struct parser *ps, const char *start, size_t len, struct vs
         ref->object = VS_LAB_OBJ_GROUP;
         snprintf(ref->item, sizeof ref->item, "%s", obj);
     }
-    if (ref->object == VS_LAB_OBJ_ISOLATION && n != 4)
-        return perr(ps, start, "%s", "isolation names its neighbours: ENGINE.isolation.NEIGHBOUR.FIELD, NEIGHBOUR a "
-                                     "guest group beside the victim or all (kvm.isolation.file-scan.p99_ratio)");
+    if (ref->object == VS_LAB_OBJ_ISOLATION && n < 4)
+        return perr(ps, start, "%s", "isolation names its neighbours: ENGINE.isolation[.POLICY].NEIGHBOUR.FIELD, "
+                                     "NEIGHBOUR a guest group beside the victim or all "
+                                     "(kvm.isolation.file-scan.p99_ratio, kvm.isolation.caps.cpu-hog.p99_ratio)");
+    if (n == 5) {
+        /* Only an isolation step with policies: its figures per policy. */
+        if (ref->object != VS_LAB_OBJ_ISOLATION)
+            return perr(ps, start, "'%s' has parts too many: only isolation takes two (a policy and a neighbour "
+                                   "group: kvm.isolation.caps.cpu-hog.p99_ratio)",
+                        parts[1]);
+        if (strlen(parts[2]) >= sizeof ref->policy)
+            return perr(ps, start, "isolation.%s: not a policy (none, weights, caps, pinning)", parts[2]);
+        snprintf(ref->policy, sizeof ref->policy, "%s", parts[2]);
+        snprintf(ref->item, sizeof ref->item, "%s", parts[3]);
+    }
     if (n == 4) {
         if (ref->object != VS_LAB_OBJ_MIGRATION && ref->object != VS_LAB_OBJ_CHECKPOINT &&
             ref->object != VS_LAB_OBJ_ISOLATION)
@@ -743,15 +757,42 @@ static int parse_density(const struct cfg_ctx *c, const struct vs_ynode *n, cons
     return VS_OK;
 }
 
-/* isolation: {victim: NAME} (or {}: the group the scenario marks victim). */
+/* isolation: {victim: NAME, policies: [caps, pinning]} (or {}: the group
+ * the scenario marks victim, the scenario's own settings). */
 static int parse_isolation(const struct cfg_ctx *c, const struct vs_ynode *n, const char *keypath,
                            struct vs_lab_step *st)
 {
-    int rc = cfg_expect_mapping(c, n, keypath, "{victim: web} (or {} for the group marked victim: true)");
-    static const char *const keys[] = {"victim"};
+    int rc = cfg_expect_mapping(c, n, keypath, "{victim: web, policies: [caps, pinning]} (or {} for the group "
+                                               "marked victim: true)");
+    static const char *const keys[] = {"victim", "policies"};
     if (rc == VS_OK) rc = cfg_check_keys(c, n, keypath, keys, N_OF(keys));
     if (rc != VS_OK) return rc;
     st->isolation = true;
+    const struct vs_ynode *pol = vs_ynode_get(n, "policies");
+    if (pol) {
+        /* As `virtsim isolation --policies none,weights,caps,pinning`
+         * (run/isolation.h applies them; the names are its). */
+        static const char *const known[] = {"none", "weights", "caps", "pinning"};
+        const struct vs_ynode *one = pol->kind == VS_YNODE_SEQUENCE ? NULL : pol;
+        size_t count = one ? 1 : pol->count;
+        if (count == 0 || count > VS_LAB_MAX_POLICIES)
+            return cfg_fail_at(c, pol, "%s.policies: give 1 to %d policies (none, weights, caps, pinning)", keypath,
+                               VS_LAB_MAX_POLICIES);
+        for (size_t i = 0; i < count; i++) {
+            const struct vs_ynode *it = one ? one : pol->items[i];
+            bool ok = false;
+            for (size_t k = 0; k < N_OF(known) && it->kind == VS_YNODE_SCALAR; k++)
+                ok = ok || strcmp(it->text, known[k]) == 0;
+            for (uint32_t k = 0; k < st->n_policies && ok; k++)
+                if (strcmp(st->policies[k], it->text) == 0)
+                    return cfg_fail_at(c, it, "%s.policies: '%s' is listed twice", keypath, it->text);
+            if (!ok)
+                return cfg_fail_at(c, it, "%s.policies: '%.40s' is not allowed; expected none, weights, caps or "
+                                          "pinning",
+                                   keypath, it->kind == VS_YNODE_SCALAR ? it->text : "a collection");
+            snprintf(st->policies[st->n_policies++], sizeof st->policies[0], "%s", it->text);
+        }
+    }
     const struct vs_ynode *v = vs_ynode_get(n, "victim");
     if (!v) return VS_OK;
     char kp[KEYPATH_LEN + 32];

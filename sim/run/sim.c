@@ -1086,6 +1086,7 @@ static void record_applied(struct vs_sim *s, const struct vs_timeline_event *ev,
     a->at_ns = vs_event_now(s->q) - s->booted_ns;
     a->ok = ok;
     a->effective_ns = ok && s->effect_ns >= 0 ? s->effect_ns - s->booted_ns : -1;
+    a->event = (uint32_t)(ev - s->sc.events);
     int used = snprintf(a->text, sizeof a->text, "%s %.60s", ev->action, ev->target);
     for (uint32_t o = 0; o < ev->n_opts && used > 0 && (size_t)used < sizeof a->text; o++)
         used += snprintf(a->text + used, sizeof a->text - (size_t)used, " %s=%s", ev->opts[o].key, ev->opts[o].text);

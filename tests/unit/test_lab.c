@@ -18,7 +18,17 @@
  *  - an isolation figure is the victim's row beside the neighbour set it
  *    names ("all": every neighbour), in the unit its name says; it exists
  *    only in an isolation step, names a neighbour (not the victim), and the
- *    key a step computes is the figure `virtsim isolation` reports. */
+ *    key a step computes is the figure `virtsim isolation` reports;
+ *  - with policies, an isolation figure names its policy and is that
+ *    policy's row (a step's policies are checked at load), and the key is
+ *    what `virtsim isolation --policies` reports: under pinning the file
+ *    scanner still slows a container's victim more than a VM's;
+ *  - steal_pct is the group's wait for a core over its vCPU time, in %;
+ *    cpu_change_s is the group's last applied set: of cpus, cap or weight,
+ *    from the event to its full effect (refused sets, other groups' and
+ *    sets that change memory too do not count); in a run, a container's
+ *    cpuset changes at once and a VM hot-plugs one vCPU after another, so
+ *    two vCPUs take twice as long as one. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -349,7 +359,129 @@ static void test_isolation_figures(void **state)
     struct vs_lab_expr e;
     struct vs_error err;
     assert_int_equal(vs_lab_parse_expr("kvm.isolation.p99_ratio", "t", 1, 1, &e, &err), VS_ERR_INPUT);
-    assert_non_null(strstr(err.message, "ENGINE.isolation.NEIGHBOUR.FIELD"));
+    assert_non_null(strstr(err.message, "ENGINE.isolation[.POLICY].NEIGHBOUR.FIELD"));
+}
+
+/* CPU resource-management figures by hand: steal, and the full-effect
+ * time of the group's last CPU set: read from the timeline. */
+static void test_cpu_figures(void **state)
+{
+    (void)state;
+    static const char *const engines[] = {"xen-pv"};
+    const double done[] = {1000}, cpu[] = {1e9};
+    struct vs_lab_results r;
+    make_results(&r, engines, done, cpu, 1);
+    int rc;
+    struct vs_guest_result *g = &r.res.runs[0].groups[0];
+    eval("xen-pv.web.steal_pct", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME); /* no vCPU time: no steal figure, not 0 */
+    g->vcpu_ns = 4e9;
+    g->cpu_wait_ns = 1.5e9;
+    assert_within_rel(eval("xen-pv.web.steal_pct", &r, &rc), 37.5, 1e-12);
+    g->cpu_wait_ns = 3e9;
+    assert_within_rel(eval("xen-pv.web.steal_pct", &r, &rc), 75, 1e-12);
+
+    struct vs_scenario *sc = calloc(1, sizeof *sc);
+    const struct { vs_time_ns at_ns; const char *target, *key1, *key2; } evs[] = {
+        {1 * VS_NS_PER_S, "web", "load.rate", NULL},
+        {2 * VS_NS_PER_S, "web", "cpus", NULL},
+        {3 * VS_NS_PER_S, "web", "cap", NULL},
+        {4 * VS_NS_PER_S, "db", "cpus", NULL},
+        {5 * VS_NS_PER_S, "web", "cpus", NULL},
+        {6 * VS_NS_PER_S, "web", "weight", "memory"},
+    };
+    sc->n_events = 6;
+    for (uint32_t e = 0; e < 6; e++) {
+        struct vs_timeline_event *ev = &sc->events[e];
+        ev->at_ns = evs[e].at_ns;
+        snprintf(ev->action, sizeof ev->action, "set");
+        snprintf(ev->target, sizeof ev->target, "%s", evs[e].target);
+        snprintf(ev->opts[0].key, sizeof ev->opts[0].key, "%s", evs[e].key1);
+        ev->n_opts = 1;
+        if (evs[e].key2) snprintf(ev->opts[ev->n_opts++].key, sizeof ev->opts[0].key, "%s", evs[e].key2);
+    }
+    struct vs_run_result *run = &r.res.runs[0];
+    run->applied = calloc(6, sizeof *run->applied);
+    eval("xen-pv.web.cpu_change_s", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME); /* the scenario is not known */
+    r.scenario = sc;
+    eval("xen-pv.web.cpu_change_s", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME); /* nothing applied yet */
+    /* applied: the load change (no full effect), the cpus set (50 ms),
+     * the cap (20 ms), db's set (1 s: another group) */
+    const vs_time_ns effect[] = {-1, 2050 * VS_NS_PER_MS, 3020 * VS_NS_PER_MS, 5 * VS_NS_PER_S};
+    for (uint32_t e = 0; e < 4; e++) {
+        run->applied[e] = (struct vs_applied_event){.at_ns = evs[e].at_ns, .ok = true, .effective_ns = effect[e],
+                                                    .event = e};
+        run->n_applied = e + 1;
+        if (e == 1) assert_within_rel(eval("xen-pv.web.cpu_change_s", &r, &rc), 0.05, 1e-12);
+    }
+    assert_within_rel(eval("xen-pv.web.cpu_change_s", &r, &rc), 0.02, 1e-12); /* the last: the cap */
+    /* a refused set does not count */
+    run->applied[4] = (struct vs_applied_event){.at_ns = evs[4].at_ns, .ok = false, .effective_ns = -1, .event = 4};
+    run->n_applied = 5;
+    assert_within_rel(eval("xen-pv.web.cpu_change_s", &r, &rc), 0.02, 1e-12);
+    /* a set that changes memory too has no CPU-only full effect */
+    run->applied[5] = (struct vs_applied_event){.at_ns = evs[5].at_ns, .ok = true,
+                                                .effective_ns = 6500 * VS_NS_PER_MS, .event = 5};
+    run->n_applied = 6;
+    eval("xen-pv.web.cpu_change_s", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME);
+    vs_lab_results_free(&r);
+    free(sc);
+}
+
+static const char cpu_lab[] =
+    "title: t\nlevel: advanced\nduration: 30min\nobjectives: [o]\nbackground: b\ninstructor_notes: n\n"
+    "steps:\n"
+    "  - title: s\n    text: t\n"
+    "    scenario:\n"
+    "      name: cc\n      host: {profile: current, cpu: {cores: 4}}\n      duration: 2s\n      warmup: 200ms\n"
+    "      compare: [kvm, lxc]\n"
+    "      guests:\n"
+    "        - {name: one, workload: cpu-bound, vcpus: 1, resources: {cpu: {max_vcpus: 3}},"
+    " load: {kind: closed, clients: 2, think_time: 0}}\n"
+    "        - {name: two, workload: cpu-bound, vcpus: 1, resources: {cpu: {max_vcpus: 3}},"
+    " load: {kind: closed, clients: 3, think_time: 0}}\n"
+    "      events:\n"
+    "        - {at: 1s, set: {guest: one, cpus: 2}}\n"
+    "        - {at: 1s, set: {guest: two, cpus: 3}}\n"
+    "    questions:\n"
+    "      - {kind: number, prompt: p, answer: {metric: \"kvm.one.cpu_change_s\", tolerance: 1%}}\n"
+    "      - {kind: number, prompt: p, answer: {metric: \"kvm.two.cpu_change_s\", tolerance: 1%}}\n"
+    "      - {kind: number, prompt: p, answer: {metric: \"lxc.two.cpu_change_s\", tolerance: 0}}\n"
+    "      - {kind: number, prompt: p, answer: {metric: \"kvm.two.steal_pct\", tolerance: 1%}}\n";
+
+static void test_cpu_change_run(void **state)
+{
+    (void)state;
+    struct vs_lab *lab = calloc(1, sizeof *lab);
+    struct vs_error err;
+    assert_int_equal(vs_lab_load(cpu_lab, strlen(cpu_lab), "t.yaml", "09-t", NULL, lab, &err), VS_OK);
+    assert_int_equal(vs_lab_prepare(lab, &err), VS_OK);
+    struct vs_lab_results r;
+    assert_int_equal(vs_lab_run_step(lab, 0, 1, NULL, &r, &err), VS_OK);
+    struct vs_lab_key k[4];
+    for (uint32_t q = 0; q < 4; q++) {
+        vs_lab_question_key(&lab->steps[0].questions[q], &r, &k[q]);
+        assert_true(k[q].ok);
+    }
+    /* A VM plugs one vCPU after another: two take twice one's time. */
+    assert_true(k[0].value > 0);
+    assert_within_rel(k[1].value, 2 * k[0].value, 1e-6);
+    /* A container's cpuset changes at once. */
+    assert_true(k[2].value == 0);
+    /* The figure is the report's timeline: full effect minus the event. */
+    const struct vs_run_result *run = &r.res.runs[0];
+    assert_string_equal(run->engine, "kvm");
+    assert_int_equal(run->n_applied, 2);
+    assert_within_rel(k[1].value, (double)(run->applied[1].effective_ns - run->applied[1].at_ns) / 1e9, 1e-12);
+    /* steal: two's wait for a core over its vCPU time */
+    const struct vs_guest_result *two = &run->groups[1];
+    assert_within_rel(k[3].value, 100.0 * two->cpu_wait_ns / two->vcpu_ns, 1e-12);
+    vs_lab_results_free(&r);
+    vs_lab_free(lab);
+    free(lab);
 }
 
 static const char iso_lab[] =
@@ -371,14 +503,21 @@ static const char iso_lab[] =
     "    question:\n      kind: number\n      prompt: p\n"
     "      answer: {metric: \"REF\", tolerance: 5%}\n";
 
-static int load_iso(const char *ref, struct vs_lab *lab, struct vs_error *err)
+/* The lab above with its isolation: mapping replaced by iso (one line). */
+static int load_iso_with(const char *iso, const char *ref, struct vs_lab *lab, struct vs_error *err)
 {
-    char text[sizeof iso_lab + 64];
-    const char *at = strstr(iso_lab, "REF");
-    snprintf(text, sizeof text, "%.*s%s%s", (int)(at - iso_lab), iso_lab, ref, at + 3);
+    char text[sizeof iso_lab + 256];
+    const char *at = strstr(iso_lab, "REF"), *im = strstr(iso_lab, "isolation: {}");
+    snprintf(text, sizeof text, "%.*sisolation: %s%.*s%s%s", (int)(im - iso_lab), iso_lab, iso,
+             (int)(at - im - 13), im + 13, ref, at + 3);
     int rc = vs_lab_load(text, strlen(text), "t.yaml", "10-t", NULL, lab, err);
     if (rc == VS_OK) rc = vs_lab_prepare(lab, err);
     return rc;
+}
+
+static int load_iso(const char *ref, struct vs_lab *lab, struct vs_error *err)
+{
+    return load_iso_with("{}", ref, lab, err);
 }
 
 static void test_isolation_step(void **state)
@@ -417,6 +556,78 @@ static void test_isolation_step(void **state)
     free(lab);
 }
 
+/* Policies: figures name one, the step's list is checked at load, and
+ * the key is the policy's row of `virtsim isolation --policies`. */
+static void test_isolation_policies(void **state)
+{
+    (void)state;
+    /* by hand: the same neighbour under two policies */
+    struct vs_lab_results r;
+    make_isolation(&r);
+    for (uint32_t i = 0; i < r.iso.n_rows; i++) snprintf(r.iso.rows[i].policy, sizeof r.iso.rows[i].policy, "caps");
+    r.iso.rows[2].p99_ratio.mean = 1.0;
+    snprintf(r.iso.rows[2].policy, sizeof r.iso.rows[2].policy, "pinning");
+    snprintf(r.iso.rows[2].neighbours, sizeof r.iso.rows[2].neighbours, "hog");
+    int rc;
+    assert_within_rel(eval("kvm.isolation.caps.hog.p99_ratio", &r, &rc), 1.5, 1e-12);
+    assert_within_rel(eval("kvm.isolation.pinning.hog.p99_ratio", &r, &rc), 1.0, 1e-12);
+    eval("kvm.isolation.hog.p99_ratio", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME); /* no row without a policy */
+    eval("kvm.isolation.weights.hog.p99_ratio", &r, &rc);
+    assert_int_equal(rc, VS_ERR_RUNTIME);
+    vs_lab_results_free(&r);
+    struct vs_lab_expr e;
+    struct vs_error err;
+    assert_int_equal(vs_lab_parse_expr("kvm.migration.caps.web.total_s", "t", 1, 1, &e, &err), VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "only isolation"));
+
+    struct vs_lab *lab = calloc(1, sizeof *lab);
+    assert_int_equal(load_iso_with("{policies: [pinning, fair]}", "lxc.isolation.pinning.scan.p99_ratio", lab, &err),
+                     VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "'fair' is not allowed"));
+    vs_lab_free(lab);
+    assert_int_equal(load_iso_with("{policies: [caps, caps]}", "lxc.isolation.caps.scan.p99_ratio", lab, &err),
+                     VS_ERR_INPUT);
+    vs_lab_free(lab);
+    assert_int_equal(load_iso_with("{policies: [pinning]}", "lxc.isolation.scan.p99_ratio", lab, &err), VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "name one"));
+    assert_int_equal(err.line, 38);
+    vs_lab_free(lab);
+    assert_int_equal(load_iso_with("{policies: [pinning]}", "lxc.isolation.caps.scan.p99_ratio", lab, &err),
+                     VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "does not compare policy 'caps'"));
+    vs_lab_free(lab);
+    assert_int_equal(load_iso("lxc.isolation.pinning.scan.p99_ratio", lab, &err), VS_ERR_INPUT);
+    assert_non_null(strstr(err.message, "compares no policies"));
+    vs_lab_free(lab);
+    assert_int_equal(load_iso_with("{policies: [pinning]}",
+                                   "lxc.isolation.pinning.scan.p99_ratio / kvm.isolation.pinning.scan.p99_ratio", lab,
+                                   &err),
+                     VS_OK);
+    struct vs_lab_results lr;
+    assert_int_equal(vs_lab_run_step(lab, 0, 1, NULL, &lr, &err), VS_OK);
+    struct vs_lab_key k;
+    vs_lab_question_key(&lab->steps[0].questions[0], &lr, &k);
+    assert_true(k.ok);
+    struct vs_isolation direct;
+    struct vs_isolation_opts o = {.reps = 2, .threads = 1, .seed = lab->steps[0].scenario->seed,
+                                  .policies = "pinning"};
+    assert_int_equal(vs_isolation_run(lab->steps[0].scenario, &o, &direct, &err), VS_OK);
+    double ratio[2] = {0, 0};
+    for (uint32_t i = 0; i < direct.n_rows; i++) {
+        assert_string_equal(direct.rows[i].policy, "pinning");
+        ratio[strcmp(direct.rows[i].engine, "lxc") == 0] = direct.rows[i].p99_ratio.mean;
+    }
+    assert_true(ratio[0] > 0 && ratio[1] > 0);
+    assert_within_rel(k.value, ratio[1] / ratio[0], 1e-9);
+    /* pinning divides the cores, not the one kernel's page cache */
+    assert_true(k.value > 1);
+    vs_isolation_free(&direct);
+    vs_lab_results_free(&lr);
+    vs_lab_free(lab);
+    free(lab);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +639,9 @@ int main(void)
         cmocka_unit_test(test_memory_figures),
         cmocka_unit_test(test_isolation_figures),
         cmocka_unit_test(test_isolation_step),
+        cmocka_unit_test(test_cpu_figures),
+        cmocka_unit_test(test_cpu_change_run),
+        cmocka_unit_test(test_isolation_policies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

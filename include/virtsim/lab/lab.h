@@ -42,6 +42,8 @@ struct vs_lab_results {
     struct vs_density_result *dens;         /* a density step: one per engine (owned) */
     uint32_t n_dens;
     struct vs_isolation iso;                /* an isolation step (owned) */
+    const struct vs_scenario *scenario;     /* the step's scenario (not owned; NULL: figures that read
+                                               the timeline, cpu_change_s, are missing) */
 };
 
 /* Runs step `step` (0-based) as the key is computed from it: its scenario

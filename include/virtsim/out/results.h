@@ -124,6 +124,7 @@ struct vs_applied_event {
      * effect on every instance (a VM's vCPU hot-plug takes time), from the
      * end of boot as at_ns; -1 for other events. */
     vs_time_ns effective_ns;
+    uint32_t event;     /* its index in the scenario's events (the run's copy of them) */
 };
 
 /* A figure a kernel component reported (model/component.h): e.g. lifecycle

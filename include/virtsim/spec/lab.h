@@ -37,6 +37,10 @@ enum vs_lab_field {
     /* memory management (resources.memory), summed over the instances, at the run's end */
     VS_LF_MM_RESIDENT_MIB, VS_LF_MM_SHARED_MIB, VS_LF_MM_BALLOONED_MIB, VS_LF_MM_SWAPPED_MIB, VS_LF_MM_SWAP_INS,
     VS_LF_MM_OOM_KILLS, VS_LF_MM_CHANGE_S, VS_LF_MM_BALLOON_CPU_MS,
+    /* CPU resource management: steal time (waiting for a core or a cap over
+     * the vCPU time, in %), and the time the group's last CPU set: (cpus,
+     * cap or weight) took to take full effect on every instance */
+    VS_LF_STEAL_PCT, VS_LF_CPU_CHANGE_S,
     /* one per CPU category (idle's slot unused): its share of the group's CPU, in % */
     VS_LF_SHARE_FIRST,
     /* one per event counter: per second of the window, then per completed request */
@@ -78,6 +82,7 @@ struct vs_lab_ref {
     char item[VS_NAME_MAX];   /* group: its name; migration: a guest ("" = the first);
                                  checkpoint: its number, 1-based ("" = the first);
                                  isolation: the neighbour group, or "all" */
+    char policy[16];          /* isolation with policies: the policy (ENGINE.isolation.POLICY.NEIGHBOUR.FIELD) */
     enum vs_lab_field field;
 };
 
@@ -151,6 +156,8 @@ enum vs_lab_source {
 };
 
 #define VS_LAB_MAX_SETS 8
+/* An isolation step's policies (run/isolation.h: none, weights, caps, pinning). */
+#define VS_LAB_MAX_POLICIES 4
 
 /* `set:` entry: a parameter path (load/params.h) and its value. */
 struct vs_lab_set {
@@ -189,6 +196,8 @@ struct vs_lab_step {
     bool isolation;             /* an isolation comparison instead of a run (run/isolation.h) */
     char victim[VS_NAME_MAX];   /* its victim group ("": the one the scenario marks victim: true) */
     int victim_line, victim_column;
+    char policies[VS_LAB_MAX_POLICIES][16]; /* the comparison once per policy (none: the scenario as written) */
+    uint32_t n_policies;
     struct vs_lab_do todo[VS_LAB_MAX_ITEMS];
     uint32_t n_todo;
     enum vs_lab_chart chart;
