@@ -746,18 +746,7 @@ static int write_json(FILE *f, const struct vs_tui *t, struct vs_error *err)
         if (vs_tui_density_row(t, i, &e) != VS_TUI_DENSITY_DONE) continue;
         const struct vs_density_result *x = &e->r;
         vs_json_object_begin(&w, VS_JSON_BLOCK);
-        vs_json_key_string(&w, "engine", x->engine);
-        vs_json_key_string(&w, "approach", x->approach);
-        vs_json_key_uint(&w, "density", x->density);
-        vs_json_key_bool(&w, "capped", x->capped);
-        vs_json_key(&w, "limit");
-        if (x->capped) vs_json_null(&w);
-        else vs_json_string(&w, vs_resource_name(x->limit));
-        vs_json_key(&w, "memory_per_guest_bytes");
-        vs_json_object_begin(&w, VS_JSON_INLINE);
-        for (int p = 0; p < VS_MEM_PART_COUNT; p++)
-            vs_json_key_number(&w, vs_mem_part_name((enum vs_mem_part)p), x->memory_per_guest.bytes[p]);
-        vs_json_object_end(&w);
+        vs_density_json_head(&w, x);
         if (overcommit(&d->set)) {
             /* As virtsim density --overcommit writes them, and the count
              * without overcommit the panel compares with (null: not searched yet). */
@@ -768,36 +757,14 @@ static int write_json(FILE *f, const struct vs_tui *t, struct vs_error *err)
             if (vs_tui_density_row_without(t, i, &wo) == VS_TUI_DENSITY_DONE) vs_json_uint(&w, wo->r.density);
             else vs_json_null(&w);
         }
-        if (d->set.vcpus_shared) {
-            /* As virtsim density --overcommit vcpus writes them. */
-            vs_json_key_uint(&w, "vcpu_fit", x->vcpu_fit);
-            vs_json_key_uint(&w, "density_without_vcpu_overcommit", x->density_without_vcpu_overcommit);
-            vs_json_key_number(&w, "steal_at_density", x->steal_at_density);
-        }
+        if (d->set.vcpus_shared) vs_density_json_vcpus(&w, x); /* as density --overcommit vcpus writes them */
         vs_json_key(&w, "cpu_per_op_ns");
         vs_json_object_begin(&w, VS_JSON_INLINE);
         for (int c = 0; c < VS_CAT_COUNT; c++)
             if (c != VS_CAT_IDLE) vs_json_key_number(&w, vs_cat_label((enum vs_cpu_cat)c), x->cpu_per_op_ns[c]);
         vs_json_object_end(&w);
         vs_json_key_uint(&w, "cost_ops", x->cost_ops);
-        vs_json_key(&w, "curve");
-        vs_json_array_begin(&w, VS_JSON_BLOCK);
-        for (uint32_t k = 0; k < x->n_points; k++) {
-            const struct vs_density_point *p = &x->points[k];
-            vs_json_object_begin(&w, VS_JSON_INLINE);
-            vs_json_key_uint(&w, "guests", p->guests);
-            vs_json_key_bool(&w, "ok", p->ok);
-            vs_json_key_number(&w, "throughput_per_guest", p->throughput_per_guest);
-            vs_json_key_int(&w, "p50_ns", p->p50_ns);
-            vs_json_key_int(&w, "p99_ns", p->p99_ns);
-            vs_json_key_number(&w, "cpu_utilisation", p->cpu_util);
-            if (d->set.vcpus_shared) vs_json_key_number(&w, "steal_fraction", p->steal_fraction);
-            vs_json_key_uint(&w, "failed", p->failed);
-            vs_json_key_string(&w, "basis", vs_probe_basis_name(p->basis));
-            vs_json_key_int(&w, "measured_ns", p->measured_ns);
-            vs_json_object_end(&w);
-        }
-        vs_json_array_end(&w);
+        vs_density_json_curve(&w, x, d->set.vcpus_shared);
         vs_json_object_end(&w);
     }
     vs_json_array_end(&w);

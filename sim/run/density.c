@@ -1178,6 +1178,51 @@ void vs_density_write_csv(FILE *f, const struct vs_density_result *r, uint32_t n
         }
 }
 
+void vs_density_json_head(struct vs_json *w, const struct vs_density_result *x)
+{
+    vs_json_key_string(w, "engine", x->engine);
+    vs_json_key_string(w, "approach", x->approach);
+    vs_json_key_uint(w, "density", x->density);
+    vs_json_key_bool(w, "capped", x->capped);
+    vs_json_key(w, "limit");
+    if (x->capped) vs_json_null(w);
+    else vs_json_string(w, vs_resource_name(x->limit));
+    vs_json_key(w, "memory_per_guest_bytes");
+    vs_json_object_begin(w, VS_JSON_INLINE);
+    for (int p = 0; p < VS_MEM_PART_COUNT; p++)
+        vs_json_key_number(w, vs_mem_part_name((enum vs_mem_part)p), x->memory_per_guest.bytes[p]);
+    vs_json_object_end(w);
+}
+
+void vs_density_json_vcpus(struct vs_json *w, const struct vs_density_result *x)
+{
+    vs_json_key_uint(w, "vcpu_fit", x->vcpu_fit);
+    vs_json_key_uint(w, "density_without_vcpu_overcommit", x->density_without_vcpu_overcommit);
+    vs_json_key_number(w, "steal_at_density", x->steal_at_density);
+}
+
+void vs_density_json_curve(struct vs_json *w, const struct vs_density_result *x, bool with_steal)
+{
+    vs_json_key(w, "curve");
+    vs_json_array_begin(w, VS_JSON_BLOCK);
+    for (uint32_t i = 0; i < x->n_points; i++) {
+        const struct vs_density_point *p = &x->points[i];
+        vs_json_object_begin(w, VS_JSON_INLINE);
+        vs_json_key_uint(w, "guests", p->guests);
+        vs_json_key_bool(w, "ok", p->ok);
+        vs_json_key_number(w, "throughput_per_guest", p->throughput_per_guest);
+        vs_json_key_int(w, "p50_ns", p->p50_ns);
+        vs_json_key_int(w, "p99_ns", p->p99_ns);
+        vs_json_key_number(w, "cpu_utilisation", p->cpu_util);
+        if (with_steal) vs_json_key_number(w, "steal_fraction", p->steal_fraction);
+        vs_json_key_uint(w, "failed", p->failed);
+        vs_json_key_string(w, "basis", vs_probe_basis_name(p->basis));
+        vs_json_key_int(w, "measured_ns", p->measured_ns);
+        vs_json_object_end(w);
+    }
+    vs_json_array_end(w);
+}
+
 int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs_density_opts *o,
                           const struct vs_density_result *r, uint32_t n, struct vs_error *err)
 {
@@ -1196,45 +1241,13 @@ int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs
     for (uint32_t k = 0; k < n; k++) {
         const struct vs_density_result *x = &r[k];
         vs_json_object_begin(&w, VS_JSON_BLOCK);
-        vs_json_key_string(&w, "engine", x->engine);
-        vs_json_key_string(&w, "approach", x->approach);
-        vs_json_key_uint(&w, "density", x->density);
-        vs_json_key_bool(&w, "capped", x->capped);
-        vs_json_key(&w, "limit");
-        if (x->capped) vs_json_null(&w);
-        else vs_json_string(&w, vs_resource_name(x->limit));
-        vs_json_key(&w, "memory_per_guest_bytes");
-        vs_json_object_begin(&w, VS_JSON_INLINE);
-        for (int p = 0; p < VS_MEM_PART_COUNT; p++)
-            vs_json_key_number(&w, vs_mem_part_name((enum vs_mem_part)p), x->memory_per_guest.bytes[p]);
-        vs_json_object_end(&w);
+        vs_density_json_head(&w, x);
         if (o->overcommit_sharing || o->overcommit_balloon) {
             vs_json_key_number(&w, "saved_by_sharing_bytes", x->saved_sharing_bytes);
             vs_json_key_number(&w, "saved_by_balloon_bytes", x->saved_balloon_bytes);
         }
-        if (o->overcommit_vcpus) {
-            vs_json_key_uint(&w, "vcpu_fit", x->vcpu_fit);
-            vs_json_key_uint(&w, "density_without_vcpu_overcommit", x->density_without_vcpu_overcommit);
-            vs_json_key_number(&w, "steal_at_density", x->steal_at_density);
-        }
-        vs_json_key(&w, "curve");
-        vs_json_array_begin(&w, VS_JSON_BLOCK);
-        for (uint32_t i = 0; i < x->n_points; i++) {
-            const struct vs_density_point *p = &x->points[i];
-            vs_json_object_begin(&w, VS_JSON_INLINE);
-            vs_json_key_uint(&w, "guests", p->guests);
-            vs_json_key_bool(&w, "ok", p->ok);
-            vs_json_key_number(&w, "throughput_per_guest", p->throughput_per_guest);
-            vs_json_key_int(&w, "p50_ns", p->p50_ns);
-            vs_json_key_int(&w, "p99_ns", p->p99_ns);
-            vs_json_key_number(&w, "cpu_utilisation", p->cpu_util);
-            if (o->overcommit_vcpus) vs_json_key_number(&w, "steal_fraction", p->steal_fraction);
-            vs_json_key_uint(&w, "failed", p->failed);
-            vs_json_key_string(&w, "basis", vs_probe_basis_name(p->basis));
-            vs_json_key_int(&w, "measured_ns", p->measured_ns);
-            vs_json_object_end(&w);
-        }
-        vs_json_array_end(&w);
+        if (o->overcommit_vcpus) vs_density_json_vcpus(&w, x);
+        vs_density_json_curve(&w, x, o->overcommit_vcpus);
         vs_json_object_end(&w);
     }
     vs_json_array_end(&w);

@@ -66,4 +66,13 @@ void vs_density_write_csv(FILE *f, const struct vs_density_result *r, uint32_t n
 int vs_density_write_json(FILE *f, const struct vs_scenario *sc, const struct vs_density_opts *o,
                           const struct vs_density_result *r, uint32_t n, struct vs_error *err);
 
+/* The parts of one result's JSON object, written the same way by
+ * vs_density_write_json and the TUI's Density export: engine to
+ * memory per guest; the --overcommit vcpus keys; the curve (with each
+ * point's steal when vCPU overcommit was asked for). */
+struct vs_json;
+void vs_density_json_head(struct vs_json *w, const struct vs_density_result *x);
+void vs_density_json_vcpus(struct vs_json *w, const struct vs_density_result *x);
+void vs_density_json_curve(struct vs_json *w, const struct vs_density_result *x, bool with_steal);
+
 #endif
