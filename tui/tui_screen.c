@@ -1187,18 +1187,7 @@ int vs_tui_main_with(const struct vs_scenario *sc, uint64_t seed, const struct v
         free(t);
         return rc;
     }
-    /* Only the character type: numbers keep the C locale's format. */
-    setlocale(LC_CTYPE, "");
-    utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-    set_escdelay(25);
-    initscr();
-    cbreak();
-    noecho();
-    keypad(stdscr, TRUE);
-    curs_set(0);
-    timeout(100);
-    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
-    init_colours();
+    vs_tui_screen_begin();
     double last = wall_now();
     draw(t);
     while (!t->quit) {
@@ -1212,7 +1201,7 @@ int vs_tui_main_with(const struct vs_scenario *sc, uint64_t seed, const struct v
         if (rc != VS_OK) break;
         draw(t);
     }
-    endwin();
+    vs_tui_screen_end();
     vs_tui_free(t);
     free(t);
     return rc;
@@ -1222,6 +1211,7 @@ int vs_tui_main_with(const struct vs_scenario *sc, uint64_t seed, const struct v
 
 void vs_tui_screen_begin(void)
 {
+    /* Only the character type: numbers keep the C locale's format. */
     setlocale(LC_CTYPE, "");
     utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     set_escdelay(25);
